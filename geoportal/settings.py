@@ -1,0 +1,223 @@
+"""Settings for Geoportail, read from the environment (twelve-factor).
+
+Defaults are safe for a laptop: DEBUG off unless asked for, the embedded PostGIS
+cluster found by itself when DATABASE_URL is unset, a secret key generated once per
+checkout (never committed). ``geoportal.settings_production`` hardens these for a
+deployment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from geoportal.embedded_db import EmbeddedCluster
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_DIR = Path(os.environ.get("GEOPORTAIL_LOCAL_DIR", BASE_DIR / ".local"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean from the environment: 1/true/yes/on are true."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated list from the environment."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def local_secret_key() -> str:
+    """Return this checkout's own secret key, created on first use (not in git)."""
+    path = LOCAL_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+        return key
+
+
+def database_settings() -> dict:
+    """DATABASE_URL when set; otherwise the embedded cluster of this checkout."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        config["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    else:
+        info = EmbeddedCluster(BASE_DIR).info()
+        if info is None:
+            # Not set up yet: connecting fails with a clear error from psycopg;
+            # scripts/run and scripts/test create the cluster first.
+            config = {
+                "ENGINE": "django.contrib.gis.db.backends.postgis",
+                "NAME": "geoportail",
+                "HOST": str(LOCAL_DIR / "postgres" / "cluster" / "run"),
+            }
+        else:
+            config = info.as_django_database()
+        config["CONN_MAX_AGE"] = 600
+        config["CONN_HEALTH_CHECKS"] = True
+    # Prepared statements (DATABASE_PREPARED=true, set for the web server by
+    # scripts/run): the fixed spatial queries of the public API are then planned
+    # once per connection. Not for migrations, whose multi-statement SQL the
+    # extended protocol refuses, nor behind PgBouncer in transaction mode.
+    options = config.setdefault("OPTIONS", {})
+    if env_bool("DATABASE_PREPARED", False):
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 0)
+    test_name = os.environ.get("GEOPORTAIL_TEST_DATABASE")
+    if test_name:
+        config["TEST"] = {"NAME": test_name}
+    return {"default": config}
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django.contrib.postgres",
+    "leaflet",
+    "accounts",
+    "layers",
+    "parcels",
+    "notes",
+    "geoportal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "geoportal.urls"
+WSGI_APPLICATION = "geoportal.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "admin:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "geoportal" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = database_settings()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+# Internationalisation: French by default, Arabic (right-to-left) and English.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = os.environ.get("TIME_ZONE", "Africa/Casablanca")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", LOCAL_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", LOCAL_DIR / "media"))
+
+# Security defaults that hold in every environment; production adds HTTPS ones.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # the map page reads it for its POSTs
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # Leaflet sets inline styles
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        "blob:",
+        *env_list("GEOPORTAIL_BASEMAP_ORIGINS", []),
+    ],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# The map's base layer: an XYZ template (or empty for a plain background).
+GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")
+GEOPORTAIL_BASEMAP_ATTRIBUTION = os.environ.get("GEOPORTAIL_BASEMAP_ATTRIBUTION", "")
+
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (33.95, -6.85),
+    "DEFAULT_ZOOM": 12,
+    "TILES": [],
+    "RESET_VIEW": False,
+}
+
+# GDAL 3.6 is older than Django 6.1 recommends; it does all this project needs.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

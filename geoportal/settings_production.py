@@ -1,0 +1,30 @@
+"""Production settings: everything of ``geoportal.settings``, hardened for HTTPS.
+
+DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must come from the environment here.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from geoportal.settings import *  # noqa: F403
+from geoportal.settings import env_bool, env_list
+
+DEBUG = False
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random string of 50 characters or more."
+    )
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the portal's hosts.")
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True

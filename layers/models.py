@@ -1,0 +1,551 @@
+"""Agencies, their planning documents, the layers of those documents and versions.
+
+Geometries are stored in EPSG:4326 for the whole portal; each agency keeps its
+native projected CRS for input and output. Areas are computed on the ellipsoid.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.db.models import F, Func, Q
+from django.utils.translation import gettext_lazy as _
+
+from geoportal.i18n import localized
+
+STORAGE_SRID = 4326
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()
+
+
+class Agency(models.Model):
+    """An urban agency: the territory it plans for and the CRS its surveyors use."""
+
+    AGENCY_PATH = ""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    srid = models.PositiveIntegerField(
+        _("native CRS (EPSG code)"),
+        default=26191,
+        help_text=_("26191 Nord Maroc, 26192 Sud Maroc, 26194/26195 Sahara."),
+    )
+    note_prefix = models.CharField(
+        _("prefix of note references"), max_length=8, default="AU"
+    )
+    territory = models.MultiPolygonField(
+        _("territory"), srid=STORAGE_SRID, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class PlanningDocument(models.Model):
+    """An urban-planning document: its legal life and the layers that draw it."""
+
+    AGENCY_PATH = "agency"
+
+    class Kind(models.TextChoices):
+        SDAU = "sdau", _("Master plan (SDAU)")
+        PA = "pa", _("Development plan (plan d'aménagement)")
+        PDAR = "pdar", _("Rural development plan (PDAR)")
+        PZ = "pz", _("Zoning plan (plan de zonage)")
+        PLU = "plu", _("Local urban plan (PLU)")
+        OTHER = "other", _("Other document")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLIC_INQUIRY = "public_inquiry", _("Public inquiry")
+        APPROVED = "approved", _("Approved")
+        UNDER_REVISION = "under_revision", _("Approved, under revision")
+        SUPERSEDED = "superseded", _("Superseded")
+        EXPIRED = "expired", _("Expired")
+        ANNULLED = "annulled", _("Annulled")
+
+    # Statuses of a document that was approved at some point (it may have been
+    # in force on a past date); drafts and annulled documents never were.
+    ONCE_APPROVED = (
+        Status.APPROVED,
+        Status.UNDER_REVISION,
+        Status.SUPERSEDED,
+        Status.EXPIRED,
+    )
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    reference = models.CharField(_("reference"), max_length=64)
+    title_fr = models.CharField(_("title (French)"), max_length=300)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT
+    )
+    approval_act = models.CharField(
+        _("approval act"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Decree no. 2.19.345"),
+    )
+    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    bulletin_reference = models.CharField(
+        _("official bulletin"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. BO no. 6789 of 2019-07-04"),
+    )
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    perimeter = models.MultiPolygonField(
+        _("perimeter"), srid=STORAGE_SRID, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["agency__code", "-effective_date", "reference"]
+        verbose_name = _("planning document")
+        verbose_name_plural = _("planning documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "reference"], name="document_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True)
+                | Q(effective_date__isnull=True)
+                | Q(expiry_date__gt=F("effective_date")),
+                name="document_expires_after_effect",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "under_revision"])
+                | Q(effective_date__isnull=False),
+                name="document_approved_has_effective_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """Whether the document applied on ``day`` (effective, not yet expired)."""
+        if self.status not in self.ONCE_APPROVED or self.effective_date is None:
+            return False
+        if day < self.effective_date:
+            return False
+        return self.expiry_date is None or day < self.expiry_date
+
+
+class RegulationFile(models.Model):
+    """A file of the document's regulation (règlement d'aménagement), usually PDF."""
+
+    AGENCY_PATH = "document__agency"
+
+    document = models.ForeignKey(
+        PlanningDocument,
+        on_delete=models.CASCADE,
+        related_name="regulation_files",
+        verbose_name=_("document"),
+    )
+    title_fr = models.CharField(_("title (French)"), max_length=300)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("fr", "Français"), ("ar", "العربية")],
+        default="fr",
+    )
+    file = models.FileField(_("file"), upload_to="regulations/%Y/")
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "title_fr"]
+        verbose_name = _("regulation file")
+        verbose_name_plural = _("regulation files")
+
+    def __str__(self) -> str:
+        return localized(self, "title")
+
+
+class Layer(models.Model):
+    """A thematic layer of a document: its zoning, or one overlay."""
+
+    AGENCY_PATH = "document__agency"
+
+    class Kind(models.TextChoices):
+        ZONING = "zoning", _("Zoning")
+        OVERLAY = "overlay", _("Overlay")
+
+    class OverlayType(models.TextChoices):
+        ROAD_ALIGNMENT = "road_alignment", _("Road alignment")
+        ROAD_WIDENING = "road_widening", _("Road widening")
+        RESERVED_SITE = "reserved_site", _("Site reserved for a public facility")
+        GREEN_SPACE = "green_space", _("Green space")
+        HERITAGE = "heritage", _("Heritage protection")
+        RISK = "risk", _("Risk area")
+        EASEMENT = "easement", _("Easement")
+        OTHER = "other", _("Other prescription")
+
+    class GeometryType(models.TextChoices):
+        POLYGON = "polygon", _("Polygons")
+        LINE = "line", _("Lines")
+        POINT = "point", _("Points")
+
+    document = models.ForeignKey(
+        PlanningDocument,
+        on_delete=models.PROTECT,
+        related_name="layers",
+        verbose_name=_("document"),
+    )
+    name = models.SlugField(_("name"), max_length=64)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    overlay_type = models.CharField(
+        _("overlay type"), max_length=32, choices=OverlayType, blank=True
+    )
+    geometry_type = models.CharField(
+        _("geometry type"),
+        max_length=16,
+        choices=GeometryType,
+        default=GeometryType.POLYGON,
+    )
+    position = models.PositiveSmallIntegerField(_("drawing order"), default=0)
+
+    class Meta:
+        ordering = ["document", "position", "name"]
+        verbose_name = _("layer")
+        verbose_name_plural = _("layers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "name"], name="layer_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="overlay")
+                | Q(overlay_type="", geometry_type="polygon"),
+                name="zoning_layer_is_polygons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.reference}/{self.name}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+class LayerVersion(models.Model):
+    """One upload of a layer. Published versions form a gap-free history.
+
+    A draft has no validity interval. Publishing gives it ``[valid_from, ∞)`` and
+    closes the interval of the version it replaces, which becomes superseded. The
+    database refuses two published versions of a layer and overlapping intervals.
+    """
+
+    AGENCY_PATH = "layer__document__agency"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    layer = models.ForeignKey(
+        Layer,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("layer"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateTimeField(_("valid until"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    source_name = models.CharField(_("source file"), max_length=255, blank=True)
+    source_file = models.FileField(
+        _("original upload"), upload_to="uploads/%Y/%m/", null=True, blank=True
+    )
+    source_sha256 = models.CharField(
+        _("SHA-256 of the upload"), max_length=64, blank=True
+    )
+    source_srid = models.PositiveIntegerField(_("source CRS"), null=True, blank=True)
+    restored_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="restorations",
+        verbose_name=_("restored from"),
+    )
+    feature_count = models.PositiveIntegerField(_("features"), default=0)
+    report = models.JSONField(_("validation report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    published_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        ordering = ["layer", "-number"]
+        verbose_name = _("layer version")
+        verbose_name_plural = _("layer versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer", "number"], name="version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["layer"],
+                condition=Q(status="published"),
+                name="one_published_version_per_layer",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="draft", valid_from__isnull=True, valid_to__isnull=True)
+                    | Q(
+                        status="published",
+                        valid_from__isnull=False,
+                        valid_to__isnull=True,
+                    )
+                    | Q(
+                        status="superseded",
+                        valid_from__isnull=False,
+                        valid_to__gt=F("valid_from"),
+                    )
+                ),
+                name="version_interval_matches_status",
+            ),
+            ExclusionConstraint(
+                name="version_intervals_do_not_overlap",
+                expressions=[
+                    ("layer", RangeOperators.EQUAL),
+                    (TsTzRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(valid_from__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer} v{self.number} ({self.get_status_display()})"
+
+
+class Feature(models.Model):
+    """A geometry with its attributes, in one layer version (EPSG:4326)."""
+
+    AGENCY_PATH = "version__layer__document__agency"
+
+    version = models.ForeignKey(
+        LayerVersion,
+        on_delete=models.CASCADE,
+        related_name="features",
+        verbose_name=_("version"),
+    )
+    source_id = models.CharField(_("source id"), max_length=64, blank=True)
+    code = models.CharField(_("code"), max_length=32, blank=True, db_index=True)
+    label_fr = models.CharField(_("label (French)"), max_length=300, blank=True)
+    label_ar = models.CharField(_("label (Arabic)"), max_length=300, blank=True)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    geom = models.GeometryField(_("geometry"), srid=STORAGE_SRID)
+
+    class Meta:
+        verbose_name = _("feature")
+        verbose_name_plural = _("features")
+        indexes = [
+            models.Index(fields=["version", "code"], name="feature_version_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code or self.source_id or self.pk}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+
+class ZoneCategory(models.TextChoices):
+    """Families of zones, shared by every agency; they drive map colours."""
+
+    COLLECTIVE_HOUSING = "collective_housing", _("Apartment buildings")
+    VILLA = "villa", _("Villas")
+    INDIVIDUAL_HOUSING = "individual_housing", _("Individual housing")
+    ECONOMIC_HOUSING = "economic_housing", _("Economic housing")
+    MIXED = "mixed", _("Mixed urban centre")
+    INDUSTRIAL = "industrial", _("Industry and business")
+    TOURISM = "tourism", _("Tourism")
+    EQUIPMENT = "equipment", _("Public facilities")
+    GREEN_SPACE = "green_space", _("Green space")
+    AGRICULTURAL = "agricultural", _("Agricultural")
+    NATURAL = "natural", _("Natural area")
+    TO_URBANISE = "to_urbanise", _("Future urbanisation")
+    OTHER = "other", _("Other")
+
+
+class LandUse(models.TextChoices):
+    """Uses a regulation allows or forbids, named once and translated."""
+
+    HOUSING = "housing", _("Housing")
+    RETAIL = "retail", _("Shops")
+    OFFICES = "offices", _("Offices")
+    CRAFTS = "crafts", _("Crafts")
+    INDUSTRY = "industry", _("Industry")
+    WAREHOUSES = "warehouses", _("Warehouses")
+    HOTELS = "hotels", _("Hotels and tourism")
+    FACILITIES = "facilities", _("Public facilities")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    LEISURE = "leisure", _("Leisure and sport")
+    POLLUTING = "polluting", _("Polluting activities")
+
+
+class ZoneRule(models.Model):
+    """What a document's regulation says for one zone code."""
+
+    AGENCY_PATH = "document__agency"
+
+    document = models.ForeignKey(
+        PlanningDocument,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("document"),
+    )
+    code = models.CharField(_("zone code"), max_length=32)
+    label_fr = models.CharField(_("label (French)"), max_length=300)
+    label_ar = models.CharField(_("label (Arabic)"), max_length=300, blank=True)
+    category = models.CharField(
+        _("category"), max_length=32, choices=ZoneCategory, default=ZoneCategory.OTHER
+    )
+    allowed_uses = ArrayField(
+        models.CharField(max_length=32, choices=LandUse),
+        default=list,
+        blank=True,
+        verbose_name=_("allowed uses"),
+    )
+    forbidden_uses = ArrayField(
+        models.CharField(max_length=32, choices=LandUse),
+        default=list,
+        blank=True,
+        verbose_name=_("forbidden uses"),
+    )
+    max_height_m = models.DecimalField(
+        _("maximum height (m)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    floors_above_ground = models.PositiveSmallIntegerField(
+        _("floors above ground floor"),
+        null=True,
+        blank=True,
+        help_text=_("4 means R+4: a ground floor and four floors."),
+    )
+    cos = models.DecimalField(
+        _("floor-area ratio (COS)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    ces = models.DecimalField(
+        _("coverage ratio (CES, %)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    min_plot_area_m2 = models.PositiveIntegerField(
+        _("minimum plot area (m²)"), null=True, blank=True
+    )
+    min_frontage_m = models.DecimalField(
+        _("minimum frontage (m)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    setback_road_m = models.DecimalField(
+        _("setback from the road (m)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    setback_side_m = models.DecimalField(
+        _("side setback (m)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    setback_rear_m = models.DecimalField(
+        _("rear setback (m)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    parking_fr = models.CharField(_("parking (French)"), max_length=300, blank=True)
+    parking_ar = models.CharField(_("parking (Arabic)"), max_length=300, blank=True)
+    articles = models.CharField(
+        _("articles of the regulation"), max_length=100, blank=True
+    )
+    excerpt_fr = models.TextField(_("regulation excerpt (French)"), blank=True)
+    excerpt_ar = models.TextField(_("regulation excerpt (Arabic)"), blank=True)
+    regulation_file = models.ForeignKey(
+        RegulationFile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rules",
+        verbose_name=_("regulation file"),
+    )
+
+    class Meta:
+        ordering = ["document", "code"]
+        verbose_name = _("zone rule")
+        verbose_name_plural = _("zone rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "code"], name="zone_rule_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(ces__isnull=True) | Q(ces__gte=0, ces__lte=100),
+                name="zone_rule_ces_is_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+    @property
+    def height_label(self) -> str:
+        """The usual Moroccan notation: 'R+4', or 'R' for a ground floor only."""
+        if self.floors_above_ground is None:
+            return ""
+        return "R" if self.floors_above_ground == 0 else f"R+{self.floors_above_ground}"

@@ -1,0 +1,52 @@
+"""Reads of agencies, documents and layer versions (no writes here)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from layers.models import Agency, Layer, LayerVersion, PlanningDocument
+
+
+def agencies_with_documents() -> QuerySet[Agency]:
+    """Agencies with their documents (newest first), for listings."""
+    documents = PlanningDocument.objects.exclude(
+        status=PlanningDocument.Status.DRAFT
+    ).order_by("-effective_date", "reference")
+    return Agency.objects.prefetch_related(Prefetch("documents", queryset=documents))
+
+
+def documents_in_force(
+    *, agency: Agency, on: datetime.date
+) -> QuerySet[PlanningDocument]:
+    """Documents of ``agency`` in force on ``on``: approved, effective, unexpired."""
+    return PlanningDocument.objects.filter(
+        Q(expiry_date__isnull=True) | Q(expiry_date__gt=on),
+        agency=agency,
+        status__in=PlanningDocument.ONCE_APPROVED,
+        effective_date__lte=on,
+    )
+
+
+def version_in_force(
+    *, layer: Layer, at: datetime.datetime | None = None
+) -> LayerVersion | None:
+    """The version of ``layer`` published at instant ``at`` (now when None)."""
+    versions = LayerVersion.objects.filter(layer=layer)
+    if at is None:
+        return versions.filter(status=LayerVersion.Status.PUBLISHED).first()
+    return (
+        versions.filter(valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+        .first()
+    )
+
+
+def versions_in_force(at: datetime.datetime | None = None) -> QuerySet[LayerVersion]:
+    """Every layer's version in force at ``at`` (the published ones when None)."""
+    if at is None:
+        return LayerVersion.objects.filter(status=LayerVersion.Status.PUBLISHED)
+    return LayerVersion.objects.filter(valid_from__lte=at).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=at)
+    )

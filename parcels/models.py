@@ -1,0 +1,51 @@
+"""The land registry as the portal knows it: parcels with their references."""
+
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import STORAGE_SRID
+
+
+class Parcel(models.Model):
+    AGENCY_PATH = "agency"
+
+    class Kind(models.TextChoices):
+        LAND_TITLE = "TF", _("Land title")
+        REQUISITION = "R", _("Requisition")
+        CADASTRAL = "CAD", _("Cadastral parcel")
+
+    agency = models.ForeignKey(
+        "layers.Agency",
+        on_delete=models.PROTECT,
+        related_name="parcels",
+        verbose_name=_("agency"),
+    )
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind)
+    reference = models.CharField(
+        _("reference"), max_length=64, help_text=_('As written, e.g. "TF 12345/07".')
+    )
+    reference_key = models.CharField(
+        _("search key"),
+        max_length=64,
+        editable=False,
+        help_text=_("Canonical form of the reference, for searching."),
+    )
+    official_area_m2 = models.DecimalField(
+        _("official area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    geom = models.MultiPolygonField(_("geometry"), srid=STORAGE_SRID)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "reference_key"]
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "reference_key"], name="parcel_reference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

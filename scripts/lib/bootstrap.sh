@@ -1,0 +1,148 @@
+# Shared set-up for scripts/run and scripts/test. Source it, then call `bootstrap`.
+# Every step is idempotent and skips itself when already done, so a second run
+# takes seconds.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="$REPO_ROOT/.venv"
+LOCAL_DIR="$REPO_ROOT/.local"
+STARTED_DATABASE=0
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "need root (or sudo) to run: $*"
+  fi
+}
+
+# Debian/Ubuntu packages. RUNTIME for serving, TEST adds what the tests drive.
+RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
+TEST_PACKAGES=(chromium poppler-utils)
+
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+  done
+}
+
+postgis_package() {
+  # The PostGIS build that matches the installed PostgreSQL server.
+  local major
+  major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
+  [ -n "$major" ] || die "PostgreSQL server not installed"
+  echo "postgresql-${major}-postgis-3"
+}
+
+ensure_system_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || {
+    say "not a Debian/Ubuntu system: install PostgreSQL+PostGIS, GDAL, gettext yourself"; return; }
+  local wanted=("${RUNTIME_PACKAGES[@]}")
+  [ "${1:-}" = "test" ] && wanted+=("${TEST_PACKAGES[@]}")
+  local missing
+  missing=$(missing_packages "${wanted[@]}")
+  if [ -d /usr/lib/postgresql ]; then
+    missing="$missing $(missing_packages "$(postgis_package)")"
+  fi
+  missing=$(echo $missing)
+  if [ -n "$missing" ]; then
+    say "installing Debian packages: $missing"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    missing=$(missing_packages "$(postgis_package)")
+    if [ -n "$missing" ]; then
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    fi
+  fi
+  # Debian starts a cluster of its own on install; ours is separate.
+}
+
+find_python() {
+  # The first Python 3.12+ with venv: $PYTHON, then the usual names, then pyenv.
+  local candidate
+  for candidate in "${PYTHON:-}" python3.14 python3.13 python3.12 python3 \
+      "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python /root/.pyenv/versions/3.1[2-9]*/bin/python; do
+    [ -n "$candidate" ] || continue
+    command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
+    if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      command -v "$candidate" 2>/dev/null || echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ensure_venv() {
+  local extras="${1:-}"
+  local python
+  if [ ! -x "$VENV/bin/python" ]; then
+    python=$(find_python) || die "Python 3.12 or newer (with venv) is needed and none was found.
+  Install one (Debian 13/Ubuntu 24.04: apt install python3 python3-venv; otherwise pyenv install 3.12)
+  or point PYTHON at it: PYTHON=/path/to/python3.12 $0"
+    say "creating .venv with $python ($("$python" --version))"
+    "$python" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.geoportail-deps-$extras"
+  local digest
+  digest=$(cat "$REPO_ROOT/pyproject.toml" | sha256sum | cut -c1-16)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+    say "installing Python dependencies${extras:+ ($extras)}"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" - "$extras" >"$LOCAL_DIR/requirements.txt" <<'PY'
+import sys, tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+requirements = list(project["dependencies"])
+for extra in filter(None, sys.argv[1].split(",")):
+    requirements += project["optional-dependencies"][extra]
+print("\n".join(requirements))
+PY
+    "$VENV/bin/python" -m pip install -q -r "$LOCAL_DIR/requirements.txt"
+    echo "$digest" >"$stamp"
+  fi
+}
+
+ensure_database() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    say "using DATABASE_URL"
+    return
+  fi
+  local state
+  state=$("$VENV/bin/python" -m geoportal.embedded_db ensure) || die "the embedded database could not start"
+  case "$state" in
+    started*) STARTED_DATABASE=1; say "embedded PostgreSQL started (${state#started })" ;;
+    *) say "embedded PostgreSQL already running (${state#running })" ;;
+  esac
+}
+
+stop_database_if_started() {
+  if [ "$STARTED_DATABASE" = 1 ]; then
+    "$VENV/bin/python" -m geoportal.embedded_db stop >/dev/null || true
+  fi
+}
+
+compile_messages() {
+  # Recompile only when a catalogue changed.
+  local po mo
+  for po in "$REPO_ROOT"/locale/*/LC_MESSAGES/*.po; do
+    [ -e "$po" ] || continue
+    mo="${po%.po}.mo"
+    if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
+      msgfmt --check -o "$mo" "$po"
+    fi
+  done
+}
+
+bootstrap() {
+  local mode="${1:-run}"
+  cd "$REPO_ROOT"
+  mkdir -p "$LOCAL_DIR"
+  ensure_system_packages "$mode"
+  if [ "$mode" = test ]; then ensure_venv test; else ensure_venv ""; fi
+  ensure_database
+  compile_messages
+  "$VENV/bin/python" manage.py migrate --no-input -v 0
+}
