@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "layers",
     "parcels",
     "notes",
+    "ows",
+    "viewer",
     "geoportal",
 ]
 

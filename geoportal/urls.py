@@ -10,6 +10,11 @@ admin.site.site_header = _("Geoportail — administration")
 admin.site.site_title = _("Geoportail")
 
 urlpatterns = [
+    path("", include("viewer.urls")),
+    path("", include("layers.urls")),
+    path("", include("parcels.urls")),
+    path("", include("notes.urls")),
+    path("", include("ows.urls")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

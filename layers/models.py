@@ -11,6 +11,8 @@ import datetime
 from django.contrib.gis.db import models
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.indexes import GistIndex
+from django.contrib.gis.db.models.functions import Transform
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -379,12 +381,18 @@ class Feature(models.Model):
         verbose_name=_("version"),
     )
     source_id = models.CharField(_("source id"), max_length=64, blank=True)
-    code = models.CharField(_("code"), max_length=32, blank=True, db_index=True)
+    code = models.CharField(_("code"), max_length=32, blank=True)
     label_fr = models.CharField(_("label (French)"), max_length=300, blank=True)
     label_ar = models.CharField(_("label (Arabic)"), max_length=300, blank=True)
     category = models.CharField(_("category"), max_length=32, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     geom = models.GeometryField(_("geometry"), srid=STORAGE_SRID)
+    # Web Mercator copy kept by the database, indexed, for map images and tiles.
+    geom_3857 = models.GeneratedField(
+        expression=Transform("geom", 3857),
+        output_field=models.GeometryField(srid=3857),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("feature")

@@ -1,6 +1,8 @@
 """The land registry as the portal knows it: parcels with their references."""
 
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import STORAGE_SRID
@@ -35,6 +37,12 @@ class Parcel(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     geom = models.MultiPolygonField(_("geometry"), srid=STORAGE_SRID)
+    # Web Mercator copy kept by the database, indexed, for map tiles.
+    geom_3857 = models.GeneratedField(
+        expression=Transform("geom", 3857),
+        output_field=models.MultiPolygonField(srid=3857),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -45,6 +53,10 @@ class Parcel(models.Model):
             models.UniqueConstraint(
                 fields=["agency", "reference_key"], name="parcel_reference_unique"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["reference_key"], name="parcel_reference_key"),
+            GistIndex(fields=["geom_3857"], name="parcel_geom_3857"),
         ]
 
     def __str__(self) -> str:

@@ -127,7 +127,7 @@ stop_database_if_started() {
 compile_messages() {
   # Recompile only when a catalogue changed.
   local po mo
-  for po in "$REPO_ROOT"/locale/*/LC_MESSAGES/*.po; do
+  for po in "$REPO_ROOT"/locale/*/LC_MESSAGES/*.po "$REPO_ROOT"/*/locale/*/LC_MESSAGES/*.po; do
     [ -e "$po" ] || continue
     mo="${po%.po}.mo"
     if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then

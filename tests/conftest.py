@@ -1,0 +1,127 @@
+"""Shared fixtures: a real PostGIS test database, a small agency, users per role."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from accounts.models import User
+from layers.models import Agency, Layer, PlanningDocument
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings, tmp_path):
+    """Templates resolve static files without a collectstatic manifest in tests;
+    uploads go to a throw-away folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def square(lon: float, lat: float, size: float) -> MultiPolygon:
+    """A square of ``size`` degrees with its south-west corner at (lon, lat)."""
+    ring = (
+        (lon, lat),
+        (lon + size, lat),
+        (lon + size, lat + size),
+        (lon, lat + size),
+        (lon, lat),
+    )
+    return MultiPolygon(Polygon(ring), srid=4326)
+
+
+@pytest.fixture
+def make_agency(db):
+    def make(code: str = "aurs", *, lon: float = -6.9, lat: float = 33.9, **extra):
+        return Agency.objects.create(
+            code=code,
+            name_fr=extra.pop("name_fr", f"Agence urbaine {code}"),
+            name_ar=extra.pop("name_ar", f"الوكالة الحضرية {code}"),
+            srid=extra.pop("srid", 26191),
+            note_prefix=extra.pop("note_prefix", code.upper()[:6]),
+            territory=extra.pop("territory", square(lon, lat, 0.1)),
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def agency(make_agency):
+    return make_agency()
+
+
+@pytest.fixture
+def other_agency(make_agency):
+    return make_agency("aukt", lon=-6.6, lat=34.2)
+
+
+@pytest.fixture
+def make_document(db):
+    def make(agency: Agency, reference: str = "PA-1", **extra):
+        defaults = {
+            "kind": PlanningDocument.Kind.PA,
+            "title_fr": f"Plan d'aménagement {reference}",
+            "title_ar": f"تصميم التهيئة {reference}",
+            "status": PlanningDocument.Status.APPROVED,
+            "approval_act": "Décret n° 2.19.345",
+            "approval_date": datetime.date(2019, 6, 1),
+            "effective_date": datetime.date(2019, 7, 4),
+            "expiry_date": datetime.date(2029, 7, 4),
+            "perimeter": agency.territory,
+        }
+        defaults.update(extra)
+        return PlanningDocument.objects.create(
+            agency=agency, reference=reference, **defaults
+        )
+
+    return make
+
+
+@pytest.fixture
+def document(agency, make_document):
+    return make_document(agency)
+
+
+@pytest.fixture
+def zoning_layer(document):
+    return Layer.objects.create(
+        document=document,
+        name="zonage",
+        title_fr="Zonage",
+        title_ar="التنطيق",
+        kind=Layer.Kind.ZONING,
+    )
+
+
+@pytest.fixture
+def planner(agency):
+    return User.objects.create_user(
+        "planner", password="not-a-real-password-1", agency=agency, is_staff=True
+    )
+
+
+@pytest.fixture
+def other_planner(other_agency):
+    return User.objects.create_user(
+        "other-planner",
+        password="not-a-real-password-2",
+        agency=other_agency,
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    return User.objects.create_user(
+        "administrator",
+        password="not-a-real-password-3",
+        role=User.Role.ADMINISTRATOR,
+        is_staff=True,
+    )
