@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GistIndex
-from django.contrib.gis.db.models.functions import Transform
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -398,7 +398,8 @@ class Feature(models.Model):
         verbose_name = _("feature")
         verbose_name_plural = _("features")
         indexes = [
-            models.Index(fields=["version", "code"], name="feature_version_code")
+            models.Index(fields=["version", "code"], name="feature_version_code"),
+            GistIndex(fields=["geom_3857"], name="feature_geom_3857"),
         ]
 
     def __str__(self) -> str:

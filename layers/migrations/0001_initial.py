@@ -5,6 +5,7 @@ import django.contrib.gis.db.models.functions
 import django.contrib.postgres.operations
 import django.contrib.postgres.constraints
 import django.contrib.postgres.fields
+import django.contrib.postgres.indexes
 import django.db.models.deletion
 import layers.models
 from django.conf import settings
@@ -204,6 +205,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='feature',
             index=models.Index(fields=['version', 'code'], name='feature_version_code'),
+        ),
+        migrations.AddIndex(
+            model_name='feature',
+            index=django.contrib.postgres.indexes.GistIndex(fields=['geom_3857'], name='feature_geom_3857'),
         ),
         migrations.AddConstraint(
             model_name='planningdocument',
