@@ -73,6 +73,15 @@ def editable(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(**{f"{path}_id": user.agency_id})
 
 
+def working_agencies(user, agencies: QuerySet) -> QuerySet:
+    """Agencies ``user`` works for: all for administrators, their own for planners."""
+    if is_national_administrator(user):
+        return agencies
+    if not is_planner(user):
+        return agencies.none()
+    return agencies.filter(pk=user.agency_id)
+
+
 def can_use_admin(user) -> bool:
     """Planners and administrators manage their data through the admin site."""
     return is_national_administrator(user) or is_planner(user)

@@ -92,16 +92,21 @@ class EmbeddedCluster:
         return self.base / "cluster"
 
     @property
+    def server_home(self) -> Path:
+        """The home with links resolved: the path the server's user can reach."""
+        return self.home.resolve()
+
+    @property
     def data_dir(self) -> Path:
-        return self.home / "data"
+        return self.server_home / "data"
 
     @property
     def socket_dir(self) -> Path:
-        return self.home / "run"
+        return self.server_home / "run"
 
     @property
     def log_file(self) -> Path:
-        return self.home / "log" / "postgres.log"
+        return self.server_home / "log" / "postgres.log"
 
     # -- discovery (used by the settings; never starts anything) -----------------
     def info(self) -> ClusterInfo | None:
@@ -212,7 +217,7 @@ class EmbeddedCluster:
         credentials = self.base / "credentials"
         credentials.write_text(password + "\n")
         credentials.chmod(0o600)
-        pwfile = self.home / "log" / "initdb.pw"
+        pwfile = self.server_home / "log" / "initdb.pw"
         pwfile.write_text(password + "\n")
         owner = self._owner()
         os.chown(pwfile, owner.pw_uid, owner.pw_gid)

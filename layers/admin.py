@@ -51,7 +51,11 @@ class AgencyScopedAdmin(GISModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Offer only the agencies, documents, layers the user may change.
         related = db_field.related_model
-        if hasattr(related, "AGENCY_PATH"):
+        if related is Agency:
+            kwargs["queryset"] = permissions.working_agencies(
+                request.user, Agency.objects.all()
+            )
+        elif hasattr(related, "AGENCY_PATH"):
             kwargs["queryset"] = permissions.editable(
                 request.user, related._default_manager.all()
             )
@@ -76,9 +80,7 @@ class AgencyAdmin(AgencyScopedAdmin):
 
     def get_queryset(self, request):
         queryset = super(AgencyScopedAdmin, self).get_queryset(request)
-        if permissions.is_national_administrator(request.user):
-            return queryset
-        return queryset.filter(pk=getattr(request.user, "agency_id", None))
+        return permissions.working_agencies(request.user, queryset)
 
     def has_change_permission(self, request, obj=None):
         return permissions.is_national_administrator(request.user)

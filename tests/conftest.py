@@ -22,6 +22,8 @@ def _plain_static_storage(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
 
 
 def square(lon: float, lat: float, size: float) -> MultiPolygon:

@@ -1,0 +1,114 @@
+"""Settings come from the environment; production settings pass the deploy checks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "hosts": settings.ALLOWED_HOSTS,
+    "db": {k: db.get(k) for k in ("NAME", "USER", "HOST", "PORT")},
+    "prepared": db.get("OPTIONS", {}).get("prepare_threshold"),
+    "secret_len": len(settings.SECRET_KEY),
+    "language": settings.LANGUAGE_CODE,
+}))
+"""
+
+
+def settings_under(
+    env: dict, module: str = "geoportal.settings"
+) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_"))
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE=module)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+def probe(env: dict, module: str = "geoportal.settings") -> dict:
+    result = settings_under(env, module)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_safe_local_defaults():
+    values = probe({})
+    assert values["debug"] is False
+    assert values["hosts"] == ["127.0.0.1", "localhost", "[::1]"]
+    assert values["secret_len"] >= 50
+    assert values["language"] == "fr"
+    assert values["prepared"] is None
+
+
+def test_environment_overrides_debug_hosts_and_database():
+    values = probe(
+        {
+            "DJANGO_DEBUG": "true",
+            "DJANGO_ALLOWED_HOSTS": "geo.example.ma, www.geo.example.ma",
+            "DATABASE_URL": "postgres://alice:pw@db.example.ma:6543/geo",
+            "DATABASE_PREPARED": "1",
+        }
+    )
+    assert values["debug"] is True
+    assert values["hosts"] == ["geo.example.ma", "www.geo.example.ma"]
+    assert values["db"] == {
+        "NAME": "geo",
+        "USER": "alice",
+        "HOST": "db.example.ma",
+        "PORT": 6543,
+    }
+    assert values["prepared"] == 0
+
+
+def test_without_database_url_the_embedded_cluster_is_found():
+    values = probe({})
+    state = json.loads((REPO / ".local" / "postgres" / "cluster.json").read_text())
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("this run uses DATABASE_URL, not the embedded cluster")
+    assert values["db"]["HOST"] == state["socket_dir"]
+    assert str(values["db"]["PORT"]) == str(state["port"])
+
+
+def test_production_settings_refuse_to_start_without_a_secret():
+    result = settings_under(
+        {"DJANGO_ALLOWED_HOSTS": "geo.example.ma"}, "geoportal.settings_production"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="geoportal.settings_production",
+        DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
+        DJANGO_ALLOWED_HOSTS="geo.example.ma",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
