@@ -70,8 +70,8 @@ def test_database_refuses_a_second_published_version(history, zoning_layer):
         )
 
 
-def test_database_refuses_overlapping_validity_intervals(history, zoning_layer):
-    _ = history
+@pytest.mark.usefixtures("history")
+def test_database_refuses_overlapping_validity_intervals(zoning_layer):
     draft = layer_version_create(layer=zoning_layer, features=[])
     overlapping = {"status": "superseded", "valid_from": T0, "valid_to": T1}
     with pytest.raises(IntegrityError), transaction.atomic():
