@@ -179,7 +179,7 @@ class EmbeddedCluster:
         if not self._as_service_user():
             return True
         probe = subprocess.run(  # noqa: S603
-            ["runuser", "-u", SERVICE_USER, "--", "test", "-w", str(path)],  # noqa: S607
+            [_runuser(), "-u", SERVICE_USER, "--", "test", "-w", str(path)],
             check=False,
         )
         return probe.returncode == 0
@@ -317,8 +317,13 @@ class EmbeddedCluster:
     def _command(self, argv: list[str]) -> list[str]:
         command = [str(_pg_bin_dir() / argv[0]), *argv[1:]]
         if self._as_service_user():
-            command = ["runuser", "-u", SERVICE_USER, "--", *command]
+            command = [_runuser(), "-u", SERVICE_USER, "--", *command]
         return command
+
+
+def _runuser() -> str:
+    """runuser lives in /usr/sbin, which a non-login PATH may lack."""
+    return shutil.which("runuser") or "/usr/sbin/runuser"
 
 
 def _free_loopback_port() -> int:

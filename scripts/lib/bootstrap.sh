@@ -65,7 +65,7 @@ find_python() {
   # The first Python 3.12+ with venv: $PYTHON, then the usual names, then pyenv.
   local candidate
   for candidate in "${PYTHON:-}" python3.14 python3.13 python3.12 python3 \
-      "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python /root/.pyenv/versions/3.1[2-9]*/bin/python; do
+      "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python; do
     [ -n "$candidate" ] || continue
     command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
     if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
