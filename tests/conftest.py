@@ -127,3 +127,28 @@ def administrator(db):
         role=User.Role.ADMINISTRATOR,
         is_staff=True,
     )
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker):
+    """The fictional demo agency "demo-rabat" (data/demo/), loaded once per session.
+
+    Its documents, layers, versions and ~4,700 parcels are committed to the test
+    database (not rolled back): tests must not change them. No user accounts are
+    created (the ``planner`` fixture owns that username). Returns the Agency.
+    Transactional tests (``transactional_db``, ``live_server``) empty the database
+    when they end, so they use ``demo_reloaded`` instead.
+    """
+    from layers.demo import demo_load
+
+    with django_db_blocker.unblock():
+        return demo_load().agency
+
+
+@pytest.fixture
+def demo_reloaded(transactional_db):
+    """The demo agency for transactional tests: loaded again (about 2 s) when an
+    earlier transactional test emptied the database, else found as it is."""
+    from layers.demo import demo_load
+
+    return demo_load().agency
