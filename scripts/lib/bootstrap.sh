@@ -89,6 +89,10 @@ ensure_venv() {
   local stamp="$VENV/.geoportail-deps-$extras"
   local digest
   digest=$(cat "$REPO_ROOT/pyproject.toml" | sha256sum | cut -c1-16)
+  # The test set includes the runtime set: either stamp satisfies a plain run.
+  if [ -z "$extras" ] && [ "$(cat "$VENV/.geoportail-deps-test" 2>/dev/null)" = "$digest" ]; then
+    return
+  fi
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     say "installing Python dependencies${extras:+ ($extras)}"
     "$VENV/bin/python" -m pip install -q --upgrade pip
