@@ -79,6 +79,11 @@ def database_settings() -> dict:
     if env_bool("DATABASE_PREPARED", False):
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 0)
+    # A health check is a "SELECT 1" round trip before each request's first
+    # query: as costly as the public API's one spatial query. The web server
+    # turns it off (DATABASE_HEALTH_CHECKS=false in scripts/run); a connection
+    # that broke then fails one request and Django replaces it.
+    config["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", True)
     test_name = os.environ.get("GEOPORTAIL_TEST_DATABASE")
     if test_name:
         config["TEST"] = {"NAME": test_name}
@@ -101,12 +106,14 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "leaflet",
+    "django_tasks_db",
     "accounts",
     "layers",
     "parcels",
     "notes",
     "ows",
     "viewer",
+    "tiles",
     "geoportal",
 ]
 
@@ -206,6 +213,30 @@ SECURE_CSP = {
 # The map's base layer: an XYZ template (or empty for a plain background).
 GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")
 GEOPORTAIL_BASEMAP_ATTRIBUTION = os.environ.get("GEOPORTAIL_BASEMAP_ATTRIBUTION", "")
+
+# Layer uploads: the largest file accepted, how far an archive may expand, and
+# the size above which an upload is imported by the background worker.
+GEOPORTAIL_MAX_UPLOAD_BYTES = int(
+    os.environ.get("GEOPORTAIL_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+)
+GEOPORTAIL_MAX_EXPANDED_BYTES = int(
+    os.environ.get("GEOPORTAIL_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
+)
+GEOPORTAIL_MAX_ARCHIVE_MEMBERS = 2000
+GEOPORTAIL_INLINE_IMPORT_BYTES = int(
+    os.environ.get("GEOPORTAIL_INLINE_IMPORT_BYTES", 2 * 1024 * 1024)
+)
+# Background work (large imports) runs on the same PostgreSQL: django-tasks-db
+# queues tasks in a table, `manage.py db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "GEOPORTAIL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (33.95, -6.85),

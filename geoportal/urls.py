@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("parcels.urls")),
     path("", include("notes.urls")),
     path("", include("ows.urls")),
+    path("", include("tiles.urls")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
