@@ -558,3 +558,61 @@ class ZoneRule(models.Model):
         if self.floors_above_ground is None:
             return ""
         return "R" if self.floors_above_ground == 0 else f"R+{self.floors_above_ground}"
+
+
+class ImportJob(models.Model):
+    """An upload being imported in the background, with its progress.
+
+    The worker (``django.tasks``) updates ``done``/``total`` as it streams the
+    file; when it has finished, ``version`` is the draft it made, or ``error``
+    says why nothing was made.
+    """
+
+    AGENCY_PATH = "layer__document__agency"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    layer = models.ForeignKey(
+        Layer, on_delete=models.CASCADE, related_name="imports", verbose_name=_("layer")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.QUEUED
+    )
+    upload = models.FileField(_("upload"), upload_to="imports/%Y/%m/")
+    upload_name = models.CharField(_("file name"), max_length=255)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    done = models.PositiveIntegerField(_("features read"), default=0)
+    total = models.PositiveIntegerField(_("features in the file"), null=True)
+    version = models.ForeignKey(
+        LayerVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("version"),
+    )
+    error = models.TextField(_("error"), blank=True)
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.upload_name} → {self.layer} ({self.get_status_display()})"

@@ -50,3 +50,23 @@ def versions_in_force(at: datetime.datetime | None = None) -> QuerySet[LayerVers
     return LayerVersion.objects.filter(valid_from__lte=at).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=at)
     )
+
+
+def layer_versions(*, layer: Layer) -> QuerySet[LayerVersion]:
+    """Every version of ``layer``, newest first, with who made and published it."""
+    return (
+        LayerVersion.objects.filter(layer=layer)
+        .select_related("created_by", "published_by", "restored_from")
+        .order_by("-number")
+    )
+
+
+def planner_documents(*, user) -> QuerySet[PlanningDocument]:
+    """The documents ``user`` may change, with their layers and current versions."""
+    from accounts.permissions import editable
+
+    return (
+        editable(user, PlanningDocument.objects.select_related("agency"))
+        .prefetch_related("layers")
+        .order_by("agency__code", "reference")
+    )

@@ -4,15 +4,40 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layers.models import Feature, Layer, LayerVersion
+from accounts.permissions import require_change
+from layers.importing.errors import ImportRefused, UploadTooLarge
+from layers.importing.loader import features_copy_version
+from layers.importing.mapping import RULE_FIELDS
+from layers.importing.pipeline import (
+    ImportOptions,
+    features_load,
+    import_plan,
+    rules_found,
+)
+from layers.importing.validation import Report, report_has_errors
+from layers.models import (
+    Agency,
+    Feature,
+    Layer,
+    LayerVersion,
+    PlanningDocument,
+    ZoneRule,
+)
 
 
 class VersionStateError(ValueError):
@@ -97,6 +122,13 @@ def layer_version_publish(
     version.refresh_from_db()
     if version.status != LayerVersion.Status.DRAFT:
         raise VersionStateError(_("Only a draft version can be published."))
+    if report_has_errors(version.report):
+        raise VersionStateError(
+            _(
+                "This version cannot be published: its validation report has "
+                "errors. Correct the file and upload it again."
+            )
+        )
     current = (
         LayerVersion.objects.select_for_update()
         .filter(layer_id=version.layer_id, status=LayerVersion.Status.PUBLISHED)
@@ -114,6 +146,9 @@ def layer_version_publish(
     version.valid_from = at
     version.published_by = published_by
     version.save(update_fields=["status", "valid_from", "published_by"])
+    rules = (version.report or {}).get("rules")
+    if rules and version.layer.kind == Layer.Kind.ZONING:
+        zone_rules_apply(document=version.layer.document, rules=rules)
     return version
 
 
@@ -126,6 +161,7 @@ def layer_version_restore(
     History stays linear — every version keeps its single validity interval — so
     an as-of-date question about any moment still has exactly one answer.
     """
+    version.refresh_from_db()
     if version.status == LayerVersion.Status.PUBLISHED:
         raise VersionStateError(_("This version is already the current one."))
     copy = layer_version_create(
@@ -140,19 +176,281 @@ def layer_version_restore(
     )
     copy.restored_from = version
     copy.source_file = version.source_file
-    fields = [
-        "source_id",
-        "code",
-        "label_fr",
-        "label_ar",
-        "category",
-        "attributes",
-        "geom",
-    ]
-    copied = Feature.objects.bulk_create(
-        Feature(version=copy, **{name: getattr(feature, name) for name in fields})
-        for feature in version.features.iterator(chunk_size=2000)
-    )
-    copy.feature_count = len(copied)
+    copy.feature_count = features_copy_version(source_id=version.pk, target_id=copy.pk)
     copy.save(update_fields=["restored_from", "source_file", "feature_count"])
     return layer_version_publish(version=copy, published_by=published_by, at=at)
+
+
+def zone_rules_apply(*, document: PlanningDocument, rules: dict[str, dict]) -> int:
+    """Create or update the ZoneRule of each code with the values found.
+
+    Only the values present are written: a rule typed in by a planner keeps its
+    other fields. Returns the number of rules created or changed.
+    """
+    changed = 0
+    existing = {rule.code: rule for rule in document.rules.all()}
+    for code, values in rules.items():
+        rule = existing.get(code) or ZoneRule(document=document, code=code)
+        fields = []
+        for name in ("label_fr", "label_ar", "category", *RULE_FIELDS):
+            value = values.get(name)
+            if value in (None, ""):
+                continue
+            if getattr(rule, name) != value:
+                setattr(rule, name, value)
+                fields.append(name)
+        if not rule.label_fr:
+            rule.label_fr = code
+            fields.append("label_fr")
+        if rule.pk is None:
+            rule.full_clean(exclude=["document", "regulation_file"])
+            rule.save()
+            changed += 1
+        elif fields:
+            rule.full_clean(exclude=["document", "regulation_file"])
+            rule.save(update_fields=fields)
+            changed += 1
+    return changed
+
+
+def upload_size_check(size: int) -> None:
+    """Raise UploadTooLarge when ``size`` bytes exceed the upload limit."""
+    limit = settings.GEOPORTAIL_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise UploadTooLarge(
+            _("The file is %(size)s; at most %(limit)s can be uploaded.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def layer_import(
+    *,
+    layer: Layer,
+    path: Path,
+    user=None,
+    options: ImportOptions | None = None,
+    source_name: str = "",
+    progress: Callable[[int, int | None], None] | None = None,
+) -> LayerVersion:
+    """Import the file at ``path`` as a new draft version of ``layer``.
+
+    The draft, its features and its report are written in one transaction, so
+    a failure at any point leaves nothing behind and the published version
+    untouched. The report (``version.report``) lists errors, which block
+    publishing, and warnings. ``user`` None means a trusted operator (a
+    management command without ``--user``); otherwise the permission policy
+    decides. Raises PermissionDenied, ImportRefused (and subclasses) when the
+    upload cannot be read at all.
+    """
+    if user is not None:
+        require_change(user, layer)
+    options = options or ImportOptions()
+    path = Path(path)
+    upload_size_check(path.stat().st_size)
+    source_name = source_name or path.name
+    with tempfile.TemporaryDirectory(prefix="geoportail-import-") as workdir:
+        plan = import_plan(path, workdir=Path(workdir), layer=layer, options=options)
+        report = Report()
+        stored: LayerVersion | None = None
+        try:
+            with transaction.atomic():
+                version = layer_version_create(
+                    layer=layer,
+                    features=(),
+                    created_by=user,
+                    source_name=source_name,
+                    source_sha256=_sha256(path),
+                    source_srid=plan.srid,
+                    comment=options.comment,
+                )
+                loader = features_load(
+                    version_id=version.pk,
+                    layer=layer,
+                    plan=plan,
+                    report=report,
+                    progress=progress,
+                )
+                if (
+                    layer.kind == Layer.Kind.OVERLAY
+                    and loader.expected
+                    and layer.geometry_type != loader.expected
+                    and not layer.versions.exclude(pk=version.pk).exists()
+                ):
+                    layer.geometry_type = loader.expected
+                    layer.save(update_fields=["geometry_type"])
+                rules = rules_found(loader) if layer.kind == Layer.Kind.ZONING else {}
+                _codes_without_rule(layer, loader.codes, rules, report)
+                report.summary.update(
+                    {
+                        "features": loader.count,
+                        "codes": dict(sorted(loader.codes.items())),
+                        "area_m2": round(loader.area_m2, 1),
+                        "bounds": loader.bounds,
+                        **plan.as_dict(),
+                    }
+                )
+                report.summary.pop("preview", None)
+                version.feature_count = loader.count
+                version.report = {**report.as_dict(), "rules": rules}
+                with path.open("rb") as stream:
+                    version.source_file.save(source_name, File(stream), save=False)
+                stored = version
+                version.save(update_fields=["feature_count", "report", "source_file"])
+        except BaseException:
+            if stored is not None and stored.source_file:
+                stored.source_file.delete(save=False)
+            raise
+    return version
+
+
+def _codes_without_rule(
+    layer: Layer, codes: dict[str, int], rules: dict, report: Report
+) -> None:
+    if layer.kind != Layer.Kind.ZONING or not codes:
+        return
+    known = set(layer.document.rules.values_list("code", flat=True))
+    with_values = {
+        code
+        for code, values in rules.items()
+        if any(name in RULE_FIELDS for name in values)
+    }
+    missing = sorted(set(codes) - known - with_values)
+    if missing:
+        report.add(
+            "code_without_rule",
+            count=len(missing),
+            codes=", ".join(missing[:50]) + (" …" if len(missing) > 50 else ""),
+        )
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    user=None,
+    code: str,
+    name_fr: str,
+    name_ar: str = "",
+    srid: int = 26191,
+    territory: GEOSGeometry | None = None,
+) -> Agency:
+    """Create an agency (national administrators only) and return it.
+
+    ``territory`` is any polygonal geometry with an SRID; it is stored as a
+    multipolygon in EPSG:4326. Raises PermissionDenied, ValidationError for
+    invalid values (a non-polygonal territory, a code already taken…).
+    """
+    agency = Agency(code=code, name_fr=name_fr, name_ar=name_ar, srid=srid)
+    if user is not None:
+        require_change(user, agency)
+    if territory is not None:
+        agency.territory = _multipolygon(territory)
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+def _multipolygon(geometry: GEOSGeometry) -> MultiPolygon:
+    geometry = geometry.transform(4326, clone=True) if geometry.srid else geometry
+    if isinstance(geometry, Polygon):
+        geometry = MultiPolygon(geometry, srid=4326)
+    if not isinstance(geometry, MultiPolygon):
+        raise ValidationError(_("A territory must be made of polygons."))
+    geometry.srid = 4326
+    return geometry
+
+
+@transaction.atomic
+def document_create(
+    *,
+    user=None,
+    agency: Agency,
+    reference: str,
+    kind: str,
+    title_fr: str,
+    title_ar: str = "",
+    approval_date: datetime.date | None = None,
+    expiry_date: datetime.date | None = None,
+    perimeter: GEOSGeometry | None = None,
+) -> PlanningDocument:
+    """Create a planning document of ``agency`` and return it.
+
+    With an approval date the document is approved and in effect from that day.
+    Raises PermissionDenied, django ValidationError for invalid values.
+    """
+    document = PlanningDocument(
+        agency=agency,
+        reference=reference,
+        kind=kind,
+        title_fr=title_fr,
+        title_ar=title_ar,
+        approval_date=approval_date,
+        effective_date=approval_date,
+        expiry_date=expiry_date,
+        status=(
+            PlanningDocument.Status.APPROVED
+            if approval_date
+            else PlanningDocument.Status.DRAFT
+        ),
+    )
+    if user is not None:
+        require_change(user, document)
+    if perimeter is not None:
+        document.perimeter = _multipolygon(perimeter)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def layer_ensure(
+    *,
+    user=None,
+    document: PlanningDocument,
+    name: str,
+    kind: str,
+    title_fr: str = "",
+) -> Layer:
+    """The layer ``name`` of ``document``, created when missing.
+
+    Raises PermissionDenied, VersionStateError when it exists with another kind.
+    """
+    layer = Layer.objects.filter(document=document, name=name).first()
+    if layer is not None:
+        if user is not None:
+            require_change(user, layer)
+        if layer.kind != kind:
+            raise VersionStateError(
+                _("The layer “%(name)s” exists and is a %(kind)s layer.")
+                % {"name": name, "kind": layer.get_kind_display()}
+            )
+        return layer
+    layer = Layer(document=document, name=name, kind=kind, title_fr=title_fr or name)
+    if user is not None:
+        require_change(user, layer)
+    layer.full_clean()
+    layer.save()
+    return layer
+
+
+__all__ = [
+    "FeatureData",
+    "ImportOptions",
+    "ImportRefused",
+    "VersionStateError",
+    "agency_create",
+    "document_create",
+    "layer_ensure",
+    "layer_import",
+    "layer_version_create",
+    "layer_version_publish",
+    "layer_version_restore",
+    "zone_rules_apply",
+]

@@ -1,0 +1,380 @@
+"""The JSON API for scripts and the planner pages: /api/v1/…
+
+Views are adapters: authenticate (token or session), parse, call one service or
+selector, answer JSON. Errors are ``geoportal.api.ApiError``s with their status.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import tempfile
+from pathlib import Path
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from accounts.permissions import require_change
+from accounts.tokens import token_or_session
+from geoportal.api import (
+    ApiError,
+    Conflict,
+    api_view,
+    error_response,
+    json_response,
+    read_json,
+)
+from layers import selectors
+from layers.importing.errors import ImportRefused
+from layers.importing.mapping import mapping_parse
+from layers.importing.pipeline import ImportOptions, import_plan
+from layers.importing.validation import report_render
+from layers.models import Agency, ImportJob, Layer, LayerVersion, PlanningDocument
+from layers.services import (
+    VersionStateError,
+    agency_create,
+    document_create,
+    layer_ensure,
+    layer_version_publish,
+    layer_version_restore,
+    upload_size_check,
+)
+from layers.tasks import import_in_background, import_start
+
+
+def _auth_error(exc: Exception):
+    status = getattr(exc, "http_status", 403)
+    return error_response(
+        ApiError(str(exc), code=getattr(exc, "code", "forbidden"), http_status=status)
+    )
+
+
+def api(*methods: str):
+    """``api_view`` with token-or-session authentication; login required."""
+
+    def decorate(view):
+        @token_or_session(_auth_error)
+        @api_view(*methods)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                raise ApiError(
+                    _("Log in, or send an API token."),
+                    code="not_authenticated",
+                    http_status=401,
+                )
+            try:
+                return view(request, *args, **kwargs)
+            except ImportRefused as exc:
+                raise ApiError(
+                    exc.message, code=exc.code, http_status=exc.http_status
+                ) from exc
+            except VersionStateError as exc:
+                raise Conflict(str(exc), code="version_state") from exc
+            except ValidationError as exc:
+                raise ApiError(
+                    "; ".join(exc.messages), code="invalid", details=_details(exc)
+                ) from exc
+
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    return decorate
+
+
+def _details(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {}
+
+
+# --- serialisation -------------------------------------------------------------
+
+
+def version_json(version: LayerVersion, *, with_report: bool = True) -> dict:
+    data = {
+        "id": version.pk,
+        "layer": version.layer_id,
+        "number": version.number,
+        "status": version.status,
+        "valid_from": version.valid_from,
+        "valid_to": version.valid_to,
+        "feature_count": version.feature_count,
+        "source_name": version.source_name,
+        "source_sha256": version.source_sha256,
+        "source_srid": version.source_srid,
+        "restored_from": version.restored_from_id,
+        "comment": version.comment,
+        "created_at": version.created_at,
+        "errors": (version.report or {}).get("errors", 0),
+        "warnings": (version.report or {}).get("warnings", 0),
+    }
+    if with_report:
+        report = report_render(version.report or {})
+        report.pop("rules", None)
+        data["report"] = report
+    return data
+
+
+def layer_json(layer: Layer) -> dict:
+    return {
+        "id": layer.pk,
+        "document": layer.document_id,
+        "name": layer.name,
+        "title": layer.title,
+        "kind": layer.kind,
+        "geometry_type": layer.geometry_type,
+    }
+
+
+def job_json(job: ImportJob) -> dict:
+    return {
+        "id": job.pk,
+        "layer": job.layer_id,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "upload_name": job.upload_name,
+        "version": version_json(job.version) if job.version_id else None,
+        "error": job.error,
+        "error_code": job.error_code,
+    }
+
+
+# --- parsing ---------------------------------------------------------------------
+
+
+def _geometry(value) -> GEOSGeometry | None:
+    if value in (None, ""):
+        return None
+    try:
+        geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
+    except (GEOSException, ValueError, TypeError) as exc:
+        raise ApiError(_("The geometry is not valid GeoJSON."), code="invalid") from exc
+    if not geometry.srid:
+        geometry.srid = 4326
+    return geometry
+
+
+def _srid(value) -> int:
+    text = str(value).upper().removeprefix("EPSG:")
+    if not text.isdigit():
+        raise ApiError(
+            _("“%(srs)s” is not an EPSG code (write EPSG:26191).") % {"srs": value},
+            code="invalid",
+        )
+    return int(text)
+
+
+def _date(value) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ApiError(
+            _("“%(date)s” is not a date (YYYY-MM-DD).") % {"date": value},
+            code="invalid",
+        ) from exc
+
+
+def import_options(data) -> ImportOptions:
+    """ImportOptions from form fields (multipart) or a dict."""
+
+    def get(name):
+        value = data.get(name)
+        return value if value not in (None, "") else None
+
+    mapping = data.get("mapping") or {}
+    if isinstance(mapping, str):
+        try:
+            mapping = json.loads(mapping)
+        except ValueError as exc:
+            raise ApiError(
+                _("The mapping must be a JSON object."), code="invalid"
+            ) from exc
+    items = [f"{target}={source}" for target, source in dict(mapping).items()]
+    if hasattr(data, "getlist"):
+        items += data.getlist("map")
+    srs = get("srs") or get("srid")
+    srid = _srid(srs) if srs else None
+    try:
+        tolerance = float(get("tolerance")) if get("tolerance") else None
+    except ValueError as exc:
+        raise ApiError(_("The CRS or tolerance is not a number."), "invalid") from exc
+    return ImportOptions(
+        source_layer=get("source_layer"),
+        srid=srid,
+        encoding=get("encoding"),
+        mapping=mapping_parse(items),
+        comment=get("comment") or "",
+        tolerance_m2=tolerance,
+    )
+
+
+def _upload(request: HttpRequest):
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ApiError(_("Send the file in the field “file”."), code="no_file")
+    upload_size_check(upload.size)
+    return upload
+
+
+# --- endpoints -----------------------------------------------------------------
+
+
+@api("POST")
+def agencies(request: HttpRequest):
+    """POST /api/v1/agencies — create an agency (national administrators)."""
+    data = read_json(request)
+    agency = agency_create(
+        user=request.user,
+        code=str(data.get("code", "")),
+        name_fr=str(data.get("name_fr", "")),
+        name_ar=str(data.get("name_ar", "")),
+        srid=_srid(data.get("srid", 26191)),
+        territory=_geometry(data.get("territory")),
+    )
+    return {"id": agency.pk, "code": agency.code, "srid": agency.srid}
+
+
+@api("GET", "POST")
+def agency_documents(request: HttpRequest, code: str):
+    """GET/POST /api/v1/agencies/<code>/documents — list or create documents."""
+    agency = get_object_or_404(Agency, code=code)
+    if request.method == "POST":
+        data = read_json(request)
+        document = document_create(
+            user=request.user,
+            agency=agency,
+            reference=str(data.get("reference", "")),
+            kind=str(data.get("kind", PlanningDocument.Kind.OTHER)),
+            title_fr=str(data.get("title_fr", "")),
+            title_ar=str(data.get("title_ar", "")),
+            approval_date=_date(data.get("approval_date")),
+            expiry_date=_date(data.get("expiry_date")),
+            perimeter=_geometry(data.get("perimeter")),
+        )
+        return {"id": document.pk, "reference": document.reference}
+    documents = agency.documents.prefetch_related("layers")
+    return [
+        {
+            "id": document.pk,
+            "reference": document.reference,
+            "title": document.title,
+            "status": document.status,
+            "layers": [layer_json(layer) for layer in document.layers.all()],
+        }
+        for document in documents
+    ]
+
+
+@api("POST")
+def document_layers(request: HttpRequest, pk: int):
+    """POST /api/v1/documents/<id>/layers — create (or find) a layer."""
+    document = get_object_or_404(PlanningDocument, pk=pk)
+    data = read_json(request)
+    layer = layer_ensure(
+        user=request.user,
+        document=document,
+        name=str(data.get("name", "")),
+        kind=str(data.get("kind", Layer.Kind.ZONING)),
+        title_fr=str(data.get("title_fr", "")),
+    )
+    return layer_json(layer)
+
+
+@api("GET", "POST")
+def layer_versions(request: HttpRequest, pk: int):
+    """GET /api/v1/layers/<id>/versions — history; POST — upload a new draft.
+
+    The upload (multipart field ``file``) is imported at once when small, and
+    answered 201 with the draft and its report; a large one is queued and
+    answered 202 with the import job to poll.
+    """
+    layer = get_object_or_404(Layer.objects.select_related("document"), pk=pk)
+    if request.method == "GET":
+        return [
+            version_json(version, with_report=False)
+            for version in selectors.layer_versions(layer=layer)
+        ]
+    require_change(request.user, layer)
+    upload = _upload(request)
+    options = import_options(request.POST)
+    background = import_in_background(
+        size=upload.size, asked=request.POST.get("background")
+    )
+    job = import_start(
+        layer=layer,
+        upload=upload,
+        user=request.user,
+        options=options,
+        background=background,
+    )
+    if background:
+        return json_response(job_json(job), status=202)
+    if job.status == ImportJob.Status.DONE:
+        return json_response(version_json(job.version), status=201)
+    if job.status == ImportJob.Status.FAILED:
+        raise ApiError(job.error, code=job.error_code or "import_failed")
+    return json_response(job_json(job), status=202)
+
+
+@api("POST")
+def layer_inspect(request: HttpRequest, pk: int):
+    """POST /api/v1/layers/<id>/inspect — how an upload would be read.
+
+    Answers the layers found, CRS, encoding (with samples), proposed mapping and
+    the first rows, so the planner can confirm or correct them. Writes nothing.
+    """
+    layer = get_object_or_404(Layer.objects.select_related("document"), pk=pk)
+    require_change(request.user, layer)
+    upload = _upload(request)
+    with tempfile.TemporaryDirectory(prefix="geoportail-inspect-") as workdir:
+        path = Path(workdir) / Path(upload.name).name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        plan = import_plan(
+            path,
+            workdir=Path(workdir),
+            layer=layer,
+            options=import_options(request.POST),
+        )
+        return plan.as_dict()
+
+
+@api("GET")
+def version_detail(request: HttpRequest, pk: int):
+    """GET /api/v1/versions/<id> — status, interval and report."""
+    version = get_object_or_404(LayerVersion, pk=pk)
+    return version_json(version)
+
+
+@api("POST")
+def version_publish(request: HttpRequest, pk: int):
+    """POST /api/v1/versions/<id>/publish — make this draft current."""
+    version = get_object_or_404(LayerVersion, pk=pk)
+    require_change(request.user, version)
+    with transaction.atomic():
+        version = layer_version_publish(version=version, published_by=request.user)
+    return version_json(version, with_report=False)
+
+
+@api("POST")
+def version_restore(request: HttpRequest, pk: int):
+    """POST /api/v1/versions/<id>/restore — roll back to this version."""
+    version = get_object_or_404(LayerVersion, pk=pk)
+    require_change(request.user, version)
+    restored = layer_version_restore(version=version, published_by=request.user)
+    return version_json(restored, with_report=False)
+
+
+@api("GET")
+def import_detail(request: HttpRequest, pk: int):
+    """GET /api/v1/imports/<id> — progress of a background import."""
+    job = get_object_or_404(ImportJob.objects.select_related("version"), pk=pk)
+    if job.created_by_id != request.user.pk:
+        require_change(request.user, job)
+    return job_json(job)

@@ -1,0 +1,65 @@
+"""Forms of the planner pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from layers.importing.mapping import TARGETS
+
+
+class UploadForm(forms.Form):
+    """A file to import and how to read it (empty fields are detected)."""
+
+    file = forms.FileField(label=_("File"))
+    source_layer = forms.CharField(
+        label=_("Layer inside the file"), required=False, max_length=200
+    )
+    srs = forms.CharField(
+        label=_("Coordinate reference system"),
+        required=False,
+        max_length=20,
+        help_text=_("EPSG code, e.g. 26191; empty: the file's, else the agency's."),
+    )
+    encoding = forms.CharField(
+        label=_("Text encoding"),
+        required=False,
+        max_length=30,
+        help_text=_("Empty: detected (e.g. UTF-8, cp1252, latin-1)."),
+    )
+    tolerance = forms.FloatField(
+        label=_("Tolerance for overlaps and gaps (m²)"),
+        required=False,
+        min_value=0,
+    )
+    mapping = forms.CharField(
+        label=_("Attribute mapping"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One target=FIELD per line; targets: %(targets)s.")
+        % {"targets": ", ".join(TARGETS)},
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+    background = forms.BooleanField(label=_("Import in the background"), required=False)
+
+    def mapping_items(self) -> list[str]:
+        text = self.cleaned_data.get("mapping") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ParcelUploadForm(forms.Form):
+    """A parcel registry file of the planner's agency."""
+
+    file = forms.FileField(label=_("File"))
+    srs = forms.CharField(
+        label=_("Coordinate reference system"),
+        required=False,
+        max_length=20,
+        help_text=_("EPSG code, e.g. 26191; empty: the file's, else the agency's."),
+    )
+    reference = forms.CharField(
+        label=_("Field of the land reference"),
+        required=False,
+        max_length=64,
+        help_text=_("Empty: detected (REFERENCE, TITRE, NUM_TF…)."),
+    )

@@ -1,0 +1,371 @@
+"""Mapping source attributes onto zone codes, labels, categories and rules.
+
+A ``Schema`` recognises a family of files by its field names (the French CNIG PLU
+standard, the usual Moroccan zoning tables) and proposes a mapping; the planner
+confirms it or overrides single targets with ``target=SOURCE_FIELD``. Values of
+rule fields are parsed here ("R+4", "60 %", "1,5"), and the rules found for each
+zone code are gathered by ``RuleCollector``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import ClassVar
+
+from django.utils.translation import gettext as _
+
+from layers.importing.errors import InvalidMapping
+from layers.models import Layer, ZoneCategory
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    text = str(value).strip().replace(",", ".").replace("%", "").replace("m", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _percent(value) -> Decimal | None:
+    number = _decimal(value)
+    if number is not None and number <= 1 and "%" not in str(value):
+        number *= 100  # a ratio written as a fraction: 0.6 means 60 %
+    return number
+
+
+def _integer(value) -> int | None:
+    number = _decimal(value)
+    return None if number is None else int(number)
+
+
+_FLOORS = re.compile(r"^\s*R\s*(?:\+\s*(\d+))?", re.IGNORECASE)
+
+
+def _floors(value) -> int | None:
+    """Floors above the ground floor: "R+4" → 4, "R" → 0, 4 → 4."""
+    if value is None:
+        return None
+    match = _FLOORS.match(str(value))
+    if match:
+        return int(match.group(1) or 0)
+    return _integer(value)
+
+
+def _levels(value) -> int | None:
+    """A number of levels counts the ground floor: 5 levels is R+4."""
+    if value is not None and _FLOORS.match(str(value)):
+        return _floors(value)
+    levels = _integer(value)
+    return None if levels is None else max(levels - 1, 0)
+
+
+# Rule fields of ZoneRule and how a source value is parsed into each.
+RULE_FIELDS: dict[str, Callable] = {
+    "cos": _decimal,
+    "ces": _percent,
+    "max_height_m": _decimal,
+    "floors_above_ground": _floors,
+    "min_plot_area_m2": _integer,
+    "min_frontage_m": _decimal,
+    "setback_road_m": _decimal,
+    "setback_side_m": _decimal,
+    "setback_rear_m": _decimal,
+    "articles": lambda value: str(value).strip()[:100] if value else None,
+}
+TARGETS = ("source_id", "code", "label_fr", "label_ar", "category", *RULE_FIELDS)
+
+
+class Schema:
+    """A family of files recognised by its field names."""
+
+    name: ClassVar[str] = ""
+    signature: ClassVar[frozenset[str]] = frozenset()  # all must be present
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # Special parsers for some targets (e.g. "levels" counting the ground floor).
+    parsers: ClassVar[dict[str, Callable]] = {}
+
+    @classmethod
+    def matches(cls, fields: set[str]) -> bool:
+        return cls.signature <= fields
+
+    @classmethod
+    def category(cls, value, *, kind: str, record: dict) -> str:
+        """The portal's category for a feature; ``value`` is the mapped field."""
+        return category_guess(value, kind=kind)
+
+
+class CnigZoningSchema(Schema):
+    """French CNIG PLU standard, ZONE_URBA table."""
+
+    name = "cnig_plu_zone_urba"
+    signature = frozenset({"LIBELLE", "TYPEZONE"})
+    aliases = {
+        "source_id": ("IDZONE",),
+        "code": ("LIBELLE",),
+        "label_fr": ("LIBELONG",),
+        "category": ("TYPEZONE",),
+    }
+    _DESTINATIONS = {
+        "02": ZoneCategory.INDUSTRIAL,
+        "05": ZoneCategory.TOURISM,
+        "06": ZoneCategory.EQUIPMENT,
+    }
+    _TYPES = {
+        "AUC": ZoneCategory.TO_URBANISE,
+        "AUS": ZoneCategory.TO_URBANISE,
+        "A": ZoneCategory.AGRICULTURAL,
+        "N": ZoneCategory.NATURAL,
+        "NH": ZoneCategory.NATURAL,
+    }
+
+    @classmethod
+    def category(cls, value, *, kind: str, record: dict) -> str:
+        zone_type = str(value or "").strip().upper()
+        if zone_type == "U":
+            destination = str(record.get("DESTDOMI") or "").strip()
+            return cls._DESTINATIONS.get(destination, ZoneCategory.MIXED)
+        return cls._TYPES.get(zone_type, ZoneCategory.OTHER)
+
+
+class CnigPrescriptionSchema(Schema):
+    """French CNIG PLU standard, PRESCRIPTION_SURF/LIN/PCT tables."""
+
+    name = "cnig_plu_prescription"
+    signature = frozenset({"LIBELLE", "TYPEPSC"})
+    aliases = {
+        "source_id": ("IDPSC",),
+        "code": ("TYPEPSC",),
+        "label_fr": ("LIBELLE", "TXT"),
+        "category": ("TYPEPSC",),
+    }
+    _OVERLAYS = {
+        "01": Layer.OverlayType.GREEN_SPACE,
+        "03": Layer.OverlayType.RISK,
+        "05": Layer.OverlayType.RESERVED_SITE,
+        "07": Layer.OverlayType.HERITAGE,
+        "15": Layer.OverlayType.ROAD_ALIGNMENT,
+    }
+
+    @classmethod
+    def category(cls, value, *, kind: str, record: dict) -> str:
+        return cls._OVERLAYS.get(str(value or "").strip(), Layer.OverlayType.OTHER)
+
+
+class MoroccanZoningSchema(Schema):
+    """Zoning tables of Moroccan development plans (plans d'aménagement)."""
+
+    name = "moroccan_zoning"
+    signature = frozenset({"ZONE"})
+    aliases = {
+        "source_id": ("ID", "IDENT", "OBJECTID"),
+        "code": ("ZONE", "CODE_ZONE", "ZONAGE"),
+        "label_fr": ("LIBELLE", "DESIGNATION", "DESIGNATIO", "NOM", "LIB_FR"),
+        "label_ar": ("LIBELLE_AR", "LIB_AR", "NOM_AR", "DESIGN_AR"),
+        "category": ("CATEGORIE", "TYPE", "VOCATION"),
+        "cos": ("COS",),
+        "ces": ("CES",),
+        "max_height_m": ("HAUTEUR", "HAUT_MAX", "HAUTEUR_M", "H_MAX"),
+        "floors_above_ground": ("NB_NIVEAUX", "NIVEAUX", "NB_NIV", "GABARIT"),
+        "min_plot_area_m2": ("SUP_MIN", "SURF_MIN", "SUPERFICIE_MIN", "PARC_MIN"),
+        "min_frontage_m": ("FACADE_MIN", "FACADE"),
+        "setback_road_m": ("RECUL_VOIE", "RECUL"),
+        "setback_side_m": ("RECUL_LAT",),
+        "setback_rear_m": ("RECUL_FOND",),
+        "articles": ("ARTICLES", "ARTICLE"),
+    }
+    parsers = {"floors_above_ground": _levels}
+
+
+class GenericSchema(Schema):
+    """Anything else: the usual names in French, English and Arabic transliteration."""
+
+    name = "generic"
+    aliases = {
+        "source_id": ("ID", "FID", "OBJECTID", "IDENT"),
+        "code": ("CODE", "ZONE", "ZONE_CODE", "CODE_ZONE", "LIBELLE", "NAME", "NOM"),
+        "label_fr": ("LABEL", "LABEL_FR", "LIBELLE_FR", "LIBELONG", "DESCRIPTION"),
+        "label_ar": ("LABEL_AR", "LIBELLE_AR", "NOM_AR"),
+        "category": ("CATEGORY", "CATEGORIE", "TYPE"),
+        **{
+            target: names
+            for target, names in MoroccanZoningSchema.aliases.items()
+            if target in RULE_FIELDS
+        },
+    }
+    parsers = MoroccanZoningSchema.parsers
+
+
+SCHEMAS: dict[str, type[Schema]] = {
+    schema.name: schema
+    for schema in (
+        CnigZoningSchema,
+        CnigPrescriptionSchema,
+        MoroccanZoningSchema,
+        GenericSchema,
+    )
+}
+
+_CATEGORY_WORDS = (
+    ("villa", ZoneCategory.VILLA),
+    ("immeuble", ZoneCategory.COLLECTIVE_HOUSING),
+    ("collecti", ZoneCategory.COLLECTIVE_HOUSING),
+    ("économique", ZoneCategory.ECONOMIC_HOUSING),
+    ("economique", ZoneCategory.ECONOMIC_HOUSING),
+    ("individuel", ZoneCategory.INDIVIDUAL_HOUSING),
+    ("industri", ZoneCategory.INDUSTRIAL),
+    ("activit", ZoneCategory.INDUSTRIAL),
+    ("touris", ZoneCategory.TOURISM),
+    ("équipement", ZoneCategory.EQUIPMENT),
+    ("equipement", ZoneCategory.EQUIPMENT),
+    ("vert", ZoneCategory.GREEN_SPACE),
+    ("agricole", ZoneCategory.AGRICULTURAL),
+    ("naturel", ZoneCategory.NATURAL),
+    ("urbanis", ZoneCategory.TO_URBANISE),
+    ("mixte", ZoneCategory.MIXED),
+)
+
+
+_ZONE_CATEGORIES = frozenset(ZoneCategory.values)
+
+
+def category_guess(value, *, kind: str) -> str:
+    """A category from a free value: a known category name or a telling word."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if kind == Layer.Kind.OVERLAY:
+        return text[:32]
+    if text in _ZONE_CATEGORIES:
+        return text
+    lowered = text.lower()
+    for word, category in _CATEGORY_WORDS:
+        if word in lowered:
+            return category
+    return ZoneCategory.OTHER
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldMapping:
+    """Which source field feeds each target; the schema that proposed it."""
+
+    fields: dict[str, str]
+    schema: str = GenericSchema.name
+
+    @property
+    def schema_class(self) -> type[Schema]:
+        return SCHEMAS[self.schema]
+
+    def parser(self, target: str) -> Callable:
+        return self.schema_class.parsers.get(target, RULE_FIELDS[target])
+
+    @property
+    def rule_targets(self) -> list[str]:
+        return [target for target in RULE_FIELDS if target in self.fields]
+
+    def as_dict(self) -> dict:
+        return {"schema": self.schema, "fields": dict(self.fields)}
+
+
+def mapping_guess(
+    fields: Iterable[str], *, hints: dict[str, str] | None = None
+) -> FieldMapping:
+    """The mapping proposed for a file with ``fields`` (matched ignoring case)."""
+    by_upper = {name.upper(): name for name in fields}
+    schema = next(
+        (s for s in SCHEMAS.values() if s.signature and s.matches(set(by_upper))),
+        GenericSchema,
+    )
+    mapping: dict[str, str] = {}
+    for target, names in schema.aliases.items():
+        for name in names:
+            if name in by_upper:
+                mapping[target] = by_upper[name]
+                break
+    for target, name in (hints or {}).items():
+        if target not in mapping and name.upper() in by_upper:
+            mapping[target] = by_upper[name.upper()]
+    return FieldMapping(fields=mapping, schema=schema.name)
+
+
+def mapping_parse(items: Iterable[str]) -> dict[str, str]:
+    """Parse ``target=SOURCE`` overrides (``target=`` unmaps a target).
+
+    Raises InvalidMapping for a malformed item or an unknown target.
+    """
+    overrides: dict[str, str] = {}
+    for item in items:
+        target, sep, source = item.partition("=")
+        target = target.strip()
+        if not sep or target not in TARGETS:
+            raise InvalidMapping(
+                _(
+                    "“%(item)s” is not a mapping; write target=FIELD with a target "
+                    "among %(targets)s."
+                )
+                % {"item": item, "targets": ", ".join(TARGETS)}
+            )
+        overrides[target] = source.strip()
+    return overrides
+
+
+def mapping_override(
+    mapping: FieldMapping, overrides: dict[str, str], fields: Iterable[str]
+) -> FieldMapping:
+    """``mapping`` with ``overrides`` applied; InvalidMapping for unknown fields."""
+    by_upper = {name.upper(): name for name in fields}
+    result = dict(mapping.fields)
+    for target, source in overrides.items():
+        if target not in TARGETS:
+            raise InvalidMapping(
+                _("“%(target)s” is not a mapping target.") % {"target": target}
+            )
+        if not source:
+            result.pop(target, None)
+            continue
+        if source.upper() not in by_upper:
+            raise InvalidMapping(
+                _("The file has no field “%(field)s” (it has: %(fields)s).")
+                % {"field": source, "fields": ", ".join(by_upper.values())}
+            )
+        result[target] = by_upper[source.upper()]
+    return FieldMapping(fields=result, schema=mapping.schema)
+
+
+@dataclasses.dataclass
+class RuleCollector:
+    """Gathers, per zone code, the labels and rule values found in attributes."""
+
+    rules: dict[str, dict] = dataclasses.field(default_factory=dict)
+    conflicts: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    labels: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+
+    def add(self, code: str, values: dict) -> None:
+        """Record the values of one feature of zone ``code``."""
+        if not code:
+            return
+        known = self.rules.setdefault(code, {})
+        if values.get("label_fr"):
+            self.labels.setdefault(code, set()).add(values["label_fr"])
+        for name, value in values.items():
+            if value is None or value == "":
+                continue
+            if name not in known:
+                known[name] = value
+            elif known[name] != value and name in RULE_FIELDS:
+                self.conflicts.setdefault(code, set()).add(name)
+
+    def rule_values(self, code: str) -> dict:
+        """Only the rule fields found for ``code`` (no labels)."""
+        return {
+            name: value
+            for name, value in self.rules.get(code, {}).items()
+            if name in RULE_FIELDS
+        }

@@ -1,0 +1,402 @@
+"""Readers of vector formats, all through GDAL (pyogrio), in batches.
+
+One small class per input format, in the ``READERS`` registry. A reader knows
+the file suffixes it handles, the GDAL open options it needs and how to turn
+what GDAL returns into features (DXF closed polylines into polygons). Reading is
+streamed ``batch_size`` features at a time, so memory stays flat in file size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pyarrow
+import pyogrio
+import shapely
+from django.utils.translation import gettext as _
+from pyogrio import raw
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from layers.importing.errors import AmbiguousSource, EmptyFile, UnreadableFile
+
+GDAL_ERRORS = (DataSourceError, DataLayerError, RuntimeError, ValueError, OSError)
+
+
+@dataclasses.dataclass
+class Batch:
+    """Consecutive features: their ids, geometries and attribute columns."""
+
+    fids: np.ndarray
+    geometries: np.ndarray  # shapely geometries, None where missing
+    columns: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.fids)
+
+
+class Reader:
+    """How to read one vector format. Subclasses set ``suffixes``."""
+
+    name: ClassVar[str] = ""
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    has_encoding: ClassVar[bool] = False  # text encoding is a read option
+    open_options: ClassVar[dict[str, str]] = {}
+    # Attribute mapping hints for formats with fixed field names.
+    mapping_hints: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def check(cls, path: Path) -> None:
+        """Raise UnreadableFile when the dataset is visibly incomplete."""
+
+    @classmethod
+    def geometries(cls, geometries: np.ndarray) -> np.ndarray:
+        """Turn what GDAL returned into the features' geometries."""
+        return geometries
+
+
+class ShapefileReader(Reader):
+    name = "shapefile"
+    suffixes = (".shp",)
+    has_encoding = True
+
+    @classmethod
+    def check(cls, path: Path) -> None:
+        siblings = {
+            child.suffix.lower()
+            for child in path.parent.iterdir()
+            if child.stem == path.stem
+        }
+        missing = [suffix for suffix in (".shx", ".dbf") if suffix not in siblings]
+        if missing:
+            raise UnreadableFile(
+                _(
+                    "The shapefile “%(name)s” comes without its %(missing)s "
+                    "file; upload all its files together in a zip."
+                )
+                % {"name": path.name, "missing": " / ".join(missing)},
+                code="incomplete_shapefile",
+            )
+        # The main file's header says how long it is (in 16-bit words): a file
+        # cut short would otherwise read as features without geometry.
+        with path.open("rb") as stream:
+            header = stream.read(100)
+        size = path.stat().st_size
+        if len(header) < 100 or struct.unpack(">i", header[:4])[0] != 9994:
+            raise UnreadableFile(
+                _("“%(name)s” is not a shapefile (its header is wrong).")
+                % {"name": path.name},
+                code="corrupt_file",
+            )
+        declared = struct.unpack(">i", header[24:28])[0] * 2
+        if size < declared:
+            raise UnreadableFile(
+                _(
+                    "The shapefile “%(name)s” is truncated: %(size)s of its "
+                    "%(declared)s bytes are there."
+                )
+                % {"name": path.name, "size": size, "declared": declared},
+                code="truncated_file",
+            )
+
+
+class GeoPackageReader(Reader):
+    name = "geopackage"
+    suffixes = (".gpkg",)
+
+
+class GeoJSONReader(Reader):
+    name = "geojson"
+    suffixes = (".geojson", ".json")
+
+
+class KmlReader(Reader):
+    name = "kml"
+    suffixes = (".kml",)
+    mapping_hints = {"code": "Name", "label_fr": "Description"}
+
+
+class CsvReader(Reader):
+    name = "csv"
+    suffixes = (".csv",)
+    has_encoding = True
+    open_options = {
+        "GEOM_POSSIBLE_NAMES": "WKT,wkt,geom,geometry,the_geom,GEOMETRY",
+        "X_POSSIBLE_NAMES": "x,X,lon,LON,lng,longitude,easting,EASTING",
+        "Y_POSSIBLE_NAMES": "y,Y,lat,LAT,latitude,northing,NORTHING",
+        "KEEP_GEOM_COLUMNS": "NO",
+        "AUTODETECT_TYPE": "YES",
+    }
+
+
+class DxfReader(Reader):
+    name = "dxf"
+    suffixes = (".dxf",)
+    mapping_hints = {"code": "Layer"}
+
+    @classmethod
+    def geometries(cls, geometries: np.ndarray) -> np.ndarray:
+        """Closed polylines become polygons; DXF has no polygon of its own."""
+        lines = shapely.get_type_id(geometries) == shapely.GeometryType.LINESTRING
+        closed = lines & shapely.is_closed(geometries)
+        closed &= shapely.get_num_coordinates(geometries) >= 4
+        if closed.any():
+            geometries = geometries.copy()
+            rings = [
+                shapely.linearrings(shapely.get_coordinates(line))
+                for line in geometries[closed]
+            ]
+            geometries[closed] = shapely.polygons(np.array(rings, dtype=object))
+        return geometries
+
+
+READERS: dict[str, type[Reader]] = {
+    reader.name: reader
+    for reader in (
+        ShapefileReader,
+        GeoPackageReader,
+        GeoJSONReader,
+        KmlReader,
+        CsvReader,
+        DxfReader,
+    )
+}
+SUFFIXES = {suffix: reader for reader in READERS.values() for suffix in reader.suffixes}
+
+
+def reader_for(path: Path) -> type[Reader] | None:
+    """The reader of ``path`` by its suffix, or None."""
+    return SUFFIXES.get(path.suffix.lower())
+
+
+@dataclasses.dataclass
+class SourceLayer:
+    """One layer of one dataset, ready to be read in batches."""
+
+    path: Path
+    layer: str | None
+    reader: type[Reader]
+    info: dict
+    encoding: str | None = None  # read option for formats that have one
+
+    @property
+    def fields(self) -> list[str]:
+        return [str(name) for name in self.info["fields"]]
+
+    @property
+    def label(self) -> str:
+        """How the planner recognises this layer: file name, and layer name."""
+        if self.layer and self.layer != self.path.stem:
+            return f"{self.path.name}:{self.layer}"
+        return self.path.name
+
+    @property
+    def feature_count(self) -> int | None:
+        count = self.info.get("features", -1)
+        return None if count is None or count < 0 else int(count)
+
+    @property
+    def crs_wkt(self) -> str | None:
+        return self.info.get("crs")
+
+    @property
+    def geometry_type(self) -> str:
+        return str(self.info.get("geometry_type") or "Unknown")
+
+    def _read(self, **options) -> tuple:
+        try:
+            return raw.read(
+                self.path,
+                layer=self.layer,
+                encoding=self.encoding if self.reader.has_encoding else None,
+                return_fids=True,
+                **self.reader.open_options,
+                **options,
+            )
+        except GDAL_ERRORS as exc:
+            raise UnreadableFile(
+                _("The file “%(name)s” cannot be read: %(reason)s")
+                % {"name": self.path.name, "reason": str(exc)}
+            ) from exc
+
+    def read_raw_text(self, limit: int = 500) -> list[str]:
+        """Text values of the first ``limit`` features, read byte for byte."""
+        saved, self.encoding = self.encoding, "ISO-8859-1"
+        try:
+            _meta, _fids, _geoms, columns = self._read(
+                max_features=limit, read_geometry=False
+            )
+        finally:
+            self.encoding = saved
+        return [
+            value
+            for column in columns
+            for value in column.tolist()
+            if isinstance(value, str)
+        ]
+
+    def rows(self, limit: int) -> list[dict]:
+        """The first ``limit`` rows' attributes, for a preview."""
+        meta, fids, _geoms, columns = self._read(
+            max_features=limit, read_geometry=False
+        )
+        names = [str(name) for name in meta["fields"]]
+        return [
+            {
+                name: _plain(column[index])
+                for name, column in zip(names, columns, strict=True)
+            }
+            for index in range(len(fids))
+        ]
+
+    def batches(self, batch_size: int = 10000) -> Iterator[Batch]:
+        """Yield the features ``batch_size`` at a time, streamed (Arrow).
+
+        Raises UnreadableFile when GDAL fails part-way (a truncated file).
+        """
+        try:
+            with raw.open_arrow(
+                self.path,
+                layer=self.layer,
+                encoding=self.encoding if self.reader.has_encoding else None,
+                return_fids=True,
+                batch_size=batch_size,
+                use_pyarrow=True,
+                **self.reader.open_options,
+            ) as (meta, reader):
+                geometry = meta.get("geometry_name") or "wkb_geometry"
+                fid = meta.get("fid_column") or "OGC_FID"
+                names = [str(name) for name in meta["fields"]]
+                read = 0
+                for record_batch in reader:
+                    read += record_batch.num_rows
+                    yield self._batch(record_batch, geometry, fid, names)
+        except (*GDAL_ERRORS, pyarrow.ArrowException) as exc:
+            raise UnreadableFile(
+                _("The file “%(name)s” cannot be read: %(reason)s")
+                % {"name": self.path.name, "reason": str(exc)}
+            ) from exc
+        expected = self.feature_count
+        if expected is not None and read != expected:
+            # GDAL stops quietly at the end of a truncated file.
+            raise UnreadableFile(
+                _(
+                    "The file “%(name)s” is truncated: %(read)s of its %(count)s "
+                    "features could be read."
+                )
+                % {"name": self.path.name, "read": read, "count": expected},
+                code="truncated_file",
+            )
+
+    def _batch(self, record_batch, geometry: str, fid: str, names: list[str]):
+        wkb = np.array(record_batch.column(geometry).to_pylist(), dtype=object)
+        try:
+            geometries = shapely.from_wkb(wkb)
+        except shapely.errors.GEOSException as exc:
+            raise UnreadableFile(
+                _("The geometries of “%(name)s” are corrupt.")
+                % {"name": self.path.name}
+            ) from exc
+        return Batch(
+            fids=np.asarray(record_batch.column(fid).to_numpy(zero_copy_only=False)),
+            geometries=self.reader.geometries(geometries),
+            columns={
+                name: np.array(record_batch.column(name).to_pylist(), dtype=object)
+                for name in names
+            },
+        )
+
+
+def _plain(value):
+    """A numpy scalar as the plain Python value (for JSON)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _datasets(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    found = [
+        path
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and reader_for(path) is not None
+        and not any(part.startswith((".", "__MACOSX")) for part in path.parts)
+    ]
+    return found
+
+
+def source_layers(root: Path) -> list[SourceLayer]:
+    """Every readable layer in ``root`` (a file, or a folder of extracted files).
+
+    Raises UnreadableFile when a dataset is incomplete or not a vector file,
+    EmptyFile when there is nothing to read at all.
+    """
+    layers: list[SourceLayer] = []
+    for path in _datasets(root):
+        reader = reader_for(path)
+        if reader is None:
+            raise UnreadableFile(
+                _("“%(name)s” is not a supported vector format.") % {"name": path.name},
+                code="unsupported_format",
+            )
+        reader.check(path)
+        try:
+            names = [str(row[0]) for row in pyogrio.list_layers(path)]
+            for name in names:
+                info = pyogrio.read_info(
+                    path, layer=name, force_feature_count=True, **reader.open_options
+                )
+                layers.append(SourceLayer(path, name, reader, info))
+        except GDAL_ERRORS as exc:
+            raise UnreadableFile(
+                _("“%(name)s” is not a readable vector file: %(reason)s")
+                % {"name": path.name, "reason": str(exc)}
+            ) from exc
+    if not layers:
+        raise EmptyFile(
+            _(
+                "The upload holds no vector file (shapefile, GeoPackage, GeoJSON, "
+                "KML/KMZ, CSV or DXF)."
+            )
+        )
+    return layers
+
+
+def source_choose(layers: list[SourceLayer], wanted: str | None) -> SourceLayer:
+    """The layer named ``wanted`` (by layer or file name), or the only one.
+
+    Raises AmbiguousSource when several match and none was named.
+    """
+    if wanted:
+        key = wanted.lower()
+        matches = [layer for layer in layers if (layer.layer or "").lower() == key]
+        matches = matches or [
+            layer
+            for layer in layers
+            if key
+            in {
+                (layer.layer or "").lower(),
+                layer.path.stem.lower(),
+                layer.path.name.lower(),
+                layer.label.lower(),
+            }
+        ]
+    else:
+        matches = layers
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(layer.label for layer in (matches or layers))
+    if not matches:
+        raise AmbiguousSource(
+            _("The upload has no layer “%(wanted)s”; it has: %(names)s.")
+            % {"wanted": wanted, "names": names}
+        )
+    raise AmbiguousSource(
+        _("The upload holds several layers (%(names)s); choose one.") % {"names": names}
+    )

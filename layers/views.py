@@ -1,0 +1,264 @@
+"""Planner pages (logged in, own agency only). Views are adapters: parse, call one
+service or selector, render. The JSON they call from the browser is layers.api."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import require_change
+from geoportal.api import json_response
+from layers import selectors
+from layers.forms import ParcelUploadForm, UploadForm
+from layers.importing.errors import ImportRefused
+from layers.importing.mapping import mapping_parse
+from layers.importing.pipeline import ImportOptions
+from layers.importing.validation import report_render
+from layers.models import Feature, Layer, LayerVersion
+from layers.services import (
+    VersionStateError,
+    layer_version_publish,
+    layer_version_restore,
+    upload_size_check,
+)
+from layers.tasks import import_in_background, import_start
+from parcels.services import parcels_import
+
+PREVIEW_LIMIT = 5000  # features drawn on the preview map
+
+
+def _layer(user, pk: int) -> Layer:
+    layer = get_object_or_404(Layer.objects.select_related("document__agency"), pk=pk)
+    require_change(user, layer)
+    return layer
+
+
+def _version(user, pk: int) -> LayerVersion:
+    version = get_object_or_404(
+        LayerVersion.objects.select_related("layer__document__agency"), pk=pk
+    )
+    require_change(user, version)
+    return version
+
+
+@login_required
+@require_GET
+def planner_home(request: HttpRequest) -> HttpResponse:
+    """The documents and layers the planner may change."""
+    documents = selectors.planner_documents(user=request.user)
+    return render(request, "layers/planner_home.html", {"documents": documents})
+
+
+@login_required
+def layer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a new version (with or without JavaScript) and see the history."""
+    layer = _layer(request.user, pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            options = _options(form)
+            upload = form.cleaned_data["file"]
+            background = import_in_background(
+                size=upload.size, asked=form.cleaned_data["background"]
+            )
+            job = import_start(
+                layer=layer,
+                upload=upload,
+                user=request.user,
+                options=options,
+                background=background,
+            )
+        except ImportRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            if job.version_id:
+                return redirect("layers:version", pk=job.version_id)
+            if job.error:
+                form.add_error("file", job.error)
+            else:
+                messages.info(
+                    request,
+                    _("The file is being imported in the background."),
+                )
+                return redirect("layers:layer", pk=layer.pk)
+    return render(
+        request,
+        "layers/layer_detail.html",
+        {
+            "layer": layer,
+            "form": form,
+            "versions": selectors.layer_versions(layer=layer),
+            "imports": layer.imports.exclude(status="done")[:5],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _options(form: UploadForm) -> ImportOptions:
+    data = form.cleaned_data
+    srs = (data.get("srs") or "").upper().removeprefix("EPSG:")
+    if srs and not srs.isdigit():
+        raise ImportRefused(_("The CRS must be an EPSG code, e.g. 26191."))
+    return ImportOptions(
+        source_layer=data.get("source_layer") or None,
+        srid=int(srs) if srs else None,
+        encoding=data.get("encoding") or None,
+        mapping=mapping_parse(form.mapping_items()),
+        comment=data.get("comment") or "",
+        tolerance_m2=data.get("tolerance"),
+    )
+
+
+@login_required
+@require_GET
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report with a map of its problems, the draft beside the current one."""
+    version = _version(request.user, pk)
+    current = selectors.version_in_force(layer=version.layer)
+    report = report_render(version.report or {})
+    problems = {
+        "type": "FeatureCollection",
+        "features": [
+            feature
+            for issue in report.get("issues", [])
+            for feature in _issue_features(issue)
+        ],
+    }
+    return render(
+        request,
+        "layers/version_detail.html",
+        {
+            "version": version,
+            "layer": version.layer,
+            "current": current,
+            "report": report,
+            "problems": problems,
+            "can_publish": version.status == "draft" and not report.get("errors"),
+        },
+    )
+
+
+def _issue_features(issue: dict) -> list[dict]:
+    properties = {
+        "code": issue["code"],
+        "severity": issue["severity"],
+        "message": issue["message"],
+    }
+    if issue.get("geometry"):
+        return [
+            {"type": "Feature", "geometry": issue["geometry"], "properties": properties}
+        ]
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": location},
+            "properties": properties,
+        }
+        for location in issue.get("locations", [])
+    ]
+
+
+@login_required
+@require_GET
+def version_features(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version's features as GeoJSON for the preview map (first 5,000)."""
+    version = _version(request.user, pk)
+    features = Feature.objects.filter(version=version).only(
+        "code", "label_fr", "label_ar", "geom"
+    )[:PREVIEW_LIMIT]
+    return json_response(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": feature.geom,
+                    "properties": {"code": feature.code, "label": feature.label},
+                }
+                for feature in features
+            ],
+        }
+    )
+
+
+@login_required
+@require_POST
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request.user, pk)
+    try:
+        layer_version_publish(version=version, published_by=request.user)
+    except VersionStateError as exc:
+        messages.error(request, str(exc))
+        return redirect("layers:version", pk=version.pk)
+    messages.success(
+        request, _("Version %(number)s is published.") % {"number": version.number}
+    )
+    return redirect("layers:layer", pk=version.layer_id)
+
+
+@login_required
+@require_POST
+def version_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request.user, pk)
+    try:
+        restored = layer_version_restore(version=version, published_by=request.user)
+    except VersionStateError as exc:
+        messages.error(request, str(exc))
+        return redirect("layers:layer", pk=version.layer_id)
+    messages.success(
+        request,
+        _("Version %(number)s is restored as version %(new)s.")
+        % {"number": version.number, "new": restored.number},
+    )
+    return redirect("layers:layer", pk=version.layer_id)
+
+
+@login_required
+def parcels_upload(request: HttpRequest) -> HttpResponse:
+    """Import the parcel registry of the planner's agency (inline)."""
+    agency = request.user.agency
+    if agency is None:
+        raise PermissionDenied(_("Only planners of an agency import parcels."))
+    form = ParcelUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        srs = (form.cleaned_data["srs"] or "").upper().removeprefix("EPSG:")
+        reference = form.cleaned_data["reference"]
+        try:
+            if srs and not srs.isdigit():
+                raise ImportRefused(_("The CRS must be an EPSG code, e.g. 26191."))
+            upload_size_check(upload.size)
+            with tempfile.TemporaryDirectory(prefix="geoportail-parcels-") as work:
+                path = Path(work) / Path(upload.name).name
+                with path.open("wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                result = parcels_import(
+                    agency=agency,
+                    path=path,
+                    user=request.user,
+                    srid=int(srs) if srs else None,
+                    mapping={"reference": reference} if reference else None,
+                )
+        except ImportRefused as exc:
+            form.add_error("file", exc.message)
+    return render(
+        request,
+        "layers/parcels_upload.html",
+        {
+            "agency": agency,
+            "form": form,
+            "result": result,
+            "report": report_render(result.report) if result else None,
+        },
+        status=400 if form.errors else 200,
+    )

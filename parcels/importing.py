@@ -1,0 +1,182 @@
+"""Reading a parcel registry file: which fields hold the reference, area and
+address, and the checks of each parcel. Files are read with the layer import's
+readers (any format GDAL reads, archives extracted safely)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from layers.importing.crs import crs_identify
+from layers.importing.mapping import FieldMapping, mapping_override
+from layers.importing.pipeline import upload_open
+from layers.importing.readers import SourceLayer, source_choose, source_layers
+from layers.importing.validation import Report, geometries_check, location_check
+from layers.models import Agency
+from parcels.references import InvalidReference, ParcelReference
+
+ALIASES = {
+    "reference": (
+        "REFERENCE",
+        "REF",
+        "TF",
+        "NUM_TF",
+        "TITRE",
+        "N_TITRE",
+        "TITRE_FONC",
+        "NUMERO",
+        "PARCELLE",
+        "IDU",
+    ),
+    "area": ("SUPERFICIE", "SURFACE", "CONTENANCE", "AREA", "SUP"),
+    "address": ("ADRESSE", "ADDRESS", "LIEU_DIT", "LOCALITE"),
+}
+
+
+@dataclasses.dataclass
+class ParcelPlan:
+    """How a parcel file will be read."""
+
+    source: SourceLayer
+    srid: int
+    mapping: FieldMapping
+
+
+@dataclasses.dataclass(frozen=True)
+class ParcelRow:
+    kind: str
+    reference: str
+    key: str
+    area_m2: Decimal | None
+    address: str
+    geom_hex: str
+
+
+def parcel_plan(
+    path: Path,
+    *,
+    workdir: Path,
+    agency: Agency,
+    srid: int | None = None,
+    mapping: dict[str, str] | None = None,
+    source_layer: str | None = None,
+) -> ParcelPlan:
+    """Open the parcel file and decide CRS and field mapping.
+
+    Raises ImportRefused (and subclasses) as the layer import does.
+    """
+    source = source_choose(source_layers(upload_open(path, workdir)), source_layer)
+    if srid is None:
+        srid = crs_identify(source.crs_wkt) if source.crs_wkt else agency.srid
+    by_upper = {name.upper(): name for name in source.fields}
+    fields = {}
+    for target, names in ALIASES.items():
+        found = next((by_upper[name] for name in names if name in by_upper), None)
+        if found:
+            fields[target] = found
+    guessed = FieldMapping(fields=fields)
+    if mapping:
+        guessed = _override(guessed, mapping, source.fields)
+    return ParcelPlan(source=source, srid=srid, mapping=guessed)
+
+
+def _override(mapping: FieldMapping, overrides: dict, fields) -> FieldMapping:
+    # The layer mapping's checks, with the parcel targets.
+    renamed = {("code" if k == "reference" else k): v for k, v in overrides.items()}
+    checked = mapping_override(
+        FieldMapping(fields={}),
+        {k: v for k, v in renamed.items() if k == "code"},
+        fields,
+    )
+    result = dict(mapping.fields)
+    if "code" in checked.fields:
+        result["reference"] = checked.fields["code"]
+    for target in ("area", "address"):
+        if overrides.get(target):
+            result[target] = overrides[target]
+    return FieldMapping(fields=result)
+
+
+def _area(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        area = Decimal(str(value).replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+    return area if area.is_finite() and area >= 0 else None
+
+
+def parcel_rows(
+    plan: ParcelPlan, *, agency: Agency, report: Report, progress=None
+) -> Iterator[ParcelRow]:
+    """Yield the parcels of the file, checked; the report lists what was left out."""
+    territory = None
+    if agency.territory is not None:
+        territory = shapely.buffer(shapely.from_wkb(bytes(agency.territory.wkb)), 1e-5)
+        shapely.prepare(territory)
+    else:
+        report.add("no_territory", count=0)
+    transform = None
+    if plan.srid != 4326:
+        transformer = Transformer.from_crs(plan.srid, 4326, always_xy=True)
+
+        def transform(coordinates: np.ndarray) -> np.ndarray:
+            return np.column_stack(transformer.transform(*coordinates.T))
+
+    reference_field = plan.mapping.fields.get("reference")
+    area_field = plan.mapping.fields.get("area")
+    address_field = plan.mapping.fields.get("address")
+    seen: set[str] = set()
+    done = 0
+    for batch in plan.source.batches():
+        ids = np.array([str(fid) for fid in batch.fids], dtype=object)
+        geometries, keep = geometries_check(
+            batch.geometries,
+            ids,
+            expected="polygon",
+            report=report,
+            to_storage=transform,
+        )
+        location_check(
+            geometries[keep],
+            ids[keep],
+            area=territory,
+            outside_code="outside_territory",
+            partly_code="partly_outside_territory",
+            report=report,
+        )
+        hexes = shapely.to_wkb(
+            shapely.set_srid(geometries, 4326), hex=True, include_srid=True
+        )
+        references = batch.columns[reference_field].tolist() if reference_field else []
+        areas = batch.columns[area_field].tolist() if area_field else []
+        addresses = batch.columns[address_field].tolist() if address_field else []
+        for index in np.flatnonzero(keep):
+            text = str(references[index] or "").strip() if references else ""
+            try:
+                reference = ParcelReference.parse(text)
+            except InvalidReference:
+                report.add("invalid_reference", features=[ids[index]], value=text)
+                continue
+            if reference.key in seen:
+                report.add("duplicate_reference", features=[ids[index]], value=text)
+                continue
+            seen.add(reference.key)
+            yield ParcelRow(
+                kind=reference.kind,
+                reference=reference.display,
+                key=reference.key,
+                area_m2=_area(areas[index]) if areas else None,
+                address=str(addresses[index] or "")[:300] if addresses else "",
+                geom_hex=hexes[index],
+            )
+        done += len(batch)
+        if progress:
+            progress(done, plan.source.feature_count)

@@ -1,0 +1,131 @@
+"""Text encodings are detected and repaired; CRSs are identified and checked."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from pyproj import CRS
+from pyproj.enums import WktVersion
+
+from layers.importing.crs import crs_identify
+from layers.importing.encoding import encoding_detect, mojibake_repair
+from layers.importing.errors import UnknownCRS
+from layers.importing.pipeline import ImportOptions
+from layers.services import layer_import
+
+from .conftest import (
+    PLU,
+    geojson_file,
+    shapefile_zip,
+    to_srid,
+    zoning_cells,
+    zoning_features,
+    zoning_file,
+)
+
+MERCHICH_NORD_ESRI = (
+    'PROJCS["Merchich_Nord_Maroc",GEOGCS["GCS_Merchich",DATUM["D_Merchich",'
+    'SPHEROID["Clarke_1880_IGN",6378249.2,293.46602]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],'
+    'PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",300000.0],'
+    'PARAMETER["Central_Meridian",-5.4],PARAMETER["Standard_Parallel_1",33.3],'
+    'PARAMETER["Scale_Factor",0.999625769],PARAMETER["Latitude_Of_Origin",33.3],'
+    'UNIT["Meter",1.0]]'
+)
+
+
+def test_mojibake_is_repaired():
+    assert mojibake_repair("oÃ¹ l'Ã©volution") == "où l'évolution"
+    assert mojibake_repair("déjà correct") == "déjà correct"
+
+
+def test_utf8_in_a_file_declaring_latin1_is_detected():
+    raw = ["Zone urbanisÃ©e".encode().decode("latin-1"), "UA"]
+    raw = ["Zone urbanisée".encode().decode("latin-1"), "UA"]
+    guess = encoding_detect(raw, declared="ISO-8859-1")
+    assert guess.detected == "utf-8"
+    assert guess.mismatch
+    assert guess.samples[0] == ("Zone urbanisÃ©e", "Zone urbanisée")
+
+
+def test_real_latin1_is_kept():
+    raw = ["Zone urbanisée", "Espace boisé"]  # read byte for byte as Latin-1
+    guess = encoding_detect(raw, declared="ISO-8859-1")
+    assert guess.detected == "iso8859-1"
+    assert not guess.mismatch
+
+
+def test_planner_can_force_the_declared_encoding(plu_zoning, tmp_path):
+    version = layer_import(
+        layer=plu_zoning,
+        path=shapefile_zip(tmp_path),
+        options=ImportOptions(encoding="latin-1"),
+    )
+    labels = version.features.values_list("label_fr", flat=True)
+    assert any("Ã©" in label for label in labels)  # what they asked for
+
+
+def test_cp1252_shapefile_keeps_its_accents(zoning_layer, tmp_path):
+    path = zoning_file(
+        tmp_path, driver="ESRI Shapefile", suffix=".shp", encoding="cp1252"
+    )
+    version = layer_import(layer=zoning_layer, path=path)
+    labels = set(version.features.values_list("label_fr", flat=True))
+    assert "Zone d'activités économiques" in labels
+
+
+def test_garbled_geojson_text_is_repaired_and_said(zoning_layer, tmp_path):
+    features = zoning_features()
+    garbled = "Zone d'activités économiques".encode().decode("cp1252")
+    features[2] = (features[2][0], {"ZONE": "ZI", "LIBELLE": garbled})
+    version = layer_import(
+        layer=zoning_layer, path=geojson_file(tmp_path / "z.geojson", features)
+    )
+    assert version.features.get(code="ZI").label_fr == "Zone d'activités économiques"
+    codes = {issue["code"] for issue in version.report["issues"]}
+    assert "mojibake_repaired" in codes
+
+
+@pytest.mark.parametrize(
+    ("definition", "srid"),
+    [
+        ((PLU / "ZONE_URBA.prj").read_text(), 2154),
+        (MERCHICH_NORD_ESRI, 26191),
+        (CRS(26192).to_wkt(WktVersion.WKT1_ESRI), 26192),
+        ("EPSG:4326", 4326),
+    ],
+)
+def test_esri_prj_without_epsg_code_is_identified(definition, srid):
+    assert crs_identify(definition) == srid
+
+
+def test_unknown_crs_is_refused_with_a_message():
+    with pytest.raises(UnknownCRS):
+        crs_identify("PROJCS[nonsense")
+
+
+def test_merchich_coordinates_declared_as_wgs84_are_recognised(zoning_layer, tmp_path):
+    # GeoJSON is WGS 84 by definition; these coordinates are Lambert metres.
+    cells = to_srid(zoning_cells(), 26191)
+    features = [(cell, {"ZONE": f"Z{i}"}) for i, cell in enumerate(cells)]
+    version = layer_import(
+        layer=zoning_layer, path=geojson_file(tmp_path / "z.geojson", features)
+    )
+    issue = next(i for i in version.report["issues"] if i["code"] == "crs_suggestion")
+    assert issue["severity"] == "error"
+    assert issue["params"]["suggested_srid"] == 26191
+    assert "Nord Maroc" in issue["params"]["suggested"]
+
+
+def test_lon_lat_read_in_the_agency_crs_is_caught(zoning_layer, tmp_path):
+    path = tmp_path / "zonage.csv"
+    rows = ["WKT,ZONE"]
+    rows += [f'"{shapely.to_wkt(c)}",Z{i}' for i, c in enumerate(zoning_cells())]
+    path.write_text("\n".join(rows))
+    version = layer_import(layer=zoning_layer, path=path)  # agency CRS: 26191
+    issue = next(i for i in version.report["issues"] if i["code"] == "crs_suggestion")
+    assert issue["params"]["suggested_srid"] == 4326
+    fixed = layer_import(
+        layer=zoning_layer, path=path, options=ImportOptions(srid=4326)
+    )
+    assert fixed.report["errors"] == 0

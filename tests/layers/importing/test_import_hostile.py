@@ -1,0 +1,108 @@
+"""Hostile or broken uploads are refused with a clear message, before anything
+is extracted or written."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+
+import pytest
+
+from layers.importing.errors import (
+    ArchiveTooLarge,
+    EmptyFile,
+    UnreadableFile,
+    UnsafeArchive,
+    UploadTooLarge,
+)
+from layers.models import LayerVersion
+from layers.services import layer_import
+
+from .conftest import PLU, SHAPEFILE_PARTS, shapefile_zip
+
+
+def _refused(layer, path, error):
+    with pytest.raises(error) as caught:
+        layer_import(layer=layer, path=path)
+    assert not LayerVersion.objects.filter(layer=layer).exists()
+    return caught.value.message
+
+
+def test_member_climbing_out_of_the_archive_is_refused(zoning_layer, tmp_path):
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("zonage.geojson", "{}")
+        archive.writestr("../evil.txt", "owned")
+    message = _refused(zoning_layer, path, UnsafeArchive)
+    assert "../evil.txt" in message
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_absolute_member_path_is_refused(zoning_layer, tmp_path):
+    path = tmp_path / "absolute.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("/tmp/evil.geojson", "{}")
+    assert "/tmp/evil.geojson" in _refused(zoning_layer, path, UnsafeArchive)
+
+
+def test_symbolic_link_member_is_refused(zoning_layer, tmp_path):
+    path = tmp_path / "link.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        info = zipfile.ZipInfo("zonage.shp")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(info, "/etc/passwd")
+    assert "zonage.shp" in _refused(zoning_layer, path, UnsafeArchive)
+
+
+def test_zip_bomb_is_refused_before_extraction(zoning_layer, tmp_path, settings):
+    settings.GEOPORTAIL_MAX_EXPANDED_BYTES = 5 * 1024 * 1024
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zonage.geojson", b" " * (20 * 1024 * 1024))
+    assert path.stat().st_size < 100_000  # small file, huge expansion
+    _refused(zoning_layer, path, ArchiveTooLarge)
+    assert not list(tmp_path.rglob("zonage.geojson"))
+
+
+def test_truncated_zip_is_reported_as_corrupt(zoning_layer, tmp_path):
+    whole = shapefile_zip(tmp_path).read_bytes()
+    path = tmp_path / "cut.zip"
+    path.write_bytes(whole[: len(whole) // 2])
+    assert "corrompue" in _refused(zoning_layer, path, UnreadableFile)
+
+
+def test_truncated_shapefile_is_refused(zoning_layer, tmp_path):
+    for suffix in SHAPEFILE_PARTS:
+        data = (PLU / f"ZONE_URBA{suffix}").read_bytes()
+        if suffix == ".shp":
+            data = data[: len(data) // 3]
+        (tmp_path / f"ZONE_URBA{suffix}").write_bytes(data)
+    _refused(zoning_layer, tmp_path / "ZONE_URBA.shp", UnreadableFile)
+
+
+def test_shapefile_without_shx_and_dbf_says_what_is_missing(zoning_layer, tmp_path):
+    path = tmp_path / "alone.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(PLU / "ZONE_URBA.shp", "ZONE_URBA.shp")
+        archive.write(PLU / "ZONE_URBA.prj", "ZONE_URBA.prj")
+    message = _refused(zoning_layer, path, UnreadableFile)
+    assert ".shx" in message
+    assert ".dbf" in message
+
+
+def test_text_file_renamed_geojson_is_not_readable(zoning_layer, tmp_path):
+    path = tmp_path / "notes.geojson"
+    path.write_text("Réunion du conseil : ordre du jour\n")
+    assert "notes.geojson" in _refused(zoning_layer, path, UnreadableFile)
+
+
+def test_empty_feature_collection_is_refused(zoning_layer, tmp_path):
+    path = tmp_path / "vide.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}')
+    _refused(zoning_layer, path, EmptyFile)
+
+
+def test_file_over_the_upload_limit_is_refused(zoning_layer, tmp_path, settings):
+    settings.GEOPORTAIL_MAX_UPLOAD_BYTES = 1024
+    message = _refused(zoning_layer, shapefile_zip(tmp_path), UploadTooLarge)
+    assert "1,0\xa0Kio" in message  # the limit, in the planner's language
