@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from geoportal import openapi
+from notes import pages, views
+
+app_name = "notes"
+
+urlpatterns = [
+    path("api/v1/openapi.json", openapi.openapi_json, name="openapi_json"),
+    path("api/v1/docs", openapi.openapi_docs, name="openapi_docs"),
+    path("api/v1/identify", views.identify, name="identify"),
+    path("api/v1/notes", views.issue, name="issue"),
+    path("api/v1/notes/compose", views.compose, name="compose"),
+    path("api/v1/notes/public-key", views.public_key, name="public_key"),
+    path("api/v1/notes/<str:reference>", views.detail, name="detail"),
+    path("notes/<str:token>/", pages.note_page, name="page"),
+    path("notes/<str:token>/pdf", pages.note_pdf, name="pdf"),
+    path("notes/<str:token>/map.png", pages.note_map, name="map"),
+    path("verify/<str:token>", pages.verify_page, name="verify"),
+]

@@ -1,0 +1,356 @@
+"""Measure the urban information note's hot paths on the benchmark database.
+
+    .venv/bin/python benchmarks/generate.py        # once
+    .venv/bin/python benchmarks/notes_identify.py  # ≈ 2 min; needs wrk (Debian)
+
+Over a few thousand random points in the benchmark agency it measures:
+(a) the raw SQL of point → parcel → zones with areas (``notes.sql.IDENTIFY``),
+    one round trip, prepared, one connection: p50/p95 and queries/s;
+(b) ``GET /api/v1/identify`` and ``POST /api/v1/notes/compose`` through HTTP on
+    granian as ``scripts/run`` starts it (WSGI, 2 workers, 1 blocking thread,
+    prepared statements), loaded by wrk: p50/p95 on one connection and
+    throughput on four;
+(c) PDF rendering in a warm process, French and Arabic: p50;
+and profiles one identify request inside Django (where the time goes).
+Figures go to stdout; tests never assert on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import hashlib
+import io
+import json
+import os
+import pstats
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+
+from generate import bench_url  # noqa: E402
+
+# The inner part of the benchmark territory (lon/lat), away from its edges.
+LON = (-6.90, -6.66)
+LAT = (33.84, 34.04)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def random_points(count: int, seed: int = 7) -> list[tuple[float, float]]:
+    rng = random.Random(seed)
+    return [(rng.uniform(*LON), rng.uniform(*LAT)) for _ in range(count)]
+
+
+def bench_raw_sql(url: str, points: list[tuple[float, float]]) -> dict:
+    """(a) the identify statement from a plain loop on one prepared connection."""
+    import psycopg
+
+    from notes.sql import IDENTIFY
+
+    libpq = "postgresql" + url[url.index(":") :]
+    now = datetime.datetime.now(datetime.UTC)
+    params = {"day": now.date(), "at": now}
+    timings = []
+    with psycopg.connect(libpq, prepare_threshold=0) as conn:
+        for lon, lat in points[:200]:  # warm the cache and the prepared plan
+            conn.execute(IDENTIFY, {**params, "lon": lon, "lat": lat}).fetchall()
+        start = time.perf_counter()
+        for lon, lat in points:
+            t0 = time.perf_counter()
+            conn.execute(IDENTIFY, {**params, "lon": lon, "lat": lat}).fetchall()
+            timings.append((time.perf_counter() - t0) * 1000)
+        elapsed = time.perf_counter() - start
+    return {
+        "p50_ms": percentile(timings, 50),
+        "p95_ms": percentile(timings, 95),
+        "qps": len(points) / elapsed,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_granian(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DATABASE_PREPARED": "true",
+        "DATABASE_HEALTH_CHECKS": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    process = subprocess.Popen(
+        [
+            str(REPO_ROOT / ".venv/bin/granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--blocking-threads",
+            "1",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "geoportal.wsgi:application",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("granian did not start")
+
+
+LUA = """
+local points = {%(points)s}
+local index = 0
+local method = "%(method)s"
+request = function()
+  index = index %% #points + 1
+  local p = points[index]
+  if method == "GET" then
+    return wrk.format("GET", "/api/v1/identify?lon=" .. p[1] .. "&lat=" .. p[2])
+  end
+  local body = '{"lon":' .. p[1] .. ',"lat":' .. p[2] .. '}'
+  return wrk.format("POST", "/api/v1/notes/compose",
+                    {["Content-Type"] = "application/json"}, body)
+end
+local statuses = {}
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%f %%f %%f %%d %%d\\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests / (summary.duration / 1e6), summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.timeout))
+end
+"""
+
+
+def run_wrk(port: int, points, method: str, connections: int, seconds: int) -> dict:
+    lua = LUA % {
+        "points": ",".join(f"{{{lon:.7f},{lat:.7f}}}" for lon, lat in points),
+        "method": method,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(lua)
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(min(connections, 2)),
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "-s",
+                handle.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    p50, p95, rps, requests, errors = line.split()[1:]
+    return {
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+        "rps": float(rps),
+        "requests": int(requests),
+        "errors": int(errors),
+    }
+
+
+def bench_http(url: str, points, seconds: int) -> dict:
+    """(b) identify and compose through granian, loaded by wrk."""
+    port = _free_port()
+    process = start_granian(url, port)
+    try:
+        results = {}
+        for name, method in (("identify", "GET"), ("compose", "POST")):
+            run_wrk(port, points, method, 2, 3)  # warm both workers
+            one = run_wrk(port, points, method, 1, seconds)
+            four = run_wrk(port, points, method, 4, seconds)
+            results[name] = {
+                "p50_ms": one["p50_ms"],
+                "p95_ms": one["p95_ms"],
+                "rps_1_conn": one["rps"],
+                "rps_4_conns": four["rps"],
+                "errors": one["errors"] + four["errors"],
+            }
+        return results
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_PREPARED"] = "true"  # as scripts/run serves
+    os.environ["DATABASE_HEALTH_CHECKS"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
+    import django
+
+    django.setup()
+
+
+def bench_pdf(points, renders: int = 30) -> dict:
+    """(c) warm PDF rendering of composed notes, French and Arabic."""
+    from notes.pdf import render_note_pdf
+    from notes.selectors import Moment, note_compose, subject_resolve
+    from notes.subjects import SubjectQuery
+
+    contents = []
+    for lon, lat in points[: renders + 5]:
+        subject = subject_resolve(SubjectQuery.from_json({"lon": lon, "lat": lat}))
+        content = note_compose(subject=subject, moment=Moment.of())
+        content["note"] = {"reference": "BENCH-2026-000001", "issued_at": "2026"}
+        contents.append(content)
+    results = {}
+    for language in ("fr", "ar"):
+        timings = []
+        for index, content in enumerate(contents):
+            # Every note has its own URL (QR code) and hash, as in real life.
+            url = f"http://127.0.0.1:8000/verify/{secrets.token_urlsafe(24)}"
+            digest = hashlib.sha256(str(index).encode()).hexdigest()
+            t0 = time.perf_counter()
+            render_note_pdf(content, language=language, verify_url=url, sha256=digest)
+            if index >= 5:  # the first renders warm the compiler and fonts
+                timings.append((time.perf_counter() - t0) * 1000)
+        results[language] = {
+            "p50_ms": statistics.median(timings),
+            "p95_ms": percentile(timings, 95),
+        }
+    return results
+
+
+def profile_identify(points, requests: int = 2000) -> str:
+    """Where the time of an identify request goes inside Django (cProfile)."""
+    from django.db import connection
+
+    from geoportal.wsgi import application
+
+    def call(lon: float, lat: float) -> None:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/api/v1/identify",
+            "QUERY_STRING": f"lon={lon}&lat={lat}",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+        }
+        b"".join(application(environ, lambda status, headers: None))
+
+    db_time = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            db_time[0] += time.perf_counter() - t0
+
+    for lon, lat in points[:200]:
+        call(lon, lat)
+    with connection.execute_wrapper(timed):
+        start = time.perf_counter()
+        for lon, lat in points[:requests]:
+            call(lon, lat)
+        total = time.perf_counter() - start
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for lon, lat in points[:requests]:
+        call(lon, lat)
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(15)
+    per_request = total / requests * 1000
+    database = db_time[0] / requests * 1000
+    return (
+        f"in-process identify: {per_request:.3f} ms/request, of which database "
+        f"execute+fetch {database:.3f} ms ({100 * database / per_request:.0f} %), "
+        f"Django and the view {per_request - database:.3f} ms\n" + stream.getvalue()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=3000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args(argv)
+    print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
+    url = bench_url()
+    _django(url)
+    points = random_points(args.points)
+    raw = bench_raw_sql(url, points)
+    print(
+        f"(a) raw SQL, 1 connection, prepared: p50 {raw['p50_ms']:.3f} ms, "
+        f"p95 {raw['p95_ms']:.3f} ms, {raw['qps']:.0f} queries/s"
+    )
+    if not args.skip_http:
+        http = bench_http(url, points, args.seconds)
+        for name, figures in http.items():
+            print(
+                f"(b) {name} via granian (2 workers): p50 {figures['p50_ms']:.3f} ms, "
+                f"p95 {figures['p95_ms']:.3f} ms (1 conn), "
+                f"{figures['rps_1_conn']:.0f} req/s on 1 conn, "
+                f"{figures['rps_4_conns']:.0f} req/s on 4 conns, "
+                f"errors {figures['errors']}"
+            )
+        identify = http["identify"]
+        print(
+            f"    identify p50 / raw p50 = {identify['p50_ms'] / raw['p50_ms']:.2f}× "
+            f"(goal ≤ 3×); 4-conn throughput / raw = "
+            f"{identify['rps_4_conns'] / raw['qps'] * 100:.0f} % (goal ≥ 75 %)"
+        )
+    pdf = bench_pdf(points)
+    for language, figures in pdf.items():
+        print(
+            f"(c) PDF {language}: p50 {figures['p50_ms']:.1f} ms, "
+            f"p95 {figures['p95_ms']:.1f} ms (warm process)"
+        )
+    print(profile_identify(points))
+    print(json.dumps({"raw": raw, "pdf": pdf}, default=str))
+    print(f"load average after: {os.getloadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""OpenAPI description of the planners' endpoints (assembled by geoportal.openapi).
+
+Written from ``layers/api.py``'s docstrings; the owners of that API refine it.
+Every operation needs a logged-in session or an API token
+(``Authorization: Token …``).
+"""
+
+from __future__ import annotations
+
+_AUTH = [{"token": []}, {"session": []}]
+_ERRORS = {
+    "400": {"$ref": "#/components/responses/Error"},
+    "401": {"$ref": "#/components/responses/Error"},
+    "403": {"$ref": "#/components/responses/Error"},
+    "404": {"$ref": "#/components/responses/Error"},
+    "409": {"$ref": "#/components/responses/Error"},
+}
+
+
+def _id(name: str = "pk", kind: str = "integer") -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+def _op(summary: str, *, status: str = "200", params=None, body=None) -> dict:
+    operation = {
+        "tags": ["planners"],
+        "summary": summary,
+        "security": _AUTH,
+        "responses": {status: {"description": "OK"}, **_ERRORS},
+    }
+    if params:
+        operation["parameters"] = params
+    if body:
+        operation["requestBody"] = body
+    return operation
+
+
+_JSON_BODY = {"required": True, "content": {"application/json": {"schema": {}}}}
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "background": {"type": "string"},
+                },
+            }
+        }
+    },
+}
+
+PATHS = {
+    "/api/v1/agencies": {
+        "post": _op("Create an agency (national administrators)", body=_JSON_BODY)
+    },
+    "/api/v1/agencies/{code}/documents": {
+        "get": _op("List an agency's documents", params=[_id("code", "string")]),
+        "post": _op(
+            "Create a document", params=[_id("code", "string")], body=_JSON_BODY
+        ),
+    },
+    "/api/v1/documents/{pk}/layers": {
+        "post": _op("Create (or find) a layer", params=[_id()], body=_JSON_BODY)
+    },
+    "/api/v1/layers/{pk}/versions": {
+        "get": _op("A layer's version history", params=[_id()]),
+        "post": _op(
+            "Upload a new draft version (201 done, 202 queued)",
+            status="201",
+            params=[_id()],
+            body=_UPLOAD_BODY,
+        ),
+    },
+    "/api/v1/layers/{pk}/inspect": {
+        "post": _op("How an upload would be read", params=[_id()], body=_UPLOAD_BODY)
+    },
+    "/api/v1/versions/{pk}": {
+        "get": _op("A version: status, interval and report", params=[_id()])
+    },
+    "/api/v1/versions/{pk}/publish": {
+        "post": _op("Make this draft version current", params=[_id()])
+    },
+    "/api/v1/versions/{pk}/restore": {
+        "post": _op("Roll back to this version", params=[_id()])
+    },
+    "/api/v1/imports/{pk}": {
+        "get": _op("Progress of a background import", params=[_id()])
+    },
+}
+
+SCHEMAS: dict = {}

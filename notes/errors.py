@@ -1,0 +1,52 @@
+"""What can go wrong when asking for a note, each with its HTTP status and code.
+
+Messages are translated by the raiser, in the language of the request.
+"""
+
+from __future__ import annotations
+
+from geoportal.api import ApiError, NotFound
+
+
+class InvalidSubject(ApiError):
+    """The request does not describe a parcel, a point or a polygon."""
+
+    code = "invalid_subject"
+
+
+class InvalidSrs(ApiError):
+    """The coordinate reference system is not one the portal accepts."""
+
+    code = "invalid_srs"
+
+
+class InvalidGeometry(ApiError):
+    """The polygon is not valid (self-intersecting, too few corners …)."""
+
+    code = "invalid_geometry"
+
+
+class SubjectTooLarge(ApiError):
+    """The polygon is larger than a note may cover."""
+
+    http_status = 422
+    code = "subject_too_large"
+
+
+class StraddlesAgencies(ApiError):
+    """The polygon lies across the territories of two agencies."""
+
+    http_status = 422
+    code = "straddles_agencies"
+
+
+class ParcelNotFound(NotFound):
+    code = "parcel_not_found"
+
+
+class OutsideAgencies(NotFound):
+    code = "outside_agencies"
+
+
+class NoteNotFound(NotFound):
+    code = "note_not_found"

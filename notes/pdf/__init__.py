@@ -1,0 +1,180 @@
+"""The note's PDF, rendered with typst from the snapshot, in French or Arabic.
+
+One ``typst.Compiler`` per process (creating one costs more than a render); the
+note's data go in as JSON through ``sys_inputs``; fonts are restricted to the few
+the note needs (Noto Sans, Noto Naskh Arabic, DejaVu Sans Mono) so no system
+font discovery happens. The map PNG is written under the compiler's root with a
+unique name for the time of one render (raw RGB pixels, see mapimage).
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import io
+import json
+import shutil
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+import segno
+import typst
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from layers.models import Layer, ZoneCategory
+from notes.pdf.mapimage import render_map
+from notes.presentation import display_content
+
+TEMPLATE = Path(__file__).with_name("note.typ")
+FONT_FILES = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+)
+LANGUAGES = ("fr", "ar")
+
+
+class _Engine:
+    """A typst compiler and its private root folder, made once per process."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="geoportail-notes-pdf-"))
+        atexit.register(shutil.rmtree, self.root, ignore_errors=True)
+        fonts = self.root / "fonts"
+        fonts.mkdir()
+        for font in FONT_FILES:
+            (fonts / Path(font).name).symlink_to(font)
+        (self.root / "note.typ").write_bytes(TEMPLATE.read_bytes())
+        self.compiler = typst.Compiler(
+            str(self.root / "note.typ"),
+            root=str(self.root),
+            font_paths=[str(fonts)],
+            ignore_system_fonts=True,
+        )
+        # typst's compiler is not meant to be shared by threads at once.
+        self.lock = threading.Lock()
+
+    def compile(self, data: dict, files: dict[str, bytes]) -> bytes:
+        names = []
+        try:
+            for name, payload in files.items():
+                (self.root / name).write_bytes(payload)
+                names.append(name)
+            with self.lock:
+                return self.compiler.compile(
+                    format="pdf",
+                    sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+                    pdf_tags=False,
+                )
+        finally:
+            for name in names:
+                (self.root / name).unlink(missing_ok=True)
+
+
+@functools.cache
+def _engine() -> _Engine:
+    return _Engine()
+
+
+@functools.lru_cache(maxsize=256)
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as an SVG document."""
+    buffer = io.BytesIO()
+    # A fixed mask: choosing the best of eight costs ~10 ms in pure Python,
+    # and every mask is valid for every reader.
+    segno.make_qr(url, error="m", mask=0, boost_error=False).save(
+        buffer, kind="svg", scale=4, border=2, xmldecl=False
+    )
+    return buffer.getvalue().decode()
+
+
+def labels() -> dict[str, str]:
+    """The template's fixed texts in the active language."""
+    return {
+        "title": _("Urban information note"),
+        "reference": _("Reference"),
+        "issued_at": _("Issued on"),
+        "as_of": _("Planning as of"),
+        "scan_to_verify": _("Scan to verify"),
+        "subject": _("Subject"),
+        "subject_kind": _("Kind"),
+        "subject_reference": _("Land reference"),
+        "computed_area": _("Computed area"),
+        "official_area": _("Official area"),
+        "subject_outline": _("Subject"),
+        "scale": _("Scale"),
+        "zones": _("Zoning"),
+        "no_zone": _("No zone of a document in force covers the subject."),
+        "code": _("Zone"),
+        "label": _("Label"),
+        "area": _("Area"),
+        "share": _("Share"),
+        "outside_zoning": _("Outside any zoning"),
+        "rules_of": _("Rules of zone"),
+        "overlays": _("Prescriptions and easements"),
+        "no_overlay": _("No prescription affects the subject."),
+        "overlay_type": _("Type"),
+        "inside_subject": _("Inside the subject"),
+        "documents": _("Planning documents in force"),
+        "no_document": _("No planning document is in force."),
+        "document": _("Document"),
+        "approval": _("Approval"),
+        "effective": _("In force since"),
+        "expiry": _("Expires on"),
+        "warnings": _("Warnings"),
+        "versions_used": _("Layer versions used"),
+        "disclaimer": _(
+            "This note states what the approved planning documents say about the "
+            "subject on the date shown. It does not replace a building permit."
+        ),
+        "sha256_label": _("SHA-256 of the content"),
+        "verify_hint": _("Verify this note by scanning its QR code."),
+    }
+
+
+def render_note_pdf(
+    content: dict, *, language: str, verify_url: str, sha256: str
+) -> bytes:
+    """The PDF (A4) of a note's ``content`` in ``language`` ("fr" or "ar")."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported PDF language: {language}")
+    excerpt = render_map(content)
+    map_file = f"map-{uuid.uuid4().hex}.rgb"
+    with translation.override(language):
+        display = display_content(content, language)
+        legend = []
+        zone_labels = {zone["code"]: zone["label"] for zone in display["zones"]}
+        for entry in excerpt.legend:
+            if entry.kind == "zone":
+                label = entry.key
+                extra = zone_labels.get(entry.key) or (
+                    str(ZoneCategory(entry.category).label)
+                    if entry.category in ZoneCategory.values
+                    else ""
+                )
+                if extra:
+                    label = f"{label} {extra}"
+            else:
+                label = (
+                    str(Layer.OverlayType(entry.key).label)
+                    if entry.key in Layer.OverlayType.values
+                    else entry.key
+                )
+            legend.append({"color": entry.color, "label": label})
+        data = {
+            **display,
+            "labels": labels(),
+            "legend": legend,
+            "scale_label": excerpt.scale_label,
+            "map_file": map_file,
+            "map_width": excerpt.width,
+            "map_height": excerpt.height,
+            "qr": qr_svg(verify_url),
+            "sha256": sha256,
+        }
+    return _engine().compile(data, {map_file: excerpt.rgb})

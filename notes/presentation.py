@@ -1,0 +1,211 @@
+"""A note's content made readable in one language: for the pages and the PDF.
+
+Everything is derived from the snapshot (language-neutral codes, French and
+Arabic labels), so a note reads the same whenever it is shown or re-rendered.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from layers.models import LandUse, Layer, PlanningDocument, ZoneCategory
+from notes.warnings import warning_message
+
+LRM = "\u200e"  # keeps "2-19-345" or "R+4" in order inside Arabic text
+
+
+def number(value: float | int | None, language: str, digits: int = 2) -> str:
+    """``value`` with thousands separators: "1 234,56" in French, "1,234.56" else."""
+    if value is None:
+        return ""
+    text = f"{value:,.{digits}f}"
+    if language == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def _pick(item: dict, field: str, language: str) -> str:
+    if language == "ar" and item.get(f"{field}_ar"):
+        return item[f"{field}_ar"]
+    return item.get(f"{field}_fr") or item.get(field) or ""
+
+
+def _ltr(text: str, language: str) -> str:
+    """Latin codes and numbers with hyphens keep their order in Arabic text."""
+    if language == "ar" and text and any(ch.isdigit() or ch.isascii() for ch in text):
+        return LRM + text
+    return text
+
+
+def _choice_label(choices, code: str) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
+def rule_lines(rules: dict | None, language: str) -> list[tuple[str, str]]:
+    """The rules of a zone as (label, value) lines, in ``language``."""
+    if not rules:
+        return []
+    n = lambda value, digits=2: number(value, language, digits)  # noqa: E731
+    lines = []
+
+    def uses(key: str) -> str:
+        return ", ".join(
+            _choice_label(LandUse, use["code"]) for use in rules.get(key) or []
+        )
+
+    if rules.get("allowed_uses"):
+        lines.append((_("Allowed uses"), uses("allowed_uses")))
+    if rules.get("forbidden_uses"):
+        lines.append((_("Forbidden uses"), uses("forbidden_uses")))
+    height = []
+    if rules.get("height_label"):
+        height.append(_ltr(rules["height_label"], language))
+    if rules.get("max_height_m") is not None:
+        height.append(f"{n(rules['max_height_m'])} m")
+    if height:
+        lines.append((_("Maximum height"), " — ".join(height)))
+    if rules.get("cos") is not None:
+        lines.append((_("Floor-area ratio (COS)"), n(rules["cos"])))
+    if rules.get("ces") is not None:
+        lines.append((_("Coverage ratio (CES)"), f"{n(rules['ces'], 0)} %"))
+    if rules.get("min_plot_area_m2") is not None:
+        lines.append((_("Minimum plot area"), f"{n(rules['min_plot_area_m2'], 0)} m²"))
+    if rules.get("min_frontage_m") is not None:
+        lines.append((_("Minimum frontage"), f"{n(rules['min_frontage_m'])} m"))
+    setbacks = [
+        (label, rules.get(key))
+        for key, label in (
+            ("setback_road_m", _("road")),
+            ("setback_side_m", _("sides")),
+            ("setback_rear_m", _("rear")),
+        )
+        if rules.get(key) is not None
+    ]
+    if setbacks:
+        lines.append(
+            (
+                _("Setbacks"),
+                ", ".join(f"{label} {n(value)} m" for label, value in setbacks),
+            )
+        )
+    parking = _pick(rules, "parking", language)
+    if parking:
+        lines.append((_("Parking"), parking))
+    if rules.get("articles"):
+        lines.append((_("Articles"), _ltr(rules["articles"], language)))
+    excerpt = _pick(rules, "excerpt", language)
+    if excerpt:
+        lines.append((_("Regulation excerpt"), excerpt))
+    if rules.get("regulation_url"):
+        lines.append((_("Regulation"), rules["regulation_url"]))
+    return lines
+
+
+def _overlay_measure(overlay: dict, language: str) -> str:
+    if overlay.get("area_m2") is not None:
+        text = f"{number(overlay['area_m2'], language)} m²"
+        if overlay.get("share") is not None:
+            text += f" ({number(overlay['share'], language)} %)"
+        if overlay.get("type") == Layer.OverlayType.ROAD_WIDENING:
+            text = _("%(area)s taken") % {"area": text}
+        return text
+    if overlay.get("length_m") is not None:
+        return f"{number(overlay['length_m'], language)} m"
+    return _("%(count)s inside") % {"count": overlay.get("count", 1)}
+
+
+def _document_lines(document: dict, language: str) -> dict:
+    return {
+        "reference": _ltr(document["reference"], language),
+        "kind": _choice_label(PlanningDocument.Kind, document["kind"]),
+        "title": _pick(document, "title", language),
+        "status": _choice_label(PlanningDocument.Status, document["status"]),
+        "approval_act": _ltr(document.get("approval_act") or "", language),
+        "approval_date": _ltr(document.get("approval_date") or "", language),
+        "bulletin_reference": _ltr(document.get("bulletin_reference") or "", language),
+        "effective_date": _ltr(document.get("effective_date") or "", language),
+        "expiry_date": _ltr(document.get("expiry_date") or "", language),
+        "regulation_files": document.get("regulation_files") or [],
+    }
+
+
+def display_content(content: dict, language: str) -> dict:
+    """The content as strings ready to print in ``language`` ("fr" or "ar")."""
+    with translation.override(language):
+        subject = content["subject"]
+        note = content.get("note", {})
+        zones = [
+            {
+                "layer": _pick(zone, "layer_title", language) or zone["layer"],
+                "code": _ltr(zone["code"], language),
+                "label": _pick(zone, "label", language),
+                "category": zone.get("category") or "",
+                "category_label": _choice_label(ZoneCategory, zone.get("category"))
+                if zone.get("category")
+                else "",
+                "area": number(zone["area_m2"], language),
+                "share": number(zone["share"], language),
+                "rules": [
+                    {"label": label, "value": value}
+                    for label, value in rule_lines(zone.get("rules"), language)
+                ],
+            }
+            for zone in content.get("zones", [])
+        ]
+        overlays = [
+            {
+                "layer": _pick(overlay, "layer_title", language) or overlay["layer"],
+                "type": _choice_label(Layer.OverlayType, overlay.get("type", "")),
+                "code": _ltr(overlay.get("code", ""), language),
+                "label": _pick(overlay, "label", language),
+                "measure": _overlay_measure(overlay, language),
+            }
+            for overlay in content.get("overlays", [])
+        ]
+        official = subject.get("official_area_m2")
+        return {
+            "language": language,
+            "direction": "rtl" if language == "ar" else "ltr",
+            "reference": _ltr(note.get("reference", ""), language),
+            "issued_at": _ltr((note.get("issued_at") or "")[:10], language),
+            "as_of": _ltr(content.get("as_of", ""), language),
+            "agency": _pick(content["agency"], "name", language),
+            "subject_kind": str(
+                {
+                    "parcel": _("Parcel"),
+                    "point": _("Parcel at a point"),
+                    "polygon": _("Drawn area"),
+                }.get(subject["kind"], subject["kind"])
+            ),
+            "subject_reference": _ltr(subject.get("reference") or "", language),
+            "area": number(subject["area_m2"], language),
+            "official_area": number(official, language) if official else "",
+            "srs": subject.get("srs", ""),
+            "outside_zoning": number(content.get("outside_zoning_m2"), language)
+            if content.get("outside_zoning_m2")
+            else "",
+            "zones": zones,
+            "overlays": overlays,
+            "documents": [
+                _document_lines(document, language)
+                for document in content.get("documents", [])
+            ],
+            "warnings": [
+                warning_message(item, language) for item in content.get("warnings", [])
+            ],
+            "layer_versions": [
+                {
+                    "document": _ltr(version["document"], language),
+                    "layer": version["layer"],
+                    "version": version["version"],
+                }
+                for version in content.get("layer_versions", [])
+            ],
+        }
+
+
+def note_context(content: dict, language: str | None) -> dict:
+    """Template context for a note page: ``display`` and the raw ``content``."""
+    language = "ar" if (language or "fr").startswith("ar") else "fr"
+    return {"display": display_content(content, language), "content": content}

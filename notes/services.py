@@ -1,0 +1,61 @@
+"""Issuing notes: the only write path. An issued note is never updated."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from notes import signing, sql
+from notes.models import Note
+from notes.selectors import Moment, note_compose, subject_resolve
+from notes.subjects import SubjectQuery
+
+
+@transaction.atomic
+def note_issue(*, query: SubjectQuery, language: str | None = None) -> Note:
+    """Compose the note for ``query``, freeze it, sign it and store it.
+
+    Returns the new Note, whose reference is ``<agency prefix>-<year>-<6 digits>``
+    and whose snapshot is the canonical JSON of the content. Raises the
+    subject's ApiErrors (unknown parcel, outside agencies, …) before storing
+    anything.
+    """
+    language = (language or translation.get_language() or "fr").split("-")[0]
+    with translation.override(language):
+        subject = subject_resolve(query)
+        moment = Moment.of(query.as_of)
+        content = note_compose(subject=subject, moment=moment)
+    issued_at = timezone.now()
+    year = timezone.localdate(issued_at).year
+    number = sql.next_note_number(agency_id=subject.agency.pk, year=year)
+    reference = f"{subject.agency.note_prefix}-{year}-{number:06d}"
+    content["note"] = {
+        "reference": reference,
+        "issued_at": issued_at.isoformat(),
+        "language": language,
+        "as_of": moment.day.isoformat(),
+        "at": moment.at.isoformat(),
+    }
+    snapshot = signing.canonical_json(content)
+    digest = signing.sha256_hex(snapshot)
+    note = Note.objects.create(
+        reference=reference,
+        token=secrets.token_urlsafe(24),
+        agency=subject.agency,
+        kind=subject.kind,
+        parcel=subject.parcel,
+        geom=subject.geom,
+        as_of=moment.day,
+        language=language,
+        snapshot=snapshot,
+        sha256=digest,
+        signature=signing.sign(reference, digest),
+        key_id=signing.key_id(),
+        issued_at=issued_at,
+    )
+    note.layer_versions.set(
+        [version["version_id"] for version in content["layer_versions"]]
+    )
+    return note

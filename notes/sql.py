@@ -1,0 +1,288 @@
+"""The raw SQL of note composition: fixed statements with parameters.
+
+Raw SQL is the right tool here: each statement is one round trip that GeoDjango
+would split into several (point → parcel → zones with ellipsoidal areas), and
+being fixed text, psycopg prepares it once per connection when
+``DATABASE_PREPARED=true``. Geometries are EPSG:4326; ``ST_Intersects`` uses the
+GiST indexes on ``geom``; areas are on the ellipsoid (``geography``).
+
+Every statement filters the documents in force on a day and the layer versions in
+force at an instant with the same predicates as ``layers.selectors``
+(``documents_in_force``, ``versions_in_force``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+
+from layers.models import PlanningDocument
+
+_IN_FORCE_STATUSES = ", ".join(
+    f"'{status}'" for status in PlanningDocument.ONCE_APPROVED
+)
+
+# The layer versions in force at %(at)s of the documents of agency %(agency)s
+# in force on %(day)s.
+# Only module constants are interpolated into these statements, never input.
+_VERSIONS_IN_FORCE = f"""
+  SELECT v.id AS version_id, v.number, v.valid_from, l.id AS layer_id,
+         l.name AS layer, l.title_fr, l.title_ar, l.kind, l.overlay_type,
+         l.geometry_type, l.position, l.document_id
+  FROM layers_layerversion v
+  JOIN layers_layer l ON l.id = v.layer_id
+  JOIN layers_planningdocument d ON d.id = l.document_id
+  WHERE d.agency_id = %(agency)s
+    AND d.status IN ({_IN_FORCE_STATUSES})
+    AND d.effective_date <= %(day)s
+    AND (d.expiry_date IS NULL OR d.expiry_date > %(day)s)
+    AND v.valid_from <= %(at)s
+    AND (v.valid_to IS NULL OR v.valid_to > %(at)s)
+"""  # noqa: S608
+
+IDENTIFY = f"""
+WITH pt AS (
+  SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
+), parcel AS (
+  SELECT p.id, p.agency_id, p.reference, p.official_area_m2, p.geom,
+         ST_Area(p.geom::geography) AS area
+  FROM parcels_parcel p, pt
+  WHERE ST_Intersects(p.geom, pt.g)
+  ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
+  LIMIT 1
+), agency AS (
+  SELECT a.id, a.code, a.name_fr, a.name_ar
+  FROM layers_agency a
+  WHERE a.id = coalesce(
+    (SELECT agency_id FROM parcel),
+    (SELECT a2.id FROM layers_agency a2, pt
+     WHERE ST_Intersects(a2.territory, pt.g) ORDER BY a2.id LIMIT 1))
+), subject AS (
+  SELECT coalesce((SELECT geom FROM parcel), (SELECT g FROM pt)) AS g
+), versions AS (
+  {_VERSIONS_IN_FORCE.replace("%(agency)s", "(SELECT id FROM agency)")}
+    AND l.kind = 'zoning'
+), zones AS (
+  SELECT versions.layer, versions.position, f.code, f.label_fr, f.label_ar,
+         -- Most parcels lie in one zone: then the piece is the parcel itself.
+         CASE WHEN ST_Covers(f.geom, subject.g)
+              THEN (SELECT area FROM parcel)
+              ELSE ST_Area(ST_Intersection(f.geom, subject.g)::geography) END
+           AS area
+  FROM subject
+  JOIN layers_feature f ON ST_Intersects(f.geom, subject.g)
+  JOIN versions ON versions.version_id = f.version_id
+)
+SELECT agency.code, agency.name_fr, agency.name_ar,
+       parcel.reference, parcel.area, parcel.official_area_m2,
+       zones.layer, zones.code, zones.label_fr, zones.label_ar, zones.area
+FROM (SELECT 1) AS one
+LEFT JOIN agency ON true
+LEFT JOIN parcel ON true
+LEFT JOIN zones ON true
+ORDER BY zones.position, zones.layer, zones.area DESC NULLS LAST
+"""  # noqa: S608
+
+COMPOSE = f"""
+WITH subject AS (
+  SELECT g, ST_Area(g::geography) AS area
+  FROM (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g) AS given
+), versions AS (
+  {_VERSIONS_IN_FORCE}
+), hits AS (
+  SELECT versions.version_id, f.id AS feature_id, f.code, f.label_fr, f.label_ar,
+         f.category,
+         CASE WHEN ST_Dimension(f.geom) <> 2 THEN NULL
+              -- A subject inside one feature: the piece is the subject itself.
+              WHEN ST_Covers(f.geom, subject.g) THEN subject.area
+              ELSE ST_Area(ST_Intersection(f.geom, subject.g)::geography) END
+           AS area,
+         CASE WHEN ST_Dimension(f.geom) = 1
+              THEN ST_Length(ST_Intersection(f.geom, subject.g)::geography) END
+           AS length,
+         f.geom
+  FROM subject
+  JOIN layers_feature f ON ST_Intersects(f.geom, subject.g)
+  JOIN versions ON versions.version_id = f.version_id
+), coverage AS (
+  -- What no zone of a zoning version covers (zones may overlap: a union).
+  SELECT hits.version_id,
+         CASE WHEN bool_or(hits.area = subject.area) THEN 0.0
+              ELSE ST_Area(ST_Difference(subject.g, ST_Union(hits.geom))::geography)
+         END AS outside
+  FROM hits JOIN versions USING (version_id), subject
+  WHERE versions.kind = 'zoning'
+  GROUP BY hits.version_id, subject.g, subject.area
+), others AS (
+  -- The part of the subject in other agencies' territories (usually none:
+  -- the index answers without computing any intersection).
+  SELECT coalesce(sum(ST_Area(ST_Intersection(a.territory, subject.g)::geography)),
+                  0) AS area
+  FROM layers_agency a, subject
+  WHERE a.id <> %(agency)s AND ST_Intersects(a.territory, subject.g)
+), documents AS (
+  -- The agency's documents concerning the subject, whatever their status but
+  -- drafts and annulled ones (in force or not is decided on the day asked).
+  SELECT coalesce(json_agg(json_build_object(
+           'id', d.id, 'reference', d.reference, 'kind', d.kind,
+           'title_fr', d.title_fr, 'title_ar', d.title_ar, 'status', d.status,
+           'approval_act', d.approval_act, 'approval_date', d.approval_date,
+           'bulletin_reference', d.bulletin_reference,
+           'effective_date', d.effective_date, 'expiry_date', d.expiry_date,
+           'regulation_files', (
+             SELECT coalesce(json_agg(json_build_object(
+                      'title_fr', r.title_fr, 'title_ar', r.title_ar,
+                      'language', r.language, 'file', r.file)
+                    ORDER BY r.title_fr), '[]'::json)
+             FROM layers_regulationfile r WHERE r.document_id = d.id))
+         ORDER BY d.effective_date DESC NULLS LAST, d.reference), '[]'::json)
+           AS items
+  FROM layers_planningdocument d, subject
+  WHERE d.agency_id = %(agency)s
+    AND d.status NOT IN ('draft', 'annulled')
+    AND (d.perimeter IS NULL OR ST_Intersects(d.perimeter, subject.g))
+), rules AS (
+  -- The rules of the zone codes met, with their regulation file's path.
+  SELECT coalesce(json_agg(json_build_object(
+           'document_id', z.document_id, 'code', z.code,
+           'label_fr', z.label_fr, 'label_ar', z.label_ar,
+           'category', z.category, 'allowed_uses', z.allowed_uses,
+           'forbidden_uses', z.forbidden_uses, 'max_height_m', z.max_height_m,
+           'floors_above_ground', z.floors_above_ground, 'cos', z.cos,
+           'ces', z.ces, 'min_plot_area_m2', z.min_plot_area_m2,
+           'min_frontage_m', z.min_frontage_m,
+           'setback_road_m', z.setback_road_m,
+           'setback_side_m', z.setback_side_m,
+           'setback_rear_m', z.setback_rear_m, 'parking_fr', z.parking_fr,
+           'parking_ar', z.parking_ar, 'articles', z.articles,
+           'excerpt_fr', z.excerpt_fr, 'excerpt_ar', z.excerpt_ar,
+           'regulation_file', f.file)), '[]'::json) AS items
+  FROM layers_zonerule z
+  LEFT JOIN layers_regulationfile f ON f.id = z.regulation_file_id
+  WHERE (z.document_id, z.code) IN (
+    SELECT versions.document_id, hits.code
+    FROM hits JOIN versions USING (version_id)
+    WHERE versions.kind = 'zoning')
+)
+SELECT subject.area AS subject_area, others.area AS others_area,
+       documents.items AS documents, rules.items AS rules,
+       versions.version_id, versions.number, versions.valid_from,
+       versions.layer_id, versions.layer, versions.title_fr, versions.title_ar,
+       versions.kind, versions.overlay_type, versions.geometry_type,
+       versions.position, versions.document_id,
+       hits.feature_id, hits.code, hits.label_fr, hits.label_ar, hits.category,
+       hits.area, hits.length, coverage.outside
+FROM subject
+CROSS JOIN others
+CROSS JOIN documents
+CROSS JOIN rules
+LEFT JOIN versions ON true
+LEFT JOIN hits ON hits.version_id = versions.version_id
+LEFT JOIN coverage ON coverage.version_id = versions.version_id
+ORDER BY versions.position, versions.layer, hits.area DESC NULLS LAST,
+         hits.length DESC NULLS LAST, hits.code
+"""  # noqa: S608
+
+AGENCIES_UNDER = """
+WITH subject AS (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g)
+SELECT a.id,
+       ST_Area(ST_Intersection(a.territory, subject.g)::geography) AS area
+FROM layers_agency a, subject
+WHERE ST_Intersects(a.territory, subject.g)
+ORDER BY area DESC, a.id
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class IdentifyRow:
+    agency_code: str | None
+    agency_name_fr: str | None
+    agency_name_ar: str | None
+    parcel_reference: str | None
+    parcel_area: float | None
+    parcel_official_area: Decimal | None
+    layer: str | None
+    code: str | None
+    label_fr: str | None
+    label_ar: str | None
+    area: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ComposeRow:
+    subject_area: float
+    others_area: float  # m² of the subject inside other agencies' territories
+    documents: list[dict]  # the agency's documents concerning the subject
+    rules: list[dict]  # zone rules of the codes met
+    version_id: int | None
+    version_number: int | None
+    valid_from: datetime.datetime | None
+    layer_id: int | None
+    layer: str | None
+    layer_title_fr: str | None
+    layer_title_ar: str | None
+    layer_kind: str | None
+    overlay_type: str | None
+    geometry_type: str | None
+    position: int | None
+    document_id: int | None
+    feature_id: int | None
+    code: str | None
+    label_fr: str | None
+    label_ar: str | None
+    category: str | None
+    area: float | None
+    length: float | None
+    outside: float | None  # zoning versions: subject area no zone covers
+
+
+def identify_rows(
+    *, lon: float, lat: float, day: datetime.date, at: datetime.datetime
+) -> list[IdentifyRow]:
+    """Point → parcel → zones in one round trip; at least one row (maybe empty)."""
+    with connection.cursor() as cursor:
+        cursor.execute(IDENTIFY, {"lon": lon, "lat": lat, "day": day, "at": at})
+        return [IdentifyRow(*row) for row in cursor.fetchall()]
+
+
+def compose_rows(
+    *, wkb: bytes, agency_id: int, day: datetime.date, at: datetime.datetime
+) -> list[ComposeRow]:
+    """Every layer version in force and each of its features meeting the subject.
+
+    One row per (version, feature); a version with no feature there gives one row
+    with empty feature columns; no version at all gives one row with the area.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(COMPOSE, {"wkb": wkb, "agency": agency_id, "day": day, "at": at})
+        return [ComposeRow(*row) for row in cursor.fetchall()]
+
+
+def agencies_under(*, wkb: bytes) -> list[tuple[int, float]]:
+    """(agency id, area of the subject inside its territory in m²), largest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(AGENCIES_UNDER, {"wkb": wkb})
+        return list(cursor.fetchall())
+
+
+NEXT_NOTE_NUMBER = """
+INSERT INTO notes_notesequence (agency_id, year, last)
+VALUES (%(agency)s, %(year)s, 1)
+ON CONFLICT (agency_id, year)
+DO UPDATE SET last = notes_notesequence.last + 1
+RETURNING last
+"""
+
+
+def next_note_number(*, agency_id: int, year: int) -> int:
+    """The next number of the agency's notes in ``year``, safe under concurrency.
+
+    The upsert takes a row lock until the transaction ends, so two issuers never
+    get the same number, and a rolled-back issue gives its number back.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_NOTE_NUMBER, {"agency": agency_id, "year": year})
+        return cursor.fetchone()[0]

@@ -1,0 +1,316 @@
+"""The subject of a note as people give it, parsed once into a typed query.
+
+A subject is a parcel reference ("TF 12345/07", Arabic-Indic digits welcome), a
+point (``lon``/``lat``, or ``x``/``y`` with an ``srs``), a GeoJSON geometry (a
+Polygon, MultiPolygon, Point, or a Feature holding one) in an ``srs``, or a list
+of corner coordinates in an ``srs`` — surveyors give corners in Lambert Nord or
+Sud Maroc. Parsing needs no database; ``notes.selectors.subject_resolve`` finds
+the parcel and the agency.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import json
+import math
+import re
+
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import (
+    GEOSException,
+    GEOSGeometry,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
+from django.utils.translation import gettext as _
+
+from notes.errors import InvalidGeometry, InvalidSrs, InvalidSubject, SubjectTooLarge
+from parcels.references import InvalidReference, ParcelReference
+
+WGS84 = 4326
+# Reference systems a subject may be given in: WGS 84 and the Moroccan Lambert
+# zones (Merchich), plus Web Mercator for what a web map sends.
+ACCEPTED_SRIDS = {
+    4326: "WGS 84",
+    26191: "Merchich / Nord Maroc",
+    26192: "Merchich / Sud Maroc",
+    26194: "Merchich / Sahara Nord",
+    26195: "Merchich / Sahara Sud",
+    3857: "WGS 84 / Pseudo-Mercator",
+}
+MAX_AREA_M2 = 1_000_000.0  # 100 ha: larger areas are studies, not notes
+MAX_VERTICES = 10_000
+_SRS_PATTERN = re.compile(
+    r"^(?:EPSG:+|URN:OGC:DEF:CRS:EPSG:[\d.]*:|HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/"
+    r"EPSG/0/)?(?P<code>\d+)$"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class SubjectQuery:
+    """What was asked: exactly one of ``reference``, ``point``, ``polygon``."""
+
+    kind: str  # "parcel", "point" or "polygon"
+    reference: ParcelReference | None = None
+    point: Point | None = None  # EPSG:4326
+    polygon: MultiPolygon | None = None  # EPSG:4326
+    srid: int = WGS84  # the system the client used
+    as_of: datetime.date | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> SubjectQuery:
+        """Parse a request body; raise an ``ApiError`` subclass when it is wrong."""
+        as_of = parse_as_of(data.get("as_of"))
+        srid = parse_srs(data.get("srs"))
+        if data.get("parcel") not in (None, ""):
+            return cls(
+                kind="parcel", reference=parse_reference(data["parcel"]), as_of=as_of
+            )
+        if data.get("geometry") is not None:
+            geom = parse_geojson(data["geometry"], srid)
+            if isinstance(geom, Point):
+                return cls(kind="point", point=geom, srid=srid, as_of=as_of)
+            return cls(
+                kind="polygon", polygon=checked_polygon(geom), srid=srid, as_of=as_of
+            )
+        if data.get("coordinates") is not None:
+            geom = polygon_from_corners(data["coordinates"], srid)
+            return cls(
+                kind="polygon", polygon=checked_polygon(geom), srid=srid, as_of=as_of
+            )
+        if {"lon", "lat"} <= data.keys() or {"x", "y"} <= data.keys():
+            point = parse_point(data)
+            return cls(kind="point", point=point, srid=srid, as_of=as_of)
+        raise InvalidSubject(
+            _(
+                "Give a parcel reference, a point, a polygon (GeoJSON) or a list "
+                "of corner coordinates."
+            )
+        )
+
+
+def parse_reference(text: object) -> ParcelReference:
+    """A land reference; raise InvalidSubject when the text is not one."""
+    if not isinstance(text, str):
+        raise InvalidSubject(_("The parcel reference must be text."))
+    try:
+        return ParcelReference.parse(text)
+    except InvalidReference as exc:
+        raise InvalidSubject(
+            _("“%(text)s” is not a land reference (e.g. TF 12345/07).")
+            % {"text": text[:64]},
+            code="invalid_reference",
+        ) from exc
+
+
+def parse_as_of(value: object) -> datetime.date | None:
+    """An ISO date (YYYY-MM-DD) or None; raise InvalidSubject otherwise."""
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InvalidSubject(
+            _("The date must be written YYYY-MM-DD."), code="invalid_date"
+        ) from exc
+
+
+def parse_srs(value: object) -> int:
+    """The SRID of "EPSG:26191", "26191", an OGC URN or URL; WGS 84 when empty."""
+    if value in (None, ""):
+        return WGS84
+    match = _SRS_PATTERN.match(str(value).strip().upper())
+    srid = int(match["code"]) if match else None
+    if srid not in ACCEPTED_SRIDS:
+        accepted = ", ".join(f"EPSG:{code}" for code in ACCEPTED_SRIDS)
+        raise InvalidSrs(
+            _("Unknown coordinate system “%(srs)s”; accepted: %(accepted)s.")
+            % {"srs": str(value)[:40], "accepted": accepted}
+        )
+    return srid
+
+
+def _number(value: object, name: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise InvalidSubject(
+            _("“%(name)s” must be a number.") % {"name": name}, code="invalid_point"
+        ) from exc
+    if not math.isfinite(number):
+        raise InvalidSubject(
+            _("“%(name)s” must be a number.") % {"name": name}, code="invalid_point"
+        )
+    return number
+
+
+def parse_lon_lat(data: dict) -> tuple[float, float]:
+    """(lon, lat) in WGS 84 from ``lon``/``lat`` or ``x``/``y`` in ``srs``.
+
+    The fast path of identify: plain floats and a cached PROJ transformer, no
+    GEOS geometry. Raises InvalidSubject, InvalidSrs or InvalidGeometry.
+    """
+    if "lon" in data and "lat" in data:
+        lon, lat = _number(data["lon"], "lon"), _number(data["lat"], "lat")
+    else:
+        x, y = _number(data["x"], "x"), _number(data["y"], "y")
+        srid = parse_srs(data.get("srs"))
+        lon, lat = _transformer(srid).transform(x, y) if srid != WGS84 else (x, y)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidGeometry(
+            _(
+                "The coordinates are outside the Earth: check the coordinate "
+                "system (srs) and the order (longitude, latitude)."
+            ),
+            code="coordinates_out_of_range",
+        )
+    return lon, lat
+
+
+@functools.cache
+def _transformer(srid: int):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(srid, WGS84, always_xy=True)
+
+
+def parse_point(data: dict) -> Point:
+    """A point from ``lon``/``lat`` (WGS 84) or ``x``/``y`` in ``srs``, in 4326."""
+    if "lon" in data and "lat" in data:
+        point = Point(_number(data["lon"], "lon"), _number(data["lat"], "lat"))
+        point.srid = WGS84
+    else:
+        point = Point(_number(data["x"], "x"), _number(data["y"], "y"))
+        point.srid = parse_srs(data.get("srs"))
+    return _to_wgs84(point)
+
+
+def _to_wgs84(geom: GEOSGeometry) -> GEOSGeometry:
+    """``geom`` in EPSG:4326; InvalidGeometry when it falls off the Earth."""
+    if geom.srid != WGS84:
+        try:
+            geom = geom.transform(WGS84, clone=True)
+        except (GDALException, GEOSException) as exc:
+            raise InvalidGeometry(
+                _("These coordinates cannot be converted to WGS 84.")
+            ) from exc
+    xmin, ymin, xmax, ymax = geom.extent
+    if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+        raise InvalidGeometry(
+            _(
+                "The coordinates are outside the Earth: check the coordinate "
+                "system (srs) and the order (longitude, latitude)."
+            ),
+            code="coordinates_out_of_range",
+        )
+    return geom
+
+
+def parse_geojson(value: object, srid: int) -> GEOSGeometry:
+    """A GeoJSON geometry (or a Feature holding one) in ``srid``, as 4326."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise InvalidGeometry(_("The geometry is not valid GeoJSON.")) from exc
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    if not isinstance(value, dict) or value.get("type") not in {
+        "Point",
+        "Polygon",
+        "MultiPolygon",
+    }:
+        raise InvalidGeometry(
+            _("The geometry must be a GeoJSON Point, Polygon or MultiPolygon.")
+        )
+    try:
+        geom = GEOSGeometry(json.dumps(value))
+    except (ValueError, TypeError, GEOSException, GDALException) as exc:
+        raise InvalidGeometry(_("The geometry is not valid GeoJSON.")) from exc
+    if geom.empty:
+        raise InvalidGeometry(_("The polygon is empty."))
+    geom.srid = srid
+    return _to_wgs84(geom)
+
+
+_PAIR_SEPARATORS = re.compile(r"[;\n]+")
+
+
+def polygon_from_corners(value: object, srid: int) -> Polygon:
+    """A polygon from corners ``[[x, y], …]`` or text "x y; x y …", in 4326."""
+    if isinstance(value, str):
+        pairs = [
+            re.split(r"[\s,]+", part.strip())
+            for part in _PAIR_SEPARATORS.split(value)
+            if part.strip()
+        ]
+    elif isinstance(value, list):
+        pairs = value
+    else:
+        pairs = None
+    if not pairs or not all(
+        isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in pairs
+    ):
+        raise InvalidGeometry(
+            _("Corner coordinates must be a list of [x, y] pairs."),
+            code="invalid_coordinates",
+        )
+    ring = [(_number(x, "x"), _number(y, "y")) for x, y in pairs]
+    if ring[0] != ring[-1]:
+        ring.append(ring[0])
+    if len(ring) < 4:
+        raise InvalidGeometry(
+            _("A polygon needs at least three corners."), code="invalid_coordinates"
+        )
+    polygon = Polygon(ring, srid=srid)
+    return _to_wgs84(polygon)
+
+
+def checked_polygon(geom: GEOSGeometry) -> MultiPolygon:
+    """``geom`` as a valid MultiPolygon no larger than 100 ha; raise otherwise."""
+    if isinstance(geom, Polygon):
+        geom = MultiPolygon(geom, srid=geom.srid)
+    if geom.num_coords > MAX_VERTICES:
+        raise InvalidGeometry(
+            _("The polygon has too many corners (at most %(max)s).")
+            % {"max": MAX_VERTICES},
+            code="too_many_vertices",
+        )
+    if geom.empty:
+        raise InvalidGeometry(_("The polygon is empty."))
+    if not geom.valid:
+        raise InvalidGeometry(
+            _(
+                "The polygon is not valid: %(reason)s. Check that its edges do "
+                "not cross."
+            )
+            % {"reason": geom.valid_reason},
+            code="self_intersecting",
+        )
+    area = geodesic_area_m2(geom)
+    if area > MAX_AREA_M2:
+        raise SubjectTooLarge(
+            _(
+                "The polygon covers %(area)s ha; a note covers at most %(max)s ha. "
+                "Draw a smaller area."
+            )
+            % {"area": f"{area / 10_000:.1f}", "max": f"{MAX_AREA_M2 / 10_000:.0f}"}
+        )
+    return geom
+
+
+def geodesic_area_m2(geom: GEOSGeometry) -> float:
+    """The area of a 4326 geometry on the WGS 84 ellipsoid, in m²."""
+    from pyproj import Geod
+
+    area, _perimeter = Geod(ellps="WGS84").geometry_area_perimeter(_shapely(geom))
+    return abs(area)
+
+
+def _shapely(geom: GEOSGeometry):
+    import shapely
+
+    return shapely.from_wkb(bytes(geom.wkb))

@@ -1,0 +1,154 @@
+"""Verifying an issued note: is it authentic, and what changed since its issue.
+
+Authentic means the stored snapshot still hashes to the stored SHA-256 and the
+server key's signature covers that hash and the note's reference. What changed
+is found by composing the note again today, for the same subject geometry, and
+comparing the two contents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from django.utils.translation import gettext as _
+
+from notes import signing
+from notes.selectors import Moment, Subject, note_compose
+
+
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    """What the verification page says about a note."""
+
+    hash_matches: bool
+    signature_valid: bool
+    changes: list[str]  # what the planning says differently today, translated
+    current: dict | None  # the content recomputed today
+
+    @property
+    def authentic(self) -> bool:
+        return self.hash_matches and self.signature_valid
+
+
+def note_verify(note, *, recompute: bool = True) -> Verification:
+    """Check a note's hash and signature; compare its content with today's.
+
+    The comparison recomputes the content now for the same subject geometry and
+    lists, in the active language, what changed: zones, their areas and rules,
+    overlays, documents in force and layer versions.
+    """
+    hash_matches = signing.sha256_hex(note.snapshot) == note.sha256
+    signature_valid = signing.verify(note.reference, note.sha256, note.signature)
+    if not recompute:
+        return Verification(hash_matches, signature_valid, [], None)
+    subject = Subject(
+        kind=note.kind,
+        geom=note.geom,
+        agency=note.agency,
+        srid=note.agency.srid,
+    )
+    current = note_compose(subject=subject, moment=Moment.of())
+    return Verification(
+        hash_matches,
+        signature_valid,
+        content_changes(note.content, current),
+        current,
+    )
+
+
+def content_changes(old: dict, new: dict) -> list[str]:
+    """What differs between two contents, as sentences in the active language."""
+    changes = []
+
+    def zones(content: dict) -> dict:
+        return {(z["layer"], z["code"]): z for z in content.get("zones", [])}
+
+    before, after = zones(old), zones(new)
+    for key in sorted(before.keys() - after.keys()):
+        changes.append(
+            _("Zone %(code)s no longer applies to this land.") % {"code": key[1]}
+        )
+    for key in sorted(after.keys() - before.keys()):
+        changes.append(
+            _("Zone %(code)s now applies to part of this land (%(area)s m²).")
+            % {"code": key[1], "area": f"{after[key]['area_m2']:.2f}"}
+        )
+    for key in sorted(before.keys() & after.keys()):
+        old_zone, new_zone = before[key], after[key]
+        if abs(old_zone["area_m2"] - new_zone["area_m2"]) > 0.01:
+            changes.append(
+                _("Zone %(code)s now covers %(new)s m² of this land (was %(old)s m²).")
+                % {
+                    "code": key[1],
+                    "new": f"{new_zone['area_m2']:.2f}",
+                    "old": f"{old_zone['area_m2']:.2f}",
+                }
+            )
+        if _rules_key(old_zone.get("rules")) != _rules_key(new_zone.get("rules")):
+            changes.append(
+                _("The rules of zone %(code)s have changed.") % {"code": key[1]}
+            )
+
+    def overlays(content: dict) -> dict:
+        return {
+            (o["layer"], o["code"], o.get("label_fr", "")): o
+            for o in content.get("overlays", [])
+        }
+
+    before_o, after_o = overlays(old), overlays(new)
+    for key in sorted(before_o.keys() - after_o.keys()):
+        changes.append(
+            _("The prescription “%(label)s” no longer affects this land.")
+            % {"label": before_o[key]["label"] or key[1]}
+        )
+    for key in sorted(after_o.keys() - before_o.keys()):
+        changes.append(
+            _("A new prescription affects this land: “%(label)s”.")
+            % {"label": after_o[key]["label"] or key[1]}
+        )
+
+    def documents(content: dict) -> dict:
+        return {d["reference"]: d for d in content.get("documents", [])}
+
+    before_d, after_d = documents(old), documents(new)
+    for reference in sorted(before_d.keys() - after_d.keys()):
+        changes.append(
+            _("The document %(reference)s is no longer in force.")
+            % {"reference": reference}
+        )
+    for reference in sorted(after_d.keys() - before_d.keys()):
+        changes.append(
+            _("The document %(reference)s has come into force.")
+            % {"reference": reference}
+        )
+    old_versions = {
+        (v["document"], v["layer"], v["version"]) for v in old.get("layer_versions", [])
+    }
+    new_versions = {
+        (v["document"], v["layer"], v["version"]) for v in new.get("layer_versions", [])
+    }
+    if old_versions != new_versions and not changes:
+        changes.append(
+            _(
+                "New versions of the planning layers have been published; what "
+                "they state about this land is unchanged."
+            )
+        )
+    return changes
+
+
+def _rules_key(rules: dict | None) -> str:
+    if rules is None:
+        return ""
+    # Labels are translations of the codes: compare what the regulation says.
+    comparable = {
+        key: value
+        for key, value in rules.items()
+        if key not in {"allowed_uses", "forbidden_uses"}
+    }
+    comparable["uses"] = [
+        [use["code"] for use in rules.get("allowed_uses", [])],
+        [use["code"] for use in rules.get("forbidden_uses", [])],
+    ]
+    return json.dumps(comparable, sort_keys=True)

@@ -1,0 +1,109 @@
+"""The notes' web interface: JSON API endpoints and pages. Views are adapters."""
+
+from __future__ import annotations
+
+import orjson
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from geoportal.api import ApiError, api_view, json_response, read_json
+from notes import selectors, services, signing
+from notes.models import Note
+from notes.selectors import Moment
+from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat
+
+
+@api_view("GET")
+def identify(request: HttpRequest) -> dict:
+    """``GET /api/v1/identify?lon=&lat=`` (or ``x=&y=&srs=``): parcel and zones."""
+    params = request.GET
+    if not ({"lon", "lat"} <= params.keys() or {"x", "y"} <= params.keys()):
+        raise ApiError(
+            _("Give lon and lat (WGS 84), or x, y and srs."), code="invalid_point"
+        )
+    lon, lat = parse_lon_lat(params.dict())
+    moment = Moment.of(parse_as_of(params.get("as_of")))
+    return selectors.identify(lon=lon, lat=lat, moment=moment)
+
+
+# Anonymous citizens post these from the map page; they create nothing harmful
+# (compose stores nothing; issuing stores a note, which is the point).
+@csrf_exempt
+@api_view("POST")
+def compose(request: HttpRequest) -> dict:
+    """``POST /api/v1/notes/compose``: the content of a note, not stored."""
+    query = SubjectQuery.from_json(read_json(request))
+    subject = selectors.subject_resolve(query)
+    return selectors.note_compose(subject=subject, moment=Moment.of(query.as_of))
+
+
+@csrf_exempt
+@api_view("POST")
+def issue(request: HttpRequest) -> HttpResponse:
+    """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links."""
+    query = SubjectQuery.from_json(read_json(request))
+    note = services.note_issue(query=query, language=get_language())
+    return json_response(
+        note_data(note, request, with_links=True),
+        status=201,
+        headers={"Location": reverse("notes:detail", args=[note.reference])},
+    )
+
+
+@api_view("GET")
+def detail(request: HttpRequest, reference: str) -> dict:
+    """``GET /api/v1/notes/<reference>``: an issued note, its snapshot and proof.
+
+    References are sequential, so this answer carries no verification token
+    and no links that hold it: those go only to whoever issued the note.
+    """
+    return note_data(selectors.note_by_reference(reference), request)
+
+
+@api_view("GET")
+def public_key(request: HttpRequest) -> dict:
+    """``GET /api/v1/notes/public-key``: the key that verifies notes' signatures."""
+    return {
+        "algorithm": "Ed25519",
+        "key_id": signing.key_id(),
+        "public_key_pem": signing.public_key_pem(),
+        "signed_message": f"{signing.SIGNED_PREFIX}\\n<reference>\\n<sha256>",
+    }
+
+
+def note_data(note: Note, request: HttpRequest, *, with_links: bool = False) -> dict:
+    """The API representation of an issued note."""
+    data = {
+        "reference": note.reference,
+        "issued_at": note.issued_at.isoformat(),
+        "as_of": note.as_of.isoformat(),
+        "language": note.language,
+        "sha256": note.sha256,
+        "signature": note.signature,
+        "key_id": note.key_id,
+        "content": orjson.Fragment(note.snapshot.encode()),
+    }
+    if with_links:
+        data.update(
+            token=note.token,
+            note_url=request.build_absolute_uri(note_page_url(note)),
+            pdf_url=request.build_absolute_uri(reverse("notes:pdf", args=[note.token])),
+            verify_url=verify_url(note, request),
+        )
+    return data
+
+
+def note_page_url(note: Note) -> str:
+    """The path of the note's page (it holds the token)."""
+    return reverse("notes:page", args=[note.token])
+
+
+def verify_url(note: Note, request: HttpRequest) -> str:
+    """The absolute verification URL printed in the QR code."""
+    path = reverse("notes:verify", args=[note.token])
+    base = getattr(settings, "GEOPORTAIL_PUBLIC_URL", "")
+    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
