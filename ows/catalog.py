@@ -1,0 +1,219 @@
+"""Which layers a request may see, under which names (reads only).
+
+Public: the version in force of each layer of a document in force (approved,
+effective, unexpired) — now, or at the instant asked for. A planner logged in
+also sees the layers of their agency's documents that are not in force yet and
+each layer's newest draft, named ``<name>-draft``. Layer names are
+``<agency>:<document>-<layer>``, slugified (GeoServer's workspace:layer).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+
+from django.contrib.gis.db.models import Extent
+from django.db import connection
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.permissions import editable
+from geoportal.i18n import localized
+from layers.models import Feature, Layer, LayerVersion, PlanningDocument
+from layers.selectors import versions_in_force
+
+DRAFT_SUFFIX = "-draft"
+
+
+def ncname(text: str) -> str:
+    """``text`` slugified into an XML NCName (a leading digit gets ``_``)."""
+    slug = slugify(text) or "_"
+    return f"_{slug}" if slug[0].isdigit() or slug[0] == "-" else slug
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogLayer:
+    """One layer as OGC services publish it: one version of one Layer."""
+
+    layer: Layer
+    version: LayerVersion
+    is_draft: bool = False
+
+    @functools.cached_property
+    def prefix(self) -> str:
+        """The namespace prefix: the agency's code."""
+        return ncname(self.layer.document.agency.code)
+
+    @functools.cached_property
+    def local_name(self) -> str:
+        name = f"{slugify(self.layer.document.reference)}-{self.layer.name}"
+        return ncname(name + (DRAFT_SUFFIX if self.is_draft else ""))
+
+    @functools.cached_property
+    def name(self) -> str:
+        return f"{self.prefix}:{self.local_name}"
+
+    @property
+    def title(self) -> str:
+        return self.layer.title
+
+    @property
+    def document(self) -> PlanningDocument:
+        return self.layer.document
+
+    @property
+    def source_srid(self) -> int:
+        return self.version.source_srid or self.layer.document.agency.srid
+
+    @property
+    def abstract(self) -> str:
+        document = self.layer.document
+        return f"{localized(document, 'title')} ({document.reference})"
+
+
+# The public catalogue of now, per agency scope, with the state it was read
+# from: every map request needs it, and building it costs more than the map.
+_PUBLIC: dict[str | None, tuple[tuple, list[CatalogLayer]]] = {}
+
+_STATE_SQL = """
+SELECT (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id, status,
+            valid_from, valid_to, source_srid))), 0) FROM layers_layerversion),
+       (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id, status,
+            reference, effective_date, expiry_date, updated_at))), 0)
+        FROM layers_planningdocument),
+       (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id,
+            document_id, name, title_fr, title_ar, kind, overlay_type,
+            geometry_type, position))), 0) FROM layers_layer),
+       (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id, code,
+            name_fr, name_ar, srid))), 0) FROM layers_agency)
+"""
+
+
+def _catalogue_state() -> tuple:
+    """A fingerprint of everything the catalogue is built from (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_SQL)
+        return (*cursor.fetchone(), timezone.localdate())
+
+
+def catalog_layers(
+    *, user=None, agency_code: str | None = None, at: datetime.datetime | None = None
+) -> list[CatalogLayer]:
+    """The layers visible to ``user``, ordered agency → document → layer.
+
+    ``at`` (None: now) picks the version in force at that instant and the
+    documents in force on that day. The public catalogue of now is reused
+    while the tables it is built from are unchanged.
+    """
+    if at is None and (user is None or not user.is_authenticated):
+        state = _catalogue_state()
+        cached = _PUBLIC.get(agency_code)
+        if cached is not None and cached[0] == state:
+            return list(cached[1])
+        entries = _catalog_layers(user=None, agency_code=agency_code, at=None)
+        if entries or agency_code is None:
+            _PUBLIC[agency_code] = (state, entries)
+        return list(entries)
+    return _catalog_layers(user=user, agency_code=agency_code, at=at)
+
+
+def _catalog_layers(*, user, agency_code: str | None, at) -> list[CatalogLayer]:
+    day = timezone.localdate(at) if at else timezone.localdate()
+    in_force = Q(
+        layer__document__status__in=PlanningDocument.ONCE_APPROVED,
+        layer__document__effective_date__lte=day,
+    ) & (
+        Q(layer__document__expiry_date__isnull=True)
+        | Q(layer__document__expiry_date__gt=day)
+    )
+    editable_layers = (
+        editable(user, Layer.objects.all()) if user else Layer.objects.none()
+    )
+    versions = versions_in_force(at).filter(
+        in_force | Q(layer__in=editable_layers.values("pk"))
+    )
+    if agency_code is not None:
+        versions = versions.filter(layer__document__agency__code=agency_code)
+    entries = [
+        CatalogLayer(layer=version.layer, version=version)
+        for version in _light(versions)
+    ]
+    if user is not None and user.is_authenticated:
+        entries += _drafts(editable_layers, agency_code)
+    return sorted(entries, key=_order)
+
+
+def _drafts(editable_layers, agency_code: str | None) -> list[CatalogLayer]:
+    newest = (
+        LayerVersion.objects.filter(
+            layer__in=editable_layers.values("pk"), status=LayerVersion.Status.DRAFT
+        )
+        .values("layer")
+        .annotate(newest=Max("number"))
+    )
+    drafts = LayerVersion.objects.none()
+    for row in newest:
+        drafts = drafts | LayerVersion.objects.filter(
+            layer_id=row["layer"], number=row["newest"]
+        )
+    if agency_code is not None:
+        drafts = drafts.filter(layer__document__agency__code=agency_code)
+    return [
+        CatalogLayer(layer=version.layer, version=version, is_draft=True)
+        for version in _light(drafts)
+    ]
+
+
+def _light(versions):
+    """Versions with their layer, document and agency, without the heavy
+    columns (geometries are read only if a capabilities document needs them)."""
+    return versions.select_related("layer__document__agency").defer(
+        "report",
+        "layer__document__perimeter",
+        "layer__document__agency__territory",
+    )
+
+
+def _order(entry: CatalogLayer):
+    layer = entry.layer
+    return (
+        layer.document.agency.code,
+        layer.document.reference,
+        layer.position,
+        layer.name,
+        entry.is_draft,
+    )
+
+
+def find_layers(
+    names: list[str], catalog: list[CatalogLayer]
+) -> list[CatalogLayer | None]:
+    """The catalogue entry of each name (None when unknown), in order.
+
+    A name without its ``agency:`` prefix is accepted when it is unambiguous.
+    """
+    by_name = {entry.name: entry for entry in catalog}
+    by_local: dict[str, list[CatalogLayer]] = {}
+    for entry in catalog:
+        by_local.setdefault(entry.local_name, []).append(entry)
+    found = []
+    for name in names:
+        entry = by_name.get(name)
+        if entry is None and ":" not in name and len(by_local.get(name, [])) == 1:
+            entry = by_local[name][0]
+        found.append(entry)
+    return found
+
+
+def layer_extents(
+    entries: list[CatalogLayer],
+) -> dict[int, tuple[float, float, float, float]]:
+    """The lon/lat extent of each entry's version, by version id (empty ones out)."""
+    rows = (
+        Feature.objects.filter(version__in=[entry.version.pk for entry in entries])
+        .values("version")
+        .annotate(extent=Extent("geom"))
+    )
+    return {row["version"]: row["extent"] for row in rows if row["extent"]}

@@ -1,0 +1,171 @@
+"""Which handler answers which service, version and operation.
+
+A handler takes the parsed request and the service context and returns an
+HttpResponse; it raises ``OwsError`` subclasses for the client's mistakes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from ows.exceptions import (
+    InvalidParameterValue,
+    MissingParameterValue,
+    OperationNotSupported,
+    OwsError,
+    ows_exception_report,
+    wms_exception_report,
+)
+from ows.params import OwsRequest, negotiate_version
+from ows.wfs import (
+    describefeaturetype,
+    getfeature,
+    getpropertyvalue,
+    storedqueries,
+)
+from ows.wfs import getcapabilities as wfs_getcapabilities
+from ows.wms import getcapabilities as wms_getcapabilities
+from ows.wms import getfeatureinfo, getlegendgraphic, getmap
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceContext:
+    """Who asks, through which endpoint: the user, the agency scope, the URL."""
+
+    user: object
+    agency_code: str | None
+    url: str
+
+
+Handler = Callable[[OwsRequest, ServiceContext], HttpResponse]
+
+
+@dataclasses.dataclass(frozen=True)
+class Service:
+    name: str
+    versions: list[str]  # ascending
+    operations: dict[str, Handler]
+    report: Callable[[OwsError, str], HttpResponse]
+
+
+SERVICES = {
+    "WMS": Service(
+        "WMS",
+        ["1.1.1", "1.3.0"],
+        {
+            "GETCAPABILITIES": wms_getcapabilities.handle,
+            "GETMAP": getmap.handle,
+            "GETFEATUREINFO": getfeatureinfo.handle,
+            "GETLEGENDGRAPHIC": getlegendgraphic.handle,
+        },
+        wms_exception_report,
+    ),
+    "WFS": Service(
+        "WFS",
+        ["1.1.0", "2.0.0"],
+        {
+            "GETCAPABILITIES": wfs_getcapabilities.handle,
+            "DESCRIBEFEATURETYPE": describefeaturetype.handle,
+            "GETFEATURE": getfeature.handle,
+            "GETPROPERTYVALUE": getpropertyvalue.handle,
+            "LISTSTOREDQUERIES": storedqueries.handle_list,
+            "DESCRIBESTOREDQUERIES": storedqueries.handle_describe,
+        },
+        ows_exception_report,
+    ),
+}
+
+# Old WMS clients call GetCapabilities "capabilities" and GetMap "map".
+ALIASES = {"CAPABILITIES": "GETCAPABILITIES", "MAP": "GETMAP"}
+
+
+def resolve(
+    service_name: str, operation: str, requested_versions: list[str]
+) -> tuple[Service, str, Handler]:
+    """The service, negotiated version and handler for a request.
+
+    Raises MissingParameterValue (no SERVICE or REQUEST), InvalidParameterValue
+    (unknown service, or an unsupported VERSION on an operation other than
+    GetCapabilities) and OperationNotSupported.
+    """
+    if not service_name:
+        raise MissingParameterValue(
+            _("The parameter SERVICE is required."), locator="SERVICE"
+        )
+    service = SERVICES.get(service_name.upper())
+    if service is None:
+        raise InvalidParameterValue(
+            _("Unknown service: %(name)s.") % {"name": service_name},
+            locator="SERVICE",
+        )
+    if not operation:
+        raise MissingParameterValue(
+            _("The parameter REQUEST is required."), locator="REQUEST"
+        )
+    key = operation.upper()
+    key = ALIASES.get(key, key)
+    handler = service.operations.get(key)
+    if key == "GETCAPABILITIES":
+        try:
+            version = negotiate_version(requested_versions, service.versions)
+        except OwsError as error:
+            raise ServiceError(error, service, service.versions[-1]) from error
+    else:
+        version = requested_versions[0] if requested_versions else ""
+        if not version:
+            version = service.versions[-1]
+        elif version not in service.versions:
+            error = InvalidParameterValue(
+                _("Version %(version)s is not supported.") % {"version": version},
+                locator="version",
+            )
+            raise ServiceError(error, service, service.versions[-1])
+    if handler is None:
+        error = OperationNotSupported(
+            _("Operation %(name)s is not supported.") % {"name": operation},
+            locator="request",
+        )
+        raise ServiceError(error, service, version)
+    return service, version, handler
+
+
+class ServiceError(Exception):
+    """An OwsError raised once the service (hence the report dialect) is known."""
+
+    def __init__(self, error: OwsError, service: Service, version: str) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.service = service
+        self.version = version
+
+    def response(self) -> HttpResponse:
+        return self.service.report(self.error, self.version)
+
+
+def requested_versions(ows_request: OwsRequest) -> list[str]:
+    """VERSION, else WFS's ACCEPTVERSIONS list, else old WMS's WMTVER."""
+    if ows_request.version:
+        return [ows_request.version]
+    accepted = ows_request.get("ACCEPTVERSIONS") or ows_request.get("WMTVER")
+    return [version for version in accepted.split(",") if version.strip()]
+
+
+def dispatch(ows_request: OwsRequest, context: ServiceContext) -> HttpResponse:
+    """Answer ``ows_request``; every client error becomes an exception report."""
+    try:
+        service, version, handler = resolve(
+            ows_request.service, ows_request.request, requested_versions(ows_request)
+        )
+    except ServiceError as error:
+        return error.response()
+    except OwsError as error:
+        return ows_exception_report(error, "2.0.0")
+    ows_request = dataclasses.replace(ows_request, version=version)
+    try:
+        return handler(ows_request, context)
+    except OwsError as error:
+        return service.report(error, version)

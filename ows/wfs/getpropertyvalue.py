@@ -1,0 +1,66 @@
+"""WFS GetPropertyValue: one property of the matching features."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from ows.exceptions import InvalidParameterValue, MissingParameterValue
+from ows.formats import gml
+from ows.params import OwsRequest
+from ows.wfs import sql
+from ows.wfs.getfeature import plan
+from ows.wfs.query import parse
+
+
+def handle(ows_request: OwsRequest, context) -> HttpResponse:
+    """A wfs:ValueCollection of the property named by VALUEREFERENCE."""
+    request = parse(ows_request, context)
+    if not request.value_reference.strip():
+        raise MissingParameterValue(
+            _("The parameter valueReference is required."), locator="valueReference"
+        )
+    if ows_request.version != "2.0.0":
+        raise InvalidParameterValue(
+            _("GetPropertyValue is a WFS 2.0 operation."), locator="version"
+        )
+    props = [
+        query.ftype.property(request.value_reference, "valueReference")
+        for query in request.queries
+    ]
+    page = plan(request)
+    dialect = request.dialect
+    types = [query.ftype for query in request.queries]
+    members = []
+    for (query, offset, limit), prop in zip(page.slices, props, strict=False):
+        prefix = query.ftype.prefix
+        if prop.xsd_type == "geometry":
+            geometry_sql, params = sql.geometry_gml(query, True)
+            for pk, value in sql.values(query, (geometry_sql, params), offset, limit):
+                value = gml.feature(query.ftype, (pk, *[""] * 5, "{}", value), True)
+                geometry = value.split(f"<{prefix}:geom>", 1)[1].rsplit(
+                    f"</{prefix}:geom>", 1
+                )[0]
+                members.append(f"<wfs:member>{geometry}</wfs:member>")
+            continue
+        if prop.is_attribute:
+            expression = ("f.attributes->>%s::text", [prop.key])
+        else:
+            expression = (prop.sql + "::text", [])
+        for _pk, value in sql.values(query, expression, offset, limit):
+            text = "" if value is None else escape(value)
+            members.append(
+                f"<wfs:member><{prefix}:{prop.name}>{text}</{prefix}:{prop.name}>"
+                "</wfs:member>"
+            )
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<wfs:ValueCollection {gml.namespaces(dialect, types)} "
+        f'xsi:schemaLocation="{dialect.wfs} {dialect.wfs_schema}" '
+        f'timeStamp="{gml.timestamp()}" numberMatched="{page.matched}" '
+        f'numberReturned="{len(members)}">'
+    )
+    body = head + "".join(members) + "</wfs:ValueCollection>"
+    return HttpResponse(body, content_type="application/xml; charset=UTF-8")

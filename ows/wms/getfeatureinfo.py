@@ -1,0 +1,119 @@
+"""WMS GetFeatureInfo: the features under a pixel, as HTML, JSON or XML."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from layers.models import Feature
+from ows.catalog import CatalogLayer
+from ows.exceptions import InvalidFormat, InvalidPoint, LayerNotDefined
+from ows.formats import featureinfo
+from ows.params import OwsRequest, format_key, parse_int
+from ows.wms.common import check_styles, request_crs, request_extent, request_layers
+from ows.wms.getmap import image_size
+
+INFO_FORMATS = {
+    "1.3.0": {
+        "text/html": featureinfo.html,
+        "application/json": featureinfo.geojson,
+        "text/xml": featureinfo.xml,
+    },
+    "1.1.1": {
+        "text/html": featureinfo.html,
+        "application/json": featureinfo.geojson,
+        "text/xml": featureinfo.xml,
+        "application/vnd.ogc.gml": featureinfo.xml,
+    },
+}
+TOLERANCE_PX = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerFeatures:
+    entry: CatalogLayer
+    features: list[Feature]
+
+
+def handle(ows_request: OwsRequest, context) -> HttpResponse:
+    """The features of QUERY_LAYERS at pixel I/J (X/Y in 1.1.1)."""
+    writers = INFO_FORMATS[ows_request.version]
+    info_format = ows_request.require("INFO_FORMAT")
+    by_key = {format_key(name): (name, writer) for name, writer in writers.items()}
+    if format_key(info_format) not in by_key:
+        raise InvalidFormat(
+            _("Unsupported INFO_FORMAT: %(name)s.") % {"name": info_format},
+            locator="INFO_FORMAT",
+        )
+    content_type, writer = by_key[format_key(info_format)]
+    layers = request_layers(ows_request, context)
+    queried = request_layers(ows_request, context, "QUERY_LAYERS")
+    names = {entry.name for entry in layers}
+    for entry in queried:
+        if entry.name not in names:
+            raise LayerNotDefined(
+                _("%(name)s is not among LAYERS.") % {"name": entry.name},
+                locator="QUERY_LAYERS",
+            )
+    check_styles(ows_request)
+    crs = request_crs(ows_request, layers)
+    width, height = image_size(ows_request)
+    extent = request_extent(ows_request, crs, width, height)
+    i_name, j_name = ("I", "J") if ows_request.version == "1.3.0" else ("X", "Y")
+    i = _pixel(ows_request, i_name, width)
+    j = _pixel(ows_request, j_name, height)
+    count = parse_int(ows_request.get("FEATURE_COUNT", "1"), "FEATURE_COUNT", minimum=1)
+    sx = (extent.maxx - extent.minx) / width
+    sy = (extent.maxy - extent.miny) / height
+    x = extent.minx + (i + 0.5) * sx
+    y = extent.maxy - (j + 0.5) * sy
+    box = (
+        x - TOLERANCE_PX * sx,
+        y - TOLERANCE_PX * sy,
+        x + TOLERANCE_PX * sx,
+        y + TOLERANCE_PX * sy,
+    )
+    results = [
+        LayerFeatures(entry, features_near(entry, box, (x, y), crs.srid, count))
+        for entry in queried
+    ]
+    body = writer(results)
+    charset = "" if content_type == "application/json" else "; charset=UTF-8"
+    return HttpResponse(body, content_type=content_type + charset)
+
+
+def _pixel(ows_request: OwsRequest, name: str, size: int) -> int:
+    value = ows_request.require(name)
+    try:
+        pixel = int(float(value))
+    except ValueError:
+        pixel = -1
+    if not 0 <= pixel < size:
+        raise InvalidPoint(
+            _("%(name)s is outside the image.") % {"name": name}, locator=name
+        )
+    return pixel
+
+
+def features_near(
+    entry: CatalogLayer, box, point, srid: int, count: int
+) -> list[Feature]:
+    """Up to ``count`` features of ``entry`` touching ``box``, nearest first.
+
+    ``box`` and ``point`` are in the map's CRS ``srid``.
+    """
+    sql = (
+        "SELECT f.id FROM layers_feature f WHERE f.version_id = %s AND "
+        "ST_Intersects(f.geom, "
+        "ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s), 4326)) "
+        "ORDER BY ST_Distance(f.geom, "
+        "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), %s), 4326)), f.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [entry.version.pk, *box, srid, *point, srid, count])
+        ids = [row[0] for row in cursor]
+    features = Feature.objects.in_bulk(ids)
+    return [features[pk] for pk in ids]

@@ -1,0 +1,159 @@
+"""WMS GetMap: parse, render, encode."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import skia
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from ows.catalog import CatalogLayer
+from ows.exceptions import InvalidFormat, InvalidParameterValue, OwsError
+from ows.params import OwsRequest, format_key, parse_int
+from ows.render import (
+    MapLayer,
+    View,
+    encode_jpeg,
+    encode_png,
+    encode_png8,
+    render,
+    unpremultiply,
+)
+from ows.styles import style_for
+from ows.wms.common import (
+    check_styles,
+    request_crs,
+    request_extent,
+    request_layers,
+)
+
+MAX_SIZE = 4096
+
+IMAGE_FORMATS = {
+    "image/png": ("image/png", encode_png),
+    "image/png; mode=8bit": ("image/png; mode=8bit", encode_png8),
+    "image/jpeg": ("image/jpeg", encode_jpeg),
+}
+FORMATS_BY_KEY = {format_key(name): entry for name, entry in IMAGE_FORMATS.items()}
+# Also understood, not advertised: GeoServer's and MapServer's names for PNG8.
+FORMATS_BY_KEY[format_key("image/png8")] = IMAGE_FORMATS["image/png; mode=8bit"]
+
+
+@dataclasses.dataclass(frozen=True)
+class GetMapRequest:
+    layers: list[CatalogLayer]
+    view: View
+    content_type: str
+    encode: object
+    transparent: bool
+    background: tuple[int, int, int, int]
+
+
+def image_format(ows_request: OwsRequest, param: str = "FORMAT"):
+    """(content type, encoder) of FORMAT; raises InvalidFormat."""
+    name = ows_request.require(param)
+    entry = FORMATS_BY_KEY.get(format_key(name))
+    if entry is None:
+        raise InvalidFormat(
+            _("Unsupported image format: %(name)s.") % {"name": name}, locator=param
+        )
+    return entry
+
+
+def image_size(ows_request: OwsRequest) -> tuple[int, int]:
+    """WIDTH and HEIGHT, each 1 … MAX_SIZE; raises InvalidParameterValue."""
+    return (
+        parse_int(ows_request.require("WIDTH"), "WIDTH", minimum=1, maximum=MAX_SIZE),
+        parse_int(ows_request.require("HEIGHT"), "HEIGHT", minimum=1, maximum=MAX_SIZE),
+    )
+
+
+def background(ows_request: OwsRequest, transparent: bool) -> tuple[int, ...]:
+    """BGCOLOR (0xRRGGBB, white by default), fully transparent if TRANSPARENT."""
+    value = ows_request.get("BGCOLOR", "0xFFFFFF").strip()
+    try:
+        rgb = int(value.removeprefix("0x").removeprefix("0X").removeprefix("#"), 16)
+    except ValueError:
+        raise InvalidParameterValue(
+            _("BGCOLOR must be 0xRRGGBB."), locator="BGCOLOR"
+        ) from None
+    colour = ((rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255)
+    return (*colour, 0 if transparent else 255)
+
+
+def parse(ows_request: OwsRequest, context) -> GetMapRequest:
+    """The typed GetMap request; raises the OGC exception of the first mistake."""
+    content_type, encode = image_format(ows_request)
+    layers = request_layers(ows_request, context)
+    check_styles(ows_request)
+    crs = request_crs(ows_request, layers)
+    width, height = image_size(ows_request)
+    extent = request_extent(ows_request, crs, width, height)
+    transparent = ows_request.get("TRANSPARENT").upper() == "TRUE"
+    view = View(
+        crs.srid, extent.minx, extent.miny, extent.maxx, extent.maxy, width, height
+    )
+    return GetMapRequest(
+        layers,
+        view,
+        content_type,
+        encode,
+        transparent,
+        background(ows_request, transparent),
+    )
+
+
+def map_layers(layers: list[CatalogLayer]) -> list[MapLayer]:
+    return [
+        MapLayer(entry.version.pk, entry.layer.document_id, style_for(entry.layer))
+        for entry in layers
+    ]
+
+
+def handle(ows_request: OwsRequest, context) -> HttpResponse:
+    """The map image; with EXCEPTIONS=INIMAGE/BLANK errors come as images too."""
+    try:
+        request = parse(ows_request, context)
+    except OwsError as error:
+        image = error_image(ows_request, error)
+        if image is None:
+            raise
+        return image
+    pixels = render(
+        map_layers(request.layers), request.view, background=request.background
+    )
+    body = request.encode(pixels, transparent=request.transparent)
+    return HttpResponse(body, content_type=request.content_type)
+
+
+def error_image(ows_request: OwsRequest, error: OwsError) -> HttpResponse | None:
+    """An image for EXCEPTIONS=INIMAGE or BLANK, when size and format allow."""
+    mode = ows_request.get("EXCEPTIONS").upper().rsplit("_", 1)[-1]
+    mode = mode.rsplit(".", 1)[-1]
+    if mode not in ("INIMAGE", "BLANK"):
+        return None
+    try:
+        content_type, encode = image_format(ows_request)
+        width, height = image_size(ows_request)
+    except OwsError:
+        return None  # no image possible: the caller reports the error in XML
+    transparent = ows_request.get("TRANSPARENT").upper() == "TRUE"
+    pixels = np.zeros((height, width, 4), np.uint8)
+    if not transparent:
+        pixels[...] = 255
+    if mode == "INIMAGE":
+        surface = skia.Surface(
+            pixels,
+            colorType=skia.ColorType.kRGBA_8888_ColorType,
+            alphaType=skia.AlphaType.kPremul_AlphaType,
+        )
+        font = skia.Font(skia.Typeface("DejaVu Sans"), 12)
+        paint = skia.Paint(AntiAlias=True, Color=skia.Color(200, 0, 0, 255))
+        surface.getCanvas().drawString(error.message, 4, 16, font, paint)
+        del surface
+        if transparent:
+            pixels = unpremultiply(pixels)
+    body = encode(pixels, transparent=transparent)
+    return HttpResponse(body, content_type=content_type)

@@ -1,0 +1,42 @@
+"""XML request bodies (POST): parsed safely, never fetching anything."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from ows.exceptions import OperationParsingFailed
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+)
+
+
+def parse_xml(body: bytes | str, locator: str = "request") -> etree._Element:
+    """The root element of ``body``; raises OperationParsingFailed if malformed."""
+    if isinstance(body, str):
+        body = body.encode()
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise OperationParsingFailed(
+            _("The XML is not well-formed: %(error)s") % {"error": error},
+            locator=locator,
+        ) from error
+    if root is None:
+        raise OperationParsingFailed(_("The XML is empty."), locator=locator)
+    return root
+
+
+def local_name(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def xml_request_head(body: bytes) -> dict[str, str]:
+    """SERVICE, VERSION and REQUEST of an XML request (its root element)."""
+    root = parse_xml(body)
+    head = {"REQUEST": local_name(root)}
+    for name in ("service", "version"):
+        if root.get(name):
+            head[name.upper()] = root.get(name)
+    return head

@@ -1,0 +1,92 @@
+"""Odd but legal requests answer an image or a report, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("crs", "bbox"),
+    [
+        ("EPSG:26191", "-100000000,-100000000,100000000,100000000"),
+        ("EPSG:26195", "0,0,1,1"),
+        ("EPSG:3857", "-40000000,-40000000,40000000,40000000"),
+        ("EPSG:4326", "-90,-180,90,180"),
+        ("CRS:84", "-180,-90,180,90"),
+        ("EPSG:4326", "89.9,-180,90,180"),
+    ],
+)
+def test_getmap_extreme_envelopes(client, ows_data, crs, bbox):
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WMS",
+            "VERSION": "1.3.0",
+            "REQUEST": "GetMap",
+            "LAYERS": ows_data.zoning_name,
+            "STYLES": "",
+            "CRS": crs,
+            "BBOX": bbox,
+            "WIDTH": "64",
+            "HEIGHT": "64",
+            "FORMAT": "image/png",
+        },
+    )
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert b"ServiceException" in response.content
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "-100000000,-100000000,100000000,100000000,EPSG:26191",
+        "-90,-180,90,180,urn:ogc:def:crs:EPSG::4326",
+        "-40000000,-40000000,40000000,40000000,EPSG:3857",
+    ],
+)
+def test_wfs_extreme_bboxes(client, ows_data, bbox):
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": ows_data.zoning_name,
+            "BBOX": bbox,
+            "RESULTTYPE": "hits",
+        },
+    )
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        "<gml:Point><gml:pos>abc def</gml:pos></gml:Point>",
+        "<gml:Point srsName='EPSG:999999'><gml:pos>1 2</gml:pos></gml:Point>",
+        "<gml:Envelope srsName='EPSG:999999'><gml:lowerCorner>1 2</gml:lowerCorner>"
+        "<gml:upperCorner>3 4</gml:upperCorner></gml:Envelope>",
+        "<gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>0 0 1 1"
+        "</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>",
+    ],
+)
+def test_bad_gml_operands_are_invalid_parameter_values(client, ows_data, geometry):
+    flt = (
+        '<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0" '
+        'xmlns:gml="http://www.opengis.net/gml/3.2"><fes:Intersects>'
+        f"<fes:ValueReference>geom</fes:ValueReference>{geometry}"
+        "</fes:Intersects></fes:Filter>"
+    )
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": ows_data.zoning_name,
+            "FILTER": flt,
+        },
+    )
+    assert response.status_code == 400
+    assert b"InvalidParameterValue" in response.content
