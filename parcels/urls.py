@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from parcels import views
+
+app_name = "parcels"
+
+urlpatterns = [
+    path("api/v1/search", views.search, name="search"),
+]

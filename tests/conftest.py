@@ -10,6 +10,8 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from accounts.models import User
 from layers.models import Agency, Layer, PlanningDocument
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):

@@ -1,0 +1,214 @@
+"""Reads of parcels, and the one search box of the map (no writes here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from types import SimpleNamespace
+
+from django.contrib.gis.db.models import Extent
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from geoportal.i18n import localized
+from layers.models import Feature, Layer, PlanningDocument, ZoneRule
+from layers.selectors import versions_in_force
+from parcels.coordinates import coordinates_parse
+from parcels.models import Parcel
+from parcels.references import InvalidReference, ParcelReference
+
+MAX_QUERY_LENGTH = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    """One answer of the search box, with where to zoom (WGS 84)."""
+
+    kind: str  # "parcel", "document", "zone" or "point"
+    label: str
+    detail: str
+    bbox: tuple[float, float, float, float]
+    geometry: dict | None = None
+    reference: str = ""
+    url: str = ""
+    anchor: tuple[float, float] | None = None  # a point inside, lon/lat
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _key_prefixes(reference: ParcelReference) -> list[str]:
+    """Canonical key prefixes to look for: a bare number may be of any kind."""
+    key = reference.key
+    if reference.kind == "CAD":
+        number = str(int(reference.number))
+        return [key, f"TF{number}", f"R{number}"]
+    return [key]
+
+
+def parcels_matching(text: str, *, limit: int = 8) -> list[Parcel]:
+    """Parcels whose reference is, or starts like, ``text`` (exact ones first).
+
+    Spacing, case, dots and Arabic-Indic digits do not matter: both sides are
+    compared in ``ParcelReference`` key form. The prefix test is a key range
+    (``key <= k < key + 1``) so the b-tree index answers it in any collation
+    that sorts by code point.
+    """
+    try:
+        reference = ParcelReference.parse(text)
+    except InvalidReference:
+        return []
+    condition = Q()
+    for prefix in _key_prefixes(reference):
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        condition |= Q(reference_key__gte=prefix, reference_key__lt=upper)
+    exact = list(
+        Parcel.objects.filter(reference_key=reference.key).select_related("agency")
+    )
+    others = (
+        Parcel.objects.filter(condition)
+        .exclude(reference_key=reference.key)
+        .select_related("agency")
+        .order_by("reference_key")[: max(limit - len(exact), 0)]
+    )
+    return (exact + list(others))[:limit]
+
+
+def parcel_by_reference(text: str) -> Parcel | None:
+    """The parcel whose reference is exactly ``text`` (in key form), or None."""
+    try:
+        key = ParcelReference.parse(text).key
+    except InvalidReference:
+        return None
+    return Parcel.objects.filter(reference_key=key).select_related("agency").first()
+
+
+def _public_documents():
+    return PlanningDocument.objects.filter(
+        status__in=PlanningDocument.ONCE_APPROVED
+    ).select_related("agency")
+
+
+def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
+    """Approved documents whose reference or title contains ``text``."""
+    return list(
+        _public_documents()
+        .filter(
+            Q(reference__icontains=text)
+            | Q(title_fr__icontains=text)
+            | Q(title_ar__icontains=text)
+        )
+        .order_by("agency__code", "-effective_date")[:limit]
+    )
+
+
+def zones_matching(text: str, *, limit: int = 5) -> list[dict]:
+    """Zone codes equal to ``text`` (any case) in layers now in force, one entry
+    per document and code, with the extent of those zones and their count.
+
+    The codes are taken from the documents' zone rules (a small table), plus
+    the text as typed and in capitals, so the features are then found through
+    their (version, code) index instead of comparing every feature's code.
+    """
+    codes = {text, text.upper()}
+    codes.update(
+        ZoneRule.objects.filter(
+            code__iexact=text, document__status__in=PlanningDocument.ONCE_APPROVED
+        ).values_list("code", flat=True)
+    )
+    return list(
+        Feature.objects.filter(
+            version__in=versions_in_force(),
+            version__layer__kind=Layer.Kind.ZONING,
+            version__layer__document__status__in=PlanningDocument.ONCE_APPROVED,
+            code__in=codes,
+        )
+        .values(
+            "code",
+            "version__layer__document__reference",
+            "version__layer__document__title_fr",
+            "version__layer__document__title_ar",
+            "version__layer__document__agency__code",
+        )
+        .annotate(extent=Extent("geom"), count=Count("id"))
+        .order_by("version__layer__document__agency__code")[:limit]
+    )
+
+
+def _document_url(agency_code: str, reference: str) -> str:
+    return reverse("viewer:document", args=[agency_code, reference])
+
+
+def _parcel_result(parcel: Parcel) -> SearchResult:
+    return SearchResult(
+        kind="parcel",
+        label=parcel.reference,
+        detail=parcel.address or parcel.agency.name,
+        bbox=parcel.geom.extent,
+        geometry=json.loads(parcel.geom.geojson),
+        reference=parcel.reference,
+        anchor=parcel.geom.point_on_surface.coords,
+    )
+
+
+def _document_result(document: PlanningDocument) -> SearchResult:
+    extent = document.perimeter.extent if document.perimeter else None
+    if extent is None and document.agency.territory:
+        extent = document.agency.territory.extent
+    return SearchResult(
+        kind="document",
+        label=f"{document.reference} — {document.title}",
+        detail=document.agency.name,
+        bbox=extent or (0.0, 0.0, 0.0, 0.0),
+        reference=document.reference,
+        url=_document_url(document.agency.code, document.reference),
+    )
+
+
+def _zone_result(row: dict) -> SearchResult:
+    titles = SimpleNamespace(
+        title_fr=row["version__layer__document__title_fr"],
+        title_ar=row["version__layer__document__title_ar"],
+    )
+    title = localized(titles, "title")
+    reference = row["version__layer__document__reference"]
+    return SearchResult(
+        kind="zone",
+        label=_("Zone %(code)s") % {"code": row["code"]},
+        detail=f"{reference} — {title} ({row['count']})",
+        bbox=row["extent"],
+        reference=row["code"],
+        url=_document_url(row["version__layer__document__agency__code"], reference),
+    )
+
+
+def _point_result(reading) -> SearchResult:
+    lon, lat = reading.point.x, reading.point.y
+    return SearchResult(
+        kind="point",
+        label=f"{lat:.6f}, {lon:.6f}",
+        detail=reading.crs_label,
+        bbox=(lon, lat, lon, lat),
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+        anchor=(lon, lat),
+    )
+
+
+def search(text: str) -> list[SearchResult]:
+    """Answers of the map's search box for ``text``, best first.
+
+    Coordinates, when the text reads as coordinates, are the only answers;
+    otherwise parcels (exact reference first, then by prefix), zone codes and
+    documents. Returns [] for blank text.
+    """
+    text = text.strip()[:MAX_QUERY_LENGTH]
+    if not text:
+        return []
+    readings = coordinates_parse(text)
+    if readings:
+        return [_point_result(reading) for reading in readings]
+    results = [_parcel_result(parcel) for parcel in parcels_matching(text)]
+    results += [_zone_result(row) for row in zones_matching(text)]
+    results += [_document_result(doc) for doc in documents_matching(text)]
+    return results

@@ -1,0 +1,9 @@
+"""The search route and the document pages it links to, without other apps."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parcels.urls")),
+    path("", include("viewer.urls")),
+    path("", include("tiles.urls")),
+]

@@ -1,0 +1,71 @@
+"""Query parameters of tile requests, parsed once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from geoportal.api import ApiError
+
+
+@dataclasses.dataclass(frozen=True)
+class TileSetQuery:
+    """``at`` (as-of instant) and ``version`` (number) of a tile request."""
+
+    at: datetime.datetime | None = None
+    version: int | None = None
+
+    @classmethod
+    def parse(cls, query: QueryDict) -> TileSetQuery:
+        """Parse ``?at=`` (date or datetime) and ``?version=``; ApiError if bad.
+
+        A date means the end of that day in the portal's time zone: what was
+        in force when the day ended.
+        """
+        return cls(at=_parse_at(query.get("at", "")), version=_parse_version(query))
+
+    def urlencode(self) -> str:
+        """The same parameters as a query string ("" when none)."""
+        parts = []
+        if self.at is not None:
+            parts.append(f"at={self.at.isoformat()}")
+        if self.version is not None:
+            parts.append(f"version={self.version}")
+        return "&".join(parts)
+
+
+def _parse_at(text: str) -> datetime.datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+        if moment is None:
+            day = parse_date(text)
+            if day is None:
+                raise ValueError(text)
+            moment = datetime.datetime.combine(
+                day + datetime.timedelta(days=1), datetime.time()
+            ) - datetime.timedelta(microseconds=1)
+    except ValueError as exc:
+        raise ApiError(
+            _("“at” must be a date (YYYY-MM-DD) or a date and time."),
+            code="invalid_date",
+        ) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _parse_version(query: QueryDict) -> int | None:
+    text = query.get("version", "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ApiError(_("“version” must be a whole number."), code="invalid_version")
+    return int(text)

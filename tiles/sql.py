@@ -1,0 +1,135 @@
+"""The raw SQL of vector tiles: one fixed, parameterised ``ST_AsMVT`` query per
+kind of tile set, so PostgreSQL can prepare each once per connection.
+
+GeoDjango cannot express ``ST_AsMVT`` over a subquery; this module is the only
+place where tile SQL lives. Features are selected on the indexed, generated
+``geom_3857`` column with the tile envelope (``&&``), clipped by
+``ST_AsMVTGeom`` with a 64-unit buffer (of 4,096) so outlines do not show the
+tile seams. (No ``WHERE geom IS NOT NULL`` outside: PostgreSQL would push it
+down and clip every feature twice; ``ST_AsMVT`` skips empty geometries itself.)
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+# Tiles are 4,096 units wide with a 64-unit buffer (literals in the SQL).
+# Zones of one layer version; the category (which drives colours) is the
+# feature's own, else the one of the document's rule for the zone code. Labels
+# stay out: the map asks identify for them, and they weigh ~10 % of a tile.
+ZONING_SQL = """
+WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS geom),
+tile AS (
+  SELECT f.id,
+         f.code,
+         COALESCE(NULLIF(f.category, ''), r.category, 'other') AS category,
+         ST_AsMVTGeom(f.geom_3857, bounds.geom, 4096, 64, true) AS geom
+  FROM layers_feature f
+  CROSS JOIN bounds
+  LEFT JOIN layers_zonerule r
+    ON r.document_id = %(document)s AND r.code = f.code
+  WHERE f.version_id = %(version)s AND f.geom_3857 && bounds.geom
+)
+SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
+"""
+
+# Overlays of one layer version: the overlay type is the layer's.
+OVERLAY_SQL = """
+WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS geom),
+tile AS (
+  SELECT f.id,
+         f.code,
+         f.label_fr,
+         f.label_ar,
+         %(overlay_type)s::text AS overlay_type,
+         ST_AsMVTGeom(f.geom_3857, bounds.geom, 4096, 64, true) AS geom
+  FROM layers_feature f
+  CROSS JOIN bounds
+  WHERE f.version_id = %(version)s AND f.geom_3857 && bounds.geom
+)
+SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
+"""
+
+# Parcels of one agency.
+PARCELS_SQL = """
+WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS geom),
+tile AS (
+  SELECT p.id,
+         p.reference,
+         ST_AsMVTGeom(p.geom_3857, bounds.geom, 4096, 64, true) AS geom
+  FROM parcels_parcel p
+  CROSS JOIN bounds
+  WHERE p.agency_id = %(agency)s AND p.geom_3857 && bounds.geom
+)
+SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
+"""
+
+
+# What a cached tile set of a published version depends on, read in one round
+# trip by primary keys (see tiles.catalog).
+VERSION_STATE_SQL = """
+SELECT v.status, d.status, a.code, d.reference, l.name, l.kind, l.overlay_type,
+       v.layer_id, l.document_id, d.agency_id
+FROM layers_layerversion v
+JOIN layers_layer l ON l.id = v.layer_id
+JOIN layers_planningdocument d ON d.id = l.document_id
+JOIN layers_agency a ON a.id = d.agency_id
+WHERE v.id = %(version)s
+"""
+
+
+def version_state(version_id: int) -> tuple | None:
+    """(version status, document status, agency code, document reference, layer
+    name, layer kind, overlay type, layer id, document id, agency id) of a
+    version, or None if it is gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_STATE_SQL, {"version": version_id})
+        return cursor.fetchone()
+
+
+def _fetch_tile(sql: str, params: dict) -> bytes:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def zoning_tile(
+    *, version_id: int, document_id: int, layer: str, z: int, x: int, y: int
+) -> bytes:
+    """Return the MVT bytes of zones of ``version_id`` in tile z/x/y (maybe b"")."""
+    return _fetch_tile(
+        ZONING_SQL,
+        {
+            "version": version_id,
+            "document": document_id,
+            "layer": layer,
+            "z": z,
+            "x": x,
+            "y": y,
+        },
+    )
+
+
+def overlay_tile(
+    *, version_id: int, overlay_type: str, layer: str, z: int, x: int, y: int
+) -> bytes:
+    """Return the MVT bytes of overlay features in tile z/x/y (maybe b"")."""
+    return _fetch_tile(
+        OVERLAY_SQL,
+        {
+            "version": version_id,
+            "overlay_type": overlay_type,
+            "layer": layer,
+            "z": z,
+            "x": x,
+            "y": y,
+        },
+    )
+
+
+def parcels_tile(*, agency_id: int, layer: str, z: int, x: int, y: int) -> bytes:
+    """Return the MVT bytes of the agency's parcels in tile z/x/y (maybe b"")."""
+    return _fetch_tile(
+        PARCELS_SQL, {"agency": agency_id, "layer": layer, "z": z, "x": x, "y": y}
+    )

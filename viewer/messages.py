@@ -1,0 +1,54 @@
+"""Texts the map script shows, translated on the server (no JS catalogue)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def map_messages() -> dict[str, str]:
+    """The map script's texts in the active language, by key."""
+    return {
+        "searching": _("Searching…"),
+        "no_result": _("Nothing found. Try a land title such as TF 12345/07."),
+        "results": _("%(count)s suggestions"),
+        "search_failed": _("The search is unavailable for now. Please try again."),
+        "loading": _("Loading the planning rules…"),
+        "nothing_here": _("No registered parcel here."),
+        "identify_failed": _("The planning rules could not be loaded."),
+        "parcel": _("Parcel"),
+        "drawn_plot": _("Drawn plot"),
+        "area": _("Area"),
+        "zones": _("Zones"),
+        "share": _("share"),
+        "rules": _("Main rules"),
+        "overlays": _("Overlays and easements"),
+        "no_overlay": _("No overlay applies."),
+        "documents": _("Documents in force"),
+        "warnings": _("Warnings"),
+        "issue_note": _("Get the urban information note (PDF)"),
+        "issuing": _("Issuing the note…"),
+        "issued": _("Note %(reference)s issued."),
+        "download_pdf": _("Download the PDF"),
+        "verify": _("Verification page"),
+        "issue_failed": _("The note could not be issued."),
+        "close": _("Close"),
+        "draw_help": _(
+            "Click the map to add corners; double-click or press Enter to finish, "
+            "Escape to cancel. With the keyboard, move the map with the arrows and "
+            "press Space to add a corner at the centre."
+        ),
+        "draw_too_few": _("A plot needs at least three corners."),
+        "locating": _("Finding your position…"),
+        "locate_failed": _("Your position could not be found."),
+        "link_copied": _("Link copied."),
+        "link_ready": _("Copy this link:"),
+        "height": _("Height"),
+        "floors": _("Floors"),
+        "cos": _("Floor-area ratio (COS)"),
+        "ces": _("Coverage (CES)"),
+        "min_plot": _("Minimum plot"),
+        "allowed": _("Allowed"),
+        "forbidden": _("Forbidden"),
+        "articles": _("Articles"),
+        "zoom_in": _("Zoom in to see the zoning and the parcels."),
+    }

@@ -1,0 +1,699 @@
+/* The citizens' map: layers as vector tiles, search, identify, notes, drawing,
+ * permalinks, printing. Configuration comes from the page (json_script), so
+ * the strict Content-Security-Policy needs no inline script. */
+(function () {
+  "use strict";
+
+  performance.mark("map-script-start");
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var text = JSON.parse(document.getElementById("map-messages").textContent);
+  var rtl = document.documentElement.dir === "rtl";
+  var lang = document.documentElement.lang || "fr";
+  var numberLocale = lang === "ar" ? "ar-MA" : lang;
+  var $ = function (id) { return document.getElementById(id); };
+  // "Surface : 215 m²" in French typography, "Area: 215 m²" elsewhere.
+  var colon = lang === "fr" ? "\u00a0: " : ": ";
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+  function number(value, digits) {
+    return new Intl.NumberFormat(numberLocale, {
+      maximumFractionDigits: digits === undefined ? 0 : digits,
+    }).format(value);
+  }
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attributes[name];
+      else node.setAttribute(name, attributes[name]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.append(child);
+    });
+    return node;
+  }
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(readJSON);
+  }
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+      },
+      body: JSON.stringify(body),
+    }).then(readJSON);
+  }
+  function readJSON(response) {
+    return response.json().then(function (data) {
+      if (!response.ok) {
+        var error = new Error((data.error && data.error.message) || response.statusText);
+        error.api = data.error;
+        throw error;
+      }
+      return data;
+    });
+  }
+
+  /* --- the map ------------------------------------------------------------- */
+  var map = L.map("map", {
+    zoomControl: false,
+    keyboard: true,
+    doubleClickZoom: true,
+    maxZoom: 20,
+    worldCopyJump: false,
+  });
+  // Controls sit on the reading side: mirrored in Arabic.
+  var start = rtl ? "right" : "left", end = rtl ? "left" : "right";
+  L.control.zoom({ position: "top" + start }).addTo(map);
+  L.control.scale({ position: "bottom" + start, metric: true, imperial: false }).addTo(map);
+  map.attributionControl.setPosition("bottom" + end);
+  map.attributionControl.setPrefix(false);
+  // The base map: an XYZ template, or a WMS address with its LAYERS. When it
+  // cannot be reached the portal's own layers stay on a plain background.
+  function baseMap(url) {
+    var options = { attribution: config.basemap.attribution, maxZoom: 20 };
+    if (!/[?&]service=wms/i.test(url)) return L.tileLayer(url, options);
+    var address = new URL(url, location.href), wms = { format: "image/png" };
+    address.searchParams.forEach(function (value, key) {
+      if (!/^(service|request|version|bbox|width|height|crs|srs)$/i.test(key)) {
+        wms[key.toLowerCase()] = value;
+      }
+    });
+    return L.tileLayer.wms(address.origin + address.pathname, Object.assign(wms, options));
+  }
+  if (config.basemap.url) baseMap(config.basemap.url).addTo(map);
+  ["zones", "overlays", "parcels", "selection"].forEach(function (name, index) {
+    map.createPane(name).style.zIndex = 400 + index * 10;
+  });
+  map.getPane("selection").style.pointerEvents = "none";
+
+  var palette = config.palette;
+  function zoneStyle(properties) {
+    return palette.zones[properties.category] || palette.zones.other;
+  }
+  function parcelStyle() {
+    return { fill: "#ffffff", outline: "#1d2433", opacity: 0, weight: 0.8 };
+  }
+
+  var tileLayers = {};
+  var firstDrawn = false;
+  var pending = {};
+  function countPending() {
+    document.body.dataset.tilesPending = String(Object.keys(pending).length);
+  }
+  countPending();
+  config.tree.forEach(function (agency) {
+    var entries = [];
+    agency.documents.forEach(function (doc) { entries = entries.concat(doc.layers); });
+    if (agency.parcels) entries.push(agency.parcels);
+    entries.forEach(function (entry) {
+      var style;
+      if (entry.kind === "zoning") style = zoneStyle;
+      else if (entry.kind === "parcels") style = parcelStyle;
+      else style = function () { return entry.swatch; };
+      var pane = entry.kind === "zoning" ? "zones" : entry.kind === "parcels" ? "parcels" : "overlays";
+      var opacity = entry.kind === "zoning" ? 0.6 : entry.kind === "parcels" ? 1
+        : entry.swatch.opacity;
+      var layer = L.mvtLayer(entry.url, {
+        style: style,
+        opacity: opacity,
+        pane: pane,
+        minZoom: entry.minzoom,
+        maxNativeZoom: entry.maxzoom,
+        maxZoom: 20,
+      });
+      layer.on("tiledrawn", function () {
+        if (!firstDrawn) {
+          firstDrawn = true;
+          document.body.dataset.firstLayerDrawn = String(performance.now());
+          if (window.performance && performance.mark) performance.mark("first-layer-drawn");
+        }
+      });
+      // How many layers still load tiles: tests and benchmarks wait for 0.
+      layer.on("loading", function () { pending[entry.name] = true; countPending(); });
+      layer.on("load remove", function () { delete pending[entry.name]; countPending(); });
+      tileLayers[entry.name] = layer;
+      layer.addTo(map);
+    });
+  });
+  // Below a layer's minimum zoom it is not drawn: say so rather than look empty.
+  var zoomHint = L.control({ position: "bottom" + end });
+  zoomHint.onAdd = function () {
+    return L.DomUtil.create("div", "zoom-hint");
+  };
+  zoomHint.addTo(map);
+  function updateZoomHint() {
+    var zoom = map.getZoom(), hidden = Object.keys(tileLayers).some(function (name) {
+      var layer = tileLayers[name];
+      return map.hasLayer(layer) && zoom < layer.options.minZoom;
+    });
+    zoomHint.getContainer().textContent = hidden ? text.zoom_in : "";
+  }
+  map.on("zoomend", updateZoomHint);
+  map.whenReady(updateZoomHint);
+  document.querySelectorAll("input[data-layer]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var layer = tileLayers[box.dataset.layer];
+      if (!layer) return;
+      if (box.checked) layer.addTo(map);
+      else map.removeLayer(layer);
+      updateZoomHint();
+    });
+  });
+
+  /* --- permalink: #map=z/lat/lon&parcel=TF… -------------------------------- */
+  var state = { parcel: "" };
+  function readHash() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    var view = (params.get("map") || "").split("/").map(Number);
+    return {
+      view: view.length === 3 && view.every(isFinite) ? view : null,
+      parcel: params.get("parcel") || "",
+    };
+  }
+  function writeHash() {
+    var center = map.getCenter(), zoom = map.getZoom();
+    var hash = "#map=" + zoom + "/" + center.lat.toFixed(6) + "/" + center.lng.toFixed(6);
+    if (state.parcel) hash += "&parcel=" + encodeURIComponent(state.parcel);
+    history.replaceState(null, "", location.pathname + location.search + hash);
+    // The language switch returns to the same view and parcel.
+    document.querySelectorAll(".language-switch input[name=next]").forEach(function (input) {
+      input.value = location.pathname + location.search + hash;
+    });
+  }
+  map.on("moveend", writeHash);
+
+  performance.mark("map-layers-added");
+  var initial = readHash();
+  if (initial.view) {
+    map.setView([initial.view[1], initial.view[2]], initial.view[0]);
+  } else if (config.start.bounds) {
+    var b = config.start.bounds;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+  } else {
+    map.setView(config.start.center, config.start.zoom);
+  }
+
+  /* --- the information panel ----------------------------------------------- */
+  var info = $("info"), infoTitle = $("info-title"), infoBody = $("info-body");
+  var selection = L.featureGroup().addTo(map);
+
+  function showInfo(title, nodes, focus) {
+    infoTitle.textContent = title;
+    infoBody.replaceChildren.apply(infoBody, nodes);
+    info.hidden = false;
+    document.body.classList.add("has-info");
+    if (focus) info.focus({ preventScroll: false });
+
+  }
+  var phoneLayout = window.matchMedia("(max-width: 760px)");
+  // On a phone the panel is below the map: bring a new answer into view.
+  function revealInfo() {
+    if (phoneLayout.matches) info.scrollIntoView({ block: "start" });
+  }
+  function closeInfo() {
+    info.hidden = true;
+    document.body.classList.remove("has-info");
+    selection.clearLayers();
+    state.parcel = "";
+    writeHash();
+  }
+  $("info-close").addEventListener("click", closeInfo);
+
+  function highlight(geometry) {
+    selection.clearLayers();
+    if (!geometry) return;
+    L.geoJSON(geometry, {
+      pane: "selection",
+      interactive: false,
+      style: { color: "#f2a900", weight: 4, fillOpacity: 0.1, fillColor: "#f2a900" },
+      pointToLayer: function (_, latlng) {
+        return L.circleMarker(latlng, { pane: "selection", radius: 8, color: "#f2a900" });
+      },
+    }).addTo(selection);
+  }
+
+  var listFormat = window.Intl && Intl.ListFormat
+    ? new Intl.ListFormat(numberLocale, { type: "unit", style: "short" }) : null;
+  function joinList(values) {
+    var texts = values.map(textOf);
+    return listFormat ? listFormat.format(texts) : texts.join(", ");
+  }
+
+  function rulesList(rules) {
+    if (!rules) return null;
+    var items = [];
+    // Measures read left to right inside Arabic text ("60 %", "12 m").
+    function add(label, value, measure) {
+      if (value === null || value === undefined || value === "" ||
+          (Array.isArray(value) && !value.length)) return;
+      var shown = element("bdi", { text: Array.isArray(value) ? joinList(value) : String(value) });
+      if (measure) shown.setAttribute("dir", "ltr");
+      items.push(element("li", {}, [
+        element("span", { class: "rule-name", text: label + colon }), shown,
+      ]));
+    }
+    if (Array.isArray(rules)) {
+      rules.forEach(function (rule) {
+        if (typeof rule === "string") add("", rule);
+        else add(rule.label || rule.name || "", rule.value);
+      });
+    } else if (typeof rules === "object") {
+      add(text.floors, rules.height_label || rules.floors, true);
+      add(text.height, rules.max_height_m ? number(rules.max_height_m, 1) + " m" : null, true);
+      add(text.cos, rules.cos ? number(rules.cos, 2) : null, true);
+      add(text.ces, rules.ces ? number(rules.ces, 0) + " %" : null, true);
+      add(text.min_plot, rules.min_plot_area_m2 ? number(rules.min_plot_area_m2) + " m²" : null,
+          true);
+      add(text.allowed, rules.allowed_uses);
+      add(text.forbidden, rules.forbidden_uses);
+      add(text.articles, rules.articles);
+    }
+    return items.length ? element("ul", { class: "rules" }, items) : null;
+  }
+
+  function zoneItem(zone) {
+    var swatch = element("span", { class: "swatch", "aria-hidden": "true" });
+    var style = palette.zones[zone.category] || palette.zones.other;
+    swatch.style.backgroundColor = style.fill;
+    swatch.style.borderColor = style.outline;
+    var share = zone.share !== undefined && zone.share !== null
+      ? element("span", { class: "share" }, [
+          element("bdi", { dir: "ltr", text: number(zone.share, 1) + " %" })]) : null;
+    return element("li", { class: "zone" }, [
+      element("div", { class: "zone-head" }, [
+        swatch,
+        element("strong", { class: "zone-code", text: zone.code || "" }),
+        element("span", { text: " " + (zone.label || "") }),
+        share,
+      ]),
+      zone.area_m2 ? element("div", { class: "hint" }, [
+        element("bdi", { dir: "ltr", text: number(zone.area_m2) + " m²" })]) : null,
+      rulesList(zone.rules),
+    ]);
+  }
+
+  function textOf(item) {
+    if (typeof item === "string") return item;
+    return item.label || item.title || item.message || item.type || item.code || "";
+  }
+
+  function contentNodes(content) {
+    var nodes = [];
+    var area = content.area_m2;
+    if (area) {
+      nodes.push(element("p", { class: "area" }, [
+        element("span", { text: text.area + colon }),
+        element("bdi", { dir: "ltr", text: number(area) + " m²" }),
+      ]));
+    }
+    var zones = content.zones || [];
+    if (zones.length) {
+      nodes.push(element("h3", { text: text.zones }));
+      nodes.push(element("ul", { class: "zones" }, zones.map(zoneItem)));
+    }
+    nodes.push(element("h3", { text: text.overlays }));
+    var overlays = content.overlays || [];
+    nodes.push(overlays.length
+      ? element("ul", { class: "overlays" }, overlays.map(function (o) {
+          var share = o.share ? " (" + number(o.share, 1) + " %)" : "";
+          var label = [o.type_label, o.label].filter(Boolean).join(" — ") || textOf(o);
+          return element("li", { text: label + share });
+        }))
+      : element("p", { class: "hint", text: text.no_overlay }));
+    var documents = content.documents || [];
+    if (documents.length) {
+      nodes.push(element("h3", { text: text.documents }));
+      nodes.push(element("ul", { class: "documents-in-force" }, documents.map(function (d) {
+        var label = [d.reference, d.title].filter(Boolean).join(" — ") || textOf(d);
+        var agencyCode = (content.agency && content.agency.code) || "";
+        var href = d.url || (agencyCode && d.reference
+          ? config.documentUrl.replace("AGENCY", encodeURIComponent(agencyCode))
+              .replace("REFERENCE", encodeURIComponent(d.reference)) : "");
+        return element("li", {}, [href ? element("a", { href: href, text: label })
+                                       : element("span", { text: label })]);
+      })));
+    }
+    var warnings = content.warnings || [];
+    if (warnings.length) {
+      nodes.push(element("h3", { text: text.warnings }));
+      nodes.push(element("ul", { class: "warnings" }, warnings.map(function (w) {
+        return element("li", { text: textOf(w) });
+      })));
+    }
+    return nodes;
+  }
+
+  function noteButton(subject) {
+    var button = element("button", { type: "button", class: "button primary", id: "issue-note",
+                                      text: text.issue_note });
+    var status = element("p", { class: "status-line", role: "status", id: "note-status" });
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      status.textContent = text.issuing;
+      postJSON(config.api.notes, subject)
+        .then(function (note) {
+          status.replaceChildren(
+            element("span", { text: format(text.issued, { reference: note.reference }) + " " }),
+            element("a", { href: note.pdf_url, download: "", id: "note-pdf", text: text.download_pdf }),
+            document.createTextNode(" · "),
+            element("a", { href: note.verify_url, text: text.verify })
+          );
+          $("note-pdf").click();
+        })
+        .catch(function (error) {
+          status.textContent = error.message || text.issue_failed;
+          status.classList.add("error");
+        })
+        .finally(function () { button.disabled = false; });
+    });
+    return element("div", { class: "note-actions" }, [button, status]);
+  }
+
+  var identifyRequest = 0;
+  function identify(latlng, options) {
+    options = options || {};
+    var ticket = ++identifyRequest;
+    showInfo(text.parcel, [element("p", { class: "hint", text: text.loading })], false);
+    revealInfo();
+    var url = config.api.identify + "?lon=" + latlng.lng.toFixed(7) + "&lat=" + latlng.lat.toFixed(7);
+    return getJSON(url)
+      .then(function (data) {
+        if (ticket !== identifyRequest) return;
+        var parcel = data.parcel;
+        if (!parcel) {
+          state.parcel = "";
+          writeHash();
+          highlight({ type: "Point", coordinates: [latlng.lng, latlng.lat] });
+          var nodes = [element("p", { class: "hint", text: text.nothing_here })];
+          showInfo(text.parcel, nodes.concat(contentNodes(data)), options.focus);
+          return;
+        }
+        state.parcel = parcel.reference;
+        writeHash();
+        var title = text.parcel + " " + parcel.reference;
+        var area = parcel.area_m2;
+        // The zones and shares first; the rules, overlays and documents follow.
+        var nodes = contentNodes({ area_m2: area, zones: data.zones });
+        nodes.push(element("p", { class: "hint", id: "details-loading", text: text.loading }));
+        showInfo(title, nodes, options.focus);
+        document.body.dataset.panelShownAt = String(performance.now());
+        var subject = { parcel: parcel.reference };
+        var details = postJSON(config.api.compose, subject).then(function (content) {
+          if (ticket !== identifyRequest) return;
+          var full = contentNodes(Object.assign({}, content, { area_m2: area }));
+          full.push(noteButton(subject));
+          showInfo(title, full, false);
+          document.body.dataset.detailsShownAt = String(performance.now());
+        }, function (error) {
+          if (ticket !== identifyRequest) return;
+          var full = contentNodes({ area_m2: area, zones: data.zones });
+          full.push(element("p", { class: "error", text: error.message || text.identify_failed }));
+          full.push(noteButton(subject));
+          showInfo(title, full, false);
+        });
+        var shape = parcel.geometry ? Promise.resolve(parcel.geometry)
+                                    : parcelGeometry(parcel.reference);
+        return Promise.all([details, shape.then(function (geometry) {
+          if (ticket === identifyRequest) highlight(geometry);
+        })]);
+      })
+      .catch(function (error) {
+        if (ticket !== identifyRequest) return;
+        showInfo(text.parcel, [element("p", { class: "error", text: error.message || text.identify_failed })],
+                 options.focus);
+      });
+  }
+
+  function parcelGeometry(reference) {
+    return getJSON(config.api.search + "?q=" + encodeURIComponent(reference)).then(function (data) {
+      var hit = (data.results || []).filter(function (r) {
+        return r.kind === "parcel" && r.reference === reference;
+      })[0];
+      return hit ? hit.geometry : null;
+    });
+  }
+
+  map.on("click", function (event) {
+    if (drawing) return;
+    document.body.dataset.clickAt = String(performance.now());
+    identify(event.latlng, { focus: false });
+  });
+
+  /* --- search box (combobox with suggestions) ------------------------------ */
+  var input = $("search-input"), list = $("search-results"), searchStatus = $("search-status");
+  var results = [], active = -1, searchTimer = null, searchTicket = 0;
+
+  function renderResults() {
+    list.replaceChildren.apply(list, results.map(function (result, index) {
+      var option = element("li", {
+        role: "option",
+        id: "search-option-" + index,
+        class: "suggestion kind-" + result.kind,
+        "aria-selected": String(index === active),
+      }, [
+        element("bdi", { class: "suggestion-label", text: result.label }),
+        element("span", { class: "suggestion-detail", text: result.detail }),
+      ]);
+      option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      option.addEventListener("click", function () { choose(index); });
+      return option;
+    }));
+    var open = results.length > 0;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", String(open));
+    if (active >= 0) input.setAttribute("aria-activedescendant", "search-option-" + active);
+    else input.removeAttribute("aria-activedescendant");
+  }
+
+  function runSearch(query, then) {
+    var ticket = ++searchTicket;
+    searchStatus.textContent = text.searching;
+    return getJSON(config.api.search + "?q=" + encodeURIComponent(query))
+      .then(function (data) {
+        if (ticket !== searchTicket) return;
+        results = data.results || [];
+        active = -1;
+        renderResults();
+        searchStatus.textContent = results.length
+          ? format(text.results, { count: number(results.length) }) : text.no_result;
+        if (then) then();
+      })
+      .catch(function () {
+        if (ticket !== searchTicket) return;
+        searchStatus.textContent = text.search_failed;
+      });
+  }
+
+  function zoomTo(result) {
+    var box = result.bbox;
+    if (!box) return;
+    if (box[0] === box[2] && box[1] === box[3]) {
+      map.setView([box[1], box[0]], Math.max(map.getZoom(), 17));
+    } else {
+      map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { maxZoom: 18, padding: [20, 20] });
+    }
+  }
+
+  function choose(index) {
+    var result = results[index];
+    if (!result) return;
+    input.value = result.label;
+    results = [];
+    active = -1;
+    renderResults();
+    searchStatus.textContent = "";
+    zoomTo(result);
+    if (result.kind === "parcel" || result.kind === "point") {
+      identify(L.latLng(result.anchor[1], result.anchor[0]), { focus: true });
+    } else if ((result.kind === "document" || result.kind === "zone") && result.url) {
+      showInfo(result.label, [
+        element("p", { text: result.detail }),
+        element("p", {}, [element("a", { href: result.url, text: result.label })]),
+      ], true);
+    }
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    var query = input.value.trim();
+    if (query.length < 2) {
+      results = [];
+      renderResults();
+      searchStatus.textContent = "";
+      return;
+    }
+    searchTimer = setTimeout(function () { runSearch(query); }, 200);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!results.length) return;
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      active = (active + step + results.length) % results.length;
+      renderResults();
+    } else if (event.key === "Escape") {
+      results = [];
+      active = -1;
+      renderResults();
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      choose(active);
+    }
+  });
+  input.addEventListener("blur", function () {
+    setTimeout(function () { results = []; active = -1; renderResults(); }, 150);
+  });
+  $("search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    var query = input.value.trim();
+    if (!query) return;
+    runSearch(query, function () {
+      if (results.length) choose(0);
+    });
+  });
+
+  /* --- tools: locate, draw, share, print ----------------------------------- */
+  var toolStatus = $("tool-status");
+  var locateButton = $("locate-button");
+  if (!("geolocation" in navigator)) locateButton.hidden = true;
+  locateButton.addEventListener("click", function () {
+    toolStatus.textContent = text.locating;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      toolStatus.textContent = "";
+      var here = L.latLng(position.coords.latitude, position.coords.longitude);
+      map.setView(here, 17);
+      identify(here, { focus: true });
+    }, function () {
+      toolStatus.textContent = text.locate_failed;
+    }, { enableHighAccuracy: true, timeout: 15000 });
+  });
+
+  var drawing = false, vertices = [], sketch = L.featureGroup().addTo(map);
+  var drawButton = $("draw-button");
+  function redrawSketch() {
+    sketch.clearLayers();
+    if (!vertices.length) return;
+    L.polygon(vertices, { color: "#0b5cad", weight: 2, dashArray: "4 4", interactive: false })
+      .addTo(sketch);
+    vertices.forEach(function (v) {
+      L.circleMarker(v, { radius: 4, color: "#0b5cad", interactive: false }).addTo(sketch);
+    });
+  }
+  function setDrawing(on) {
+    drawing = on;
+    vertices = [];
+    redrawSketch();
+    drawButton.setAttribute("aria-pressed", String(on));
+    document.body.classList.toggle("drawing", on);
+    toolStatus.textContent = on ? text.draw_help : "";
+    if (on) map.doubleClickZoom.disable();
+    else map.doubleClickZoom.enable();
+  }
+  function finishDrawing() {
+    if (vertices.length < 3) {
+      toolStatus.textContent = text.draw_too_few;
+      return;
+    }
+    var ring = vertices.map(function (v) { return [v.lng, v.lat]; });
+    ring.push(ring[0]);
+    var geometry = { type: "Polygon", coordinates: [ring] };
+    setDrawing(false);
+    highlight(geometry);
+    state.parcel = "";
+    writeHash();
+    var subject = { geometry: geometry, srs: "EPSG:4326" };
+    showInfo(text.drawn_plot, [element("p", { class: "hint", text: text.loading })], true);
+    revealInfo();
+    postJSON(config.api.compose, subject)
+      .then(function (content) {
+        var merged = Object.assign({}, content, {
+          area_m2: content.subject && content.subject.area_m2,
+        });
+        var nodes = contentNodes(merged);
+        nodes.push(noteButton(subject));
+        showInfo(text.drawn_plot, nodes, true);
+      })
+      .catch(function (error) {
+        showInfo(text.drawn_plot, [element("p", { class: "error", text: error.message })], true);
+      });
+  }
+  drawButton.addEventListener("click", function () { setDrawing(!drawing); });
+  map.on("click", function (event) {
+    if (!drawing) return;
+    vertices.push(event.latlng);
+    redrawSketch();
+  });
+  map.on("dblclick", function () {
+    if (!drawing) return;
+    // The double-click's two clicks each added the same corner.
+    vertices.pop();
+    finishDrawing();
+  });
+  map.getContainer().addEventListener("keydown", function (event) {
+    if (!drawing) return;
+    if (event.key === " ") {
+      event.preventDefault();
+      vertices.push(map.getCenter());
+      redrawSketch();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      finishDrawing();
+    } else if (event.key === "Backspace") {
+      event.preventDefault();
+      vertices.pop();
+      redrawSketch();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (drawing && event.key === "Escape") setDrawing(false);
+  });
+
+  $("share-button").addEventListener("click", function () {
+    writeHash();
+    var url = location.href;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(function () {
+        toolStatus.textContent = text.link_copied;
+      }, function () { showLink(url); });
+    } else {
+      showLink(url);
+    }
+  });
+  function showLink(url) {
+    var field = element("input", { type: "text", readonly: "", value: url, class: "share-field",
+                                    "aria-label": text.link_ready });
+    toolStatus.replaceChildren(element("span", { text: text.link_ready + " " }), field);
+    field.select();
+  }
+
+  $("print-date").textContent = new Date().toLocaleDateString(numberLocale);
+  $("print-button").addEventListener("click", function () { window.print(); });
+  // The printed map has another size: let Leaflet fetch the tiles it needs.
+  window.addEventListener("beforeprint", function () { map.invalidateSize(); });
+  window.addEventListener("afterprint", function () { map.invalidateSize(); });
+
+  /* --- reopen a shared link ------------------------------------------------- */
+  if (initial.parcel) {
+    getJSON(config.api.search + "?q=" + encodeURIComponent(initial.parcel)).then(function (data) {
+      var hit = (data.results || []).filter(function (r) { return r.kind === "parcel"; })[0];
+      if (!hit) return;
+      if (!initial.view) zoomTo(hit);
+      identify(L.latLng(hit.anchor[1], hit.anchor[0]), { focus: false });
+    });
+  }
+  writeHash();
+  window.geoportailMap = map;
+  performance.mark("map-script-end");
+})();
