@@ -21,7 +21,7 @@ as_root() {
 
 # Debian/Ubuntu packages. RUNTIME for serving, TEST adds what the tests drive.
 RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
-TEST_PACKAGES=(chromium poppler-utils)
+TEST_PACKAGES=(chromium poppler-utils python3-qgis)
 
 missing_packages() {
   local pkg
