@@ -4,8 +4,9 @@ One fixed, parameterised query per layer selects the features of a version
 that intersect the envelope, clips them to it (plus a 2-pixel margin, so the
 clip line is never stroked), moves them to pixel space with ``ST_Affine``,
 simplifies to a quarter pixel and snaps to the pixel-centre grid. Python only
-turns WKB into skia paths: all fills (even-odd, antialiased) by colour, then
-all outlines, which also hide the seams between adjacent fills.
+turns WKB into skia paths: all fills (even-odd) by colour, then all
+antialiased outlines, which also hide the edges of the fills (so these are
+antialiased only when there is no opaque outline to hide them).
 """
 
 from __future__ import annotations
@@ -129,8 +130,8 @@ def render(layers: list[MapLayer], view: View, *, background: RGBA) -> np.ndarra
 
 
 @functools.lru_cache(maxsize=256)
-def _paint(colour: RGBA, *, stroke: float = 0.0) -> skia.Paint:
-    paint = skia.Paint(AntiAlias=True, Color=skia.Color(*colour))
+def _paint(colour: RGBA, *, stroke: float = 0.0, antialias: bool = True) -> skia.Paint:
+    paint = skia.Paint(AntiAlias=antialias, Color=skia.Color(*colour))
     if stroke:
         paint.setStyle(skia.Paint.kStroke_Style)
         paint.setStrokeWidth(stroke)
@@ -177,10 +178,18 @@ def _draw(canvas, rows, style: Style, *, labels: bool) -> None:
             path.setFillType(skia.PathFillType.kEvenOdd)
         if len(points) >= 3:
             path.addPoly(points, True)
+    # Antialiased fills cost ≈ 3× aliased ones (1.2 vs 0.4 ms on a z14–16
+    # tile) and the difference does not show when an opaque outline at least
+    # a pixel wide is stroked (antialiased) over every edge afterwards: it
+    # covers the pixels an edge crosses. Measured on 60 tiles: a median of 8
+    # pixels per tile differ by more than 8/255, none by more than 21/255.
+    # Aliased fills of adjacent zones also meet without seams (each pixel
+    # centre belongs to exactly one zone).
+    smooth_fills = style.outline[3] < 255 or style.outline_width < 1
     for category, path in paths.items():
         colour = style.fill(category)
         if colour is not None:
-            canvas.drawPath(path, _paint(colour))
+            canvas.drawPath(path, _paint(colour, antialias=smooth_fills))
     stroke = _paint(style.outline, stroke=style.outline_width)
     for path in paths.values():
         canvas.drawPath(path, stroke)
