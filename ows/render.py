@@ -261,9 +261,12 @@ def unpremultiply(pixels: np.ndarray) -> np.ndarray:
 
 
 def encode_png(pixels: np.ndarray, *, transparent: bool) -> bytes:
-    """PNG (libpng level 1, RLE, SUB filter); RGB when opaque."""
+    """PNG (libpng level 1, SUB filter); RGB when opaque."""
     data = pixels if transparent else np.ascontiguousarray(pixels[..., :3])
-    return imagecodecs.png_encode(data, level=1, strategy=3, filter=16)
+    # zlib's default strategy rather than RLE: on the 90 first benchmark tiles
+    # (zooms 12-17, encoders interleaved) p50 0.54 vs 0.71 ms and 18 % smaller
+    # files (60 vs 73 KB); the SUB filter stays the fastest filter.
+    return imagecodecs.png_encode(data, level=1, strategy=0, filter=16)
 
 
 def encode_png8(pixels: np.ndarray, *, transparent: bool) -> bytes:
