@@ -26,6 +26,18 @@ granian / mapserv CGI 0.24; GetFeature 10,000 zones GML 3.2 in-process
 (0.23), granian 102 / 516 (0.20). MapServer keeps its PostGIS connection
 (``CLOSE_CONNECTION=DEFER``); without it, MapServer reconnects per request and
 the GetMap ratios were 0.35–0.67.
+
+Renderer work of the same day (quieter machine, load average ≈ 0.3–1.5;
+``--tiles 300 --cgi-tiles 10 --wfs-repeat 2``, GetMap p50 ms, ours / mapscript,
+three runs each): before, in-process 14.4 / 12.8, 13.3 / 11.4, 14.8 / 12.2
+(1.12–1.21), through granian 12.1 / 11.9, 13.0 / 11.6, 13.6 / 12.3
+(1.02–1.13); after aliased fills under the outlines, ``lineTo`` paths and
+zlib's default strategy, in-process 10.4 / 10.8, 12.1 / 12.2 (0.96–0.99;
+0.99 without the PNG change), through granian 12.2 / 12.4, 11.1 / 11.8
+(0.94–0.99). Ours still spends ≈ 1.5 ms per request in Django and two
+database round trips (the catalogue's state, then the map query). Unlike
+``scripts/run``, the in-process runs use no prepared statements and granian
+runs without ``DATABASE_HEALTH_CHECKS=false`` (a ``SELECT 1`` per request).
 """
 
 from __future__ import annotations
