@@ -27,7 +27,6 @@ import os
 import pstats
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 from generate import bench_url  # noqa: E402
+from serving import free_port, start_portal  # noqa: E402
 
 # The inner part of the benchmark territory (lon/lat), away from its edges.
 LON = (-6.90, -6.66)
@@ -80,52 +80,6 @@ def bench_raw_sql(url: str, points: list[tuple[float, float]]) -> dict:
         "p95_ms": percentile(timings, 95),
         "qps": len(points) / elapsed,
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_granian(url: str, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DATABASE_PREPARED": "true",
-        "DATABASE_HEALTH_CHECKS": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    process = subprocess.Popen(
-        [
-            str(REPO_ROOT / ".venv/bin/granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--blocking-threads",
-            "1",
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "geoportal.wsgi:application",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("granian did not start")
 
 
 LUA = """
@@ -196,8 +150,8 @@ def run_wrk(port: int, points, method: str, connections: int, seconds: int) -> d
 
 def bench_http(url: str, points, seconds: int) -> dict:
     """(b) identify and compose through granian, loaded by wrk."""
-    port = _free_port()
-    process = start_granian(url, port)
+    port = free_port()
+    process = start_portal(port=port, env={"DATABASE_URL": url})
     try:
         results = {}
         for name, method in (("identify", "GET"), ("compose", "POST")):

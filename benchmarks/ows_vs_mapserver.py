@@ -49,7 +49,6 @@ import json
 import math
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -63,6 +62,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # This folder's modules (tiles.py, …) must not shadow the project's apps.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.serving import free_port, start_portal  # noqa: E402
+
 TERRITORY = (-6.915, 33.829, -6.641, 34.058)  # lon/lat, from benchmarks/README.md
 FEATURES = 10_000
 GML32 = "application/gml+xml; version=3.2"
@@ -155,43 +157,11 @@ def _content(response):
     return [response.content]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def granian(database_url: str):
     """Our server as ``scripts/run`` starts it (1 worker); yields a GET function."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_PREPARED": "true",
-        "DEBUG": "false",
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--blocking-threads",
-            "1",
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "geoportal.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = start_portal(port=port, env={"DATABASE_URL": database_url}, workers=1)
     try:
         connections = [_wait_for(port)]
 

@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.serving import start_portal  # noqa: E402
+
 RAW_SQL = """
 SELECT ST_AsMVT(t, 'zoning', 4096, 'geom') FROM (
   SELECT f.id, f.code,
@@ -54,32 +56,6 @@ def bench_url() -> str:
         text=True,
     ).stdout.strip()
     return base.replace("/geoportail?", "/geoportail_bench?")
-
-
-def granian(port: int) -> subprocess.Popen:
-    """Serve the portal on the benchmark database like scripts/run does."""
-    env = {**os.environ, "DATABASE_URL": bench_url(), "DATABASE_PREPARED": "true"}
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "granian"),
-            *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
-            *("--workers", "1", "--blocking-threads", "1", "--no-ws"),
-            *("--log-level", "warning", "geoportal.wsgi:application"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            probe.request("GET", "/healthz")
-            probe.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("granian did not start")
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
@@ -141,7 +117,7 @@ def main() -> None:
     raw, ours, through_client, served, sizes = [], [], [], [], []
     client = Client()
     port = 8700 + os.getpid() % 200
-    server = granian(port)
+    server = start_portal(port=port, env={"DATABASE_URL": bench_url()}, workers=1)
     # All four measured tile after tile, so the machine's load weighs on each.
     try:
         keep_alive = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

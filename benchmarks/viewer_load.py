@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.serving import free_port, start_portal  # noqa: E402
+
 CHROMIUM = "/usr/lib/chromium/chromium"
 ARGS = [
     "--no-sandbox",
@@ -53,12 +55,6 @@ def database_url(which: str) -> str:
     return base
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve(env: dict, port: int) -> subprocess.Popen:
     python = str(ROOT / ".venv" / "bin" / "python")
     subprocess.run(
@@ -67,36 +63,7 @@ def serve(env: dict, port: int) -> subprocess.Popen:
         env=env,
         check=True,
     )
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--blocking-threads",
-            "1",
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "geoportal.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("the server did not start")
+    return start_portal(port=port, env=env)
 
 
 def measure(base: str, loads: int, clicks: int) -> None:
