@@ -210,6 +210,10 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# The portal's public address (e.g. https://geoportail.example.ma) for links that
+# leave it, such as the QR code of a note; empty: taken from each request.
+GEOPORTAIL_PUBLIC_URL = os.environ.get("GEOPORTAIL_PUBLIC_URL", "")
+
 # The map's base layer: an XYZ template (or empty for a plain background).
 GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")
 GEOPORTAIL_BASEMAP_ATTRIBUTION = os.environ.get("GEOPORTAIL_BASEMAP_ATTRIBUTION", "")

@@ -19,6 +19,12 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the portal's hosts.")
+# Every server must sign notes with the same key: a key generated per machine
+# (the local default) would make notes of one server unverifiable on another.
+if not os.environ.get("GEOPORTAIL_SIGNING_KEY"):
+    raise ImproperlyConfigured(
+        "GEOPORTAIL_SIGNING_KEY must hold the Ed25519 key that signs notes."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,6 @@
 """Settings come from the environment; production settings pass the deploy checks."""
 
+import base64
 import json
 import os
 import subprocess
@@ -32,7 +33,7 @@ def settings_under(
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "GEOPORTAIL_SIGNING"))
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     return subprocess.run(
@@ -88,6 +89,19 @@ def test_without_database_url_the_embedded_cluster_is_found():
     assert str(values["db"]["PORT"]) == str(state["port"])
 
 
+def test_production_settings_refuse_to_start_without_a_signing_key():
+    result = settings_under(
+        {
+            "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
+            "DJANGO_SECRET_KEY": "s" * 10
+            + "-a-long-random-production-secret-0123456789",
+        },
+        "geoportal.settings_production",
+    )
+    assert result.returncode != 0
+    assert "GEOPORTAIL_SIGNING_KEY" in result.stderr
+
+
 def test_production_settings_refuse_to_start_without_a_secret():
     result = settings_under(
         {"DJANGO_ALLOWED_HOSTS": "geo.example.ma"}, "geoportal.settings_production"
@@ -102,6 +116,7 @@ def test_production_settings_pass_the_deploy_checks():
         DJANGO_SETTINGS_MODULE="geoportal.settings_production",
         DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="geo.example.ma",
+        GEOPORTAIL_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
