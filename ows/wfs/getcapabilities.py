@@ -93,6 +93,9 @@ def _corner(x: float, y: float) -> str:
 class Capabilities20:
     ows = OWS11
     schema = "http://schemas.opengis.net/wfs/2.0/wfs.xsd"
+    # WFS 1.1 names the same elements DefaultSRS / OtherSRS.
+    default_crs_element = "DefaultCRS"
+    other_crs_element = "OtherCRS"
 
     def __init__(self, dia: Dialect, url: str, types: list[FeatureType]) -> None:
         self.dia = dia
@@ -226,8 +229,8 @@ class Capabilities20:
             Wfs.Name(ftype.name),
             Wfs.Title(ftype.entry.title),
             Wfs.Abstract(ftype.entry.abstract),
-            Wfs.DefaultCRS(default),
-            *[Wfs.OtherCRS(name) for name in others],
+            getattr(Wfs, self.default_crs_element)(default),
+            *[getattr(Wfs, self.other_crs_element)(name) for name in others],
             Wfs.OutputFormats(*[Wfs.Format(f) for f in self.dia.output_formats]),
             Ows.WGS84BoundingBox(
                 Ows.LowerCorner(_corner(box[0], box[1])),
@@ -271,6 +274,8 @@ class Capabilities20:
 class Capabilities11(Capabilities20):
     ows = OWS10
     schema = "http://schemas.opengis.net/wfs/1.1.0/wfs.xsd"
+    default_crs_element = "DefaultSRS"
+    other_crs_element = "OtherSRS"
 
     def filter_nsmap(self) -> dict[str, str]:
         return {"ogc": OGC}
@@ -292,22 +297,6 @@ class Capabilities11(Capabilities20):
         return Ows.OperationsMetadata(
             *[self.operation(name) for name in self.operations()],
             self.constraint("DefaultMaxFeatures", str(COUNT_MAX)),
-        )
-
-    def feature_type(self, ftype: FeatureType, box):
-        Wfs, Ows = self.Wfs, self.Ows
-        default, *others = self.crs_names(ftype)
-        return Wfs.FeatureType(
-            Wfs.Name(ftype.name),
-            Wfs.Title(ftype.entry.title),
-            Wfs.Abstract(ftype.entry.abstract),
-            Wfs.DefaultSRS(default),
-            *[Wfs.OtherSRS(name) for name in others],
-            Wfs.OutputFormats(*[Wfs.Format(f) for f in self.dia.output_formats]),
-            Ows.WGS84BoundingBox(
-                Ows.LowerCorner(_corner(box[0], box[1])),
-                Ows.UpperCorner(_corner(box[2], box[3])),
-            ),
         )
 
     def filter_capabilities(self):
