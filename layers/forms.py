@@ -8,18 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from layers.importing.mapping import TARGETS
 
 
-class UploadForm(forms.Form):
-    """A file to import and how to read it (empty fields are detected)."""
+class SourceFileForm(forms.Form):
+    """A vector file and its coordinate reference system, when the file lacks one."""
 
     file = forms.FileField(label=_("File"))
-    source_layer = forms.CharField(
-        label=_("Layer inside the file"), required=False, max_length=200
-    )
     srs = forms.CharField(
         label=_("Coordinate reference system"),
         required=False,
         max_length=20,
         help_text=_("EPSG code, e.g. 26191; empty: the file's, else the agency's."),
+    )
+
+
+class UploadForm(SourceFileForm):
+    """A file to import and how to read it (empty fields are detected)."""
+
+    field_order = ["file", "source_layer", "srs"]
+
+    source_layer = forms.CharField(
+        label=_("Layer inside the file"), required=False, max_length=200
     )
     encoding = forms.CharField(
         label=_("Text encoding"),
@@ -47,16 +54,9 @@ class UploadForm(forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ParcelUploadForm(forms.Form):
+class ParcelUploadForm(SourceFileForm):
     """A parcel registry file of the planner's agency."""
 
-    file = forms.FileField(label=_("File"))
-    srs = forms.CharField(
-        label=_("Coordinate reference system"),
-        required=False,
-        max_length=20,
-        help_text=_("EPSG code, e.g. 26191; empty: the file's, else the agency's."),
-    )
     reference = forms.CharField(
         label=_("Field of the land reference"),
         required=False,
