@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from layers.models import Agency, Layer, LayerVersion, PlanningDocument
@@ -70,3 +71,13 @@ def planner_documents(*, user) -> QuerySet[PlanningDocument]:
         .prefetch_related("layers")
         .order_by("agency__code", "reference")
     )
+
+
+def catalogue_revision() -> int | None:
+    """A number that changes whenever agencies, documents, layers, versions or
+    zone rules change (bumped by PostgreSQL triggers: migration 0003), for
+    caches of what is published; None if it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT revision FROM layers_catalogue_revision")
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -14,15 +14,14 @@ import datetime
 import functools
 
 from django.contrib.gis.db.models import Extent
-from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.permissions import editable
 from geoportal.i18n import localized
-from layers.models import Feature, Layer, LayerVersion, PlanningDocument
-from layers.selectors import versions_in_force
+from layers.models import Feature, Layer, LayerVersion, PlanningDocument, ZoneRule
+from layers.selectors import catalogue_revision, versions_in_force
 
 DRAFT_SUFFIX = "-draft"
 
@@ -67,6 +66,15 @@ class CatalogLayer:
     def source_srid(self) -> int:
         return self.version.source_srid or self.layer.document.agency.srid
 
+    @functools.cached_property
+    def zone_categories(self) -> dict[str, str]:
+        """Zone code → category, from the rules of the layer's document."""
+        return dict(
+            ZoneRule.objects.filter(document_id=self.layer.document_id).values_list(
+                "code", "category"
+            )
+        )
+
     @property
     def abstract(self) -> str:
         document = self.layer.document
@@ -77,25 +85,11 @@ class CatalogLayer:
 # from: every map request needs it, and building it costs more than the map.
 _PUBLIC: dict[str | None, tuple[tuple, list[CatalogLayer]]] = {}
 
-_STATE_SQL = """
-SELECT (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id, status,
-            valid_from, valid_to, source_srid))), 0) FROM layers_layerversion),
-       (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id, status,
-            reference, effective_date, expiry_date, updated_at))), 0)
-        FROM layers_planningdocument),
-       (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id,
-            document_id, name, title_fr, title_ar, kind, overlay_type,
-            geometry_type, position))), 0) FROM layers_layer),
-       (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws('|', id, code,
-            name_fr, name_ar, srid))), 0) FROM layers_agency)
-"""
-
 
 def _catalogue_state() -> tuple:
-    """A fingerprint of everything the catalogue is built from (one query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STATE_SQL)
-        return (*cursor.fetchone(), timezone.localdate())
+    """What the public catalogue of now is built from: the tables' revision
+    and the day (documents come into force and expire by date)."""
+    return (catalogue_revision(), timezone.localdate())
 
 
 def catalog_layers(
@@ -110,7 +104,7 @@ def catalog_layers(
     if at is None and (user is None or not user.is_authenticated):
         state = _catalogue_state()
         cached = _PUBLIC.get(agency_code)
-        if cached is not None and cached[0] == state:
+        if cached is not None and cached[0] == state and state[0] is not None:
             return list(cached[1])
         entries = _catalog_layers(user=None, agency_code=agency_code, at=None)
         if entries or agency_code is None:
