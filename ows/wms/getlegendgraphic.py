@@ -7,7 +7,7 @@ import skia
 from django.http import HttpResponse
 
 from ows.params import OwsRequest
-from ows.render import unpremultiply
+from ows.render import straight_alpha_surface
 from ows.styles import style_for
 from ows.wms.common import check_styles, request_layers
 from ows.wms.getmap import image_format
@@ -25,11 +25,7 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     style = style_for(entry.layer)
     rows = style.legend()
     pixels = np.zeros((ROW * len(rows), WIDTH, 4), np.uint8)
-    surface = skia.Surface(
-        pixels,
-        colorType=skia.ColorType.kRGBA_8888_ColorType,
-        alphaType=skia.AlphaType.kPremul_AlphaType,
-    )
+    surface = straight_alpha_surface(pixels)
     canvas = surface.getCanvas()
     font = skia.Font(skia.Typeface("DejaVu Sans"), 11)
     ink = skia.Paint(AntiAlias=True, Color=skia.Color(30, 30, 30, 255))
@@ -47,7 +43,7 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
         canvas.drawRect(box, outline)
         canvas.drawString(label, 34, top + 14, font, ink)
     del canvas, surface
-    body = encode(unpremultiply(pixels), transparent=True)
+    body = encode(pixels, transparent=True)
     return HttpResponse(body, content_type=content_type)
 
 

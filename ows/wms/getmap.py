@@ -19,7 +19,7 @@ from ows.render import (
     encode_png,
     encode_png8,
     render,
-    unpremultiply,
+    straight_alpha_surface,
 )
 from ows.styles import style_for
 from ows.wms.common import (
@@ -107,7 +107,7 @@ def parse(ows_request: OwsRequest, context) -> GetMapRequest:
 
 def map_layers(layers: list[CatalogLayer]) -> list[MapLayer]:
     return [
-        MapLayer(entry.version.pk, entry.layer.document_id, style_for(entry.layer))
+        MapLayer(entry.version.pk, style_for(entry.layer), entry.zone_categories)
         for entry in layers
     ]
 
@@ -144,16 +144,10 @@ def error_image(ows_request: OwsRequest, error: OwsError) -> HttpResponse | None
     if not transparent:
         pixels[...] = 255
     if mode == "INIMAGE":
-        surface = skia.Surface(
-            pixels,
-            colorType=skia.ColorType.kRGBA_8888_ColorType,
-            alphaType=skia.AlphaType.kPremul_AlphaType,
-        )
+        surface = straight_alpha_surface(pixels)
         font = skia.Font(skia.Typeface("DejaVu Sans"), 12)
         paint = skia.Paint(AntiAlias=True, Color=skia.Color(200, 0, 0, 255))
         surface.getCanvas().drawString(error.message, 4, 16, font, paint)
         del surface
-        if transparent:
-            pixels = unpremultiply(pixels)
     body = encode(pixels, transparent=transparent)
     return HttpResponse(body, content_type=content_type)

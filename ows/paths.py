@@ -1,0 +1,167 @@
+"""Skia paths straight from PostGIS's WKB, without a Python call per vertex.
+
+A map tile holds hundreds to thousands of vertices. Building skia paths with
+``moveTo``/``lineTo`` (or ``addPoly``, which wants ``skia.Point`` objects)
+costs about a microsecond per vertex in Python — more than drawing them.
+Here Python only walks the WKB headers (one step per ring or line) to note
+where each chain's coordinates are; numpy gathers the coordinates of all
+chains at once and lays out the path's points and verbs, and skia reads them
+with ``Path.readFromMemory``.
+
+That memory layout is skia's own and not a documented interface, so it is
+checked once against the documented API (``moveTo``/``lineTo``/``close``) on
+a sample path; if a skia release changes it, paths are built the slow,
+documented way from the same arrays, and the test suite says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import struct
+
+import numpy as np
+import skia
+
+_HEAD = struct.Struct("<BI").unpack_from  # byte order, geometry type
+_COUNT = struct.Struct("<I").unpack_from
+_PATH_HEADER = struct.Struct("<4i")  # packed version/fill type, points, conics, verbs
+_PATH_VERSION = 5
+MOVE, LINE, CLOSE = 0, 1, 5
+POINT_BYTES = 16  # two little-endian float64
+
+
+class WkbError(ValueError):
+    """WKB this reader does not take (big-endian, or with Z/M)."""
+
+
+@dataclasses.dataclass
+class Chains:
+    """Where the coordinates of rings, lines and points are in a WKB buffer.
+
+    Offsets are byte offsets of a chain's first coordinate; counts are in
+    points. Fed by :func:`walk`, one call per geometry.
+    """
+
+    ring_starts: list[int] = dataclasses.field(default_factory=list)
+    ring_counts: list[int] = dataclasses.field(default_factory=list)
+    line_starts: list[int] = dataclasses.field(default_factory=list)
+    line_counts: list[int] = dataclasses.field(default_factory=list)
+    points: list[int] = dataclasses.field(default_factory=list)
+
+
+def walk(wkb: bytes, base: int, chains: Chains, offset: int = 0) -> int:
+    """Note the chains of the 2D little-endian WKB geometry at ``offset`` of
+    ``wkb``, as offsets into a buffer where ``wkb`` starts at ``base``.
+
+    Returns the offset just past the geometry. Raises WkbError.
+    """
+    order, kind = _HEAD(wkb, offset)
+    if order != 1 or kind > 7:
+        raise WkbError(f"unsupported WKB (byte order {order}, type {kind})")
+    offset += 5
+    if kind == 3:  # polygon: its rings
+        (rings,) = _COUNT(wkb, offset)
+        offset += 4
+        for _ in range(rings):
+            (count,) = _COUNT(wkb, offset)
+            chains.ring_starts.append(base + offset + 4)
+            chains.ring_counts.append(count)
+            offset += 4 + POINT_BYTES * count
+    elif kind == 2:
+        (count,) = _COUNT(wkb, offset)
+        chains.line_starts.append(base + offset + 4)
+        chains.line_counts.append(count)
+        offset += 4 + POINT_BYTES * count
+    elif kind == 1:
+        chains.points.append(base + offset)
+        offset += POINT_BYTES
+    else:  # multi-geometries and collections: their members
+        (members,) = _COUNT(wkb, offset)
+        offset += 4
+        for _ in range(members):
+            offset = walk(wkb, base, chains, offset)
+    return offset
+
+
+def coordinates(buffer: np.ndarray, starts, counts) -> np.ndarray:
+    """The (n, 2) float64 coordinates of chains of ``buffer`` (uint8), in order."""
+    starts = np.asarray(starts, np.int64)
+    sizes = np.asarray(counts, np.int64) * POINT_BYTES
+    before = np.cumsum(sizes) - sizes
+    index = np.repeat(starts - before, sizes) + np.arange(int(sizes.sum()))
+    return buffer[index].view("<f8").reshape(-1, 2)
+
+
+def path(
+    buffer: np.ndarray, starts: list[int], counts: list[int], *, closed: bool = True
+) -> skia.Path:
+    """One path of the chains of ``buffer``: rings (``closed``, even-odd) or
+    lines. Rings of fewer than 3 distinct points and lines of fewer than 2 are
+    left out."""
+    counts = np.asarray(counts, np.int64)
+    starts = np.asarray(starts, np.int64)
+    if closed:
+        keep = counts >= 4  # a WKB ring repeats its first point last
+        used = counts[keep] - 1  # the close verb draws the last edge
+    else:
+        keep = counts >= 2
+        used = counts[keep]
+    points = coordinates(buffer, starts[keep], used).astype(np.float32)
+    steps = used + 1 if closed else used  # verbs per chain
+    verbs = np.full(int(steps.sum()), LINE, np.uint8)
+    firsts = np.cumsum(steps) - steps
+    verbs[firsts] = MOVE
+    if closed:
+        verbs[firsts + used] = CLOSE
+    fill = skia.PathFillType.kEvenOdd if closed else skia.PathFillType.kWinding
+    return from_arrays(points, verbs, fill)
+
+
+def from_arrays(
+    points: np.ndarray, verbs: np.ndarray, fill: skia.PathFillType
+) -> skia.Path:
+    """A path of move/line/close ``verbs`` over float32 ``points`` (n, 2)."""
+    if _layout_is_known():
+        result = skia.Path()
+        if result.readFromMemory(_layout(points, verbs, fill)):
+            return result
+    return _built(points, verbs, fill)
+
+
+def _layout(points: np.ndarray, verbs: np.ndarray, fill: skia.PathFillType) -> bytes:
+    head = _PATH_HEADER.pack(
+        _PATH_VERSION | (int(fill) << 8), len(points), 0, len(verbs)
+    )
+    padding = b"\0" * (-len(verbs) % 4)
+    return b"".join((head, points.tobytes(), verbs.tobytes(), padding))
+
+
+def _built(points: np.ndarray, verbs: np.ndarray, fill: skia.PathFillType):
+    """The same path through the documented API (slow: a call per vertex)."""
+    result = skia.Path()
+    result.setFillType(fill)
+    xy = iter(points.tolist())
+    for verb in verbs.tolist():
+        if verb == MOVE:
+            result.moveTo(*next(xy))
+        elif verb == LINE:
+            result.lineTo(*next(xy))
+        else:
+            result.close()
+    return result
+
+
+@functools.cache
+def _layout_is_known() -> bool:
+    """Whether this skia reads the layout of :func:`_layout` (checked once)."""
+    points = np.array([[0, 0], [4, 0], [4, 3], [1.5, 7.25], [9, 9]], np.float32)
+    verbs = np.array([MOVE, LINE, LINE, CLOSE, MOVE, LINE], np.uint8)
+    fill = skia.PathFillType.kEvenOdd
+    candidate = skia.Path()
+    if not candidate.readFromMemory(_layout(points, verbs, fill)):
+        return False
+    expected = _built(points, verbs, fill)
+    return candidate == expected and bytes(candidate.serialize()) == bytes(
+        expected.serialize()
+    )
