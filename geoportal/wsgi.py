@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
 
 application = get_wsgi_application()
 
-# The public read-only note endpoints skip middleware they do not need.
-from notes.wsgi import with_light_public_api  # noqa: E402 - needs Django set up
+# Anonymous requests to the machine APIs skip middleware they do not need.
+from geoportal.light import with_light_path  # noqa: E402 - needs Django set up
 
-application = with_light_public_api(application)
+application = with_light_path(application)

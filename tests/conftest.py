@@ -10,7 +10,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from accounts.models import User
 from layers.models import Agency, Layer, PlanningDocument
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.wsgi"]
 
 
 @pytest.fixture(autouse=True)
