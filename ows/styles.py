@@ -56,6 +56,8 @@ class Style:
     fills: dict[str, RGBA] = dataclasses.field(default_factory=dict)
     point_radius: float = 4.0
     labels: bool = False
+    # Whether features never overlap (zoning is validated as a partition).
+    partition: bool = False
 
     def fill(self, category: str) -> RGBA | None:
         """The fill of a feature of ``category`` (None: outline only)."""
@@ -79,6 +81,7 @@ def style_for(layer: Layer) -> Style:
             default_fill=ZONE_FILLS[ZoneCategory.OTHER],
             fills=dict(ZONE_FILLS),
             labels=True,
+            partition=True,
         )
     colour = OVERLAY_COLOURS.get(layer.overlay_type, OVERLAY_COLOURS["other"])
     is_line = layer.geometry_type == Layer.GeometryType.LINE

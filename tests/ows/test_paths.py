@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import shapely
@@ -103,3 +105,29 @@ def test_wkb_with_z_or_big_endian_is_refused():
         paths.walk(shapely.to_wkb(shapely.Point(1, 2, 3), flavor="iso"), 0, chains)
     with pytest.raises(paths.WkbError):
         paths.walk(shapely.to_wkb(shapely.Point(1, 2), byte_order=0), 0, chains)
+
+
+def test_edges_shared_by_adjacent_rings_are_drawn_once():
+    # Two zones side by side on the pixel-centre grid share one edge: 7
+    # segments, not 8, and each of the 7 edges is there.
+    left = shapely.box(0.5, 0.5, 10.5, 10.5)
+    right = shapely.box(10.5, 0.5, 20.5, 10.5)
+    buffer, chains = walked([left, right])
+    rings, _kept = paths.gather(buffer, chains.ring_starts, chains.ring_counts)
+    outline = rings.edges_once()
+    assert outline.countVerbs() == 2 * 7
+    points = [(p.x(), p.y()) for p in outline.getPoints(outline.countPoints())]
+    segments = {tuple(sorted(points[i : i + 2])) for i in range(0, len(points), 2)}
+    expected = {
+        tuple(sorted(pair))
+        for ring in (left, right)
+        for pair in itertools.pairwise(ring.exterior.coords)
+    }
+    assert segments == expected
+    assert ((10.5, 0.5), (10.5, 10.5)) in segments
+
+
+def test_edges_off_the_pixel_grid_are_not_merged():
+    buffer, chains = walked([shapely.box(0.25, 0, 10, 10)])
+    rings, _kept = paths.gather(buffer, chains.ring_starts, chains.ring_counts)
+    assert rings.edges_once() is None
