@@ -73,11 +73,18 @@ def planner_documents(*, user) -> QuerySet[PlanningDocument]:
     )
 
 
+CATALOGUE_REVISION_SQL = "SELECT revision FROM layers_catalogue_revision"
+
+
+class CatalogueChanged(Exception):
+    """What is published changed since a cached copy was made of it."""
+
+
 def catalogue_revision() -> int | None:
     """A number that changes whenever agencies, documents, layers, versions or
     zone rules change (bumped by PostgreSQL triggers: migration 0003), for
     caches of what is published; None if it cannot be read."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT revision FROM layers_catalogue_revision")
+        cursor.execute(CATALOGUE_REVISION_SQL)
         row = cursor.fetchone()
     return row[0] if row else None

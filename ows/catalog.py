@@ -39,6 +39,9 @@ class CatalogLayer:
     layer: Layer
     version: LayerVersion
     is_draft: bool = False
+    # The catalogue revision (layers.selectors.catalogue_revision) of a
+    # cached public entry, which a query may check in its own round trip.
+    revision: int | None = None
 
     @functools.cached_property
     def prefix(self) -> str:
@@ -93,20 +96,32 @@ def _catalogue_state() -> tuple:
 
 
 def catalog_layers(
-    *, user=None, agency_code: str | None = None, at: datetime.datetime | None = None
+    *,
+    user=None,
+    agency_code: str | None = None,
+    at: datetime.datetime | None = None,
+    checked: bool = True,
 ) -> list[CatalogLayer]:
     """The layers visible to ``user``, ordered agency → document → layer.
 
     ``at`` (None: now) picks the version in force at that instant and the
     documents in force on that day. The public catalogue of now is reused
-    while the tables it is built from are unchanged.
+    while the tables it is built from are unchanged; ``checked=False`` takes
+    today's cached copy without asking the database, for a caller that
+    checks the entries' ``revision`` in its own query (and raises
+    ``CatalogueChanged`` if it moved on).
     """
     if at is None and (user is None or not user.is_authenticated):
-        state = _catalogue_state()
         cached = _PUBLIC.get(agency_code)
+        if not checked and cached is not None and cached[0][1] == timezone.localdate():
+            return list(cached[1])
+        state = _catalogue_state()
         if cached is not None and cached[0] == state and state[0] is not None:
             return list(cached[1])
-        entries = _catalog_layers(user=None, agency_code=agency_code, at=None)
+        entries = [
+            dataclasses.replace(entry, revision=state[0])
+            for entry in _catalog_layers(user=None, agency_code=agency_code, at=None)
+        ]
         if entries or agency_code is None:
             _PUBLIC[agency_code] = (state, entries)
         return list(entries)

@@ -36,17 +36,23 @@ def request_instant(ows_request: OwsRequest) -> datetime.datetime | None:
 
 
 def request_layers(
-    ows_request: OwsRequest, context, names_param: str = "LAYERS"
+    ows_request: OwsRequest,
+    context,
+    names_param: str = "LAYERS",
+    *,
+    checked: bool = True,
 ) -> list[CatalogLayer]:
     """The catalogue entries named by ``names_param``, in order.
 
-    Raises LayerNotDefined for an unknown or invisible name.
+    ``checked``: see ``catalog_layers``. Raises LayerNotDefined for an
+    unknown or invisible name.
     """
     names = [name.strip() for name in ows_request.require(names_param).split(",")]
     catalog = catalog_layers(
         user=context.user,
         agency_code=context.agency_code,
         at=request_instant(ows_request),
+        checked=checked,
     )
     entries = find_layers(names, catalog)
     for name, entry in zip(names, entries, strict=True):

@@ -9,6 +9,7 @@ import skia
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from layers.selectors import CatalogueChanged
 from ows.catalog import CatalogLayer
 from ows.exceptions import InvalidFormat, InvalidParameterValue, OwsError
 from ows.params import OwsRequest, format_key, parse_int
@@ -83,10 +84,14 @@ def background(ows_request: OwsRequest, transparent: bool) -> tuple[int, ...]:
     return (*colour, 0 if transparent else 255)
 
 
-def parse(ows_request: OwsRequest, context) -> GetMapRequest:
-    """The typed GetMap request; raises the OGC exception of the first mistake."""
+def parse(ows_request: OwsRequest, context, *, checked: bool = True) -> GetMapRequest:
+    """The typed GetMap request; raises the OGC exception of the first mistake.
+
+    ``checked=False``: the layers may come from the cached catalogue unchecked
+    (``catalog_layers``); the map queries check its revision.
+    """
     content_type, encode = image_format(ows_request)
-    layers = request_layers(ows_request, context)
+    layers = request_layers(ows_request, context, checked=checked)
     check_styles(ows_request)
     crs = request_crs(ows_request, layers)
     width, height = image_size(ows_request)
@@ -105,9 +110,16 @@ def parse(ows_request: OwsRequest, context) -> GetMapRequest:
     )
 
 
-def map_layers(layers: list[CatalogLayer]) -> list[MapLayer]:
+def map_layers(layers: list[CatalogLayer], *, checked: bool) -> list[MapLayer]:
+    """What the renderer needs of ``layers``; unless ``checked``, with the
+    catalogue revision for the map queries to check."""
     return [
-        MapLayer(entry.version.pk, style_for(entry.layer), entry.zone_categories)
+        MapLayer(
+            entry.version.pk,
+            style_for(entry.layer),
+            entry.zone_categories,
+            revision=None if checked else entry.revision,
+        )
         for entry in layers
     ]
 
@@ -115,17 +127,32 @@ def map_layers(layers: list[CatalogLayer]) -> list[MapLayer]:
 def handle(ows_request: OwsRequest, context) -> HttpResponse:
     """The map image; with EXCEPTIONS=INIMAGE/BLANK errors come as images too."""
     try:
-        request = parse(ows_request, context)
+        request, pixels = rendered(ows_request, context)
     except OwsError as error:
         image = error_image(ows_request, error)
         if image is None:
             raise
         return image
-    pixels = render(
-        map_layers(request.layers), request.view, background=request.background
-    )
     body = request.encode(pixels, transparent=request.transparent)
     return HttpResponse(body, content_type=request.content_type)
+
+
+def rendered(ows_request: OwsRequest, context) -> tuple[GetMapRequest, np.ndarray]:
+    """The parsed request and its image.
+
+    The layers come from the cached catalogue, which the map queries check in
+    the same round trip. If it was behind — it changed since, or it does not
+    know a name yet (a layer just published) — the request starts over from a
+    checked catalogue, and only then are its mistakes the client's.
+    """
+    try:
+        request = parse(ows_request, context, checked=False)
+        layers = map_layers(request.layers, checked=False)
+        return request, render(layers, request.view, background=request.background)
+    except (CatalogueChanged, OwsError):
+        request = parse(ows_request, context)
+        layers = map_layers(request.layers, checked=True)
+        return request, render(layers, request.view, background=request.background)
 
 
 def error_image(ows_request: OwsRequest, error: OwsError) -> HttpResponse | None:
