@@ -82,13 +82,22 @@ def takes_light_path(environ: dict) -> bool:
     )
 
 
-def with_light_path(application: Callable) -> Callable:
-    """``application`` with the light path for anonymous machine requests."""
+def with_light_path(application: Callable, lanes: tuple = ()) -> Callable:
+    """``application`` with the light path for anonymous machine requests.
+
+    ``lanes`` are WSGI callables tried first on the light path's requests;
+    each answers, or returns None to leave the request to the light path
+    (``ows.fastlane``).
+    """
     light = LightHandler()
 
     def dispatch(environ: dict, start_response: Callable):
-        if takes_light_path(environ):
-            return light(environ, start_response)
-        return application(environ, start_response)
+        if not takes_light_path(environ):
+            return application(environ, start_response)
+        for lane in lanes:
+            answer = lane(environ, start_response)
+            if answer is not None:
+                return answer
+        return light(environ, start_response)
 
     return dispatch

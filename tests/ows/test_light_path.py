@@ -38,18 +38,47 @@ def test_which_requests_take_the_light_path(method, path, headers, light):
     assert takes_light_path(environ) is light
 
 
-def test_anonymous_getmap_draws_the_zones(ows_data, wsgi_call):
-    query = (
+def getmap_query(name: str) -> str:
+    return (
         "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=EPSG:4326"
-        f"&LAYERS={ows_data.zoning_name}&BBOX={BBOX}&WIDTH=128&HEIGHT=128"
+        f"&LAYERS={name}&BBOX={BBOX}&WIDTH=128&HEIGHT=128"
         "&FORMAT=image/png&TRANSPARENT=TRUE"
     )
-    response = wsgi_call("/ows", query=query)
+
+
+def test_anonymous_getmap_draws_the_zones(ows_data, wsgi_call, client):
+    # The fast lane (ows.fastlane) answers: the same image as Django's full
+    # request path, with the same security headers.
+    response = wsgi_call("/ows", query=getmap_query(ows_data.zoning_name))
     assert response.status == 200
     assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["Content-Length"] == str(len(response.content))
     assert "Set-Cookie" not in response.headers
     pixels = np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
     assert (pixels[..., 3] > 0).mean() > 0.9
+    full = client.get("/ows?" + getmap_query(ows_data.zoning_name))
+    assert full.content == response.content
+    for header in (
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Content-Security-Policy",
+    ):
+        assert response.headers[header] == full[header]
+
+
+def test_a_planners_session_draws_a_draft(ows_data, planner, client, wsgi_call):
+    from layers.services import layer_version_create
+    from tests.ows.conftest import zoning_features
+
+    layer_version_create(layer=ows_data.zoning, features=zoning_features("v3")[:3])
+    draft = getmap_query("aurs:pa-1-zonage-draft")
+    assert wsgi_call("/ows", query=draft).status == 400  # unknown to the public
+    client.force_login(planner)
+    session = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    response = wsgi_call("/ows", query=draft, headers=session)
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "image/png"
 
 
 def test_a_planners_session_still_sees_drafts(ows_data, planner, client, wsgi_call):
@@ -79,3 +108,28 @@ def test_exceptions_come_in_the_requested_language(ows_data, wsgi_call):
     assert b"ServiceExceptionReport" in response.content
     message = response.content.decode()
     assert any("\u0600" <= char <= "\u06ff" for char in message)
+
+
+def test_the_fast_lane_takes_plain_getmaps_only(ows_data, wsgi_call):
+    from ows.fastlane import GetMapLane
+
+    lane = GetMapLane()
+
+    def answer(path, query):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "wsgi.input": io.BytesIO(),
+        }
+        return lane(environ, lambda status, headers: None)
+
+    assert answer("/ows", getmap_query(ows_data.zoning_name)) is not None
+    assert answer("/wms", getmap_query(ows_data.zoning_name)) is not None
+    assert answer("/ows/aurs/", getmap_query(ows_data.zoning_name)) is not None
+    # Mistakes and other operations go to the light path.
+    assert answer("/ows", getmap_query("aurs:nothing")) is None
+    assert answer("/ows", CAPABILITIES) is None
+    assert answer("/ows/other/", getmap_query(ows_data.zoning_name)) is None
