@@ -1,7 +1,7 @@
 """Our WMS/WFS side by side with MapServer 8 on the benchmark database.
 
 Serves the 50,000-zone benchmark layer (``benchmarks/generate.py``) through
-  * ours in-process (Django's request handler, no HTTP),
+  * ours in-process (the WSGI application granian serves, without HTTP),
   * ours over HTTP through granian, as ``scripts/run`` starts it (1 worker),
   * MapServer in-process (python3-mapscript, run with Debian's /usr/bin/python3),
   * MapServer through its CGI (``mapserv``, one process per request),
@@ -151,12 +151,6 @@ def summary(times: list[float]) -> dict[str, float]:
 # Ours ---------------------------------------------------------------------
 
 
-def _content(response):
-    if response.streaming:
-        return response.streaming_content
-    return [response.content]
-
-
 @contextlib.contextmanager
 def granian(database_url: str):
     """Our server as ``scripts/run`` starts it (1 worker); yields a GET function."""
@@ -182,15 +176,30 @@ def granian(database_url: str):
 
 
 def in_process():
-    """Ours through Django's request handler, without HTTP: a GET function."""
-    from django.test import Client
+    """Ours through the WSGI application granian serves (``geoportal.wsgi``:
+    its light path and GetMap fast lane included), without HTTP: a GET
+    function."""
+    import io
 
-    client = Client()
+    from geoportal.wsgi import application
 
     def get(query: str) -> None:
-        response = client.get("/ows?" + query)
-        body = b"".join(_content(response))
-        assert response.status_code == 200, body[:300]
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/ows",
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        status = []
+        body = b"".join(
+            application(environ, lambda line, headers, *_: status.append(line))
+        )
+        assert status[0].startswith("200"), body[:300]
 
     return get
 
@@ -454,6 +463,9 @@ def main() -> None:
 
     database_url = bench_database_url()
     os.environ["DATABASE_URL"] = database_url
+    # In-process as granian serves it (benchmarks/serving.py).
+    os.environ.setdefault("DATABASE_PREPARED", "true")
+    os.environ.setdefault("DATABASE_HEALTH_CHECKS", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
     os.environ.setdefault("DEBUG", "false")
     import django

@@ -214,6 +214,10 @@ SECURE_CSP = {
 # leave it, such as the QR code of a note; empty: taken from each request.
 GEOPORTAIL_PUBLIC_URL = os.environ.get("GEOPORTAIL_PUBLIC_URL", "")
 
+# Web Mercator maps keep published versions' geometry in each web worker's
+# memory up to this many coordinates (16 bytes each; ows.mapcache).
+OWS_MAP_CACHE_COORDINATES = int(os.environ.get("OWS_MAP_CACHE_COORDINATES", 8_000_000))
+
 # The map's base layer: an XYZ template (or empty for a plain background).
 GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")
 GEOPORTAIL_BASEMAP_ATTRIBUTION = os.environ.get("GEOPORTAIL_BASEMAP_ATTRIBUTION", "")

@@ -69,6 +69,17 @@ class CatalogLayer:
     def source_srid(self) -> int:
         return self.version.source_srid or self.layer.document.agency.srid
 
+    @property
+    def version_key(self) -> tuple | None:
+        """What identifies the version's features for good (a version's id is
+        never given to other features; its creation time tells it from one a
+        test database reused the id for); None for a draft, whose features may
+        still be replaced."""
+        version = self.version
+        if version.status == LayerVersion.Status.DRAFT:
+            return None
+        return (version.pk, version.created_at, version.feature_count)
+
     @functools.cached_property
     def zone_categories(self) -> dict[str, str]:
         """Zone code → category, from the rules of the layer's document."""

@@ -21,6 +21,7 @@ import functools
 import struct
 
 import numpy as np
+import shapely
 import skia
 
 _HEAD = struct.Struct("<BI").unpack_from  # byte order, geometry type
@@ -29,6 +30,7 @@ _PATH_HEADER = struct.Struct("<4i")  # packed version/fill type, points, conics,
 _PATH_VERSION = 5
 MOVE, LINE, CLOSE = 0, 1, 5
 POINT_BYTES = 16  # two little-endian float64
+LABEL_MIN_AREA = 900.0  # px²: smaller zones stay unlabelled
 
 
 class WkbError(ValueError):
@@ -152,6 +154,25 @@ class Gathered:
         return from_arrays(segments, verbs, skia.PathFillType.kWinding)
 
 
+@dataclasses.dataclass
+class Shapes:
+    """A layer's features in a view, in pixels, ready to draw.
+
+    ``rings`` are grouped by category: ``groups`` holds (category, first
+    ring, last ring excluded). ``points`` are (category, centres (n, 2));
+    ``labels`` (code, x, y) are filled only at label scales.
+    """
+
+    rings: Gathered
+    groups: list[tuple[str, int, int]]
+    lines: Gathered | None = None
+    points: list[tuple[str, np.ndarray]] = dataclasses.field(default_factory=list)
+    labels: list[tuple[str, float, float]] = dataclasses.field(default_factory=list)
+
+
+NO_RINGS = Gathered(np.empty((0, 2), np.float32), np.empty(0, np.int64), True)
+
+
 def gather(
     buffer: np.ndarray, starts: list[int], counts: list[int], *, closed: bool = True
 ) -> tuple[Gathered, np.ndarray]:
@@ -224,3 +245,17 @@ def _layout_is_known() -> bool:
     return candidate == expected and bytes(candidate.serialize()) == bytes(
         expected.serialize()
     )
+
+
+def label_anchors(geoms: np.ndarray, codes, pixel_area: float) -> list:
+    """(code, x, y) of the zones worth a label: named, and of at least
+    LABEL_MIN_AREA pixels (``pixel_area``: the area of a pixel in the
+    geometries' units); x, y in the geometries' coordinates."""
+    named = np.array([bool(code) for code in codes], bool)
+    areas = shapely.area(geoms) / pixel_area
+    shown = np.flatnonzero(named & (areas >= LABEL_MIN_AREA))
+    anchors = shapely.get_coordinates(shapely.point_on_surface(geoms[shown]))
+    return [
+        (codes[index], x, y)
+        for (x, y), index in zip(anchors.tolist(), shown.tolist(), strict=True)
+    ]

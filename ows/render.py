@@ -28,13 +28,16 @@ import skia
 from django.db import connection
 from PIL import Image
 
-from layers.selectors import CATALOGUE_REVISION_SQL, CatalogueChanged
-from ows import paths
+from layers.selectors import (
+    CATALOGUE_REVISION_SQL,
+    CatalogueChanged,
+    catalogue_revision,
+)
+from ows import mapcache, paths
 from ows.styles import RGBA, Style
 
 # Web Mercator metres per pixel below which zone codes are written (≈ z16).
 LABEL_RESOLUTION = 2.5
-LABEL_MIN_AREA = 900.0  # px²: smaller zones stay unlabelled
 
 _SELECT = """
 SELECT f.category, f.code,
@@ -77,6 +80,9 @@ class MapLayer:
     # The catalogue revision the layer was looked up at, checked by the map
     # query in the same round trip (None: no check).
     revision: int | None = None
+    # What identifies the version's features for ows.mapcache, if they can
+    # no longer change (not a draft); None: always read through PostGIS.
+    cache_key: tuple | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,7 +163,10 @@ def _binary_rows(sql: str, params: dict, revision: int | None) -> list[tuple]:
 
 
 def render(layers: list[MapLayer], view: View, *, background: RGBA) -> np.ndarray:
-    """An RGBA image (straight alpha) of ``layers``, the first at the bottom."""
+    """An RGBA image (straight alpha) of ``layers``, the first at the bottom.
+
+    Raises CatalogueChanged if a layer's catalogue revision is not current.
+    """
     pixels = np.zeros((view.height, view.width, 4), np.uint8)
     surface = straight_alpha_surface(pixels)
     canvas = surface.getCanvas()
@@ -165,19 +174,34 @@ def render(layers: list[MapLayer], view: View, *, background: RGBA) -> np.ndarra
         canvas.clear(skia.Color(*background))
     labels = view.metres_per_pixel < LABEL_RESOLUTION
     empty = not background[3]
+    checked: set[int] = set()  # revisions found current
     for layer in layers:
-        rows = fetch(layer, view)
-        if rows:
-            _draw(
-                canvas,
-                rows,
-                layer.style,
-                labels=labels and layer.style.labels,
-                empty=empty,
-            )
+        shapes = _shapes(layer, view, labels and layer.style.labels, checked)
+        if shapes is not None:
+            _draw(canvas, shapes, layer.style, empty=empty)
             empty = False
     del canvas, surface
     return pixels
+
+
+def _shapes(
+    layer: MapLayer, view: View, labels: bool, checked: set[int]
+) -> paths.Shapes | None:
+    """The layer's features in ``view``, from memory (published versions in
+    Web Mercator, ``ows.mapcache``) or through PostGIS; None if there are none.
+    """
+    if view.srid == 3857 and layer.cache_key is not None:
+        geometry = mapcache.version_geometry(layer.version_id, layer.cache_key)
+        if geometry is not None:
+            if layer.revision is not None and layer.revision not in checked:
+                if catalogue_revision() != layer.revision:
+                    raise CatalogueChanged
+                checked.add(layer.revision)
+            return geometry.shapes(view, layer.categories, labels=labels)
+    rows = fetch(layer, view)
+    if layer.revision is not None:
+        checked.add(layer.revision)
+    return _shapes_of_rows(rows, labels=labels) if rows else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -194,9 +218,8 @@ def _paint(
     return paint
 
 
-def _draw(canvas, rows, style: Style, *, labels: bool, empty: bool) -> None:
-    """Draw ``rows`` (category, code, WKB) on ``canvas``; ``empty``: nothing
-    is drawn on it yet (a transparent background)."""
+def _shapes_of_rows(rows, *, labels: bool) -> paths.Shapes:
+    """Shapes from ``rows`` (category, code, pixel-space WKB)."""
     groups: dict[str, paths.Chains] = {}  # by category
     base = 0
     for category, _code, wkb in rows:
@@ -206,8 +229,6 @@ def _draw(canvas, rows, style: Style, *, labels: bool, empty: bool) -> None:
         paths.walk(wkb, base, chains)
         base += len(wkb)
     buffer = np.frombuffer(b"".join(row[2] for row in rows), np.uint8)
-    # Polygons: one even-odd path per fill colour; their outlines are drawn
-    # after every fill, which also hides the seams between adjacent zones.
     filled = [(c, chains) for c, chains in groups.items() if chains.ring_starts]
     rings, kept = paths.gather(
         buffer,
@@ -217,6 +238,39 @@ def _draw(canvas, rows, style: Style, *, labels: bool, empty: bool) -> None:
     # Each category's rings, as a range of the kept ones.
     bounds = np.cumsum([0, *(len(chains.ring_starts) for _c, chains in filled)])
     ranges = np.concatenate(([0], np.cumsum(kept)))[bounds].tolist()
+    shapes = paths.Shapes(
+        rings,
+        [
+            (category, first, last)
+            for (category, _chains), first, last in zip(
+                filled, ranges, ranges[1:], strict=False
+            )
+            if first < last
+        ],
+    )
+    lines = [chains for chains in groups.values() if chains.line_starts]
+    if lines:
+        shapes.lines, _kept = paths.gather(
+            buffer,
+            [start for chains in lines for start in chains.line_starts],
+            [count for chains in lines for count in chains.line_counts],
+            closed=False,
+        )
+    shapes.points = [
+        (category, paths.coordinates(buffer, chains.points, [1] * len(chains.points)))
+        for category, chains in groups.items()
+        if chains.points
+    ]
+    if labels:
+        geoms = shapely.from_wkb([row[2] for row in rows])
+        shapes.labels = paths.label_anchors(geoms, [row[1] for row in rows], 1.0)
+    return shapes
+
+
+def _draw(canvas, shapes: paths.Shapes, style: Style, *, empty: bool) -> None:
+    """Draw ``shapes`` on ``canvas``; ``empty``: nothing is drawn on it yet
+    (a transparent background)."""
+    rings = shapes.rings
     # Antialiased fills cost ≈ 3× aliased ones (1.2 vs 0.4 ms on a z14–16
     # tile) and the difference does not show when an opaque outline at least
     # a pixel wide is stroked (antialiased) over every edge afterwards: it
@@ -230,11 +284,11 @@ def _draw(canvas, rows, style: Style, *, labels: bool, empty: bool) -> None:
     # image, and on a straight-alpha surface 2.5× faster (0.3 vs 0.8 ms for
     # a z14-15 tile of the benchmark zones).
     replace = empty and style.partition and not smooth_fills
-    for (category, _chains), first, last in zip(
-        filled, ranges, ranges[1:], strict=False
-    ):
+    # Polygons: one even-odd path per fill colour; their outlines are drawn
+    # after every fill, which also hides the seams between adjacent zones.
+    for category, first, last in shapes.groups:
         colour = style.fill(category)
-        if colour is not None and first < last:
+        if colour is not None:
             paint = _paint(colour, antialias=smooth_fills, replace=replace)
             canvas.drawPath(rings.path(first, last), paint)
     stroke = _paint(style.outline, stroke=style.outline_width)
@@ -247,22 +301,16 @@ def _draw(canvas, rows, style: Style, *, labels: bool, empty: bool) -> None:
         if outline is None:
             outline = rings.path()
         canvas.drawPath(outline, stroke)
-    lines = [chains for chains in groups.values() if chains.line_starts]
-    if lines:
-        starts = [start for chains in lines for start in chains.line_starts]
-        counts = [count for chains in lines for count in chains.line_counts]
-        canvas.drawPath(paths.path(buffer, starts, counts, closed=False), stroke)
+    if shapes.lines is not None:
+        canvas.drawPath(shapes.lines.path(), stroke)
     ring = _paint(style.outline, stroke=1)
-    for category, chains in groups.items():
-        if chains.points:
-            fill = _paint(style.fill(category) or style.outline)
-            centres = paths.coordinates(buffer, chains.points, [1] * len(chains.points))
-            for x, y in centres.tolist():
-                canvas.drawCircle(x, y, style.point_radius, fill)
-                canvas.drawCircle(x, y, style.point_radius, ring)
-    if labels:
-        geoms = shapely.from_wkb([row[2] for row in rows])
-        _draw_labels(canvas, geoms, [row[1] for row in rows])
+    for category, centres in shapes.points:
+        fill = _paint(style.fill(category) or style.outline)
+        for x, y in centres.tolist():
+            canvas.drawCircle(x, y, style.point_radius, fill)
+            canvas.drawCircle(x, y, style.point_radius, ring)
+    if shapes.labels:
+        _draw_labels(canvas, shapes.labels)
 
 
 @functools.cache
@@ -277,14 +325,11 @@ def _label(code: str) -> tuple[skia.TextBlob, float]:
     return skia.TextBlob(code, font), font.measureText(code)
 
 
-def _draw_labels(canvas, geoms: np.ndarray, codes: list[str]) -> None:
+def _draw_labels(canvas, labels: list[tuple[str, float, float]]) -> None:
     halo = _paint((255, 255, 255, 230), stroke=3)
     ink = _paint((30, 30, 30, 255))
-    named = np.array([bool(code) for code in codes])
-    shown = np.flatnonzero(named & (shapely.area(geoms) >= LABEL_MIN_AREA))
-    anchors = shapely.get_coordinates(shapely.point_on_surface(geoms[shown]))
-    for (x, y), index in zip(anchors.tolist(), shown.tolist(), strict=True):
-        blob, width = _label(codes[index])
+    for code, x, y in labels:
+        blob, width = _label(code)
         canvas.drawTextBlob(blob, x - width / 2, y + 4, halo)
         canvas.drawTextBlob(blob, x - width / 2, y + 4, ink)
 

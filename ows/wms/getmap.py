@@ -119,6 +119,7 @@ def map_layers(layers: list[CatalogLayer], *, checked: bool) -> list[MapLayer]:
             style_for(entry.layer),
             entry.zone_categories,
             revision=None if checked else entry.revision,
+            cache_key=entry.version_key,
         )
         for entry in layers
     ]

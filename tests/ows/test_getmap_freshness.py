@@ -1,12 +1,15 @@
-"""GetMap draws what is published now, though the layer list is cached: a
-new version, a layer just published, a layer withdrawn — at the next request."""
+"""GetMap draws what is published now, though the layer list is cached (and,
+in Web Mercator, published geometry too): a new version, a layer just
+published, a layer withdrawn — at the next request."""
 
 from __future__ import annotations
 
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
+from pyproj import Transformer
 
 from layers.models import Layer
 from layers.selectors import catalogue_revision
@@ -14,10 +17,28 @@ from layers.services import layer_version_create, layer_version_publish
 from tests.ows.conftest import CELL, GRID, ORIGIN, zoning_features
 
 WEST, SOUTH = ORIGIN
-BBOX = f"{SOUTH},{WEST},{SOUTH + GRID * CELL},{WEST + GRID * CELL}"
+EAST, NORTH = WEST + GRID * CELL, SOUTH + GRID * CELL
+MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
+# The grid's extent in EPSG:4326 (lat/lon) and in Web Mercator (x/y), which
+# is drawn from memory (ows.mapcache).
+VIEWS = {
+    "EPSG:4326": f"{SOUTH},{WEST},{NORTH},{EAST}",
+    "EPSG:3857": ",".join(
+        str(value)
+        for value in (
+            *MERCATOR.transform(WEST, SOUTH),
+            *MERCATOR.transform(EAST, NORTH),
+        )
+    ),
+}
 
 
-def getmap(client, name):
+@pytest.fixture(params=sorted(VIEWS))
+def crs(request):
+    return request.param
+
+
+def getmap(client, name, crs):
     return client.get(
         "/ows",
         {
@@ -26,8 +47,8 @@ def getmap(client, name):
             "REQUEST": "GetMap",
             "LAYERS": name,
             "STYLES": "",
-            "CRS": "EPSG:4326",
-            "BBOX": BBOX,
+            "CRS": crs,
+            "BBOX": VIEWS[crs],
             "WIDTH": "120",
             "HEIGHT": "120",
             "FORMAT": "image/png",
@@ -42,8 +63,8 @@ def coverage(response) -> float:
     return (pixels[..., 3] > 0).mean()
 
 
-def test_a_new_version_shows_at_the_next_request(client, ows_data):
-    assert coverage(getmap(client, ows_data.zoning_name)) > 0.9  # 36 zones
+def test_a_new_version_shows_at_the_next_request(client, ows_data, crs):
+    assert coverage(getmap(client, ows_data.zoning_name, crs)) > 0.9  # 36 zones
     before = catalogue_revision()
     # The bottom row of zones only: a sixth of the view.
     bottom_row = zoning_features("v3")[:GRID]
@@ -51,24 +72,24 @@ def test_a_new_version_shows_at_the_next_request(client, ows_data):
         version=layer_version_create(layer=ows_data.zoning, features=bottom_row)
     )
     assert catalogue_revision() != before
-    assert 0.1 < coverage(getmap(client, ows_data.zoning_name)) < 0.3
+    assert 0.1 < coverage(getmap(client, ows_data.zoning_name, crs)) < 0.3
 
 
-def test_a_layer_just_published_is_known_at_once(client, ows_data):
-    assert coverage(getmap(client, ows_data.zoning_name)) > 0.9  # cache built
+def test_a_layer_just_published_is_known_at_once(client, ows_data, crs):
+    assert coverage(getmap(client, ows_data.zoning_name, crs)) > 0.9  # cache built
     layer = Layer.objects.create(
         document=ows_data.document, name="secteurs", title_fr="Secteurs", kind="zoning"
     )
     layer_version_publish(
         version=layer_version_create(layer=layer, features=zoning_features("s"))
     )
-    assert coverage(getmap(client, "aurs:pa-1-secteurs")) > 0.9
+    assert coverage(getmap(client, "aurs:pa-1-secteurs", crs)) > 0.9
 
 
-def test_a_withdrawn_document_stops_drawing(client, ows_data):
-    assert coverage(getmap(client, ows_data.zoning_name)) > 0.9
+def test_a_withdrawn_document_stops_drawing(client, ows_data, crs):
+    assert coverage(getmap(client, ows_data.zoning_name, crs)) > 0.9
     ows_data.document.status = "draft"
     ows_data.document.save()
-    response = getmap(client, ows_data.zoning_name)
+    response = getmap(client, ows_data.zoning_name, crs)
     assert response.status_code == 400
     assert b"LayerNotDefined" in response.content

@@ -1,0 +1,106 @@
+"""Web Mercator maps of published versions are drawn from memory
+(ows.mapcache): the same images as through PostGIS, labels included, and
+through PostGIS whenever a version is not kept."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from django.test import override_settings
+from PIL import Image
+from pyproj import Transformer
+
+from ows import mapcache
+from ows.catalog import catalog_layers
+from tests.ows.conftest import CELL, GRID, ORIGIN
+
+WEST, SOUTH = ORIGIN
+MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
+
+
+def mercator_bbox(west, south, east, north) -> str:
+    corners = (*MERCATOR.transform(west, south), *MERCATOR.transform(east, north))
+    return ",".join(str(value) for value in corners)
+
+
+# A margin of a fraction of a cell, so that no edge of the grid falls on the
+# boundary of two pixels, where a rounding error picks either.
+MARGIN = 0.13 * CELL
+WHOLE_GRID = mercator_bbox(
+    WEST - MARGIN, SOUTH - MARGIN, WEST + GRID * CELL, SOUTH + GRID * CELL
+)
+# Two cells wide: about 0.9 m a pixel, where zone codes are written.
+CLOSE_UP = mercator_bbox(
+    WEST - MARGIN, SOUTH - MARGIN, WEST + 2 * CELL, SOUTH + 2 * CELL
+)
+
+
+def image(client, name, bbox) -> np.ndarray:
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WMS",
+            "VERSION": "1.3.0",
+            "REQUEST": "GetMap",
+            "LAYERS": name,
+            "STYLES": "",
+            "CRS": "EPSG:3857",
+            "BBOX": bbox,
+            "WIDTH": "256",
+            "HEIGHT": "256",
+            "FORMAT": "image/png",
+            "TRANSPARENT": "TRUE",
+        },
+    )
+    assert response.status_code == 200, response.content[:300]
+    return np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
+
+
+def differing(a: np.ndarray, b: np.ndarray) -> float:
+    return (np.abs(a.astype(int) - b).max(axis=2) > 40).mean()
+
+
+def test_memory_and_postgis_draw_the_same_map(client, ows_data, monkeypatch):
+    from_memory = image(client, ows_data.zoning_name, WHOLE_GRID)
+    assert (from_memory[..., 3] > 0).mean() > 0.9
+    (entry,) = [e for e in catalog_layers() if e.name == ows_data.zoning_name]
+    assert mapcache.version_geometry(entry.version.pk, entry.version_key) is not None
+    monkeypatch.setattr(mapcache, "version_geometry", lambda *args: None)
+    from_postgis = image(client, ows_data.zoning_name, WHOLE_GRID)
+    assert differing(from_memory, from_postgis) < 0.002
+
+
+def test_labels_are_written_from_memory_too(client, ows_data, monkeypatch):
+    from_memory = image(client, ows_data.zoning_name, CLOSE_UP)
+    monkeypatch.setattr(mapcache, "version_geometry", lambda *args: None)
+    from_postgis = image(client, ows_data.zoning_name, CLOSE_UP)
+    dark = from_memory[..., :3].max(axis=2) < 60  # label ink
+    assert dark.sum() > 40
+    # The same codes at (nearly) the same places.
+    assert (
+        abs(int(dark.sum()) - int((from_postgis[..., :3].max(axis=2) < 60).sum())) < 40
+    )
+    assert differing(from_memory, from_postgis) < 0.02
+
+
+def test_a_version_over_the_budget_is_drawn_through_postgis(client, ows_data):
+    with override_settings(OWS_MAP_CACHE_COORDINATES=10):
+        over_budget = image(client, ows_data.zoning_name, WHOLE_GRID)
+    assert (over_budget[..., 3] > 0).mean() > 0.9
+    assert (
+        differing(over_budget, image(client, ows_data.zoning_name, WHOLE_GRID)) < 0.002
+    )
+
+
+def test_drafts_are_never_kept(ows_data, planner):
+    from layers.services import layer_version_create
+    from tests.ows.conftest import zoning_features
+
+    layer_version_create(layer=ows_data.zoning, features=zoning_features("v3")[:3])
+    entries = catalog_layers(user=planner)
+    drafts = [entry for entry in entries if entry.is_draft]
+    assert drafts
+    assert all(entry.version_key is None for entry in drafts)
+    published = [entry for entry in entries if not entry.is_draft]
+    assert all(entry.version_key is not None for entry in published)
