@@ -15,6 +15,7 @@ these are antialiased only when there is no opaque outline to hide them).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import io
@@ -28,11 +29,7 @@ import skia
 from django.db import connection
 from PIL import Image
 
-from layers.selectors import (
-    CATALOGUE_REVISION_SQL,
-    CatalogueChanged,
-    catalogue_revision,
-)
+from layers.selectors import CATALOGUE_REVISION_SQL, CatalogueChanged
 from ows import mapcache, paths
 from ows.styles import RGBA, Style
 
@@ -77,8 +74,8 @@ class MapLayer:
     version_id: int
     style: Style
     categories: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    # The catalogue revision the layer was looked up at, checked by the map
-    # query in the same round trip (None: no check).
+    # The catalogue revision the layer was looked up at, checked while the
+    # map is drawn (None: no check).
     revision: int | None = None
     # What identifies the version's features for ows.mapcache, if they can
     # no longer change (not a draft); None: always read through PostGIS.
@@ -130,77 +127,81 @@ def fetch(layer: MapLayer, view: View) -> list[tuple[str, str, bytes]]:
     categories = layer.categories
     return [
         (category or categories.get(code, ""), code, wkb)
-        for category, code, wkb in _binary_rows(sql, params, layer.revision)
+        for category, code, wkb in _binary_rows(sql, params)
         if wkb
     ]
 
 
-def _binary_rows(sql: str, params: dict, revision: int | None) -> list[tuple]:
+def _binary_rows(sql: str, params: dict) -> list[tuple]:
     """The rows of ``sql`` read in binary (WKB as bytes rather than hex).
 
     Django's cursors bind parameters on the client unless the settings say
     otherwise (PgBouncer), and those cannot read binary; a server-binding
-    cursor on the same connection can, and prepares only where the settings
-    prepare statements. Unless ``revision`` is None, the catalogue revision
-    is read in the same round trip (a pipeline): raises CatalogueChanged if
-    it is another.
+    cursor on the same connection can.
     """
     connection.ensure_connection()
-    options = connection.settings_dict.get("OPTIONS", {})
-    prepare = None if options.get("server_side_binding") else False
-    raw = connection.connection
-    with psycopg.Cursor(raw) as cursor, psycopg.Cursor(raw) as check:
-        if revision is None:
-            cursor.execute(sql, params, prepare=prepare, binary=True)
-            return cursor.fetchall()
-        with raw.pipeline():
-            check.execute(CATALOGUE_REVISION_SQL, prepare=prepare)
-            cursor.execute(sql, params, prepare=prepare, binary=True)
-        row = check.fetchone()
-        if row is None or row[0] != revision:
-            raise CatalogueChanged
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=_prepare(), binary=True)
         return cursor.fetchall()
+
+
+def _prepare() -> bool | None:
+    """Prepare statements only where the settings do (not behind PgBouncer)."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    return None if options.get("server_side_binding") else False
 
 
 def render(layers: list[MapLayer], view: View, *, background: RGBA) -> np.ndarray:
     """An RGBA image (straight alpha) of ``layers``, the first at the bottom.
 
-    Raises CatalogueChanged if a layer's catalogue revision is not current.
+    Raises CatalogueChanged if the layers' catalogue revision is not current.
     """
-    pixels = np.zeros((view.height, view.width, 4), np.uint8)
-    surface = straight_alpha_surface(pixels)
-    canvas = surface.getCanvas()
-    if background[3]:
-        canvas.clear(skia.Color(*background))
-    labels = view.metres_per_pixel < LABEL_RESOLUTION
-    empty = not background[3]
-    checked: set[int] = set()  # revisions found current
-    for layer in layers:
-        shapes = _shapes(layer, view, labels and layer.style.labels, checked)
-        if shapes is not None:
-            _draw(canvas, shapes, layer.style, empty=empty)
-            empty = False
-    del canvas, surface
+    revisions = {layer.revision for layer in layers} - {None}
+    with _revision_checked(revisions.pop() if revisions else None):
+        pixels = np.zeros((view.height, view.width, 4), np.uint8)
+        surface = straight_alpha_surface(pixels)
+        canvas = surface.getCanvas()
+        if background[3]:
+            canvas.clear(skia.Color(*background))
+        labels = view.metres_per_pixel < LABEL_RESOLUTION
+        empty = not background[3]
+        for layer in layers:
+            shapes = _shapes(layer, view, labels and layer.style.labels)
+            if shapes is not None:
+                _draw(canvas, shapes, layer.style, empty=empty)
+                empty = False
+        del canvas, surface
     return pixels
 
 
-def _shapes(
-    layer: MapLayer, view: View, labels: bool, checked: set[int]
-) -> paths.Shapes | None:
+@contextlib.contextmanager
+def _revision_checked(revision: int | None):
+    """Run the block while the catalogue revision is read in the background
+    (a psycopg pipeline: the query travels while the map is drawn, so the
+    check costs no round trip of its own); then raise CatalogueChanged if it
+    is not ``revision``. None: no check."""
+    if revision is None:
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.pipeline(), psycopg.Cursor(raw) as cursor:
+        cursor.execute(CATALOGUE_REVISION_SQL, prepare=_prepare())
+        yield
+        row = cursor.fetchone()
+    if row is None or row[0] != revision:
+        raise CatalogueChanged
+
+
+def _shapes(layer: MapLayer, view: View, labels: bool) -> paths.Shapes | None:
     """The layer's features in ``view``, from memory (published versions in
     Web Mercator, ``ows.mapcache``) or through PostGIS; None if there are none.
     """
     if view.srid == 3857 and layer.cache_key is not None:
         geometry = mapcache.version_geometry(layer.version_id, layer.cache_key)
         if geometry is not None:
-            if layer.revision is not None and layer.revision not in checked:
-                if catalogue_revision() != layer.revision:
-                    raise CatalogueChanged
-                checked.add(layer.revision)
             return geometry.shapes(view, layer.categories, labels=labels)
     rows = fetch(layer, view)
-    if layer.revision is not None:
-        checked.add(layer.revision)
     return _shapes_of_rows(rows, labels=labels) if rows else None
 
 
