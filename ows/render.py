@@ -23,12 +23,11 @@ from collections.abc import Mapping
 
 import imagecodecs
 import numpy as np
-import psycopg
 import shapely
 import skia
-from django.db import connection
 from PIL import Image
 
+from geoportal import db
 from layers.selectors import CATALOGUE_REVISION_SQL, CatalogueChanged
 from ows import mapcache, paths
 from ows.styles import RGBA, Style
@@ -133,22 +132,10 @@ def fetch(layer: MapLayer, view: View) -> list[tuple[str, str, bytes]]:
 
 
 def _binary_rows(sql: str, params: dict) -> list[tuple]:
-    """The rows of ``sql`` read in binary (WKB as bytes rather than hex).
-
-    Django's cursors bind parameters on the client unless the settings say
-    otherwise (PgBouncer), and those cannot read binary; a server-binding
-    cursor on the same connection can.
-    """
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=_prepare(), binary=True)
+    """The rows of ``sql`` read in binary (WKB as bytes rather than hex)."""
+    with db.server_cursor() as cursor:
+        cursor.execute(sql, params, prepare=db.prepare(), binary=True)
         return cursor.fetchall()
-
-
-def _prepare() -> bool | None:
-    """Prepare statements only where the settings do (not behind PgBouncer)."""
-    options = connection.settings_dict.get("OPTIONS", {})
-    return None if options.get("server_side_binding") else False
 
 
 def render(layers: list[MapLayer], view: View, *, background: RGBA) -> np.ndarray:
@@ -183,10 +170,8 @@ def _revision_checked(revision: int | None):
     if revision is None:
         yield
         return
-    connection.ensure_connection()
-    raw = connection.connection
-    with raw.pipeline(), psycopg.Cursor(raw) as cursor:
-        cursor.execute(CATALOGUE_REVISION_SQL, prepare=_prepare())
+    with db.server_cursor() as cursor, cursor.connection.pipeline():
+        cursor.execute(CATALOGUE_REVISION_SQL, prepare=db.prepare())
         yield
         row = cursor.fetchone()
     if row is None or row[0] != revision:
