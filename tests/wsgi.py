@@ -20,14 +20,11 @@ class WsgiResponse:
 @pytest.fixture
 def wsgi_call(db):
     """A function calling ``geoportal.wsgi.application``; like the test
-    client, the requests do not close the test's database connection."""
+    client, its requests do not close the test's database connection."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
     from geoportal.wsgi import application
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
 
     def call(
         path: str,
@@ -60,9 +57,13 @@ def wsgi_call(db):
                 for k, v in (headers or {}).items()
             },
         }
-        content = b"".join(application(environ, start_response))
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            content = b"".join(application(environ, start_response))
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return WsgiResponse(captured["status"], captured["headers"], content)
 
-    yield call
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    return call

@@ -212,6 +212,22 @@ def _state_of(tileset: TileSet) -> tuple:
     )
 
 
+def cached_public_tileset(name: str) -> tuple[TileSet, tuple] | None:
+    """The published tile set of ``name`` as this process last resolved it,
+    and the state to check it against (``sql.version_state``) — unchecked;
+    None unless there is one and the public may see it. A caller finding
+    another state calls ``forget``."""
+    cached = _PUBLISHED.get(name)
+    if cached is None or not cached.public:
+        return None
+    return cached, _state_of(cached)
+
+
+def forget(name: str) -> None:
+    """Drop the cached tile set of ``name`` (its state changed)."""
+    _PUBLISHED.pop(name, None)
+
+
 def _published_tileset_named(name: str) -> TileSet | None:
     """The fast path of most tile requests: the published version of a known
     name, checked in one round trip when this process has seen it before."""

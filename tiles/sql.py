@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from geoportal import db
+
 # Tiles are 4,096 units wide with a 64-unit buffer (literals in the SQL).
 # Zones of one layer version; the category (which drives colours) is the
 # feature's own, else the one of the document's rule for the zone code. Labels
@@ -85,6 +87,34 @@ def version_state(version_id: int) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(VERSION_STATE_SQL, {"version": version_id})
         return cursor.fetchone()
+
+
+def zoning_or_overlay_tile_checked(
+    *,
+    version_id: int,
+    document_id: int,
+    kind: str,
+    overlay_type: str,
+    layer: str,
+    z: int,
+    x: int,
+    y: int,
+) -> tuple[tuple | None, bytes]:
+    """The version's state (as ``version_state``) and the tile, in one round
+    trip (a psycopg pipeline)."""
+    if kind == "zoning":
+        query, params = ZONING_SQL, {"document": document_id}
+    else:
+        query, params = OVERLAY_SQL, {"overlay_type": overlay_type}
+    params |= {"version": version_id, "layer": layer, "z": z, "x": x, "y": y}
+    with db.server_cursor() as state, db.server_cursor() as tile:
+        with state.connection.pipeline():
+            state.execute(
+                VERSION_STATE_SQL, {"version": version_id}, prepare=db.prepare()
+            )
+            tile.execute(query, params, prepare=db.prepare(), binary=True)
+        row = tile.fetchone()
+        return state.fetchone(), bytes(row[0]) if row and row[0] is not None else b""
 
 
 def _fetch_tile(sql: str, params: dict) -> bytes:

@@ -13,7 +13,7 @@ from tiles.params import TileSetQuery
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 
 
-def _cache_headers(response: HttpResponse, tileset: catalog.TileSet, etag: str):
+def cache_headers(response: HttpResponse, tileset: catalog.TileSet, etag: str):
     response["ETag"] = etag
     if tileset.public:
         # Short: a new publication must show soon; revalidation is a cheap 304.
@@ -63,9 +63,9 @@ def tile(request: HttpRequest, name: str, z: int, x: int, y: int) -> HttpRespons
     tileset.check_tile(z, x, y)
     etag = tileset.etag(f"{z}/{x}/{y}")
     if _not_modified(request, etag):
-        return _cache_headers(HttpResponse(status=304), tileset, etag)
+        return cache_headers(HttpResponse(status=304), tileset, etag)
     body = _tile_bytes(tileset, z, x, y)
-    return _cache_headers(
+    return cache_headers(
         HttpResponse(body, content_type=MVT_CONTENT_TYPE), tileset, etag
     )
 
@@ -79,9 +79,9 @@ def tilejson(request: HttpRequest, name: str) -> HttpResponse:
     )
     etag = tileset.etag("tilejson")
     if _not_modified(request, etag):
-        return _cache_headers(HttpResponse(status=304), tileset, etag)
+        return cache_headers(HttpResponse(status=304), tileset, etag)
     document = tilejson_document(request, tileset, query)
-    return _cache_headers(json_response(document), tileset, etag)
+    return cache_headers(json_response(document), tileset, etag)
 
 
 def tilejson_document(
