@@ -7,10 +7,12 @@ For the same random z14 tiles of the 50,000-zone layer it times, in one process:
 (a) the raw query — a bare ``ST_AsMVT(ST_AsMVTGeom(...))`` of the version's zones
 on a psycopg connection with a prepared statement; (b) the portal's tile SQL
 (``tiles.sql.zoning_tile``, which also joins the rules for the category);
-(c) the whole endpoint through Django's handler and middleware (test client:
-URL resolution, visibility, ETag, response), prepared statements on; (d) the
-same over HTTP from granian (one WSGI worker, as ``scripts/run`` serves it) on a
-kept-alive connection. Then the size and time of parcel and zone tiles per
+(c) the whole endpoint through Django's full handler and middleware (test
+client: URL resolution, visibility, ETag, response — the path of a planner's
+logged-in request), prepared statements on; (d) anonymous requests over HTTP
+from granian (one WSGI worker, as ``scripts/run`` serves it) on a kept-alive
+connection — the light path resolves a name once, then the tile lane
+(``tiles.fastlane``) serves it. Then the size and time of parcel and zone tiles per
 zoom, which set the minimum zooms.
 """
 
