@@ -1,18 +1,17 @@
 """GML feature collections: WFS 2.0 / GML 3.2 and WFS 1.1 / GML 3.1.1.
 
-PostGIS writes the geometries (``ST_AsGML``); this module writes the feature
-elements around them, escaping every value.
+PostgreSQL writes the feature elements (``ows.wfs.sql.gml_features``) from the
+tags this module gives; this module writes the documents around them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from xml.sax.saxutils import escape, quoteattr
-
-import orjson
+from xml.sax.saxutils import quoteattr
 
 from ows.wfs.dialects import XSI, Dialect
-from ows.wfs.featuretypes import FIXED, FeatureType
+from ows.wfs.featuretypes import FeatureType, Property
 
 SCHEMA_LOCATION = (
     "{url}?SERVICE=WFS&amp;VERSION={version}&amp;REQUEST=DescribeFeatureType"
@@ -54,90 +53,34 @@ def schema_location(dialect: Dialect, types: list[FeatureType], url: str) -> str
     return " ".join(pairs)
 
 
-def text_value(value) -> str:
-    """An attribute value as element text (JSON for numbers and structures)."""
-    if isinstance(value, str):
-        return escape(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return escape(orjson.dumps(value).decode())
+@dataclasses.dataclass(frozen=True)
+class FeatureTags:
+    """The markup of one type's feature elements, around the values.
+
+    A feature is ``open``, its gml:id (``id_prefix`` and its primary key),
+    ``'">'``, each property between its tags (an attribute without a value is
+    left out), the geometry between ``geometry`` tags, then ``close``.
+    """
+
+    open: str
+    id_prefix: str
+    properties: tuple[tuple[Property, str, str], ...]
+    geometry: tuple[str, str]
+    close: str
 
 
-class FeatureWriter:
-    """Writes feature elements of one type; tags are built once."""
-
-    def __init__(self, ftype: FeatureType, gml32: bool) -> None:
-        prefix = ftype.prefix
-        self.ftype = ftype
-        self.gml32 = gml32
-        self.local_id = ftype.local_name + "."
-        self.open = f'<{prefix}:{ftype.local_name} gml:id="'
-        self.close = f"</{prefix}:{ftype.local_name}>"
-        self.fixed = [(f"<{prefix}:{n}>", f"</{prefix}:{n}>") for n in FIXED]
-        self.attributes = [
-            (prop.key, f"<{prefix}:{prop.name}>", f"</{prefix}:{prop.name}>")
-            for prop in ftype.properties[len(FIXED) :]
-        ]
-        self.geometry = (f"<{prefix}:geom>", f"</{prefix}:geom>")
-
-    @property
-    def sql_tags(self) -> dict:
-        """Tags for PostgreSQL to write a member's head (``sql.gml_members``)."""
-        return {
-            "open": self.open + self.local_id,
-            "open_end": '">',
-            "fixed": self.fixed,
-            "geom_start": self.geometry[0],
-            "id_prefix": self.local_id,
-        }
-
-    @property
-    def tail(self) -> str:
-        return self.geometry[1] + self.close
-
-    def number_ids(self, pk: int, geometry: str) -> str:
-        """GML 3.2 geometry with PostGIS's ``@`` ids made unique."""
-        fid = f"{self.local_id}{pk}"
-        pieces = geometry.split('gml:id="@"')
-        return pieces[0] + "".join(
-            f'gml:id="{fid}.g{index}"{piece}' for index, piece in enumerate(pieces[1:])
-        )
-
-    def __call__(self, row: tuple) -> str:
-        """One feature element from a row of ``ows.wfs.sql.rows``.
-
-        The row holds either the five fixed values or, as one string, their
-        elements already written by ``ows.wfs.sql.fixed_properties_xml``.
-        """
-        pk, *fixed, attributes_json, geometry = row
-        fid = f"{self.local_id}{pk}"
-        parts = [self.open, fid, '">']
-        if len(fixed) == 1:
-            parts.append(fixed[0])
-        else:
-            for (start, end), value in zip(self.fixed, fixed, strict=True):
-                parts += (start, escape(value), end)
-        if self.attributes and attributes_json != "{}":
-            attributes = orjson.loads(attributes_json)
-            for key, start, end in self.attributes:
-                value = attributes.get(key)
-                if value is not None:
-                    parts += (start, text_value(value), end)
-        if geometry:
-            if self.gml32:
-                pieces = geometry.split('gml:id="@"')
-                geometry = pieces[0] + "".join(
-                    f'gml:id="{fid}.g{index}"{piece}'
-                    for index, piece in enumerate(pieces[1:])
-                )
-            parts += (self.geometry[0], geometry, self.geometry[1])
-        parts.append(self.close)
-        return "".join(parts)
-
-
-def feature(ftype: FeatureType, row: tuple, gml32: bool) -> str:
-    """One feature element (see FeatureWriter, for many features)."""
-    return FeatureWriter(ftype, gml32)(row)
+def feature_tags(ftype: FeatureType) -> FeatureTags:
+    prefix, name = ftype.prefix, ftype.local_name
+    return FeatureTags(
+        open=f'<{prefix}:{name} gml:id="',
+        id_prefix=f"{name}.",
+        properties=tuple(
+            (prop, f"<{prefix}:{prop.name}>", f"</{prefix}:{prop.name}>")
+            for prop in ftype.properties
+        ),
+        geometry=(f"<{prefix}:geom>", f"</{prefix}:geom>"),
+        close=f"</{prefix}:{name}>",
+    )
 
 
 def collection_start(

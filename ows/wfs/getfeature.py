@@ -95,43 +95,15 @@ def _gml(request, page, url, next_url, previous_url) -> Iterator[bytes]:
         hits=request.hits,
     ).encode()
     for query, offset, limit in page.slices:
-        write = gml.FeatureWriter(query.ftype, dialect.gml32)
-        if not write.attributes:
-            yield from _gml_from_sql(query, write, dialect, offset, limit)
-            continue
-        geometry = sql.geometry_gml(query, dialect.gml32)
-        columns = sql.fixed_properties_xml(write.fixed)
-        start, end = gml.member_tags(dialect)
-        chunk = []
-        for row in sql.rows(query, geometry, offset, limit, columns):
-            chunk += (start, write(row), end)
-            if len(chunk) >= 1500:
-                yield "".join(chunk).encode()
-                chunk = []
-        yield "".join(chunk).encode()
+        yield from sql.gml_features(
+            query,
+            tags=gml.feature_tags(query.ftype),
+            member=gml.member_tags(dialect),
+            gml32=dialect.gml32,
+            offset=offset,
+            limit=limit,
+        )
     yield gml.COLLECTION_END.encode()
-
-
-def _gml_from_sql(query, write, dialect, offset, limit) -> Iterator[bytes]:
-    """Members PostgreSQL writes itself (types without attribute properties)."""
-    start, end = gml.member_tags(dialect)
-    tail = write.tail + end
-    chunk = []
-    rows = sql.gml_members(
-        query,
-        gml32=dialect.gml32,
-        tags=write.sql_tags,
-        offset=offset,
-        limit=limit,
-    )
-    for head, pk, geometry, raw in rows:
-        if geometry is None and raw is not None:
-            geometry = write.number_ids(pk, raw)
-        chunk += (start, head, geometry or "", tail)
-        if len(chunk) >= 2000:
-            yield "".join(chunk).encode()
-            chunk = []
-    yield "".join(chunk).encode()
 
 
 def _geojson(request, page, next_url, previous_url) -> Iterator[bytes]:
@@ -170,9 +142,17 @@ def by_id(request: FeatureRequest, page: Page, url: str) -> HttpResponse:
             geojson.feature(query.ftype, row), content_type="application/json"
         )
     dialect = request.dialect
-    row = next(sql.rows(query, sql.geometry_gml(query, dialect.gml32), 0, 1))
-    body = gml.feature(query.ftype, row, dialect.gml32)
-    document = gml.standalone(dialect, query.ftype, url, body)
+    body = b"".join(
+        sql.gml_features(
+            query,
+            tags=gml.feature_tags(query.ftype),
+            member=("", ""),
+            gml32=dialect.gml32,
+            offset=0,
+            limit=1,
+        )
+    )
+    document = gml.standalone(dialect, query.ftype, url, body.decode())
     return HttpResponse(
         document, content_type=f"{request.output_format}; charset=UTF-8"
     )

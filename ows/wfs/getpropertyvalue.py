@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -37,22 +35,18 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     for (query, offset, limit), prop in zip(page.slices, props, strict=False):
         prefix = query.ftype.prefix
         if prop.xsd_type == "geometry":
-            geometry_sql, params = sql.geometry_gml(query, True)
-            for pk, value in sql.values(query, (geometry_sql, params), offset, limit):
-                value = gml.feature(query.ftype, (pk, *[""] * 5, "{}", value), True)
-                geometry = value.split(f"<{prefix}:geom>", 1)[1].rsplit(
-                    f"</{prefix}:geom>", 1
-                )[0]
-                members.append(f"<wfs:member>{geometry}</wfs:member>")
+            id_prefix = gml.feature_tags(query.ftype).id_prefix
+            geometry = sql.geometry_gml(query, True, id_prefix)
+            for _pk, value in sql.values(query, geometry, offset, limit):
+                members.append(f"<wfs:member>{value}</wfs:member>")
             continue
         if prop.is_attribute:
-            expression = ("f.attributes->>%s::text", [prop.key])
+            value = (prop.sql, [prop.key])
         else:
-            expression = (prop.sql + "::text", [])
-        for _pk, value in sql.values(query, expression, offset, limit):
-            text = "" if value is None else escape(value)
+            value = (f"{prop.sql}::text", [])
+        for _pk, text in sql.values(query, sql.xml_text(value), offset, limit):
             members.append(
-                f"<wfs:member><{prefix}:{prop.name}>{text}</{prefix}:{prop.name}>"
+                f"<wfs:member><{prefix}:{prop.name}>{text or ''}</{prefix}:{prop.name}>"
                 "</wfs:member>"
             )
     head = (

@@ -1,18 +1,45 @@
-"""The SQL of WFS queries: fixed fragments, the compiled filter, parameters."""
+"""The SQL of WFS queries: fixed fragments, the compiled filter, parameters.
+
+GML is written by PostgreSQL: each feature element comes out of the database
+whole, its values escaped and its geometry written by ``ST_AsGML``, and goes
+to the response as the UTF-8 bytes it arrived in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 
 from django.db import connection
+from psycopg.adapt import Loader
 
-from ows.crs import is_geographic
+from layers.models import Layer
+from ows.crs import Crs, is_geographic
 from ows.filters.fes import value_sql
+from ows.formats.gml import FeatureTags
 from ows.wfs.featuretypes import FIXED
 from ows.wfs.query import Query
 
 FIXED_COLUMNS = ", ".join(f"f.{name}" for name in FIXED)
 FETCH_SIZE = 2000
+MAX_ARGUMENTS = 100  # of a PostgreSQL function call, concat() included
+
+# GML 3.2 wants a distinct gml:id on a geometry and on each of its parts, but
+# ST_AsGML gives them all the one id it is given. For a single-part polygon or
+# line (nearly every zone), PostGIS writes the part and we write the collection
+# ST_Multi would make of it: (collection, member, geometry types it fits).
+SINGLE_PART = {
+    Layer.GeometryType.POLYGON: (
+        "MultiSurface",
+        "surfaceMember",
+        "'POLYGON', 'MULTIPOLYGON'",
+    ),
+    Layer.GeometryType.LINE: (
+        "MultiCurve",
+        "curveMember",
+        "'LINESTRING', 'MULTILINESTRING'",
+    ),
+}
 
 
 def decimals(srid: int) -> int:
@@ -47,30 +74,93 @@ def _order(query: Query) -> tuple[str, list]:
     return ", ".join(parts), params
 
 
-def geometry_gml(query: Query, gml32: bool) -> tuple[str, list]:
-    """``ST_AsGML`` of the geometry in the query's CRS and axis order.
-
-    GML 3.2 requires a gml:id on every geometry: PostGIS writes ``@`` that the
-    writer numbers.
-    """
-    crs = query.crs
-    options = 4  # <LineString> rather than <Curve>
-    if crs.name.lower().startswith(("urn:", "http")):
-        options |= 1  # urn:ogc:def:crs:EPSG::n
-    if crs.lat_first:
-        options |= 16
-    geom, params = _geometry(query)
-    if query.ftype.multi:
-        geom = f"ST_Multi({geom})"
-    sql = f"ST_AsGML(3, {geom}, %s::int, %s::int, 'gml', %s::text)"
-    return sql, [*params, decimals(crs.srid), options, "@" if gml32 else None]
-
-
 def _geometry(query: Query) -> tuple[str, list]:
     """The geometry in the query's CRS (stored in EPSG:4326: no transform)."""
     if query.crs.srid == 4326:
         return "f.geom", []
     return "ST_Transform(f.geom, %s::int)", [query.crs.srid]
+
+
+def _page(query: Query, offset: int, limit: int) -> tuple[str, list]:
+    """The features of a page, to select from as ``f``.
+
+    It has the columns the properties and the sort keys read, and ``geom``
+    already in the query's CRS: transformed once, however often it is used.
+    """
+    where, where_params = _where(query)
+    order, order_params = _order(query)
+    geometry, geometry_params = _geometry(query)
+    # Fixed fragments only; every value is a parameter.
+    sql = (
+        f"(SELECT f.id, {FIXED_COLUMNS}, f.attributes, {geometry} AS geom "  # noqa: S608
+        f"FROM layers_feature f WHERE {where} ORDER BY {order} "
+        "LIMIT %s OFFSET %s) f"
+    )
+    return sql, [*geometry_params, *where_params, *order_params, limit, offset]
+
+
+def _gml_options(crs: Crs) -> tuple[int, str]:
+    """``ST_AsGML`` options for ``crs`` and the srsName PostGIS then writes."""
+    options = 4  # <LineString> rather than <Curve>
+    srs_name = f"EPSG:{crs.srid}"
+    if crs.name.lower().startswith(("urn:", "http")):
+        options |= 1
+        srs_name = f"urn:ogc:def:crs:EPSG::{crs.srid}"
+    if crs.lat_first:
+        options |= 16
+    return options, srs_name
+
+
+def geometry_gml(query: Query, gml32: bool, id_prefix: str) -> tuple[str, list]:
+    """``ST_AsGML`` of the page's ``f.geom`` (see ``_page``) in the query's axis
+    order; polygons and lines as multi-geometries, as the schema declares.
+
+    In GML 3.2 each geometry element has a gml:id: ``id_prefix``, the feature's
+    primary key and ``.g<n>``, n counting the elements from 0 (the geometry)
+    in document order.
+    """
+    ftype = query.ftype
+    options, srs_name = _gml_options(query.crs)
+    digits = decimals(query.crs.srid)
+    geom = "ST_Multi(f.geom)" if ftype.multi else "f.geom"
+    if not gml32:
+        return f"ST_AsGML(3, {geom}, %s::int, %s::int)", [digits, options]
+    # Any geometry: PostGIS writes "@" for every id; they are numbered here.
+    numbered = (
+        "(SELECT string_agg(CASE WHEN part.n = 1 THEN part.piece "  # noqa: S608
+        "ELSE concat('gml:id=\"', %s::text, f.id, '.g', part.n - 2, '\"', part.piece) "
+        "END, '' ORDER BY part.n) "
+        f"FROM unnest(string_to_array(ST_AsGML(3, {geom}, %s::int, %s::int, 'gml', "
+        "'@'), 'gml:id=\"@\"')) WITH ORDINALITY AS part (piece, n))"
+    )
+    numbered_params = [id_prefix, digits, options]
+    if ftype.multi:
+        collection, member, types = SINGLE_PART[ftype.entry.layer.geometry_type]
+        single = f"GeometryType(f.geom) IN ({types}) AND ST_NumGeometries(f.geom) = 1"
+        fast = (
+            "concat(%s::text, f.id, %s::text, ST_AsGML(3, "
+            "ST_SetSRID(ST_GeometryN(f.geom, 1), 0), %s::int, %s::int, 'gml', "
+            "concat(%s::text, f.id, '.g1')), %s::text)"
+        )
+        fast_params = [
+            f'<gml:{collection} srsName="{srs_name}" gml:id="{id_prefix}',
+            f'.g0"><gml:{member}>',
+            digits,
+            options,
+            id_prefix,
+            f"</gml:{member}></gml:{collection}>",
+        ]
+    else:  # a point has one id
+        single = "GeometryType(f.geom) = 'POINT'"
+        fast = (
+            "ST_AsGML(3, f.geom, %s::int, %s::int, 'gml', "
+            "concat(%s::text, f.id, '.g0'))"
+        )
+        fast_params = [digits, options, id_prefix]
+    return (
+        f"CASE WHEN {single} THEN {fast} ELSE {numbered} END",
+        [*fast_params, *numbered_params],
+    )
 
 
 def geometry_geojson(query: Query) -> tuple[str, list]:
@@ -79,52 +169,110 @@ def geometry_geojson(query: Query) -> tuple[str, list]:
     return f"ST_AsGeoJSON({geom}, %s::int)", [*params, decimals(query.crs.srid)]
 
 
-def _escaped(column: str) -> str:
-    return (
-        f"replace(replace(replace({column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-    )
+def xml_text(value: tuple[str, list]) -> tuple[str, list]:
+    """SQL writing the text expression ``value`` as XML character data."""
+    sql, params = value
+    for char, reference in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        sql = f"replace({sql}, '{char}', '{reference}')"
+    return sql, params
 
 
-def fixed_properties_xml(tags: list[tuple[str, str]]) -> tuple[str, list]:
-    """SQL writing the fixed properties as XML elements, escaped by PostgreSQL.
+def _concat(parts: list[str | tuple[str, list]]) -> tuple[str, list]:
+    """SQL concatenating literal strings and (sql, params) expressions.
 
-    ``tags`` are the (start, end) tags of FIXED, passed as parameters.
+    Literals become parameters, adjacent ones merged; an expression that is
+    NULL adds nothing.
     """
-    parts, params = [], []
-    for (start, end), name in zip(tags, FIXED, strict=True):
-        parts.append(f"%s::text, {_escaped('f.' + name)}, %s::text")
-        params += [start, end]
-    return f"concat({', '.join(parts)})", params
+    arguments, params = [], []
+    for literal, group in itertools.groupby(parts, lambda part: isinstance(part, str)):
+        if literal:
+            arguments.append("%s::text")
+            params.append("".join(group))
+            continue
+        for sql, extra in group:
+            arguments.append(sql)
+            params += extra
+    while len(arguments) > MAX_ARGUMENTS:
+        arguments = [
+            f"concat({', '.join(arguments[start : start + MAX_ARGUMENTS])})"
+            for start in range(0, len(arguments), MAX_ARGUMENTS)
+        ]
+    return f"concat({', '.join(arguments)})", params
+
+
+class _Utf8(Loader):
+    """Text as its UTF-8 bytes (the connection's encoding), not decoded."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
+
+
+def _feature(
+    tags: FeatureTags,
+    member: tuple[str, str],
+    geometry: tuple[str, list],
+    text: Callable[[tuple[str, list]], tuple[str, list]],
+) -> tuple[str, list]:
+    """SQL writing the page's feature between the ``member`` tags, each text
+    value through ``text``."""
+    parts: list[str | tuple[str, list]] = [
+        member[0] + tags.open + tags.id_prefix,
+        ("f.id", []),
+        '">',
+    ]
+    for prop, start, end in tags.properties:
+        value, params = text((prop.sql, [prop.key] if prop.is_attribute else []))
+        if prop.is_attribute:  # left out without a value
+            parts.append((f"%s::text || ({value}) || %s::text", [start, *params, end]))
+        else:
+            parts += [start, (value, params), end]
+    start, end = tags.geometry
+    parts += [
+        (f"%s::text || ({geometry[0]}) || %s::text", [start, *geometry[1], end]),
+        tags.close + member[1],
+    ]
+    return _concat(parts)
+
+
+def gml_features(
+    query: Query,
+    *,
+    tags: FeatureTags,
+    member: tuple[str, str],
+    gml32: bool,
+    offset: int,
+    limit: int,
+) -> Iterator[bytes]:
+    """Feature elements written by PostgreSQL, each between the ``member``
+    tags, as UTF-8 bytes in chunks of up to FETCH_SIZE features."""
+    geometry = geometry_gml(query, gml32, tags.id_prefix)
+    feature, feature_params = _feature(tags, member, geometry, xml_text)
+    page, page_params = _page(query, offset, limit)
+    # Rows selected from the ordered page keep its order only when told to;
+    # PostgreSQL then sees that they already are in order and sorts nothing.
+    order, order_params = _order(query)
+    sql = f"SELECT {feature} FROM {page} ORDER BY {order}"  # noqa: S608
+    params = [*feature_params, *page_params, *order_params]
+    with connection.cursor() as cursor:
+        cursor.adapters.register_loader("text", _Utf8)
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(FETCH_SIZE):
+            yield b"".join(row[0] for row in batch)
 
 
 def rows(
-    query: Query,
-    geometry: tuple[str, list],
-    offset: int,
-    limit: int,
-    columns: tuple[str, list] | None = None,
+    query: Query, geometry: tuple[str, list], offset: int, limit: int
 ) -> Iterator[tuple]:
-    """(id, source_id, code, label_fr, label_ar, category, attributes, geometry).
-
-    ``columns`` replaces the five fixed properties by one SQL expression.
-    """
+    """(id, source_id, code, label_fr, label_ar, category, attributes, geometry)."""
     where, where_params = _where(query)
     order, order_params = _order(query)
     geometry_sql, geometry_params = geometry
-    columns_sql, columns_params = columns or (FIXED_COLUMNS, [])
     # Fixed fragments only; every value is a parameter.
     sql = (
-        f"SELECT f.id, {columns_sql}, f.attributes::text, {geometry_sql} "  # noqa: S608
+        f"SELECT f.id, {FIXED_COLUMNS}, f.attributes::text, {geometry_sql} "  # noqa: S608
         f"FROM layers_feature f WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
     )
-    params = [
-        *columns_params,
-        *geometry_params,
-        *where_params,
-        *order_params,
-        limit,
-        offset,
-    ]
+    params = [*geometry_params, *where_params, *order_params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(FETCH_SIZE):
@@ -132,80 +280,12 @@ def rows(
 
 
 def values(query: Query, prop_sql: tuple[str, list], offset: int, limit: int):
-    """(id, value) of one property, in the query's order."""
-    where, where_params = _where(query)
+    """(id, value) of one property (an expression on ``_page``), in the
+    query's order."""
+    page, page_params = _page(query, offset, limit)
     order, order_params = _order(query)
-    sql = (
-        f"SELECT f.id, {prop_sql[0]} FROM layers_feature f "  # noqa: S608
-        f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    )
-    params = [*prop_sql[1], *where_params, *order_params, limit, offset]
+    sql = f"SELECT f.id, {prop_sql[0]} FROM {page} ORDER BY {order}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(FETCH_SIZE):
-            yield from batch
-
-
-def gml_members(
-    query: Query,
-    *,
-    gml32: bool,
-    tags: dict[str, str],
-    offset: int,
-    limit: int,
-) -> Iterator[tuple[str | None, int, str | None]]:
-    """Members written by PostgreSQL, for types without attribute properties.
-
-    Yields (head, id, geometry, raw geometry): ``head`` is the feature's
-    opening tag, its properties and the geometry property's start tag;
-    ``geometry`` is its GML with unique ids, or None for a multi-part GML 3.2
-    geometry whose part ids PostGIS cannot number: then ``raw geometry`` has
-    ``@`` ids for the writer to number. ``tags`` are parameters.
-    """
-    crs = query.crs
-    geom, geom_params = _geometry(query)
-    if query.ftype.multi:
-        geom = f"ST_Multi({geom})"
-    options = 4 | (1 if crs.name.lower().startswith(("urn:", "http")) else 0)
-    options |= 16 if crs.lat_first else 0
-    digits = decimals(crs.srid)
-    fixed_sql, fixed_params = fixed_properties_xml(tags["fixed"])
-    head = f"concat(%s::text, f.id, %s::text, {fixed_sql}, %s::text)"
-    head_params = [tags["open"], tags["open_end"], *fixed_params, tags["geom_start"]]
-    if gml32:
-        # One part: PostGIS names the collection and its part alike; the
-        # first id (the collection's) is renamed ".m", the part keeps ".g".
-        one_part = "ST_NumGeometries(f.geom) <= 1"
-        single = (
-            f"CASE WHEN {one_part} THEN regexp_replace(ST_AsGML(3, {geom}, %s::int, "
-            "%s::int, 'gml', concat(%s::text, f.id, '.g')), '[.]g\"', '.m\"') END"
-        )
-        single_params = [*geom_params, digits, options, tags["id_prefix"]]
-        multi = (
-            f"CASE WHEN {one_part} THEN NULL "
-            f"ELSE ST_AsGML(3, {geom}, %s::int, %s::int, 'gml', '@') END"
-        )
-        multi_params = [*geom_params, digits, options]
-    else:
-        single = f"ST_AsGML(3, {geom}, %s::int, %s::int)"
-        single_params = [*geom_params, digits, options]
-        multi, multi_params = "NULL", []
-    where, where_params = _where(query)
-    order, order_params = _order(query)
-    sql = (
-        f"SELECT {head}, f.id, {single}, {multi} FROM layers_feature f "  # noqa: S608
-        f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    )
-    params = [
-        *head_params,
-        *single_params,
-        *multi_params,
-        *where_params,
-        *order_params,
-        limit,
-        offset,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*prop_sql[1], *page_params, *order_params])
         while batch := cursor.fetchmany(FETCH_SIZE):
             yield from batch
