@@ -24,6 +24,10 @@ FIXED_COLUMNS = ", ".join(f"f.{name}" for name in FIXED)
 FETCH_SIZE = 2000
 MAX_ARGUMENTS = 100  # of a PostgreSQL function call, concat() included
 
+# The characters XML 1.0 cannot carry, not even as character references, as a
+# PostgreSQL regular expression.
+NOT_XML = r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+
 # GML 3.2 wants a distinct gml:id on a geometry and on each of its parts, but
 # ST_AsGML gives them all the one id it is given. For a single-part polygon or
 # line (nearly every zone), PostGIS writes the part and we write the collection
@@ -170,11 +174,17 @@ def geometry_geojson(query: Query) -> tuple[str, list]:
 
 
 def xml_text(value: tuple[str, list]) -> tuple[str, list]:
-    """SQL writing the text expression ``value`` as XML character data."""
+    """SQL writing the text expression ``value`` as XML character data.
+
+    ``&``, ``<`` and ``>`` become entities and a carriage return a character
+    reference (a parser would read a raw one as a line feed); the control
+    characters XML 1.0 cannot carry at all become U+FFFD.
+    """
     sql, params = value
+    text = f"regexp_replace({sql}, '{NOT_XML}', '\N{REPLACEMENT CHARACTER}', 'g')"
     for char, reference in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        sql = f"replace({sql}, '{char}', '{reference}')"
-    return sql, params
+        text = f"replace({text}, '{char}', '{reference}')"
+    return f"replace({text}, chr(13), '&#13;')", params
 
 
 def _concat(parts: list[str | tuple[str, list]]) -> tuple[str, list]:

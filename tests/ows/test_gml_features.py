@@ -1,5 +1,5 @@
-"""GML feature elements as PostgreSQL writes them: attribute values and
-geometry ids, read back as a client reads them."""
+"""GML feature elements as PostgreSQL writes them: text escaping, attribute
+values and geometry ids, read back as a client reads them."""
 
 from __future__ import annotations
 
@@ -10,13 +10,21 @@ from django.contrib.gis.geos import LineString, MultiPoint, MultiPolygon, Point
 from django.db import connection
 from lxml import etree
 
-from layers.models import Layer
+from layers.models import Feature, Layer
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from tests.ows.conftest import assert_valid, feature_collection_schema, zone
 
 GML32 = "http://www.opengis.net/gml/3.2"
 AURS = "urn:geoportail:agency:aurs"
 NS = {"wfs": "http://www.opengis.net/wfs/2.0", "gml": GML32, "aurs": AURS}
+TRICKY = [
+    "École <A&B> \"quoted\" 'single' ]]> &amp; not an entity",
+    "line one\r\nline two\rthree\nfour\ttab",
+    "منطقة السكن <ب&ج>",
+]
+# Characters XML 1.0 cannot carry, not even as references: what a client gets.
+CONTROL = "bell\x07 vertical\x0b escape\x1b non-character\ufffe end"
+CONTROL_AS_READ = "bell\ufffd vertical\ufffd escape\ufffd non-character\ufffd end"
 
 
 def publish(document, name, geometry_type, features):
@@ -32,6 +40,23 @@ def publish(document, name, geometry_type, features):
     version = layer_version_create(layer=layer, features=features)
     layer_version_publish(version=version)
     return f"aurs:pa-1-{name}"
+
+
+@pytest.fixture
+def texts(ows_data):
+    """Labels and attribute strings with markup, line breaks and controls."""
+    features = [
+        FeatureData(
+            geom=zone(index, 0),
+            code=f"T{index}",
+            label_fr=text,
+            label_ar=text,
+            source_id=f"t{index}",
+            attributes={"remark": text},
+        )
+        for index, text in enumerate([*TRICKY, CONTROL, "plain"])
+    ]
+    return publish(ows_data.document, "textes", Layer.GeometryType.POLYGON, features)
 
 
 def get_feature(client, type_name, version="2.0.0", **params):
@@ -52,6 +77,55 @@ def get_feature(client, type_name, version="2.0.0", **params):
 
 def values(document, name):
     return document.xpath(f"//aurs:{name}/text()", namespaces=NS)
+
+
+@pytest.mark.parametrize("version", ["2.0.0", "1.1.0"])
+def test_text_reaches_clients_unchanged(client, texts, tmp_path, version):
+    schema = feature_collection_schema(client, "/ows", texts, tmp_path, version)
+    body = get_feature(client, texts, version, SORTBY="source_id")
+    document = assert_valid(schema, body)
+    expected = [*TRICKY, CONTROL_AS_READ, "plain"]
+    assert values(document, "label_fr") == expected
+    assert values(document, "label_ar") == expected
+    assert values(document, "remark") == expected
+    # A carriage return is a reference, or the parser would read a line feed.
+    assert b"line one&#13;\nline two&#13;three" in body
+
+
+def test_text_of_one_feature_and_of_one_property(client, texts):
+    for source_id, text in (("t0", TRICKY[0]), ("t3", CONTROL_AS_READ)):
+        feature = Feature.objects.get(
+            version__layer__name="textes", source_id=source_id
+        )
+        response = client.get(
+            "/ows",
+            {
+                "SERVICE": "WFS",
+                "VERSION": "2.0.0",
+                "REQUEST": "GetFeature",
+                "STOREDQUERY_ID": (
+                    "http://www.opengis.net/def/query/OGC-WFS/0/GetFeatureById"
+                ),
+                "ID": f"pa-1-textes.{feature.pk}",
+            },
+        )
+        document = etree.fromstring(response.content)
+        assert document.get(f"{{{GML32}}}id") == f"pa-1-textes.{feature.pk}"
+        assert values(document, "label_fr") == [text]
+    for name in ("label_fr", "remark"):
+        response = client.get(
+            "/ows",
+            {
+                "SERVICE": "WFS",
+                "VERSION": "2.0.0",
+                "REQUEST": "GetPropertyValue",
+                "TYPENAMES": texts,
+                "VALUEREFERENCE": name,
+                "SORTBY": "source_id",
+            },
+        )
+        document = etree.fromstring(response.content)
+        assert values(document, name) == [*TRICKY, CONTROL_AS_READ, "plain"]
 
 
 def test_attribute_values_as_clients_read_them(client, ows_data, tmp_path):
