@@ -17,7 +17,7 @@ from layers.models import Layer
 from ows.crs import Crs, is_geographic
 from ows.filters.fes import value_sql
 from ows.formats.gml import FeatureTags
-from ows.wfs.featuretypes import FIXED
+from ows.wfs.featuretypes import FIXED, FeatureType
 from ows.wfs.query import Query
 
 FIXED_COLUMNS = ", ".join(f"f.{name}" for name in FIXED)
@@ -27,6 +27,11 @@ MAX_ARGUMENTS = 100  # of a PostgreSQL function call, concat() included
 # The characters XML 1.0 cannot carry, not even as character references, as a
 # PostgreSQL regular expression.
 NOT_XML = r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+# Text that escaping would change (markup, a carriage return, NOT_XML), and
+# JSON text whose strings would: jsonb writes control characters as \b, \f,
+# \r or \u00XX, and the rest as they are.
+NOT_PLAIN_TEXT = r"[&<>\r\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+NOT_PLAIN_JSON = r"[&<>\ufffe\uffff]|\\[bfru]"
 
 # GML 3.2 wants a distinct gml:id on a geometry and on each of its parts, but
 # ST_AsGML gives them all the one id it is given. For a single-part polygon or
@@ -187,6 +192,14 @@ def xml_text(value: tuple[str, list]) -> tuple[str, list]:
     return f"replace({text}, chr(13), '&#13;')", params
 
 
+def _plain(ftype: FeatureType) -> str:
+    """SQL telling whether no text of the page's feature needs escaping."""
+    plain = f"concat({FIXED_COLUMNS}) !~ '{NOT_PLAIN_TEXT}'"
+    if any(prop.is_attribute for prop in ftype.properties):
+        plain += f" AND f.attributes::text !~ '{NOT_PLAIN_JSON}'"
+    return plain
+
+
 def _concat(parts: list[str | tuple[str, list]]) -> tuple[str, list]:
     """SQL concatenating literal strings and (sql, params) expressions.
 
@@ -256,13 +269,19 @@ def gml_features(
     """Feature elements written by PostgreSQL, each between the ``member``
     tags, as UTF-8 bytes in chunks of up to FETCH_SIZE features."""
     geometry = geometry_gml(query, gml32, tags.id_prefix)
-    feature, feature_params = _feature(tags, member, geometry, xml_text)
+    # Escaping costs more than the test whether a feature needs it, once for
+    # all its text: most features are written as they are.
+    plain, plain_params = _feature(tags, member, geometry, lambda value: value)
+    escaped, escaped_params = _feature(tags, member, geometry, xml_text)
     page, page_params = _page(query, offset, limit)
     # Rows selected from the ordered page keep its order only when told to;
     # PostgreSQL then sees that they already are in order and sorts nothing.
     order, order_params = _order(query)
-    sql = f"SELECT {feature} FROM {page} ORDER BY {order}"  # noqa: S608
-    params = [*feature_params, *page_params, *order_params]
+    sql = (
+        f"SELECT CASE WHEN {_plain(query.ftype)} THEN {plain} ELSE {escaped} END "  # noqa: S608
+        f"FROM {page} ORDER BY {order}"
+    )
+    params = [*plain_params, *escaped_params, *page_params, *order_params]
     with connection.cursor() as cursor:
         cursor.adapters.register_loader("text", _Utf8)
         cursor.execute(sql, params)
