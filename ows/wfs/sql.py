@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Callable, Iterator
 
 from django.db import connection
+from psycopg import capabilities
 from psycopg.adapt import Loader
 
 from layers.models import Layer
@@ -22,6 +23,9 @@ from ows.wfs.query import Query
 
 FIXED_COLUMNS = ", ".join(f"f.{name}" for name in FIXED)
 FETCH_SIZE = 2000
+# Features per chunk of GML (about 400 KB), sent on while PostgreSQL writes
+# the next ones.
+STREAM_SIZE = 500
 MAX_ARGUMENTS = 100  # of a PostgreSQL function call, concat() included
 
 # The characters XML 1.0 cannot carry, not even as character references, as a
@@ -267,7 +271,7 @@ def gml_features(
     limit: int,
 ) -> Iterator[bytes]:
     """Feature elements written by PostgreSQL, each between the ``member``
-    tags, as UTF-8 bytes in chunks of up to FETCH_SIZE features."""
+    tags, as UTF-8 bytes in chunks of up to STREAM_SIZE features."""
     geometry = geometry_gml(query, gml32, tags.id_prefix)
     # Escaping costs more than the test whether a feature needs it, once for
     # all its text: most features are written as they are.
@@ -282,11 +286,15 @@ def gml_features(
         f"FROM {page} ORDER BY {order}"
     )
     params = [*plain_params, *escaped_params, *page_params, *order_params]
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.adapters.register_loader("text", _Utf8)
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(FETCH_SIZE):
-            yield b"".join(row[0] for row in batch)
+        # Streamed (psycopg's cursor, not Django's execute()), so that the
+        # first features go out while PostgreSQL writes the others; row by
+        # row with a libpq older than 17.
+        size = STREAM_SIZE if capabilities.has_stream_chunked() else 1
+        rows = cursor.stream(sql, params, size=size)
+        for chunk in itertools.batched(rows, STREAM_SIZE):
+            yield b"".join(row[0] for row in chunk)
 
 
 def rows(

@@ -12,11 +12,18 @@ from lxml import etree
 
 from layers.models import Feature, Layer
 from layers.services import FeatureData, layer_version_create, layer_version_publish
-from tests.ows.conftest import assert_valid, feature_collection_schema, zone
+from ows.wfs import sql
+from tests.ows.conftest import (
+    GRID,
+    assert_valid,
+    feature_collection_schema,
+    zone,
+)
 
 GML32 = "http://www.opengis.net/gml/3.2"
 AURS = "urn:geoportail:agency:aurs"
 NS = {"wfs": "http://www.opengis.net/wfs/2.0", "gml": GML32, "aurs": AURS}
+ZONES = GRID * GRID
 TRICKY = [
     "École <A&B> \"quoted\" 'single' ]]> &amp; not an entity",
     "line one\r\nline two\rthree\nfour\ttab",
@@ -262,3 +269,26 @@ def _postgis_gml(type_name, srs_name):
             [srid, digits, options, type_name.rsplit("-", 1)[1]],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_collection_left_unread_leaves_the_connection_usable(
+    transactional_db, client, ows_data, monkeypatch
+):
+    """A client that goes away mid-collection: the streamed query is cancelled
+    and the connection serves the next request."""
+    monkeypatch.setattr(sql, "STREAM_SIZE", 5)
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": ows_data.zoning_name,
+        },
+    )
+    chunks = iter(response.streaming_content)
+    next(chunks)  # the collection's start
+    assert next(chunks).count(b"<wfs:member>") == 5
+    response.close()
+    document = etree.fromstring(get_feature(client, ows_data.zoning_name))
+    assert len(document.xpath("//wfs:member", namespaces=NS)) == ZONES
