@@ -38,6 +38,19 @@ zlib's default strategy, in-process 10.4 / 10.8, 12.1 / 12.2 (0.96–0.99;
 database round trips (the catalogue's state, then the map query). Unlike
 ``scripts/run``, the in-process runs use no prepared statements and granian
 runs without ``DATABASE_HEALTH_CHECKS=false`` (a ``SELECT 1`` per request).
+
+GetFeature GML 3.2 work of the same day (the "Last run" GML figures above
+predate it; load average 1.0–2.2, ``--tiles 20 --cgi-tiles 2 --wfs-repeat 7``,
+three runs of each tree alternated, p50 ms, ours / mapscript): before,
+in-process 174 / 308, 175 / 309, 129 / 251 (0.52–0.57), through granian
+161 / 310, 176 / 309, 167 / 315 (0.52–0.57); after PostgreSQL writes whole
+feature elements (text escaped only in the features that need it, gml:ids
+without a regular expression per row) and they are streamed as they come,
+in-process 94 / 301, 112 / 386, 116 / 301 (0.29–0.39), through granian
+117 / 355, 95 / 264, 88 / 249 (0.33–0.36). On a quiet machine ours takes
+≈ 70 ms in-process: ≈ 45 ms of PostgreSQL writing the 8 MB (``ST_AsGML``
+≈ 30), ≈ 15 ms moving them to Python, the rest Django and the count.
+MapServer's own figure varies most (190–390 ms from run to run).
 """
 
 from __future__ import annotations
