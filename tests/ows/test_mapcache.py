@@ -104,3 +104,17 @@ def test_drafts_are_never_kept(ows_data, planner):
     assert all(entry.version_key is None for entry in drafts)
     published = [entry for entry in entries if not entry.is_draft]
     assert all(entry.version_key is not None for entry in published)
+
+
+def test_a_warm_web_mercator_map_asks_django_for_nothing(client, ows_data):
+    # Geometry from memory, the layer list from the cache, the CRS known: the
+    # only query left, the catalogue revision, travels beside the drawing on
+    # a raw pipeline (ows.render), not through Django's cursors.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    image(client, ows_data.zoning_name, WHOLE_GRID)
+    with CaptureQueriesContext(connection) as queries:
+        warm = image(client, ows_data.zoning_name, WHOLE_GRID)
+    assert (warm[..., 3] > 0).mean() > 0.9
+    assert [query["sql"] for query in queries] == []
