@@ -111,20 +111,27 @@ class Gathered:
         """Where each chain's points start, and the total, in ``points``."""
         return np.concatenate(([0], np.cumsum(self.sizes)))
 
-    def path(self, first: int = 0, last: int | None = None) -> skia.Path:
-        """The path of chains ``first`` … ``last`` (excluded; None: all):
-        even-odd rings, or lines."""
-        last = len(self.sizes) if last is None else last
-        points = self.points[self.offsets[first] : self.offsets[last]]
-        used = self.sizes[first:last]
-        steps = used + 1 if self.closed else used  # verbs per chain
+    @functools.cached_property
+    def verbs(self) -> np.ndarray:
+        """The path verbs of all chains: move, lines, and close for rings."""
+        steps = self.sizes + 1 if self.closed else self.sizes  # verbs per chain
         verbs = np.full(int(steps.sum()), LINE, np.uint8)
         firsts = np.cumsum(steps) - steps
         verbs[firsts] = MOVE
         if self.closed:
-            verbs[firsts + used] = CLOSE
+            verbs[firsts + self.sizes] = CLOSE
+        return verbs
+
+    def path(self, first: int = 0, last: int | None = None) -> skia.Path:
+        """The path of chains ``first`` … ``last`` (excluded; None: all):
+        even-odd rings, or lines."""
+        last = len(self.sizes) if last is None else last
+        start, end = self.offsets[first], self.offsets[last]
+        points = self.points[start:end]
+        if self.closed:  # a ring has a verb more than points (close)
+            verbs = self.verbs[start + first : end + last]
             return from_arrays(points, verbs, skia.PathFillType.kEvenOdd)
-        return from_arrays(points, verbs, skia.PathFillType.kWinding)
+        return from_arrays(points, self.verbs[start:end], skia.PathFillType.kWinding)
 
     def edges_once(self) -> skia.Path | None:
         """The edges of the rings as separate segments, each edge shared by
@@ -142,15 +149,17 @@ class Gathered:
             return None
         keys = (doubled[:, 0] - low) << 15 | (doubled[:, 1] - low)
         following = np.arange(1, len(keys) + 1)
-        ends = self.offsets[1:] - 1
-        following[ends] = self.offsets[:-1]  # the closing edge of each ring
+        following[self.offsets[1:] - 1] = self.offsets[:-1]  # closing edges
         start, end = keys, keys[following]
-        edges = np.minimum(start, end) << 32 | np.maximum(start, end)
-        _, firsts = np.unique(edges, return_index=True)
-        segments = np.empty((2 * len(firsts), 2), np.float32)
-        segments[0::2] = self.points[firsts]
-        segments[1::2] = self.points[following[firsts]]
-        verbs = np.tile(np.array([MOVE, LINE], np.uint8), len(firsts))
+        # An edge is its two points' keys, the smaller first; sorted unique
+        # edges give their points back.
+        edges = np.unique(np.minimum(start, end) << 30 | np.maximum(start, end))
+        ends = np.empty(2 * len(edges), np.int64)
+        ends[0::2], ends[1::2] = edges >> 30, edges & ((1 << 30) - 1)
+        segments = np.empty((len(ends), 2), np.float32)
+        segments[:, 0] = ((ends >> 15) + low) / 2
+        segments[:, 1] = ((ends & ((1 << 15) - 1)) + low) / 2
+        verbs = np.tile(np.array([MOVE, LINE], np.uint8), len(edges))
         return from_arrays(segments, verbs, skia.PathFillType.kWinding)
 
 
