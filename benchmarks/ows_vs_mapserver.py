@@ -6,51 +6,20 @@ Serves the 50,000-zone benchmark layer (``benchmarks/generate.py``) through
   * MapServer in-process (python3-mapscript, run with Debian's /usr/bin/python3),
   * MapServer through its CGI (``mapserv``, one process per request),
 with an equivalent mapfile generated into a temporary folder (same PostGIS
-table, same colours by category, 1-px outlines, transparent 256×256 PNG).
+table, same colours by category, 1-px outlines, zone codes at the same
+scales, transparent 256×256 PNG). MapServer keeps its PostGIS connection
+(``CLOSE_CONNECTION=DEFER``).
 
 Measured: GetMap over random tiles at zooms 12–17 (fixed seed), and GetFeature
-of 10,000 zones as GML 3.2 and as GeoJSON. Ours in-process and mapscript run
+of 10,000 zones as GML 3.2 and as GeoJSON. Ours and mapscript run
 interleaved, request by request, so that a busy machine slows both alike.
 Prints p50/p95/mean and the ratios ours / MapServer.
 
     .venv/bin/python benchmarks/ows_vs_mapserver.py [--tiles 300] [--cgi-tiles 40]
 
 Needs: Debian's cgi-mapserver mapserver-bin python3-mapscript; the database
-``geoportail_bench`` (``benchmarks/generate.py``).
-
-Last run (2026-11-28, 2 cores shared with four other engineers, load average
-6–7, so every figure is inflated 2–4× and noisy; p50 ms, ours / MapServer):
-GetMap in-process 16.6 / 14.0 (1.19), through granian 29.3 / 21.4 (1.37),
-granian / mapserv CGI 0.24; GetFeature 10,000 zones GML 3.2 in-process
-394 / 463 (0.85), granian 157 / 286 (0.55); GeoJSON in-process 286 / 1240
-(0.23), granian 102 / 516 (0.20). MapServer keeps its PostGIS connection
-(``CLOSE_CONNECTION=DEFER``); without it, MapServer reconnects per request and
-the GetMap ratios were 0.35–0.67.
-
-Renderer work of the same day (quieter machine, load average ≈ 0.3–1.5;
-``--tiles 300 --cgi-tiles 10 --wfs-repeat 2``, GetMap p50 ms, ours / mapscript,
-three runs each): before, in-process 14.4 / 12.8, 13.3 / 11.4, 14.8 / 12.2
-(1.12–1.21), through granian 12.1 / 11.9, 13.0 / 11.6, 13.6 / 12.3
-(1.02–1.13); after aliased fills under the outlines, ``lineTo`` paths and
-zlib's default strategy, in-process 10.4 / 10.8, 12.1 / 12.2 (0.96–0.99;
-0.99 without the PNG change), through granian 12.2 / 12.4, 11.1 / 11.8
-(0.94–0.99). Ours still spends ≈ 1.5 ms per request in Django and two
-database round trips (the catalogue's state, then the map query). Unlike
-``scripts/run``, the in-process runs use no prepared statements and granian
-runs without ``DATABASE_HEALTH_CHECKS=false`` (a ``SELECT 1`` per request).
-
-GetFeature GML 3.2 work of the same day (the "Last run" GML figures above
-predate it; load average 1.0–2.2, ``--tiles 20 --cgi-tiles 2 --wfs-repeat 7``,
-three runs of each tree alternated, p50 ms, ours / mapscript): before,
-in-process 174 / 308, 175 / 309, 129 / 251 (0.52–0.57), through granian
-161 / 310, 176 / 309, 167 / 315 (0.52–0.57); after PostgreSQL writes whole
-feature elements (text escaped only in the features that need it, gml:ids
-without a regular expression per row) and they are streamed as they come,
-in-process 94 / 301, 112 / 386, 116 / 301 (0.29–0.39), through granian
-117 / 355, 95 / 264, 88 / 249 (0.33–0.36). On a quiet machine ours takes
-≈ 70 ms in-process: ≈ 45 ms of PostgreSQL writing the 8 MB (``ST_AsGML``
-≈ 30), ≈ 15 ms moving them to Python, the rest Django and the count.
-MapServer's own figure varies most (190–390 ms from run to run).
+``geoportail_bench`` (``benchmarks/generate.py``). Results and what changed
+them: benchmarks/README.md.
 """
 
 from __future__ import annotations
