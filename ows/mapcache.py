@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import threading
 
 import numpy as np
@@ -85,6 +86,14 @@ class VersionGeometry:
             ),
             kinds=list(kinds),
         )
+
+    @functools.cached_property
+    def label_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each feature's area (m², 0 without a code) and a point on its
+        surface: where its code is written, worked out once per version."""
+        named = np.array([bool(code) for code in self.codes.tolist()])
+        areas = np.where(named, shapely.area(self.geoms), 0.0)
+        return areas, shapely.get_coordinates(shapely.point_on_surface(self.geoms))
 
     @property
     def size(self) -> int:
@@ -147,13 +156,13 @@ class VersionGeometry:
             ],
         )
         if labels:
-            anchors = paths.label_anchors(
-                self.geoms[hits], self.codes[hits].tolist(), 1 / (sx * sy)
+            areas, points = self.label_points
+            shown = hits[areas[hits] * (sx * sy) >= paths.LABEL_MIN_AREA]
+            xs = (points[shown, 0] - view.minx) * sx
+            ys = (view.maxy - points[shown, 1]) * sy
+            shapes.labels = list(
+                zip(self.codes[shown].tolist(), xs.tolist(), ys.tolist(), strict=True)
             )
-            shapes.labels = [
-                (code, (x - view.minx) * sx, (view.maxy - y) * sy)
-                for code, x, y in anchors
-            ]
         return shapes
 
 
