@@ -4,32 +4,20 @@ published, a layer withdrawn — at the next request."""
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
-from pyproj import Transformer
 
 from layers.models import Layer
 from layers.selectors import catalogue_revision
 from layers.services import layer_version_create, layer_version_publish
-from tests.ows.conftest import CELL, GRID, ORIGIN, zoning_features
+from tests.ows.conftest import GRID, zoning_features
+from tests.ows.maps import EAST, NORTH, SOUTH, WEST, getmap_params, mercator_bbox
+from tests.ows.maps import image as map_pixels
 
-WEST, SOUTH = ORIGIN
-EAST, NORTH = WEST + GRID * CELL, SOUTH + GRID * CELL
-MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
 # The grid's extent in EPSG:4326 (lat/lon) and in Web Mercator (x/y), which
 # is drawn from memory (ows.mapcache).
 VIEWS = {
     "EPSG:4326": f"{SOUTH},{WEST},{NORTH},{EAST}",
-    "EPSG:3857": ",".join(
-        str(value)
-        for value in (
-            *MERCATOR.transform(WEST, SOUTH),
-            *MERCATOR.transform(EAST, NORTH),
-        )
-    ),
+    "EPSG:3857": mercator_bbox(WEST, SOUTH, EAST, NORTH),
 }
 
 
@@ -39,28 +27,15 @@ def crs(request):
 
 
 def getmap(client, name, crs):
-    return client.get(
-        "/ows",
-        {
-            "SERVICE": "WMS",
-            "VERSION": "1.3.0",
-            "REQUEST": "GetMap",
-            "LAYERS": name,
-            "STYLES": "",
-            "CRS": crs,
-            "BBOX": VIEWS[crs],
-            "WIDTH": "120",
-            "HEIGHT": "120",
-            "FORMAT": "image/png",
-            "TRANSPARENT": "TRUE",
-        },
+    params = getmap_params(
+        name, crs=("CRS", crs), bbox=VIEWS[crs], WIDTH="120", HEIGHT="120"
     )
+    return client.get("/ows", params)
 
 
 def coverage(response) -> float:
     assert response.status_code == 200, response.content[:300]
-    pixels = np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
-    return (pixels[..., 3] > 0).mean()
+    return (map_pixels(response)[..., 3] > 0).mean()
 
 
 def test_a_new_version_shows_at_the_next_request(client, ows_data, crs):

@@ -4,17 +4,12 @@ still takes the full path and sees the agency's drafts."""
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
 
 from geoportal.light import takes_light_path
-from tests.ows.conftest import CELL, GRID, ORIGIN
+from tests.ows import maps
 
-WEST, SOUTH = ORIGIN
-BBOX = f"{SOUTH},{WEST},{SOUTH + GRID * CELL},{WEST + GRID * CELL}"
+BBOX = f"{maps.SOUTH},{maps.WEST},{maps.NORTH},{maps.EAST}"
 CAPABILITIES = "SERVICE=WMS&REQUEST=GetCapabilities"
 
 
@@ -39,11 +34,7 @@ def test_which_requests_take_the_light_path(method, path, headers, light):
 
 
 def getmap_query(name: str) -> str:
-    return (
-        "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=EPSG:4326"
-        f"&LAYERS={name}&BBOX={BBOX}&WIDTH=128&HEIGHT=128"
-        "&FORMAT=image/png&TRANSPARENT=TRUE"
-    )
+    return maps.getmap_query(name, bbox=BBOX, WIDTH="128", HEIGHT="128")
 
 
 def test_anonymous_getmap_draws_the_zones(ows_data, wsgi_call, client):
@@ -54,7 +45,7 @@ def test_anonymous_getmap_draws_the_zones(ows_data, wsgi_call, client):
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["Content-Length"] == str(len(response.content))
     assert "Set-Cookie" not in response.headers
-    pixels = np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
+    pixels = maps.pixels(response.content)
     assert (pixels[..., 3] > 0).mean() > 0.9
     full = client.get("/ows?" + getmap_query(ows_data.zoning_name))
     assert full.content == response.content

@@ -4,25 +4,14 @@ through PostGIS whenever a version is not kept."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 from django.test import override_settings
-from PIL import Image
-from pyproj import Transformer
 
 from ows import mapcache
 from ows.catalog import catalog_layers
-from tests.ows.conftest import CELL, GRID, ORIGIN
-
-WEST, SOUTH = ORIGIN
-MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
-
-
-def mercator_bbox(west, south, east, north) -> str:
-    corners = (*MERCATOR.transform(west, south), *MERCATOR.transform(east, north))
-    return ",".join(str(value) for value in corners)
-
+from tests.ows.conftest import CELL, GRID
+from tests.ows.maps import SOUTH, WEST, getmap, mercator_bbox
+from tests.ows.maps import image as map_pixels
 
 # A margin of a fraction of a cell, so that no edge of the grid falls on the
 # boundary of two pixels, where a rounding error picks either.
@@ -37,24 +26,9 @@ CLOSE_UP = mercator_bbox(
 
 
 def image(client, name, bbox) -> np.ndarray:
-    response = client.get(
-        "/ows",
-        {
-            "SERVICE": "WMS",
-            "VERSION": "1.3.0",
-            "REQUEST": "GetMap",
-            "LAYERS": name,
-            "STYLES": "",
-            "CRS": "EPSG:3857",
-            "BBOX": bbox,
-            "WIDTH": "256",
-            "HEIGHT": "256",
-            "FORMAT": "image/png",
-            "TRANSPARENT": "TRUE",
-        },
-    )
+    response = getmap(client, name, crs=("CRS", "EPSG:3857"), bbox=bbox)
     assert response.status_code == 200, response.content[:300]
-    return np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
+    return map_pixels(response)
 
 
 def differing(a: np.ndarray, b: np.ndarray) -> float:

@@ -8,34 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.ows.conftest import CELL, GRID, ORIGIN
-
-WEST, SOUTH = ORIGIN
-EAST, NORTH = WEST + GRID * CELL, SOUTH + GRID * CELL
-
-
-def getmap(client, name, *, version="1.3.0", crs=None, bbox=None, **extra):
-    crs = crs or (("CRS" if version == "1.3.0" else "SRS"), "EPSG:4326")
-    params = {
-        "SERVICE": "WMS",
-        "VERSION": version,
-        "REQUEST": "GetMap",
-        "LAYERS": name,
-        "STYLES": "",
-        crs[0]: crs[1],
-        "BBOX": bbox,
-        "WIDTH": "256",
-        "HEIGHT": "256",
-        "FORMAT": "image/png",
-        "TRANSPARENT": "TRUE",
-    }
-    params.update(extra)
-    return client.get("/ows", {k: v for k, v in params.items() if v is not None})
-
-
-def image(response) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
-
+from tests.ows.conftest import CELL
+from tests.ows.maps import EAST, NORTH, SOUTH, WEST, getmap, image
 
 LATLON = f"{SOUTH},{WEST},{NORTH},{EAST}"
 LONLAT = f"{WEST},{SOUTH},{EAST},{NORTH}"
