@@ -215,8 +215,9 @@ SECURE_CSP = {
 GEOPORTAIL_PUBLIC_URL = os.environ.get("GEOPORTAIL_PUBLIC_URL", "")
 
 # Web Mercator maps keep published versions' geometry in each web worker's
-# memory up to this many coordinates (16 bytes each; ows.mapcache).
-OWS_MAP_CACHE_COORDINATES = int(os.environ.get("OWS_MAP_CACHE_COORDINATES", 8_000_000))
+# memory up to this many coordinates (≈ 35 bytes each with the per-feature
+# arrays; ows.mapcache).
+OWS_MAP_CACHE_COORDINATES = int(os.environ.get("OWS_MAP_CACHE_COORDINATES", 4_000_000))
 
 # The map's base layer: an XYZ template (or empty for a plain background).
 GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")

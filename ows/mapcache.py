@@ -3,14 +3,15 @@
 A version's features never change once it is created; only drafts are
 replaced before they are published (``layers.services``). So each web worker
 may keep the EPSG:3857 geometry of the versions it draws: coordinates and
-ring offsets as flat arrays (GeoArrow's layout), each feature's zone code and
-own category, and an STRtree. A map image then reads no geometry from
-PostgreSQL: the tree finds the features whose boxes meet the view, numpy
-moves their rings to pixels, snaps them to the pixel-centre grid and drops
-the vertices that fall together — what the PostGIS query of ``ows.render``
-does, without a round trip or WKB to walk (a z14 tile of the benchmark
-zones: 2.1 instead of 3.7 ms from query to drawn image). Skia leaves out
-what lies outside the image.
+ring offsets as flat arrays (GeoArrow's layout), each feature's zone code,
+own category and label point, and an index of their boxes. A map image then
+reads no geometry from PostgreSQL: the index finds the features whose boxes
+meet the view, numpy moves their rings to pixels, snaps them to the
+pixel-centre grid and drops the vertices that fall together — what the
+PostGIS query of ``ows.render`` does, without a round trip or WKB to walk
+(a z14 tile of the benchmark zones: 2.1 instead of 3.7 ms from query to
+drawn image). Skia leaves out what lies outside the image. The 50,000
+benchmark zones (350,000 coordinates) take ≈ 12 MB of arrays.
 
 Only polygon layers come here, and only while they fit: versions of more
 than ``MAX_FEATURES`` features, with a feature of more than
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import functools
 import threading
 
 import numpy as np
@@ -46,12 +46,51 @@ ORDER BY f.id
 """
 
 
+class BoxIndex:
+    """The features' bounding boxes, and which of them meet a box, in numpy.
+
+    GEOS geometries (and an STRtree of them) weigh about as much as small
+    polygons themselves, ten times their coordinates; these arrays weigh 40
+    bytes a feature. Boxes are sorted by their west edge: the candidates for
+    a query are a strip as wide as the widest box, so the few boxes far wider
+    than the others are set apart and tested every time.
+    """
+
+    def __init__(self, bounds: np.ndarray) -> None:
+        widths = bounds[:, 2] - bounds[:, 0]
+        wide = widths > 8 * np.median(widths)
+        self.wide = np.flatnonzero(wide)
+        self.wide_bounds = bounds[self.wide]
+        narrow = np.flatnonzero(~wide)
+        self.order = narrow[np.argsort(bounds[narrow, 0], kind="stable")]
+        self.bounds = np.ascontiguousarray(bounds[self.order].T)  # 4 rows
+        self.width = widths[narrow].max() if len(narrow) else 0.0
+
+    def query(self, minx: float, miny: float, maxx: float, maxy: float):
+        """The indexes of the boxes that meet this one (edges included)."""
+        west, south, east, north = self.bounds
+        first = np.searchsorted(west, minx - self.width)
+        last = np.searchsorted(west, maxx, side="right")
+        strip = slice(first, last)
+        meets = (east[strip] >= minx) & (south[strip] <= maxy) & (north[strip] >= miny)
+        hits = self.order[first + np.flatnonzero(meets)]
+        if len(self.wide):
+            w = self.wide_bounds
+            also = (w[:, 0] <= maxx) & (w[:, 2] >= minx)
+            also &= (w[:, 1] <= maxy) & (w[:, 3] >= miny)
+            hits = np.concatenate((hits, self.wide[also]))
+        return hits
+
+    @property
+    def size(self) -> int:
+        return len(self.order) + len(self.wide)
+
+
 @dataclasses.dataclass(frozen=True)
 class VersionGeometry:
-    """One version's polygons in EPSG:3857, as flat arrays and a tree."""
+    """One version's polygons in EPSG:3857: flat arrays and a box index."""
 
-    geoms: np.ndarray  # shapely geometries
-    tree: shapely.STRtree
+    index: BoxIndex
     coords: np.ndarray  # (n, 2) float64, every ring closed (GeoArrow)
     ring_offsets: np.ndarray  # ring i: coords[ring_offsets[i]:ring_offsets[i+1]]
     feature_rings: np.ndarray  # feature j: rings feature_rings[j]…[j+1]
@@ -60,6 +99,10 @@ class VersionGeometry:
     # ``kinds``: a feature's category is its own, else its code's rule's.
     kind: np.ndarray
     kinds: list[tuple[str, str]]
+    # Where codes are written: each feature's area (m², 0 without a code)
+    # and a point on its surface.
+    areas: np.ndarray
+    label_points: np.ndarray
 
     @classmethod
     def from_rows(cls, rows) -> VersionGeometry | None:
@@ -74,37 +117,33 @@ class VersionGeometry:
         kinds: dict[tuple[str, str], int] = {}
         # Polygons: feature → rings; multipolygons: feature → polygons → rings.
         rings = offsets[1] if len(offsets) == 2 else offsets[1][offsets[2]]
+        codes = [row[1] for row in rows]
+        named = np.array([bool(code) for code in codes])
         return cls(
-            geoms=geoms,
-            tree=shapely.STRtree(geoms),
+            index=BoxIndex(shapely.bounds(geoms)),
             coords=coords,
             ring_offsets=offsets[0],
             feature_rings=rings,
-            codes=np.array([row[1] for row in rows], dtype=object),
+            codes=np.array(codes, dtype=object),
             kind=np.array(
                 [kinds.setdefault((row[0] or "", row[1]), len(kinds)) for row in rows]
             ),
             kinds=list(kinds),
+            areas=np.where(named, shapely.area(geoms), 0.0),
+            label_points=shapely.get_coordinates(shapely.point_on_surface(geoms)),
         )
-
-    @functools.cached_property
-    def label_points(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each feature's area (m², 0 without a code) and a point on its
-        surface: where its code is written, worked out once per version."""
-        named = np.array([bool(code) for code in self.codes.tolist()])
-        areas = np.where(named, shapely.area(self.geoms), 0.0)
-        return areas, shapely.get_coordinates(shapely.point_on_surface(self.geoms))
 
     @property
     def size(self) -> int:
-        """What it weighs against the budget: its coordinates."""
+        """What it weighs against the budget: its coordinates (16 bytes
+        each, and about a hundred a feature for the other arrays)."""
         return len(self.coords)
 
     def shapes(self, view, categories, *, labels: bool) -> paths.Shapes | None:
         """The features whose boxes meet ``view`` (EPSG:3857), in pixels,
         their rings grouped by category (own, else ``categories`` by zone
         code); None if there are none."""
-        hits = self.tree.query(shapely.box(view.minx, view.miny, view.maxx, view.maxy))
+        hits = self.index.query(view.minx, view.miny, view.maxx, view.maxy)
         if not len(hits):
             return None
         hits.sort()  # the features' order, as the query's
@@ -156,10 +195,9 @@ class VersionGeometry:
             ],
         )
         if labels:
-            areas, points = self.label_points
-            shown = hits[areas[hits] * (sx * sy) >= paths.LABEL_MIN_AREA]
-            xs = (points[shown, 0] - view.minx) * sx
-            ys = (view.maxy - points[shown, 1]) * sy
+            shown = hits[self.areas[hits] * (sx * sy) >= paths.LABEL_MIN_AREA]
+            xs = (self.label_points[shown, 0] - view.minx) * sx
+            ys = (view.maxy - self.label_points[shown, 1]) * sy
             shapes.labels = list(
                 zip(self.codes[shown].tolist(), xs.tolist(), ys.tolist(), strict=True)
             )

@@ -92,3 +92,21 @@ def test_a_warm_web_mercator_map_asks_django_for_nothing(client, ows_data):
         warm = image(client, ows_data.zoning_name, WHOLE_GRID)
     assert (warm[..., 3] > 0).mean() > 0.9
     assert [query["sql"] for query in queries] == []
+
+
+def test_the_box_index_finds_the_boxes_a_view_meets():
+    rng = np.random.default_rng(7)
+    corners = rng.uniform(0, 1000, (2000, 2))
+    sizes = rng.uniform(1, 20, (2000, 2))
+    sizes[:5] = 900  # a few boxes far wider than the rest
+    bounds = np.hstack([corners, corners + sizes])
+    index = mapcache.BoxIndex(bounds)
+    for minx, miny in rng.uniform(-50, 1000, (50, 2)):
+        maxx, maxy = minx + 60, miny + 45
+        expected = np.flatnonzero(
+            (bounds[:, 0] <= maxx)
+            & (bounds[:, 2] >= minx)
+            & (bounds[:, 1] <= maxy)
+            & (bounds[:, 3] >= miny)
+        )
+        assert sorted(index.query(minx, miny, maxx, maxy)) == expected.tolist()
