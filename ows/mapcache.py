@@ -144,8 +144,11 @@ class VersionGeometry:
         their rings grouped by category (own, else ``categories`` by zone
         code); None if there are none."""
         hits = self.index.query(view.minx, view.miny, view.maxx, view.maxy)
+        sx = view.width / (view.maxx - view.minx)
+        sy = view.height / (view.maxy - view.miny)
+        codes = self._labels(view, sx, sy) if labels else []
         if not len(hits):
-            return None
+            return paths.Shapes(paths.NO_RINGS, [], labels=codes) if codes else None
         hits.sort()  # the features' order, as the query's
         # Categories by kind (a few dozen), then each feature's.
         names: dict[str, int] = {}
@@ -166,8 +169,6 @@ class VersionGeometry:
         starts = self.ring_offsets[rings]
         sizes = self.ring_offsets[rings + 1] - starts - 1
         coords = self.coords[_ranges(starts, sizes)]
-        sx = view.width / (view.maxx - view.minx)
-        sy = view.height / (view.maxy - view.miny)
         pixels = np.empty(coords.shape, np.float32)
         # Snapped to the pixel-centre grid, as ST_SnapToGrid(…, 0.5, 0.5, 1, 1).
         pixels[:, 0] = np.floor((coords[:, 0] - view.minx) * sx) + 0.5
@@ -194,14 +195,26 @@ class VersionGeometry:
                 if bounds[index] < bounds[index + 1]
             ],
         )
-        if labels:
-            shown = hits[self.areas[hits] * (sx * sy) >= paths.LABEL_MIN_AREA]
-            xs = (self.label_points[shown, 0] - view.minx) * sx
-            ys = (view.maxy - self.label_points[shown, 1]) * sy
-            shapes.labels = list(
-                zip(self.codes[shown].tolist(), xs.tolist(), ys.tolist(), strict=True)
-            )
+        shapes.labels = codes
         return shapes
+
+    def _labels(self, view, sx: float, sy: float) -> list[tuple[str, float, float]]:
+        """(code, x, y) in pixels of the zones to label: big enough, and near
+        enough for their text to reach into the view."""
+        reach_x, reach_y = paths.LABEL_REACH / sx, paths.LABEL_REACH / sy
+        near = self.index.query(
+            view.minx - reach_x,
+            view.miny - reach_y,
+            view.maxx + reach_x,
+            view.maxy + reach_y,
+        )
+        near.sort()
+        shown = near[self.areas[near] * (sx * sy) >= paths.LABEL_MIN_AREA]
+        xs = (self.label_points[shown, 0] - view.minx) * sx
+        ys = (view.maxy - self.label_points[shown, 1]) * sy
+        return list(
+            zip(self.codes[shown].tolist(), xs.tolist(), ys.tolist(), strict=True)
+        )
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -31,6 +31,10 @@ _PATH_VERSION = 5
 MOVE, LINE, CLOSE = 0, 1, 5
 POINT_BYTES = 16  # two little-endian float64
 LABEL_MIN_AREA = 900.0  # px²: smaller zones stay unlabelled
+# How far (px) a zone code's text may reach from its anchor. The codes of
+# zones that far outside a view are written too, so that a label across the
+# edge of two map tiles is whole on both.
+LABEL_REACH = 48.0
 
 
 class WkbError(ValueError):

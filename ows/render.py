@@ -99,12 +99,16 @@ class View:
         return per_pixel * 111_320 if self.srid == 4326 else per_pixel
 
 
-def fetch(layer: MapLayer, view: View) -> list[tuple[str, str, bytes]]:
-    """(category, code, pixel-space WKB) of the features of ``layer`` in ``view``."""
+def fetch(
+    layer: MapLayer, view: View, *, reach: float = 0.0
+) -> list[tuple[str, str, bytes]]:
+    """(category, code, pixel-space WKB) of the features of ``layer`` in
+    ``view`` or less than ``reach`` pixels away from it."""
     sx = view.width / (view.maxx - view.minx)
     sy = view.height / (view.maxy - view.miny)
     # Clipping box: the view and an image's size around it.
     dx, dy = view.maxx - view.minx, view.maxy - view.miny
+    reach_x, reach_y = reach / sx, reach / sy
     params = {
         "x0": view.minx - dx,
         "y0": view.miny - dy,
@@ -116,10 +120,10 @@ def fetch(layer: MapLayer, view: View) -> list[tuple[str, str, bytes]]:
         "tx": -view.minx * sx,
         "ty": view.maxy * sy,
         "version": layer.version_id,
-        "minx": view.minx,
-        "miny": view.miny,
-        "maxx": view.maxx,
-        "maxy": view.maxy,
+        "minx": view.minx - reach_x,
+        "miny": view.miny - reach_y,
+        "maxx": view.maxx + reach_x,
+        "maxy": view.maxy + reach_y,
         "step": max(dx, dy) / 16,
     }
     sql = SQL_3857 if view.srid == 3857 else SQL_OTHER
@@ -186,7 +190,8 @@ def _shapes(layer: MapLayer, view: View, labels: bool) -> paths.Shapes | None:
         geometry = mapcache.version_geometry(layer.version_id, layer.cache_key)
         if geometry is not None:
             return geometry.shapes(view, layer.categories, labels=labels)
-    rows = fetch(layer, view)
+    # At label scales, zones whose code may reach into the view come too.
+    rows = fetch(layer, view, reach=paths.LABEL_REACH if labels else 0.0)
     return _shapes_of_rows(rows, labels=labels) if rows else None
 
 

@@ -5,12 +5,14 @@ through PostGIS whenever a version is not kept."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from django.test import override_settings
+from pyproj import Transformer
 
 from ows import mapcache
 from ows.catalog import catalog_layers
 from tests.ows.conftest import CELL, GRID
-from tests.ows.maps import SOUTH, WEST, getmap, mercator_bbox
+from tests.ows.maps import MERCATOR, SOUTH, WEST, getmap, mercator_bbox
 from tests.ows.maps import image as map_pixels
 
 # A margin of a fraction of a cell, so that no edge of the grid falls on the
@@ -110,3 +112,47 @@ def test_the_box_index_finds_the_boxes_a_view_meets():
             & (bounds[:, 3] >= miny)
         )
         assert sorted(index.query(minx, miny, maxx, maxy)) == expected.tolist()
+
+
+@pytest.mark.parametrize("source", ["memory", "postgis"])
+def test_a_label_across_a_tile_edge_is_whole_on_both_tiles(
+    client, ows_data, monkeypatch, source
+):
+    # A zone narrower than its code: the text spills over into the next tile,
+    # which the zone itself does not reach. Both tiles side by side must be
+    # the image of both at once.
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from layers.models import Layer
+    from layers.services import FeatureData, layer_version_create, layer_version_publish
+
+    if source == "postgis":
+        monkeypatch.setattr(mapcache, "version_geometry", lambda *args: None)
+    x0, y0 = MERCATOR.transform(WEST, SOUTH)
+    to_lonlat = Transformer.from_crs(3857, 4326, always_xy=True)
+    corners = [(240, 60), (250, 60), (250, 200), (240, 200), (240, 60)]
+    ring = [to_lonlat.transform(x0 + x, y0 + y) for x, y in corners]
+    layer = Layer.objects.create(
+        document=ows_data.document, name="bandes", title_fr="Bandes", kind="zoning"
+    )
+    narrow = FeatureData(
+        geom=MultiPolygon(Polygon(ring), srid=4326), code="ZONE-LONGUE"
+    )
+    layer_version_publish(version=layer_version_create(layer=layer, features=[narrow]))
+
+    def view(left, right):  # metres east of x0, a metre a pixel
+        bbox = f"{x0 + left},{y0},{x0 + right},{y0 + 256}"
+        response = getmap(
+            client,
+            "aurs:pa-1-bandes",
+            crs=("CRS", "EPSG:3857"),
+            bbox=bbox,
+            WIDTH=str(right - left),
+        )
+        assert response.status_code == 200
+        return map_pixels(response)
+
+    whole, left, right = view(0, 512), view(0, 256), view(256, 512)
+    ink = (right[..., 3] > 0) & (right[..., :3].max(axis=2) < 60)
+    assert ink.sum() > 10  # the end of the code
+    assert np.array_equal(np.hstack([left, right]), whole)
