@@ -187,16 +187,15 @@ class VersionGeometry:
         bounds = np.concatenate(
             ([0], np.cumsum(np.bincount(rings_of_group[whole], minlength=len(names))))
         )
-        shapes = paths.Shapes(
+        return paths.Shapes(
             paths.Gathered(pixels[keep], kept[whole], closed=True),
             [
                 (name, int(bounds[index]), int(bounds[index + 1]))
                 for index, name in enumerate(names)
                 if bounds[index] < bounds[index + 1]
             ],
+            labels=codes,
         )
-        shapes.labels = codes
-        return shapes
 
     def _labels(self, view, sx: float, sy: float) -> list[tuple[str, float, float]]:
         """(code, x, y) in pixels of the zones to label: big enough, and near

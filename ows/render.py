@@ -1,16 +1,21 @@
-"""The map renderer: PostGIS cuts and projects, skia draws, libpng encodes.
+"""The map renderer: geometry in pixels from memory or PostGIS, skia draws,
+libpng encodes.
 
-One fixed, parameterised query per layer selects the features of a version
-that intersect the envelope, moves them to pixel space with ``ST_Affine``,
-snaps them to the pixel-centre grid (which drops the vertices a pixel holds
-several of) and then simplifies to a quarter pixel (cheaper in that order:
-fewer vertices to simplify; the result stays on the grid). Features
-that reach far outside the image (more than an image's width or height) are
-clipped first, to a box whose edge is never in sight; the others come whole,
-since clipping costs more than drawing what skia leaves out anyway. Python
-only walks the WKB headers (``ows.paths``): all fills (even-odd) by colour,
-then all antialiased outlines, which also hide the edges of the fills (so
-these are antialiased only when there is no opaque outline to hide them).
+Published versions in Web Mercator come from memory (``ows.mapcache``).
+Everything else comes from one fixed, parameterised query per layer: it
+selects the features of a version that intersect the envelope, moves them to
+pixel space with ``ST_Affine``, snaps them to the pixel-centre grid (which
+drops the vertices a pixel holds several of) and then simplifies to a
+quarter pixel (cheaper in that order: fewer vertices to simplify; the result
+stays on the grid). Features that reach far outside the image (more than an
+image's width or height) are clipped first, to a box whose edge is never in
+sight; the others come whole, since clipping costs more than drawing what
+skia leaves out anyway. Python only walks the WKB headers (``ows.paths``).
+
+Either way the layer becomes ``paths.Shapes``: all fills (even-odd) by
+colour, then all antialiased outlines, which also hide the edges of the fills
+(so these are antialiased only when there is no opaque outline to hide them),
+then zone codes at large scales.
 """
 
 from __future__ import annotations
