@@ -124,8 +124,10 @@ def catalog_layers(
     """
     if at is None and (user is None or not user.is_authenticated):
         cached = _PUBLIC.get(agency_code)
-        if not checked and cached is not None and cached[0][1] == timezone.localdate():
-            return list(cached[1])
+        if not checked and cached is not None:
+            revision, day = cached[0]
+            if revision is not None and day == timezone.localdate():
+                return list(cached[1])
         state = _catalogue_state()
         if cached is not None and cached[0] == state and state[0] is not None:
             return list(cached[1])
