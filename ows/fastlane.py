@@ -48,5 +48,7 @@ class GetMapLane(Lane):
         return ows_request, path["agency"]
 
     def answer(self, ows_request: OwsRequest, agency: str | None) -> HttpResponse:
+        # Mistakes raise, even with EXCEPTIONS=INIMAGE: the light path draws
+        # the message in the client's language.
         context = ServiceContext(user=AnonymousUser(), agency_code=agency, url="")
-        return getmap.handle(ows_request, context)
+        return getmap.image(ows_request, context)

@@ -128,12 +128,17 @@ def map_layers(layers: list[CatalogLayer], *, checked: bool) -> list[MapLayer]:
 def handle(ows_request: OwsRequest, context) -> HttpResponse:
     """The map image; with EXCEPTIONS=INIMAGE/BLANK errors come as images too."""
     try:
-        request, pixels = rendered(ows_request, context)
+        return image(ows_request, context)
     except OwsError as error:
-        image = error_image(ows_request, error)
-        if image is None:
+        picture = error_image(ows_request, error)
+        if picture is None:
             raise
-        return image
+        return picture
+
+
+def image(ows_request: OwsRequest, context) -> HttpResponse:
+    """The map image; raises the OGC exception of the first mistake."""
+    request, pixels = rendered(ows_request, context)
     body = request.encode(pixels, transparent=request.transparent)
     return HttpResponse(body, content_type=request.content_type)
 

@@ -122,3 +122,17 @@ def test_the_fast_lane_takes_plain_getmaps_only(ows_data):
     for path, name in (("/ows", "aurs:nothing"), ("/ows/other/", ows_data.zoning_name)):
         with pytest.raises(OwsError):
             lane.answer(*match(path, getmap_query(name)))
+    # Even when the client wants its errors as images, written in its language.
+    inimage = getmap_query("aurs:nothing") + "&EXCEPTIONS=INIMAGE"
+    with pytest.raises(OwsError):
+        lane.answer(*match("/ows", inimage))
+
+
+def test_an_error_image_is_written_in_the_clients_language(ows_data, wsgi_call):
+    query = getmap_query("aurs:nothing") + "&EXCEPTIONS=INIMAGE"
+    french = wsgi_call("/ows", query=query, headers={"Accept-Language": "fr"})
+    arabic = wsgi_call("/ows", query=query, headers={"Accept-Language": "ar"})
+    assert french.status == arabic.status == 200
+    assert french.headers["Content-Type"] == "image/png"
+    assert maps.pixels(french.content).any()  # the message is drawn
+    assert french.content != arabic.content  # in each one's language
