@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from ows.catalog import CatalogLayer, catalog_layers, find_layers
 from ows.crs import COMMON_SRIDS, Crs, parse_crs, srid_exists
 from ows.exceptions import InvalidCRS, LayerNotDefined, StyleNotDefined
 from ows.params import OwsRequest, parse_bbox, parse_instant
+from ows.render import View
 from ows.styles import DEFAULT_STYLE
 
 # Where no data is known yet: Morocco, lon/lat.
@@ -93,22 +93,10 @@ def request_crs(ows_request: OwsRequest, entries: list[CatalogLayer]) -> Crs:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class MapExtent:
-    """The envelope asked for, in x/y order of ``crs``, and the image size."""
-
-    crs: Crs
-    minx: float
-    miny: float
-    maxx: float
-    maxy: float
-    width: int
-    height: int
-
-
-def request_extent(ows_request: OwsRequest, crs: Crs, width: int, height: int):
-    """The BBOX in x/y order (swapped when the CRS is lat/lon first)."""
+def request_extent(ows_request: OwsRequest, crs: Crs, width: int, height: int) -> View:
+    """The BBOX in x/y order (swapped when the CRS is lat/lon first), with the
+    image size."""
     numbers, _crs = parse_bbox(ows_request.require("BBOX"))
     if crs.lat_first:
         numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
-    return MapExtent(crs, *numbers, width, height)
+    return View(crs.srid, *numbers, width, height)

@@ -95,11 +95,8 @@ def parse(ows_request: OwsRequest, context, *, checked: bool = True) -> GetMapRe
     check_styles(ows_request)
     crs = request_crs(ows_request, layers)
     width, height = image_size(ows_request)
-    extent = request_extent(ows_request, crs, width, height)
+    view = request_extent(ows_request, crs, width, height)
     transparent = ows_request.get("TRANSPARENT").upper() == "TRUE"
-    view = View(
-        crs.srid, extent.minx, extent.miny, extent.maxx, extent.maxy, width, height
-    )
     return GetMapRequest(
         layers,
         view,
