@@ -6,7 +6,7 @@
 For the same random z14 tiles of the 50,000-zone layer it times, in one process:
 (a) the raw query — a bare ``ST_AsMVT(ST_AsMVTGeom(...))`` of the version's zones
 on a psycopg connection with a prepared statement; (b) the portal's tile SQL
-(``tiles.sql.zoning_tile``, which also joins the rules for the category);
+(``tiles.sql.layer_tile``, which also joins the rules for the category);
 (c) the whole endpoint through Django's full handler and middleware (test
 client: URL resolution, visibility, ETag, response — the path of a planner's
 logged-in request), prepared statements on; (d) anonymous requests over HTTP
@@ -19,6 +19,7 @@ zoom, which set the minimum zooms.
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import math
 import os
@@ -115,6 +116,19 @@ def main() -> None:
         tile_of(rng.uniform(west, east), rng.uniform(south, north), 14)
         for _ in range(args.tiles)
     ]
+
+    def zoning_tile(z: int, x: int, y: int) -> bytes:
+        return sql.layer_tile(
+            kind="zoning",
+            version_id=version.pk,
+            document_id=zoning.document_id,
+            overlay_type="",
+            layer="zoning",
+            z=z,
+            x=x,
+            y=y,
+        )
+
     dsn = bench_url().replace("postgis://", "postgresql://")
     raw, ours, through_client, served, sizes = [], [], [], [], []
     client = Client()
@@ -145,16 +159,7 @@ def main() -> None:
                     lambda p=params: raw_connection.execute(RAW_SQL, p).fetchone()
                 )
                 raw.append(ms)
-                ms, body = timed(
-                    lambda z=z, x=x, y=y: sql.zoning_tile(
-                        version_id=version.pk,
-                        document_id=zoning.document_id,
-                        layer="zoning",
-                        z=z,
-                        x=x,
-                        y=y,
-                    )
-                )
+                ms, body = timed(functools.partial(zoning_tile, z, x, y))
                 ours.append(ms)
                 sizes.append(len(body))
                 ms, response = timed(lambda path=path: client.get(path))
@@ -182,17 +187,7 @@ def main() -> None:
     print("  zoom  zones: bytes      ms   | parcels: bytes      ms")
     for zoom in range(10, 18):
         z, x, y = tile_of(lon, lat, zoom)
-        zone_ms, zone_body = timed(
-            lambda z=z, x=x, y=y: sql.zoning_tile(
-                version_id=version.pk,
-                document_id=zoning.document_id,
-                layer="zoning",
-                z=z,
-                x=x,
-                y=y,
-            ),
-            repeat=3,
-        )
+        zone_ms, zone_body = timed(functools.partial(zoning_tile, z, x, y), repeat=3)
         parcel_ms, parcel_body = timed(
             lambda z=z, x=x, y=y: sql.parcels_tile(
                 agency_id=agency.pk, layer="parcels", z=z, x=x, y=y

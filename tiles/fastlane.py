@@ -16,7 +16,7 @@ from django.http import HttpResponse
 
 from geoportal.light import Lane
 from tiles import catalog, sql
-from tiles.views import MVT_CONTENT_TYPE, cache_headers
+from tiles.views import MVT_CONTENT_TYPE, cache_headers, layer_tile_args
 
 PATH = re.compile(r"/tiles/(?P<name>[^/]+)/(?P<z>\d+)/(?P<x>\d+)/(?P<y>\d+)\.mvt")
 
@@ -42,16 +42,7 @@ class TileLane(Lane):
             return None
         tileset, expected = cached
         tileset.check_tile(z, x, y)  # out of range: the light path says why
-        state, body = sql.zoning_or_overlay_tile_checked(
-            version_id=tileset.version.pk,
-            document_id=tileset.layer.document_id,
-            kind=tileset.kind,
-            overlay_type=tileset.layer.overlay_type or "other",
-            layer=tileset.source_layer,
-            z=z,
-            x=x,
-            y=y,
-        )
+        state, body = sql.layer_tile_checked(**layer_tile_args(tileset, z, x, y))
         if state != expected:
             catalog.forget(name)
             return None

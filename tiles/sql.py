@@ -89,73 +89,58 @@ def version_state(version_id: int) -> tuple | None:
         return cursor.fetchone()
 
 
-def zoning_or_overlay_tile_checked(
+def _layer_query(
     *,
+    kind: str,
     version_id: int,
     document_id: int,
-    kind: str,
     overlay_type: str,
     layer: str,
     z: int,
     x: int,
     y: int,
-) -> tuple[tuple | None, bytes]:
-    """The version's state (as ``version_state``) and the tile, in one round
-    trip (a psycopg pipeline)."""
+) -> tuple[str, dict]:
+    """The tile query of a zoning or overlay version, and its parameters."""
     if kind == "zoning":
         query, params = ZONING_SQL, {"document": document_id}
     else:
         query, params = OVERLAY_SQL, {"overlay_type": overlay_type}
-    params |= {"version": version_id, "layer": layer, "z": z, "x": x, "y": y}
-    with db.server_cursor() as state, db.server_cursor() as tile:
+    return query, params | {
+        "version": version_id,
+        "layer": layer,
+        "z": z,
+        "x": x,
+        "y": y,
+    }
+
+
+def layer_tile(**tile) -> bytes:
+    """The MVT bytes of a zoning or overlay version's tile (maybe b""); the
+    arguments of ``_layer_query``."""
+    return _fetch_tile(*_layer_query(**tile))
+
+
+def layer_tile_checked(**tile) -> tuple[tuple | None, bytes]:
+    """The version's state (as ``version_state``) and ``layer_tile``, in one
+    round trip (a psycopg pipeline)."""
+    query, params = _layer_query(**tile)
+    with db.server_cursor() as state, db.server_cursor() as cursor:
         with state.connection.pipeline():
             state.execute(
-                VERSION_STATE_SQL, {"version": version_id}, prepare=db.prepare()
+                VERSION_STATE_SQL, {"version": params["version"]}, prepare=db.prepare()
             )
-            tile.execute(query, params, prepare=db.prepare(), binary=True)
-        row = tile.fetchone()
-        return state.fetchone(), bytes(row[0]) if row and row[0] is not None else b""
+            cursor.execute(query, params, prepare=db.prepare(), binary=True)
+        return state.fetchone(), _tile_of(cursor.fetchone())
 
 
 def _fetch_tile(sql: str, params: dict) -> bytes:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        return _tile_of(cursor.fetchone())
+
+
+def _tile_of(row) -> bytes:
     return bytes(row[0]) if row and row[0] is not None else b""
-
-
-def zoning_tile(
-    *, version_id: int, document_id: int, layer: str, z: int, x: int, y: int
-) -> bytes:
-    """Return the MVT bytes of zones of ``version_id`` in tile z/x/y (maybe b"")."""
-    return _fetch_tile(
-        ZONING_SQL,
-        {
-            "version": version_id,
-            "document": document_id,
-            "layer": layer,
-            "z": z,
-            "x": x,
-            "y": y,
-        },
-    )
-
-
-def overlay_tile(
-    *, version_id: int, overlay_type: str, layer: str, z: int, x: int, y: int
-) -> bytes:
-    """Return the MVT bytes of overlay features in tile z/x/y (maybe b"")."""
-    return _fetch_tile(
-        OVERLAY_SQL,
-        {
-            "version": version_id,
-            "overlay_type": overlay_type,
-            "layer": layer,
-            "z": z,
-            "x": x,
-            "y": y,
-        },
-    )
 
 
 def parcels_tile(*, agency_id: int, layer: str, z: int, x: int, y: int) -> bytes:

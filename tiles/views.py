@@ -29,28 +29,26 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
     return etag in [tag.strip() for tag in candidates.split(",")] or candidates == "*"
 
 
+def layer_tile_args(tileset: catalog.TileSet, z: int, x: int, y: int) -> dict:
+    """The arguments of ``sql.layer_tile`` for a zoning or overlay tile set."""
+    return {
+        "kind": tileset.kind,
+        "version_id": tileset.version.pk,
+        "document_id": tileset.layer.document_id,
+        "overlay_type": tileset.layer.overlay_type or "other",
+        "layer": tileset.source_layer,
+        "z": z,
+        "x": x,
+        "y": y,
+    }
+
+
 def _tile_bytes(tileset: catalog.TileSet, z: int, x: int, y: int) -> bytes:
     if tileset.kind == catalog.PARCELS:
         return sql.parcels_tile(
             agency_id=tileset.agency.pk, layer=tileset.source_layer, z=z, x=x, y=y
         )
-    if tileset.kind == "zoning":
-        return sql.zoning_tile(
-            version_id=tileset.version.pk,
-            document_id=tileset.layer.document_id,
-            layer=tileset.source_layer,
-            z=z,
-            x=x,
-            y=y,
-        )
-    return sql.overlay_tile(
-        version_id=tileset.version.pk,
-        overlay_type=tileset.layer.overlay_type or "other",
-        layer=tileset.source_layer,
-        z=z,
-        x=x,
-        y=y,
-    )
+    return sql.layer_tile(**layer_tile_args(tileset, z, x, y))
 
 
 @api_view("GET", "HEAD")
