@@ -8,11 +8,12 @@ import os
 import pathlib
 
 import pytest
-from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+from django.contrib.gis.geos import LineString, MultiPolygon
 from lxml import etree
 
 from layers.models import Layer, LayerVersion
 from layers.services import FeatureData, layer_version_create, layer_version_publish
+from tests.conftest import square
 
 # The live-server tests (real clients) query the database from the server thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -33,15 +34,7 @@ CODES = [
 
 
 def zone(col: int, row: int) -> MultiPolygon:
-    lon, lat = ORIGIN[0] + col * CELL, ORIGIN[1] + row * CELL
-    ring = (
-        (lon, lat),
-        (lon + CELL, lat),
-        (lon + CELL, lat + CELL),
-        (lon, lat + CELL),
-        (lon, lat),
-    )
-    return MultiPolygon(Polygon(ring), srid=4326)
+    return square(ORIGIN[0] + col * CELL, ORIGIN[1] + row * CELL, CELL)
 
 
 def zoning_features(version_tag: str = "v1") -> list[FeatureData]:

@@ -5,26 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.urls import reverse
 from pyproj import Transformer
 
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from parcels.models import Parcel
 from parcels.references import ParcelReference
+from tests.conftest import square
 
 pytestmark = pytest.mark.urls("tests.parcels.search_urls")
-
-
-def box(lon: float, lat: float, size: float) -> MultiPolygon:
-    ring = (
-        (lon, lat),
-        (lon + size, lat),
-        (lon + size, lat + size),
-        (lon, lat + size),
-        (lon, lat),
-    )
-    return MultiPolygon(Polygon(ring), srid=4326)
 
 
 @pytest.fixture
@@ -39,7 +28,7 @@ def parcels(agency):
             kind=reference.kind,
             reference=reference.display,
             reference_key=reference.key,
-            geom=box(-6.85 + index * 0.001, 33.95, 0.0005),
+            geom=square(-6.85 + index * 0.001, 33.95, 0.0005),
         )
     return made
 
@@ -104,9 +93,9 @@ def test_zone_codes_in_force(client, zoning_layer):
     version = layer_version_create(
         layer=zoning_layer,
         features=[
-            FeatureData(geom=box(-6.86, 33.95, 0.001), code="R+4"),
-            FeatureData(geom=box(-6.84, 33.96, 0.001), code="R+4"),
-            FeatureData(geom=box(-6.83, 33.96, 0.001), code="V1"),
+            FeatureData(geom=square(-6.86, 33.95, 0.001), code="R+4"),
+            FeatureData(geom=square(-6.84, 33.96, 0.001), code="R+4"),
+            FeatureData(geom=square(-6.83, 33.96, 0.001), code="V1"),
         ],
     )
     layer_version_publish(
@@ -125,7 +114,7 @@ def test_zone_codes_in_force(client, zoning_layer):
 def test_draft_zones_are_not_searchable(client, zoning_layer):
     layer_version_create(
         layer=zoning_layer,
-        features=[FeatureData(geom=box(-6.86, 33.95, 0.001), code="ZX")],
+        features=[FeatureData(geom=square(-6.86, 33.95, 0.001), code="ZX")],
     )
 
     assert search(client, "ZX") == []

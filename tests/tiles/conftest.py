@@ -5,30 +5,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from layers.models import Layer, PlanningDocument, ZoneRule
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from parcels.models import Parcel
 from parcels.references import ParcelReference
-
-
-def box(lon: float, lat: float, size: float) -> MultiPolygon:
-    ring = (
-        (lon, lat),
-        (lon + size, lat),
-        (lon + size, lat + size),
-        (lon, lat + size),
-        (lon, lat),
-    )
-    return MultiPolygon(Polygon(ring), srid=4326)
-
+from tests.conftest import square
 
 # Two zones side by side near Rabat (agency territory starts at -6.9, 33.9).
 ZONES = [
-    FeatureData(geom=box(-6.85, 33.95, 0.002), code="R+4", label_fr="Immeubles"),
+    FeatureData(geom=square(-6.85, 33.95, 0.002), code="R+4", label_fr="Immeubles"),
     FeatureData(
-        geom=box(-6.848, 33.95, 0.002),
+        geom=square(-6.848, 33.95, 0.002),
         code="V1",
         label_fr="Villas",
         category="villa",
@@ -79,7 +67,7 @@ def parcels(agency):
                 kind=reference.kind,
                 reference=reference.display,
                 reference_key=reference.key,
-                geom=box(lon, 33.9505, 0.0005),
+                geom=square(lon, 33.9505, 0.0005),
             )
         )
     return made

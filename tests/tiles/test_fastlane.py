@@ -6,7 +6,7 @@ from __future__ import annotations
 import mapbox_vector_tile
 
 from layers.services import FeatureData, layer_version_create, layer_version_publish
-from tests.tiles.conftest import box
+from tests.conftest import square
 from tests.tiles.test_tiles import NAME, tile_url
 from tiles.fastlane import TileLane
 
@@ -45,7 +45,7 @@ def test_a_new_publication_shows_at_the_next_tile(
     url = tile_url(NAME)
     assert wsgi_call(url).status == 200
     etag = wsgi_call(url).headers["ETag"]
-    moved = FeatureData(geom=box(-6.8495, 33.9505, 0.001), code="EQ")
+    moved = FeatureData(geom=square(-6.8495, 33.9505, 0.001), code="EQ")
     layer_version_publish(
         version=layer_version_create(layer=zoning_layer, features=[moved])
     )

@@ -12,7 +12,8 @@ from django.urls import reverse
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from parcels.models import Parcel
 from parcels.references import ParcelReference
-from tests.tiles.conftest import ZONES, box
+from tests.conftest import square
+from tests.tiles.conftest import ZONES
 
 NAME = "aurs:pa-1-zonage"
 pytestmark = pytest.mark.urls("tests.tiles.urls")
@@ -86,7 +87,7 @@ def test_etag_answers_304_then_changes_after_a_new_publication(
     assert again.status_code == 304
     assert again.content == b""
 
-    moved = FeatureData(geom=box(-6.8495, 33.9505, 0.001), code="EQ")
+    moved = FeatureData(geom=square(-6.8495, 33.9505, 0.001), code="EQ")
     version = layer_version_create(layer=zoning_layer, features=[moved])
     layer_version_publish(version=version)
 
@@ -100,7 +101,7 @@ def test_etag_answers_304_then_changes_after_a_new_publication(
 def test_as_of_date_serves_the_version_then_in_force(
     client, zoning_layer, published_zoning
 ):
-    moved = FeatureData(geom=box(-6.8495, 33.9505, 0.001), code="EQ")
+    moved = FeatureData(geom=square(-6.8495, 33.9505, 0.001), code="EQ")
     version = layer_version_create(layer=zoning_layer, features=[moved])
     layer_version_publish(version=version)
 
@@ -198,7 +199,7 @@ def test_parcels_etag_changes_when_parcels_are_added(client, agency, parcels):
         kind=reference.kind,
         reference=reference.display,
         reference_key=reference.key,
-        geom=box(-6.8490, 33.9510, 0.0003),
+        geom=square(-6.8490, 33.9510, 0.0003),
     )
 
     after = client.get(url, HTTP_IF_NONE_MATCH=etag)

@@ -6,29 +6,18 @@ import datetime
 import json
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.urls import reverse
 
 from layers.models import PlanningDocument
 from layers.services import FeatureData, layer_version_create, layer_version_publish
-
-
-def box(lon: float, lat: float, size: float) -> MultiPolygon:
-    ring = (
-        (lon, lat),
-        (lon + size, lat),
-        (lon + size, lat + size),
-        (lon, lat + size),
-        (lon, lat),
-    )
-    return MultiPolygon(Polygon(ring), srid=4326)
+from tests.conftest import square
 
 
 @pytest.fixture
 def published(zoning_layer):
     version = layer_version_create(
         layer=zoning_layer,
-        features=[FeatureData(geom=box(-6.85, 33.95, 0.001), code="R+4")],
+        features=[FeatureData(geom=square(-6.85, 33.95, 0.001), code="R+4")],
     )
     return layer_version_publish(
         version=version, at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
@@ -131,7 +120,7 @@ def test_planner_map_shows_their_draft_layers(client, planner, draft_document):
         document=draft_document, name="zonage", title_fr="Zonage", kind="zoning"
     )
     layer_version_create(
-        layer=layer, features=[FeatureData(geom=box(-6.85, 33.95, 0.001), code="X")]
+        layer=layer, features=[FeatureData(geom=square(-6.85, 33.95, 0.001), code="X")]
     )
 
     public = map_config(client.get(reverse("viewer:map")))
