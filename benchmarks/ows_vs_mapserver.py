@@ -45,25 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.generate import bench_url  # noqa: E402
 from benchmarks.serving import free_port, start_portal  # noqa: E402
 
 TERRITORY = (-6.915, 33.829, -6.641, 34.058)  # lon/lat, from benchmarks/README.md
 LABEL_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 FEATURES = 10_000
 GML32 = "application/gml+xml; version=3.2"
-
-
-def bench_database_url() -> str:
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    url = subprocess.run(
-        [sys.executable, "-m", "geoportal.embedded_db", "url"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout.strip()
-    return url.replace("/geoportail?", "/geoportail_bench?")
 
 
 def tiles(count: int, seed: int = 42) -> list[tuple[int, int, int]]:
@@ -462,7 +450,7 @@ def main() -> None:
     parser.add_argument("--wfs-repeat", type=int, default=5)
     args = parser.parse_args()
 
-    database_url = bench_database_url()
+    database_url = bench_url()
     os.environ["DATABASE_URL"] = database_url
     # In-process as granian serves it (benchmarks/serving.py).
     os.environ.setdefault("DATABASE_PREPARED", "true")

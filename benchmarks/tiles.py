@@ -25,7 +25,6 @@ import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.generate import bench_url  # noqa: E402
 from benchmarks.serving import start_portal  # noqa: E402
 
 RAW_SQL = """
@@ -45,20 +45,6 @@ SELECT ST_AsMVT(t, 'zoning', 4096, 'geom') FROM (
     AND f.geom_3857 && ST_TileEnvelope(%(z)s, %(x)s, %(y)s)
 ) t
 """
-
-
-def bench_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return url
-    base = subprocess.run(
-        [sys.executable, "-m", "geoportal.embedded_db", "url"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return base.replace("/geoportail?", "/geoportail_bench?")
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
