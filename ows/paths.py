@@ -204,13 +204,6 @@ def gather(
     return Gathered(points, used, closed), keep
 
 
-def path(
-    buffer: np.ndarray, starts: list[int], counts: list[int], *, closed: bool = True
-) -> skia.Path:
-    """One path of the chains of ``buffer``: even-odd rings, or lines."""
-    return gather(buffer, starts, counts, closed=closed)[0].path()
-
-
 def from_arrays(
     points: np.ndarray, verbs: np.ndarray, fill: skia.PathFillType
 ) -> skia.Path:

@@ -78,10 +78,12 @@ def test_rings_lines_and_points_come_out_of_the_wkb(fast, monkeypatch):
     if not fast:
         monkeypatch.setattr(paths, "_layout_is_known", lambda: False)
     buffer, chains = walked(GEOMETRIES)
-    rings = paths.path(buffer, chains.ring_starts, chains.ring_counts)
+    rings = paths.gather(buffer, chains.ring_starts, chains.ring_counts)[0].path()
     assert rings == documented(rings_of(parts_of(GEOMETRIES, 3)), closed=True)
     assert rings.getFillType() == skia.PathFillType.kEvenOdd
-    lines = paths.path(buffer, chains.line_starts, chains.line_counts, closed=False)
+    lines = paths.gather(buffer, chains.line_starts, chains.line_counts, closed=False)[
+        0
+    ].path()
     expected = [np.asarray(line.coords) for line in parts_of(GEOMETRIES, 1)]
     assert lines == documented(expected, closed=False)
     centres = paths.coordinates(buffer, chains.points, [1] * len(chains.points))
@@ -95,7 +97,7 @@ def test_collapsed_rings_are_left_out():
         "GEOMETRYCOLLECTION(POLYGON((0 0, 1 1, 0 0)), POLYGON((5 5, 6 5, 6 6, 5 5)))"
     )
     buffer, chains = walked([degenerate])
-    rings = paths.path(buffer, chains.ring_starts, chains.ring_counts)
+    rings = paths.gather(buffer, chains.ring_starts, chains.ring_counts)[0].path()
     assert rings == documented([[(5, 5), (6, 5), (6, 6), (5, 5)]], closed=True)
 
 
