@@ -148,14 +148,16 @@ def rendered(ows_request: OwsRequest, context) -> tuple[GetMapRequest, np.ndarra
     know a name yet (a layer just published) — the request starts over from a
     checked catalogue, and only then are its mistakes the client's.
     """
+
+    def attempt(checked: bool) -> tuple[GetMapRequest, np.ndarray]:
+        request = parse(ows_request, context, checked=checked)
+        layers = map_layers(request.layers, checked=checked)
+        return request, render(layers, request.view, background=request.background)
+
     try:
-        request = parse(ows_request, context, checked=False)
-        layers = map_layers(request.layers, checked=False)
-        return request, render(layers, request.view, background=request.background)
+        return attempt(checked=False)
     except (CatalogueChanged, OwsError):
-        request = parse(ows_request, context)
-        layers = map_layers(request.layers, checked=True)
-        return request, render(layers, request.view, background=request.background)
+        return attempt(checked=True)
 
 
 def error_image(ows_request: OwsRequest, error: OwsError) -> HttpResponse | None:
