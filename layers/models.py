@@ -124,6 +124,13 @@ class PlanningDocument(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    from_demo_data = models.BooleanField(
+        _("from the demo data"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
+    )
 
     class Meta:
         ordering = ["agency__code", "-effective_date", "reference"]
@@ -238,6 +245,13 @@ class Layer(models.Model):
         default=GeometryType.POLYGON,
     )
     position = models.PositiveSmallIntegerField(_("drawing order"), default=0)
+    from_demo_data = models.BooleanField(
+        _("from the demo data"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
+    )
 
     class Meta:
         ordering = ["document", "position", "name"]
@@ -324,6 +338,13 @@ class LayerVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("published by"),
+    )
+    from_demo_data = models.BooleanField(
+        _("from the demo data"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
     )
 
     class Meta:
@@ -530,6 +551,13 @@ class ZoneRule(models.Model):
         related_name="rules",
         verbose_name=_("regulation file"),
     )
+    from_demo_data = models.BooleanField(
+        _("from the demo data"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
+    )
 
     class Meta:
         ordering = ["document", "code"]
@@ -616,3 +644,30 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload_name} → {self.layer} ({self.get_status_display()})"
+
+
+class DemoDataset(models.Model):
+    """Which demo data set ``manage.py load_demo`` last loaded into an agency.
+
+    The rows it made carry ``from_demo_data``; everything else in the agency was
+    made by people and is never changed by the loader.
+    """
+
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="demo_dataset",
+        verbose_name=_("agency"),
+    )
+    sha256 = models.CharField(_("SHA-256 of the demo data"), max_length=64)
+    parcels_sha256 = models.CharField(
+        _("SHA-256 of the demo parcels"), max_length=64, blank=True
+    )
+    loaded_at = models.DateTimeField(_("loaded"))
+
+    class Meta:
+        verbose_name = _("demo data set")
+        verbose_name_plural = _("demo data sets")
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.sha256[:12]}"

@@ -44,6 +44,13 @@ class Parcel(models.Model):
         db_persist=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    from_demo_data = models.BooleanField(
+        _("from the demo data"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
+    )
 
     class Meta:
         ordering = ["agency", "reference_key"]

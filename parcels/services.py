@@ -33,7 +33,7 @@ FROM parcel_import_staging
 ON CONFLICT (agency_id, reference_key) DO UPDATE
 SET kind = EXCLUDED.kind, reference = EXCLUDED.reference,
     official_area_m2 = EXCLUDED.official_area_m2, address = EXCLUDED.address,
-    geom = EXCLUDED.geom
+    geom = EXCLUDED.geom, from_demo_data = false
 RETURNING (xmax = 0) AS created
 """
 
