@@ -3,9 +3,15 @@
 The files are written by ``data/demo/generate.py`` in EPSG:26191; ``demo.json``
 lists the agency, its documents, rules, layers and versions. Loading goes through
 the layer services (versions are created as drafts, then published at their
-historical dates) in one transaction. It is idempotent: the SHA-256 of the whole
-data set is kept in each version's report, and a load whose data set is already
-in the database changes nothing.
+historical dates) in one transaction.
+
+Every row the loader makes is marked ``from_demo_data``; a reload creates,
+updates or removes those rows only, so whatever planners make in the demo agency
+(documents, layers, versions, rules, parcels) and the notes citizens are issued
+are never touched. A demo row that an issued note or a person's work depends on
+is left as it is rather than replaced. It is idempotent: the SHA-256 of the data
+set is kept in ``DemoDataset``, and a load whose data set is already in the
+database changes nothing.
 """
 
 from __future__ import annotations
@@ -24,14 +30,15 @@ from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
-from django.db.models import ProtectedError
-from django.db.utils import DatabaseError, ProgrammingError
+from django.db.utils import ProgrammingError
+from django.utils import timezone
 from shapely.geometry import shape
 
 from accounts.models import User
 from layers.models import (
     STORAGE_SRID,
     Agency,
+    DemoDataset,
     Layer,
     LayerVersion,
     PlanningDocument,
@@ -73,6 +80,8 @@ class DemoSummary:
     versions: int
     features: int
     parcels: int
+    # What the load left as it is because people made it or depend on it.
+    kept: tuple[str, ...] = ()
 
 
 def demo_directory() -> Path:
@@ -156,18 +165,24 @@ def read_features(path: Path) -> list[tuple[GEOSGeometry, dict]]:
 
 
 def demo_is_loaded(agency: Agency, manifest: dict, digest: str) -> bool:
-    """Whether the agency holds exactly this data set (same digest, all of it)."""
+    """Whether the agency holds exactly this data set: the same digest was
+    loaded and the demo's own versions and parcels are all there. What people
+    added to the agency does not count."""
+    dataset = DemoDataset.objects.filter(agency=agency).first()
+    if dataset is None or dataset.sha256 != digest:
+        return False
     expected_versions = sum(
         len(layer["versions"])
         for document in manifest["documents"]
         for layer in document["layers"]
     )
-    versions = LayerVersion.objects.filter(layer__document__agency=agency)
-    current = versions.filter(report__dataset_sha256=digest).count()
+    versions = LayerVersion.objects.filter(
+        layer__document__agency=agency, from_demo_data=True
+    )
+    parcels = Parcel.objects.filter(agency=agency, from_demo_data=True)
     return (
-        current == expected_versions
-        and versions.count() == expected_versions
-        and Parcel.objects.filter(agency=agency).count() == manifest["parcel_count"]
+        versions.count() == expected_versions
+        and parcels.count() == manifest["parcel_count"]
     )
 
 
@@ -176,31 +191,75 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
     """Load the demo agency, its documents, layers, rules and parcels.
 
     Returns a summary; ``loaded`` is False when the same data set was already
-    loaded (nothing changes then) unless ``force`` is set. A different data set
-    replaces the agency's documents and parcels (the agency row and its users
-    stay). Raises DemoDataError when files are missing or when other data (an
-    issued note, for instance) prevents replacing the old demo data.
+    loaded (nothing changes then) unless ``force`` is set. Otherwise the rows
+    the loader made before (``from_demo_data``) are brought up to date with
+    the files, and only those: what people made in the agency is never changed
+    or removed, and a demo row that an issued note or a person's work depends
+    on is left as it is (the summary's ``kept`` says which). Raises
+    DemoDataError when files are missing or the database is not migrated.
     """
     directory = directory or demo_directory()
     manifest = demo_manifest(directory)
     digest = demo_digest(directory, manifest)
     values = manifest["agency"]
-    agency = Agency.objects.filter(code=values["code"]).first()
-    if agency is not None and not force and demo_is_loaded(agency, manifest, digest):
-        return demo_summary(agency, loaded=False)
+    try:
+        agency = Agency.objects.filter(code=values["code"]).first()
+        if (
+            agency is not None
+            and not force
+            and demo_is_loaded(agency, manifest, digest)
+        ):
+            return demo_summary(agency, loaded=False)
+        return demo_refresh(
+            directory=directory, manifest=manifest, digest=digest, force=force
+        )
+    except ProgrammingError as error:
+        raise DemoDataError(
+            f"The database is not fully migrated (run manage.py migrate): {error}"
+        ) from error
+
+
+def demo_refresh(
+    *, directory: Path, manifest: dict, digest: str, force: bool
+) -> DemoSummary:
+    """Create or update the demo rows from the files; returns the summary."""
+    values = manifest["agency"]
     territory = as_multipolygon(read_features(directory / values["territory"])[0][0])
     fields = {k: v for k, v in values.items() if k not in ("code", "territory")}
     agency, _created = Agency.objects.update_or_create(
         code=values["code"], defaults={**fields, "territory": territory}
     )
-    demo_data_delete(agency)
+    kept: list[str] = []
     for document in manifest["documents"]:
-        document_load(agency, document, directory, digest)
-    parcels_load(agency, directory / manifest["parcels"])
-    return demo_summary(agency, loaded=True)
+        kept += document_load(agency, document, directory, digest)
+    references = [document["reference"] for document in manifest["documents"]]
+    for document in PlanningDocument.objects.filter(
+        agency=agency, from_demo_data=True
+    ).exclude(reference__in=references):
+        kept += document_remove_if_unused(document)
+    dataset = DemoDataset.objects.filter(agency=agency).first()
+    parcels_path = directory / manifest["parcels"]
+    parcels_sha256 = file_sha256(parcels_path)
+    demo_parcels = Parcel.objects.filter(agency=agency, from_demo_data=True)
+    if (
+        force
+        or dataset is None
+        or dataset.parcels_sha256 != parcels_sha256
+        or demo_parcels.count() != manifest["parcel_count"]
+    ):
+        kept += parcels_load(agency, parcels_path)
+    DemoDataset.objects.update_or_create(
+        agency=agency,
+        defaults={
+            "sha256": digest,
+            "parcels_sha256": parcels_sha256,
+            "loaded_at": timezone.now(),
+        },
+    )
+    return demo_summary(agency, loaded=True, kept=tuple(kept))
 
 
-def demo_summary(agency: Agency, *, loaded: bool) -> DemoSummary:
+def demo_summary(agency: Agency, *, loaded: bool, kept: tuple = ()) -> DemoSummary:
     """Counts of what the demo agency holds."""
     versions = LayerVersion.objects.filter(layer__document__agency=agency)
     return DemoSummary(
@@ -210,62 +269,190 @@ def demo_summary(agency: Agency, *, loaded: bool) -> DemoSummary:
         versions=versions.count(),
         features=sum(versions.values_list("feature_count", flat=True)),
         parcels=Parcel.objects.filter(agency=agency).count(),
+        kept=kept,
     )
 
 
-def demo_data_delete(agency: Agency) -> None:
-    """Remove the agency's documents (with layers, versions, rules) and parcels."""
-    try:
-        Layer.objects.filter(document__agency=agency).delete()
-        PlanningDocument.objects.filter(agency=agency).delete()
-        Parcel.objects.filter(agency=agency).delete()
-    except ProgrammingError as error:
-        raise DemoDataError(
-            f"The database is not fully migrated (run manage.py migrate): {error}"
-        ) from error
-    except (ProtectedError, DatabaseError) as error:
-        raise DemoDataError(
-            "The old demo data cannot be replaced: other records (issued notes?) "
-            f"depend on it. {error}"
-        ) from error
+def document_load(
+    agency: Agency, values: dict, directory: Path, digest: str
+) -> list[str]:
+    """Create or update one demo document with its rules and layers.
 
-
-def document_load(agency: Agency, values: dict, directory: Path, digest: str) -> None:
-    """Create one planning document with its rules and its layers' versions."""
-    perimeter = as_multipolygon(read_features(directory / values["perimeter"])[0][0])
-    document = PlanningDocument.objects.create(
-        agency=agency,
-        perimeter=perimeter,
-        **{
-            key: parse_date(key, value)
-            for key, value in values.items()
-            if key not in ("perimeter", "rules", "layers")
-        },
+    Returns what was left as it is, and why (a document of that reference
+    made by a person, rules and layers people made or depend on).
+    """
+    reference = values["reference"]
+    fields = {
+        key: parse_date(key, value)
+        for key, value in values.items()
+        if key not in ("reference", "perimeter", "rules", "layers")
+    }
+    fields["perimeter"] = as_multipolygon(
+        read_features(directory / values["perimeter"])[0][0]
     )
-    ZoneRule.objects.bulk_create(
-        ZoneRule(document=document, **rule_values(rule)) for rule in values["rules"]
-    )
-    for position, layer_values in enumerate(values["layers"]):
-        layer = Layer.objects.create(
-            document=document,
-            position=position,
-            **{k: v for k, v in layer_values.items() if k != "versions"},
+    document = PlanningDocument.objects.filter(
+        agency=agency, reference=reference
+    ).first()
+    if document is None:
+        document = PlanningDocument.objects.create(
+            agency=agency, reference=reference, from_demo_data=True, **fields
         )
-        for version in layer_values["versions"]:
-            path = directory / version["file"]
-            draft = layer_version_create(
-                layer=layer,
-                features=[feature_data(g, p) for g, p in read_features(path)],
-                source_name=version["file"],
-                source_sha256=file_sha256(path),
-                source_srid=agency.srid,
-                report={"dataset_sha256": digest, "source": "data/demo"},
-                comment=version["comment"],
+    elif not document.from_demo_data:
+        return [
+            f"document {reference}: made by a person, left as it is "
+            "(the demo's version of it is not loaded)"
+        ]
+    else:
+        fields_update(document, fields)
+    kept = rules_load(document, values["rules"])
+    names = []
+    for position, layer_values in enumerate(values["layers"]):
+        names.append(layer_values["name"])
+        kept += layer_load(document, position, layer_values, directory, digest)
+    for layer in document.layers.filter(from_demo_data=True).exclude(name__in=names):
+        kept += layer_remove_if_unused(layer)
+    return kept
+
+
+def fields_update(instance, fields: dict) -> None:
+    """Set the fields whose value differs and save those only."""
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    if changed:
+        instance.save(update_fields=changed)
+
+
+def rules_load(document: PlanningDocument, rules: list[dict]) -> list[str]:
+    """Create or update the demo rules of a document; remove those the files no
+    longer have. A rule a person made for a code is left as it is."""
+    existing = {rule.code: rule for rule in document.rules.all()}
+    kept = []
+    for values in rules:
+        values = rule_values(values)
+        rule = existing.get(values["code"])
+        if rule is None:
+            ZoneRule.objects.create(document=document, from_demo_data=True, **values)
+        elif rule.from_demo_data:
+            fields_update(rule, values)
+        else:
+            kept.append(
+                f"rule {values['code']} of {document.reference}: made by a person, "
+                "left as it is"
             )
-            layer_version_publish(
-                version=draft,
-                at=datetime.datetime.fromisoformat(version["published_at"]),
-            )
+    codes = [values["code"] for values in rules]
+    document.rules.filter(from_demo_data=True).exclude(code__in=codes).delete()
+    return kept
+
+
+def layer_load(
+    document: PlanningDocument,
+    position: int,
+    values: dict,
+    directory: Path,
+    digest: str,
+) -> list[str]:
+    """Create or update one demo layer and its versions; returns what was kept."""
+    fields = {k: v for k, v in values.items() if k not in ("name", "versions")}
+    fields["position"] = position
+    layer = Layer.objects.filter(document=document, name=values["name"]).first()
+    if layer is None:
+        layer = Layer.objects.create(
+            document=document, name=values["name"], from_demo_data=True, **fields
+        )
+    elif not layer.from_demo_data:
+        return [f"layer {layer}: made by a person, left as it is"]
+    else:
+        fields_update(layer, fields)
+    return versions_load(layer, values["versions"], directory, digest)
+
+
+def versions_load(
+    layer: Layer, versions: list[dict], directory: Path, digest: str
+) -> list[str]:
+    """Make the demo versions of ``layer`` those of the files.
+
+    Demo versions that already match the files (same file, bytes, instant and
+    comment, in order) stay. Otherwise they are replaced as a whole — history
+    stays linear — unless an issued note used one of them, or people published
+    versions of the layer after them: then they are left as they are.
+    """
+    wanted = [
+        (
+            version["file"],
+            file_sha256(directory / version["file"]),
+            datetime.datetime.fromisoformat(version["published_at"]),
+            version["comment"],
+        )
+        for version in versions
+    ]
+    existing = layer.versions.filter(from_demo_data=True).order_by("number")
+    present = [
+        (v.source_name, v.source_sha256, v.valid_from, v.comment) for v in existing
+    ]
+    if present == wanted:
+        return []
+    if existing.filter(notes__isnull=False).exists():
+        return [
+            f"layer {layer}: its demo versions are cited by issued notes, left as "
+            "they are"
+        ]
+    if layer.versions.filter(from_demo_data=False, valid_from__isnull=False).exists():
+        return [
+            f"layer {layer}: people published versions after the demo ones, which "
+            "are left as they are"
+        ]
+    existing.delete()
+    srid = layer.document.agency.srid
+    for name, sha256, published_at, comment in wanted:
+        draft = layer_version_create(
+            layer=layer,
+            features=[feature_data(g, p) for g, p in read_features(directory / name)],
+            source_name=name,
+            source_sha256=sha256,
+            source_srid=srid,
+            report={"dataset_sha256": digest, "source": "data/demo"},
+            comment=comment,
+        )
+        LayerVersion.objects.filter(pk=draft.pk).update(from_demo_data=True)
+        layer_version_publish(version=draft, at=published_at)
+    return []
+
+
+def layer_remove_if_unused(layer: Layer) -> list[str]:
+    """Delete a demo layer the files no longer have, unless people added
+    versions or imports to it or an issued note used one of its versions."""
+    if (
+        layer.versions.filter(from_demo_data=False).exists()
+        or layer.imports.exists()
+        or layer.versions.filter(notes__isnull=False).exists()
+    ):
+        return [f"layer {layer}: no longer in the demo data but in use, left"]
+    layer.delete()
+    return []
+
+
+def document_remove_if_unused(document: PlanningDocument) -> list[str]:
+    """Delete a demo document the files no longer have, unless it holds
+    anything people made or issued notes used."""
+    kept = []
+    for layer in document.layers.all():
+        if layer.from_demo_data:
+            kept += layer_remove_if_unused(layer)
+    if (
+        document.layers.exists()
+        or document.rules.filter(from_demo_data=False).exists()
+        or document.regulation_files.exists()
+    ):
+        return [
+            *kept,
+            f"document {document.reference}: no longer in the demo data but in "
+            "use, left",
+        ]
+    document.delete()
+    return kept
 
 
 def parse_date(key: str, value):
@@ -303,28 +490,59 @@ def as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
     return geom
 
 
-def parcels_load(agency: Agency, path: Path) -> int:
-    """Create the agency's parcels from the registry file; return their number."""
+def parcels_load(agency: Agency, path: Path) -> list[str]:
+    """Make the agency's demo parcels those of the registry file.
+
+    Demo parcels an issued note refers to are updated in place (a note keeps
+    its parcel); the other demo parcels are replaced. A reference held by a
+    parcel people made keeps that parcel. Returns what was left as it is.
+    """
+    demo = Parcel.objects.filter(agency=agency, from_demo_data=True)
+    cited = {
+        parcel.reference_key: parcel
+        for parcel in demo.filter(notes__isnull=False).distinct()
+    }
+    demo.exclude(pk__in=[parcel.pk for parcel in cited.values()]).delete()
+    taken = set(
+        Parcel.objects.filter(agency=agency)
+        .exclude(pk__in=[parcel.pk for parcel in cited.values()])
+        .values_list("reference_key", flat=True)
+    )
     parcels = []
+    skipped = 0
     # Geometries keep their EPSG:26191 here: PostGIS reprojects them on insert
     # (ST_Transform), which is faster than one GDAL call per parcel.
     _srid, features = read_geojson(path)
     for geom, properties in features:
         reference = ParcelReference.parse(properties["reference"])
         area = properties.get("official_area_m2")
-        parcels.append(
-            Parcel(
-                agency=agency,
-                kind=reference.kind,
-                reference=properties["reference"],
-                reference_key=reference.key,
-                official_area_m2=None if area is None else Decimal(area),
-                address=properties.get("address", ""),
-                geom=as_multipolygon(geom),
+        values = {
+            "kind": reference.kind,
+            "reference": properties["reference"],
+            "official_area_m2": None if area is None else Decimal(area),
+            "address": properties.get("address", ""),
+            "geom": as_multipolygon(geom),
+        }
+        if reference.key in cited:
+            Parcel.objects.filter(pk=cited[reference.key].pk).update(**values)
+        elif reference.key in taken:
+            skipped += 1
+        else:
+            parcels.append(
+                Parcel(
+                    agency=agency,
+                    reference_key=reference.key,
+                    from_demo_data=True,
+                    **values,
+                )
             )
-        )
     Parcel.objects.bulk_create(parcels, batch_size=2000)
-    return len(parcels)
+    if skipped:
+        return [
+            f"{skipped} demo parcels: their reference belongs to a parcel people "
+            "made, which is left as it is"
+        ]
+    return []
 
 
 def demo_accounts_ensure(

@@ -13,14 +13,15 @@ class Command(BaseCommand):
     help = (
         "Load the fictional demo agency of data/demo/ (Oued Zahra, near Rabat) and "
         "the admin/planner demo accounts. Running it again changes nothing unless "
-        "the data files changed or --force is given."
+        "the data files changed or --force is given; even then it only changes "
+        "the rows it made itself, never what people made in the demo agency."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Reload the documents and parcels even if they are up to date.",
+            help="Refresh the demo's own rows even if they are up to date.",
         )
         parser.add_argument(
             "--directory",
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             f"{summary.versions} layer versions, {summary.features} features, "
             f"{summary.parcels} parcels."
         )
+        for reason in summary.kept:
+            self.stdout.write(f"Left as it is: {reason}.")
         if options["no_accounts"]:
             return
         created, password_file = demo_accounts_ensure(agency=agency)
