@@ -14,6 +14,7 @@ import json
 from django.utils.translation import gettext as _
 
 from notes import signing
+from notes.models import Note
 from notes.selectors import Moment, Subject, note_compose
 
 
@@ -55,6 +56,37 @@ def note_verify(note, *, recompute: bool = True) -> Verification:
         content_changes(note.content, current),
         current,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class NotesCheck:
+    """Every issued note verified again: how many, which fail and why."""
+
+    count: int
+    failed: tuple[str, ...]  # "<reference>: <reason>", in English for operators
+    key_id: str  # the key this server verifies with
+
+    @property
+    def all_authentic(self) -> bool:
+        return not self.failed
+
+
+def notes_verify_all() -> NotesCheck:
+    """Check the hash and signature of every issued note with this server's
+    key (after a restore, a key change, an upgrade). Returns a NotesCheck."""
+    failed = []
+    count = 0
+    for note in Note.objects.order_by("pk").iterator():
+        count += 1
+        verification = note_verify(note, recompute=False)
+        if not verification.hash_matches:
+            failed.append(f"{note.reference}: the snapshot does not match its SHA-256")
+        elif not verification.signature_valid:
+            failed.append(
+                f"{note.reference}: the signature does not verify with this "
+                f"server's key (signed with key {note.key_id})"
+            )
+    return NotesCheck(count=count, failed=tuple(failed), key_id=signing.key_id())
 
 
 def content_changes(old: dict, new: dict) -> list[str]:
