@@ -1,0 +1,41 @@
+"""``manage.py backup [--output FILE]``: the database and MEDIA_ROOT in one file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from geoportal.backup import BackupError, backup_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a backup (pg_dump of the database and every file of MEDIA_ROOT) to "
+        "one tar file, readable by its owner only. The signing key is NOT in it: "
+        "keep it separately (docs/operations.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            type=Path,
+            default=None,
+            help="File to write (default: .local/backups/geoportail-<UTC time>.tar).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            result = backup_create(output=options["output"])
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        keys = ", ".join(result.key_ids) or "none yet"
+        self.stdout.write(
+            f"Backup written to {result.path} ({result.size:,} bytes): the database "
+            f"with {result.notes} issued notes, and {result.media_files} media files."
+        )
+        self.stdout.write(
+            "The signing key is not in the backup. Keep it separately: the notes "
+            f"were signed with key id(s) {keys}, and a restored server needs that "
+            "key to verify them and to go on signing."
+        )
