@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
-from django.db.utils import ProgrammingError
+from django.db.utils import IntegrityError, InternalError, ProgrammingError
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -404,7 +404,13 @@ def versions_load(
             f"layer {layer}: people published versions after the demo ones, which "
             "are left as they are"
         ]
-    existing.delete()
+    try:
+        with transaction.atomic():
+            existing.delete()
+    except (IntegrityError, InternalError) as error:
+        # A database that protects published history refuses the delete: the
+        # old demo versions stay, and the operator is told why.
+        return [f"layer {layer}: the database keeps its demo versions ({error})"]
     srid = layer.document.agency.srid
     for name, sha256, published_at, comment in wanted:
         draft = layer_version_create(
