@@ -58,3 +58,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.prefix}…"
+
+
+class TokenFailure(models.Model):
+    """Failed API tokens of one client address (``accounts.throttle``)."""
+
+    address = models.GenericIPAddressField(_("address"), unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"))
+
+    class Meta:
+        verbose_name = _("failed API tokens of an address")
+        verbose_name_plural = _("failed API tokens of addresses")
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.failures}"

@@ -20,6 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken, User
+from accounts.throttle import (
+    client_address,
+    retry_after_seconds,
+    token_failure_record,
+    token_lockout_remaining,
+)
 
 
 class InvalidToken(Exception):
@@ -27,6 +33,17 @@ class InvalidToken(Exception):
 
     http_status = 401
     code = "invalid_token"
+
+
+class TooManyTokenFailures(Exception):
+    """The client's address sent too many invalid tokens; it must wait."""
+
+    http_status = 429
+    code = "too_many_token_failures"
+
+    def __init__(self, message: str, *, retry_after: str) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _digest(key: str) -> str:
@@ -72,7 +89,9 @@ def token_or_session(
 ) -> Callable:
     """Authenticate a view by API token, or by session with the CSRF check.
 
-    ``on_error`` turns an InvalidToken (or a CSRF refusal) into a response.
+    ``on_error`` turns an InvalidToken, a TooManyTokenFailures (answered
+    with its Retry-After) or a CSRF refusal into a response. Past the limit
+    of failed tokens from one address, its tokens are refused unchecked.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -81,10 +100,24 @@ def token_or_session(
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             header = request.headers.get("Authorization")
             if header:
+                request.user = AnonymousUser()
+                address = client_address(request)
+                remaining = token_lockout_remaining(address)
+                if remaining is not None:
+                    refusal = TooManyTokenFailures(
+                        _(
+                            "Too many invalid API tokens from your address; "
+                            "try again later."
+                        ),
+                        retry_after=retry_after_seconds(remaining),
+                    )
+                    response = on_error(refusal)
+                    response["Retry-After"] = refusal.retry_after
+                    return response
                 try:
                     request.user = token_user(header)
                 except InvalidToken as exc:
-                    request.user = AnonymousUser()
+                    token_failure_record(address=address)
                     return on_error(exc)
             elif request.method not in ("GET", "HEAD", "OPTIONS"):
                 refused = _csrf_failure(request)

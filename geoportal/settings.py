@@ -8,6 +8,7 @@ deployment.
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "leaflet",
     "django_tasks_db",
+    "axes",
     "accounts",
     "layers",
     "parcels",
@@ -128,12 +130,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "geoportal.urls"
 WSGI_APPLICATION = "geoportal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -218,6 +227,37 @@ GEOPORTAIL_PUBLIC_URL = os.environ.get("GEOPORTAIL_PUBLIC_URL", "")
 # memory up to this many coordinates (≈ 35 bytes each with the per-feature
 # arrays; ows.mapcache).
 OWS_MAP_CACHE_COORDINATES = int(os.environ.get("OWS_MAP_CACHE_COORDINATES", 4_000_000))
+
+# Password guessing (django-axes, counted in the database so that every web
+# worker sees the same failures). Failures are counted per account and, apart,
+# per client address: an account attacked from many addresses and an address
+# trying many accounts are both locked, for the cool-off after their last
+# failure. A successful login does not reset the count — it would let anyone
+# with an account reset their address's count between guesses.
+GEOPORTAIL_LOGIN_FAILURE_LIMIT = int(
+    os.environ.get("GEOPORTAIL_LOGIN_FAILURE_LIMIT", 10)
+)
+GEOPORTAIL_LOGIN_COOLOFF_MINUTES = int(
+    os.environ.get("GEOPORTAIL_LOGIN_COOLOFF_MINUTES", 15)
+)
+AXES_FAILURE_LIMIT = GEOPORTAIL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=GEOPORTAIL_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_VERBOSE = False  # no banner on every manage.py command
+# The number of reverse proxies in front of the web server that append the
+# client's address to X-Forwarded-For (0: the address is the peer's).
+GEOPORTAIL_PROXY_COUNT = int(os.environ.get("GEOPORTAIL_PROXY_COUNT", 0))
+# Failed API tokens: after this many from one address, every request of that
+# address with a token is refused (429) for the cool-off after its last failure.
+GEOPORTAIL_TOKEN_FAILURE_LIMIT = int(
+    os.environ.get("GEOPORTAIL_TOKEN_FAILURE_LIMIT", 10)
+)
+GEOPORTAIL_TOKEN_COOLOFF_MINUTES = int(
+    os.environ.get("GEOPORTAIL_TOKEN_COOLOFF_MINUTES", 15)
+)
 
 # The map's base layer: an XYZ template (or empty for a plain background).
 GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")

@@ -1,0 +1,106 @@
+"""Password guessing: logins are throttled per account and per client address."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.throttle import client_address
+
+WRONG = "not-the-password"
+
+
+def login(client, username, password, *, address="203.0.113.7", language="fr"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_thirty_wrong_passwords_then_the_right_one_is_refused(client, planner):
+    for _attempt in range(30):
+        login(client, "planner", WRONG)
+    page = login(client, "planner", "not-a-real-password-1", language="ar")
+    assert page.status_code == 429
+    assert int(page["Retry-After"]) > 0
+    assert "محاولات" in page.text  # the lockout page in the user's language
+    assert not logged_in(client)
+
+
+def test_the_locked_account_is_refused_from_another_address(client, planner):
+    for _attempt in range(30):
+        login(client, "planner", WRONG, address="203.0.113.7")
+    page = login(client, "planner", "not-a-real-password-1", address="198.51.100.9")
+    assert page.status_code == 429
+    assert not logged_in(client)
+
+
+def test_an_address_guessing_is_refused_for_other_accounts_too(
+    client, planner, other_planner
+):
+    for number in range(30):
+        login(client, f"guess-{number}", WRONG)
+    page = login(client, "other-planner", "not-a-real-password-2", language="en")
+    assert page.status_code == 429
+    assert "Too many login attempts" in page.text
+    assert not logged_in(client)
+
+
+def test_a_right_password_before_the_limit_logs_in(client, planner, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "planner", WRONG).status_code == 200
+    page = login(client, "planner", "not-a-real-password-1")
+    assert page.status_code == 302
+    assert logged_in(client)
+
+
+def test_other_accounts_and_addresses_are_not_locked(client, planner, other_planner):
+    for _attempt in range(30):
+        login(client, "planner", WRONG, address="203.0.113.7")
+    page = login(client, "other-planner", "not-a-real-password-2", address="192.0.2.1")
+    assert page.status_code == 302
+    assert logged_in(client)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "192.0.2.1", "10.0.0.2"),  # no proxy: the header is the client's own
+        (1, "192.0.2.1", "192.0.2.1"),
+        (1, "198.51.100.1, 192.0.2.1", "192.0.2.1"),  # the left is the client's
+        (2, "198.51.100.1, 192.0.2.1", "198.51.100.1"),
+        (2, "192.0.2.1", "10.0.0.2"),
+        (1, "not-an-address", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_trusts_only_the_proxies_in_front(
+    rf, settings, proxies, forwarded, expected
+):
+    settings.GEOPORTAIL_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_guesses_behind_a_proxy_count_against_the_client(client, planner, settings):
+    settings.GEOPORTAIL_PROXY_COUNT = 1
+    for number in range(30):
+        client.post(
+            reverse("admin:login"),
+            {"username": "planner", "password": WRONG},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 203.0.113.7",
+        )
+    page = login(client, "other-planner", "x", address="10.0.0.2")
+    # The proxy's own address is not locked, the client's address is.
+    assert page.status_code == 200
+    page = client.post(
+        reverse("admin:login"),
+        {"username": "someone", "password": WRONG},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert page.status_code == 429
