@@ -1,15 +1,22 @@
-"""Who may change what: the one place where roles are enforced.
+"""Who may read and change what: the one place where roles are enforced.
 
-Anonymous citizens read published data only. A planner changes the documents,
-layers, rules and parcels of the agency they belong to, and nothing else. A
-national administrator (or a superuser) changes everything. Every write path —
-admin, planner pages, API, management commands acting for a user — asks here.
+Everyone — anonymous citizens and planners of any agency — reads published
+data: agencies, documents once approved, their layers, rules and files, and
+versions once published (superseded ones too: history is public). Drafts
+(documents and versions), their features, validation reports and import jobs
+are read only by the planners of the owning agency and by national
+administrators. A planner changes the documents, layers, rules and parcels of
+the agency they belong to, and nothing else. A national administrator (or a
+superuser) reads and changes everything. Every path — admin, planner pages,
+API, OGC services, tiles, management commands acting for a user — asks here,
+for reads (``can_view``, ``viewable``, ``can_view_report``) as for writes
+(``can_change``, ``require_change``, ``editable``).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 
@@ -85,3 +92,65 @@ def working_agencies(user, agencies: QuerySet) -> QuerySet:
 def can_use_admin(user) -> bool:
     """Planners and administrators manage their data through the admin site."""
     return is_national_administrator(user) or is_planner(user)
+
+
+def public_filter(model: type[Model]) -> Q | None:
+    """What of ``model`` everyone may read, as a filter; None: nothing.
+
+    Models the policy does not know (notes, import jobs) are not public.
+    """
+    from layers.models import LayerVersion, PlanningDocument
+
+    approved = PlanningDocument.ONCE_APPROVED
+    draft = LayerVersion.Status.DRAFT
+    everything = Q(pk__isnull=False)  # not Q(): "Q() | q" is q alone
+    rules = {
+        "layers.agency": everything,
+        "layers.planningdocument": Q(status__in=approved),
+        "layers.regulationfile": Q(document__status__in=approved),
+        "layers.layer": Q(document__status__in=approved),
+        "layers.zonerule": Q(document__status__in=approved),
+        "layers.layerversion": Q(layer__document__status__in=approved)
+        & ~Q(status=draft),
+        "layers.feature": Q(version__layer__document__status__in=approved)
+        & ~Q(version__status=draft),
+        "parcels.parcel": everything,
+    }
+    return rules.get(model._meta.label_lower)
+
+
+def viewable(user, queryset: QuerySet) -> QuerySet:
+    """Restrict ``queryset`` to the objects ``user`` may read."""
+    if is_national_administrator(user):
+        return queryset
+    public = public_filter(queryset.model)
+    readable = public if public is not None else Q(pk__in=[])
+    if is_planner(user):
+        path = queryset.model.AGENCY_PATH
+        own = (
+            Q(pk=user.agency_id) if path == "" else Q(**{f"{path}_id": user.agency_id})
+        )
+        readable |= own
+    return queryset.filter(readable)
+
+
+def can_view(user, obj: Model) -> bool:
+    """Whether ``user`` may read ``obj`` (published data: everyone)."""
+    if is_national_administrator(user):
+        return True
+    if is_planner(user) and (
+        obj.pk == user.agency_id
+        if obj.AGENCY_PATH == ""
+        else owning_agency_id(obj) == user.agency_id
+    ):
+        return True
+    public = public_filter(type(obj))
+    if public is None:
+        return False
+    return type(obj)._default_manager.filter(public, pk=obj.pk).exists()
+
+
+def can_view_report(user, obj: Model) -> bool:
+    """Whether ``user`` may read the working material of ``obj`` (a version's
+    validation report and source, an import job): those who may change it."""
+    return can_change(user, obj)

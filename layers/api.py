@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.permissions import require_change
+from accounts.permissions import can_view_report, require_change, viewable
 from accounts.tokens import token_or_session
 from geoportal.api import (
     ApiError,
@@ -92,7 +92,9 @@ def _details(exc: ValidationError) -> dict:
 # --- serialisation -------------------------------------------------------------
 
 
-def version_json(version: LayerVersion, *, with_report: bool = True) -> dict:
+def version_json(version: LayerVersion, *, user, with_report: bool = True) -> dict:
+    """A version as JSON; its validation report (and its error and warning
+    counts) only for those who may read it (accounts.permissions)."""
     data = {
         "id": version.pk,
         "layer": version.layer_id,
@@ -107,9 +109,11 @@ def version_json(version: LayerVersion, *, with_report: bool = True) -> dict:
         "restored_from": version.restored_from_id,
         "comment": version.comment,
         "created_at": version.created_at,
-        "errors": (version.report or {}).get("errors", 0),
-        "warnings": (version.report or {}).get("warnings", 0),
     }
+    if not can_view_report(user, version):
+        return data
+    data["errors"] = (version.report or {}).get("errors", 0)
+    data["warnings"] = (version.report or {}).get("warnings", 0)
     if with_report:
         report = report_render(version.report or {})
         report.pop("rules", None)
@@ -128,7 +132,7 @@ def layer_json(layer: Layer) -> dict:
     }
 
 
-def job_json(job: ImportJob) -> dict:
+def job_json(job: ImportJob, *, user) -> dict:
     return {
         "id": job.pk,
         "layer": job.layer_id,
@@ -136,7 +140,7 @@ def job_json(job: ImportJob) -> dict:
         "done": job.done,
         "total": job.total,
         "upload_name": job.upload_name,
-        "version": version_json(job.version) if job.version_id else None,
+        "version": version_json(job.version, user=user) if job.version_id else None,
         "error": job.error,
         "error_code": job.error_code,
     }
@@ -242,7 +246,7 @@ def agencies(request: HttpRequest):
 @api("GET", "POST")
 def agency_documents(request: HttpRequest, code: str):
     """GET/POST /api/v1/agencies/<code>/documents — list or create documents."""
-    agency = get_object_or_404(Agency, code=code)
+    agency = get_object_or_404(viewable(request.user, Agency.objects), code=code)
     if request.method == "POST":
         data = read_json(request)
         document = document_create(
@@ -257,7 +261,9 @@ def agency_documents(request: HttpRequest, code: str):
             perimeter=_geometry(data.get("perimeter")),
         )
         return {"id": document.pk, "reference": document.reference}
-    documents = agency.documents.prefetch_related("layers")
+    documents = viewable(request.user, agency.documents.all()).prefetch_related(
+        "layers"
+    )
     return [
         {
             "id": document.pk,
@@ -273,7 +279,9 @@ def agency_documents(request: HttpRequest, code: str):
 @api("POST")
 def document_layers(request: HttpRequest, pk: int):
     """POST /api/v1/documents/<id>/layers — create (or find) a layer."""
-    document = get_object_or_404(PlanningDocument, pk=pk)
+    document = get_object_or_404(
+        viewable(request.user, PlanningDocument.objects), pk=pk
+    )
     data = read_json(request)
     layer = layer_ensure(
         user=request.user,
@@ -293,11 +301,13 @@ def layer_versions(request: HttpRequest, pk: int):
     answered 201 with the draft and its report; a large one is queued and
     answered 202 with the import job to poll.
     """
-    layer = get_object_or_404(Layer.objects.select_related("document"), pk=pk)
+    layer = get_object_or_404(
+        viewable(request.user, Layer.objects.select_related("document")), pk=pk
+    )
     if request.method == "GET":
         return [
-            version_json(version, with_report=False)
-            for version in selectors.layer_versions(layer=layer)
+            version_json(version, user=request.user, with_report=False)
+            for version in viewable(request.user, selectors.layer_versions(layer=layer))
         ]
     require_change(request.user, layer)
     upload = _upload(request)
@@ -313,12 +323,12 @@ def layer_versions(request: HttpRequest, pk: int):
         background=background,
     )
     if background:
-        return json_response(job_json(job), status=202)
+        return json_response(job_json(job, user=request.user), status=202)
     if job.status == ImportJob.Status.DONE:
-        return json_response(version_json(job.version), status=201)
+        return json_response(version_json(job.version, user=request.user), status=201)
     if job.status == ImportJob.Status.FAILED:
         raise ApiError(job.error, code=job.error_code or "import_failed")
-    return json_response(job_json(job), status=202)
+    return json_response(job_json(job, user=request.user), status=202)
 
 
 @api("POST")
@@ -328,7 +338,9 @@ def layer_inspect(request: HttpRequest, pk: int):
     Answers the layers found, CRS, encoding (with samples), proposed mapping and
     the first rows, so the planner can confirm or correct them. Writes nothing.
     """
-    layer = get_object_or_404(Layer.objects.select_related("document"), pk=pk)
+    layer = get_object_or_404(
+        viewable(request.user, Layer.objects.select_related("document")), pk=pk
+    )
     require_change(request.user, layer)
     upload = _upload(request)
     with tempfile.TemporaryDirectory(prefix="geoportail-inspect-") as workdir:
@@ -348,33 +360,33 @@ def layer_inspect(request: HttpRequest, pk: int):
 @api("GET")
 def version_detail(request: HttpRequest, pk: int):
     """GET /api/v1/versions/<id> — status, interval and report."""
-    version = get_object_or_404(LayerVersion, pk=pk)
-    return version_json(version)
+    version = get_object_or_404(viewable(request.user, LayerVersion.objects), pk=pk)
+    return version_json(version, user=request.user)
 
 
 @api("POST")
 def version_publish(request: HttpRequest, pk: int):
     """POST /api/v1/versions/<id>/publish — make this draft current."""
-    version = get_object_or_404(LayerVersion, pk=pk)
+    version = get_object_or_404(viewable(request.user, LayerVersion.objects), pk=pk)
     require_change(request.user, version)
     with transaction.atomic():
         version = layer_version_publish(version=version, published_by=request.user)
-    return version_json(version, with_report=False)
+    return version_json(version, user=request.user, with_report=False)
 
 
 @api("POST")
 def version_restore(request: HttpRequest, pk: int):
     """POST /api/v1/versions/<id>/restore — roll back to this version."""
-    version = get_object_or_404(LayerVersion, pk=pk)
+    version = get_object_or_404(viewable(request.user, LayerVersion.objects), pk=pk)
     require_change(request.user, version)
     restored = layer_version_restore(version=version, published_by=request.user)
-    return version_json(restored, with_report=False)
+    return version_json(restored, user=request.user, with_report=False)
 
 
 @api("GET")
 def import_detail(request: HttpRequest, pk: int):
     """GET /api/v1/imports/<id> — progress of a background import."""
-    job = get_object_or_404(ImportJob.objects.select_related("version"), pk=pk)
-    if job.created_by_id != request.user.pk:
-        require_change(request.user, job)
-    return job_json(job)
+    job = get_object_or_404(
+        viewable(request.user, ImportJob.objects.select_related("version")), pk=pk
+    )
+    return job_json(job, user=request.user)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import require_change
+from accounts.permissions import require_change, viewable
 from geoportal.api import json_response
 from layers import selectors
 from layers.forms import ParcelUploadForm, UploadForm
@@ -36,14 +36,17 @@ PREVIEW_LIMIT = 5000  # features drawn on the preview map
 
 
 def _layer(user, pk: int) -> Layer:
-    layer = get_object_or_404(Layer.objects.select_related("document__agency"), pk=pk)
+    layer = get_object_or_404(
+        viewable(user, Layer.objects.select_related("document__agency")), pk=pk
+    )
     require_change(user, layer)
     return layer
 
 
 def _version(user, pk: int) -> LayerVersion:
     version = get_object_or_404(
-        LayerVersion.objects.select_related("layer__document__agency"), pk=pk
+        viewable(user, LayerVersion.objects.select_related("layer__document__agency")),
+        pk=pk,
     )
     require_change(user, version)
     return version
