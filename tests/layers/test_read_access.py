@@ -111,9 +111,7 @@ def test_another_agency_planner_sees_the_history_without_drafts_or_reports(
     assert "errors" not in detail
 
 
-def test_another_agency_planner_lists_only_approved_documents(
-    agency_a, other_planner
-):
+def test_another_agency_planner_lists_only_approved_documents(agency_a, other_planner):
     api = token_client(other_planner)
     listing = api.get(f"/api/v1/agencies/{agency_a['agency'].code}/documents")
     assert listing.status_code == 200
