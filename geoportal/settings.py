@@ -259,6 +259,15 @@ GEOPORTAIL_TOKEN_COOLOFF_MINUTES = int(
     os.environ.get("GEOPORTAIL_TOKEN_COOLOFF_MINUTES", 15)
 )
 
+# Bounds on one OGC request's work (ows.limits): names in LAYERS, image size,
+# layers × pixels (each layer is drawn on the whole image), and the features
+# one GetFeatureInfo may return. Advertised in WMS capabilities.
+OWS_MAX_LAYERS = int(os.environ.get("OWS_MAX_LAYERS", 20))
+OWS_MAX_WIDTH = int(os.environ.get("OWS_MAX_WIDTH", 4096))
+OWS_MAX_HEIGHT = int(os.environ.get("OWS_MAX_HEIGHT", 4096))
+OWS_MAX_LAYER_PIXELS = int(os.environ.get("OWS_MAX_LAYER_PIXELS", 4 * 4096 * 4096))
+OWS_MAX_FEATURE_INFO = int(os.environ.get("OWS_MAX_FEATURE_INFO", 50))
+
 # The map's base layer: an XYZ template (or empty for a plain background).
 GEOPORTAIL_BASEMAP_URL = os.environ.get("GEOPORTAIL_BASEMAP_URL", "")
 GEOPORTAIL_BASEMAP_ATTRIBUTION = os.environ.get("GEOPORTAIL_BASEMAP_ATTRIBUTION", "")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ows.catalog import CatalogLayer, catalog_layers, find_layers
 from ows.crs import COMMON_SRIDS, Crs, parse_crs, srid_exists
 from ows.exceptions import InvalidCRS, LayerNotDefined, StyleNotDefined
+from ows.limits import check_layer_count
 from ows.params import OwsRequest, parse_bbox, parse_instant
 from ows.render import View
 from ows.styles import DEFAULT_STYLE
@@ -44,10 +45,12 @@ def request_layers(
 ) -> list[CatalogLayer]:
     """The catalogue entries named by ``names_param``, in order.
 
-    ``checked``: see ``catalog_layers``. Raises LayerNotDefined for an
-    unknown or invisible name.
+    ``checked``: see ``catalog_layers``. Raises InvalidParameterValue for
+    more names than ``OWS_MAX_LAYERS``, LayerNotDefined for an unknown or
+    invisible name.
     """
     names = [name.strip() for name in ows_request.require(names_param).split(",")]
+    check_layer_count(names, names_param)
     catalog = catalog_layers(
         user=context.user,
         agency_code=context.agency_code,

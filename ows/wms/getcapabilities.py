@@ -15,12 +15,13 @@ from lxml.builder import ElementMaker
 from layers.models import LayerVersion
 from ows.catalog import CatalogLayer, catalog_layers, layer_extents
 from ows.crs import COMMON_SRIDS, axis_ordered, is_geographic, transform_bbox
+from ows.limits import map_limits
 from ows.metadata import service_metadata
 from ows.params import OwsRequest
 from ows.styles import DEFAULT_STYLE
 from ows.wms.common import MOROCCO, crs_names
 from ows.wms.getfeatureinfo import INFO_FORMATS
-from ows.wms.getmap import IMAGE_FORMATS, MAX_SIZE
+from ows.wms.getmap import IMAGE_FORMATS
 
 WMS = "http://www.opengis.net/wms"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -112,7 +113,12 @@ class Capabilities130:
             E.Fees(meta.fees),
             E.AccessConstraints(meta.access_constraints),
         ]
-        children += [E.MaxWidth(str(MAX_SIZE)), E.MaxHeight(str(MAX_SIZE))]
+        limits = map_limits()
+        children += [
+            E.LayerLimit(str(limits.layers)),
+            E.MaxWidth(str(limits.width)),
+            E.MaxHeight(str(limits.height)),
+        ]
         return E.Service(*children)
 
     def contact(self, meta):
@@ -331,7 +337,7 @@ class Capabilities111(Capabilities130):
     def service(self):
         element = super().service()
         element.find("Name").text = "OGC:WMS"
-        for tag in ("MaxWidth", "MaxHeight"):
+        for tag in ("LayerLimit", "MaxWidth", "MaxHeight"):
             element.remove(element.find(tag))
         return element
 

@@ -12,6 +12,7 @@ from layers.models import Feature
 from ows.catalog import CatalogLayer
 from ows.exceptions import InvalidFormat, InvalidPoint, LayerNotDefined
 from ows.formats import featureinfo
+from ows.limits import map_limits
 from ows.params import OwsRequest, format_key, parse_int
 from ows.wms.common import check_styles, request_crs, request_extent, request_layers
 from ows.wms.getmap import image_size
@@ -65,7 +66,12 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     i_name, j_name = ("I", "J") if ows_request.version == "1.3.0" else ("X", "Y")
     i = _pixel(ows_request, i_name, width)
     j = _pixel(ows_request, j_name, height)
-    count = parse_int(ows_request.get("FEATURE_COUNT", "1"), "FEATURE_COUNT", minimum=1)
+    count = parse_int(
+        ows_request.get("FEATURE_COUNT", "1"),
+        "FEATURE_COUNT",
+        minimum=1,
+        maximum=map_limits().feature_info,
+    )
     sx = (extent.maxx - extent.minx) / width
     sy = (extent.maxy - extent.miny) / height
     x = extent.minx + (i + 0.5) * sx

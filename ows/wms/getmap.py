@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from layers.selectors import CatalogueChanged
 from ows.catalog import CatalogLayer
 from ows.exceptions import InvalidFormat, InvalidParameterValue, OwsError
+from ows.limits import check_map_cost, map_limits
 from ows.params import OwsRequest, format_key, parse_int
 from ows.render import (
     MapLayer,
@@ -29,8 +30,6 @@ from ows.wms.common import (
     request_extent,
     request_layers,
 )
-
-MAX_SIZE = 4096
 
 IMAGE_FORMATS = {
     "image/png": ("image/png", encode_png),
@@ -64,10 +63,16 @@ def image_format(ows_request: OwsRequest, param: str = "FORMAT"):
 
 
 def image_size(ows_request: OwsRequest) -> tuple[int, int]:
-    """WIDTH and HEIGHT, each 1 … MAX_SIZE; raises InvalidParameterValue."""
+    """WIDTH and HEIGHT, each from 1 to its limit (``ows.limits``); raises
+    InvalidParameterValue."""
+    limits = map_limits()
     return (
-        parse_int(ows_request.require("WIDTH"), "WIDTH", minimum=1, maximum=MAX_SIZE),
-        parse_int(ows_request.require("HEIGHT"), "HEIGHT", minimum=1, maximum=MAX_SIZE),
+        parse_int(
+            ows_request.require("WIDTH"), "WIDTH", minimum=1, maximum=limits.width
+        ),
+        parse_int(
+            ows_request.require("HEIGHT"), "HEIGHT", minimum=1, maximum=limits.height
+        ),
     )
 
 
@@ -95,6 +100,7 @@ def parse(ows_request: OwsRequest, context, *, checked: bool = True) -> GetMapRe
     check_styles(ows_request)
     crs = request_crs(ows_request, layers)
     width, height = image_size(ows_request)
+    check_map_cost(len(layers), width, height)
     view = request_extent(ows_request, crs, width, height)
     transparent = ows_request.get("TRANSPARENT").upper() == "TRUE"
     return GetMapRequest(
