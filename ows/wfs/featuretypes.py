@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from layers.models import Layer
 from ows.catalog import CatalogLayer, catalog_layers, find_layers
 from ows.exceptions import InvalidParameterValue
+from ows.limits import check_layer_count
 
 GEOMETRY = "geom"
 FIXED = ("source_id", "code", "label_fr", "label_ar", "category")
@@ -157,7 +158,9 @@ def feature_types(context, *, at=None) -> list[FeatureType]:
 def lookup_types(
     names: list[str], context, *, at=None, locator: str = "typeNames"
 ) -> list[FeatureType]:
-    """The types named; raises InvalidParameterValue for an unknown name."""
+    """The types named; raises InvalidParameterValue for an unknown name or
+    more names than ``OWS_MAX_LAYERS``."""
+    check_layer_count(names, locator)
     catalog = catalog_layers(user=context.user, agency_code=context.agency_code, at=at)
     entries = find_layers(names, catalog)
     types = []

@@ -26,6 +26,7 @@ from ows.filters.fes import (
     parse_filters,
     resource_pk,
 )
+from ows.limits import check_layer_count
 from ows.params import OwsRequest, parse_bbox, parse_instant, parse_int
 from ows.wfs.dialects import Dialect, dialect
 from ows.wfs.featuretypes import FeatureType, Property, lookup_types
@@ -287,6 +288,10 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
         names_per_query.append((element, names))
     if not names_per_query:
         raise MissingParameterValue(_("A GetFeature needs a Query."), locator="Query")
+    # Each name is one query (a count, then its rows): bounded in all.
+    check_layer_count(
+        [name for _element, names in names_per_query for name in names], "typeNames"
+    )
     all_types = {
         name: ftype
         for _element, names in names_per_query

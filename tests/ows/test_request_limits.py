@@ -165,3 +165,36 @@ def test_getmap_module_checks_the_budget_itself(ows_data):
     with pytest.raises(InvalidParameterValue):
         getmap.parse(request, context)
 
+
+def test_wfs_type_names_are_bounded(client, ows_data, settings):
+    names = ",".join([ows_data.zoning_name] * (settings.OWS_MAX_LAYERS + 1))
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": names,
+            "RESULTTYPE": "hits",
+        },
+    )
+    assert response.status_code == 400
+    report = etree.fromstring(response.content)
+    error = report.find("{http://www.opengis.net/ows/1.1}Exception")
+    assert error.get("exceptionCode") == "InvalidParameterValue"
+    assert error.get("locator") == "typeNames"
+
+
+def test_wfs_xml_queries_are_bounded_in_all(client, ows_data, settings):
+    query = f'<wfs:Query typeNames="{ows_data.zoning_name}"/>'
+    body = (
+        '<wfs:GetFeature service="WFS" version="2.0.0" resultType="hits" '
+        'xmlns:wfs="http://www.opengis.net/wfs/2.0">'
+        + query * (settings.OWS_MAX_LAYERS + 1)
+        + "</wfs:GetFeature>"
+    )
+    response = client.post("/ows", body, content_type="application/xml")
+    assert response.status_code == 400
+    assert b"InvalidParameterValue" in response.content
+    body = body.replace(query * (settings.OWS_MAX_LAYERS + 1), query * 2)
+    assert client.post("/ows", body, content_type="application/xml").status_code == 200
