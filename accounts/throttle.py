@@ -99,6 +99,10 @@ def token_failure_record(*, address: str) -> int:
     """Count one failed token from ``address``; return its failures so far
     (counting starts again once the cool-off has passed since the last one)."""
     now = timezone.now()
+    # Addresses whose cool-off has passed count from zero: their rows go.
+    TokenFailure.objects.filter(last_failure_at__lte=now - token_cooloff()).exclude(
+        address=address
+    ).delete()
     failure, created = TokenFailure.objects.select_for_update().get_or_create(
         address=address, defaults={"failures": 1, "last_failure_at": now}
     )

@@ -2,7 +2,9 @@
 
 Written from ``layers/api.py``'s docstrings; the owners of that API refine it.
 Every operation needs a logged-in session or an API token
-(``Authorization: Token …``).
+(``Authorization: Token …``). What the caller may not read (another agency's
+drafts, reports, import jobs) is answered 404; too many invalid tokens from
+one address, 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ _ERRORS = {
     "403": {"$ref": "#/components/responses/Error"},
     "404": {"$ref": "#/components/responses/Error"},
     "409": {"$ref": "#/components/responses/Error"},
+    "429": {"$ref": "#/components/responses/Error"},
 }
 
 

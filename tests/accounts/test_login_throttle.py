@@ -1,7 +1,11 @@
 """Password guessing: logins are throttled per account and per client address."""
 
+import datetime
+
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.throttle import client_address
 
@@ -104,3 +108,12 @@ def test_guesses_behind_a_proxy_count_against_the_client(client, planner, settin
         HTTP_X_FORWARDED_FOR="203.0.113.7",
     )
     assert page.status_code == 429
+
+
+def test_logins_open_again_after_the_cool_off(client, planner, settings):
+    for _attempt in range(30):
+        login(client, "planner", WRONG)
+    assert login(client, "planner", "not-a-real-password-1").status_code == 429
+    cooloff = datetime.timedelta(minutes=settings.GEOPORTAIL_LOGIN_COOLOFF_MINUTES)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cooloff)
+    assert login(client, "planner", "not-a-real-password-1").status_code == 302

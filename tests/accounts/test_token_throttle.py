@@ -1,8 +1,12 @@
 """Token guessing: an address that sent too many invalid API tokens must wait."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import TokenFailure
 from accounts.tokens import api_token_create
 
 
@@ -52,3 +56,17 @@ def test_a_valid_token_does_not_reset_the_count(client, zoning_layer, key, setti
     assert versions(client, zoning_layer, key).status_code == 200
     assert versions(client, zoning_layer, "one-more-guess").status_code == 401
     assert versions(client, zoning_layer, key).status_code == 429
+
+
+def test_the_address_may_try_again_after_the_cool_off(
+    client, zoning_layer, key, settings
+):
+    for number in range(settings.GEOPORTAIL_TOKEN_FAILURE_LIMIT):
+        versions(client, zoning_layer, f"guess-{number}")
+    assert versions(client, zoning_layer, key).status_code == 429
+    cooloff = datetime.timedelta(minutes=settings.GEOPORTAIL_TOKEN_COOLOFF_MINUTES)
+    TokenFailure.objects.update(last_failure_at=timezone.now() - cooloff)
+    assert versions(client, zoning_layer, key).status_code == 200
+    # …and counts from zero again.
+    assert versions(client, zoning_layer, "new-guess").status_code == 401
+    assert versions(client, zoning_layer, key).status_code == 200
