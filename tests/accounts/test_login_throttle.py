@@ -117,3 +117,16 @@ def test_logins_open_again_after_the_cool_off(client, planner, settings):
     cooloff = datetime.timedelta(minutes=settings.GEOPORTAIL_LOGIN_COOLOFF_MINUTES)
     AccessAttempt.objects.update(attempt_time=timezone.now() - cooloff)
     assert login(client, "planner", "not-a-real-password-1").status_code == 302
+
+
+def test_the_planner_login_is_the_throttled_login(client, planner):
+    # Planner pages send to the one login form, the admin's.
+    page = client.get("/planner/")
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("admin:login"))
+    home = client.get("/", headers={"accept-language": "en"})
+    assert f'href="{reverse("admin:login")}"' in home.text
+    for _attempt in range(30):
+        login(client, "planner", WRONG)
+    assert login(client, "planner", "not-a-real-password-1").status_code == 429
+    assert client.get("/planner/").status_code == 302
