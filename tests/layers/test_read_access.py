@@ -161,5 +161,9 @@ def test_the_policy_reads_published_data_for_everyone(agency_a, other_planner):
         assert not permissions.can_view(user, agency_a["draft_document"])
         assert not permissions.can_view(user, agency_a["job"])
         assert not permissions.can_view_report(user, agency_a["published"])
-        visible = permissions.viewable(user, LayerVersion.objects.all())
+        # Only agency A's versions: the session's demo agency may be loaded.
+        versions = LayerVersion.objects.filter(
+            layer__document__agency=agency_a["agency"]
+        )
+        visible = permissions.viewable(user, versions)
         assert set(visible) == {agency_a["published"]}
