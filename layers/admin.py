@@ -1,7 +1,12 @@
 """Admin for agencies, documents, layers and rules, scoped by accounts.permissions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.gis.admin import GISModelAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
@@ -165,6 +170,45 @@ class LayerVersionAdmin(AgencyScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Published, superseded and referenced versions are history: no
+        # "Delete" is offered for them (and the database refuses it anyway).
+        if obj is not None and obj.is_history:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        version = self.get_object(request, unquote(object_id))
+        if (
+            version is not None
+            and self.has_view_permission(request, version)
+            and version.is_history
+        ):
+            self.message_user(request, history_refusal(version), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:layers_layerversion_change", args=[version.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        history = LayerVersion.history_of(objs)
+        protected = [
+            *protected,
+            *(f"{capfirst(LayerVersion._meta.verbose_name)}: {v}" for v in history),
+        ]
+        return deleted, counts, perms_needed, protected
+
+
+def history_refusal(version: LayerVersion) -> str:
+    """Why ``version`` cannot be deleted, in the active language."""
+    return gettext(
+        "%(version)s is part of the history (published, superseded or cited by "
+        "a note): it cannot be deleted."
+    ) % {"version": version}
 
 
 @admin.register(ZoneRule)

@@ -16,6 +16,7 @@ database changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -29,7 +30,7 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.utils import IntegrityError, InternalError, ProgrammingError
 from django.utils import timezone
 from shapely.geometry import shape
@@ -39,6 +40,7 @@ from layers.models import (
     STORAGE_SRID,
     Agency,
     DemoDataset,
+    Feature,
     Layer,
     LayerVersion,
     PlanningDocument,
@@ -405,8 +407,7 @@ def versions_load(
             "are left as they are"
         ]
     try:
-        with transaction.atomic():
-            existing.delete()
+        demo_versions_delete(existing)
     except (IntegrityError, InternalError) as error:
         # A database that protects published history refuses the delete: the
         # old demo versions stay, and the operator is told why.
@@ -436,8 +437,37 @@ def layer_remove_if_unused(layer: Layer) -> list[str]:
         or layer.versions.filter(notes__isnull=False).exists()
     ):
         return [f"layer {layer}: no longer in the demo data but in use, left"]
-    layer.delete()
+    with transaction.atomic():
+        demo_versions_delete(layer.versions.all())
+        layer.delete()
     return []
+
+
+@contextlib.contextmanager
+def history_purge():
+    """Within the current transaction, let throw-away history be deleted.
+
+    Sets ``geoportail.history_purge`` for this transaction only (migration
+    layers/0005); issued notes stay undeletable whatever it says. Only the
+    demo loader uses it, and only on versions it made itself.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('geoportail.history_purge', 'on', true)")
+        yield
+        cursor.execute("SELECT set_config('geoportail.history_purge', '', true)")
+
+
+def demo_versions_delete(versions) -> None:
+    """Delete versions the demo loader made (published ones included).
+
+    Callers have checked that no note cites them and that people built
+    nothing on them; the database protects every other version's history.
+    """
+    versions = versions.filter(from_demo_data=True)
+    with history_purge():
+        Feature.objects.filter(version__in=versions).delete()
+        versions.update(restored_from=None)
+        versions.delete()
 
 
 def document_remove_if_unused(document: PlanningDocument) -> list[str]:

@@ -13,7 +13,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GistIndex
-from django.db.models import F, Func, Q
+from django.db.models import CASCADE, F, Func, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from geoportal.i18n import localized
@@ -276,6 +276,23 @@ class Layer(models.Model):
         return localized(self, "title")
 
 
+def protect_history(collector, field, sub_objs, using):
+    """``on_delete`` of a version's layer: cascade to drafts, refuse history.
+
+    Published and superseded versions, and versions that something refers to
+    (an issued note, a restored copy), are history: deleting their layer is
+    refused with a ProtectedError (the admin shows it as a message), as the
+    database itself would refuse it (migration 0004).
+    """
+    history = list(LayerVersion.history_of(sub_objs))
+    if history:
+        raise ProtectedError(
+            _("Published, superseded and referenced versions cannot be deleted."),
+            set(history),
+        )
+    CASCADE(collector, field, sub_objs, using)
+
+
 class LayerVersion(models.Model):
     """One upload of a layer. Published versions form a gap-free history.
 
@@ -293,7 +310,7 @@ class LayerVersion(models.Model):
 
     layer = models.ForeignKey(
         Layer,
-        on_delete=models.CASCADE,
+        on_delete=protect_history,
         related_name="versions",
         verbose_name=_("layer"),
     )
@@ -331,11 +348,13 @@ class LayerVersion(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Who published is history: a user who published cannot be deleted
+    # (deactivate the account instead).
     published_by = models.ForeignKey(
         "accounts.User",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("published by"),
     )
@@ -388,6 +407,32 @@ class LayerVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.layer} v{self.number} ({self.get_status_display()})"
+
+    @classmethod
+    def history_q(cls) -> Q:
+        """Versions that are history: published, superseded or referenced.
+
+        A reference is a restored copy or any many-to-many link (an issued
+        note's ``layer_versions``), whichever app declares it.
+        """
+        condition = Q(status__in=[cls.Status.PUBLISHED, cls.Status.SUPERSEDED]) | Q(
+            restorations__isnull=False
+        )
+        for relation in cls._meta.related_objects:
+            if relation.many_to_many:
+                condition |= Q(**{f"{relation.name}__isnull": False})
+        return condition
+
+    @classmethod
+    def history_of(cls, versions) -> models.QuerySet:
+        """Those of ``versions`` (a queryset or list) that are history."""
+        ids = [version.pk for version in versions]
+        return cls.objects.filter(cls.history_q(), pk__in=ids).distinct()
+
+    @property
+    def is_history(self) -> bool:
+        """Whether this version may never be deleted nor changed."""
+        return self.pk is not None and self.history_of([self]).exists()
 
 
 class Feature(models.Model):

@@ -1,0 +1,63 @@
+"""An issued note, and the layer versions it cites, cannot be deleted; what it
+states cannot be changed — PostgreSQL refuses it, whoever asks."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from layers.models import LayerVersion
+from notes.models import Note
+from notes.services import note_issue
+from notes.subjects import SubjectQuery
+from notes.verification import note_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def _refused(sql: str, params: list) -> None:
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
+
+
+@pytest.fixture
+def note(site):
+    return note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
+
+
+def test_sql_delete_of_an_issued_note_is_refused(note):
+    _refused("DELETE FROM notes_note_layer_versions WHERE note_id = %s", [note.pk])
+    _refused("DELETE FROM notes_note WHERE id = %s", [note.pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Note.objects.filter(pk=note.pk).delete()
+    assert Note.objects.filter(pk=note.pk).exists()
+    assert note.layer_versions.count() > 0
+
+
+def test_sql_update_of_an_issued_notes_snapshot_is_refused(note):
+    _refused(
+        "UPDATE notes_note SET snapshot = replace(snapshot, 'UA', 'UB') WHERE id = %s",
+        [note.pk],
+    )
+    _refused(
+        "UPDATE notes_note_layer_versions SET layerversion_id = layerversion_id "
+        "WHERE note_id = %s",
+        [note.pk],
+    )
+    note.refresh_from_db()
+    assert note_verify(note, recompute=False).authentic
+
+
+def test_a_version_cited_by_a_note_cannot_be_deleted(note, zoning_layer):
+    cited = list(note.layer_versions.all())
+    assert cited
+    for version in cited:
+        assert version.is_history
+        _refused("DELETE FROM layers_layerversion WHERE id = %s", [version.pk])
+    assert LayerVersion.objects.filter(pk__in=[v.pk for v in cited]).count() == len(
+        cited
+    )
