@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
@@ -26,6 +27,8 @@ from accounts.throttle import (
     token_failure_record,
     token_lockout_remaining,
 )
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 
 class InvalidToken(Exception):
@@ -50,13 +53,38 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it and its key (shown only now)."""
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str = "", created_by: User | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it and its key (shown only now).
+
+    ``created_by`` is who asked (None: an operator's command); the audit log
+    records it, never the key.
+    """
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:8], digest=_digest(key)
     )
+    _audit_token(token, action=AuditEvent.Action.TOKEN_CREATED, actor=created_by)
     return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, revoked_by: User | None = None) -> None:
+    """Delete ``token``: its key no longer authenticates; the log records it."""
+    _audit_token(token, action=AuditEvent.Action.TOKEN_REVOKED, actor=revoked_by)
+    token.delete()
+
+
+def _audit_token(token: ApiToken, *, action: str, actor: User | None) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=token,
+        agency_id=token.user.agency_id,
+        details={"user": token.user.get_username(), "prefix": token.prefix},
+    )
 
 
 def token_user(header: str) -> User:

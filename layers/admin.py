@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from audit.models import AuditEvent
+from audit.services import audit_record
 from layers.models import (
     Agency,
     Layer,
@@ -69,6 +71,22 @@ class AgencyScopedAdmin(GISModelAdmin):
     def save_model(self, request, obj, form, change):
         permissions.require_change(request.user, obj)
         super().save_model(request, obj, form, change)
+
+    # Deletions are written to the audit log, in the deletion's transaction.
+    def delete_model(self, request, obj):
+        permissions.require_change(request.user, obj)
+        _audit_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            permissions.require_change(request.user, obj)
+            _audit_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+def _audit_delete(request, obj) -> None:
+    audit_record(action=AuditEvent.Action.DELETED, actor=request.user, obj=obj)
 
 
 @admin.register(Agency)

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require_change
+from audit.models import AuditEvent
+from audit.services import audit_record
 from layers.importing.errors import ImportRefused, UploadTooLarge
 from layers.importing.loader import features_copy_version
 from layers.importing.mapping import RULE_FIELDS
@@ -113,9 +115,32 @@ def layer_version_publish(
     """Make the draft ``version`` current; the current one becomes superseded.
 
     Both changes happen in one transaction, so readers see either the old or the
-    new version, never both or neither. Raises VersionStateError when the
-    version is not a draft or ``at`` is not after the current version's start.
+    new version, never both or neither; the audit log records who did it.
+    Raises VersionStateError when the version is not a draft or ``at`` is not
+    after the current version's start.
     """
+    version = _publish(version=version, published_by=published_by, at=at)
+    _audit_publication(version, action=AuditEvent.Action.VERSION_PUBLISHED)
+    return version
+
+
+def _audit_publication(version: LayerVersion, *, action: str, **details) -> None:
+    audit_record(
+        action=action,
+        actor=version.published_by,
+        obj=version,
+        details={
+            "layer": version.layer_id,
+            "number": version.number,
+            "valid_from": version.valid_from,
+            **details,
+        },
+    )
+
+
+def _publish(
+    *, version: LayerVersion, published_by, at: datetime.datetime | None
+) -> LayerVersion:
     at = at or timezone.now()
     # Lock the layer: two publications of one layer run one after the other.
     Layer.objects.select_for_update().filter(pk=version.layer_id).first()
@@ -178,7 +203,14 @@ def layer_version_restore(
     copy.source_file = version.source_file
     copy.feature_count = features_copy_version(source_id=version.pk, target_id=copy.pk)
     copy.save(update_fields=["restored_from", "source_file", "feature_count"])
-    return layer_version_publish(version=copy, published_by=published_by, at=at)
+    copy = _publish(version=copy, published_by=published_by, at=at)
+    _audit_publication(
+        copy,
+        action=AuditEvent.Action.VERSION_RESTORED,
+        restored_from=version.pk,
+        restored_number=version.number,
+    )
+    return copy
 
 
 def zone_rules_apply(*, document: PlanningDocument, rules: dict[str, dict]) -> int:

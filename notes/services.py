@@ -7,6 +7,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone, translation
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from notes import signing, sql
 from notes.models import Note
 from notes.selectors import Moment, note_compose, subject_resolve
@@ -14,8 +16,13 @@ from notes.subjects import SubjectQuery
 
 
 @transaction.atomic
-def note_issue(*, query: SubjectQuery, language: str | None = None) -> Note:
+def note_issue(
+    *, query: SubjectQuery, language: str | None = None, issued_by=None
+) -> Note:
     """Compose the note for ``query``, freeze it, sign it and store it.
+
+    ``issued_by`` is the logged-in user who asked, if any (citizens are
+    anonymous); the audit log records the issue with the client's address.
 
     Returns the new Note, whose reference is ``<agency prefix>-<year>-<6 digits>``
     and whose snapshot is the canonical JSON of the content. Raises the
@@ -57,5 +64,11 @@ def note_issue(*, query: SubjectQuery, language: str | None = None) -> Note:
     )
     note.layer_versions.set(
         [version["version_id"] for version in content["layer_versions"]]
+    )
+    audit_record(
+        action=AuditEvent.Action.NOTE_ISSUED,
+        actor=issued_by,
+        obj=note,
+        details={"sha256": digest, "as_of": moment.day, "kind": subject.kind},
     )
     return note

@@ -46,7 +46,9 @@ def compose(request: HttpRequest) -> dict:
 def issue(request: HttpRequest) -> HttpResponse:
     """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links."""
     query = SubjectQuery.from_json(read_json(request))
-    note = services.note_issue(query=query, language=get_language())
+    note = services.note_issue(
+        query=query, language=get_language(), issued_by=request.user
+    )
     return json_response(
         note_data(note, request, with_links=True),
         status=201,

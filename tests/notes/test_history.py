@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from audit.models import AuditEvent
 from layers.models import LayerVersion
 from notes.models import Note
 from notes.services import note_issue
@@ -61,3 +62,21 @@ def test_a_version_cited_by_a_note_cannot_be_deleted(note, zoning_layer):
     assert LayerVersion.objects.filter(pk__in=[v.pk for v in cited]).count() == len(
         cited
     )
+
+
+def test_issuing_a_note_leaves_an_audit_event(client, site):
+    response = client.post(
+        "/api/v1/notes",
+        data='{"parcel": "TF 100/07"}',
+        content_type="application/json",
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert response.status_code == 201
+    note = Note.objects.get(reference=response.json()["reference"])
+    event = AuditEvent.objects.get(action="note_issued", object_id=str(note.pk))
+    assert (event.object_type, event.object_id) == ("notes.note", str(note.pk))
+    assert event.object_repr == note.reference
+    assert event.actor is None  # a citizen
+    assert event.agency_id == note.agency_id
+    assert event.ip == "198.51.100.4"
+    assert event.details["sha256"] == note.sha256
