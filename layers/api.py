@@ -35,6 +35,7 @@ from layers.importing.pipeline import ImportOptions, import_plan
 from layers.importing.validation import report_render
 from layers.models import Agency, ImportJob, Layer, LayerVersion, PlanningDocument
 from layers.services import (
+    ReasonRequired,
     VersionStateError,
     agency_create,
     document_create,
@@ -74,6 +75,8 @@ def api(*methods: str):
                 ) from exc
             except VersionStateError as exc:
                 raise Conflict(str(exc), code="version_state") from exc
+            except ReasonRequired as exc:
+                raise ApiError(str(exc), code=exc.code) from exc
             except ValidationError as exc:
                 raise ApiError(
                     "; ".join(exc.messages), code="invalid", details=_details(exc)
@@ -109,6 +112,7 @@ def version_json(version: LayerVersion, *, user, with_report: bool = True) -> di
         "restored_from": version.restored_from_id,
         "comment": version.comment,
         "created_at": version.created_at,
+        "published_despite_errors": _errors_accepted_json(version),
     }
     if not can_view_report(user, version):
         return data
@@ -119,6 +123,16 @@ def version_json(version: LayerVersion, *, user, with_report: bool = True) -> di
         report.pop("rules", None)
         data["report"] = report
     return data
+
+
+def _errors_accepted_json(version: LayerVersion) -> dict | None:
+    accepted = version.errors_accepted
+    if not accepted:
+        return None
+    return {
+        key: accepted.get(key)
+        for key in ("reason", "by", "at", "errors", "kinds", "features", "zones")
+    }
 
 
 def layer_json(layer: Layer) -> dict:
@@ -366,11 +380,23 @@ def version_detail(request: HttpRequest, pk: int):
 
 @api("POST")
 def version_publish(request: HttpRequest, pk: int):
-    """POST /api/v1/versions/<id>/publish — make this draft current."""
+    """POST /api/v1/versions/<id>/publish — make this draft current.
+
+    A draft with errors is published only with the JSON body
+    ``{"despite_errors": true, "reason": "…"}`` (the reason is required).
+    """
     version = get_object_or_404(viewable(request.user, LayerVersion.objects), pk=pk)
     require_change(request.user, version)
+    is_json = request.content_type == "application/json" and request.body
+    data = read_json(request) if is_json else {}
+    reason = None
+    if data.get("despite_errors") is True:
+        reason = data.get("reason")
+        reason = reason if isinstance(reason, str) else ""
     with transaction.atomic():
-        version = layer_version_publish(version=version, published_by=request.user)
+        version = layer_version_publish(
+            version=version, published_by=request.user, despite_errors_reason=reason
+        )
     return version_json(version, user=request.user, with_report=False)
 
 

@@ -63,3 +63,15 @@ class ParcelUploadForm(SourceFileForm):
         max_length=64,
         help_text=_("Empty: detected (REFERENCE, TITRE, NUM_TF…)."),
     )
+
+
+class PublishDespiteErrorsForm(forms.Form):
+    """Why a version with errors is published as approved (required)."""
+
+    reason = forms.CharField(
+        label=_("Reason for publishing despite the errors"),
+        max_length=2000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. The approved plan itself has these overlaps."),
+    )

@@ -13,6 +13,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GistIndex
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import CASCADE, F, Func, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -339,6 +340,15 @@ class LayerVersion(models.Model):
     )
     feature_count = models.PositiveIntegerField(_("features"), default=0)
     report = models.JSONField(_("validation report"), default=dict, blank=True)
+    # An approved plan may be published as approved, defects included, when a
+    # planner says why: {"reason", "by", "at", "errors", "kinds", "features"
+    # (source ids), "feature_ids", "zones"} — empty for a clean publication.
+    errors_accepted = models.JSONField(
+        _("published despite errors"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         "accounts.User",
@@ -395,6 +405,11 @@ class LayerVersion(models.Model):
                 ),
                 name="version_interval_matches_status",
             ),
+            models.CheckConstraint(
+                condition=Q(errors_accepted={})
+                | Q(errors_accepted__reason__regex=r"\S"),
+                name="errors_accepted_with_a_reason",
+            ),
             ExclusionConstraint(
                 name="version_intervals_do_not_overlap",
                 expressions=[
@@ -428,6 +443,17 @@ class LayerVersion(models.Model):
         """Those of ``versions`` (a queryset or list) that are history."""
         ids = [version.pk for version in versions]
         return cls.objects.filter(cls.history_q(), pk__in=ids).distinct()
+
+    @property
+    def published_despite_errors(self) -> bool:
+        """Whether a planner published this version despite its errors."""
+        return bool(self.errors_accepted)
+
+    @property
+    def errors_accepted_at(self) -> datetime.datetime | None:
+        """When the errors were accepted (stored as ISO 8601 text)."""
+        value = (self.errors_accepted or {}).get("at")
+        return datetime.datetime.fromisoformat(value) if value else None
 
     @property
     def is_history(self) -> bool:

@@ -83,7 +83,25 @@ PATHS = {
         "get": _op("A version: status, interval and report", params=[_id()])
     },
     "/api/v1/versions/{pk}/publish": {
-        "post": _op("Make this draft version current", params=[_id()])
+        "post": _op(
+            "Make this draft version current (with errors: despite_errors and a "
+            "reason)",
+            params=[_id()],
+            body={
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "despite_errors": {"type": "boolean"},
+                                "reason": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+        )
     },
     "/api/v1/versions/{pk}/restore": {
         "post": _op("Roll back to this version", params=[_id()])

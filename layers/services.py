@@ -31,7 +31,7 @@ from layers.importing.pipeline import (
     import_plan,
     rules_found,
 )
-from layers.importing.validation import Report, report_has_errors
+from layers.importing.validation import Report, Severity, report_has_errors
 from layers.models import (
     Agency,
     Feature,
@@ -46,6 +46,13 @@ class VersionStateError(ValueError):
     """The version is not in a state that allows this change."""
 
     http_status = 409
+
+
+class ReasonRequired(ValueError):
+    """Publishing despite errors needs a written reason; none was given."""
+
+    http_status = 400
+    code = "reason_required"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,17 +117,41 @@ def layer_version_create(
 
 @transaction.atomic
 def layer_version_publish(
-    *, version: LayerVersion, published_by=None, at: datetime.datetime | None = None
+    *,
+    version: LayerVersion,
+    published_by=None,
+    at: datetime.datetime | None = None,
+    despite_errors_reason: str | None = None,
 ) -> LayerVersion:
     """Make the draft ``version`` current; the current one becomes superseded.
 
     Both changes happen in one transaction, so readers see either the old or the
     new version, never both or neither; the audit log records who did it.
-    Raises VersionStateError when the version is not a draft or ``at`` is not
-    after the current version's start.
+
+    A version whose report has errors is published only when a user gives
+    ``despite_errors_reason`` (an approved plan is published as approved,
+    defects included): who, when, why and the errors of that moment are kept
+    in ``errors_accepted``, shown with the version and carried into the notes
+    about the zones concerned. Raises VersionStateError when the version is not
+    a draft, has errors and no reason was given, or ``at`` is not after the
+    current version's start; ReasonRequired when the reason is blank.
     """
-    version = _publish(version=version, published_by=published_by, at=at)
-    _audit_publication(version, action=AuditEvent.Action.VERSION_PUBLISHED)
+    version = _publish(
+        version=version,
+        published_by=published_by,
+        at=at,
+        despite_errors_reason=despite_errors_reason,
+    )
+    if version.errors_accepted:
+        _audit_publication(
+            version,
+            action=AuditEvent.Action.VERSION_PUBLISHED_DESPITE_ERRORS,
+            reason=version.errors_accepted["reason"],
+            errors=version.errors_accepted["errors"],
+            kinds=version.errors_accepted["kinds"],
+        )
+    else:
+        _audit_publication(version, action=AuditEvent.Action.VERSION_PUBLISHED)
     return version
 
 
@@ -138,8 +169,61 @@ def _audit_publication(version: LayerVersion, *, action: str, **details) -> None
     )
 
 
+def _errors_accepted(
+    version: LayerVersion, *, reason: str | None, published_by
+) -> dict:
+    """What publishing ``version`` despite its errors records (empty: no errors).
+
+    Raises VersionStateError without a reason or a user, ReasonRequired when
+    the reason is blank.
+    """
+    if not report_has_errors(version.report):
+        return {}
+    if reason is None:
+        raise VersionStateError(
+            _(
+                "This version cannot be published: its validation report has "
+                "errors. Correct the file and upload it again."
+            )
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(_("Say why this version is published despite its errors."))
+    if published_by is None:
+        raise VersionStateError(
+            _("Only a user can publish a version despite its errors.")
+        )
+    errors = [
+        issue
+        for issue in version.report.get("issues", [])
+        if issue.get("severity") == Severity.ERROR
+    ]
+    kinds: dict[str, int] = {}
+    sources: list[str] = []
+    for issue in errors:
+        kinds[issue["code"]] = kinds.get(issue["code"], 0) + 1
+        sources.extend(str(source) for source in issue.get("features", []))
+    sources = sorted(set(sources))
+    affected = Feature.objects.filter(version=version, source_id__in=sources)
+    return {
+        "reason": reason,
+        "by": published_by.get_username(),
+        "by_id": published_by.pk,
+        "at": timezone.now(),
+        "errors": int(version.report.get("errors", len(errors))),
+        "kinds": kinds,
+        "features": sources,
+        "feature_ids": sorted(affected.values_list("pk", flat=True)),
+        "zones": sorted(set(affected.exclude(code="").values_list("code", flat=True))),
+    }
+
+
 def _publish(
-    *, version: LayerVersion, published_by, at: datetime.datetime | None
+    *,
+    version: LayerVersion,
+    published_by,
+    at: datetime.datetime | None,
+    despite_errors_reason: str | None = None,
 ) -> LayerVersion:
     at = at or timezone.now()
     # Lock the layer: two publications of one layer run one after the other.
@@ -147,13 +231,9 @@ def _publish(
     version.refresh_from_db()
     if version.status != LayerVersion.Status.DRAFT:
         raise VersionStateError(_("Only a draft version can be published."))
-    if report_has_errors(version.report):
-        raise VersionStateError(
-            _(
-                "This version cannot be published: its validation report has "
-                "errors. Correct the file and upload it again."
-            )
-        )
+    version.errors_accepted = _errors_accepted(
+        version, reason=despite_errors_reason, published_by=published_by
+    )
     current = (
         LayerVersion.objects.select_for_update()
         .filter(layer_id=version.layer_id, status=LayerVersion.Status.PUBLISHED)
@@ -170,7 +250,9 @@ def _publish(
     version.status = LayerVersion.Status.PUBLISHED
     version.valid_from = at
     version.published_by = published_by
-    version.save(update_fields=["status", "valid_from", "published_by"])
+    version.save(
+        update_fields=["status", "valid_from", "published_by", "errors_accepted"]
+    )
     rules = (version.report or {}).get("rules")
     if rules and version.layer.kind == Layer.Kind.ZONING:
         zone_rules_apply(document=version.layer.document, rules=rules)
@@ -203,7 +285,19 @@ def layer_version_restore(
     copy.source_file = version.source_file
     copy.feature_count = features_copy_version(source_id=version.pk, target_id=copy.pk)
     copy.save(update_fields=["restored_from", "source_file", "feature_count"])
-    copy = _publish(version=copy, published_by=published_by, at=at)
+    # A version published despite its errors comes back with the same reason.
+    reason = version.errors_accepted.get("reason")
+    copy = _publish(
+        version=copy,
+        published_by=published_by,
+        at=at,
+        despite_errors_reason=(
+            _("Restored from version %(number)s: %(reason)s")
+            % {"number": version.number, "reason": reason}
+            if reason
+            else None
+        ),
+    )
     _audit_publication(
         copy,
         action=AuditEvent.Action.VERSION_RESTORED,
@@ -476,6 +570,7 @@ __all__ = [
     "FeatureData",
     "ImportOptions",
     "ImportRefused",
+    "ReasonRequired",
     "VersionStateError",
     "agency_create",
     "document_create",

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import require_change, viewable
 from geoportal.api import json_response
 from layers import selectors
-from layers.forms import ParcelUploadForm, UploadForm
+from layers.forms import ParcelUploadForm, PublishDespiteErrorsForm, UploadForm
 from layers.importing.errors import ImportRefused
 from layers.importing.mapping import mapping_parse
 from layers.importing.pipeline import ImportOptions
 from layers.importing.validation import report_render
 from layers.models import Feature, Layer, LayerVersion
 from layers.services import (
+    ReasonRequired,
     VersionStateError,
     layer_version_publish,
     layer_version_restore,
@@ -145,6 +146,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "problems": problems,
             "can_publish": version.status == "draft" and not report.get("errors"),
+            "despite_form": PublishDespiteErrorsForm(),
         },
     )
 
@@ -195,10 +197,17 @@ def version_features(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the draft; with ``despite_errors``, despite its errors (reason)."""
     version = _version(request.user, pk)
+    reason = None
+    if request.POST.get("despite_errors"):
+        form = PublishDespiteErrorsForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        layer_version_publish(version=version, published_by=request.user)
-    except VersionStateError as exc:
+        layer_version_publish(
+            version=version, published_by=request.user, despite_errors_reason=reason
+        )
+    except (VersionStateError, ReasonRequired) as exc:
         messages.error(request, str(exc))
         return redirect("layers:version", pk=version.pk)
     messages.success(

@@ -189,6 +189,7 @@ def note_compose(*, subject: Subject, moment: Moment) -> dict:
     versions: dict[int, dict] = {}
     zones: dict[tuple[int, str], dict] = {}
     overlays: dict[tuple[int, str, str], dict] = {}
+    defects = _Defects()
     for row in rows:
         if row.version_id is None:
             continue
@@ -199,6 +200,7 @@ def note_compose(*, subject: Subject, moment: Moment) -> dict:
         if row.layer_kind == Layer.Kind.ZONING:
             if (row.area or 0.0) < TOUCH_TOLERANCE:
                 continue
+            defects.meet(row, document)
             key = (row.version_id, row.code)
             zone = zones.get(key)
             if zone is None:
@@ -209,6 +211,7 @@ def note_compose(*, subject: Subject, moment: Moment) -> dict:
             measure = row.area if row.area is not None else row.length
             if measure is not None and measure < TOUCH_TOLERANCE:
                 continue
+            defects.meet(row, document)
             key = (row.version_id, row.code, row.label_fr or "")
             overlay = overlays.get(key)
             if overlay is None:
@@ -255,8 +258,53 @@ def note_compose(*, subject: Subject, moment: Moment) -> dict:
             subject_area,
             rows[0].others_area,
         )
+        + defects.warnings()
     )
     return content
+
+
+class _Defects:
+    """The features met that a planner published despite errors in them.
+
+    A version published despite errors lists the features its errors involve
+    (``errors_accepted.feature_ids``: the overlapping pair, the zone without a
+    code…); a note about land that meets one of them warns about the data's
+    quality, with the planner's reason, inside the signed snapshot.
+    """
+
+    def __init__(self) -> None:
+        self._met: dict[int, dict] = {}
+
+    def meet(self, row: sql.ComposeRow, document: PlanningDocument | None) -> None:
+        accepted = row.errors_accepted
+        if not accepted or row.feature_id not in accepted.get("feature_ids", ()):
+            return
+        entry = self._met.setdefault(
+            row.version_id,
+            {
+                "reference": document.reference if document else "",
+                "layer": row.layer,
+                "version": row.version_number,
+                "errors": accepted.get("errors", 0),
+                "reason": accepted.get("reason", ""),
+                "zones": set(),
+            },
+        )
+        entry["zones"].add(row.code or str(row.feature_id))
+
+    def warnings(self) -> list[dict]:
+        return [
+            warning(
+                "published_despite_errors",
+                reference=entry["reference"],
+                layer=entry["layer"],
+                version=str(entry["version"]),
+                errors=str(entry["errors"]),
+                zones=", ".join(sorted(entry["zones"])),
+                reason=entry["reason"],
+            )
+            for _id, entry in sorted(self._met.items())
+        ]
 
 
 def _share(area: float, total: float) -> float:

@@ -31,7 +31,9 @@ _IN_FORCE_STATUSES = ", ".join(
 _VERSIONS_IN_FORCE = f"""
   SELECT v.id AS version_id, v.number, v.valid_from, l.id AS layer_id,
          l.name AS layer, l.title_fr, l.title_ar, l.kind, l.overlay_type,
-         l.geometry_type, l.position, l.document_id
+         l.geometry_type, l.position, l.document_id,
+         -- What a planner accepted when publishing despite errors, or NULL.
+         nullif(v.errors_accepted, '{{}}'::jsonb)::json AS errors_accepted
   FROM layers_layerversion v
   JOIN layers_layer l ON l.id = v.layer_id
   JOIN layers_planningdocument d ON d.id = l.document_id
@@ -174,7 +176,7 @@ SELECT subject.area AS subject_area, others.area AS others_area,
        versions.kind, versions.overlay_type, versions.geometry_type,
        versions.position, versions.document_id,
        hits.feature_id, hits.code, hits.label_fr, hits.label_ar, hits.category,
-       hits.area, hits.length, coverage.outside
+       hits.area, hits.length, coverage.outside, versions.errors_accepted
 FROM subject
 CROSS JOIN others
 CROSS JOIN documents
@@ -237,6 +239,7 @@ class ComposeRow:
     area: float | None
     length: float | None
     outside: float | None  # zoning versions: subject area no zone covers
+    errors_accepted: dict | None  # published despite errors: what was accepted
 
 
 def identify_rows(

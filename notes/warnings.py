@@ -33,6 +33,11 @@ MESSAGES = {
     "straddles_agencies": _(
         "The subject lies across the territories of several urban agencies."
     ),
+    "published_despite_errors": _(
+        "Data quality: version %(version)s of the layer %(layer)s of "
+        "%(reference)s was published despite %(errors)s errors in its data; "
+        "the zones %(zones)s met here are concerned. Reason given: %(reason)s"
+    ),
 }
 
 

@@ -91,10 +91,14 @@ def test_refused_upload_shows_the_reason_in_the_form(
     assert "Traceback" not in response.content.decode()
 
 
-def test_report_with_errors_offers_no_publish_button(
+def test_report_with_errors_offers_only_publishing_despite_errors_with_a_reason(
     client_planner, zoning_layer, tmp_path
 ):
     path = geojson_file(tmp_path / "zonage.geojson", zoning_features()[:3])
     response = _upload(client_planner, zoning_layer, path)
     page = client_planner.get(response["Location"]).content.decode()
-    assert "/publish" not in page
+    # No plain "publish" button: the one form is the explicit "despite errors",
+    # whose reason is required.
+    assert page.count("/publish") == 1
+    assert 'name="despite_errors"' in page
+    assert re.search(r'<textarea name="reason"[^>]*required', page)
