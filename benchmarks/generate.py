@@ -124,7 +124,7 @@ def is_complete(conn: psycopg.Connection, *, grid: int, zones: int) -> bool:
 def clear(conn: psycopg.Connection) -> None:
     """Delete the benchmark agency and everything that hangs from it.
 
-    Benchmark data is throw-away: the history triggers (layers/0004) let this
+    Benchmark data is throw-away: the history triggers (layers/0005) let this
     transaction delete published versions and, in ``generate``, load features
     into the published versions it writes directly.
     """

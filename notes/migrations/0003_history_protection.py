@@ -4,7 +4,7 @@ already refuses changing what a note states).
 The link rows to the layer versions a note used cannot be changed or deleted
 either; the foreign key from them then keeps those versions from being deleted.
 Unlike layer versions, issued notes have no way around: not even the purge of
-throw-away data (``geoportail.history_purge``, layers/0004) deletes them.
+throw-away data (``geoportail.history_purge``, layers/0005) deletes them.
 """
 
 from django.db import migrations

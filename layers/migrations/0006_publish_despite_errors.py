@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0004_history_protection'),
+        ('layers', '0005_history_protection'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -128,7 +128,7 @@ DROP FUNCTION geoportail_history_purging();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("layers", "0003_catalogue_revision"),
+        ("layers", "0004_demo_provenance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
