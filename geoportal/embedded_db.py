@@ -254,7 +254,7 @@ class EmbeddedCluster:
             )
 
     def _start(self) -> ClusterInfo:
-        port = _free_loopback_port()
+        port = self._port()
         self.state_file.write_text(
             json.dumps({"socket_dir": str(self.socket_dir), "port": port}) + "\n"
         )
@@ -280,6 +280,30 @@ class EmbeddedCluster:
                 raise ClusterError(f"PostgreSQL did not start; see {self.log_file}")
             time.sleep(0.1)
         return info
+
+    def _port(self) -> int:
+        """The port to start on: the one the cluster had, unless asked otherwise.
+
+        Clients that outlive a restart (web workers, the import worker) keep
+        the port they were given, so it changes only when the cluster is new,
+        when GEOPORTAIL_DB_PORT asks for another, or when something else took
+        it while the cluster was stopped — and then it says so.
+        """
+        preferred = int(os.environ.get("GEOPORTAIL_DB_PORT", "0") or 0)
+        if preferred:
+            return preferred
+        info = self.info()
+        if info is None:
+            return _free_loopback_port()
+        if _loopback_port_is_free(info.port):
+            return info.port
+        port = _free_loopback_port()
+        print(
+            f"embedded database: port {info.port} is taken by another program; "
+            f"the cluster now listens on {port} (restart the portal's processes)",
+            file=sys.stderr,
+        )
+        return port
 
     def _create_database(self, info: ClusterInfo) -> None:
         psql = [
@@ -326,10 +350,22 @@ def _runuser() -> str:
     return shutil.which("runuser") or "/usr/sbin/runuser"
 
 
+def _loopback_port_is_free(port: int) -> bool:
+    """Whether nothing listens on ``port`` of the loopback address.
+
+    SO_REUSEADDR, as PostgreSQL binds: the connections the server closed when
+    it stopped (TIME_WAIT) do not keep it from listening there again.
+    """
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def _free_loopback_port() -> int:
-    preferred = int(os.environ.get("GEOPORTAIL_DB_PORT", "0") or 0)
-    if preferred:
-        return preferred
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

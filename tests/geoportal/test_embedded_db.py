@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,36 @@ def test_second_ensure_reuses_the_running_cluster_and_its_data(cluster):
     restarted, started = cluster.ensure()
     assert started
     assert psql(restarted, "SELECT x FROM kept") == "42"
+
+
+@pytest.mark.slow
+def test_a_restarted_cluster_listens_on_the_same_port(cluster, monkeypatch):
+    """Web workers and the import worker keep the port they were given."""
+    monkeypatch.delenv("GEOPORTAIL_DB_PORT", raising=False)
+    info, _ = cluster.ensure()
+    for _attempt in range(2):
+        assert cluster.stop()
+        restarted, started = cluster.ensure()
+        assert started
+        assert restarted.port == info.port
+        assert psql(restarted, "SELECT 1") == "1"
+
+
+@pytest.mark.slow
+def test_a_port_taken_while_stopped_moves_the_cluster_and_says_so(
+    cluster, monkeypatch, capsys
+):
+    monkeypatch.delenv("GEOPORTAIL_DB_PORT", raising=False)
+    info, _ = cluster.ensure()
+    cluster.stop()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as squatter:
+        squatter.bind(("127.0.0.1", info.port))
+        squatter.listen()
+        moved, _ = cluster.ensure()
+    assert moved.port != info.port
+    assert cluster.info().port == moved.port
+    assert f"port {info.port} is taken" in capsys.readouterr().err
+    assert psql(moved, "SELECT 1") == "1"
 
 
 def test_settings_follow_the_cluster_state_file(tmp_path):
