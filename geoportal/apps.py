@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.core import signals
 from django.utils.translation import gettext_lazy as _
 
 
 class GeoportalConfig(AppConfig):
     name = "geoportal"
     verbose_name = _("Geoportail")
+
+    def ready(self) -> None:
+        from geoportal import db
+
+        # After Django's own upkeep (close_old_connections), on every path:
+        # the full handler, the light path and the lanes send these signals.
+        signals.request_started.connect(db.connections_drop_dead)
+        signals.request_finished.connect(db.connections_drop_broken)

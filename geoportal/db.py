@@ -1,20 +1,34 @@
 """Raw psycopg cursors on Django's connection, for the few hot queries that
-need what Django's cursors do not give: binary results and pipelines.
+need what Django's cursors do not give: binary results and pipelines; and the
+upkeep that lets a process outlive a database restart.
 
 Django binds parameters on the client unless the settings say otherwise
 (``DATABASE_PREPARED``; not behind PgBouncer in transaction mode), and such
 cursors read neither. A server-binding cursor on the same connection does,
 in the same transaction; it prepares statements only where the settings do.
+
+Web workers keep their connections between requests and, for speed, do not
+ask the server whether a connection still works before using it
+(``DATABASE_HEALTH_CHECKS=false``). When the database restarts, every such
+connection is dead. ``connections_drop_dead`` runs when a request starts and
+notices, without a round trip, the connections the server hung up on, so the
+first request after a restart connects afresh; ``connections_drop_broken``
+runs when it finishes and closes those a failed query left broken, including
+through raw cursors, which Django's error tracking does not see.
 """
 
 from __future__ import annotations
 
+import select
+
 import psycopg
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection, connections
 
 
 def server_cursor() -> psycopg.Cursor:
     """A server-binding cursor on Django's (open) connection."""
+    if connection.connection is not None and connection.connection.closed:
+        connection.close()
     connection.ensure_connection()
     return psycopg.Cursor(connection.connection)
 
@@ -24,3 +38,50 @@ def prepare() -> bool | None:
     the settings do."""
     options = connection.settings_dict.get("OPTIONS", {})
     return None if options.get("server_side_binding") else False
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached: down, starting,
+    restarting, or the connection to it lost — not a mistake in a query."""
+    return isinstance(
+        error,
+        (
+            OperationalError,
+            InterfaceError,
+            psycopg.OperationalError,
+            psycopg.InterfaceError,
+        ),
+    )
+
+
+def _hung_up(raw: psycopg.Connection) -> bool:
+    """Whether the server closed an idle connection (no round trip).
+
+    An idle connection has nothing to read unless the server spoke first:
+    when it shuts down or ends the session it sends an error and hangs up.
+    A notice sent to an idle session is rare, and costs one reconnection.
+    """
+    if raw.closed or raw.broken:
+        return True
+    try:
+        readable, _, _ = select.select([raw.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.OperationalError):
+        return True
+    return bool(readable)
+
+
+def connections_drop_dead(**kwargs) -> None:
+    """Close this thread's connections the server hung up on (request_started)."""
+    for wrapper in connections.all(initialized_only=True):
+        raw = wrapper.connection
+        if raw is not None and not wrapper.in_atomic_block and _hung_up(raw):
+            wrapper.close()
+
+
+def connections_drop_broken(**kwargs) -> None:
+    """Close this thread's connections a failed query left unusable
+    (request_finished): the next request opens a new one."""
+    for wrapper in connections.all(initialized_only=True):
+        raw = wrapper.connection
+        if raw is not None and (raw.closed or raw.broken):
+            wrapper.close()

@@ -77,13 +77,20 @@ def database_settings() -> dict:
     # once per connection. Not for migrations, whose multi-statement SQL the
     # extended protocol refuses, nor behind PgBouncer in transaction mode.
     options = config.setdefault("OPTIONS", {})
+    # A database that is down answers at once on the unix socket; a remote one
+    # may not answer at all. Requests, /healthz and the worker give up after
+    # this many seconds (libpq's minimum is 2) and say the database is away.
+    options.setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
     if env_bool("DATABASE_PREPARED", False):
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 0)
     # A health check is a "SELECT 1" round trip before each request's first
     # query: as costly as the public API's one spatial query. The web server
-    # turns it off (DATABASE_HEALTH_CHECKS=false in scripts/run); a connection
-    # that broke then fails one request and Django replaces it.
+    # turns it off (DATABASE_HEALTH_CHECKS=false in scripts/run); connections
+    # the server hung up on are then dropped for free when a request starts
+    # (geoportal.db.connections_drop_dead).
     config["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", True)
     test_name = os.environ.get("GEOPORTAIL_TEST_DATABASE")
     if test_name:
