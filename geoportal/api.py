@@ -61,6 +61,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class DatabaseUnavailable(ApiError):
+    """The database is down or restarting: the client may retry shortly."""
+
+    http_status = 503
+    code = "database_unavailable"
+
+
 def json_response(
     data, *, status: int = 200, headers: dict | None = None
 ) -> HttpResponse:

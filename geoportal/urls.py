@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from geoportal import views
 
+handler500 = "geoportal.views.server_error"
+
 admin.site.site_header = _("Geoportail — administration")
 admin.site.site_title = _("Geoportail")
 

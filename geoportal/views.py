@@ -1,12 +1,20 @@
+import sys
 from dataclasses import asdict
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from geoportal.api import DatabaseUnavailable, error_response
+from geoportal.db import database_unavailable
 from geoportal.health import health_check
 from layers.selectors import agencies_with_documents
+
+RETRY_AFTER_SECONDS = 5
 
 
 @require_GET
@@ -20,7 +28,32 @@ def home(request):
 @require_GET
 def healthz(request):
     health = health_check()
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if health.ok else "error", **asdict(health)},
         status=200 if health.ok else 503,
     )
+    if not health.ok:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request) -> HttpResponse:
+    """Django's 500 page, except while the database cannot be reached: then a
+    503 the client may retry, in its language, without touching the database.
+    """
+    error = sys.exc_info()[1]
+    if error is None or not database_unavailable(error):
+        return defaults.server_error(request)
+    unavailable = DatabaseUnavailable(
+        _("The database cannot be reached right now; try again in a few seconds.")
+    )
+    if request.path.startswith("/api/"):
+        response = error_response(unavailable)
+    else:
+        response = HttpResponse(
+            render_to_string("geoportal/503.html", {"message": unavailable.message}),
+            status=unavailable.http_status,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

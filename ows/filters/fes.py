@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from geoportal.db import database_unavailable
 from ows.crs import Crs, parse_crs, srid_exists
 from ows.exceptions import (
     InvalidParameterValue,
@@ -316,6 +317,8 @@ def check_geometry(sql: str, text: str) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SELECT {sql}", [text])
     except DatabaseError as error:
+        if database_unavailable(error):
+            raise
         raise InvalidParameterValue(
             _("The GML geometry is not valid: %(error)s")
             % {"error": str(error).splitlines()[0]},

@@ -1,0 +1,185 @@
+"""The portal outlives a restart of its database, by itself.
+
+A throw-away embedded cluster (never the suite's database) with the demo data
+is served by granian as ``scripts/run`` serves it — persistent connections,
+no per-request health check, prepared statements — and by the import worker.
+The cluster is then stopped and started again under them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from geoportal.embedded_db import EmbeddedCluster
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = str(REPO / ".venv" / "bin" / "python")
+
+pytestmark = pytest.mark.slow
+
+# One of each kind of request, each through its own path: the full handler
+# (the map page, health), the light path (identify), the lanes (tile, map).
+LON, LAT = -6.900067, 33.895937
+URLS = {
+    "map page": "/",
+    "identify": f"/api/v1/identify?lon={LON}&lat={LAT}",
+    "tile": "/tiles/demo-rabat:pa-oz-2021-zonage/16/31512/26033.mvt",
+    "map image": (
+        "/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=demo-rabat:"
+        "pa-oz-2021-zonage&STYLES=&CRS=EPSG:4326&BBOX=33.89,-6.91,33.90,-6.89"
+        "&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE"
+    ),
+    "health": "/healthz",
+}
+
+
+def manage(env: dict, *args: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        **options,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    """A cluster of its own with the demo data, and the environment to reach it."""
+    root = tmp_path_factory.mktemp("restarts")
+    cluster = EmbeddedCluster(root / "checkout")
+    info, _ = cluster.ensure()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "GEOPORTAIL_", "DJANGO_"))
+    }
+    env |= {
+        "DATABASE_URL": (
+            f"postgis://{info.user}@/{info.database}"
+            f"?host={info.socket_dir}&port={info.port}"
+        ),
+        "GEOPORTAIL_LOCAL_DIR": str(root / "local"),
+        "MEDIA_ROOT": str(root / "media"),
+        "STATIC_ROOT": str(root / "static"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "geoportal.settings",
+    }
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    yield cluster, env
+    cluster.stop()
+    shutil.rmtree(cluster.server_home, ignore_errors=True)  # may live in /var/tmp
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def portal(demo_database):
+    """granian serving the demo database as scripts/run does; its base URL."""
+    _, env = demo_database
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(REPO / ".venv" / "bin" / "granian"),
+            *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
+            *("--workers", "1", "--blocking-threads", "1", "--no-ws"),
+            *("--log-level", "error", "geoportal.wsgi:application"),
+        ],
+        cwd=REPO,
+        env={**env, "DATABASE_PREPARED": "true", "DATABASE_HEALTH_CHECKS": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while get(base, "/healthz")[0] != 200:
+        assert server.poll() is None, "the server stopped"
+        assert time.monotonic() < deadline, "the server does not answer"
+        time.sleep(0.2)
+    yield base, server
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def get(base: str, path: str) -> tuple[int, Message | dict, bytes]:
+    """Status, headers and body of GET ``path``, in French; status 0 if refused."""
+    request = urllib.request.Request(base + path, headers={"Accept-Language": "fr"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+    except OSError:
+        return 0, {}, b""
+
+
+def test_requests_get_503_during_a_restart_and_succeed_right_after(
+    demo_database, portal
+):
+    cluster, _ = demo_database
+    base, server = portal
+    port = cluster.info().port
+    for name, path in URLS.items():
+        assert get(base, path)[0] == 200, name
+
+    cluster.stop()
+    for name, path in URLS.items():
+        status, headers, body = get(base, path)
+        assert status == 503, (name, status, body[:300])
+        assert int(headers["Retry-After"]) > 0, name
+        assert b"Traceback" not in body, name
+    status, _, body = get(base, URLS["identify"])
+    error = json.loads(body)["error"]
+    assert error["code"] == "database_unavailable"
+    assert "base de données" in error["message"]  # the client's language
+    _, _, body = get(base, URLS["map page"])
+    assert "base de données" in body.decode()
+    health = json.loads(get(base, "/healthz")[2])
+    assert health["status"] == "error"
+    assert health["database"] == "unreachable"
+
+    info, started = cluster.ensure()
+    assert started
+    assert info.port == port
+    # The very first request of each kind after the restart succeeds, on the
+    # same server process: nobody restarted anything.
+    for name, path in URLS.items():
+        status, _, body = get(base, path)
+        assert status == 200, (name, status, body[:300])
+    assert json.loads(get(base, "/healthz")[2])["status"] == "ok"
+    assert server.poll() is None
+
+
+def test_the_first_request_after_a_quick_restart_succeeds(demo_database, portal):
+    """No request came during the outage: every connection the worker kept
+    is dead, and the next request must not be the one that finds out."""
+    cluster, _ = demo_database
+    base, server = portal
+    for name, path in URLS.items():
+        assert get(base, path)[0] == 200, name
+    cluster.stop()
+    cluster.ensure()
+    for name, path in URLS.items():
+        status, _, body = get(base, path)
+        assert status == 200, (name, status, body[:300])
+    assert server.poll() is None
