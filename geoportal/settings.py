@@ -302,6 +302,12 @@ TASKS = {
         )
     }
 }
+# A running import refreshes its heartbeat every quarter of this lease; one
+# whose heartbeat is older lost its worker (killed, or cut off from the
+# database) and is failed as interrupted, for the planner to retry.
+GEOPORTAIL_IMPORT_LEASE_SECONDS = int(
+    os.environ.get("GEOPORTAIL_IMPORT_LEASE_SECONDS", 120)
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -44,7 +44,12 @@ from layers.services import (
     layer_version_restore,
     upload_size_check,
 )
-from layers.tasks import import_in_background, import_start
+from layers.tasks import (
+    ImportNotRetryable,
+    import_in_background,
+    import_job_retry,
+    import_start,
+)
 
 
 def _auth_error(exc: Exception):
@@ -155,8 +160,9 @@ def job_json(job: ImportJob, *, user) -> dict:
         "total": job.total,
         "upload_name": job.upload_name,
         "version": version_json(job.version, user=user) if job.version_id else None,
-        "error": job.error,
+        "error": job.error_message(),
         "error_code": job.error_code,
+        "retryable": job.retryable,
     }
 
 
@@ -416,3 +422,19 @@ def import_detail(request: HttpRequest, pk: int):
         viewable(request.user, ImportJob.objects.select_related("version")), pk=pk
     )
     return job_json(job, user=request.user)
+
+
+@api("POST")
+def import_retry(request: HttpRequest, pk: int):
+    """POST /api/v1/imports/<id>/retry — queue an interrupted import again.
+
+    Answers 202 with the job, queued again from its stored upload; 409 when
+    the job did not fail for a reason running it again could fix.
+    """
+    job = get_object_or_404(viewable(request.user, ImportJob.objects), pk=pk)
+    require_change(request.user, job)
+    try:
+        job = import_job_retry(job=job)
+    except ImportNotRetryable as exc:
+        raise Conflict(str(exc), code=exc.code) from exc
+    return json_response(job_json(job, user=request.user), status=202)

@@ -659,15 +659,28 @@ class ZoneRule(models.Model):
         return "R" if self.floors_above_ground == 0 else f"R+{self.floors_above_ground}"
 
 
+INTERRUPTED_MESSAGE = _(
+    "The import was interrupted: the worker running it stopped, or lost the "
+    "database, before it finished; retry it."
+)
+
+
 class ImportJob(models.Model):
     """An upload being imported in the background, with its progress.
 
     The worker (``django.tasks``) updates ``done``/``total`` as it streams the
     file; when it has finished, ``version`` is the draft it made, or ``error``
-    says why nothing was made.
+    says why nothing was made. While it runs, the worker refreshes
+    ``heartbeat_at``; a running job whose heartbeat is older than the lease
+    (``GEOPORTAIL_IMPORT_LEASE_SECONDS``) lost its worker and is failed as
+    ``interrupted`` (``layers.tasks.import_jobs_reap``), to be retried.
     """
 
     AGENCY_PATH = "layer__document__agency"
+    INTERRUPTED = "interrupted"
+    INTERNAL_ERROR = "internal_error"
+    # Failures that are not the file's: running the same upload again may work.
+    RETRYABLE_ERRORS = (INTERRUPTED, INTERNAL_ERROR)
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -697,6 +710,7 @@ class ImportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     error_code = models.CharField(_("error code"), max_length=64, blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.User",
         null=True,
@@ -715,6 +729,21 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload_name} → {self.layer} ({self.get_status_display()})"
+
+    def error_message(self) -> str:
+        """Why the import failed, in the current language where it is ours."""
+        if self.error_code == self.INTERRUPTED:
+            return str(INTERRUPTED_MESSAGE)
+        return self.error
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the planner may run this failed import again."""
+        return (
+            self.status == self.Status.FAILED
+            and self.error_code in self.RETRYABLE_ERRORS
+            and bool(self.upload)
+        )
 
 
 class DemoDataset(models.Model):

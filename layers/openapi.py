@@ -109,6 +109,13 @@ PATHS = {
     "/api/v1/imports/{pk}": {
         "get": _op("Progress of a background import", params=[_id()])
     },
+    "/api/v1/imports/{pk}/retry": {
+        "post": _op(
+            "Queue an interrupted import again from its stored upload",
+            status="202",
+            params=[_id()],
+        )
+    },
 }
 
 SCHEMAS: dict = {}

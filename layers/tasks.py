@@ -1,40 +1,67 @@
 """Background imports with Django's task framework (django-tasks-db backend).
 
 An upload is stored with an ImportJob; small ones are imported at once, large
-ones queued for ``manage.py db_worker``. The worker writes its progress through
-a separate autocommit connection, because the import itself runs in one long
-transaction whose writes nobody sees before it commits.
+ones queued for the worker (``manage.py import_worker``). The worker writes its
+progress and a heartbeat through a separate autocommit connection, because the
+import itself runs in one long transaction whose writes nobody sees before it
+commits. A job whose heartbeat stopped lost its worker: ``import_jobs_reap``
+fails it, and ``import_job_retry`` queues it again.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import psycopg
 from django.conf import settings
-from django.db import connection
-from django.tasks import task
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.tasks import TaskResultStatus, task
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from layers.importing.errors import ImportRefused
 from layers.importing.pipeline import ImportOptions
-from layers.models import ImportJob, Layer
+from layers.models import INTERRUPTED_MESSAGE, ImportJob, Layer
 from layers.services import layer_import
 
 logger = logging.getLogger(__name__)
 
 
 _PROGRESS_SQL = (
-    "UPDATE layers_importjob SET done = %s, total = %s, updated_at = now() "
-    "WHERE id = %s"
+    "UPDATE layers_importjob SET done = %s, total = %s, updated_at = now(), "
+    "heartbeat_at = now() WHERE id = %s"
 )
+_HEARTBEAT_SQL = "UPDATE layers_importjob SET heartbeat_at = now() WHERE id = %s"
+
+
+class ImportInterrupted(Exception):
+    """Recorded on the task of an import whose worker stopped mid-way."""
+
+
+class ImportNotRetryable(Exception):
+    """The job is not a failed import that running again could fix."""
+
+    http_status = 409
+    code = "not_retryable"
+
+
+def import_lease() -> datetime.timedelta:
+    """How long a running job may go without a heartbeat before it is failed."""
+    return datetime.timedelta(seconds=settings.GEOPORTAIL_IMPORT_LEASE_SECONDS)
 
 
 class _ProgressWriter:
-    """Writes ``done``/``total`` of a job outside the import's transaction."""
+    """Writes ``done``/``total`` of a job outside the import's transaction,
+    and a heartbeat every quarter of the lease from a thread of its own (a
+    step of an import may read for minutes without reporting progress)."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
@@ -44,11 +71,32 @@ class _ProgressWriter:
             if key not in {"cursor_factory", "context", "prepare_threshold"}
         }
         self.connection = psycopg.connect(**params, autocommit=True)
+        self.stopped = threading.Event()
+        self.heart = threading.Thread(
+            target=self._beat,
+            args=(import_lease().total_seconds() / 4,),
+            name=f"import-{job_id}-heartbeat",
+            daemon=True,
+        )
+        self.heart.start()
 
     def __call__(self, done: int, total: int | None) -> None:
         self.connection.execute(_PROGRESS_SQL, [done, total, self.job_id])
 
+    def _beat(self, every: float) -> None:
+        while not self.stopped.wait(every):
+            try:
+                self.connection.execute(_HEARTBEAT_SQL, [self.job_id])
+            except psycopg.Error:
+                # The job then outlives its lease and is failed as
+                # interrupted, which is the truth if its import cannot
+                # reach the database either.
+                logger.warning("import %s: no heartbeat written", self.job_id)
+                return
+
     def close(self) -> None:
+        self.stopped.set()
+        self.heart.join()
         self.connection.close()
 
 
@@ -58,7 +106,9 @@ def import_job_run(job: ImportJob) -> ImportJob:
     An ImportRefused is the planner's to fix: it is recorded, not raised. Any
     other failure is recorded and raised again, for the worker's log.
     """
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=Now()
+    )
     progress = _ProgressWriter(job.pk)
     try:
         with tempfile.TemporaryDirectory(prefix="geoportail-job-") as workdir:
@@ -84,7 +134,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
     except Exception:
         job.status = ImportJob.Status.FAILED
         job.error = _("The import failed unexpectedly; the administrators are told.")
-        job.error_code = "internal_error"
+        job.error_code = ImportJob.INTERNAL_ERROR
         job.save(update_fields=["status", "error", "error_code", "updated_at"])
         raise
     finally:
@@ -140,3 +190,72 @@ def import_start(
         job.refresh_from_db()
         return job
     return import_job_run(job)
+
+
+def import_jobs_reap(*, lease: datetime.timedelta | None = None) -> list[int]:
+    """Fail the running imports whose worker stopped giving signs of life.
+
+    A job still ``running`` with a heartbeat older than ``lease`` (default:
+    GEOPORTAIL_IMPORT_LEASE_SECONDS) lost its worker — killed, or cut off from
+    the database. It is failed as ``interrupted`` (the planner may retry it),
+    and its task result too, so that nothing waits for it. Returns the ids of
+    the jobs failed. Jobs locked by a live transaction are left alone.
+    """
+    cutoff = timezone.now() - (lease or import_lease())
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(INTERRUPTED_MESSAGE)
+    with transaction.atomic():
+        jobs = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(status=ImportJob.Status.RUNNING)
+            .filter(
+                Q(heartbeat_at__lt=cutoff)
+                | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+            )
+            .only("pk", "task_id", "upload_name")
+        )
+        if not jobs:
+            return []
+        ImportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+            status=ImportJob.Status.FAILED,
+            error=message,
+            error_code=ImportJob.INTERRUPTED,
+            updated_at=Now(),
+        )
+        DBTaskResult.objects.running().filter(
+            id__in=[job.task_id for job in jobs if job.task_id]
+        ).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path=f"{__name__}.ImportInterrupted",
+            traceback=message,
+        )
+    for job in jobs:
+        logger.warning("import %s (%s) was interrupted", job.pk, job.upload_name)
+    return [job.pk for job in jobs]
+
+
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Queue a failed import again from its stored upload; return the job.
+
+    Raises ImportNotRetryable unless the job failed for a reason that is not
+    the file's (interrupted, or an unexpected error) and still has its upload.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.retryable:
+            raise ImportNotRetryable(
+                _(
+                    "Only an import that was interrupted or failed unexpectedly "
+                    "can be retried; import the file again."
+                )
+            )
+        job.status, job.error, job.error_code = ImportJob.Status.QUEUED, "", ""
+        job.done, job.total, job.heartbeat_at, job.version = 0, None, None, None
+        job.save()
+    # Queued once the job is saved: a task backend that runs it at once
+    # must find it queued, and unlocked.
+    result = layer_import_task.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job

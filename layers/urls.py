@@ -32,6 +32,7 @@ urlpatterns = [
         name="api-version-restore",
     ),
     path("api/v1/imports/<int:pk>", api.import_detail, name="api-import"),
+    path("api/v1/imports/<int:pk>/retry", api.import_retry, name="api-import-retry"),
     path("planner/parcels/", views.parcels_upload, name="parcels-upload"),
     path("planner/", views.planner_home, name="planner"),
     path("planner/layers/<int:pk>/", views.layer_detail, name="layer"),
@@ -46,6 +47,7 @@ urlpatterns = [
         views.version_publish,
         name="version-publish",
     ),
+    path("planner/imports/<int:pk>/retry", views.import_retry, name="import-retry"),
     path(
         "planner/versions/<int:pk>/restore",
         views.version_restore,

@@ -22,7 +22,7 @@ from layers.importing.errors import ImportRefused
 from layers.importing.mapping import mapping_parse
 from layers.importing.pipeline import ImportOptions
 from layers.importing.validation import report_render
-from layers.models import Feature, Layer, LayerVersion
+from layers.models import Feature, ImportJob, Layer, LayerVersion
 from layers.services import (
     ReasonRequired,
     VersionStateError,
@@ -30,7 +30,12 @@ from layers.services import (
     layer_version_restore,
     upload_size_check,
 )
-from layers.tasks import import_in_background, import_start
+from layers.tasks import (
+    ImportNotRetryable,
+    import_in_background,
+    import_job_retry,
+    import_start,
+)
 from parcels.services import parcels_import
 
 PREVIEW_LIMIT = 5000  # features drawn on the preview map
@@ -274,3 +279,20 @@ def parcels_upload(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue an interrupted import again, back to its layer's page."""
+    job = get_object_or_404(
+        ImportJob.objects.select_related("layer__document__agency"), pk=pk
+    )
+    require_change(request.user, job)
+    try:
+        import_job_retry(job=job)
+    except ImportNotRetryable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("The import was queued again."))
+    return redirect("layers:layer", pk=job.layer_id)
