@@ -128,6 +128,30 @@ stop_database_if_started() {
   fi
 }
 
+supervise() {
+  # Run a command again whenever it exits, until told to stop (TERM or INT):
+  # `supervise NAME COMMAND...`. The pause before a restart doubles from 1 s
+  # up to 30 s while the command keeps failing fast, and starts over after a
+  # run that lasted a minute. Run it in the background; stopping it stops the
+  # command.
+  local name="$1" child="" delay=1 started status
+  shift
+  trap '[ -z "$child" ] || kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM INT
+  while true; do
+    started=$SECONDS
+    "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    child=""
+    (( SECONDS - started < 60 )) || delay=1
+    say "$name exited (status $status); starting it again in ${delay} s"
+    sleep "$delay" &
+    wait $! || true
+    delay=$(( delay < 16 ? delay * 2 : 30 ))
+  done
+}
+
 compile_messages() {
   # Recompile only when a catalogue changed.
   local po mo

@@ -18,6 +18,7 @@ import urllib.request
 from email.message import Message
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from geoportal.embedded_db import EmbeddedCluster
@@ -183,3 +184,82 @@ def test_the_first_request_after_a_quick_restart_succeeds(demo_database, portal)
         status, _, body = get(base, path)
         assert status == 200, (name, status, body[:300])
     assert server.poll() is None
+
+
+ENQUEUE_AN_IMPORT = """
+import json
+from django.core.files.uploadedfile import SimpleUploadedFile
+from layers.importing.pipeline import ImportOptions
+from layers.models import Layer
+from layers.tasks import import_start
+square = [[-6.905, 33.895], [-6.900, 33.895], [-6.900, 33.900], [-6.905, 33.900]]
+zone = {
+    "type": "Feature",
+    "properties": {"ZONE": "UA", "LIBELLE": "Centre"},
+    "geometry": {"type": "Polygon", "coordinates": [[*square, square[0]]]},
+}
+upload = json.dumps({"type": "FeatureCollection", "features": [zone]}).encode()
+layer = Layer.objects.get(document__reference="PA-OZ-2021", name="zonage")
+job = import_start(
+    layer=layer,
+    upload=SimpleUploadedFile("after-restart.geojson", upload),
+    options=ImportOptions(),
+    background=True,
+)
+print(job.pk)
+"""
+
+
+def job_status(cluster: EmbeddedCluster, job_id: int) -> str:
+    info = cluster.info()
+    with psycopg.connect(
+        host=info.socket_dir, port=info.port, dbname=info.database, user=info.user
+    ) as connection:
+        row = connection.execute(
+            "SELECT status, error FROM layers_importjob WHERE id = %s", [job_id]
+        ).fetchone()
+    return row[0] if row[0] != "failed" else f"failed: {row[1]}"
+
+
+def test_the_import_worker_waits_out_a_restart_and_imports_after_it(
+    demo_database, tmp_path
+):
+    cluster, env = demo_database
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [PYTHON, "manage.py", "import_worker", "--interval", "0.2"],
+            cwd=REPO,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: "Starting worker" in log.read_text(), "no worker", worker)
+        cluster.stop()
+        wait_for(
+            lambda: log.read_text().count("The database cannot be reached") >= 2,
+            "the worker did not wait for the database",
+            worker,
+        )
+        cluster.ensure()
+        job_id = int(manage(env, "shell", "-c", ENQUEUE_AN_IMPORT).stdout.split()[-1])
+        wait_for(
+            lambda: job_status(cluster, job_id) not in ("queued", "running"),
+            "the job enqueued after the restart was not run",
+            worker,
+        )
+        assert job_status(cluster, job_id) == "done"
+        assert worker.poll() is None
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def wait_for(condition, what: str, process: subprocess.Popen) -> None:
+    """Poll ``condition`` for 60 s while ``process`` runs."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert process.poll() is None, f"{what}: the process exited"
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)

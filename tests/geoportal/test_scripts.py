@@ -1,6 +1,7 @@
 """The bootstrap shared by scripts/run and scripts/test."""
 
 import subprocess
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,3 +49,49 @@ def test_no_suitable_python_is_said_clearly(tmp_path):
     )
     assert result.returncode != 0
     assert "Python 3.12 or newer" in result.stderr
+
+
+def _supervised(tmp_path: Path, command: str) -> subprocess.Popen:
+    script = (
+        f'source "{REPO}/scripts/lib/bootstrap.sh"; '
+        f"supervise 'the probe' bash -c '{command}'"
+    )
+    return subprocess.Popen(
+        ["bash", "-c", script],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+
+
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_the_supervisor_starts_again_a_command_that_exits(tmp_path):
+    """scripts/run's import worker comes back if it dies."""
+    runs = tmp_path / "runs"
+    supervisor = _supervised(tmp_path, f"echo run >> {runs}; exit 3")
+    try:
+        _wait_for(
+            lambda: runs.exists() and len(runs.read_text().split()) >= 2,
+            "the command was not started again",
+        )
+    finally:
+        supervisor.terminate()
+        _, stderr = supervisor.communicate(timeout=30)
+    assert supervisor.returncode == 0
+    assert "the probe exited (status 3); starting it again" in stderr
+
+
+def test_stopping_the_supervisor_stops_its_command(tmp_path):
+    pid_file = tmp_path / "pid"
+    supervisor = _supervised(tmp_path, f"echo $$ > {pid_file}; exec sleep 300")
+    _wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), "no pid")
+    pid = int(pid_file.read_text())
+    supervisor.terminate()
+    supervisor.communicate(timeout=30)
+    _wait_for(lambda: not Path(f"/proc/{pid}").exists(), "the command still runs")
