@@ -1,3 +1,4 @@
+import logging
 import sys
 from dataclasses import asdict
 
@@ -13,6 +14,8 @@ from geoportal.api import DatabaseUnavailable, error_response
 from geoportal.db import database_unavailable
 from geoportal.health import health_check
 from layers.selectors import agencies_with_documents
+
+logger = logging.getLogger("django.request")
 
 RETRY_AFTER_SECONDS = 5
 
@@ -56,4 +59,12 @@ def server_error(request) -> HttpResponse:
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # One line per request, not a traceback each: during an outage every
+    # request fails the same way, and the cause is not in the code.
+    logger.warning(
+        "Service Unavailable: %s (database unreachable: %s)",
+        request.path,
+        (str(error).strip().splitlines() or [type(error).__name__])[0],
+    )
+    response._has_been_logged = True
     return response
