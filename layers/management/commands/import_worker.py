@@ -28,6 +28,8 @@ from geoportal.db import connections_drop_dead, database_unavailable
 from layers.tasks import import_jobs_reap, import_lease
 
 logger = logging.getLogger("django_tasks_db")
+# Outages are the operator's business whatever the verbosity asked for.
+outage_logger = logging.getLogger(__name__)
 
 FIRST_PAUSE = 1.0  # seconds before trying the database again
 LONGEST_PAUSE = 30.0
@@ -58,7 +60,7 @@ class Worker(db_worker.Worker):
                     raise
                 self.running_task = False
                 connections.close_all()
-                logger.warning(
+                outage_logger.warning(
                     "The database cannot be reached (%s); trying again in %.0f s.",
                     str(error).strip().splitlines()[0] if str(error) else error,
                     pause,
