@@ -187,22 +187,28 @@ def test_the_first_request_after_a_quick_restart_succeeds(demo_database, portal)
 
 
 ENQUEUE_AN_IMPORT = """
-import json
+import json, sys
 from django.core.files.uploadedfile import SimpleUploadedFile
 from layers.importing.pipeline import ImportOptions
 from layers.models import Layer
 from layers.tasks import import_start
-square = [[-6.905, 33.895], [-6.900, 33.895], [-6.900, 33.900], [-6.905, 33.900]]
-zone = {
-    "type": "Feature",
-    "properties": {"ZONE": "UA", "LIBELLE": "Centre"},
-    "geometry": {"type": "Polygon", "coordinates": [[*square, square[0]]]},
-}
-upload = json.dumps({"type": "FeatureCollection", "features": [zone]}).encode()
+side = int(sys.argv[-1]) if sys.argv[-1].isdigit() else 1
+step = 0.02 / side
+zones = []
+for i in range(side):
+    for j in range(side):
+        x, y = -6.91 + i * step, 33.89 + j * step
+        ring = [[x, y], [x + step, y], [x + step, y + step], [x, y + step], [x, y]]
+        zones.append({
+            "type": "Feature",
+            "properties": {"ZONE": "UA", "LIBELLE": "Centre"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        })
+upload = json.dumps({"type": "FeatureCollection", "features": zones}).encode()
 layer = Layer.objects.get(document__reference="PA-OZ-2021", name="zonage")
 job = import_start(
     layer=layer,
-    upload=SimpleUploadedFile("after-restart.geojson", upload),
+    upload=SimpleUploadedFile(f"zones-{side}.geojson", upload),
     options=ImportOptions(),
     background=True,
 )
@@ -210,7 +216,14 @@ print(job.pk)
 """
 
 
+def enqueue_an_import(env: dict, side: int = 1) -> int:
+    """Queue the import of ``side`` × ``side`` square zones; the job's id."""
+    script = ENQUEUE_AN_IMPORT.replace("sys.argv[-1]", f"'{side}'")
+    return int(manage(env, "shell", "-c", script).stdout.split()[-1])
+
+
 def job_status(cluster: EmbeddedCluster, job_id: int) -> str:
+    """The job's status, with its error when it failed."""
     info = cluster.info()
     with psycopg.connect(
         host=info.socket_dir, port=info.port, dbname=info.database, user=info.user
@@ -255,7 +268,7 @@ def test_the_import_worker_waits_out_a_restart_and_imports_after_it(
             worker,
         )
         cluster.ensure()
-        job_id = int(manage(env, "shell", "-c", ENQUEUE_AN_IMPORT).stdout.split()[-1])
+        job_id = enqueue_an_import(env)
         wait_for(
             lambda: job_status(cluster, job_id) not in ("queued", "running"),
             "the job enqueued after the restart was not run",
@@ -275,3 +288,62 @@ def wait_for(condition, what: str, process: subprocess.Popen) -> None:
         assert process.poll() is None, f"{what}: the process exited"
         assert time.monotonic() < deadline, what
         time.sleep(0.2)
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    """manage.py import_worker as scripts/run starts it, logging to ``log``."""
+    with log.open("a") as output:
+        return subprocess.Popen(
+            [PYTHON, "manage.py", "import_worker", "--interval", "0.2", "-v", "0"],
+            cwd=REPO,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def test_a_worker_killed_mid_import_leaves_no_job_running_for_ever(
+    demo_database, tmp_path
+):
+    """kill -9 in the middle of an import: the next worker fails it as
+    interrupted once its lease runs out, runs the queue, and a retry works."""
+    cluster, env = demo_database
+    env = {**env, "GEOPORTAIL_IMPORT_LEASE_SECONDS": "4"}
+    log = tmp_path / "worker.log"
+    killed = enqueue_an_import(env, side=60)
+    queued_after = enqueue_an_import(env)
+    worker = start_worker(env, log)
+    try:
+        wait_for(lambda: job_status(cluster, killed) == "running", "no import", worker)
+        worker.kill()
+        worker.wait(timeout=30)
+        worker = start_worker(env, log)  # what the supervisor does
+        wait_for(
+            lambda: job_status(cluster, killed) != "running",
+            "the killed import stays running",
+            worker,
+        )
+        assert job_status(cluster, killed).startswith(
+            "failed: L'import a été interrompu"
+        )
+        wait_for(
+            lambda: job_status(cluster, queued_after) == "done",
+            "the queue did not go on",
+            worker,
+        )
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from layers.models import ImportJob;"
+            "from layers.tasks import import_job_retry;"
+            f"import_job_retry(job=ImportJob.objects.get(pk={killed}))",
+        )
+        wait_for(
+            lambda: job_status(cluster, killed) == "done",
+            "the retried import did not complete",
+            worker,
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
