@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("layers", "0003_catalogue_revision"),
+        ("layers", "0006_publish_despite_errors"),
     ]
 
     operations = [
