@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class LayersConfig(AppConfig):
     name = "layers"
     verbose_name = _("Planning documents and layers")
+
+    def ready(self) -> None:
+        # Before any upload is read: GDAL keeps only the readers' drivers and
+        # loses its network access (layers/importing/sandbox.py).
+        from layers.importing.readers import READERS
+        from layers.importing.sandbox import gdal_lock_down
+
+        gdal_lock_down(reader.driver for reader in READERS.values())

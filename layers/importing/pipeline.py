@@ -163,6 +163,7 @@ def import_plan(
         if len(zoning) == 1:
             wanted = zoning[0].layer
     source = source_choose(layers, wanted)
+    source.require_geometry()
     if source.feature_count == 0:
         raise EmptyFile(
             _("The layer “%(name)s” holds no feature.") % {"name": source.label}
@@ -614,6 +615,7 @@ def polygons_read(path: Path, *, srid: int | None = None) -> shapely.Geometry:
     """
     with tempfile.TemporaryDirectory(prefix="geoportail-read-") as workdir:
         source = source_choose(source_layers(upload_open(path, Path(workdir))), None)
+        source.require_geometry()
         if srid is None:
             if not source.crs_wkt:
                 raise UnknownCRS(

@@ -1,14 +1,22 @@
 """Readers of vector formats, all through GDAL (pyogrio), in batches.
 
 One small class per input format, in the ``READERS`` registry. A reader knows
-the file suffixes it handles, the GDAL open options it needs and how to turn
-what GDAL returns into features (DXF closed polylines into polygons). Reading is
-streamed ``batch_size`` features at a time, so memory stays flat in file size.
+the file suffixes it handles, the one GDAL driver allowed to open them, the GDAL
+open options it needs and how to turn what GDAL returns into features (DXF
+closed polylines into polygons). Reading is streamed ``batch_size`` features at
+a time, so memory stays flat in file size.
+
+Only the readers' drivers are registered in GDAL (``sandbox.gdal_lock_down``),
+and a file opened by another one than its reader's is refused before anything
+is read from it; GDAL is given plain local paths only (no ``/vsi…`` prefix, no
+``!``). Error messages name the files as the planner named them, never the
+server's folders.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +29,13 @@ import shapely
 from django.utils.translation import gettext as _
 from pyogrio import raw
 from pyogrio.errors import DataLayerError, DataSourceError
+from pyogrio.util import vsi_path
 
 from layers.importing.errors import AmbiguousSource, EmptyFile, UnreadableFile
 
 GDAL_ERRORS = (DataSourceError, DataLayerError, RuntimeError, ValueError, OSError)
+# The folders of an absolute path in a GDAL message (the file name stays).
+_FOLDERS = re.compile(r"(?<![\w.:])(?:/[^\s'\"/]+)+/")
 
 
 @dataclasses.dataclass
@@ -44,6 +55,10 @@ class Reader:
 
     name: ClassVar[str] = ""
     suffixes: ClassVar[tuple[str, ...]] = ()
+    # The one GDAL driver that may open these files (never VRT).
+    driver: ClassVar[str] = ""
+    # What the planner calls the format, in messages.
+    label: ClassVar[str] = ""
     has_encoding: ClassVar[bool] = False  # text encoding is a read option
     open_options: ClassVar[dict[str, str]] = {}
     # Attribute mapping hints for formats with fixed field names.
@@ -62,6 +77,8 @@ class Reader:
 class ShapefileReader(Reader):
     name = "shapefile"
     suffixes = (".shp",)
+    driver = "ESRI Shapefile"
+    label = "shapefile"
     has_encoding = True
 
     @classmethod
@@ -107,22 +124,30 @@ class ShapefileReader(Reader):
 class GeoPackageReader(Reader):
     name = "geopackage"
     suffixes = (".gpkg",)
+    driver = "GPKG"
+    label = "GeoPackage"
 
 
 class GeoJSONReader(Reader):
     name = "geojson"
     suffixes = (".geojson", ".json")
+    driver = "GeoJSON"
+    label = "GeoJSON"
 
 
 class KmlReader(Reader):
     name = "kml"
     suffixes = (".kml",)
+    driver = "KML"
+    label = "KML"
     mapping_hints = {"code": "Name", "label_fr": "Description"}
 
 
 class CsvReader(Reader):
     name = "csv"
     suffixes = (".csv",)
+    driver = "CSV"
+    label = "CSV"
     has_encoding = True
     open_options = {
         "GEOM_POSSIBLE_NAMES": "WKT,wkt,geom,geometry,the_geom,GEOMETRY",
@@ -136,6 +161,8 @@ class CsvReader(Reader):
 class DxfReader(Reader):
     name = "dxf"
     suffixes = (".dxf",)
+    driver = "DXF"
+    label = "DXF"
     mapping_hints = {"code": "Layer"}
 
     @classmethod
@@ -173,6 +200,31 @@ def reader_for(path: Path) -> type[Reader] | None:
     return SUFFIXES.get(path.suffix.lower())
 
 
+def gdal_path(path: Path) -> str:
+    """``path`` as GDAL is given it: a plain, absolute, local path.
+
+    pyogrio reads a name with ``!`` or ending in ``.zip`` as a ``/vsizip/``
+    path, and a relative one from the server's working folder; such a name
+    inside an upload is refused. Raises UnreadableFile.
+    """
+    text = str(path)
+    if not path.is_absolute() or text.startswith("/vsi") or vsi_path(text) != text:
+        raise UnreadableFile(
+            _(
+                "The file “%(name)s” has a name or folder that cannot be read "
+                "safely (“!”, “.zip”); rename it."
+            )
+            % {"name": path.name},
+            code="unsafe_name",
+        )
+    return text
+
+
+def gdal_reason(exc: Exception) -> str:
+    """GDAL's message, without the server's folders (the file name stays)."""
+    return _FOLDERS.sub("", str(exc))
+
+
 @dataclasses.dataclass
 class SourceLayer:
     """One layer of one dataset, ready to be read in batches."""
@@ -207,10 +259,24 @@ class SourceLayer:
     def geometry_type(self) -> str:
         return str(self.info.get("geometry_type") or "Unknown")
 
+    def require_geometry(self) -> None:
+        """Raise UnreadableFile when the layer has no geometry column at all."""
+        if self.info.get("geometry_type") is not None:
+            return
+        if self.reader is CsvReader:
+            message = _(
+                "“%(name)s” has no geometry: a CSV needs a WKT column (WKT, "
+                "geom, geometry, the_geom) or x and y columns (x/y, lon/lat, "
+                "longitude/latitude, easting/northing)."
+            )
+        else:
+            message = _("The layer “%(name)s” has no geometry.")
+        raise UnreadableFile(message % {"name": self.label}, code="no_geometry")
+
     def _read(self, **options) -> tuple:
         try:
             return raw.read(
-                self.path,
+                gdal_path(self.path),
                 layer=self.layer,
                 encoding=self.encoding if self.reader.has_encoding else None,
                 return_fids=True,
@@ -220,7 +286,7 @@ class SourceLayer:
         except GDAL_ERRORS as exc:
             raise UnreadableFile(
                 _("The file “%(name)s” cannot be read: %(reason)s")
-                % {"name": self.path.name, "reason": str(exc)}
+                % {"name": self.path.name, "reason": gdal_reason(exc)}
             ) from exc
 
     def read_raw_text(self, limit: int = 500) -> list[str]:
@@ -260,7 +326,7 @@ class SourceLayer:
         """
         try:
             with raw.open_arrow(
-                self.path,
+                gdal_path(self.path),
                 layer=self.layer,
                 encoding=self.encoding if self.reader.has_encoding else None,
                 return_fids=True,
@@ -278,7 +344,7 @@ class SourceLayer:
         except (*GDAL_ERRORS, pyarrow.ArrowException) as exc:
             raise UnreadableFile(
                 _("The file “%(name)s” cannot be read: %(reason)s")
-                % {"name": self.path.name, "reason": str(exc)}
+                % {"name": self.path.name, "reason": gdal_reason(exc)}
             ) from exc
         expected = self.feature_count
         if expected is not None and read != expected:
@@ -331,6 +397,18 @@ def _datasets(root: Path) -> list[Path]:
     return found
 
 
+def _wrong_format(path: Path, reader: type[Reader]) -> UnreadableFile:
+    """The error of a file whose content is not the format its name says."""
+    return UnreadableFile(
+        _(
+            "“%(name)s” is not a %(format)s file: its content does not match "
+            "its name, and only %(format)s is read from a “%(suffix)s” file."
+        )
+        % {"name": path.name, "format": reader.label, "suffix": path.suffix},
+        code="wrong_format",
+    )
+
+
 def source_layers(root: Path) -> list[SourceLayer]:
     """Every readable layer in ``root`` (a file, or a folder of extracted files).
 
@@ -346,17 +424,23 @@ def source_layers(root: Path) -> list[SourceLayer]:
                 code="unsupported_format",
             )
         reader.check(path)
+        location = gdal_path(path)
         try:
-            names = [str(row[0]) for row in pyogrio.list_layers(path)]
+            names = [str(row[0]) for row in pyogrio.list_layers(location)]
             for name in names:
                 info = pyogrio.read_info(
-                    path, layer=name, force_feature_count=True, **reader.open_options
+                    location,
+                    layer=name,
+                    force_feature_count=True,
+                    **reader.open_options,
                 )
+                if info.get("driver") != reader.driver:
+                    raise _wrong_format(path, reader)
                 layers.append(SourceLayer(path, name, reader, info))
         except GDAL_ERRORS as exc:
             raise UnreadableFile(
                 _("“%(name)s” is not a readable vector file: %(reason)s")
-                % {"name": path.name, "reason": str(exc)}
+                % {"name": path.name, "reason": gdal_reason(exc)}
             ) from exc
     if not layers:
         raise EmptyFile(
