@@ -290,6 +290,8 @@ GEOPORTAIL_MAX_EXPANDED_BYTES = int(
     os.environ.get("GEOPORTAIL_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
 )
 GEOPORTAIL_MAX_ARCHIVE_MEMBERS = 2000
+# Any archive member, however small, compressed more than this is refused.
+GEOPORTAIL_MAX_COMPRESSION_RATIO = 1000
 GEOPORTAIL_INLINE_IMPORT_BYTES = int(
     os.environ.get("GEOPORTAIL_INLINE_IMPORT_BYTES", 2 * 1024 * 1024)
 )

@@ -104,12 +104,17 @@ def import_job_run(job: ImportJob) -> ImportJob:
     """Import the job's upload; record the draft made, or why none was.
 
     An ImportRefused is the planner's to fix: it is recorded, not raised. Any
-    other failure is recorded and raised again, for the worker's log.
+    other failure is recorded and raised again, for the worker's log. When the
+    import ends, the stored upload is removed from the media folder: a draft
+    keeps its own copy (``source_file``), a refused upload is kept nowhere. Only
+    an import that failed unexpectedly keeps it, for the planner's retry
+    (``import_job_retry``), which removes it when it ends in turn.
     """
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, heartbeat_at=Now()
     )
     progress = _ProgressWriter(job.pk)
+    fields = ["status", "error", "error_code", "upload", "updated_at"]
     try:
         with tempfile.TemporaryDirectory(prefix="geoportail-job-") as workdir:
             path = Path(workdir) / Path(job.upload_name).name
@@ -129,22 +134,23 @@ def import_job_run(job: ImportJob) -> ImportJob:
             exc.message,
             exc.code,
         )
-        job.save(update_fields=["status", "error", "error_code", "updated_at"])
         return job
     except Exception:
         job.status = ImportJob.Status.FAILED
         job.error = _("The import failed unexpectedly; the administrators are told.")
         job.error_code = ImportJob.INTERNAL_ERROR
-        job.save(update_fields=["status", "error", "error_code", "updated_at"])
         raise
+    else:
+        job.refresh_from_db(fields=["done", "total"])
+        job.status, job.version = ImportJob.Status.DONE, version
+        job.done = version.feature_count
+        fields += ["version", "done"]
+        return job
     finally:
         progress.close()
-    job.refresh_from_db(fields=["done", "total"])
-    job.status, job.version = ImportJob.Status.DONE, version
-    job.done = version.feature_count
-    job.save(update_fields=["status", "version", "done", "updated_at"])
-    job.upload.delete(save=False)  # the version keeps the original
-    return job
+        if not job.retryable:
+            job.upload.delete(save=False)
+        job.save(update_fields=fields)
 
 
 @task

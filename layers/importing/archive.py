@@ -90,16 +90,30 @@ def archive_check(archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
                 % {"name": info.filename}
             )
         total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if total > limits.max_expanded_bytes or (
-            info.file_size > _CHUNK and ratio > limits.max_ratio
-        ):
+        if total > limits.max_expanded_bytes:
             raise ArchiveTooLarge(
                 _(
                     "The archive expands to more than %(limit)s MB; "
                     "it looks like a zip bomb or is too large."
                 )
                 % {"limit": limits.max_expanded_bytes // (1 << 20)}
+            )
+        # Every member, small ones too: nested or numerous small bombs add up,
+        # and no real vector file compresses a thousandfold.
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.max_ratio:
+            raise ArchiveTooLarge(
+                _(
+                    "The archive member “%(name)s” is compressed %(ratio)s times; "
+                    "at most %(limit)s times is accepted (it looks like a zip "
+                    "bomb)."
+                )
+                % {
+                    "name": info.filename,
+                    "ratio": int(ratio),
+                    "limit": limits.max_ratio,
+                },
+                code="compression_ratio",
             )
 
 

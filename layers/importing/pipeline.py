@@ -101,6 +101,8 @@ class ImportPlan:
     preview: list[dict]
     batch_size: int = 10000
     tolerance_m2: float = AREA_TOLERANCE_M2
+    # The .prj GDAL could not read, when the agency's CRS was assumed instead.
+    crs_unread: str | None = None
 
     def as_dict(self) -> dict:
         """A JSON-friendly description, for the confirmation page and the API."""
@@ -114,6 +116,7 @@ class ImportPlan:
             "srid": self.srid,
             "srid_name": crs_name(self.srid),
             "srid_origin": self.srid_origin,
+            "crs_unread": self.crs_unread,
             "encoding": {
                 "declared": self.encoding.declared,
                 "detected": self.encoding.detected,
@@ -203,6 +206,7 @@ def import_plan(
         srid, origin = crs_identify(source.crs_wkt), "file"
     else:
         srid, origin = layer.document.agency.srid, "agency"
+    crs_unread = source.crs_unread if origin == "agency" else None
     try:
         crs_name(srid)
         Transformer.from_crs(srid, 4326)
@@ -227,6 +231,7 @@ def import_plan(
         tolerance_m2=(
             AREA_TOLERANCE_M2 if options.tolerance_m2 is None else options.tolerance_m2
         ),
+        crs_unread=crs_unread,
     )
 
 
@@ -452,6 +457,14 @@ def features_load(
             x, y = transformer.transform(coordinates[:, 0], coordinates[:, 1])
             return np.column_stack([x, y])
 
+    if plan.crs_unread:
+        report.add(
+            "crs_unreadable",
+            count=0,
+            name=plan.crs_unread,
+            declared=crs_name(plan.srid),
+            srid=plan.srid,
+        )
     loader = _Loader(layer=layer, plan=plan, report=report)
     crs_checked = False
     total = plan.source.feature_count

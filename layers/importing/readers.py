@@ -28,10 +28,15 @@ import pyogrio
 import shapely
 from django.utils.translation import gettext as _
 from pyogrio import raw
-from pyogrio.errors import DataLayerError, DataSourceError
+from pyogrio.errors import CRSError, DataLayerError, DataSourceError
 from pyogrio.util import vsi_path
 
-from layers.importing.errors import AmbiguousSource, EmptyFile, UnreadableFile
+from layers.importing.errors import (
+    AmbiguousSource,
+    EmptyFile,
+    UnknownCRS,
+    UnreadableFile,
+)
 
 GDAL_ERRORS = (DataSourceError, DataLayerError, RuntimeError, ValueError, OSError)
 # The folders of an absolute path in a GDAL message (the file name stays).
@@ -63,6 +68,8 @@ class Reader:
     open_options: ClassVar[dict[str, str]] = {}
     # Attribute mapping hints for formats with fixed field names.
     mapping_hints: ClassVar[dict[str, str]] = {}
+    # The CRS comes in a sibling ``.prj`` file (shapefile, CSV).
+    crs_sidecar: ClassVar[bool] = False
 
     @classmethod
     def check(cls, path: Path) -> None:
@@ -79,6 +86,7 @@ class ShapefileReader(Reader):
     suffixes = (".shp",)
     driver = "ESRI Shapefile"
     label = "shapefile"
+    crs_sidecar = True
     has_encoding = True
 
     @classmethod
@@ -148,6 +156,7 @@ class CsvReader(Reader):
     suffixes = (".csv",)
     driver = "CSV"
     label = "CSV"
+    crs_sidecar = True
     has_encoding = True
     open_options = {
         "GEOM_POSSIBLE_NAMES": "WKT,wkt,geom,geometry,the_geom,GEOMETRY",
@@ -254,6 +263,18 @@ class SourceLayer:
     @property
     def crs_wkt(self) -> str | None:
         return self.info.get("crs")
+
+    @property
+    def crs_unread(self) -> str | None:
+        """The name of the ``.prj`` beside the file when GDAL found no CRS in it.
+
+        Such a file would otherwise be taken for one without CRS, and the
+        agency's CRS silently assumed.
+        """
+        if self.crs_wkt or not self.reader.crs_sidecar:
+            return None
+        sidecar = _sidecar(self.path, ".prj")
+        return sidecar.name if sidecar else None
 
     @property
     def geometry_type(self) -> str:
@@ -384,6 +405,14 @@ def _plain(value):
     return value
 
 
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    """The file beside ``path`` with its stem and ``suffix`` (any case)."""
+    for child in path.parent.iterdir():
+        if child.stem == path.stem and child.suffix.lower() == suffix:
+            return child
+    return None
+
+
 def _datasets(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
@@ -437,6 +466,19 @@ def source_layers(root: Path) -> list[SourceLayer]:
                 if info.get("driver") != reader.driver:
                     raise _wrong_format(path, reader)
                 layers.append(SourceLayer(path, name, reader, info))
+        except CRSError as exc:
+            sidecar = _sidecar(path, ".prj")
+            raise UnknownCRS(
+                _(
+                    "The CRS file “%(name)s” cannot be read (%(reason)s); correct "
+                    "it, or upload the data without it and choose its CRS."
+                )
+                % {
+                    "name": sidecar.name if sidecar else path.name,
+                    "reason": gdal_reason(exc),
+                },
+                code="unreadable_crs",
+            ) from exc
         except GDAL_ERRORS as exc:
             raise UnreadableFile(
                 _("“%(name)s” is not a readable vector file: %(reason)s")

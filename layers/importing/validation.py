@@ -66,6 +66,15 @@ ISSUE_KINDS: dict[str, IssueKind] = {
             ),
         ),
         IssueKind(
+            "crs_unreadable",
+            Severity.ERROR,
+            _(
+                "The CRS file “%(name)s” cannot be read; the coordinates were "
+                "read as %(declared)s (EPSG:%(srid)s), the agency's CRS. Choose "
+                "the CRS of the file and upload it again."
+            ),
+        ),
+        IssueKind(
             "invalid_geometry",
             Severity.WARNING,
             _("%(count)s invalid geometries were repaired (make_valid)."),

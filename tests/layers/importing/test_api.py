@@ -4,6 +4,7 @@ publish, restore, history, and agency/document creation by administrators."""
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -232,3 +233,49 @@ def test_bad_values_are_400_with_a_message(administrator):
         assert response.status_code == 400, response.content
         assert response.json()["error"]["message"]
     assert not Agency.objects.filter(code__in=["aua", "aub"]).exists()
+
+
+def _media_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+
+
+def test_refused_upload_leaves_nothing_in_the_media_folder(
+    zoning_layer, token, tmp_path, settings
+):
+    path = tmp_path / "zonage.geojson"
+    path.write_text("Réunion du conseil : ordre du jour\n")
+    response = _upload(_client(token), zoning_layer, path)
+    assert response.status_code == 400
+    assert _media_files(settings) == []
+    job = ImportJob.objects.get(layer=zoning_layer)
+    assert job.status == "failed"
+    assert not job.upload
+
+
+def test_imported_upload_is_kept_once_as_the_drafts_original(
+    zoning_layer, token, tmp_path, settings
+):
+    path = geojson_file(tmp_path / "zonage.geojson", zoning_features())
+    response = _upload(_client(token), zoning_layer, path)
+    assert response.status_code == 201
+    version = LayerVersion.objects.get(pk=response.json()["id"])
+    assert _media_files(settings) == [
+        Path(version.source_file.path).relative_to(settings.MEDIA_ROOT)
+    ]
+
+
+def test_refused_background_import_leaves_nothing_in_the_media_folder(
+    zoning_layer, token, tmp_path, settings
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+    path = tmp_path / "zonage.csv"
+    path.write_text("ZONE,LIBELLE\nR+4,Immeubles\n")
+    response = _upload(_client(token), zoning_layer, path, background="1")
+    assert response.status_code == 202
+    job = _client(token).get(f"/api/v1/imports/{response.json()['id']}").json()
+    assert job["status"] == "failed"
+    assert job["error_code"] == "no_geometry"
+    assert _media_files(settings) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
+from django.utils import translation
 from pyproj import CRS
 from pyproj.enums import WktVersion
 
@@ -11,6 +12,7 @@ from layers.importing.crs import crs_identify
 from layers.importing.encoding import encoding_detect, mojibake_repair
 from layers.importing.errors import UnknownCRS
 from layers.importing.pipeline import ImportOptions
+from layers.importing.validation import report_render
 from layers.services import layer_import
 
 from .conftest import (
@@ -18,6 +20,7 @@ from .conftest import (
     geojson_file,
     shapefile_zip,
     to_srid,
+    zip_files,
     zoning_cells,
     zoning_features,
     zoning_file,
@@ -129,3 +132,40 @@ def test_lon_lat_read_in_the_agency_crs_is_caught(zoning_layer, tmp_path):
         layer=zoning_layer, path=path, options=ImportOptions(srid=4326)
     )
     assert fixed.report["errors"] == 0
+
+
+def _shapefile_with_prj(tmp_path, prj: str):
+    files = [PLU / f"ZONE_URBA{suffix}" for suffix in (".shp", ".shx", ".dbf")]
+    (tmp_path / "ZONE_URBA.prj").write_text(prj)
+    return zip_files(tmp_path / "zonage.zip", [*files, tmp_path / "ZONE_URBA.prj"])
+
+
+@pytest.mark.parametrize("prj", ["Lambert 93, je crois", ""])
+def test_prj_that_proj_cannot_read_is_an_error_in_the_report(plu_zoning, tmp_path, prj):
+    """Not silently replaced by the agency's CRS: the planner is told."""
+    path = _shapefile_with_prj(tmp_path, prj)
+    version = layer_import(layer=plu_zoning, path=path)
+    with translation.override("fr"):
+        issues = report_render(version.report)["issues"]
+    issue = next(i for i in issues if i["code"] == "crs_unreadable")
+    assert issue["severity"] == "error"
+    assert "ZONE_URBA.prj" in issue["message"]
+    assert "RGF93" in issue["message"]  # the CRS assumed, by its name
+    assert "illisible" in issue["message"]
+
+
+def test_prj_chosen_over_by_the_planner_is_no_error(plu_zoning, tmp_path):
+    path = _shapefile_with_prj(tmp_path, "Lambert 93, je crois")
+    version = layer_import(
+        layer=plu_zoning, path=path, options=ImportOptions(srid=2154)
+    )
+    codes = {issue["code"] for issue in version.report["issues"]}
+    assert "crs_unreadable" not in codes
+
+
+def test_malformed_prj_is_refused_naming_it(plu_zoning, tmp_path):
+    path = _shapefile_with_prj(tmp_path, 'PROJCS["Lambert-93",GEOGCS[')
+    with pytest.raises(UnknownCRS) as caught, translation.override("fr"):
+        layer_import(layer=plu_zoning, path=path)
+    assert caught.value.code == "unreadable_crs"
+    assert "ZONE_URBA.prj" in caught.value.message

@@ -106,3 +106,19 @@ def test_file_over_the_upload_limit_is_refused(zoning_layer, tmp_path, settings)
     settings.GEOPORTAIL_MAX_UPLOAD_BYTES = 1024
     message = _refused(zoning_layer, shapefile_zip(tmp_path), UploadTooLarge)
     assert "1,0\xa0Kio" in message  # the limit, in the planner's language
+
+
+def test_small_member_compressed_past_the_ratio_is_refused(
+    zoning_layer, tmp_path, settings
+):
+    """Under 1 MiB too: the ratio is checked on every member."""
+    settings.GEOPORTAIL_MAX_COMPRESSION_RATIO = 100
+    path = tmp_path / "small-bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zonage.geojson", b" " * (200 * 1024))
+    info = zipfile.ZipFile(path).getinfo("zonage.geojson")
+    assert info.file_size < 1 << 20
+    assert info.file_size / info.compress_size > 100
+    message = _refused(zoning_layer, path, ArchiveTooLarge)
+    assert "zonage.geojson" in message
+    assert not list(tmp_path.rglob("zonage.geojson"))
