@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import tempfile
 from pathlib import Path
 
@@ -227,6 +228,12 @@ def import_options(data) -> ImportOptions:
         tolerance = float(get("tolerance")) if get("tolerance") else None
     except ValueError as exc:
         raise ApiError(_("The CRS or tolerance is not a number."), "invalid") from exc
+    # float() takes "nan" and "inf", which would make every comparison false.
+    if tolerance is not None and not (math.isfinite(tolerance) and tolerance >= 0):
+        raise ApiError(
+            _("The tolerance must be a number of square metres, 0 or more."),
+            code="invalid",
+        )
     return ImportOptions(
         source_layer=get("source_layer"),
         srid=srid,

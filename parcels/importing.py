@@ -143,6 +143,7 @@ def parcel_rows(
             expected="polygon",
             report=report,
             to_storage=transform,
+            unreadable=batch.unreadable,
         )
         location_check(
             geometries[keep],

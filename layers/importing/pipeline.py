@@ -486,6 +486,7 @@ def features_load(
                 expected=expected,
                 report=report,
                 to_storage=to_storage,
+                unreadable=batch.unreadable,
             )
             location_check(
                 geometries[keep],

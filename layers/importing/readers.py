@@ -50,6 +50,8 @@ class Batch:
     fids: np.ndarray
     geometries: np.ndarray  # shapely geometries, None where missing
     columns: dict[str, np.ndarray]
+    # True where the file holds a geometry that GEOS cannot read (None above).
+    unreadable: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.fids)
@@ -381,13 +383,16 @@ class SourceLayer:
 
     def _batch(self, record_batch, geometry: str, fid: str, names: list[str]):
         wkb = np.array(record_batch.column(geometry).to_pylist(), dtype=object)
+        unreadable = None
         try:
             geometries = shapely.from_wkb(wkb)
-        except shapely.errors.GEOSException as exc:
-            raise UnreadableFile(
-                _("The geometries of “%(name)s” are corrupt.")
-                % {"name": self.path.name}
-            ) from exc
+        except shapely.errors.GEOSException:
+            # One bad feature (a NaN that keeps a ring from closing) does not
+            # refuse the file: it is left out and reported by the validation.
+            geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+            unreadable = shapely.is_missing(geometries) & np.array(
+                [value is not None for value in wkb], dtype=bool
+            )
         return Batch(
             fids=np.asarray(record_batch.column(fid).to_numpy(zero_copy_only=False)),
             geometries=self.reader.geometries(geometries),
@@ -395,6 +400,7 @@ class SourceLayer:
                 name: np.array(record_batch.column(name).to_pylist(), dtype=object)
                 for name in names
             },
+            unreadable=unreadable,
         )
 
 

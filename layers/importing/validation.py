@@ -58,6 +58,23 @@ ISSUE_KINDS: dict[str, IssueKind] = {
             _("%(count)s features have no geometry."),
         ),
         IssueKind(
+            "unreadable_geometry",
+            Severity.ERROR,
+            _(
+                "%(count)s features have a geometry that cannot be read (a ring "
+                "that does not close, a coordinate that is not a number); they "
+                "were left out."
+            ),
+        ),
+        IssueKind(
+            "coordinates_not_numbers",
+            Severity.ERROR,
+            _(
+                "%(count)s features have coordinates that are not numbers (NaN "
+                "or infinite); they were left out."
+            ),
+        ),
+        IssueKind(
             "coordinates_out_of_range",
             Severity.ERROR,
             _(
@@ -260,6 +277,8 @@ class Report:
     AGGREGATED: ClassVar[frozenset[str]] = frozenset(
         {
             "empty_geometry",
+            "unreadable_geometry",
+            "coordinates_not_numbers",
             "coordinates_out_of_range",
             "invalid_geometry",
             "wrong_geometry_type",
@@ -392,6 +411,31 @@ def _polygonal(geometry):
     return shapely.union_all(parts) if parts else None
 
 
+def _finite(geometries: np.ndarray) -> np.ndarray:
+    """Whether every x/y of each geometry is a number (not NaN, not ±inf)."""
+    coordinates, index = shapely.get_coordinates(geometries, return_index=True)
+    finite = np.ones(len(geometries), dtype=bool)
+    finite[index[~np.isfinite(coordinates).all(axis=1)]] = False
+    return finite
+
+
+def _make_valid(geometries: np.ndarray) -> np.ndarray:
+    """make_valid, one geometry at a time when GEOS fails on the batch.
+
+    A geometry GEOS cannot repair becomes None (reported as lost).
+    """
+    try:
+        return shapely.make_valid(geometries)
+    except shapely.errors.GEOSException:
+        repaired = np.empty(len(geometries), dtype=object)
+        for index, geometry in enumerate(geometries):
+            try:
+                repaired[index] = shapely.make_valid(geometry)
+            except shapely.errors.GEOSException:
+                repaired[index] = None
+        return repaired
+
+
 def geometries_check(
     geometries: np.ndarray,
     ids: np.ndarray,
@@ -399,19 +443,34 @@ def geometries_check(
     expected: str,
     report: Report,
     to_storage=None,
+    unreadable: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Check, reproject and clean one batch of geometries.
 
-    ``to_storage`` reprojects an (n, 2) array of coordinates into EPSG:4326.
-    Returns the geometries and a boolean array of the features to keep. Missing
-    and wrongly typed geometries are reported as errors and dropped; Z/M values
-    are flattened and invalid geometries repaired, both reported as warnings.
+    ``to_storage`` reprojects an (n, 2) array of coordinates into EPSG:4326;
+    ``unreadable`` marks the features whose geometry GEOS could not read.
+    Returns the geometries and a boolean array of the features to keep.
+    Missing, unreadable, non-numeric and wrongly typed geometries are reported
+    as errors and dropped; Z/M values are flattened and invalid geometries
+    repaired, both reported as warnings.
     """
     geometries = np.array(geometries, dtype=object)
-    missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    if unreadable is None:
+        unreadable = np.zeros(len(geometries), dtype=bool)
+    if unreadable.any():
+        report.add("unreadable_geometry", features=ids[unreadable])
+    missing = (shapely.is_missing(geometries) | shapely.is_empty(geometries)) & (
+        ~unreadable
+    )
     if missing.any():
         report.add("empty_geometry", features=ids[missing])
-    keep = ~missing
+    keep = ~missing & ~unreadable
+    # NaN passes the range check below (GEOS bounds skip it) and then breaks
+    # make_valid; infinities would be called "not on the Earth".
+    not_numbers = keep & ~_finite(geometries)
+    if not_numbers.any():
+        report.add("coordinates_not_numbers", features=ids[not_numbers])
+        keep &= ~not_numbers
     measured = keep & (shapely.has_z(geometries) | shapely.has_m(geometries))
     if measured.any():
         geometries[measured] = shapely.force_2d(geometries[measured])
@@ -433,7 +492,7 @@ def geometries_check(
         keep &= ~out_of_range
     invalid = keep & ~shapely.is_valid(geometries)
     if invalid.any():
-        repaired = shapely.make_valid(geometries[invalid])
+        repaired = _make_valid(geometries[invalid])
         if expected == Layer.GeometryType.POLYGON:
             repaired = np.array([_polygonal(g) for g in repaired], dtype=object)
         geometries[invalid] = repaired
