@@ -344,7 +344,10 @@ class _Loader:
         is_zoning = self.layer.kind == Layer.Kind.ZONING
         rule_targets = [t for t in self.fields if t in RULE_FIELDS] if is_zoning else []
         rows = []
-        for position, values in enumerate(zip(*columns, strict=True)):
+        # By position, not zip(*columns): a file without attributes has no
+        # column, and its features must not vanish.
+        for position in range(len(kept)):
+            values = [column[position] for column in columns]
             if self.plan.repair_mojibake:
                 values = [self._repair(value) for value in values]
             record = dict(zip(names, values, strict=True))

@@ -382,7 +382,17 @@ class SourceLayer:
             )
 
     def _batch(self, record_batch, geometry: str, fid: str, names: list[str]):
-        wkb = np.array(record_batch.column(geometry).to_pylist(), dtype=object)
+        # Columns by position: a .dbf may repeat a field name (blank ones),
+        # and a field may be named like the geometry. GDAL's Arrow stream puts
+        # the FID first and the geometry last.
+        schema = record_batch.schema.names
+        if len(schema) < 2 or schema[0] != fid or schema[-1] != geometry:
+            raise UnreadableFile(
+                _("The file “%(name)s” cannot be read: %(reason)s")
+                % {"name": self.path.name, "reason": "no geometry column"},
+                code="no_geometry",
+            )
+        wkb = np.array(record_batch.column(len(schema) - 1).to_pylist(), dtype=object)
         unreadable = None
         try:
             geometries = shapely.from_wkb(wkb)
@@ -394,11 +404,11 @@ class SourceLayer:
                 [value is not None for value in wkb], dtype=bool
             )
         return Batch(
-            fids=np.asarray(record_batch.column(fid).to_numpy(zero_copy_only=False)),
+            fids=np.asarray(record_batch.column(0).to_numpy(zero_copy_only=False)),
             geometries=self.reader.geometries(geometries),
             columns={
-                name: np.array(record_batch.column(name).to_pylist(), dtype=object)
-                for name in names
+                name: np.array(record_batch.column(index).to_pylist(), dtype=object)
+                for index, name in enumerate(schema[1:-1], start=1)
             },
             unreadable=unreadable,
         )
@@ -472,17 +482,22 @@ def source_layers(root: Path) -> list[SourceLayer]:
                 if info.get("driver") != reader.driver:
                     raise _wrong_format(path, reader)
                 layers.append(SourceLayer(path, name, reader, info))
-        except CRSError as exc:
-            sidecar = _sidecar(path, ".prj")
+        except (CRSError, UnicodeDecodeError, UnboundLocalError) as exc:
+            # pyogrio 0.13 fails on a .prj that is not UTF-8 with an
+            # UnboundLocalError (after a UnicodeDecodeError); both are data
+            # errors here, not the server's.
+            sidecar = _sidecar(path, ".prj") if reader.crs_sidecar else None
+            if sidecar is None:
+                raise UnreadableFile(
+                    _("“%(name)s” is not a readable vector file: %(reason)s")
+                    % {"name": path.name, "reason": gdal_reason(exc)}
+                ) from exc
             raise UnknownCRS(
                 _(
                     "The CRS file “%(name)s” cannot be read (%(reason)s); correct "
                     "it, or upload the data without it and choose its CRS."
                 )
-                % {
-                    "name": sidecar.name if sidecar else path.name,
-                    "reason": gdal_reason(exc),
-                },
+                % {"name": sidecar.name, "reason": gdal_reason(exc)},
                 code="unreadable_crs",
             ) from exc
         except GDAL_ERRORS as exc:

@@ -8,6 +8,8 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 
+from .conftest import geojson_file, zoning_features
+
 # A zone of the shared agency's territory with one x replaced by ``{x}``.
 ZONE = (
     '{{"type": "FeatureCollection", "features": [{{"type": "Feature", '
@@ -103,3 +105,17 @@ def test_tolerance_that_is_no_area_is_a_400(zoning_layer, client, tmp_path, tole
     assert response.status_code == 400
     assert "tolérance" in response.json()["error"]["message"]
     assert not zoning_layer.versions.exists()
+
+
+def test_features_without_attributes_are_imported(zoning_layer, client, tmp_path):
+    """No attribute column at all: the features were lost, then a 500."""
+    path = geojson_file(
+        tmp_path / "zonage.geojson",
+        [(geometry, {}) for geometry, _props in zoning_features()],
+    )
+    response = _post(client, f"/api/v1/layers/{zoning_layer.pk}/versions", path)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["feature_count"] == 4
+    codes = {issue["code"] for issue in data["report"]["issues"]}
+    assert "empty_code" in codes  # zones need a code: the planner is told

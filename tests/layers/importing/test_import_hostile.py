@@ -11,6 +11,8 @@ import pytest
 from layers.importing.errors import (
     ArchiveTooLarge,
     EmptyFile,
+    ImportRefused,
+    UnknownCRS,
     UnreadableFile,
     UnsafeArchive,
     UploadTooLarge,
@@ -18,7 +20,7 @@ from layers.importing.errors import (
 from layers.models import LayerVersion
 from layers.services import layer_import
 
-from .conftest import PLU, SHAPEFILE_PARTS, shapefile_zip
+from .conftest import PLU, SHAPEFILE_PARTS, shapefile_zip, zoning_file
 
 
 def _refused(layer, path, error):
@@ -122,3 +124,34 @@ def test_small_member_compressed_past_the_ratio_is_refused(
     message = _refused(zoning_layer, path, ArchiveTooLarge)
     assert "zonage.geojson" in message
     assert not list(tmp_path.rglob("zonage.geojson"))
+
+
+def test_dbf_with_a_damaged_header_is_read_or_refused(zoning_layer, tmp_path):
+    """A record length cut short makes GDAL name several fields "": found by
+    the fuzzer as a KeyError (a 500)."""
+    path = zoning_file(
+        tmp_path, driver="ESRI Shapefile", suffix=".shp", encoding="cp1252"
+    )
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    dbf[10:12] = (225).to_bytes(2, "little")  # was 481: six fields of 80
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    try:
+        version = layer_import(layer=zoning_layer, path=path)
+    except ImportRefused as exc:
+        refusal = exc.message
+    else:
+        refusal = None
+        assert version.feature_count == 4
+    assert refusal is None or "zonage" in refusal
+
+
+def test_prj_that_is_not_utf8_is_refused_naming_it(zoning_layer, tmp_path):
+    """pyogrio fails on it with an UnboundLocalError: found by the fuzzer."""
+    path = zoning_file(
+        tmp_path, driver="ESRI Shapefile", suffix=".shp", encoding="cp1252"
+    )
+    prj = path.with_suffix(".prj")
+    prj.write_bytes(prj.read_bytes().replace(b"Greenwich", b"\x80reenwich"))
+    with pytest.raises(UnknownCRS) as caught:
+        layer_import(layer=zoning_layer, path=path)
+    assert "zonage.prj" in caught.value.message

@@ -27,7 +27,6 @@ from layers.importing.validation import Report, geometries_check
 from layers.models import Agency, Layer, PlanningDocument
 
 from .conftest import (
-    PLU,
     geojson_file,
     to_srid,
     write_vector,
@@ -37,7 +36,7 @@ from .conftest import (
 )
 
 FUZZ = settings(
-    max_examples=30,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,
@@ -70,11 +69,13 @@ def _seeds() -> dict[str, dict[str, bytes]]:
             ),
         }
         found = {name: {name: path.read_bytes()} for name, path in seeds.items()}
-    shapefile = {
-        f"ZONE_URBA{suffix}": (PLU / f"ZONE_URBA{suffix}").read_bytes()
-        for suffix in (".shp", ".shx", ".dbf", ".prj")
-    }
-    found["ZONE_URBA.shp"] = shapefile
+        # Small enough that each example reads it all (the real PLU is slow).
+        zoning_file(tmp, driver="ESRI Shapefile", suffix=".shp", encoding="cp1252")
+        shapefile = {
+            f"zonage{suffix}": (tmp / f"zonage{suffix}").read_bytes()
+            for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+        }
+    found["zonage.shp"] = shapefile
     found["zonage.zip"] = shapefile
     found["zonage.kmz"] = {"doc.kml": found["zonage.kml"]["zonage.kml"]}
     return found
