@@ -10,6 +10,7 @@ with their per-feature checks. The only acceptable outcomes are a read or an
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pyproj import Transformer
 
@@ -25,6 +26,7 @@ from layers.importing.errors import ImportRefused
 from layers.importing.pipeline import ImportOptions, expected_family, import_plan
 from layers.importing.validation import Report, geometries_check
 from layers.models import Agency, Layer, PlanningDocument
+from layers.services import layer_import
 
 from .conftest import (
     geojson_file,
@@ -84,14 +86,38 @@ def _seeds() -> dict[str, dict[str, bytes]]:
 SEEDS = _seeds()
 
 
+NUMBER = re.compile(rb"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# What a number may become in a hostile or broken file.
+NOT_NUMBERS = [
+    b"NaN",
+    b"nan",
+    b"Infinity",
+    b"-1e309",
+    b"1e300",
+    b"-0.0",
+    b"null",
+    b'""',
+    b"[]",
+    b"99999999999999999999999",
+]
+
+
 @st.composite
 def mutated(draw, data: bytes) -> bytes:
-    """``data`` with a few bytes flipped, inserted or deleted, or cut short."""
+    """``data`` with a few bytes flipped, inserted or deleted, cut short, or a
+    number replaced by something that is not one."""
     data = bytearray(data)
-    for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["flip", "insert", "delete", "cut", "splice"]))
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(
+            st.sampled_from(["flip", "insert", "delete", "cut", "splice", "number"])
+        )
         at = draw(st.integers(0, max(len(data) - 1, 0)))
-        if kind == "flip" and data:
+        if kind == "number":
+            numbers = list(NUMBER.finditer(bytes(data)))
+            if numbers:
+                found = numbers[draw(st.integers(0, len(numbers) - 1))]
+                data[found.start() : found.end()] = draw(st.sampled_from(NOT_NUMBERS))
+        elif kind == "flip" and data:
             data[at] = draw(st.integers(0, 255))
         elif kind == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=64))
@@ -177,8 +203,10 @@ def _outcome(members: dict[str, bytes], name: str, *, raw: bool = False) -> None
         try:
             _read(path, folder)
         except ImportRefused as exc:
+            event(f"refused ({exc.code})")
             refusal = exc.message
         else:
+            event("read")
             return
     assert refusal.strip()
     assert str(folder) not in refusal
@@ -211,3 +239,30 @@ def test_mutated_upload_is_read_or_refused_with_a_message(name, data):
 def test_random_bytes_under_any_accepted_name_are_refused_with_a_message(suffix, data):
     name = f"zonage{suffix}"
     _outcome({name: data}, name, raw=True)
+
+
+@settings(
+    FUZZ,
+    max_examples=100,
+    suppress_health_check=[
+        *FUZZ.suppress_health_check,
+        HealthCheck.function_scoped_fixture,  # the layer only gains drafts
+    ],
+)
+@given(data=st.data())
+def test_mutated_upload_is_imported_or_refused_with_a_message(zoning_layer, data):
+    """The whole import, as the upload API runs it: loader, checks, PostGIS."""
+    name = data.draw(st.sampled_from(sorted(SEEDS)))
+    members = _upload(data.draw, name)
+    with tempfile.TemporaryDirectory(prefix="geoportail-fuzz-") as folder:
+        path = _write(Path(folder), name, members)
+        try:
+            layer_import(layer=zoning_layer, path=path)
+        except ImportRefused as exc:
+            event(f"{name}: refused ({exc.code})")
+            refusal = exc.message
+        else:
+            event(f"{name}: imported")
+            return
+    assert refusal.strip()
+    assert folder not in refusal
