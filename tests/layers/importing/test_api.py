@@ -279,3 +279,35 @@ def test_refused_background_import_leaves_nothing_in_the_media_folder(
     assert job["status"] == "failed"
     assert job["error_code"] == "no_geometry"
     assert _media_files(settings) == []
+
+
+def test_import_failing_unexpectedly_leaves_nothing_in_the_media_folder(
+    zoning_layer, planner, other_agency, tmp_path, settings
+):
+    """A queued import whose planner moved to another agency before the worker
+    ran: the worker's failure still removes the stored upload."""
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from layers.importing.pipeline import ImportOptions
+    from layers.tasks import import_job_run
+
+    path = geojson_file(tmp_path / "zonage.geojson", zoning_features())
+    upload = SimpleUploadedFile("zonage.geojson", path.read_bytes())
+    job = ImportJob(
+        layer=zoning_layer,
+        upload_name="zonage.geojson",
+        options=ImportOptions().as_dict(),
+        created_by=planner,
+    )
+    job.upload.save(job.upload_name, upload, save=False)
+    job.save()
+    assert _media_files(settings)
+    planner.agency = other_agency
+    planner.save()
+    with pytest.raises(PermissionDenied):
+        import_job_run(job)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error_code == "internal_error"
+    assert _media_files(settings) == []
