@@ -351,13 +351,33 @@ class Report:
         }
 
 
+# Geometry families as parameters of a sentence ("found", "expected").
+FAMILY_WORDS = {
+    Layer.GeometryType.POLYGON: _("polygons"),
+    Layer.GeometryType.LINE: _("lines"),
+    Layer.GeometryType.POINT: _("points"),
+    "other": _("geometry collections or other types"),
+    "": _("points, lines or polygons"),
+}
+
+
+def _family_words(value) -> str:
+    """``"other, polygon"`` in words of the active language."""
+    names = str(value).split(", ") if value else [""]
+    return ", ".join(str(FAMILY_WORDS.get(name, name)) for name in names)
+
+
 def issue_message(issue: dict) -> str:
     """The sentence of a stored issue, in the active language."""
     kind = ISSUE_KINDS.get(issue.get("code", ""))
     if kind is None:
         return str(issue.get("code", ""))
+    params = dict(issue.get("params", {}))
+    if issue.get("code") == "wrong_geometry_type":
+        for name in ("found", "expected"):
+            params[name] = _family_words(params.get(name, ""))
     try:
-        return str(kind.message) % issue.get("params", {})
+        return str(kind.message) % params
     except (KeyError, TypeError, ValueError):
         return str(kind.message)
 
@@ -506,7 +526,9 @@ def geometries_check(
             report.add("empty_geometry", features=ids[lost])
             keep &= ~lost
     families = geometry_families(geometries)
-    wrong = keep & (families != expected)
+    # A collection (or a curve GDAL could not linearise) is never right, even
+    # in an overlay that has no type yet: maps and notes draw one family.
+    wrong = keep & ((families != expected) | (families == ""))
     if wrong.any():
         found = sorted({str(f) or "other" for f in families[wrong]})
         report.add(

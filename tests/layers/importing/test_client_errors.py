@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from accounts.tokens import api_token_create
+from layers.models import Layer
 
 from .conftest import geojson_file, zoning_features
 
@@ -119,3 +120,33 @@ def test_features_without_attributes_are_imported(zoning_layer, client, tmp_path
     assert data["feature_count"] == 4
     codes = {issue["code"] for issue in data["report"]["issues"]}
     assert "empty_code" in codes  # zones need a code: the planner is told
+
+
+COLLECTION = (
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+    '"properties": {"ZONE": "R+4"}, "geometry": {"type": "GeometryCollection", '
+    '"geometries": [{"type": "Point", "coordinates": [-6.88, 33.92]}, '
+    '{"type": "LineString", "coordinates": [[-6.89, 33.91], [-6.87, 33.93]]}]}}]}'
+)
+
+
+@pytest.mark.parametrize("kind", [Layer.Kind.ZONING, Layer.Kind.OVERLAY])
+def test_geometry_collection_is_an_error_said_in_words(
+    zoning_layer, client, tmp_path, kind
+):
+    if kind == Layer.Kind.OVERLAY:  # an overlay takes the type of its data
+        zoning_layer.kind = kind
+        zoning_layer.geometry_type = ""
+        zoning_layer.save()
+    path = tmp_path / "zonage.geojson"
+    path.write_text(COLLECTION)
+    response = _post(client, f"/api/v1/layers/{zoning_layer.pk}/versions", path)
+    assert response.status_code == 201, response.content
+    issue = next(
+        i
+        for i in response.json()["report"]["issues"]
+        if i["code"] == "wrong_geometry_type"
+    )
+    assert issue["severity"] == "error"
+    assert "collections de géométries" in issue["message"]
+    assert "other" not in issue["message"]
