@@ -359,11 +359,10 @@ class SourceLayer:
             ) as (meta, reader):
                 geometry = meta.get("geometry_name") or "wkb_geometry"
                 fid = meta.get("fid_column") or "OGC_FID"
-                names = [str(name) for name in meta["fields"]]
                 read = 0
                 for record_batch in reader:
                     read += record_batch.num_rows
-                    yield self._batch(record_batch, geometry, fid, names)
+                    yield self._batch(record_batch, geometry, fid)
         except (*GDAL_ERRORS, pyarrow.ArrowException) as exc:
             raise UnreadableFile(
                 _("The file “%(name)s” cannot be read: %(reason)s")
@@ -381,15 +380,14 @@ class SourceLayer:
                 code="truncated_file",
             )
 
-    def _batch(self, record_batch, geometry: str, fid: str, names: list[str]):
+    def _batch(self, record_batch, geometry: str, fid: str) -> Batch:
         # Columns by position: a .dbf may repeat a field name (blank ones),
         # and a field may be named like the geometry. GDAL's Arrow stream puts
         # the FID first and the geometry last.
         schema = record_batch.schema.names
         if len(schema) < 2 or schema[0] != fid or schema[-1] != geometry:
             raise UnreadableFile(
-                _("The file “%(name)s” cannot be read: %(reason)s")
-                % {"name": self.path.name, "reason": "no geometry column"},
+                _("The layer “%(name)s” has no geometry.") % {"name": self.label},
                 code="no_geometry",
             )
         wkb = np.array(record_batch.column(len(schema) - 1).to_pylist(), dtype=object)
