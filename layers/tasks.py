@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -133,6 +134,15 @@ def import_job_run(job: ImportJob) -> ImportJob:
             ImportJob.Status.FAILED,
             exc.message,
             exc.code,
+        )
+        return job
+    except PermissionDenied as exc:
+        # The planner lost the right to change the layer (moved to another
+        # agency, deactivated) while the import waited: a refusal, not a bug.
+        job.status, job.error, job.error_code = (
+            ImportJob.Status.FAILED,
+            str(exc),
+            "permission_denied",
         )
         return job
     except Exception:

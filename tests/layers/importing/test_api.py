@@ -281,12 +281,11 @@ def test_refused_background_import_leaves_nothing_in_the_media_folder(
     assert _media_files(settings) == []
 
 
-def test_import_failing_unexpectedly_leaves_nothing_in_the_media_folder(
+def test_import_refused_to_a_planner_moved_away_leaves_nothing_in_the_media_folder(
     zoning_layer, planner, other_agency, tmp_path, settings
 ):
     """A queued import whose planner moved to another agency before the worker
-    ran: the worker's failure still removes the stored upload."""
-    from django.core.exceptions import PermissionDenied
+    ran is refused (not an internal error), and its stored upload removed."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from layers.importing.pipeline import ImportOptions
@@ -305,9 +304,10 @@ def test_import_failing_unexpectedly_leaves_nothing_in_the_media_folder(
     assert _media_files(settings)
     planner.agency = other_agency
     planner.save()
-    with pytest.raises(PermissionDenied):
-        import_job_run(job)
+    import_job_run(job)
     job.refresh_from_db()
     assert job.status == "failed"
-    assert job.error_code == "internal_error"
+    assert job.error_code == "permission_denied"
+    assert "agence" in job.error  # the message, in the default language
+    assert not job.retryable
     assert _media_files(settings) == []
