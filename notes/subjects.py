@@ -27,6 +27,7 @@ from django.contrib.gis.geos import (
 )
 from django.utils.translation import gettext as _
 
+from geoportal.dates import FIRST_DAY, LAST_DAY, day_in_range
 from notes.errors import InvalidGeometry, InvalidSrs, InvalidSubject, SubjectTooLarge
 from parcels.references import InvalidReference, ParcelReference
 
@@ -107,15 +108,23 @@ def parse_reference(text: object) -> ParcelReference:
 
 
 def parse_as_of(value: object) -> datetime.date | None:
-    """An ISO date (YYYY-MM-DD) or None; raise InvalidSubject otherwise."""
+    """An ISO date (YYYY-MM-DD) within ``geoportal.dates``' range, or None;
+    raise InvalidSubject otherwise."""
     if value in (None, ""):
         return None
     try:
-        return datetime.date.fromisoformat(str(value))
+        day = datetime.date.fromisoformat(str(value))
     except ValueError as exc:
         raise InvalidSubject(
             _("The date must be written YYYY-MM-DD."), code="invalid_date"
         ) from exc
+    if not day_in_range(day):
+        raise InvalidSubject(
+            _("The date must be between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY, "last": LAST_DAY},
+            code="invalid_date",
+        )
+    return day
 
 
 def parse_srs(value: object) -> int:

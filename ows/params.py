@@ -15,12 +15,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from geoportal.dates import FIRST_DAY, LAST_DAY, day_in_range
 from ows.exceptions import (
     InvalidDimensionValue,
     InvalidParameterValue,
     MissingParameterValue,
     VersionNegotiationFailed,
 )
+
+# No CRS the portal offers reaches a thousand million units (Web Mercator
+# stops at 2e7 m); beyond, sizes and scales overflow to infinity.
+MAX_COORDINATE = 1e9
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,8 +131,8 @@ def parse_int(
 def parse_bbox(value: str, locator: str = "BBOX") -> tuple[list[float], str]:
     """Four numbers of a BBOX and its optional trailing CRS name.
 
-    Raises InvalidParameterValue unless there are four finite numbers with
-    min < max on both axes.
+    Raises InvalidParameterValue unless there are four finite numbers within
+    ±MAX_COORDINATE with min < max on both axes.
     """
     parts = [part.strip() for part in value.split(",")]
     if len(parts) not in (4, 5):
@@ -135,6 +140,11 @@ def parse_bbox(value: str, locator: str = "BBOX") -> tuple[list[float], str]:
             _("BBOX must have four numbers: minx,miny,maxx,maxy."), locator=locator
         )
     numbers = [parse_float(part, locator) for part in parts[:4]]
+    if any(abs(number) > MAX_COORDINATE for number in numbers):
+        raise InvalidParameterValue(
+            _("BBOX coordinates are too large for any coordinate system."),
+            locator=locator,
+        )
     if numbers[0] >= numbers[2] or numbers[1] >= numbers[3]:
         raise InvalidParameterValue(
             _("BBOX minimum must be below its maximum on both axes."), locator=locator
@@ -145,21 +155,31 @@ def parse_bbox(value: str, locator: str = "BBOX") -> tuple[list[float], str]:
 def parse_instant(value: str, locator: str = "TIME") -> datetime.datetime | None:
     """The instant a TIME value names; a date means the end of that day.
 
-    ``current`` (or empty) gives None, i.e. now. Raises InvalidDimensionValue.
+    ``current`` (or empty) gives None, i.e. now. Raises InvalidDimensionValue
+    for what is not a date, or a day outside ``geoportal.dates``' range.
     """
     value = value.strip()
     if not value or value.lower() == "current":
         return None
-    day = parse_date(value) if len(value) == 10 else None
-    moment = (
-        datetime.datetime.combine(day, datetime.time.max)
-        if day is not None
-        else parse_datetime(value)
-    )
+    try:
+        day = parse_date(value) if len(value) == 10 else None
+        moment = (
+            datetime.datetime.combine(day, datetime.time.max)
+            if day is not None
+            else parse_datetime(value)
+        )
+    except ValueError:  # well formed, yet no such day or time (2024-13-45)
+        moment = None
     if moment is None:
         raise InvalidDimensionValue(
             _("%(name)s must be a date or an ISO 8601 instant: %(value)s")
             % {"name": locator, "value": value},
+            locator=locator,
+        )
+    if not day_in_range(moment.date()):
+        raise InvalidDimensionValue(
+            _("%(name)s must be a day between %(first)s and %(last)s: %(value)s")
+            % {"name": locator, "first": FIRST_DAY, "last": LAST_DAY, "value": value},
             locator=locator,
         )
     if timezone.is_naive(moment):

@@ -116,3 +116,26 @@ def test_odd_bodies_never_give_a_500(client, site, body):
     response = post(client, "/api/v1/notes/compose", body)
     assert 400 <= response.status_code < 500, response.content
     assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "1899-12-31"])
+@pytest.mark.parametrize("path", ["/api/v1/notes/compose", "/api/v1/notes"])
+def test_as_of_out_of_range_is_an_invalid_date(client, site, path, as_of):
+    response = post(client, path, {"parcel": "TF 100/07", "as_of": as_of})
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_date"
+    assert error["message"].startswith("La date doit être comprise entre")
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01"])
+def test_identify_as_of_out_of_range_is_an_invalid_date(client, site, as_of):
+    response = client.get(
+        "/api/v1/identify",
+        {"lon": -6.86, "lat": 33.95, "as_of": as_of},
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_date"
+    assert any("\u0600" <= char <= "\u06ff" for char in error["message"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -90,3 +92,73 @@ def test_bad_gml_operands_are_invalid_parameter_values(client, ows_data, geometr
     )
     assert response.status_code == 400
     assert b"InvalidParameterValue" in response.content
+
+
+def getmap(client, **extra):
+    params = {
+        "SERVICE": "WMS",
+        "VERSION": "1.3.0",
+        "REQUEST": "GetMap",
+        "LAYERS": "aurs:pa-1-zonage",
+        "STYLES": "",
+        "CRS": "EPSG:3857",
+        "BBOX": "-763000,4020000,-762000,4021000",
+        "WIDTH": "64",
+        "HEIGHT": "64",
+        "FORMAT": "image/png",
+        **extra,
+    }
+    return client.get("/ows", params, HTTP_ACCEPT_LANGUAGE="fr")
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "-1e308,-1e308,1e308,1e308",
+        "-1e300,-1e300,1e300,1e300",
+        "0,0,1e308,1e308",
+        "-inf,-inf,inf,inf",
+        "nan,nan,nan,nan",
+        "10,10,0,0",
+        "5,5,5,5",
+    ],
+)
+@pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:4326", "EPSG:26191"])
+def test_getmap_bbox_beyond_any_crs_is_invalid_parameter_value(
+    client, ows_data, bbox, crs
+):
+    response = getmap(client, BBOX=bbox, CRS=crs)
+    assert response.status_code == 400
+    assert b'code="InvalidParameterValue"' in response.content
+    assert b'locator="BBOX"' in response.content
+    assert re.search(rb"BBOX (?:doit|sont|n'est pas)", response.content)  # French
+
+
+@pytest.mark.parametrize(
+    "time", ["0000-01-01", "2024-13-45T99:99", "2024-02-30", "9999-12-31", "0001-01-01"]
+)
+def test_wms_time_out_of_range_is_invalid_dimension_value(client, ows_data, time):
+    response = getmap(client, TIME=time)
+    assert response.status_code == 400
+    assert b'code="InvalidDimensionValue"' in response.content
+    assert "TIME doit être".encode() in response.content  # in French
+
+
+@pytest.mark.parametrize(
+    "time", ["0000-01-01", "2024-13-45T99:99", "2024-02-30", "9999-12-31"]
+)
+def test_wfs_time_out_of_range_is_invalid_parameter_value(client, ows_data, time):
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": ows_data.zoning_name,
+            "TIME": time,
+        },
+    )
+    assert response.status_code == 400
+    assert b'exceptionCode="InvalidParameterValue"' in response.content
+    assert b'locator="TIME"' in response.content
+
