@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from lxml import etree
 
 from geoportal.i18n import localized
+from ows.formats.gml import xml_safe
 
 
 def properties(feature) -> dict:
@@ -66,7 +67,7 @@ def xml(results) -> bytes:
                 etree.SubElement(
                     element,
                     "Attribute",
-                    name=name,
-                    value="" if value is None else str(value),
+                    name=xml_safe(name),
+                    value="" if value is None else xml_safe(str(value)),
                 )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from xml.sax.saxutils import quoteattr
 
 from ows.wfs.dialects import XSI, Dialect
@@ -17,6 +18,17 @@ SCHEMA_LOCATION = (
     "{url}?SERVICE=WFS&amp;VERSION={version}&amp;REQUEST=DescribeFeatureType"
     "&amp;TYPENAMES={names}"
 )
+
+# The characters XML 1.0 cannot carry, not even as character references, as a
+# regular expression PostgreSQL (``ows.wfs.sql.xml_text``) and Python read
+# alike; both write U+FFFD in their place.
+NOT_XML = r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_NOT_XML = re.compile(NOT_XML)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 def timestamp() -> str:

@@ -17,7 +17,7 @@ from psycopg.adapt import Loader
 from layers.models import Layer
 from ows.crs import Crs, is_geographic
 from ows.filters.fes import value_sql
-from ows.formats.gml import FeatureTags
+from ows.formats.gml import NOT_XML, FeatureTags
 from ows.wfs.featuretypes import FIXED, FeatureType
 from ows.wfs.query import Query
 
@@ -28,9 +28,6 @@ FETCH_SIZE = 2000
 STREAM_SIZE = 500
 MAX_ARGUMENTS = 100  # of a PostgreSQL function call, concat() included
 
-# The characters XML 1.0 cannot carry, not even as character references, as a
-# PostgreSQL regular expression.
-NOT_XML = r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 # Text that escaping would change (markup, a carriage return, NOT_XML), and
 # JSON text whose strings would: jsonb writes control characters as \b, \f,
 # \r or \u00XX, and the rest as they are.

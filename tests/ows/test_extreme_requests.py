@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from lxml import etree
 
 
 @pytest.mark.parametrize(
@@ -162,3 +163,32 @@ def test_wfs_time_out_of_range_is_invalid_parameter_value(client, ows_data, time
     assert b'exceptionCode="InvalidParameterValue"' in response.content
     assert b'locator="TIME"' in response.content
 
+
+def test_control_characters_in_a_zone_label_give_xml_feature_info(client, ows_data):
+    ows_data.zoning_v2.features.update(
+        label_fr="bell\x01 vertical\x0b end",
+        attributes={"note\x02": "escape\x1b non-character\ufffe"},
+    )
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WMS",
+            "VERSION": "1.3.0",
+            "REQUEST": "GetFeatureInfo",
+            "LAYERS": ows_data.zoning_name,
+            "QUERY_LAYERS": ows_data.zoning_name,
+            "STYLES": "",
+            "CRS": "EPSG:4326",
+            "BBOX": "33.95,-6.85,33.962,-6.838",
+            "WIDTH": "360",
+            "HEIGHT": "360",
+            "INFO_FORMAT": "text/xml",
+            "I": "30",
+            "J": "30",
+        },
+    )
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    values = {a.get("name"): a.get("value") for a in root.iter("Attribute")}
+    assert values["label"] == "bell\ufffd vertical\ufffd end"
+    assert values["note\ufffd"] == "escape\ufffd non-character\ufffd"
