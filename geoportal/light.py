@@ -9,8 +9,9 @@ request that should take a few milliseconds (benchmarks/README.md).
 
 ``with_light_path`` wraps the project's WSGI application and sends those
 requests to a second Django handler built with only the middleware that
-shapes their responses (security headers, language, common, frame options,
-content-security policy), plus one that makes the user anonymous. Everything
+shapes their responses (security headers, language, the refusal of NUL
+characters, common, frame options, content-security policy), plus one that
+makes the user anonymous. Everything
 else — and every request that carries a session or a token — takes the full
 path, so a planner logged in still sees their drafts. Map images and vector
 tiles go faster still, through lanes (``Lane``) that skip Django's handler.
@@ -28,9 +29,12 @@ from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
+from geoportal.middleware import has_nul_byte
+
 KEPT_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "geoportal.middleware.refuse_nul_bytes",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -125,6 +129,8 @@ class Lane:
 
     def __call__(self, environ: dict, start_response: Callable):
         """The WSGI answer to ``environ``, or None."""
+        if has_nul_byte(environ):  # refused by the light path, in the language
+            return None
         arguments = self.match(environ)
         if arguments is None:
             return None

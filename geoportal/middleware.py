@@ -1,0 +1,78 @@
+"""Requests refused before any view: a NUL character in the path or query.
+
+PostgreSQL cannot hold NUL in text, so a NUL that reaches a query raises
+``DataError`` — a 500. No address, parameter name or value of the portal
+holds one, so ``refuse_nul_bytes`` answers 400 at once, in the user's
+language and in the form the client reads: an OGC exception report for the
+OGC services, the API's JSON error for ``/api/``, a page for the rest. It is
+one of the light path's middleware too (``geoportal.light``), and the fast
+lanes leave such requests to the light path (``has_nul_byte``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from geoportal.api import ApiError, error_response
+from ows.exceptions import (
+    InvalidParameterValue,
+    ows_exception_report,
+    wms_exception_report,
+)
+
+OWS_PATHS = re.compile(r"/(?:ows|wms|wfs|ows/[^/]*/)")
+
+
+def has_nul_byte(environ: dict) -> bool:
+    """Whether the path or the query string (raw or %-escaped) holds a NUL.
+
+    ``environ`` is a WSGI environ or a request's ``META``; the form body of a
+    POST is checked by the middleware, which has it parsed.
+    """
+    query = environ.get("QUERY_STRING", "")
+    return "\x00" in environ.get("PATH_INFO", "") or "%00" in query or "\x00" in query
+
+
+def refuse_nul_bytes(get_response: Callable) -> Callable:
+    """Middleware: a request with a NUL in its path, query or form is a 400."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if has_nul_byte(request.META) or _form_has_nul_byte(request):
+            return nul_byte_response(request)
+        return get_response(request)
+
+    return middleware
+
+
+def _form_has_nul_byte(request: HttpRequest) -> bool:
+    if request.content_type != "application/x-www-form-urlencoded":
+        return False
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in request.POST.lists()
+    )
+
+
+def nul_byte_response(request: HttpRequest) -> HttpResponse:
+    """The 400 answer to a request holding a NUL, in the client's form."""
+    message = _("Addresses and parameters cannot contain a NUL character (%00).")
+    path = request.path_info
+    if OWS_PATHS.fullmatch(path):
+        error = InvalidParameterValue(message)
+        service = request.GET.get("SERVICE", request.GET.get("service", ""))
+        if path == "/wms" or service.upper() == "WMS":
+            version = request.GET.get("VERSION", request.GET.get("version", ""))
+            return wms_exception_report(
+                error, "1.1.1" if version == "1.1.1" else "1.3.0"
+            )
+        return ows_exception_report(error, "2.0.0")
+    if path.startswith("/api/"):
+        return error_response(ApiError(message, code="nul_byte"))
+    return render(
+        request, "geoportal/bad_request.html", {"message": message}, status=400
+    )
