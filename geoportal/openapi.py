@@ -72,7 +72,8 @@ CORE_PATHS = {
                             }
                         }
                     },
-                }
+                },
+                "400": {"$ref": "#/components/responses/Error"},
             },
         }
     }

@@ -10,7 +10,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from geoportal.api import DatabaseUnavailable, error_response
+from geoportal.api import DatabaseUnavailable, NotFound, error_response
 from geoportal.db import database_unavailable
 from geoportal.health import health_check
 from layers.selectors import agencies_with_documents
@@ -68,3 +68,14 @@ def server_error(request) -> HttpResponse:
     )
     response._has_been_logged = True
     return response
+
+
+def page_not_found(request, exception):
+    """The 404 answer: the API's JSON error under ``/api/``, a page elsewhere.
+
+    An address under ``/api/`` that matches no endpoint (``/api/v1/versions/x``
+    where a number is expected) is answered in the form its client reads.
+    """
+    if request.path_info.startswith("/api/"):
+        return error_response(NotFound(_("There is nothing at this address.")))
+    return defaults.page_not_found(request, exception)

@@ -24,13 +24,18 @@ def _id(name: str = "pk", kind: str = "integer") -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
-def _op(summary: str, *, status: str = "200", params=None, body=None) -> dict:
+def _op(
+    summary: str, *, status: str = "200", params=None, body=None, queued=False
+) -> dict:
+    """``queued``: large work is answered 202 with the import job to poll."""
     operation = {
         "tags": ["planners"],
         "summary": summary,
         "security": _AUTH,
         "responses": {status: {"description": "OK"}, **_ERRORS},
     }
+    if queued:
+        operation["responses"]["202"] = {"description": "Queued: the job to poll"}
     if params:
         operation["parameters"] = params
     if body:
@@ -74,6 +79,7 @@ PATHS = {
             status="201",
             params=[_id()],
             body=_UPLOAD_BODY,
+            queued=True,
         ),
     },
     "/api/v1/layers/{pk}/inspect": {

@@ -1,0 +1,33 @@
+"""The API answers in JSON, as its document says, even where no endpoint
+matches; the document lists every status an endpoint answers."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/versions/null,null", "/api/v1/nothing-here", "/api/v2/search"]
+)
+def test_an_api_address_matching_no_endpoint_is_a_json_404(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"] == "Il n'y a rien à cette adresse."
+
+
+def test_pages_keep_their_html_404(client):
+    response = client.get("/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_document_lists_the_statuses_the_api_answers(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    # q=%00 is refused (geoportal.middleware); large uploads are queued.
+    assert "400" in paths["/api/v1/search"]["get"]["responses"]
+    assert "202" in paths["/api/v1/layers/{pk}/versions"]["post"]["responses"]
