@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from lxml import etree
 
 from tests.ows.conftest import CELL, GRID, ORIGIN
@@ -70,3 +71,19 @@ def test_111_uses_x_y_and_gml(client, ows_data):
     )
     assert response.status_code == 200
     assert b"v2-5-0" in response.content
+
+
+def test_a_huge_feature_count_is_a_wish_for_all(client, ows_data):
+    # FEATURE_COUNT beyond PostgreSQL's bigint made LIMIT fail (a 500).
+    response = info(client, ows_data, FEATURE_COUNT="99999999999999999999")
+    assert response.status_code == 200
+    assert len(json.loads(response.content)["features"]) == 1
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e308", "nan"])
+def test_a_pixel_beyond_any_integer_is_an_invalid_point(client, ows_data, value):
+    # int(float("inf")) raised OverflowError (a 500).
+    response = info(client, ows_data, I=value)
+    assert response.status_code == 400
+    assert b'code="InvalidPoint"' in response.content
+    assert b'locator="I"' in response.content
