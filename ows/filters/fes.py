@@ -376,7 +376,9 @@ def like_pattern(text: str, *, wild: str, single: str, escape: str) -> str:
     chars = iter(text)
     for char in chars:
         if char == escape:
-            nxt = next(chars, "")
+            # A trailing escape escapes nothing: it stands for itself (else
+            # PostgreSQL refuses a pattern that ends with its escape).
+            nxt = next(chars, char)
             out.append("\\" + nxt if nxt in "%_\\" else nxt)
         elif char == wild:
             out.append("%")

@@ -81,6 +81,8 @@ def test_instants():
         ("100!%*", "100\\%%"),
         ("a_b%c", "a\\_b\\%c"),
         ("!*x", "*x"),
+        ("Zone!", "Zone!"),
+        ("\\", "\\\\"),
     ],
 )
 def test_like_patterns_escape_sql_wildcards(pattern, sql):

@@ -359,6 +359,20 @@ def test_fes_filters_xml_post(client, ows_data, body, expected):
     assert collection["numberMatched"] == expected
 
 
+@pytest.mark.parametrize(
+    ("escape", "literal"), [("!", "Zone!"), ("\\", "Zone\\"), ("\\", "\\")]
+)
+def test_like_pattern_ending_with_its_escape_char(client, ows_data, escape, literal):
+    # The escape escapes nothing, so it is itself; the pattern went to
+    # PostgreSQL ending with an escape, which it refuses (a 500).
+    body = (
+        f"<fes:PropertyIsLike wildCard='*' singleChar='?' escapeChar='{escape}'>"
+        f"<fes:ValueReference>label_fr</fes:ValueReference>"
+        f"<fes:Literal>{literal}</fes:Literal></fes:PropertyIsLike>"
+    )
+    assert features(client, ows_data, FILTER=fes(body))["numberMatched"] == 0
+
+
 def test_filter_without_namespaces_is_accepted(client, ows_data):
     body = (
         "<Filter><PropertyIsEqualTo><ValueReference>code</ValueReference>"
