@@ -18,7 +18,6 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -31,6 +30,7 @@ from geoportal.wsgi import application
 from layers.models import Layer
 from notes.services import note_issue
 from notes.subjects import SubjectQuery
+from tests.fuzz import fuzz_settings
 from tests.notes.conftest import site  # noqa: F401 - a fixture
 
 CHECKS = [
@@ -80,12 +80,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@fuzz_settings(25)
 def test_api_never_answers_a_server_error(case, known, keep_connection):
     operation = case.operation
     # Half of the cases, chosen by their content (so, reproducibly): real

@@ -1,0 +1,148 @@
+"""End-to-end property tests of the OGC services: random parameters on real
+GetMap, GetFeatureInfo, GetFeature, GetPropertyValue and GetLegendGraphic
+requests get an answer or an exception report — never a server error.
+
+Django's test client raises what a view raises, so a failing example shows
+its traceback; the GetMap case also goes through ``geoportal.wsgi`` (light
+path and fast lane), where a server error is a 500 status.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from hypothesis import event, given
+
+from tests.fuzz import fuzz_settings
+from tests.fuzz.strategies import params
+from tests.ows.conftest import ows_data  # noqa: F401 - a fixture
+
+ZONING = "aurs:pa-1-zonage"
+ROADS = "aurs:pa-1-voirie"
+
+GETMAP = {
+    "SERVICE": "WMS",
+    "VERSION": "1.3.0",
+    "REQUEST": "GetMap",
+    "LAYERS": ZONING,
+    "STYLES": "",
+    "CRS": "EPSG:4326",
+    "BBOX": "33.95,-6.85,33.962,-6.838",
+    "WIDTH": "64",
+    "HEIGHT": "64",
+    "FORMAT": "image/png",
+}
+WMS_NAMES = [
+    *GETMAP,
+    "SRS",
+    "TIME",
+    "TRANSPARENT",
+    "BGCOLOR",
+    "EXCEPTIONS",
+    "WMTVER",
+]
+GETFEATUREINFO = {
+    **GETMAP,
+    "REQUEST": "GetFeatureInfo",
+    "LAYERS": f"{ZONING},{ROADS}",
+    "QUERY_LAYERS": ZONING,
+    "INFO_FORMAT": "text/xml",
+    "I": "30",
+    "J": "30",
+}
+INFO_NAMES = [*WMS_NAMES, "QUERY_LAYERS", "INFO_FORMAT", "I", "J", "X", "Y"]
+INFO_NAMES.append("FEATURE_COUNT")
+GETFEATURE = {
+    "SERVICE": "WFS",
+    "VERSION": "2.0.0",
+    "REQUEST": "GetFeature",
+    "TYPENAMES": ZONING,
+    "COUNT": "5",
+}
+WFS_NAMES = [
+    *GETFEATURE,
+    "TYPENAME",
+    "MAXFEATURES",
+    "STARTINDEX",
+    "RESULTTYPE",
+    "OUTPUTFORMAT",
+    "SRSNAME",
+    "BBOX",
+    "TIME",
+    "SORTBY",
+    "PROPERTYNAME",
+    "RESOURCEID",
+    "FEATUREID",
+    "STOREDQUERY_ID",
+    "ID",
+    "VALUEREFERENCE",
+    "FILTER",
+    "ACCEPTVERSIONS",
+]
+LEGEND = {
+    "SERVICE": "WMS",
+    "VERSION": "1.3.0",
+    "REQUEST": "GetLegendGraphic",
+    "LAYER": ZONING,
+    "FORMAT": "image/png",
+}
+
+
+def assert_no_server_error(response) -> None:
+    # A streamed answer is read whole: its failures come while it is sent.
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert_answered(response.status_code, content)
+
+
+def assert_answered(status: int, content: bytes) -> None:
+    """A success or a client error; OWS Common gives an operation the
+    service does not have 501, with its OperationNotSupported report."""
+    event(f"HTTP {status}")
+    if status == 501:
+        assert b"OperationNotSupported" in content
+        return
+    assert status < 500, content[:500]
+
+
+@given(query=params(WMS_NAMES, GETMAP))
+@fuzz_settings(150)
+def test_getmap_never_fails(client, ows_data, query):  # noqa: F811
+    assert_no_server_error(client.get("/ows", query))
+
+
+@given(query=params(WMS_NAMES, GETMAP))
+@fuzz_settings(60)
+def test_getmap_through_the_fast_lane_never_fails(wsgi_call, ows_data, query):  # noqa: F811
+    response = wsgi_call("/ows", query=urlencode(query))
+    assert_answered(response.status, response.content)
+
+
+@given(query=params(INFO_NAMES, GETFEATUREINFO))
+@fuzz_settings(150)
+def test_getfeatureinfo_never_fails(client, ows_data, query):  # noqa: F811
+    assert_no_server_error(client.get("/ows", query))
+
+
+@given(query=params(WFS_NAMES, GETFEATURE))
+@fuzz_settings(200)
+def test_getfeature_never_fails(client, ows_data, query):  # noqa: F811
+    assert_no_server_error(client.get("/ows", query))
+
+
+@given(
+    query=params(
+        WFS_NAMES,
+        {**GETFEATURE, "REQUEST": "GetPropertyValue", "VALUEREFERENCE": "code"},
+    )
+)
+@fuzz_settings(60)
+def test_getpropertyvalue_never_fails(client, ows_data, query):  # noqa: F811
+    assert_no_server_error(client.get("/ows", query))
+
+
+@given(query=params([*LEGEND, "WIDTH", "HEIGHT", "STYLE", "SLD_VERSION"], LEGEND))
+@fuzz_settings(40)
+def test_getlegendgraphic_never_fails(client, ows_data, query):  # noqa: F811
+    assert_no_server_error(client.get("/ows", query))
