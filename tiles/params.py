@@ -11,6 +11,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from geoportal.api import ApiError
+from geoportal.dates import FIRST_DAY, LAST_DAY, day_in_range
+
+# Version numbers are a PositiveIntegerField: none is larger.
+MAX_VERSION = 2**31 - 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,14 +53,18 @@ def _parse_at(text: str) -> datetime.datetime | None:
             day = parse_date(text)
             if day is None:
                 raise ValueError(text)
-            moment = datetime.datetime.combine(
-                day + datetime.timedelta(days=1), datetime.time()
-            ) - datetime.timedelta(microseconds=1)
+            moment = datetime.datetime.combine(day, datetime.time.max)
     except ValueError as exc:
         raise ApiError(
             _("“at” must be a date (YYYY-MM-DD) or a date and time."),
             code="invalid_date",
         ) from exc
+    if not day_in_range(moment.date()):  # and its zone cannot overflow
+        raise ApiError(
+            _("“at” must be a day between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY, "last": LAST_DAY},
+            code="invalid_date",
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -66,6 +74,13 @@ def _parse_version(query: QueryDict) -> int | None:
     text = query.get("version", "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    # isdigit() alone admits "²", which int() refuses.
+    if not (text.isascii() and text.isdigit()):
         raise ApiError(_("“version” must be a whole number."), code="invalid_version")
+    if int(text) > MAX_VERSION:
+        raise ApiError(
+            _("There is no version %(number)s.") % {"number": text[:20]},
+            code="version_not_found",
+            http_status=404,
+        )
     return int(text)

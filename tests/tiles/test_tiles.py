@@ -206,3 +206,37 @@ def test_parcels_etag_changes_when_parcels_are_added(client, agency, parcels):
     assert after.status_code == 200
     refs = {f["properties"]["reference"] for f in decode(after)["parcels"]["features"]}
     assert "TF 103/07" in refs
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31", "9999-12-31T23:59:59-12:00", "0001-01-01", "1899-12-31"]
+)
+@pytest.mark.parametrize("view", ["tile", "tilejson", "index"])
+def test_a_day_out_of_range_is_an_invalid_date(client, published_zoning, at, view):
+    # at=9999-12-31 overflowed when the end of the day was computed (a 500).
+    url = {
+        "tile": tile_url(NAME),
+        "tilejson": reverse("tiles:tilejson", args=[NAME]),
+        "index": reverse("tiles:index"),
+    }[view]
+    response = client.get(url, {"at": at}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_date"
+    assert error["message"].startswith("« at » doit être un jour entre")
+
+
+@pytest.mark.parametrize(
+    ("version", "status", "code"),
+    [
+        ("²", 400, "invalid_version"),  # a digit int() refuses
+        ("99999999999999999999", 404, "version_not_found"),  # beyond a bigint
+    ],
+)
+def test_version_numbers_no_version_can_have(
+    client, published_zoning, version, status, code
+):
+    for url in (tile_url(NAME), reverse("tiles:tilejson", args=[NAME])):
+        response = client.get(url, {"version": version}, HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == status
+        assert response.json()["error"]["code"] == code
