@@ -184,7 +184,8 @@ def _geometry(value) -> GEOSGeometry | None:
 
 def _srid(value) -> int:
     text = str(value).upper().removeprefix("EPSG:")
-    if not text.isdigit():
+    # ASCII digits ("²" is a digit int() refuses), as many as EPSG codes have.
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
         raise ApiError(
             _("“%(srs)s” is not an EPSG code (write EPSG:26191).") % {"srs": value},
             code="invalid",

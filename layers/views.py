@@ -114,7 +114,7 @@ def layer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _options(form: UploadForm) -> ImportOptions:
     data = form.cleaned_data
     srs = (data.get("srs") or "").upper().removeprefix("EPSG:")
-    if srs and not srs.isdigit():
+    if srs and not (srs.isascii() and srs.isdigit() and len(srs) <= 6):
         raise ImportRefused(_("The CRS must be an EPSG code, e.g. 26191."))
     return ImportOptions(
         source_layer=data.get("source_layer") or None,
@@ -251,7 +251,7 @@ def parcels_upload(request: HttpRequest) -> HttpResponse:
         srs = (form.cleaned_data["srs"] or "").upper().removeprefix("EPSG:")
         reference = form.cleaned_data["reference"]
         try:
-            if srs and not srs.isdigit():
+            if srs and not (srs.isascii() and srs.isdigit() and len(srs) <= 6):
                 raise ImportRefused(_("The CRS must be an EPSG code, e.g. 26191."))
             upload_size_check(upload.size)
             with tempfile.TemporaryDirectory(prefix="geoportail-parcels-") as work:

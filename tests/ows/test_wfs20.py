@@ -402,6 +402,24 @@ def test_resource_id(client, ows_data):
     assert features(client, ows_data, FILTER=fes(body))["numberMatched"] == 1
 
 
+@pytest.mark.parametrize("number", ["²", "٣", "1²"])
+def test_resource_ids_with_digits_int_refuses(client, ows_data, number):
+    # "²".isdigit() is true, int("²") raises: a 500 until ids were ASCII.
+    rid = f"{ows_data.zoning_name}.{number}"
+    response = wfs(
+        client, REQUEST="GetFeature", TYPENAMES=ows_data.zoning_name, RESOURCEID=rid
+    )
+    exception(response, "InvalidParameterValue", "RESOURCEID")
+    by_id = wfs(
+        client,
+        REQUEST="GetFeature",
+        STOREDQUERY_ID="http://www.opengis.net/def/query/OGC-WFS/0/GetFeatureById",
+        ID=rid,
+    )
+    assert by_id.status_code in (400, 404)
+    assert b"ExceptionReport" in by_id.content
+
+
 def test_get_feature_by_id(client, ows_data, tmp_path):
     collection = features(client, ows_data, COUNT="1")
     fid = collection["features"][0]["id"]

@@ -106,3 +106,15 @@ def test_parcel_page_refuses_broken_files(planner, tmp_path):
         response = client.post("/planner/parcels/", {"file": stream})
     assert response.status_code == 400
     assert "parcelles.geojson" in response.content.decode()
+
+
+def test_parcel_page_refuses_a_crs_int_cannot_read(planner, tmp_path):
+    # "²".isdigit() is true, int("²") raises: a 500 until checked as ASCII.
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(planner)
+    with _registry(tmp_path).open("rb") as stream:
+        response = client.post("/planner/parcels/", {"file": stream, "srs": "EPSG:²"})
+    assert response.status_code == 400
+    assert "code EPSG" in response.content.decode()

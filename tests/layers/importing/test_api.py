@@ -311,3 +311,16 @@ def test_import_refused_to_a_planner_moved_away_leaves_nothing_in_the_media_fold
     assert "agence" in job.error  # the message, in the default language
     assert not job.retryable
     assert _media_files(settings) == []
+
+
+@pytest.mark.parametrize("srid", ["²", "EPSG:²", "99999999999999999999", "٣٣"])
+def test_a_crs_that_is_no_epsg_code_is_refused(administrator, srid):
+    # "²".isdigit() is true but int("²") raises: a 500 until checked as ASCII.
+    key = api_token_create(user=administrator)[1]
+    response = _client(key).post(
+        "/api/v1/agencies",
+        {"code": "aunb", "name_fr": "Nord", "srid": srid},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert "EPSG" in response.json()["error"]["message"]
