@@ -100,7 +100,9 @@ def error_response(error: ApiError) -> HttpResponse:
 
 
 def read_json(request: HttpRequest) -> dict:
-    """The request body as a JSON object; ApiError when it is not one."""
+    """The request body as a JSON object; ApiError when it is not one, or
+    when it holds a NUL character (as ``geoportal.middleware`` refuses in
+    addresses)."""
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -111,7 +113,23 @@ def read_json(request: HttpRequest) -> dict:
         raise ApiError(
             _("The request body must be a JSON object."), code="malformed_json"
         )
+    if _holds_nul(data):  # "\u0000": PostgreSQL cannot store it in text
+        raise ApiError(
+            _("Addresses and parameters cannot contain a NUL character (%00)."),
+            code="nul_byte",
+        )
     return data
+
+
+def _holds_nul(value) -> bool:
+    """Whether a NUL character is in ``value``'s strings or keys, at any depth."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def api_view(*methods: str) -> Callable:

@@ -53,11 +53,13 @@ def test_pages_answer_a_400_page(client, agency, path):
     assert "لا يمكن" in response.content.decode()
 
 
-def test_compose_json_body_keeps_its_own_errors(client, agency):
-    # Bodies are the parsers' business: the guard only reads path and query.
+def test_a_json_body_holding_a_nul_is_refused_too(client, agency):
+    # geoportal.api.read_json: "\u0000" decodes to a NUL.
     response = client.post(
         "/api/v1/notes/compose",
         json.dumps({"parcel": "TF\x00 1/07"}),
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "nul_byte"

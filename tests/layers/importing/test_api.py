@@ -324,3 +324,26 @@ def test_a_crs_that_is_no_epsg_code_is_refused(administrator, srid):
     )
     assert response.status_code == 400, response.content
     assert "EPSG" in response.json()["error"]["message"]
+
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reference": "PA\u00002", "title_fr": "Plan"},
+        {"reference": "PA-2", "title_fr": "Plan\u0000"},
+        {"reference": "PA-2", "title_fr": "Plan", "x\u0000": 1},
+        {"reference": "PA-2", "title_fr": ["\u0000"]},
+    ],
+)
+def test_a_nul_character_in_a_json_body_is_refused(document, token, body):
+    # PostgreSQL refuses NUL in text: DataError, a 500 until read_json said no.
+    response = _client(token).post(
+        f"/api/v1/agencies/{document.agency.code}/documents",
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "nul_byte"
+    assert "NUL" in error["message"]
