@@ -12,6 +12,7 @@ import math
 import tempfile
 from pathlib import Path
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -175,7 +176,8 @@ def _geometry(value) -> GEOSGeometry | None:
         return None
     try:
         geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
-    except (GEOSException, ValueError, TypeError) as exc:
+    except (GDALException, GEOSException, ValueError, TypeError) as exc:
+        # GDAL reads GeoJSON, and refuses {} or a Point without coordinates.
         raise ApiError(_("The geometry is not valid GeoJSON."), code="invalid") from exc
     if not geometry.srid:
         geometry.srid = 4326

@@ -347,3 +347,17 @@ def test_a_nul_character_in_a_json_body_is_refused(document, token, body):
     error = response.json()["error"]
     assert error["code"] == "nul_byte"
     assert "NUL" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "perimeter", [{}, {"type": "Point"}, {"type": "Polygon", "coordinates": "x"}]
+)
+def test_a_perimeter_gdal_cannot_read_is_refused(document, token, perimeter):
+    # Found by schemathesis: GDAL's own error on {} escaped the API (a 500).
+    response = _client(token).post(
+        f"/api/v1/agencies/{document.agency.code}/documents",
+        {"reference": "PA-2", "title_fr": "Plan", "perimeter": perimeter},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid"
