@@ -10,7 +10,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from geoportal.api import DatabaseUnavailable, NotFound, error_response
+from geoportal.api import ApiError, DatabaseUnavailable, NotFound, error_response
 from geoportal.db import database_unavailable
 from geoportal.health import health_check
 from layers.selectors import agencies_with_documents
@@ -79,3 +79,11 @@ def page_not_found(request, exception):
     if request.path_info.startswith("/api/"):
         return error_response(NotFound(_("There is nothing at this address.")))
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """The 400 answer to a request Django cannot read (a broken multipart
+    body...): the API's JSON error under ``/api/``, a page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return error_response(ApiError(_("The request could not be read.")))
+    return defaults.bad_request(request, exception)

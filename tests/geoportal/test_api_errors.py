@@ -31,3 +31,18 @@ def test_the_document_lists_the_statuses_the_api_answers(client):
     # q=%00 is refused (geoportal.middleware); large uploads are queued.
     assert "400" in paths["/api/v1/search"]["get"]["responses"]
     assert "202" in paths["/api/v1/layers/{pk}/versions"]["post"]["responses"]
+
+
+def test_a_body_django_cannot_read_is_a_json_400(client, planner, zoning_layer):
+    # Found by schemathesis: a broken multipart body got Django's HTML page.
+    client.force_login(planner)
+    response = client.generic(
+        "POST",
+        f"/api/v1/layers/{zoning_layer.pk}/versions",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["message"] == "La requête n'a pas pu être lue."
