@@ -43,7 +43,42 @@ def _op(
     return operation
 
 
-_JSON_BODY = {"required": True, "content": {"application/json": {"schema": {}}}}
+def _json_body(properties: dict, required: tuple = ()) -> dict:
+    schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_TEXT = {"type": "string"}
+_DATE = {"type": "string", "format": "date"}
+_GEOMETRY = {"type": "object", "description": "GeoJSON geometry (EPSG:4326)"}
+_AGENCY_BODY = _json_body(
+    {
+        "code": _TEXT,
+        "name_fr": _TEXT,
+        "name_ar": _TEXT,
+        "srid": {"type": ["integer", "string"], "examples": ["EPSG:26191"]},
+        "territory": _GEOMETRY,
+    },
+    ("code",),
+)
+_DOCUMENT_BODY = _json_body(
+    {
+        "reference": _TEXT,
+        "kind": _TEXT,
+        "title_fr": _TEXT,
+        "title_ar": _TEXT,
+        "approval_date": _DATE,
+        "expiry_date": _DATE,
+        "perimeter": _GEOMETRY,
+    },
+    ("reference",),
+)
+_LAYER_BODY = _json_body(
+    {"name": _TEXT, "kind": {"enum": ["zoning", "overlay"]}, "title_fr": _TEXT},
+    ("name",),
+)
 _UPLOAD_BODY = {
     "required": True,
     "content": {
@@ -61,16 +96,16 @@ _UPLOAD_BODY = {
 
 PATHS = {
     "/api/v1/agencies": {
-        "post": _op("Create an agency (national administrators)", body=_JSON_BODY)
+        "post": _op("Create an agency (national administrators)", body=_AGENCY_BODY)
     },
     "/api/v1/agencies/{code}/documents": {
         "get": _op("List an agency's documents", params=[_id("code", "string")]),
         "post": _op(
-            "Create a document", params=[_id("code", "string")], body=_JSON_BODY
+            "Create a document", params=[_id("code", "string")], body=_DOCUMENT_BODY
         ),
     },
     "/api/v1/documents/{pk}/layers": {
-        "post": _op("Create (or find) a layer", params=[_id()], body=_JSON_BODY)
+        "post": _op("Create (or find) a layer", params=[_id()], body=_LAYER_BODY)
     },
     "/api/v1/layers/{pk}/versions": {
         "get": _op("A layer's version history", params=[_id()]),

@@ -42,15 +42,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def known(site, planner):  # noqa: F811 - site is a fixture
-    """Real values of the API's path parameters, and a planner's token."""
+def known(site, planner, administrator):  # noqa: F811 - site is a fixture
+    """Real values of the API's path parameters, and the tokens of a planner
+    and of an administrator (who alone creates agencies)."""
     note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
     layer = Layer.objects.get(document=site.document, kind=Layer.Kind.ZONING)
     _token, key = api_token_create(user=planner)
+    _token, admin_key = api_token_create(user=administrator)
     return {
         "code": site.agency.code,
         "reference": note.reference,
         "token": key,
+        "admin_token": admin_key,
         "pk": {
             "/api/v1/documents/{pk}/layers": site.document.pk,
             "/api/v1/layers/{pk}/inspect": layer.pk,
@@ -94,5 +97,6 @@ def test_api_never_answers_a_server_error(case, known, keep_connection):
                 case.path_parameters[name] = known[name]
     headers = {"Accept-Language": "fr"}
     if operation.definition.raw.get("security") and (real or case.method == "POST"):
-        headers["Authorization"] = f"Token {known['token']}"
+        key = known["admin_token" if operation.path == "/api/v1/agencies" else "token"]
+        headers["Authorization"] = f"Token {key}"
     case.call_and_validate(headers=headers, checks=CHECKS)
