@@ -9,9 +9,9 @@ request that should take a few milliseconds (benchmarks/README.md).
 
 ``with_light_path`` wraps the project's WSGI application and sends those
 requests to a second Django handler built with only the middleware that
-shapes their responses (security headers, language, the refusal of NUL
-characters, common, frame options, content-security policy), plus one that
-makes the user anonymous. Everything
+shapes their responses (security headers, language, common, frame options,
+content-security policy, the refusal of NUL characters), plus one that makes
+the user anonymous. Everything
 else — and every request that carries a session or a token — takes the full
 path, so a planner logged in still sees their drafts. Map images and vector
 tiles go faster still, through lanes (``Lane``) that skip Django's handler.
@@ -34,10 +34,10 @@ from geoportal.middleware import has_nul_byte
 KEPT_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "geoportal.middleware.refuse_nul_bytes",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "geoportal.middleware.refuse_nul_bytes",
 )
 
 # (methods, path) of the requests that may take the light path.

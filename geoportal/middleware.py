@@ -2,11 +2,12 @@
 
 PostgreSQL cannot hold NUL in text, so a NUL that reaches a query raises
 ``DataError`` — a 500. No address, parameter name or value of the portal
-holds one, so ``refuse_nul_bytes`` answers 400 at once, in the user's
+holds one, so ``refuse_nul_bytes`` answers 400 before any view, in the user's
 language and in the form the client reads: an OGC exception report for the
 OGC services, the API's JSON error for ``/api/``, a page for the rest. It is
-one of the light path's middleware too (``geoportal.light``), and the fast
-lanes leave such requests to the light path (``has_nul_byte``).
+the last middleware, so that its answers get every header, on the full path
+and on the light path (``geoportal.light``); the fast lanes leave such
+requests to the light path (``has_nul_byte``).
 """
 
 from __future__ import annotations

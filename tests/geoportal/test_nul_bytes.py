@@ -51,6 +51,8 @@ def test_pages_answer_a_400_page(client, agency, path):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "لا يمكن" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in response
 
 
 def test_a_json_body_holding_a_nul_is_refused_too(client, agency):
