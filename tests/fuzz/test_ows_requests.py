@@ -10,11 +10,13 @@ path and fast lane), where a server error is a 500 status.
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from xml.sax.saxutils import quoteattr
 
 from hypothesis import event, given
+from hypothesis import strategies as st
 
 from tests.fuzz import fuzz_settings
-from tests.fuzz.strategies import params
+from tests.fuzz.strategies import EDGE_VALUES, TEXT, params
 from tests.ows.conftest import ows_data  # noqa: F401 - a fixture
 
 ZONING = "aurs:pa-1-zonage"
@@ -146,3 +148,56 @@ def test_getpropertyvalue_never_fails(client, ows_data, query):  # noqa: F811
 @fuzz_settings(40)
 def test_getlegendgraphic_never_fails(client, ows_data, query):  # noqa: F811
     assert_no_server_error(client.get("/ows", query))
+
+
+def xml_attr(name: str, value: str | None) -> str:
+    return "" if value is None else f" {name}={quoteattr(value)}"
+
+
+ATTRIBUTE = st.one_of(st.none(), st.sampled_from(EDGE_VALUES), TEXT)
+POST_BODIES = st.builds(
+    lambda request, version, count, start, output, result, names, srs, sort, flt: (
+        f'<wfs:{request} xmlns:wfs="http://www.opengis.net/wfs/2.0" '
+        'xmlns:fes="http://www.opengis.net/fes/2.0" service="WFS"'
+        f"{xml_attr('version', version)}{xml_attr('count', count)}"
+        f"{xml_attr('startIndex', start)}{xml_attr('outputFormat', output)}"
+        f"{xml_attr('resultType', result)}>"
+        f"<wfs:Query{xml_attr('typeNames', names)}{xml_attr('srsName', srs)}>"
+        f"{sort}{flt}</wfs:Query></wfs:{request}>"
+    ),
+    st.sampled_from(["GetFeature", "GetPropertyValue", "DescribeFeatureType"]),
+    st.one_of(st.sampled_from(["2.0.0", "1.1.0"]), ATTRIBUTE),
+    ATTRIBUTE,
+    ATTRIBUTE,
+    st.one_of(st.sampled_from(["application/json", "text/xml"]), ATTRIBUTE),
+    st.one_of(st.sampled_from(["hits", "results"]), ATTRIBUTE),
+    st.one_of(st.sampled_from([ZONING, f"{ZONING} {ROADS}"]), ATTRIBUTE),
+    ATTRIBUTE,
+    st.sampled_from(
+        [
+            "",
+            "<fes:SortBy><fes:SortProperty><fes:ValueReference>height_m"
+            "</fes:ValueReference><fes:SortOrder>DESC</fes:SortOrder>"
+            "</fes:SortProperty></fes:SortBy>",
+            "<fes:SortBy><fes:SortProperty><fes:ValueReference>nope"
+            "</fes:ValueReference></fes:SortProperty></fes:SortBy>",
+            "<fes:SortBy/>",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "",
+            "<fes:Filter><fes:PropertyIsEqualTo><fes:ValueReference>code"
+            "</fes:ValueReference><fes:Literal>R1</fes:Literal>"
+            "</fes:PropertyIsEqualTo></fes:Filter>",
+            "<fes:Filter/>",
+        ]
+    ),
+)
+
+
+@given(body=POST_BODIES)
+@fuzz_settings(100)
+def test_wfs_xml_posts_never_fail(client, ows_data, body):  # noqa: F811
+    response = client.post("/ows", body, content_type="application/xml")
+    assert_no_server_error(response)
