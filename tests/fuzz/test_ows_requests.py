@@ -201,3 +201,40 @@ POST_BODIES = st.builds(
 def test_wfs_xml_posts_never_fail(client, ows_data, body):  # noqa: F811
     response = client.post("/ows", body, content_type="application/xml")
     assert_no_server_error(response)
+
+
+ANY_OPERATION = st.builds(
+    lambda service, request, version, extra: {
+        "SERVICE": service,
+        "REQUEST": request,
+        "VERSION": version,
+        **extra,
+    },
+    st.sampled_from(["WMS", "WFS", "wms", "", "WCS"]),
+    st.sampled_from(
+        [
+            "GetCapabilities",
+            "capabilities",
+            "DescribeFeatureType",
+            "ListStoredQueries",
+            "DescribeStoredQueries",
+            "GetFeature",
+            "GetPropertyValue",
+            "GetMap",
+            "map",
+            "GetFeatureInfo",
+            "GetLegendGraphic",
+            "Transaction",
+        ]
+    ),
+    st.sampled_from(["", "1.3.0", "1.1.1", "2.0.0", "1.1.0", "1.0.0", "3", "x"]),
+    params([*WMS_NAMES, *INFO_NAMES, *WFS_NAMES, "LAYER", "STOREDQUERY_ID"], {}),
+)
+
+
+@given(
+    query=ANY_OPERATION, path=st.sampled_from(["/ows", "/wms", "/wfs", "/ows/aurs/"])
+)
+@fuzz_settings(150)
+def test_any_operation_on_any_endpoint_never_fails(client, ows_data, query, path):  # noqa: F811
+    assert_no_server_error(client.get(path, query))
