@@ -46,7 +46,7 @@ MAX_AREA_M2 = 1_000_000.0  # 100 ha: larger areas are studies, not notes
 MAX_VERTICES = 10_000
 _SRS_PATTERN = re.compile(
     r"^(?:EPSG:+|URN:OGC:DEF:CRS:EPSG:[\d.]*:|HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/"
-    r"EPSG/0/)?(?P<code>\d+)$"
+    r"EPSG/0/)?(?P<code>\d{1,9})$"  # int() refuses thousands of digits
 )
 
 

@@ -16,6 +16,8 @@ from django.db import connection
 # Offered for every layer, besides the layer's own source CRS.
 COMMON_SRIDS = (4326, 3857, 26191, 26192, 26194, 26195)
 
+# No EPSG code has more digits (int() refuses thousands of them: a 500).
+MAX_CODE_DIGITS = 9
 _PATTERNS = (
     (re.compile(r"^EPSG:(\d+)$", re.I), "short"),
     (re.compile(r"^urn:ogc:def:crs:EPSG:[\d.]*:(\d+)$", re.I), "uri"),
@@ -70,7 +72,7 @@ def parse_crs(name: str, *, wms_version: str | None = None) -> Crs | None:
         return Crs(4326, name, False)
     for pattern, style in _PATTERNS:
         match = pattern.match(name)
-        if match:
+        if match and len(match.group(1)) <= MAX_CODE_DIGITS:
             srid = int(match.group(1))
             if style == "uri" or wms_version == "1.3.0":
                 lat_first = is_geographic(srid)

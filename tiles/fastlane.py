@@ -18,7 +18,11 @@ from geoportal.light import Lane
 from tiles import catalog, sql
 from tiles.views import MVT_CONTENT_TYPE, cache_headers, layer_tile_args
 
-PATH = re.compile(r"/tiles/(?P<name>[^/]+)/(?P<z>\d+)/(?P<x>\d+)/(?P<y>\d+)\.mvt")
+# At most ten digits (zoom 32 has 2**32 columns): int() refuses thousands of
+# them, and the light path answers what the lane leaves.
+PATH = re.compile(
+    r"/tiles/(?P<name>[^/]+)/(?P<z>\d{1,10})/(?P<x>\d{1,10})/(?P<y>\d{1,10})\.mvt"
+)
 
 
 class TileLane(Lane):

@@ -77,7 +77,7 @@ def _parse_version(query: QueryDict) -> int | None:
     # isdigit() alone admits "²", which int() refuses.
     if not (text.isascii() and text.isdigit()):
         raise ApiError(_("“version” must be a whole number."), code="invalid_version")
-    if int(text) > MAX_VERSION:
+    if len(text) > 10 or int(text) > MAX_VERSION:  # int() refuses 5000 digits
         raise ApiError(
             _("There is no version %(number)s.") % {"number": text[:20]},
             code="version_not_found",

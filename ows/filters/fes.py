@@ -334,8 +334,9 @@ def resource_pk(
     """
     type_name, _dot, number = rid.strip().rpartition(".")
     type_name = type_name.split(":", 1)[-1]
-    # isdigit() alone admits "²", which int() refuses: ids are ASCII digits.
-    number = number if number.isascii() else ""
+    # isdigit() alone admits "²", which int() refuses, nor does it read
+    # thousands of digits: ids are ASCII digits, as many as a bigint has.
+    number = number if number.isascii() and len(number) <= 19 else ""
     if type_name == ftype.local_name and number.isdigit():
         return int(number)
     if type_name in queried and number.isdigit():

@@ -139,3 +139,12 @@ def test_identify_as_of_out_of_range_is_an_invalid_date(client, site, as_of):
     error = response.json()["error"]
     assert error["code"] == "invalid_date"
     assert any("\u0600" <= char <= "\u06ff" for char in error["message"])
+
+
+def test_an_srs_of_thousands_of_digits_is_an_invalid_srs(client, site):
+    # int() refuses 5000 digits: a 500 until the code was bounded.
+    response = client.get(
+        "/api/v1/identify", {"x": "1e5", "y": "1e5", "srs": "EPSG:" + "9" * 5000}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_srs"

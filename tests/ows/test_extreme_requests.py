@@ -192,3 +192,35 @@ def test_control_characters_in_a_zone_label_give_xml_feature_info(client, ows_da
     values = {a.get("name"): a.get("value") for a in root.iter("Attribute")}
     assert values["label"] == "bell\ufffd vertical\ufffd end"
     assert values["note\ufffd"] == "escape\ufffd non-character\ufffd"
+
+
+THOUSANDS_OF_DIGITS = "9" * 5000  # beyond what int() reads from text
+
+
+def test_a_crs_code_of_thousands_of_digits_is_invalid_crs(client, ows_data):
+    response = getmap(client, CRS=f"EPSG:{THOUSANDS_OF_DIGITS}")
+    assert response.status_code == 400
+    assert b'code="InvalidCRS"' in response.content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"SRSNAME": f"EPSG:{THOUSANDS_OF_DIGITS}"},
+        {"RESOURCEID": f"aurs:pa-1-zonage.{THOUSANDS_OF_DIGITS}"},
+        {"BBOX": f"-6.85,33.95,-6.83,33.97,EPSG:{THOUSANDS_OF_DIGITS}"},
+    ],
+)
+def test_wfs_numbers_of_thousands_of_digits_are_invalid(client, ows_data, params):
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": ows_data.zoning_name,
+            **params,
+        },
+    )
+    assert response.status_code == 400
+    assert b'exceptionCode="InvalidParameterValue"' in response.content

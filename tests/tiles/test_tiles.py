@@ -240,3 +240,13 @@ def test_version_numbers_no_version_can_have(
         response = client.get(url, {"version": version}, HTTP_ACCEPT_LANGUAGE="fr")
         assert response.status_code == status
         assert response.json()["error"]["code"] == code
+
+
+def test_numbers_of_thousands_of_digits(client, published_zoning, wsgi_call):
+    # int() refuses them: the lane failed outside any handler, the view's
+    # version parser with a 500.
+    digits = "9" * 5000
+    assert wsgi_call(f"/tiles/{NAME}/{digits}/1/1.mvt").status == 404
+    response = client.get(tile_url(NAME), {"version": digits})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "version_not_found"
