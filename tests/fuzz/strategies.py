@@ -85,7 +85,13 @@ NUMBERS = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
-VALUES = st.one_of(st.sampled_from(EDGE_VALUES), TEXT, NUMBERS)
+# More digits than int() reads from text (4300), alone or in a code or an id.
+LONG_DIGITS = st.builds(
+    lambda prefix, count: prefix + "9" * count,
+    st.sampled_from(["", "EPSG:", "aurs:pa-1-zonage."]),
+    st.integers(min_value=4301, max_value=5000),
+)
+VALUES = st.one_of(st.sampled_from(EDGE_VALUES), LONG_DIGITS, TEXT, NUMBERS)
 
 
 def bbox_values() -> st.SearchStrategy[str]:
