@@ -27,7 +27,11 @@ _KIND_PREFIXES = {
     ),
     "R": ("R", "REQ", "REQUISITION", "RÉQUISITION", "مطلب", "م"),
 }
-_PATTERN = re.compile(r"^(?P<prefix>[^\d]*?)(?P<number>\d+)(?:/(?P<suffix>\d+))?$")
+# Numbers of at most twelve digits, suffixes of six: no title has more, and
+# int() refuses to read thousands of digits.
+_PATTERN = re.compile(
+    r"^(?P<prefix>[^\d]*?)(?P<number>\d{1,12})(?:/(?P<suffix>\d{1,6}))?$"
+)
 
 
 class InvalidReference(ValueError):

@@ -148,3 +148,11 @@ def test_an_srs_of_thousands_of_digits_is_an_invalid_srs(client, site):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_srs"
+
+
+@pytest.mark.parametrize(
+    "parcel", ["TF " + "9" * 5000 + "/07", "TF 12/" + "7" * 5000, "9" * 5000]
+)
+def test_a_parcel_number_of_thousands_of_digits_is_unknown(client, site, parcel):
+    response = post(client, "/api/v1/notes/compose", {"parcel": parcel})
+    assert 400 <= response.status_code < 500, response.content
