@@ -6,7 +6,8 @@ The schema is loaded from the project's WSGI application (light path and
 lanes included) over a small site — an agency, a published zoning, parcels,
 an issued note — so that real paths exist: half of the cases of an
 operation with path parameters use real ones. Operations that need a
-planner get their token; the other half of their cases go without.
+planner (an administrator for agencies) get a token: POSTs always, reads
+in that half only, so that the other half meets the 401.
 Reproducible and bounded: derandomized, a few dozen examples per operation.
 """
 
