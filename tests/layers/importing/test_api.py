@@ -326,7 +326,6 @@ def test_a_crs_that_is_no_epsg_code_is_refused(administrator, srid):
     assert "EPSG" in response.json()["error"]["message"]
 
 
-
 @pytest.mark.parametrize(
     "body",
     [
