@@ -63,6 +63,7 @@ def known(site, planner, administrator):  # noqa: F811 - site is a fixture
             "/api/v1/versions/{pk}/publish": site.v1.pk,
             "/api/v1/versions/{pk}/restore": site.v1.pk,
             "/api/v1/imports/{pk}": 1,
+            "/api/v1/imports/{pk}/retry": 1,
         },
     }
 

@@ -165,10 +165,15 @@ def test_wfs_time_out_of_range_is_invalid_parameter_value(client, ows_data, time
 
 
 def test_control_characters_in_a_zone_label_give_xml_feature_info(client, ows_data):
-    ows_data.zoning_v2.features.update(
-        label_fr="bell\x01 vertical\x0b end",
-        attributes={"note\x02": "escape\x1b non-character\ufffe"},
-    )
+    from layers.demo import history_purge
+
+    # Published features are history the database protects; this test stands
+    # for a plan imported with such characters, so it rewrites them in place.
+    with history_purge():
+        ows_data.zoning_v2.features.update(
+            label_fr="bell\x01 vertical\x0b end",
+            attributes={"note\x02": "escape\x1b non-character\ufffe"},
+        )
     response = client.get(
         "/ows",
         {
