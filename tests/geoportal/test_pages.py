@@ -27,7 +27,8 @@ def test_healthz_says_when_the_database_is_gone():
         "import django, json; django.setup();"
         "from django.test import Client;"
         "r = Client().get('/healthz');"
-        "print(r.status_code, json.loads(r.content)['status'])"
+        "print(r.status_code, json.loads(r.content)['status']);"
+        "print(r.content.decode())"
     )
     env = {
         **os.environ,
@@ -38,7 +39,11 @@ def test_healthz_says_when_the_database_is_gone():
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True
     )
-    assert result.stdout.split() == ["503", "error"], result.stderr[-2000:]
+    status_line, body = result.stdout.split("\n", 1)
+    assert status_line.split() == ["503", "error"], result.stderr[-2000:]
+    # The public answer names no host, port, user or socket of the server.
+    for secret in ("127.0.0.1", ":9", "nobody", "none", "connection"):
+        assert secret not in body, body
 
 
 def test_home_page_names_the_agencies_in_french_by_default(client, document):
