@@ -22,6 +22,22 @@ from geoportal.i18n import localized
 STORAGE_SRID = 4326
 
 
+def from_demo_data_field() -> models.BooleanField:
+    """The mark of a row made by ``manage.py load_demo``.
+
+    False by default in the database too, so every other way of writing —
+    pages, API, commands, raw SQL — makes a person's row, which the demo
+    loader never changes or removes.
+    """
+    return models.BooleanField(
+        _("from the demo data"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
+    )
+
+
 class TsTzRange(Func):
     function = "TSTZRANGE"
     output_field = models.DateTimeField()
@@ -125,13 +141,7 @@ class PlanningDocument(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    from_demo_data = models.BooleanField(
-        _("from the demo data"),
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
-    )
+    from_demo_data = from_demo_data_field()
 
     class Meta:
         ordering = ["agency__code", "-effective_date", "reference"]
@@ -246,13 +256,7 @@ class Layer(models.Model):
         default=GeometryType.POLYGON,
     )
     position = models.PositiveSmallIntegerField(_("drawing order"), default=0)
-    from_demo_data = models.BooleanField(
-        _("from the demo data"),
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
-    )
+    from_demo_data = from_demo_data_field()
 
     class Meta:
         ordering = ["document", "position", "name"]
@@ -368,13 +372,7 @@ class LayerVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
-    from_demo_data = models.BooleanField(
-        _("from the demo data"),
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
-    )
+    from_demo_data = from_demo_data_field()
 
     class Meta:
         ordering = ["layer", "-number"]
@@ -622,13 +620,7 @@ class ZoneRule(models.Model):
         related_name="rules",
         verbose_name=_("regulation file"),
     )
-    from_demo_data = models.BooleanField(
-        _("from the demo data"),
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
-    )
+    from_demo_data = from_demo_data_field()
 
     class Meta:
         ordering = ["document", "code"]

@@ -5,7 +5,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
-from layers.models import STORAGE_SRID
+from layers.models import STORAGE_SRID, from_demo_data_field
 
 
 class Parcel(models.Model):
@@ -44,13 +44,7 @@ class Parcel(models.Model):
         db_persist=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    from_demo_data = models.BooleanField(
-        _("from the demo data"),
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text=_("Made by manage.py load_demo, which may refresh or remove it."),
-    )
+    from_demo_data = from_demo_data_field()
 
     class Meta:
         ordering = ["agency", "reference_key"]

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.db import DatabaseError, connection, transaction
 
 from accounts.models import User
 from layers.models import Agency, Layer, PlanningDocument
@@ -26,6 +27,17 @@ def _plain_static_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+
+
+def sql_refused(sql: str, params: list) -> None:
+    """Run ``sql`` straight in PostgreSQL and expect the database to refuse it
+    (history and audit rows are protected by triggers, not by the ORM)."""
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
 
 
 def square(lon: float, lat: float, size: float) -> MultiPolygon:

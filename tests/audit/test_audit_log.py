@@ -4,7 +4,6 @@ delete one; only national administrators read it."""
 import datetime
 
 import pytest
-from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 
 from accounts.models import ApiToken, User
@@ -17,7 +16,7 @@ from layers.services import (
     layer_version_publish,
     layer_version_restore,
 )
-from tests.conftest import square
+from tests.conftest import sql_refused, square
 
 pytestmark = pytest.mark.django_db
 
@@ -128,20 +127,13 @@ def test_creating_and_revoking_an_api_token_leave_events(log, planner, administr
     assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
-def _refused(sql: str, params: list) -> None:
-    with (
-        pytest.raises(DatabaseError),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(sql, params)
-
-
 def test_the_log_is_append_only_in_sql(log, planner):
     api_token_create(user=planner)
     event = log.get()
-    _refused("UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s", [event.pk])
-    _refused("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    sql_refused(
+        "UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s", [event.pk]
+    )
+    sql_refused("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     event.refresh_from_db()
     assert event.actor_name == ""
 

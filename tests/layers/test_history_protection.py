@@ -5,7 +5,6 @@ itself; the admin does not offer it and answers a refusal, never a 500."""
 import datetime
 
 import pytest
-from django.db import DatabaseError, connection, transaction
 
 from layers.models import Feature, Layer, LayerVersion
 from layers.services import (
@@ -14,7 +13,7 @@ from layers.services import (
     layer_version_publish,
     layer_version_restore,
 )
-from tests.conftest import square
+from tests.conftest import sql_refused, square
 
 T0 = datetime.datetime(2021, 3, 1, tzinfo=datetime.UTC)
 T1 = datetime.datetime(2023, 5, 1, tzinfo=datetime.UTC)
@@ -40,45 +39,38 @@ def history(zoning_layer):
     return v1, v2, v3
 
 
-def _refused(sql: str, params: list) -> None:
-    with (
-        pytest.raises(DatabaseError),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(sql, params)
-
-
-def test_sql_delete_of_a_published_or_superseded_version_is_refused(history):
+def test_sql_delete_of_a_published_or_superseded_version_issql_refused(history):
     v1, v2, _draft = history
     for version in (v1, v2):
-        _refused("DELETE FROM layers_feature WHERE version_id = %s", [version.pk])
-        _refused("DELETE FROM layers_layerversion WHERE id = %s", [version.pk])
+        sql_refused("DELETE FROM layers_feature WHERE version_id = %s", [version.pk])
+        sql_refused("DELETE FROM layers_layerversion WHERE id = %s", [version.pk])
     assert LayerVersion.objects.filter(pk__in=[v1.pk, v2.pk]).count() == 2
     assert Feature.objects.filter(version=v2).count() == 2
 
 
 def test_sql_cannot_change_a_published_versions_features_or_validity(history):
     v1, v2, _draft = history
-    _refused("UPDATE layers_feature SET code = 'ZZ' WHERE version_id = %s", [v2.pk])
-    _refused(
+    sql_refused("UPDATE layers_feature SET code = 'ZZ' WHERE version_id = %s", [v2.pk])
+    sql_refused(
         "INSERT INTO layers_feature (version_id, source_id, code, label_fr, "
         "label_ar, category, attributes, geom) SELECT %s, '', 'ZZ', '', '', '', "
         "'{}', geom FROM layers_feature WHERE version_id = %s",
         [v2.pk, v1.pk],
     )
-    _refused(
+    sql_refused(
         "UPDATE layers_layerversion SET valid_from = valid_from - interval '1 day' "
         "WHERE id = %s",
         [v1.pk],
     )
-    _refused("UPDATE layers_layerversion SET valid_to = NULL WHERE id = %s", [v1.pk])
-    _refused(
+    sql_refused("UPDATE layers_layerversion SET valid_to = NULL WHERE id = %s", [v1.pk])
+    sql_refused(
         "UPDATE layers_layerversion SET status = 'draft', valid_from = NULL "
         "WHERE id = %s",
         [v2.pk],
     )
-    _refused("UPDATE layers_layerversion SET feature_count = 99 WHERE id = %s", [v2.pk])
+    sql_refused(
+        "UPDATE layers_layerversion SET feature_count = 99 WHERE id = %s", [v2.pk]
+    )
     codes = Feature.objects.filter(version=v2).values_list("code", flat=True)
     assert sorted(codes) == ["B4", "EV"]
     v1.refresh_from_db()
@@ -96,7 +88,7 @@ def test_publishing_still_supersedes_and_restoring_still_works(history):
     )
     assert copy.feature_count == 1
     # v1 is now referenced by its restored copy: still history.
-    _refused("DELETE FROM layers_layerversion WHERE id = %s", [v1.pk])
+    sql_refused("DELETE FROM layers_layerversion WHERE id = %s", [v1.pk])
 
 
 def test_a_draft_can_still_be_deleted(history):

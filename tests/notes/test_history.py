@@ -4,7 +4,7 @@ states cannot be changed — PostgreSQL refuses it, whoever asks."""
 from __future__ import annotations
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from audit.models import AuditEvent
 from layers.models import LayerVersion
@@ -12,17 +12,9 @@ from notes.models import Note
 from notes.services import note_issue
 from notes.subjects import SubjectQuery
 from notes.verification import note_verify
+from tests.conftest import sql_refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(sql: str, params: list) -> None:
-    with (
-        pytest.raises(DatabaseError),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(sql, params)
 
 
 @pytest.fixture
@@ -30,21 +22,21 @@ def note(site):
     return note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
 
 
-def test_sql_delete_of_an_issued_note_is_refused(note):
-    _refused("DELETE FROM notes_note_layer_versions WHERE note_id = %s", [note.pk])
-    _refused("DELETE FROM notes_note WHERE id = %s", [note.pk])
+def test_sql_delete_of_an_issued_note_issql_refused(note):
+    sql_refused("DELETE FROM notes_note_layer_versions WHERE note_id = %s", [note.pk])
+    sql_refused("DELETE FROM notes_note WHERE id = %s", [note.pk])
     with pytest.raises(DatabaseError), transaction.atomic():
         Note.objects.filter(pk=note.pk).delete()
     assert Note.objects.filter(pk=note.pk).exists()
     assert note.layer_versions.count() > 0
 
 
-def test_sql_update_of_an_issued_notes_snapshot_is_refused(note):
-    _refused(
+def test_sql_update_of_an_issued_notes_snapshot_issql_refused(note):
+    sql_refused(
         "UPDATE notes_note SET snapshot = replace(snapshot, 'UA', 'UB') WHERE id = %s",
         [note.pk],
     )
-    _refused(
+    sql_refused(
         "UPDATE notes_note_layer_versions SET layerversion_id = layerversion_id "
         "WHERE note_id = %s",
         [note.pk],
@@ -58,7 +50,7 @@ def test_a_version_cited_by_a_note_cannot_be_deleted(note, zoning_layer):
     assert cited
     for version in cited:
         assert version.is_history
-        _refused("DELETE FROM layers_layerversion WHERE id = %s", [version.pk])
+        sql_refused("DELETE FROM layers_layerversion WHERE id = %s", [version.pk])
     assert LayerVersion.objects.filter(pk__in=[v.pk for v in cited]).count() == len(
         cited
     )
