@@ -41,6 +41,12 @@ from layers.importing.errors import (
 GDAL_ERRORS = (DataSourceError, DataLayerError, RuntimeError, ValueError, OSError)
 # The folders of an absolute path in a GDAL message (the file name stays).
 _FOLDERS = re.compile(r"(?<![\w.:])(?:/[^\s'\"/]+)+/")
+# GDAL's advice to name a driver with a "DRIVER:" prefix: of no use to a
+# planner, and exactly the trick (CSV:/vsicurl/…) uploads must not play.
+_DRIVER_HINT = re.compile(
+    r"[;.]?\s*It might help to specify the correct driver.*$", re.S
+)
+_NOT_RECOGNIZED = "not recognized as being in a supported file format"
 
 
 @dataclasses.dataclass
@@ -232,8 +238,13 @@ def gdal_path(path: Path) -> str:
 
 
 def gdal_reason(exc: Exception) -> str:
-    """GDAL's message, without the server's folders (the file name stays)."""
-    return _FOLDERS.sub("", str(exc))
+    """GDAL's message, without the server's folders (the file name stays) and
+    without its driver-prefix advice; in the planner's language when GDAL
+    recognised no format at all."""
+    reason = _DRIVER_HINT.sub("", _FOLDERS.sub("", str(exc))).strip()
+    if _NOT_RECOGNIZED in reason:
+        return _("its content is in none of the formats the portal reads")
+    return reason
 
 
 @dataclasses.dataclass

@@ -95,6 +95,8 @@ def test_vrt_pointing_at_a_secret_file_is_refused(
     assert error["code"] in {"unreadable_file", "no_geometry", "wrong_format"}
     assert "zones." in error["message"]  # the planner's own file name
     assert MARKER not in response.content.decode()
+    # No advice to name a driver with a "CSV:"-style prefix.
+    assert "driver" not in error["message"]
 
 
 def test_vrt_upload_makes_no_draft_and_leaks_nothing(
