@@ -152,6 +152,35 @@ supervise() {
   done
 }
 
+is_alive() {
+  # Whether process $1 runs (a zombie waiting to be reaped does not).
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $state != Z* ]]
+}
+
+stop_within() {
+  # `stop_within PID SECONDS`: ask PID to stop (INT, as Ctrl-C does); if it
+  # still runs after SECONDS, terminate it and its children, then kill them.
+  # granian sometimes leaves a worker waiting for ever after an INT, and a
+  # Ctrl-C must not leave the script hanging.
+  local pid="$1" seconds="${2:-10}" tick
+  kill -INT "$pid" 2>/dev/null || return 0
+  for (( tick = 0; tick < seconds * 10; tick++ )); do
+    is_alive "$pid" || return 0
+    sleep 0.1
+  done
+  say "process $pid did not stop within ${seconds} s; terminating it"
+  pkill -TERM -P "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
+  for (( tick = 0; tick < 50; tick++ )); do
+    is_alive "$pid" || return 0
+    sleep 0.1
+  done
+  pkill -KILL -P "$pid" 2>/dev/null || true
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 compile_messages() {
   # Recompile only when a catalogue changed.
   local po mo

@@ -1,5 +1,6 @@
 """The bootstrap shared by scripts/run and scripts/test."""
 
+import shlex
 import subprocess
 import time
 from pathlib import Path
@@ -95,3 +96,36 @@ def test_stopping_the_supervisor_stops_its_command(tmp_path):
     supervisor.terminate()
     supervisor.communicate(timeout=30)
     _wait_for(lambda: not Path(f"/proc/{pid}").exists(), "the command still runs")
+
+
+def test_a_server_that_ignores_the_interrupt_is_stopped_all_the_same(tmp_path):
+    """Ctrl-C of scripts/run ends even when the server does not stop on INT
+    (granian sometimes leaves a worker waiting for ever)."""
+    pid_file = tmp_path / "pid"
+    stubborn = (
+        "import os, signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN);"
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(300)"
+    )
+    result = bootstrap(
+        f"python3 -c {shlex.quote(stubborn)} & pid=$!;"
+        f"while [ ! -s {pid_file} ]; do sleep 0.1; done;"
+        "stop_within $pid 1; wait $pid || true; echo stopped",
+    )
+    assert result.stdout.strip() == "stopped", result.stderr
+    assert "did not stop within 1 s; terminating it" in result.stderr
+    pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_server_that_stops_on_the_interrupt_is_not_terminated(tmp_path):
+    # Background commands of a script start with INT ignored: this one asks
+    # for it again, as granian does.
+    obedient = "import signal, time; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+    obedient += "time.sleep(300)"
+    result = bootstrap(
+        f"python3 -c {shlex.quote(obedient)} & pid=$!; sleep 0.5;"
+        "stop_within $pid 5; status=0; wait $pid || status=$?; echo $status"
+    )
+    # It dies of the INT itself (128 + 2): no termination was needed.
+    assert result.stdout.strip() == "130", result.stderr
+    assert "terminating" not in result.stderr
