@@ -121,8 +121,8 @@ def is_complete(conn: psycopg.Connection, *, grid: int, zones: int) -> bool:
     return row == (grid * grid, zones)
 
 
-def clear(conn: psycopg.Connection) -> None:
-    """Delete the benchmark agency and everything that hangs from it.
+def clear(conn: psycopg.Connection, code: str = AGENCY_CODE) -> None:
+    """Delete a generated agency and everything that hangs from it.
 
     Benchmark data is throw-away: the history triggers (layers/0005) let this
     transaction delete published versions and, in ``generate``, load features
@@ -130,12 +130,12 @@ def clear(conn: psycopg.Connection) -> None:
     """
     conn.execute("SET LOCAL geoportail.history_purge = 'on'")
     agency = conn.execute(
-        "SELECT id FROM layers_agency WHERE code = %s", [AGENCY_CODE]
+        "SELECT id FROM layers_agency WHERE code = %s", [code]
     ).fetchone()
     if agency is None:
         return
     (agency_id,) = agency
-    params = {"a": agency_id}
+    params = {"a": agency_id, "planner": f"planner-{code}"}
     documents = "SELECT id FROM layers_planningdocument WHERE agency_id = %(a)s"
     layers = f"SELECT id FROM layers_layer WHERE document_id IN ({documents})"
     versions = f"SELECT id FROM layers_layerversion WHERE layer_id IN ({layers})"
@@ -148,15 +148,40 @@ def clear(conn: psycopg.Connection) -> None:
         conn.execute("DELETE FROM notes_note WHERE agency_id = %(a)s", params)
         conn.execute("DELETE FROM notes_notesequence WHERE agency_id = %(a)s", params)
     for sql in (
+        f"DELETE FROM layers_importjob WHERE layer_id IN ({layers})",
         f"DELETE FROM layers_feature WHERE version_id IN ({versions})",
+        f"UPDATE layers_layerversion SET restored_from_id = NULL"
+        f" WHERE layer_id IN ({layers}) AND restored_from_id IS NOT NULL",
         f"DELETE FROM layers_layerversion WHERE layer_id IN ({layers})",
         f"DELETE FROM layers_layer WHERE document_id IN ({documents})",
         f"DELETE FROM layers_zonerule WHERE document_id IN ({documents})",
+        f"DELETE FROM layers_regulationfile WHERE document_id IN ({documents})",
         "DELETE FROM layers_planningdocument WHERE agency_id = %(a)s",
         "DELETE FROM parcels_parcel WHERE agency_id = %(a)s",
+        "DELETE FROM accounts_user WHERE username = %(planner)s",
         "DELETE FROM layers_agency WHERE id = %(a)s",
     ):
         conn.execute(sql, params)
+
+
+def planner_create(conn: psycopg.Connection, *, agency_id: int, code: str) -> int:
+    """The agency's planner who uploaded and published its versions; its id.
+
+    No password (Django's unusable-password marker), as for an account made
+    before its owner first signs in.
+    """
+    (user_id,) = conn.execute(
+        """
+        INSERT INTO accounts_user (password, is_superuser, username, first_name,
+            last_name, email, is_staff, is_active, date_joined, role, agency_id)
+        VALUES ('!' || md5(%(username)s), false, %(username)s, 'Urbaniste',
+                %(code)s, %(username)s || '@agences.example', false, true,
+                TIMESTAMPTZ '2015-01-05 09:00:00+01', 'planner', %(agency)s)
+        RETURNING id
+        """,
+        {"username": f"planner-{code}", "code": code, "agency": agency_id},
+    ).fetchone()
+    return user_id
 
 
 def _table_exists(conn: psycopg.Connection, name: str) -> bool:
@@ -196,6 +221,7 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
         p,
     ).fetchone()
     p["agency"] = agency_id
+    planner = planner_create(conn, agency_id=agency_id, code=AGENCY_CODE)
     (document_id,) = conn.execute(
         """
         INSERT INTO layers_planningdocument (agency_id, kind, reference, title_fr,
@@ -258,12 +284,13 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
             """
             INSERT INTO layers_layerversion (layer_id, number, status, valid_from,
                 comment, source_name, source_sha256, feature_count, report,
-                created_at)
+                errors_accepted, created_at, created_by_id, published_by_id)
             VALUES (%s, 1, 'published', TIMESTAMPTZ '2020-04-01 00:00:00+00',
-                    'benchmark data', 'benchmarks/generate.py', '', 0, '{}', now())
+                    'benchmark data', 'benchmarks/generate.py', '', 0, '{}', '{}',
+                    now(), %s, %s)
             RETURNING id
             """,
-            [layer_id],
+            [layer_id, planner, planner],
         ).fetchone()
     p["zoning_version"] = versions["zonage"]
     p["sites_version"] = versions["equipements"]
