@@ -1,20 +1,29 @@
-"""Create the benchmark database: 1,000,000 parcels and 50,000 zone polygons.
+"""Create the benchmark database: 1,000,000 parcels and 50,000 zones, among others.
 
     .venv/bin/python benchmarks/generate.py            # idempotent
     .venv/bin/python benchmarks/generate.py --force    # regenerate the data
 
 The database is ``geoportail_bench`` in the embedded cluster, or the one named by
-``BENCH_DATABASE_URL``. Its schema is the project's own (Django migrations); the
-data is one agency (``bench``), one approved development plan, one zoning layer
-with one published version of 50,000 Voronoi zones, a small overlay layer of
-reserved sites, the zone rules of every code, and a 1000 × 1000 grid of jittered
-parcels of about 25 m × 25 m with land-title references "TF <n>/07". Everything
-is generated in SQL (generate_series, ST_VoronoiPolygons), so it takes minutes.
+``BENCH_DATABASE_URL``. Its schema is the project's own (Django migrations). The
+data is, first, the bench agency (``bench``) that the other benchmarks measure:
+one approved development plan, one zoning layer with one published version of
+50,000 Voronoi zones, a small overlay layer of reserved sites, the zone rules of
+every code, and a 1000 × 1000 grid of jittered parcels of about 25 m × 25 m with
+land-title references "TF <n>/07". Beside it, twelve other agencies (territories
+that do not overlap, in the four Moroccan Lambert CRSs) with the history a real
+agency's data has: an expired plan, an approved plan whose zoning has superseded
+versions, a current one and drafts, overlays with versions, a revision in public
+inquiry or an annulled zoning plan, zone rules, and 22,500–48,400 parcels each —
+so that the bench agency's version sits beside 140 others in the same tables.
+Everything is generated in SQL (generate_series, ST_VoronoiPolygons): about a
+minute.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime
 import os
 import subprocess
 import sys
@@ -393,6 +402,743 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
     step("parcels")
 
 
+# Other agencies ----------------------------------------------------------------
+#
+# The bench agency's version must not be the only one in the tables: a plan that
+# is fast beside nothing can be slow beside the history of a dozen agencies. Each
+# of these has the life a real agency's data has in the portal: an expired plan
+# whose zoning stays published, an approved plan whose zoning went through
+# modifications (superseded versions with their validity intervals), a current
+# version and drafts, overlays with versions, and a revision in public inquiry
+# (the approved plan then "under revision") or an annulled zoning plan.
+
+
+@dataclasses.dataclass(frozen=True)
+class OtherAgency:
+    code: str
+    city: str
+    name_ar: str
+    srid: int  # the Moroccan Lambert zone of its territory
+    prefix: str  # of its notes' references
+    lon: float  # centre of its territory
+    lat: float
+    grid: int  # parcels per side: grid² parcels of CELL_M
+    registry: int  # land registry suffix of its titles: "TF 123/<registry>"
+
+    @property
+    def of_city(self) -> str:
+        """The city with its preposition: de Fès, d'Agadir."""
+        return f"d'{self.city}" if self.city[0] in "AEIOUÉ" else f"de {self.city}"
+
+    @property
+    def name_fr(self) -> str:
+        return f"Agence urbaine {self.of_city}"
+
+
+# fmt: off
+OTHER_AGENCIES = tuple(OtherAgency(*row) for row in (
+    ("casablanca", "Casablanca", "الوكالة الحضرية للدار البيضاء", 26191, "AUC",
+     -7.59, 33.57, 220, 1),
+    ("tanger", "Tanger", "الوكالة الحضرية لطنجة", 26191, "AUT",
+     -5.81, 35.76, 200, 6),
+    ("fes", "Fès", "الوكالة الحضرية لفاس", 26191, "AUF",
+     -4.99, 34.03, 190, 8),
+    ("oujda", "Oujda", "الوكالة الحضرية لوجدة", 26191, "AUO",
+     -1.91, 34.68, 160, 2),
+    ("kenitra", "Kénitra", "الوكالة الحضرية للقنيطرة", 26191, "AUK",
+     -6.58, 34.26, 170, 10),
+    ("marrakech", "Marrakech", "الوكالة الحضرية لمراكش", 26191, "AUM",
+     -8.01, 31.63, 210, 4),
+    ("agadir", "Agadir", "الوكالة الحضرية لأكادير", 26192, "AUA",
+     -9.58, 30.42, 200, 9),
+    ("taroudant", "Taroudant", "الوكالة الحضرية لتارودانت", 26192, "AUTD",
+     -8.88, 30.47, 150, 18),
+    ("ouarzazate", "Ouarzazate", "الوكالة الحضرية لورزازات", 26192, "AUOZ",
+     -6.91, 30.92, 150, 31),
+    ("guelmim", "Guelmim", "الوكالة الحضرية لكلميم", 26192, "AUG",
+     -10.06, 28.99, 150, 44),
+    ("laayoune", "Laâyoune", "الوكالة الحضرية للعيون", 26194, "AUL",
+     -13.20, 27.15, 180, 55),
+    ("dakhla", "Dakhla", "الوكالة الحضرية للداخلة", 26195, "AUD",
+     -15.94, 23.70, 150, 61),
+))
+# fmt: on
+ZONES_PER_PARCELS = 10  # an approved zoning has one zone per ten parcels
+REQUISITION_SHARE = 0.15  # parcels still under requisition ("R 123/07")
+OVERLAYS = (
+    # name, overlay type, geometry type, title fr, title ar, position
+    ("equipements", "reserved_site", "polygon", "Équipements projetés",
+     "التجهيزات المبرمجة", 1),
+    ("servitudes", "easement", "polygon", "Servitudes", "الارتفاقات", 2),
+    ("alignements", "road_alignment", "line", "Plan d'alignement",
+     "تصميم التصفيف", 3),
+)  # fmt: skip
+
+
+def other_agencies(count: int) -> tuple[OtherAgency, ...]:
+    """The first ``count`` of the other agencies."""
+    return OTHER_AGENCIES[:count]
+
+
+def expected_versions(index: int) -> int:
+    """How many layer versions ``generate_agency`` makes for agency ``index``."""
+    zoning = 5 if index % 3 == 0 else 4
+    third = 2 if index % 2 == 0 else 1
+    # + the expired plan's zoning + overlays: 2 reserved sites, 2 easements, 1 road
+    return zoning + third + 1 + 5
+
+
+def agencies_complete(conn: psycopg.Connection, agencies) -> bool:
+    """Whether every one of ``agencies`` is there with its parcels and versions."""
+    rows = conn.execute(
+        """
+        SELECT a.code,
+          (SELECT count(*) FROM parcels_parcel p WHERE p.agency_id = a.id),
+          (SELECT count(*) FROM layers_layerversion v
+             JOIN layers_layer l ON l.id = v.layer_id
+             JOIN layers_planningdocument d ON d.id = l.document_id
+             WHERE d.agency_id = a.id AND v.feature_count > 0)
+        FROM layers_agency a WHERE a.code = ANY(%s)
+        """,
+        [[agency.code for agency in OTHER_AGENCIES]],
+    ).fetchall()
+    expected = {
+        (agency.code, agency.grid**2, expected_versions(index))
+        for index, agency in enumerate(agencies)
+    }
+    return set(rows) == expected
+
+
+def generate_agencies(conn: psycopg.Connection, agencies) -> None:
+    """Insert the other agencies (the caller commits), each as the portal would.
+
+    Versions are written as the portal writes them: a draft with its features
+    and report, then published (the version it replaces superseded with the
+    same instant), so the history triggers check every step: no purge here.
+    """
+    conn.execute("SELECT set_config('geoportail.history_purge', '', true)")
+    step = _stepper()
+    for index, agency in enumerate(agencies):
+        generate_agency(conn, agency, index)
+        step(f"agency {agency.code} ({agency.grid**2:,} parcels)")
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """Midnight, Moroccan time: when the portal publishes a plan taking effect."""
+    return datetime.datetime.combine(day, datetime.time(), MOROCCO)
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def generate_agency(conn: psycopg.Connection, agency: OtherAgency, index: int):
+    """One agency with its territory, plans, versions, rules and parcels."""
+    conn.execute("SELECT setseed(%s)", [0.1 + index / 100])
+    size = agency.grid * CELL_M
+    (cx, cy) = conn.execute(
+        "SELECT round(ST_X(c)::numeric, -2)::float, round(ST_Y(c)::numeric, -2)::float"
+        " FROM ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s) AS c",
+        [agency.lon, agency.lat, agency.srid],
+    ).fetchone()
+    box = Box(agency.srid, cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2)
+    (agency_id,) = conn.execute(
+        """
+        INSERT INTO layers_agency (code, name_fr, name_ar, name_en, srid,
+                                   note_prefix, territory)
+        VALUES (%s, %s, %s, %s, %s, %s, ST_Multi(ST_Transform(
+                ST_MakeEnvelope(%s, %s, %s, %s, %s), 4326)))
+        RETURNING id
+        """,
+        [
+            agency.code,
+            agency.name_fr,
+            agency.name_ar,
+            f"{agency.city} urban agency",
+            agency.srid,
+            agency.prefix,
+            *box.envelope,
+        ],
+    ).fetchone()
+    planner = planner_create(conn, agency_id=agency_id, code=agency.code)
+    agency_ctx = AgencyContext(agency, agency_id, planner, box)
+    zones = agency.grid**2 // ZONES_PER_PARCELS
+    upper = agency.code.upper()
+    of_city = agency.of_city
+
+    # The approved plan: effective 2018–2021, for ten years (in force today).
+    effective = datetime.date(2018 + index % 4, 1 + (index * 5) % 12, 1 + index)
+    modified = [_months_after(effective, 14), _months_after(effective, 30)]
+    expired_until = _months_after(effective, -6)
+    expired_from = expired_until.replace(year=expired_until.year - 10)
+
+    # 1. The expired plan: its zoning is still published (the document expired).
+    old = document_create(
+        conn,
+        agency_ctx,
+        reference=f"PA-{upper}-{expired_from.year}",
+        title=f"Plan d'aménagement {of_city} ({expired_from.year})",
+        status="expired",
+        effective=expired_from,
+        expiry=expired_until,
+        variant=0,
+    )
+    layer = layer_create(conn, old, "zonage")
+    version = version_draft(conn, agency_ctx, layer, 1, _midnight(expired_from))
+    zoning_voronoi(conn, version, box, zones * 6 // 10)
+    version_publish(conn, agency_ctx, version, layer, _midnight(expired_from))
+
+    # 2. The approved plan and its history.
+    title = f"Plan d'aménagement {of_city}"
+    plan = document_create(
+        conn,
+        agency_ctx,
+        reference=f"PA-{upper}-{effective.year}",
+        title=f"{title} ({effective.year})",
+        status="under_revision" if index % 2 == 0 else "approved",
+        effective=effective,
+        expiry=effective.replace(year=effective.year + 10),
+        variant=1,
+    )
+    layer = layer_create(conn, plan, "zonage")
+    v1 = version_draft(conn, agency_ctx, layer, 1, _midnight(effective))
+    zoning_voronoi(conn, v1, box, zones)
+    version_publish(conn, agency_ctx, v1, layer, _midnight(effective))
+    v2 = version_draft(
+        conn, agency_ctx, layer, 2, _midnight(modified[0]), "Modification n° 1"
+    )
+    zoning_revise(conn, v1, v2, share=0.08)
+    version_publish(conn, agency_ctx, v2, layer, _midnight(modified[0]))
+    v3 = version_draft(
+        conn, agency_ctx, layer, 3, _midnight(modified[1]), "Modification n° 2"
+    )
+    zoning_voronoi(conn, v3, box, zones * 12 // 10)
+    version_publish(conn, agency_ctx, v3, layer, _midnight(modified[1]))
+    drafts = 2 if index % 3 == 0 else 1
+    previous = v3
+    for number in range(4, 4 + drafts):
+        created = _midnight(datetime.date(2026, 2 + 4 * (number - 4), 10))
+        draft = version_draft(
+            conn,
+            agency_ctx,
+            layer,
+            number,
+            created,
+            f"Projet de modification n° {number - 1}",
+        )
+        zoning_revise(conn, previous, draft, share=0.05)
+        version_seal(conn, agency_ctx, draft)
+        previous = draft
+    overlays_create(conn, agency_ctx, plan, effective)
+
+    # 3. A revision in public inquiry, or a zoning plan the court annulled.
+    if index % 2 == 0:
+        revision = document_create(
+            conn,
+            agency_ctx,
+            reference=f"PA-{upper}-2026",
+            title=f"{title} (révision, 2026)",
+            status="public_inquiry",
+            effective=None,
+            expiry=None,
+            variant=2,
+        )
+        layer = layer_create(conn, revision, "zonage")
+        first = version_draft(
+            conn, agency_ctx, layer, 1, _midnight(datetime.date(2026, 5, 4))
+        )
+        zoning_voronoi(conn, first, box, zones * 13 // 10)
+        version_seal(conn, agency_ctx, first)
+        second = version_draft(
+            conn,
+            agency_ctx,
+            layer,
+            2,
+            _midnight(datetime.date(2026, 9, 21)),
+            "Après enquête publique",
+        )
+        zoning_revise(conn, first, second, share=0.04)
+        version_seal(conn, agency_ctx, second)
+    else:
+        approved = _months_after(effective, 20)
+        inner = box.inner(0.5)
+        annulled = document_create(
+            conn,
+            agency_ctx,
+            reference=f"PZ-{upper}-{approved.year}",
+            title=f"Plan de zonage du centre {of_city}",
+            status="annulled",
+            effective=approved,
+            expiry=None,
+            variant=3,
+            perimeter=inner,
+        )
+        layer = layer_create(conn, annulled, "zonage")
+        version = version_draft(conn, agency_ctx, layer, 1, _midnight(approved))
+        zoning_voronoi(conn, version, inner, zones * 3 // 10)
+        version_publish(conn, agency_ctx, version, layer, _midnight(approved))
+
+    parcels_create(conn, agency_ctx)
+
+
+MOROCCO = datetime.timezone(datetime.timedelta(hours=1))
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    """A rectangle in an agency's native CRS."""
+
+    srid: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def envelope(self) -> list:
+        """ST_MakeEnvelope's arguments."""
+        return [self.x0, self.y0, self.x1, self.y1, self.srid]
+
+    def inner(self, share: float) -> Box:
+        """The centred box of ``share`` of the width and height."""
+        dx = (self.x1 - self.x0) * (1 - share) / 2
+        dy = (self.y1 - self.y0) * (1 - share) / 2
+        return Box(self.srid, self.x0 + dx, self.y0 + dy, self.x1 - dx, self.y1 - dy)
+
+    def params(self) -> dict:
+        return {
+            "srid": self.srid,
+            "x0": self.x0,
+            "y0": self.y0,
+            "x1": self.x1,
+            "y1": self.y1,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class AgencyContext:
+    agency: OtherAgency
+    id: int
+    planner: int
+    box: Box
+
+
+def document_create(
+    conn: psycopg.Connection,
+    ctx: AgencyContext,
+    *,
+    reference: str,
+    title: str,
+    status: str,
+    effective: datetime.date | None,
+    expiry: datetime.date | None,
+    variant: int,
+    perimeter: Box | None = None,
+) -> int:
+    """A planning document with the zone rules of its regulation; its id."""
+    approved = status != "public_inquiry"
+    (document_id,) = conn.execute(
+        """
+        INSERT INTO layers_planningdocument (agency_id, kind, reference, title_fr,
+            title_ar, status, approval_act, approval_date, bulletin_reference,
+            effective_date, expiry_date, perimeter, created_at, updated_at)
+        VALUES (%(agency)s, %(kind)s, %(reference)s, %(title)s,
+                %(title_ar)s, %(status)s, %(act)s,
+                %(approval)s, %(bulletin)s, %(effective)s, %(expiry)s,
+                ST_Multi(ST_Transform(ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s,
+                                                      %(y1)s, %(srid)s), 4326)),
+                %(created)s, %(created)s)
+        RETURNING id
+        """,
+        {
+            "agency": ctx.id,
+            "kind": "pz" if reference.startswith("PZ-") else "pa",
+            "reference": reference,
+            "title": title,
+            "title_ar": f"تصميم {reference}",
+            "status": status,
+            "act": f"Décret n° 2.{ctx.id % 90 + 10}.{100 + variant * 37}"
+            if approved
+            else "",
+            "approval": effective - datetime.timedelta(days=30) if effective else None,
+            "bulletin": f"BO n° {5400 + ctx.id * 13 + variant * 101}"
+            if approved
+            else "",
+            "effective": effective,
+            "expiry": expiry,
+            "created": _midnight(effective or datetime.date(2025, 11, 3))
+            - datetime.timedelta(days=120),
+            **(perimeter or ctx.box).params(),
+        },
+    ).fetchone()
+    scale = 1 + variant / 10  # each regulation has its own ratios
+    conn.execute(
+        """
+        INSERT INTO layers_zonerule (document_id, code, label_fr, label_ar, category,
+            allowed_uses, forbidden_uses, floors_above_ground, cos, ces,
+            min_plot_area_m2, setback_road_m, parking_fr, parking_ar, articles,
+            excerpt_fr, excerpt_ar)
+        SELECT %(document)s, c.code, c.label_fr, c.label_ar, c.category,
+               ARRAY['housing', 'retail'], ARRAY['polluting'], c.floors,
+               round((c.cos * %(scale)s)::numeric, 2), 60, 120, 4,
+               'Une place par logement', 'موقف لكل مسكن',
+               'Art. ' || (10 + 3 * c.n) || ' à ' || (12 + 3 * c.n),
+               'Article ' || (10 + 3 * c.n) || ' — ' || c.label_fr || '.', ''
+        FROM unnest(%(codes)s::text[], %(labels_fr)s::text[], %(labels_ar)s::text[],
+                    %(categories)s::text[], %(floors)s::int[], %(cos)s::numeric[])
+             WITH ORDINALITY AS c(code, label_fr, label_ar, category, floors, cos, n)
+        """,
+        {**_codes(), "document": document_id, "scale": scale},
+    )
+    return document_id
+
+
+def _codes() -> dict:
+    return {
+        "codes": [c[0] for c in ZONE_CODES],
+        "labels_fr": [c[1] for c in ZONE_CODES],
+        "labels_ar": [c[2] for c in ZONE_CODES],
+        "categories": [c[3] for c in ZONE_CODES],
+        "floors": [c[4] for c in ZONE_CODES],
+        "cos": [c[5] for c in ZONE_CODES],
+        "ncodes": len(ZONE_CODES),
+    }
+
+
+def layer_create(
+    conn: psycopg.Connection,
+    document: int,
+    name: str,
+    *,
+    kind: str = "zoning",
+    overlay_type: str = "",
+    geometry_type: str = "polygon",
+    title_fr: str = "Zonage",
+    title_ar: str = "التنطيق",
+    position: int = 0,
+) -> int:
+    (layer_id,) = conn.execute(
+        """
+        INSERT INTO layers_layer (document_id, name, title_fr, title_ar, kind,
+                                  overlay_type, geometry_type, position)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
+        """,
+        [document, name, title_fr, title_ar, kind, overlay_type, geometry_type,
+         position],
+    ).fetchone()  # fmt: skip
+    return layer_id
+
+
+def version_draft(
+    conn: psycopg.Connection,
+    ctx: AgencyContext,
+    layer: int,
+    number: int,
+    before: datetime.datetime,
+    comment: str = "",
+) -> int:
+    """A draft version uploaded three weeks ``before``; its id."""
+    source = f"{ctx.agency.code}_layer{layer}_v{number}.zip"
+    (version_id,) = conn.execute(
+        """
+        INSERT INTO layers_layerversion (layer_id, number, status, comment,
+            source_name, source_sha256, source_srid, feature_count, report,
+            errors_accepted, created_at, created_by_id)
+        VALUES (%s, %s, 'draft', %s, %s, encode(sha256(convert_to(%s, 'UTF8')),
+                'hex'), %s, 0, '{}', '{}', %s, %s)
+        RETURNING id
+        """,
+        [layer, number, comment, source, source, ctx.agency.srid,
+         before - datetime.timedelta(days=21), ctx.planner],
+    ).fetchone()  # fmt: skip
+    return version_id
+
+
+def version_seal(conn: psycopg.Connection, ctx: AgencyContext, version: int) -> None:
+    """Count the draft's features and write the report an import would have."""
+    conn.execute(
+        """
+        UPDATE layers_layerversion v SET feature_count = s.n, report =
+          jsonb_build_object(
+            'errors', 0, 'warnings', 0, 'issues', '[]'::jsonb, 'rules', '{}'::jsonb,
+            'summary', jsonb_build_object(
+              'features', s.n, 'codes', s.codes, 'area_m2', s.area,
+              'bounds', jsonb_build_array(ST_XMin(s.box), ST_YMin(s.box),
+                                          ST_XMax(s.box), ST_YMax(s.box)),
+              'source', v.source_name, 'format', 'ESRI Shapefile',
+              'feature_count', s.n, 'srid', %(srid)s, 'srid_origin', 'file',
+              'fields', jsonb_build_array('CODE', 'LIBELLE', 'SECTEUR'),
+              'mapping', jsonb_build_object('schema', 'generic', 'fields',
+                jsonb_build_object('code', 'CODE', 'label_fr', 'LIBELLE')),
+              'encoding', NULL, 'repair_mojibake', false, 'crs_unread', NULL))
+        FROM (
+          SELECT count(*) AS n, ST_Extent(f.geom)::geometry AS box,
+                 round(sum(ST_Area(f.geom::geography))::numeric, 1) AS area,
+                 (SELECT jsonb_object_agg(code, c) FROM (
+                    SELECT code, count(*) AS c FROM layers_feature
+                    WHERE version_id = %(version)s AND code <> ''
+                    GROUP BY code ORDER BY code) AS per_code) AS codes
+          FROM layers_feature f WHERE f.version_id = %(version)s
+        ) AS s
+        WHERE v.id = %(version)s
+        """,
+        {"version": version, "srid": ctx.agency.srid},
+    )
+
+
+def version_publish(
+    conn: psycopg.Connection,
+    ctx: AgencyContext,
+    version: int,
+    layer: int,
+    at: datetime.datetime,
+) -> None:
+    """Seal the draft and publish it at ``at``, superseding the current one."""
+    version_seal(conn, ctx, version)
+    conn.execute(
+        """
+        UPDATE layers_layerversion SET status = 'superseded', valid_to = %(at)s
+        WHERE layer_id = %(layer)s AND status = 'published'
+        """,
+        {"layer": layer, "at": at},
+    )
+    conn.execute(
+        """
+        UPDATE layers_layerversion SET status = 'published', valid_from = %(at)s,
+               published_by_id = %(planner)s
+        WHERE id = %(version)s
+        """,
+        {"version": version, "at": at, "planner": ctx.planner},
+    )
+
+
+def zoning_voronoi(conn: psycopg.Connection, version: int, box: Box, zones: int):
+    """Voronoi cells of ``zones`` random seeds in ``box``: a partition."""
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        WITH area AS (
+          SELECT ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, %(srid)s) AS g
+        ), seeds AS (
+          SELECT ST_SetSRID(ST_Collect(ST_MakePoint(
+                   %(x0)s + random() * (%(x1)s - %(x0)s),
+                   %(y0)s + random() * (%(y1)s - %(y0)s))), %(srid)s) AS g
+          FROM generate_series(1, %(zones)s)
+        ), cells AS (
+          SELECT (ST_Dump(ST_VoronoiPolygons(seeds.g, 0, area.g))).geom AS g
+          FROM seeds, area
+        ), numbered AS (
+          SELECT row_number() OVER () AS n, 1 + floor(random() * %(ncodes)s)::int AS k,
+                 ST_Intersection(cells.g, area.g) AS g
+          FROM cells, area
+        )
+        SELECT %(version)s, 'Z' || n, (%(codes)s::text[])[k],
+               (%(labels_fr)s::text[])[k], (%(labels_ar)s::text[])[k],
+               (%(categories)s::text[])[k],
+               jsonb_build_object('secteur', 'Secteur ' || (1 + n %% 40)),
+               ST_Multi(ST_Transform(g, 4326))
+        FROM numbered WHERE NOT ST_IsEmpty(g)
+        """,
+        {**_codes(), **box.params(), "version": version, "zones": zones},
+    )
+
+
+def zoning_revise(conn: psycopg.Connection, source: int, target: int, *, share):
+    """Copy ``source``'s zones into ``target``, ``share`` of them recoded."""
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(target)s, f.source_id,
+               CASE WHEN r.changed THEN (%(codes)s::text[])[r.k] ELSE f.code END,
+               CASE WHEN r.changed THEN (%(labels_fr)s::text[])[r.k]
+                    ELSE f.label_fr END,
+               CASE WHEN r.changed THEN (%(labels_ar)s::text[])[r.k]
+                    ELSE f.label_ar END,
+               CASE WHEN r.changed THEN (%(categories)s::text[])[r.k]
+                    ELSE f.category END,
+               CASE WHEN r.changed
+                    THEN f.attributes || '{"modification": true}'::jsonb
+                    ELSE f.attributes END,
+               f.geom
+        FROM layers_feature f,
+             LATERAL (SELECT random() < %(share)s AS changed,
+                             1 + floor(random() * %(ncodes)s)::int AS k,
+                             f.id AS id) AS r
+        WHERE f.version_id = %(source)s
+        ORDER BY f.id
+        """,
+        {**_codes(), "source": source, "target": target, "share": share},
+    )
+
+
+def overlays_create(
+    conn: psycopg.Connection, ctx: AgencyContext, plan: int, effective: datetime.date
+) -> None:
+    """Reserved sites (two versions), easements (published + draft), roads."""
+    box = ctx.box.params()
+    sites = ctx.agency.grid**2 // 400
+    layers = {
+        name: layer_create(
+            conn,
+            plan,
+            name,
+            kind="overlay",
+            overlay_type=overlay_type,
+            geometry_type=geometry_type,
+            title_fr=title_fr,
+            title_ar=title_ar,
+            position=position,
+        )
+        for name, overlay_type, geometry_type, title_fr, title_ar, position in (
+            OVERLAYS
+        )
+    }
+    published = _midnight(effective)
+    first = version_draft(conn, ctx, layers["equipements"], 1, published)
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(version)s, 'EQ-' || n, 'EQ-' || n, 'Équipement projeté ' || n,
+               'تجهيز مبرمج ' || n, 'equipment',
+               jsonb_build_object('beneficiary', (ARRAY['Commune', 'Éducation',
+                 'Santé', 'Intérieur'])[1 + n %% 4]),
+               ST_Multi(ST_Transform(ST_Buffer(ST_SetSRID(ST_MakePoint(
+                   %(x0)s + random() * (%(x1)s - %(x0)s - 200) + 100,
+                   %(y0)s + random() * (%(y1)s - %(y0)s - 200) + 100), %(srid)s),
+                   20 + random() * 40, 8), 4326))
+        FROM generate_series(1, %(sites)s) AS n
+        """,
+        {**box, "version": first, "sites": sites},
+    )
+    version_publish(conn, ctx, first, layers["equipements"], published)
+    changed = _midnight(_months_after(effective, 20))
+    second = version_draft(
+        conn, ctx, layers["equipements"], 2, changed, "Sites réalisés retirés"
+    )
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(version)s, source_id, code, label_fr, label_ar, category,
+               attributes, geom
+        FROM layers_feature WHERE version_id = %(first)s AND random() > 0.1
+        ORDER BY id
+        """,
+        {"version": second, "first": first},
+    )
+    version_publish(conn, ctx, second, layers["equipements"], changed)
+
+    # Easements: corridors (power lines, pipes) across the territory, 15–30 m.
+    easements = """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(version)s, 'S-' || n, 'S-' || n, 'Servitude de ligne ' || n,
+               'ارتفاق الخط ' || n, 'easement',
+               jsonb_build_object('width_m', w),
+               ST_Multi(ST_Transform(ST_Buffer(ST_SetSRID(ST_MakeLine(
+                 ST_MakePoint(%(x0)s, %(y0)s + random() * (%(y1)s - %(y0)s)),
+                 ST_MakePoint(%(x1)s, %(y0)s + random() * (%(y1)s - %(y0)s))),
+                 %(srid)s), w / 2), 4326))
+        FROM generate_series(1, %(count)s) AS n,
+             LATERAL (SELECT 15 + 15 * random() + n * 0 AS w) AS width
+    """
+    first = version_draft(conn, ctx, layers["servitudes"], 1, published)
+    conn.execute(easements, {**box, "version": first, "count": 6})
+    version_publish(conn, ctx, first, layers["servitudes"], published)
+    draft = version_draft(
+        conn,
+        ctx,
+        layers["servitudes"],
+        2,
+        _midnight(datetime.date(2026, 6, 1)),
+        "Nouvelle ligne électrique",
+    )
+    conn.execute(easements, {**box, "version": draft, "count": 7})
+    version_seal(conn, ctx, draft)
+
+    # Road alignments: north–south and east–west axes, planned widths.
+    first = version_draft(conn, ctx, layers["alignements"], 1, published)
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(version)s, 'V-' || n, 'V-' || n, 'Voie ' || n || ' : emprise '
+                 || w || ' m', 'الطريق ' || n, 'road',
+               jsonb_build_object('width_m', w),
+               ST_Multi(ST_Transform(ST_SetSRID(CASE WHEN n %% 2 = 0
+                 THEN ST_MakeLine(ST_MakePoint(%(x0)s, y), ST_MakePoint(%(x1)s, y))
+                 ELSE ST_MakeLine(ST_MakePoint(x, %(y0)s), ST_MakePoint(x, %(y1)s))
+                 END, %(srid)s), 4326))
+        FROM generate_series(1, %(count)s) AS n,
+             LATERAL (SELECT %(x0)s + random() * (%(x1)s - %(x0)s) + n * 0 AS x,
+                             %(y0)s + random() * (%(y1)s - %(y0)s) AS y,
+                             (ARRAY[12, 15, 20, 30, 40])[1 + n %% 5] AS w) AS axis
+        """,
+        {**box, "version": first, "count": ctx.agency.grid // 5},
+    )
+    version_publish(conn, ctx, first, layers["alignements"], published)
+
+
+def parcels_create(conn: psycopg.Connection, ctx: AgencyContext) -> None:
+    """A jittered grid of parcels over the territory, some under requisition."""
+    grid = ctx.agency.grid
+    p = {
+        **ctx.box.params(),
+        "agency": ctx.id,
+        "grid": grid,
+        "cell": CELL_M,
+        "registry": ctx.agency.registry,
+        "requisitions": REQUISITION_SHARE,
+    }
+    conn.execute("DROP TABLE IF EXISTS other_corner")
+    conn.execute(
+        """
+        CREATE TEMP TABLE other_corner ON COMMIT DROP AS
+        SELECT i, j,
+               %(x0)s + i * %(cell)s
+                 + CASE WHEN i IN (0, %(grid)s) THEN 0
+                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS x,
+               %(y0)s + j * %(cell)s
+                 + CASE WHEN j IN (0, %(grid)s) THEN 0
+                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS y
+        FROM generate_series(0, %(grid)s) i, generate_series(0, %(grid)s) j
+        """,
+        p,
+    )
+    conn.execute("CREATE INDEX ON other_corner (i, j)")
+    conn.execute("ANALYZE other_corner")
+    conn.execute(
+        """
+        INSERT INTO parcels_parcel (agency_id, kind, reference, reference_key,
+                                    official_area_m2, address, geom, created_at)
+        SELECT %(agency)s, kind,
+               kind || ' ' || n || '/' || lpad(%(registry)s::text, 2, '0'),
+               kind || n || '/' || %(registry)s,
+               round(ST_Area(g)::numeric, 2), '', ST_Multi(ST_Transform(g, 4326)),
+               TIMESTAMPTZ '2024-03-01 10:00:00+01'
+        FROM (
+          SELECT a.i * %(grid)s + a.j + 1 AS n,
+                 CASE WHEN random() < %(requisitions)s THEN 'R' ELSE 'TF' END
+                   AS kind,
+                 ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[
+                   ST_MakePoint(a.x, a.y), ST_MakePoint(b.x, b.y),
+                   ST_MakePoint(c.x, c.y), ST_MakePoint(d.x, d.y),
+                   ST_MakePoint(a.x, a.y)])), %(srid)s) AS g
+          FROM other_corner a
+          JOIN other_corner b ON b.i = a.i + 1 AND b.j = a.j
+          JOIN other_corner c ON c.i = a.i + 1 AND c.j = a.j + 1
+          JOIN other_corner d ON d.i = a.i AND d.j = a.j + 1
+        ) cells
+        """,
+        p,
+    )
+    conn.execute("DROP TABLE other_corner")
+
+
 def _stepper():
     start = time.monotonic()
 
@@ -407,21 +1153,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="regenerate the data")
     parser.add_argument("--grid", type=int, default=GRID, help="parcels per side")
     parser.add_argument("--zones", type=int, default=ZONES, help="zone polygons")
+    parser.add_argument(
+        "--agencies",
+        type=int,
+        default=len(OTHER_AGENCIES),
+        choices=range(len(OTHER_AGENCIES) + 1),
+        metavar=f"0..{len(OTHER_AGENCIES)}",
+        help="other agencies beside the bench agency",
+    )
     args = parser.parse_args(argv)
     url = bench_url()
     ensure_database(url)
+    started = time.monotonic()
+    generated = False
     with psycopg.connect(_libpq(url)) as conn:
-        complete = is_complete(conn, grid=args.grid, zones=args.zones)
-        if complete and not args.force:
-            print("benchmark data already present")
-            return 0
-        print("generating benchmark data")
-        clear(conn)
-        generate(conn, grid=args.grid, zones=args.zones)
-        conn.commit()
-    with psycopg.connect(_libpq(url), autocommit=True) as conn:
-        for table in ("parcels_parcel", "layers_feature"):
-            conn.execute(f"VACUUM ANALYZE {table}")
+        if is_complete(conn, grid=args.grid, zones=args.zones) and not args.force:
+            print("bench agency already present")
+        else:
+            print("generating the bench agency")
+            clear(conn)
+            generate(conn, grid=args.grid, zones=args.zones)
+            conn.commit()
+            generated = True
+        agencies = other_agencies(args.agencies)
+        if agencies_complete(conn, agencies) and not args.force:
+            print(f"the {len(agencies)} other agencies already present")
+        else:
+            print(f"generating {len(agencies)} other agencies")
+            for agency in OTHER_AGENCIES:
+                clear(conn, agency.code)
+            generate_agencies(conn, agencies)
+            conn.commit()
+            generated = True
+    if generated:
+        with psycopg.connect(_libpq(url), autocommit=True) as conn:
+            for table in ("parcels_parcel", "layers_feature"):
+                conn.execute(f"VACUUM ANALYZE {table}")
+            for table in ("layers_layerversion", "layers_layer", "layers_agency"):
+                conn.execute(f"ANALYZE {table}")
+            conn.execute("ANALYZE layers_planningdocument")
+        print(f"generated in {time.monotonic() - started:.0f} s")
     print(f"ready: {url}")
     return 0
 
