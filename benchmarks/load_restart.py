@@ -2,15 +2,21 @@
 
     .venv/bin/python benchmarks/load_restart.py            # ≈ 2 min, stops by itself
     .venv/bin/python benchmarks/load_restart.py --seconds 20 --concurrency 4
+    .venv/bin/python benchmarks/load_restart.py --bench    # the benchmark database
 
-Creates a throw-away embedded cluster in a temporary directory (never the
-checkout's), migrates it and loads the demo data, then serves it as
-``scripts/run`` does: granian WSGI, 2 workers, one blocking thread each,
-prepared statements on, per-request health checks off, and the import worker
-beside it. Threads (http.client, one keep-alive connection each) send a fixed
-mix of the map's requests over loopback — vector tiles, WMS GetMap images,
-identify, compose and the map page — on random parcels of the demo data
-(fixed seed), each on a parcel.
+By default it creates a throw-away embedded cluster in a temporary directory
+(never the checkout's), migrates it and loads the demo data. With ``--bench`` it
+serves ``geoportail_bench`` (``benchmarks/generate.py``: the 1,000,000-parcel
+bench agency beside twelve agencies with their history) from this checkout's
+own embedded cluster, which the restart run stops and starts again; the cluster
+is left running. Either way it serves as ``scripts/run`` does: granian WSGI, 2
+workers, one blocking thread each, prepared statements on, per-request health
+checks off, and the import worker beside it. Threads (http.client, one
+keep-alive connection each) send a fixed mix of the map's requests over
+loopback — vector tiles, WMS GetMap images, identify, compose and the map page —
+each at a random parcel (fixed seed): of the demo data, or half of the bench
+agency's and half spread over the other agencies, with tiles and images of the
+layers in force of the parcel's agency.
 
 - **steady**: throughput, p50/p99 per kind, errors, and the web workers'
   resident memory at the start and the end of the run (flat?).
@@ -25,6 +31,7 @@ identify, compose and the map page — on random parcels of the demo data
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import http.client
 import json
@@ -32,6 +39,7 @@ import math
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,6 +56,9 @@ from geoportal.embedded_db import EmbeddedCluster  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LAYERS = ("demo-rabat:pa-oz-2021-zonage", "demo-rabat:pa-oz-2021-equipements")
+BENCH_DATABASE = "geoportail_bench"
+BENCH_AGENCY = "bench"
+POINTS_PER_SIDE = 3000  # bench agency's parcels; as many spread over the others
 # (kind, weight): a map screen asks for many tiles and images per click.
 MIX = (("tile", 40), ("getmap", 20), ("identify", 20), ("compose", 10), ("page", 10))
 
@@ -59,35 +70,125 @@ def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     return x, y
 
 
-def parcel_points(info) -> list[tuple[float, float]]:
-    """A point inside each demo parcel: identify and compose find a parcel."""
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """A point inside a parcel, and the layers its agency's map shows there."""
+
+    lon: float
+    lat: float
+    tile_layers: tuple[str, ...]  # one of them per tile request
+    map_layers: tuple[str, ...]  # all of them in each GetMap
+
+
+def _connect(info, database: str):
     import psycopg
 
-    with psycopg.connect(
-        host=info.socket_dir, port=info.port, dbname=info.database, user=info.user
-    ) as connection:
-        return connection.execute(
+    return psycopg.connect(
+        host=info.socket_dir, port=info.port, dbname=database, user=info.user
+    )
+
+
+def parcel_points(info) -> list[Target]:
+    """A point inside each demo parcel: identify and compose find a parcel."""
+    with _connect(info, info.database) as connection:
+        rows = connection.execute(
             "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p"
             " FROM parcels_parcel ORDER BY id) AS points"
         ).fetchall()
+    return [Target(lon, lat, LAYERS, LAYERS) for lon, lat in rows]
+
+
+def layer_public_name(agency: str, reference: str, layer: str) -> str:
+    """``<agency>:<document>-<layer>`` as ``tiles.catalog.layer_name`` makes it."""
+    from django.utils.text import slugify
+
+    def ncname(text: str) -> str:
+        slug = slugify(text) or "_"
+        return f"_{slug}" if slug[0].isdigit() or slug[0] == "-" else slug
+
+    return f"{ncname(agency)}:{ncname(f'{slugify(reference)}-{layer}')}"
+
+
+def bench_points(info, seed: int) -> list[Target]:
+    """Points in parcels of the bench agency and, as many, of the others.
+
+    Each carries the published layers of its agency's documents in force
+    (tiles), and its zoning with the first overlay (GetMap), as the map shows.
+    """
+    with _connect(info, BENCH_DATABASE) as connection:
+        layers = connection.execute(
+            """
+            SELECT a.code, d.reference, l.name, l.kind
+            FROM layers_layerversion v
+            JOIN layers_layer l ON l.id = v.layer_id
+            JOIN layers_planningdocument d ON d.id = l.document_id
+            JOIN layers_agency a ON a.id = d.agency_id
+            WHERE v.status = 'published'
+              AND d.status IN ('approved', 'under_revision')
+              AND d.effective_date <= current_date
+              AND (d.expiry_date IS NULL OR d.expiry_date > current_date)
+            ORDER BY a.code, d.effective_date DESC, l.position, l.name
+            """
+        ).fetchall()
+        # 1 % of 1.4 million parcels: every agency gets two hundred at least.
+        sample = connection.execute(
+            """
+            SELECT a.code, ST_X(s.p), ST_Y(s.p)
+            FROM (SELECT agency_id, ST_PointOnSurface(geom) AS p
+                  FROM parcels_parcel TABLESAMPLE BERNOULLI (1)
+                  REPEATABLE (%s)) AS s
+            JOIN layers_agency a ON a.id = s.agency_id
+            ORDER BY a.code, ST_X(s.p), ST_Y(s.p)
+            """,
+            [seed],
+        ).fetchall()
+    by_agency: dict[str, list[str]] = defaultdict(list)
+    for code, reference, name, _kind in layers:
+        by_agency[code].append(layer_public_name(code, reference, name))
+    if BENCH_AGENCY not in by_agency:
+        raise SystemExit(
+            "no bench agency in geoportail_bench: run benchmarks/generate.py"
+        )
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for code, lon, lat in sample:
+        if code in by_agency:
+            points[code].append((lon, lat))
+    others = sorted(code for code in points if code != BENCH_AGENCY)
+    rng = random.Random(seed)
+    chosen = rng.sample(points[BENCH_AGENCY], POINTS_PER_SIDE)
+    targets = [Target(*p, *_layers_of(by_agency[BENCH_AGENCY])) for p in chosen]
+    for code in others:
+        share = min(len(points[code]), POINTS_PER_SIDE // max(1, len(others)))
+        targets += [
+            Target(*p, *_layers_of(by_agency[code]))
+            for p in rng.sample(points[code], share)
+        ]
+    return targets
+
+
+def _layers_of(names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(tile layers, GetMap layers): all of them; the zoning and one overlay."""
+    return tuple(names), tuple(names[:2])
 
 
 def request_for(
-    kind: str, rng: random.Random, points: list[tuple[float, float]]
+    kind: str, rng: random.Random, points: list[Target]
 ) -> tuple[str, str, bytes | None]:
     """(method, path, body) of one request of ``kind`` at a random parcel."""
-    lon, lat = rng.choice(points)
+    target = rng.choice(points)
+    lon, lat = target.lon, target.lat
     if kind == "tile":
         zoom = rng.choice((15, 16, 17))
         x, y = tile_xy(lon, lat, zoom)
-        return "GET", f"/tiles/{rng.choice(LAYERS)}/{zoom}/{x}/{y}.mvt", None
+        layer = rng.choice(target.tile_layers)
+        return "GET", f"/tiles/{layer}/{zoom}/{x}/{y}.mvt", None
     if kind == "getmap":
         half = 0.004
         bbox = f"{lat - half},{lon - half},{lat + half},{lon + half}"
         return (
             "GET",
             "/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=EPSG:4326"
-            f"&LAYERS={','.join(LAYERS)}&BBOX={bbox}&WIDTH=256&HEIGHT=256"
+            f"&LAYERS={','.join(target.map_layers)}&BBOX={bbox}&WIDTH=256&HEIGHT=256"
             "&FORMAT=image/png&TRANSPARENT=TRUE",
             None,
         )
@@ -235,20 +336,71 @@ def manage(env: dict, *args: str) -> None:
     )
 
 
+def stop_processes(server: subprocess.Popen | None, others: list) -> None:
+    """Stop the server, its workers and ``others``, each by its process id."""
+    workers = server_worker_pids(server) if server is not None else []
+    for process in (server, *others):
+        if process is None or process.poll() is not None:
+            continue
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    for pid in workers:  # a worker that outlived its parent (same pid, granian)
+        with contextlib.suppress(OSError):
+            if b"granian" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+
+
+def server_worker_pids(server: subprocess.Popen) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server.pid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30, help="per run")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--outage", type=float, default=3, help="seconds stopped")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--bench",
+        action="store_true",
+        help="serve geoportail_bench from this checkout's cluster and restart it",
+    )
+    parser.add_argument(
+        "--warm",
+        type=float,
+        default=None,
+        help="seconds of load before measuring (default 3, 10 with --bench)",
+    )
     args = parser.parse_args()
+    warm = args.warm if args.warm is not None else (10 if args.bench else 3)
+    if args.bench and os.environ.get("BENCH_DATABASE_URL"):
+        raise SystemExit(
+            "--bench restarts this checkout's embedded cluster; unset "
+            "BENCH_DATABASE_URL (that database would not be restarted)"
+        )
 
     workdir = Path(tempfile.mkdtemp(prefix="geoportail-load-restart-"))
-    cluster = EmbeddedCluster(workdir / "checkout")
+    cluster = EmbeddedCluster(ROOT if args.bench else workdir / "checkout")
     server = worker = None
     try:
-        print("setting up a throw-away cluster with the demo data…", flush=True)
+        if args.bench:
+            print("serving geoportail_bench from this checkout's cluster…", flush=True)
+        else:
+            print("setting up a throw-away cluster with the demo data…", flush=True)
         info, _ = cluster.ensure()
+        database = BENCH_DATABASE if args.bench else info.database
         env = {
             key: value
             for key, value in os.environ.items()
@@ -256,16 +408,21 @@ def main() -> None:
         }
         env |= {
             "DATABASE_URL": (
-                f"postgis://{info.user}@/{info.database}"
+                f"postgis://{info.user}@/{database}"
                 f"?host={info.socket_dir}&port={info.port}"
             ),
             "GEOPORTAIL_LOCAL_DIR": str(workdir / "local"),
             "MEDIA_ROOT": str(workdir / "media"),
             "STATIC_ROOT": str(workdir / "static"),
         }
-        manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "load_demo")
+        if args.bench:
+            points = bench_points(info, args.seed)  # fails early without the data
+        else:
+            manage(env, "migrate", "--no-input", "-v", "0")
+            manage(env, "load_demo")
         manage(env, "collectstatic", "--no-input", "-v", "0")
+        if not args.bench:
+            points = parcel_points(info)
         port = free_port()
         server = start_portal(port=port, env=env, workers=2)
         worker = subprocess.Popen(
@@ -273,8 +430,18 @@ def main() -> None:
             cwd=ROOT,
             env=env,
         )
-        load = Load(port, args.concurrency, args.seed, parcel_points(info))
-        load.run_for(3)  # warm: caches, prepared statements, mapcache
+        load = Load(port, args.concurrency, args.seed, points)
+        agencies = len({t.tile_layers[0].split(":")[0] for t in points})
+        print(
+            f"{len(points)} parcels of {agencies} "
+            f"{'agency' if agencies == 1 else 'agencies'}, "
+            f"{len({name for t in points for name in t.tile_layers})} layers"
+        )
+        warmed = load.run_for(warm)  # caches, prepared statements, mapcache
+        print(
+            f"warm-up {warm:.0f} s: {len(warmed)} requests, errors "
+            f"{dict(error_statuses(warmed))}"
+        )
 
         print(
             f"\nsteady: granian WSGI 2 workers, {args.concurrency} clients, "
@@ -350,13 +517,18 @@ def main() -> None:
             f"{'running' if worker.poll() is None else 'EXITED'}"
         )
     finally:
-        for process in (server, worker):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=30)
-        cluster.stop()
-        shutil.rmtree(cluster.server_home, ignore_errors=True)
+        stop_processes(server, [worker])
+        if args.bench:
+            if not cluster.is_running():  # interrupted during the outage
+                cluster.ensure()
+        else:
+            cluster.stop()
+            shutil.rmtree(cluster.server_home, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
+        print(
+            "stopped: server and import worker; cluster "
+            f"{'left running' if args.bench else 'removed'}"
+        )
 
 
 if __name__ == "__main__":
