@@ -57,6 +57,9 @@ class Parcel(models.Model):
         ]
         indexes = [
             models.Index(fields=["reference_key"], name="parcel_reference_key"),
+            # An agency's newest parcel (the parcel tiles' stamp, read for every
+            # agency by the map page) without walking other agencies' ids.
+            models.Index(fields=["agency", "id"], name="parcel_agency_newest"),
             GistIndex(fields=["geom_3857"], name="parcel_geom_3857"),
         ]
 
