@@ -73,3 +73,26 @@ class TokenFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address}: {self.failures}"
+
+
+class RequestQuota(models.Model):
+    """How often one client address did one costly thing in the current window
+    (``accounts.throttle.quota_take``): issuing notes, for instance, stores a
+    signed document that can never be deleted."""
+
+    scope = models.CharField(_("scope"), max_length=40)
+    address = models.GenericIPAddressField(_("address"))
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("request quota of an address")
+        verbose_name_plural = _("request quotas of addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "address"], name="request_quota_scope_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address}: {self.count}"

@@ -15,12 +15,12 @@ import ipaddress
 import math
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import TokenFailure
+from accounts.models import RequestQuota, TokenFailure
 
 
 def client_address(request: HttpRequest) -> str:
@@ -114,3 +114,33 @@ def token_failure_record(*, address: str) -> int:
         failure.last_failure_at = now
         failure.save(update_fields=["failures", "last_failure_at"])
     return failure.failures
+
+
+def quota_take(
+    *, scope: str, address: str, limit: int, window: datetime.timedelta
+) -> datetime.timedelta | None:
+    """Count one use of ``scope`` by ``address`` in the current fixed window.
+
+    Returns None when the use is allowed, or how long until the window ends
+    when ``address`` already used its ``limit``. One statement, atomic across
+    processes: a row per scope and address, reset when its window has passed.
+    """
+    table = RequestQuota._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (scope, address, window_start, count)
+            VALUES (%(scope)s, %(address)s, now(), 1)
+            ON CONFLICT (scope, address) DO UPDATE SET
+              window_start = CASE WHEN {table}.window_start <= now() - %(window)s
+                                  THEN now() ELSE {table}.window_start END,
+              count = CASE WHEN {table}.window_start <= now() - %(window)s
+                           THEN 1 ELSE {table}.count + 1 END
+            RETURNING count, window_start + %(window)s - now()
+            """,  # noqa: S608 - the table name is the model's, not input
+            {"scope": scope, "address": address, "window": window},
+        )
+        count, remaining = cursor.fetchone()
+    if count <= limit:
+        return None
+    return max(remaining, datetime.timedelta(seconds=1))

@@ -46,6 +46,17 @@ class ApiError(Exception):
         self.details = details or {}
 
 
+class TooManyRequests(ApiError):
+    """The client did this too often; it may again in ``retry_after`` seconds."""
+
+    http_status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
+
+
 class NotFound(ApiError):
     http_status = 404
     code = "not_found"
@@ -96,7 +107,10 @@ def error_response(error: ApiError) -> HttpResponse:
     payload = {"code": error.code, "message": error.message}
     if error.details:
         payload["details"] = error.details
-    return json_response({"error": payload}, status=error.http_status)
+    response = json_response({"error": payload}, status=error.http_status)
+    if isinstance(error, TooManyRequests):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def read_json(request: HttpRequest) -> dict:

@@ -269,6 +269,9 @@ GEOPORTAIL_TOKEN_FAILURE_LIMIT = int(
 GEOPORTAIL_TOKEN_COOLOFF_MINUTES = int(
     os.environ.get("GEOPORTAIL_TOKEN_COOLOFF_MINUTES", 15)
 )
+# Notes an anonymous address may issue in an hour: each is signed and kept
+# for ever, so issuing is bounded (planners and administrators are not).
+GEOPORTAIL_NOTE_ISSUE_LIMIT = int(os.environ.get("GEOPORTAIL_NOTE_ISSUE_LIMIT", 60))
 
 # Bounds on one OGC request's work (ows.limits): names in LAYERS, image size,
 # layers × pixels (each layer is drawn on the whole image), and the features

@@ -258,10 +258,15 @@ PATHS = {
         "post": {
             "tags": ["notes"],
             "summary": "Issue a note: store, sign, and return its links",
+            "description": (
+                "An anonymous client address may issue GEOPORTAIL_NOTE_ISSUE_LIMIT "
+                "notes an hour (60 by default); past it, 429 with Retry-After."
+            ),
             "requestBody": _BODY,
             "responses": {
                 "201": _json(_ref("IssuedNote"), "The issued note"),
                 **ERRORS,
+                "429": {"$ref": "#/components/responses/Error"},
             },
         }
     },

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+
 import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from geoportal.api import ApiError, api_view, json_response, read_json
+from accounts.permissions import is_national_administrator, is_planner
+from accounts.throttle import client_address, quota_take
+from geoportal.api import ApiError, TooManyRequests, api_view, json_response, read_json
 from notes import selectors, services, signing
 from notes.models import Note
 from notes.selectors import Moment
@@ -46,6 +51,7 @@ def compose(request: HttpRequest) -> dict:
 def issue(request: HttpRequest) -> HttpResponse:
     """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links."""
     query = SubjectQuery.from_json(read_json(request))
+    _issue_quota_take(request)
     note = services.note_issue(
         query=query, language=get_language(), issued_by=request.user
     )
@@ -54,6 +60,30 @@ def issue(request: HttpRequest) -> HttpResponse:
         status=201,
         headers={"Location": reverse("notes:detail", args=[note.reference])},
     )
+
+
+def _issue_quota_take(request: HttpRequest) -> None:
+    """Count a note issued by an anonymous address; TooManyRequests past the
+    hour's limit. An issued note is signed and kept for ever: without a bound,
+    one script could fill the registry. Staff are not counted."""
+    if is_planner(request.user) or is_national_administrator(request.user):
+        return
+    wait = quota_take(
+        scope="note_issue",
+        address=client_address(request),
+        limit=settings.GEOPORTAIL_NOTE_ISSUE_LIMIT,
+        window=datetime.timedelta(hours=1),
+    )
+    if wait is not None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        raise TooManyRequests(
+            _(
+                "This address has issued many notes in the last hour; "
+                "issue the next one in %(minutes)s minutes."
+            )
+            % {"minutes": minutes},
+            retry_after=math.ceil(wait.total_seconds()),
+        )
 
 
 @api_view("GET")
