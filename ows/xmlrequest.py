@@ -7,8 +7,14 @@ from lxml import etree
 
 from ows.exceptions import OperationParsingFailed
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+# Entities are left unexpanded, nothing is fetched, no DTD is loaded: every
+# parse of client XML goes through this parser.
+SAFE_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_comments=True,
 )
 
 
@@ -17,7 +23,7 @@ def parse_xml(body: bytes | str, locator: str = "request") -> etree._Element:
     if isinstance(body, str):
         body = body.encode()
     try:
-        root = etree.fromstring(body, _PARSER)
+        root = etree.fromstring(body, SAFE_PARSER)
     except etree.XMLSyntaxError as error:
         raise OperationParsingFailed(
             _("The XML is not well-formed: %(error)s") % {"error": error},

@@ -22,7 +22,7 @@ from ows.exceptions import (
     OperationParsingFailed,
 )
 from ows.wfs.featuretypes import FeatureType, Property
-from ows.xmlrequest import local_name, parse_xml
+from ows.xmlrequest import SAFE_PARSER, local_name, parse_xml
 
 COMPARISONS = {
     "PropertyIsEqualTo": "=",
@@ -399,7 +399,7 @@ def _elements(element: etree._Element) -> list[etree._Element]:
 
 
 def _copy(element: etree._Element) -> etree._Element:
-    return etree.fromstring(etree.tostring(element))
+    return etree.fromstring(etree.tostring(element), SAFE_PARSER)
 
 
 def _text(prop: Property) -> tuple[str, tuple]:
