@@ -1,9 +1,15 @@
-"""The one palette of the portal: colours of zone categories and overlay types.
+"""The one palette of the portal: how zones, overlays, parcels and zone codes
+are coloured.
 
-The map page (vector tiles, legend) and the OGC renderer (WMS styles, legend
-graphics) both read these, so a zone looks the same in a browser and in QGIS.
-Colours are ``#rrggbb``; fills are drawn semi-transparent over the base map and
-outlined with the darker ``outline`` colour of the same entry.
+Every reader draws from here and nowhere else: the map page (as JSON in its
+configuration, ``palette()``), the WMS renderer and its legend graphic
+(``ows.styles``, which QGIS sees) and the note PDF's map
+(``notes.pdf.mapimage``). ``tests/viewer/test_palette_readers.py`` samples
+each of them against this module.
+
+Colours are ``#rrggbb``. A fill is laid at its swatch's ``opacity`` over what
+lies below (the base map, white in the note), so the colour seen inside a
+feature is ``Swatch.blended(background)``; outlines and points are opaque.
 """
 
 from __future__ import annotations
@@ -12,44 +18,83 @@ import dataclasses
 
 from layers.models import Layer, ZoneCategory
 
+WHITE = (255, 255, 255)
+
+# One opacity for every zone: the map page makes the zoning layer translucent
+# as a whole (its tiles' fills are opaque on the canvas, so two zoom levels
+# never stack into darker bands), which takes a single figure.
+ZONE_OPACITY = 0.55
+# One outline for every zone: adjacent zones share their edges, and the WMS
+# renderer strokes each shared edge once, in one colour (ows.render).
+ZONE_OUTLINE = "#3c3c3c"
+# Line overlays are stroked in their outline colour, this wide (pixels).
+LINE_WIDTH = 2.5
+# Point overlays are discs of their outline colour, this radius (pixels).
+POINT_RADIUS = 4.0
+# Zone codes (WMS at large scales): dark ink in a white halo.
+LABEL_INK = "#1e1e1e"
+LABEL_HALO = "#ffffff"
+LABEL_HALO_OPACITY = 0.9
+
 
 @dataclasses.dataclass(frozen=True)
 class Swatch:
-    """How one class of features is drawn: fill, outline and fill opacity."""
+    """How one class of features is drawn: fill, outline, fill opacity and
+    outline width (pixels)."""
 
     fill: str
     outline: str
-    opacity: float = 0.55
+    opacity: float = ZONE_OPACITY
+    width: float = 1.0
 
     def fill_rgba(self) -> tuple[int, int, int, int]:
         """The fill as 8-bit RGBA, its alpha from ``opacity`` (for renderers)."""
-        return (*_rgb(self.fill), round(self.opacity * 255))
+        return (*rgb(self.fill), round(self.opacity * 255))
 
     def outline_rgba(self) -> tuple[int, int, int, int]:
         """The outline as opaque 8-bit RGBA."""
-        return (*_rgb(self.outline), 255)
+        return (*rgb(self.outline), 255)
+
+    def blended(self, background: tuple[int, int, int] = WHITE) -> tuple[int, int, int]:
+        """The colour seen inside a feature: the fill at ``opacity`` over an
+        opaque ``background`` (readers' 8-bit arithmetic may differ by 1)."""
+        alpha = self.opacity
+        return tuple(
+            round(fill * alpha + below * (1 - alpha))
+            for fill, below in zip(rgb(self.fill), background, strict=True)
+        )
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
+def rgb(colour: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as three 8-bit integers."""
     return tuple(int(colour[index : index + 2], 16) for index in (1, 3, 5))
+
+
+def rgba(colour: str, opacity: float = 1.0) -> tuple[int, int, int, int]:
+    """``#rrggbb`` and an opacity as 8-bit RGBA."""
+    return (*rgb(colour), round(opacity * 255))
+
+
+def _zone(fill: str) -> Swatch:
+    return Swatch(fill, ZONE_OUTLINE, ZONE_OPACITY)
 
 
 # Colours follow the usual conventions of Moroccan and French zoning plans:
 # housing in warm reds/oranges, activity in violet, nature in greens.
 ZONE_CATEGORY_SWATCHES: dict[str, Swatch] = {
-    ZoneCategory.COLLECTIVE_HOUSING: Swatch("#e4572e", "#8c2a10"),
-    ZoneCategory.VILLA: Swatch("#f6a5a5", "#a33b3b"),
-    ZoneCategory.INDIVIDUAL_HOUSING: Swatch("#f7b267", "#9a5a13"),
-    ZoneCategory.ECONOMIC_HOUSING: Swatch("#ffd166", "#9a7405"),
-    ZoneCategory.MIXED: Swatch("#d7263d", "#7a0f1e"),
-    ZoneCategory.INDUSTRIAL: Swatch("#9b5de5", "#4b1f85"),
-    ZoneCategory.TOURISM: Swatch("#00bbf9", "#005f80"),
-    ZoneCategory.EQUIPMENT: Swatch("#4361ee", "#1b2d8f"),
-    ZoneCategory.GREEN_SPACE: Swatch("#57cc99", "#1d6b47"),
-    ZoneCategory.AGRICULTURAL: Swatch("#e9f5a1", "#6f7a1c"),
-    ZoneCategory.NATURAL: Swatch("#80b918", "#3b5a06"),
-    ZoneCategory.TO_URBANISE: Swatch("#f9c6d9", "#8c3b5a"),
-    ZoneCategory.OTHER: Swatch("#bfc5cf", "#5a6475"),
+    ZoneCategory.COLLECTIVE_HOUSING: _zone("#e4572e"),
+    ZoneCategory.VILLA: _zone("#f6a5a5"),
+    ZoneCategory.INDIVIDUAL_HOUSING: _zone("#f7b267"),
+    ZoneCategory.ECONOMIC_HOUSING: _zone("#ffd166"),
+    ZoneCategory.MIXED: _zone("#d7263d"),
+    ZoneCategory.INDUSTRIAL: _zone("#9b5de5"),
+    ZoneCategory.TOURISM: _zone("#00bbf9"),
+    ZoneCategory.EQUIPMENT: _zone("#4361ee"),
+    ZoneCategory.GREEN_SPACE: _zone("#57cc99"),
+    ZoneCategory.AGRICULTURAL: _zone("#e9f5a1"),
+    ZoneCategory.NATURAL: _zone("#80b918"),
+    ZoneCategory.TO_URBANISE: _zone("#f9c6d9"),
+    ZoneCategory.OTHER: _zone("#bfc5cf"),
 }
 
 OVERLAY_TYPE_SWATCHES: dict[str, Swatch] = {
@@ -63,7 +108,8 @@ OVERLAY_TYPE_SWATCHES: dict[str, Swatch] = {
     Layer.OverlayType.OTHER: Swatch("#8d99ae", "#2b2d42", 0.3),
 }
 
-PARCEL_SWATCH = Swatch("#ffffff", "#1d2433", 0.0)
+# Parcels (map page only): an outline, no fill.
+PARCEL_SWATCH = Swatch("#ffffff", "#1d2433", 0.0, 0.8)
 
 
 def zone_swatch(category: str) -> Swatch:
@@ -81,15 +127,18 @@ def overlay_swatch(overlay_type: str) -> Swatch:
 
 
 def palette() -> dict:
-    """The whole palette as plain data (for the map page's JSON configuration)."""
+    """The whole palette as plain data (the map page's JSON configuration)."""
     return {
         "zones": {
             str(key): dataclasses.asdict(swatch)
             for key, swatch in ZONE_CATEGORY_SWATCHES.items()
         },
+        "zone_opacity": ZONE_OPACITY,
         "overlays": {
             str(key): dataclasses.asdict(swatch)
             for key, swatch in OVERLAY_TYPE_SWATCHES.items()
         },
         "parcels": dataclasses.asdict(PARCEL_SWATCH),
+        "line_width": LINE_WIDTH,
+        "point_radius": POINT_RADIUS,
     }
