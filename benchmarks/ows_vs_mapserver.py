@@ -243,8 +243,8 @@ MAPSCRIPT_RUNNER = textwrap.dedent(
 
 
 def mapfile(directory: Path, database_url: str, version_id: int, document_id: int):
+    from layers.styles import ZONE_CATEGORY_SWATCHES, ZONE_OUTLINE, rgb, zone_swatch
     from ows.render import LABEL_RESOLUTION
-    from ows.styles import ZONE_FILLS
 
     parsed = urllib.parse.urlparse(database_url)
     query = urllib.parse.parse_qs(parsed.query)
@@ -272,16 +272,20 @@ def mapfile(directory: Path, database_url: str, version_id: int, document_id: in
         COLOR 30 30 30 OUTLINECOLOR 255 255 255 OUTLINEWIDTH 2
         POSITION CC MINFEATURESIZE 30 FORCE TRUE PARTIALS TRUE
       END"""
+    outline = " ".join(map(str, rgb(ZONE_OUTLINE)))
     classes = "\n".join(
         f"""    CLASS
       EXPRESSION "{category}"
       STYLE COLOR {r} {g} {b} OPACITY {round(a / 2.55)} END
-      STYLE OUTLINECOLOR 60 60 60 WIDTH 1 END
+      STYLE OUTLINECOLOR {outline} WIDTH 1 END
 {label}
     END"""
-        for category, (r, g, b, a) in ZONE_FILLS.items()
+        for category, (r, g, b, a) in (
+            (category, swatch.fill_rgba())
+            for category, swatch in ZONE_CATEGORY_SWATCHES.items()
+        )
     )
-    fallback = ZONE_FILLS["other"]
+    fallback = zone_swatch("other").fill_rgba()
     layer_template = """
   LAYER
     NAME "{name}"
@@ -307,7 +311,7 @@ def mapfile(directory: Path, database_url: str, version_id: int, document_id: in
 {classes}
     CLASS
       STYLE COLOR {fr} {fg} {fb} OPACITY {fa} END
-      STYLE OUTLINECOLOR 60 60 60 WIDTH 1 END
+      STYLE OUTLINECOLOR {outline} WIDTH 1 END
 {label}
     END
   END"""
@@ -319,6 +323,7 @@ def mapfile(directory: Path, database_url: str, version_id: int, document_id: in
             srid=srid,
             classes=classes,
             label=label,
+            outline=outline,
             fr=fallback[0],
             fg=fallback[1],
             fb=fallback[2],

@@ -35,7 +35,7 @@ from PIL import Image
 from geoportal import db
 from layers.selectors import CATALOGUE_REVISION_SQL, CatalogueChanged
 from ows import mapcache, paths
-from ows.styles import RGBA, Style
+from ows.styles import RGBA, Style, label_colours
 
 # Web Mercator metres per pixel below which zone codes are written (≈ z16).
 LABEL_RESOLUTION = 2.5
@@ -299,12 +299,11 @@ def _draw(canvas, shapes: paths.Shapes, style: Style, *, empty: bool) -> None:
         canvas.drawPath(outline, stroke)
     if shapes.lines is not None:
         canvas.drawPath(shapes.lines.path(), stroke)
-    ring = _paint(style.outline, stroke=1)
-    for category, centres in shapes.points:
-        fill = _paint(style.fill(category) or style.outline)
+    # Points are discs of the outline colour (layers.styles).
+    fill = _paint(style.outline)
+    for _category, centres in shapes.points:
         for x, y in centres.tolist():
             canvas.drawCircle(x, y, style.point_radius, fill)
-            canvas.drawCircle(x, y, style.point_radius, ring)
     if shapes.labels:
         _draw_labels(canvas, shapes.labels)
 
@@ -322,8 +321,9 @@ def _label(code: str) -> tuple[skia.TextBlob, float]:
 
 
 def _draw_labels(canvas, labels: list[tuple[str, float, float]]) -> None:
-    halo = _paint((255, 255, 255, 230), stroke=3)
-    ink = _paint((30, 30, 30, 255))
+    ink_colour, halo_colour = label_colours()
+    halo = _paint(halo_colour, stroke=3)
+    ink = _paint(ink_colour)
     for code, x, y in labels:
         blob, width = _label(code)
         canvas.drawTextBlob(blob, x - width / 2, y + 4, halo)

@@ -1,48 +1,25 @@
-"""Default map styles: zone colours by category, overlays by overlay type.
+"""The WMS styles: ``layers.styles`` (the one palette) as the renderer and
+the legend graphic draw it.
 
-One style per layer kind, named ``default``. Colours are RGBA; fills are
-slightly transparent so the base map reads through, outlines are darker so
-adjacent zones stay distinct.
+One style per layer kind, named ``default``: zones filled by category,
+overlays by overlay type, each as RGBA computed once per process (never per
+feature or per request); only the translated titles are made per request.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
+from layers import styles as palette
 from layers.models import Layer, ZoneCategory
 
 DEFAULT_STYLE = "default"
 
 RGBA = tuple[int, int, int, int]
-
-ZONE_FILLS: dict[str, RGBA] = {
-    ZoneCategory.COLLECTIVE_HOUSING: (228, 108, 84, 200),
-    ZoneCategory.VILLA: (252, 205, 150, 200),
-    ZoneCategory.INDIVIDUAL_HOUSING: (246, 168, 108, 200),
-    ZoneCategory.ECONOMIC_HOUSING: (238, 146, 146, 200),
-    ZoneCategory.MIXED: (196, 78, 82, 200),
-    ZoneCategory.INDUSTRIAL: (166, 138, 204, 200),
-    ZoneCategory.TOURISM: (236, 128, 196, 200),
-    ZoneCategory.EQUIPMENT: (112, 158, 222, 200),
-    ZoneCategory.GREEN_SPACE: (104, 188, 104, 200),
-    ZoneCategory.AGRICULTURAL: (232, 228, 136, 200),
-    ZoneCategory.NATURAL: (160, 208, 148, 200),
-    ZoneCategory.TO_URBANISE: (250, 228, 178, 200),
-    ZoneCategory.OTHER: (200, 200, 200, 200),
-}
-
-OVERLAY_COLOURS: dict[str, RGBA] = {
-    Layer.OverlayType.ROAD_ALIGNMENT: (200, 30, 30, 255),
-    Layer.OverlayType.ROAD_WIDENING: (226, 110, 0, 255),
-    Layer.OverlayType.RESERVED_SITE: (40, 90, 200, 255),
-    Layer.OverlayType.GREEN_SPACE: (30, 140, 50, 255),
-    Layer.OverlayType.HERITAGE: (140, 80, 30, 255),
-    Layer.OverlayType.RISK: (210, 20, 60, 255),
-    Layer.OverlayType.EASEMENT: (120, 60, 160, 255),
-    Layer.OverlayType.OTHER: (90, 90, 90, 255),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,8 +30,8 @@ class Style:
     outline: RGBA
     outline_width: float
     default_fill: RGBA | None
-    fills: dict[str, RGBA] = dataclasses.field(default_factory=dict)
-    point_radius: float = 4.0
+    fills: Mapping[str, RGBA] = dataclasses.field(default_factory=dict)
+    point_radius: float = palette.POINT_RADIUS
     labels: bool = False
     # Whether features never overlap (zoning is validated as a partition).
     partition: bool = False
@@ -71,23 +48,41 @@ class Style:
         return [(str(labels.get(key, key)), fill) for key, fill in self.fills.items()]
 
 
+@functools.cache
+def _zone_fills() -> dict[str, RGBA]:
+    return {
+        str(category): swatch.fill_rgba()
+        for category, swatch in palette.ZONE_CATEGORY_SWATCHES.items()
+    }
+
+
+@functools.cache
+def label_colours() -> tuple[RGBA, RGBA]:
+    """(ink, halo) of zone codes, as RGBA."""
+    return (
+        palette.rgba(palette.LABEL_INK),
+        palette.rgba(palette.LABEL_HALO, palette.LABEL_HALO_OPACITY),
+    )
+
+
 def style_for(layer: Layer) -> Style:
     """The default style of ``layer``, by its kind and overlay type."""
     if layer.kind == Layer.Kind.ZONING:
+        fills = _zone_fills()
         return Style(
             title=_("Zoning"),
-            outline=(60, 60, 60, 255),
-            outline_width=1.0,
-            default_fill=ZONE_FILLS[ZoneCategory.OTHER],
-            fills=dict(ZONE_FILLS),
+            outline=palette.rgba(palette.ZONE_OUTLINE),
+            outline_width=palette.zone_swatch(ZoneCategory.OTHER).width,
+            default_fill=fills[ZoneCategory.OTHER],
+            fills=fills,
             labels=True,
             partition=True,
         )
-    colour = OVERLAY_COLOURS.get(layer.overlay_type, OVERLAY_COLOURS["other"])
+    swatch = palette.overlay_swatch(layer.overlay_type)
     is_line = layer.geometry_type == Layer.GeometryType.LINE
     return Style(
         title=str(Layer.OverlayType(layer.overlay_type or "other").label),
-        outline=colour,
-        outline_width=2.5 if is_line else 1.5,
-        default_fill=None if is_line else (*colour[:3], 70),
+        outline=swatch.outline_rgba(),
+        outline_width=palette.LINE_WIDTH if is_line else swatch.width,
+        default_fill=None if is_line else swatch.fill_rgba(),
     )

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from layers.models import Layer
+from layers.styles import overlay_swatch
 from tests.ows.conftest import CELL
 from tests.ows.maps import EAST, NORTH, SOUTH, WEST, getmap, image
 
@@ -95,10 +97,12 @@ def test_first_layer_is_drawn_at_the_bottom(client, ows_data):
     below = image(
         getmap(client, f"{ows_data.roads_name},{ows_data.zoning_name}", bbox=LATLON)
     )
-    # The road (red) shows only when drawn last.
-    red = lambda px: (px[..., 0] > 150) & (px[..., 1] < 80) & (px[..., 2] < 80)  # noqa: E731
-    assert red(on_top).sum() > 100
-    assert red(below).sum() < red(on_top).sum() / 4
+    # The road (its palette outline: a grey 8 levels from the zones' outline)
+    # shows only when drawn last.
+    ink = np.array(overlay_swatch(Layer.OverlayType.ROAD_ALIGNMENT).outline_rgba())
+    road = lambda px: np.abs(px.astype(int) - ink).max(axis=2) <= 2  # noqa: E731
+    assert road(on_top).sum() > 100
+    assert road(below).sum() < road(on_top).sum() / 4
 
 
 def test_time_renders_the_layer_as_of_a_date(client, ows_data):
