@@ -21,7 +21,7 @@ from django.db import connection
 from pyproj import Transformer
 
 from layers.models import Layer
-from layers.styles import overlay_swatch, zone_swatch
+from layers.styles import LINE_WIDTH, POINT_RADIUS, overlay_swatch, zone_swatch
 
 WIDTH, HEIGHT = 640, 400  # ≈ 90 dpi over the page's width
 MIN_HALF_SPAN_M = 60.0  # never zoom closer than ~120 m across
@@ -205,11 +205,16 @@ def _geojson(value: dict) -> str:
 
 
 def _draw(canvas: skia.Canvas, geom, to_px, swatch) -> None:
+    """Draw ``geom`` as ``layers.styles`` says: the fill at the swatch's
+    opacity, then the outline (lines: ``LINE_WIDTH``; points: discs)."""
     if geom.geom_type in {"Point", "MultiPoint"}:
         for point in getattr(geom, "geoms", [geom]):
             x, y = to_px(point.x, point.y)
             canvas.drawCircle(
-                x, y, 6, skia.Paint(AntiAlias=True, Color=_color(swatch.outline))
+                x,
+                y,
+                POINT_RADIUS,
+                skia.Paint(AntiAlias=True, Color=_color(swatch.outline)),
             )
         return
     path = _path(geom, to_px)
@@ -225,7 +230,7 @@ def _draw(canvas: skia.Canvas, geom, to_px, swatch) -> None:
             AntiAlias=True,
             Color=_color(swatch.outline),
             Style=skia.Paint.kStroke_Style,
-            StrokeWidth=1.0 if dimension == 2 else 2.5,
+            StrokeWidth=swatch.width if dimension == 2 else LINE_WIDTH,
         ),
     )
 
