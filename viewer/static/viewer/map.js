@@ -97,12 +97,14 @@
   });
   map.getPane("selection").style.pointerEvents = "none";
 
+  // Every colour, opacity and width comes from the server's palette
+  // (layers/styles.py), the one WMS, its legend and the note PDF draw with.
   var palette = config.palette;
   function zoneStyle(properties) {
     return palette.zones[properties.category] || palette.zones.other;
   }
   function parcelStyle() {
-    return { fill: "#ffffff", outline: "#1d2433", opacity: 0, weight: 0.8 };
+    return palette.parcels;
   }
 
   var tileLayers = {};
@@ -122,11 +124,14 @@
       else if (entry.kind === "parcels") style = parcelStyle;
       else style = function () { return entry.swatch; };
       var pane = entry.kind === "zoning" ? "zones" : entry.kind === "parcels" ? "parcels" : "overlays";
-      var opacity = entry.kind === "zoning" ? 0.6 : entry.kind === "parcels" ? 1
-        : entry.swatch.opacity;
+      // Fills are opaque on the canvas; the layer's opacity is the palette's.
+      var opacity = entry.kind === "zoning" ? palette.zone_opacity
+        : entry.kind === "parcels" ? 1 : entry.swatch.opacity;
       var layer = L.mvtLayer(entry.url, {
         style: style,
         opacity: opacity,
+        lineWidth: palette.line_width,
+        pointRadius: palette.point_radius,
         pane: pane,
         minZoom: entry.minzoom,
         maxNativeZoom: entry.maxzoom,

@@ -3,7 +3,7 @@
  * (AGPL-3.0-or-later), no dependency besides Leaflet.
  *
  * L.mvtLayer(urlTemplate, {style: function (properties, layerName) → {fill,
- * outline, opacity, weight}, ...GridLayer options}) */
+ * outline, opacity, width}, lineWidth, pointRadius, ...GridLayer options}) */
 (function () {
   "use strict";
 
@@ -158,7 +158,8 @@
     });
   }
 
-  function drawLayer(context, layer, size, style, opaque) {
+  function drawLayer(context, layer, size, style, options) {
+    var opaque = options.opaqueFills;
     var scale = size / layer.extent;
     // Fills first, then every outline, so shared edges never show seams.
     [true, false].forEach(function (fillPass) {
@@ -175,14 +176,14 @@
             context.fill("evenodd");
           } else if (!fillPass) {
             context.globalAlpha = 1;
-            context.lineWidth = s.weight || 1;
+            context.lineWidth = s.width || 1;
             context.strokeStyle = s.outline;
             context.stroke();
           }
         } else if (!fillPass && feature.type === 2) {
           tracePath(context, feature.rings, scale, false);
           context.globalAlpha = 1;
-          context.lineWidth = (s.weight || 1) * 2;
+          context.lineWidth = options.lineWidth || 2;
           context.strokeStyle = s.outline;
           context.stroke();
         } else if (!fillPass && feature.type === 1) {
@@ -190,7 +191,7 @@
           context.fillStyle = s.outline;
           feature.rings.forEach(function (ring) {
             context.beginPath();
-            context.arc(ring[0] * scale, ring[1] * scale, 4, 0, 2 * Math.PI);
+            context.arc(ring[0] * scale, ring[1] * scale, options.pointRadius || 4, 0, 2 * Math.PI);
             context.fill();
           });
         }
@@ -233,7 +234,7 @@
           var context = tile.getContext("2d"), layers = decodeTile(buffer);
           context.scale(ratio, ratio);
           Object.keys(layers).forEach(function (name) {
-            drawLayer(context, layers[name], size.x, style, layer.options.opaqueFills);
+            drawLayer(context, layers[name], size.x, style, layer.options);
           });
           layer.fire("tiledrawn", { coords: coords, features: countFeatures(layers) });
           done(null, tile);
