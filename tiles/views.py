@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from geoportal.api import api_view, json_response
 from tiles import catalog, sql
 from tiles.params import TileSetQuery
+from tiles.style import palette_digest, tileset_style
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 
@@ -75,7 +76,8 @@ def tilejson(request: HttpRequest, name: str) -> HttpResponse:
     tileset = catalog.tileset_get(
         name, user=request.user, at=query.at, version=query.version
     )
-    etag = tileset.etag("tilejson")
+    # The style is in the document: a new palette is a new document.
+    etag = tileset.etag(f"tilejson|{palette_digest()}")
     if _not_modified(request, etag):
         return cache_headers(HttpResponse(status=304), tileset, etag)
     document = tilejson_document(request, tileset, query)
@@ -85,7 +87,8 @@ def tilejson(request: HttpRequest, name: str) -> HttpResponse:
 def tilejson_document(
     request: HttpRequest, tileset: catalog.TileSet, query: TileSetQuery
 ) -> dict:
-    """TileJSON 3.0.0 for ``tileset``, with absolute tile URLs."""
+    """TileJSON 3.0.0 for ``tileset``, with absolute tile URLs and the
+    portal's ``style`` (``tiles.style``)."""
     template = reverse("tiles:tile", args=[tileset.name, 0, 0, 0])
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     suffix = query.urlencode()
@@ -130,6 +133,7 @@ def tilejson_document(
     }
     if tileset.version is not None:
         document["version"] = str(tileset.version.number)
+    document["style"] = tileset_style(tileset)
     return document
 
 

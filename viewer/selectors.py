@@ -21,6 +21,7 @@ from layers.models import (
 )
 from layers.styles import overlay_swatch, palette, zone_swatch
 from tiles.catalog import PARCELS, TileSet, layer_name, tilesets_visible
+from tiles.style import tileset_style
 
 NOTES_ISSUE_URL = "/api/v1/notes"
 
@@ -41,6 +42,8 @@ def _layer_entry(tileset: TileSet) -> dict:
         "url": _tile_url(tileset),
         "minzoom": tileset.minzoom,
         "maxzoom": tileset.maxzoom,
+        # What TileJSON says too: the page draws with the server's palette.
+        "style": tileset_style(tileset),
     }
     if tileset.layer is not None:
         entry["overlay_type"] = tileset.layer.overlay_type

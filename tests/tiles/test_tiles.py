@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 
@@ -10,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from layers.services import FeatureData, layer_version_create, layer_version_publish
+from layers.styles import ZONE_OPACITY, zone_swatch
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 from tests.conftest import square
@@ -169,6 +171,11 @@ def test_tilejson_describes_the_set(client, published_zoning):
     assert north == pytest.approx(33.952)
     assert document["vector_layers"][0]["id"] == "zoning"
     assert response["ETag"]
+    # The portal's style, from the one palette (what the map page draws).
+    style = document["style"]
+    assert style["property"] == "category"
+    assert style["opacity"] == ZONE_OPACITY
+    assert style["swatches"]["villa"] == dataclasses.asdict(zone_swatch("villa"))
 
 
 def test_index_lists_public_sets_only(

@@ -141,6 +141,22 @@ def note_map_pixel(version_id: int, lon: float, lat: float) -> tuple[int, ...]:
     return tuple(pixels[excerpt.height // 2, excerpt.width // 2 + 60])
 
 
+def map_page_styles(client) -> dict[str, dict]:
+    """Each layer's style, by name, as the map page gets it; checked to be
+    what the layer's TileJSON says."""
+    config = map_page_config(client)
+    styles = {
+        entry["name"]: entry["style"]
+        for agency in config["tree"]
+        for document in agency["documents"]
+        for entry in document["layers"]
+    }
+    for name, style in styles.items():
+        tilejson = client.get(f"/tiles/{name}.json").json()
+        assert tilejson["style"] == style, name
+    return styles
+
+
 def map_page_config(client) -> dict:
     html = client.get("/").content.decode()
     found = re.search(
@@ -152,7 +168,8 @@ def map_page_config(client) -> dict:
 
 def page_colour(fill: str, layer_opacity: float) -> tuple[int, ...]:
     """What the map page shows over a white base map: mvt.js paints fills
-    opaque on the tile canvas and Leaflet lays the layer at its opacity."""
+    opaque on the tile canvas and Leaflet lays the layer at its style's
+    opacity (map.js)."""
     rgb = [int(fill[index : index + 2], 16) for index in (1, 3, 5)]
     return tuple(round(c * layer_opacity + 255 * (1 - layer_opacity)) for c in rgb)
 
@@ -160,15 +177,15 @@ def page_colour(fill: str, layer_opacity: float) -> tuple[int, ...]:
 def test_zone_colours_agree_with_the_palette(client, palette_site):
     zoning, version, _overlays = palette_site
     name = layer_name(zoning)
-    config = map_page_config(client)
+    style = map_page_styles(client)[name]
     opaque = getmap_row(client, name, 0, len(CATEGORIES), TRANSPARENT="FALSE")
     transparent = getmap_row(client, name, 0, len(CATEGORIES), TRANSPARENT="TRUE")
     legend = legend_graphic(client, name)
     for index, category in enumerate(CATEGORIES):
         expected = zone_swatch(category).blended(WHITE)
-        served = config["palette"]["zones"][category]
+        served = style["swatches"][category]
         assert_close(
-            page_colour(served["fill"], config["palette"]["zone_opacity"]),
+            page_colour(served["fill"], style["opacity"]),
             expected,
             f"map page, {category}",
         )
@@ -191,20 +208,14 @@ def test_zone_colours_agree_with_the_palette(client, palette_site):
 
 def test_overlay_colours_agree_with_the_palette(client, palette_site):
     _zoning, _version, overlays = palette_site
-    config = map_page_config(client)
-    entries = {
-        entry["name"]: entry
-        for agency in config["tree"]
-        for document in agency["documents"]
-        for entry in document["layers"]
-    }
+    styles = map_page_styles(client)
     for index, overlay_type in enumerate(OVERLAY_TYPES):
         layer, version = overlays[overlay_type]
         name = layer_name(layer)
         expected = overlay_swatch(overlay_type).blended(WHITE)
-        swatch = entries[name]["swatch"]
+        style = styles[name]
         assert_close(
-            page_colour(swatch["fill"], swatch["opacity"]),
+            page_colour(style["swatch"]["fill"], style["opacity"]),
             expected,
             f"map page, {overlay_type}",
         )

@@ -97,14 +97,17 @@
   });
   map.getPane("selection").style.pointerEvents = "none";
 
-  // Every colour, opacity and width comes from the server's palette
-  // (layers/styles.py), the one WMS, its legend and the note PDF draw with.
+  // Every colour, opacity and width comes from the server: each layer's style
+  // (tiles/style.py, as in its TileJSON) and the palette for the panel's
+  // swatches, both from layers/styles.py, which WMS and the note PDF draw with.
   var palette = config.palette;
-  function zoneStyle(properties) {
-    return palette.zones[properties.category] || palette.zones.other;
-  }
-  function parcelStyle() {
-    return palette.parcels;
+  function featureStyle(style) {
+    if (style.property) {
+      return function (properties) {
+        return style.swatches[properties[style.property]] || style.swatches[style.fallback];
+      };
+    }
+    return function () { return style.swatch; };
   }
 
   var tileLayers = {};
@@ -119,19 +122,13 @@
     agency.documents.forEach(function (doc) { entries = entries.concat(doc.layers); });
     if (agency.parcels) entries.push(agency.parcels);
     entries.forEach(function (entry) {
-      var style;
-      if (entry.kind === "zoning") style = zoneStyle;
-      else if (entry.kind === "parcels") style = parcelStyle;
-      else style = function () { return entry.swatch; };
       var pane = entry.kind === "zoning" ? "zones" : entry.kind === "parcels" ? "parcels" : "overlays";
-      // Fills are opaque on the canvas; the layer's opacity is the palette's.
-      var opacity = entry.kind === "zoning" ? palette.zone_opacity
-        : entry.kind === "parcels" ? 1 : entry.swatch.opacity;
+      // Fills are opaque on the canvas; the layer is laid at the style's opacity.
       var layer = L.mvtLayer(entry.url, {
-        style: style,
-        opacity: opacity,
-        lineWidth: palette.line_width,
-        pointRadius: palette.point_radius,
+        style: featureStyle(entry.style),
+        opacity: entry.style.opacity,
+        lineWidth: entry.style.line_width,
+        pointRadius: entry.style.point_radius,
         pane: pane,
         minZoom: entry.minzoom,
         maxNativeZoom: entry.maxzoom,
