@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CELL, ORIGIN_LAT, ORIGIN_LON, PARCEL, screenshot
+from layers.styles import zone_swatch
+from tests.browser.conftest import (
+    CELL,
+    ORIGIN_LAT,
+    ORIGIN_LON,
+    PARCEL,
+    ZONES,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -405,3 +416,33 @@ def test_panel_and_search_text_meet_wcag_aa_contrast(desktop, map_data):
     assert len(ratios) > 20
     too_low = [(selector, ratio) for selector, ratio in ratios if ratio < 4.5]
     assert too_low == []
+
+
+def test_zones_show_the_palette_colours(desktop, map_data):
+    # The colour inside each zone is the palette's fill at its opacity over
+    # the map's plain background (no base map here): what WMS and the note
+    # show over theirs (tests/viewer/test_palette_readers.py).
+    background = (0xE9, 0xED, 0xF2)  # .map in map.css
+    page = desktop.open("/" + MAP_VIEW)
+    wait_for_map(page)
+    page.wait_for_function(
+        "() => (document.body.dataset.tilesPending || '0') === '0'", timeout=15_000
+    )
+    page.wait_for_timeout(300)  # the tiles' fade-in
+    pixels = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"))
+    for _code, _fr, _ar, category, column, row in ZONES:
+        # Inside the zone, clear of the parcels and the overlay.
+        lon = ORIGIN_LON + (column + 0.85) * CELL
+        lat = ORIGIN_LAT + (row + 0.15) * CELL
+        point = page.evaluate(TO_PIXEL, [lon, lat])
+        box = page.locator("#map").bounding_box()
+        assert 0 < point["x"] < box["width"]
+        assert 0 < point["y"] < box["height"]
+        x, y = round(box["x"] + point["x"]), round(box["y"] + point["y"])
+        seen = tuple(int(value) for value in pixels[y, x])
+        expected = zone_swatch(category).blended(background)
+        assert max(abs(a - b) for a, b in zip(seen, expected, strict=True)) <= 2, (
+            category,
+            seen,
+            expected,
+        )
