@@ -65,6 +65,11 @@ class Swatch:
         )
 
 
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    """Three 8-bit integers as ``#rrggbb``."""
+    return "#" + "".join(f"{value:02x}" for value in rgb)
+
+
 def rgb(colour: str) -> tuple[int, int, int]:
     """``#rrggbb`` as three 8-bit integers."""
     return tuple(int(colour[index : index + 2], 16) for index in (1, 3, 5))

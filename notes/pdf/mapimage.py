@@ -21,7 +21,14 @@ from django.db import connection
 from pyproj import Transformer
 
 from layers.models import Layer
-from layers.styles import LINE_WIDTH, POINT_RADIUS, overlay_swatch, zone_swatch
+from layers.styles import (
+    LINE_WIDTH,
+    POINT_RADIUS,
+    WHITE,
+    hex_colour,
+    overlay_swatch,
+    zone_swatch,
+)
 
 WIDTH, HEIGHT = 640, 400  # ≈ 90 dpi over the page's width
 MIN_HALF_SPAN_M = 60.0  # never zoom closer than ~120 m across
@@ -47,7 +54,7 @@ class LegendEntry:
     key: str  # zone code or overlay type
     kind: str  # "zone" or "overlay"
     category: str
-    color: str
+    color: str  # as the map shows it: the fill at its opacity over white
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,13 +174,16 @@ def render_map(content: dict) -> MapExcerpt:
         if kind == Layer.Kind.ZONING:
             swatch = zone_swatch(category)
             legend.setdefault(
-                ("zone", code), LegendEntry(code, "zone", category, swatch.fill)
+                ("zone", code),
+                LegendEntry(code, "zone", category, hex_colour(swatch.blended(WHITE))),
             )
         else:
             swatch = overlay_swatch(overlay_type)
             legend.setdefault(
                 ("overlay", overlay_type),
-                LegendEntry(overlay_type, "overlay", "", swatch.fill),
+                LegendEntry(
+                    overlay_type, "overlay", "", hex_colour(swatch.blended(WHITE))
+                ),
             )
         _draw(canvas, geom, to_px, swatch)
     _draw_subject(canvas, subject, to_px)

@@ -1,7 +1,8 @@
 """Every reader of the one palette shows its colours: for each zone category
 and overlay type, the map page's configuration, a WMS GetMap pixel inside a
 feature, the legend graphic's swatch and the note PDF's map pixel all match
-``layers.styles`` (the fill at its opacity over white, ``Swatch.blended``)."""
+``layers.styles`` (the fill at its opacity over white, ``Swatch.blended``), and
+so do the note's legend colours."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PIL import Image
 
 from layers.models import Layer, ZoneCategory
 from layers.services import FeatureData, layer_version_create, layer_version_publish
-from layers.styles import WHITE, overlay_swatch, zone_swatch
+from layers.styles import WHITE, overlay_swatch, rgb, zone_swatch
 from notes.pdf import mapimage
 from tests.conftest import square
 from tiles.catalog import layer_name
@@ -125,8 +126,9 @@ def legend_graphic(client, name: str) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(response.content)).convert("RGBA"))
 
 
-def note_map_pixel(version_id: int, lon: float, lat: float) -> tuple[int, ...]:
-    """The note map's pixel a little east of a tiny subject at (lon, lat)."""
+def note_map(version_id: int, lon: float, lat: float, key: str):
+    """The note map's pixel a little east of a tiny subject at (lon, lat),
+    and the colour of the legend entry ``key`` (a zone code, an overlay type)."""
     step = CELL / 100
     subject = square(lon - step / 2, lat - step / 2, step)
     excerpt = mapimage.render_map(
@@ -138,7 +140,9 @@ def note_map_pixel(version_id: int, lon: float, lat: float) -> tuple[int, ...]:
     pixels = np.frombuffer(excerpt.rgb, np.uint8).reshape(
         excerpt.height, excerpt.width, 3
     )
-    return tuple(pixels[excerpt.height // 2, excerpt.width // 2 + 60])
+    pixel = tuple(pixels[excerpt.height // 2, excerpt.width // 2 + 60])
+    (legend,) = [entry.color for entry in excerpt.legend if entry.key == key]
+    return pixel, rgb(legend)
 
 
 def map_page_styles(client) -> dict[str, dict]:
@@ -170,8 +174,9 @@ def page_colour(fill: str, layer_opacity: float) -> tuple[int, ...]:
     """What the map page shows over a white base map: mvt.js paints fills
     opaque on the tile canvas and Leaflet lays the layer at its style's
     opacity (map.js)."""
-    rgb = [int(fill[index : index + 2], 16) for index in (1, 3, 5)]
-    return tuple(round(c * layer_opacity + 255 * (1 - layer_opacity)) for c in rgb)
+    return tuple(
+        round(c * layer_opacity + 255 * (1 - layer_opacity)) for c in rgb(fill)
+    )
 
 
 def test_zone_colours_agree_with_the_palette(client, palette_site):
@@ -199,11 +204,9 @@ def test_zone_colours_agree_with_the_palette(client, palette_site):
         assert_close(
             over_white(legend[index * 20 + 10, 15]), expected, f"legend, {category}"
         )
-        assert_close(
-            note_map_pixel(version.pk, *cell_centre(index, 0)),
-            expected,
-            f"note map, {category}",
-        )
+        pixel, legend_colour = note_map(version.pk, *cell_centre(index, 0), f"Z{index}")
+        assert_close(pixel, expected, f"note map, {category}")
+        assert_close(legend_colour, expected, f"note legend, {category}")
 
 
 def test_overlay_colours_agree_with_the_palette(client, palette_site):
@@ -225,11 +228,11 @@ def test_overlay_colours_agree_with_the_palette(client, palette_site):
         assert_close(over_white(pixel), expected, f"GetMap, {overlay_type}")
         legend = legend_graphic(client, name)
         assert_close(over_white(legend[10, 15]), expected, f"legend, {overlay_type}")
-        assert_close(
-            note_map_pixel(version.pk, *cell_centre(index, 1)),
-            expected,
-            f"note map, {overlay_type}",
+        pixel, legend_colour = note_map(
+            version.pk, *cell_centre(index, 1), overlay_type
         )
+        assert_close(pixel, expected, f"note map, {overlay_type}")
+        assert_close(legend_colour, expected, f"note legend, {overlay_type}")
 
 
 def test_every_zone_is_outlined_alike_and_zones_share_one_opacity():
