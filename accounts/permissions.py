@@ -97,23 +97,23 @@ def can_use_admin(user) -> bool:
 def public_filter(model: type[Model]) -> Q | None:
     """What of ``model`` everyone may read, as a filter; None: nothing.
 
-    Models the policy does not know (notes, import jobs) are not public.
+    "Public" is defined once, in ``layers.in_force`` (documents once approved,
+    versions once published: history is public); what is public *and in force*
+    — what the map, OGC services, tiles, identify and search show — is that
+    module's narrower rule. Models the policy does not know (notes, import
+    jobs) are not public.
     """
-    from layers.models import LayerVersion, PlanningDocument
+    from layers.in_force import document_public_q, version_public_q
 
-    approved = PlanningDocument.ONCE_APPROVED
-    draft = LayerVersion.Status.DRAFT
     everything = Q(pk__isnull=False)  # not Q(): "Q() | q" is q alone
     rules = {
         "layers.agency": everything,
-        "layers.planningdocument": Q(status__in=approved),
-        "layers.regulationfile": Q(document__status__in=approved),
-        "layers.layer": Q(document__status__in=approved),
-        "layers.zonerule": Q(document__status__in=approved),
-        "layers.layerversion": Q(layer__document__status__in=approved)
-        & ~Q(status=draft),
-        "layers.feature": Q(version__layer__document__status__in=approved)
-        & ~Q(version__status=draft),
+        "layers.planningdocument": document_public_q(),
+        "layers.regulationfile": document_public_q("document__"),
+        "layers.layer": document_public_q("document__"),
+        "layers.zonerule": document_public_q("document__"),
+        "layers.layerversion": version_public_q(),
+        "layers.feature": version_public_q("version__"),
         "parcels.parcel": everything,
     }
     return rules.get(model._meta.label_lower)

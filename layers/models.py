@@ -172,7 +172,8 @@ class PlanningDocument(models.Model):
         return localized(self, "title")
 
     def in_force_on(self, day: datetime.date) -> bool:
-        """Whether the document applied on ``day`` (effective, not yet expired)."""
+        """Whether the document applied on ``day`` (public, effective, not yet
+        expired): the in-memory form of ``layers.in_force.documents_in_force_q``."""
         if self.status not in self.ONCE_APPROVED or self.effective_date is None:
             return False
         if day < self.effective_date:

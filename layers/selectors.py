@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from layers.in_force import documents_in_force_q, versions_in_force_q
 from layers.models import Agency, Layer, LayerVersion, PlanningDocument
 
 
@@ -21,36 +22,23 @@ def agencies_with_documents() -> QuerySet[Agency]:
 def documents_in_force(
     *, agency: Agency, on: datetime.date
 ) -> QuerySet[PlanningDocument]:
-    """Documents of ``agency`` in force on ``on``: approved, effective, unexpired."""
-    return PlanningDocument.objects.filter(
-        Q(expiry_date__isnull=True) | Q(expiry_date__gt=on),
-        agency=agency,
-        status__in=PlanningDocument.ONCE_APPROVED,
-        effective_date__lte=on,
-    )
+    """Documents of ``agency`` in force on ``on`` (``layers.in_force``)."""
+    return PlanningDocument.objects.filter(documents_in_force_q(on), agency=agency)
 
 
 def version_in_force(
     *, layer: Layer, at: datetime.datetime | None = None
 ) -> LayerVersion | None:
-    """The version of ``layer`` published at instant ``at`` (now when None)."""
-    versions = LayerVersion.objects.filter(layer=layer)
-    if at is None:
-        return versions.filter(status=LayerVersion.Status.PUBLISHED).first()
-    return (
-        versions.filter(valid_from__lte=at)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
-        .first()
-    )
+    """The version of ``layer`` whose validity interval holds ``at`` (the
+    published one when None), whatever its document's dates: a planner's view.
+    The public's is ``layers.in_force.versions_public_in_force``."""
+    return LayerVersion.objects.filter(versions_in_force_q(at), layer=layer).first()
 
 
 def versions_in_force(at: datetime.datetime | None = None) -> QuerySet[LayerVersion]:
-    """Every layer's version in force at ``at`` (the published ones when None)."""
-    if at is None:
-        return LayerVersion.objects.filter(status=LayerVersion.Status.PUBLISHED)
-    return LayerVersion.objects.filter(valid_from__lte=at).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=at)
-    )
+    """Every layer's version whose interval holds ``at`` (being replaced by
+    ``layers.in_force``)."""
+    return LayerVersion.objects.filter(versions_in_force_q(at))
 
 
 def layer_versions(*, layer: Layer) -> QuerySet[LayerVersion]:
