@@ -6,9 +6,9 @@ being fixed text, psycopg prepares it once per connection when
 ``DATABASE_PREPARED=true``. Geometries are EPSG:4326; ``ST_Intersects`` uses the
 GiST indexes on ``geom``; areas are on the ellipsoid (``geography``).
 
-Every statement filters the documents in force on a day and the layer versions in
-force at an instant with the same predicates as ``layers.selectors``
-(``documents_in_force``, ``versions_in_force``).
+Every statement keeps the layer versions public and in force on a day and at an
+instant with the one SQL form of the rule, ``layers.in_force.in_force_sql``,
+inlined (so each statement stays one prepared round trip).
 """
 
 from __future__ import annotations
@@ -19,11 +19,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from layers.models import PlanningDocument
-
-_IN_FORCE_STATUSES = ", ".join(
-    f"'{status}'" for status in PlanningDocument.ONCE_APPROVED
-)
+from layers.in_force import in_force_sql
 
 # The layer versions in force at %(at)s of the documents of agency %(agency)s
 # in force on %(day)s.
@@ -38,11 +34,7 @@ _VERSIONS_IN_FORCE = f"""
   JOIN layers_layer l ON l.id = v.layer_id
   JOIN layers_planningdocument d ON d.id = l.document_id
   WHERE d.agency_id = %(agency)s
-    AND d.status IN ({_IN_FORCE_STATUSES})
-    AND d.effective_date <= %(day)s
-    AND (d.expiry_date IS NULL OR d.expiry_date > %(day)s)
-    AND v.valid_from <= %(at)s
-    AND (v.valid_to IS NULL OR v.valid_to > %(at)s)
+    AND {in_force_sql(document="d", version="v")}
 """  # noqa: S608
 
 IDENTIFY = f"""

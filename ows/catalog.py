@@ -1,7 +1,7 @@
 """Which layers a request may see, under which names (reads only).
 
-Public: the version in force of each layer of a document in force (approved,
-effective, unexpired) — now, or at the instant asked for. A planner logged in
+Public: each layer's version public and in force (``layers.in_force``) — now,
+or at the instant asked for. A planner logged in
 also sees the layers of their agency's documents that are not in force yet and
 each layer's newest draft, named ``<name>-draft``. Layer names are
 ``<agency>:<document>-<layer>``, slugified (GeoServer's workspace:layer).
@@ -20,8 +20,9 @@ from django.utils.text import slugify
 
 from accounts.permissions import editable
 from geoportal.i18n import localized
+from layers.in_force import public_in_force_q, versions_in_force_q
 from layers.models import Feature, Layer, LayerVersion, PlanningDocument, ZoneRule
-from layers.selectors import catalogue_revision, versions_in_force
+from layers.selectors import catalogue_revision
 
 DRAFT_SUFFIX = "-draft"
 
@@ -142,19 +143,14 @@ def catalog_layers(
 
 
 def _catalog_layers(*, user, agency_code: str | None, at) -> list[CatalogLayer]:
-    day = timezone.localdate(at) if at else timezone.localdate()
-    in_force = Q(
-        layer__document__status__in=PlanningDocument.ONCE_APPROVED,
-        layer__document__effective_date__lte=day,
-    ) & (
-        Q(layer__document__expiry_date__isnull=True)
-        | Q(layer__document__expiry_date__gt=day)
-    )
     editable_layers = (
         editable(user, Layer.objects.all()) if user else Layer.objects.none()
     )
-    versions = versions_in_force(at).filter(
-        in_force | Q(layer__in=editable_layers.values("pk"))
+    # A planner's own layers: the version of the instant, whatever the
+    # document's dates (and their drafts, below).
+    versions = LayerVersion.objects.filter(
+        public_in_force_q(at)
+        | (versions_in_force_q(at) & Q(layer__in=editable_layers.values("pk")))
     )
     if agency_code is not None:
         versions = versions.filter(layer__document__agency__code=agency_code)
