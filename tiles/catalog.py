@@ -2,9 +2,11 @@
 
 A tile set is one layer of a planning document, named like the OGC services
 name it: ``<agency>:<document>-<layer>`` (slugified, stable, readable), or the
-parcels of an agency, ``<agency>:parcels``. The public sees the version in
-force of layers of documents that were approved; the planners of the agency
-(and administrators) also see drafts, when logged in.
+parcels of an agency, ``<agency>:parcels``. The public sees each layer's
+version public and in force (``layers.in_force``) now or at the instant asked
+for, and any public version by its number (history is public); the planners of
+the agency (and administrators) also see drafts and documents not in force,
+when logged in.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_change
+from accounts.permissions import can_change, viewable
 from geoportal.api import ApiError, NotFound
-from layers.models import Agency, Layer, LayerVersion, PlanningDocument
-from layers.selectors import versions_in_force
+from layers.in_force import (
+    version_public_q,
+    versions_in_force_q,
+    versions_public_in_force,
+)
+from layers.models import Agency, Layer, LayerVersion
 from parcels.models import Parcel
 from tiles import sql
 
@@ -57,21 +63,15 @@ class TileSet:
     layer: Layer | None = None
     version: LayerVersion | None = None
     parcels_stamp: str = ""
+    # Whether anyone asking the same address gets the same set (and shared
+    # caches may keep it): parcels, a version public and in force, or a public
+    # version asked by number. What only a planner sees is not.
+    public: bool = False
 
     @property
     def title(self) -> str:
         """The set's title in the active language."""
         return self.layer.title if self.layer is not None else _("Parcels")
-
-    @property
-    def public(self) -> bool:
-        """Whether anyone may see it (and shared caches may keep it)."""
-        if self.kind == PARCELS:
-            return True
-        return (
-            self.layer.document.status in PlanningDocument.ONCE_APPROVED
-            and self.version.status != LayerVersion.Status.DRAFT
-        )
 
     @property
     def source_layer(self) -> str:
@@ -113,33 +113,34 @@ def layer_name(layer: Layer) -> str:
     return f"{_ncname(document.agency.code)}:{local}"
 
 
-def _document_visible(user, document: PlanningDocument) -> bool:
-    return document.status in PlanningDocument.ONCE_APPROVED or can_change(
-        user, document
-    )
-
-
 def _version_for(
     *, user, layer: Layer, at: datetime.datetime | None, number: int | None
-) -> LayerVersion | None:
-    if number is not None:
-        version = layer.versions.filter(number=number).order_by("pk").first()
-        if version is None:
-            return None
-        if version.status == LayerVersion.Status.DRAFT and not can_change(
-            user, version
-        ):
-            return None
-        return version
+) -> tuple[LayerVersion | None, bool]:
+    """The version of ``layer`` ``user`` sees, and whether the public sees it
+    too; (None, False) when none."""
     # Model orderings would join documents and agencies; the pk is enough.
-    version = versions_in_force(at).filter(layer=layer).order_by("pk").first()
-    if version is None and at is None and can_change(user, layer):
-        # A planner looks at the latest draft of a layer never published.
+    if number is not None:
+        versions = layer.versions.filter(number=number).order_by("pk")
+        version = viewable(user, versions).first()
+        public = (
+            version is not None
+            and versions.filter(version_public_q(), pk=version.pk).exists()
+        )
+        return version, public
+    version = versions_public_in_force(at).filter(layer=layer).order_by("pk").first()
+    if version is not None:
+        return version, True
+    if not can_change(user, layer):
+        return None, False
+    # A planner sees the version of the instant whatever the document's dates,
+    # else the latest draft of a layer never published.
+    version = layer.versions.filter(versions_in_force_q(at)).order_by("pk").first()
+    if version is None and at is None:
         version = layer.versions.order_by("-number").first()
-    return version
+    return version, False
 
 
-def _layer_tileset(layer: Layer, version: LayerVersion) -> TileSet:
+def _layer_tileset(layer: Layer, version: LayerVersion, *, public: bool) -> TileSet:
     dense = version.feature_count > DENSE_LAYER_FEATURES
     return TileSet(
         name=layer_name(layer),
@@ -148,6 +149,7 @@ def _layer_tileset(layer: Layer, version: LayerVersion) -> TileSet:
         minzoom=DENSE_LAYER_MIN_ZOOM if dense else LAYER_MIN_ZOOM,
         layer=layer,
         version=version,
+        public=public,
     )
 
 
@@ -161,6 +163,7 @@ def _parcels_tileset(agency: Agency) -> TileSet:
         agency=agency,
         minzoom=PARCELS_MIN_ZOOM,
         parcels_stamp=str(stamp["last_id"]),
+        public=True,
     )
 
 
@@ -188,10 +191,11 @@ def _layer_named(name: str) -> Layer | None:
     return names.get(name)
 
 
-# Public name → tile set of its published version, as this process last
-# resolved it. Each use is checked by one small primary-key query
-# (``sql.version_state``): a new publication supersedes the cached version, and
-# a renamed or withdrawn document changes the state, so a stale entry is never
+# Public name → tile set of its version public and in force now, as this
+# process last resolved it. Each use is checked by one small primary-key query
+# (``sql.version_state``, which asks the rule of ``layers.in_force`` too): a new
+# publication supersedes the cached version, a renamed or withdrawn document
+# changes the state, and so does a document's expiry, so a stale entry is never
 # served.
 _PUBLISHED: dict[str, TileSet] = {}
 
@@ -209,6 +213,7 @@ def _state_of(tileset: TileSet) -> tuple:
         layer.pk,
         layer.document_id,
         layer.document.agency_id,
+        True,  # public and in force
     )
 
 
@@ -240,9 +245,8 @@ def _published_tileset_named(name: str) -> TileSet | None:
     if layer_id is None:
         return None
     version = (
-        LayerVersion.objects.filter(
-            layer_id=layer_id, status=LayerVersion.Status.PUBLISHED
-        )
+        versions_public_in_force()
+        .filter(layer_id=layer_id)
         .select_related("layer__document__agency")
         .defer(
             "report",
@@ -254,7 +258,7 @@ def _published_tileset_named(name: str) -> TileSet | None:
     )
     if version is None or layer_name(version.layer) != name:
         return None
-    tileset = _layer_tileset(version.layer, version)
+    tileset = _layer_tileset(version.layer, version, public=True)
     _PUBLISHED[name] = tileset
     return tileset
 
@@ -294,43 +298,42 @@ def tileset_get(
         return _parcels_tileset(agency)
     if at is None and version is None:
         current = _published_tileset_named(name)
-        if current is not None and _document_visible(user, current.layer.document):
+        if current is not None:
             return current
     layer = _layer_named(name)
-    if layer is None or not _document_visible(user, layer.document):
+    if layer is None:
         raise unknown
-    found = _version_for(user=user, layer=layer, at=at, number=version)
+    found, public = _version_for(user=user, layer=layer, at=at, number=version)
     if found is None:
         raise unknown
-    return _layer_tileset(layer, found)
+    return _layer_tileset(layer, found, public=public)
 
 
 def tilesets_visible(*, user, at: datetime.datetime | None = None) -> list[TileSet]:
     """Every tile set ``user`` may see as of ``at``: layers, then parcels.
 
     Ordered agency → document → layer drawing order, as a layer switcher shows
-    them. Documents not in force at ``at`` (today when None) are left out for
-    the public; planners also get their agency's drafts.
+    them. The public gets the versions public and in force at ``at`` (now when
+    None); planners also get their agency's layers whose documents are not in
+    force, and drafts.
     """
-    day = (at or datetime.datetime.now(datetime.UTC)).date()
     layers = _layers_without_geometry().order_by(
         "document__agency__code", "document__reference", "position", "name"
     )
     # One query for every layer's version in force, rather than one per layer.
     in_force = {
         version.layer_id: version
-        for version in versions_in_force(at).defer("report").order_by("pk")
+        for version in versions_public_in_force(at).defer("report").order_by("pk")
     }
     result: list[TileSet] = []
     for layer in layers:
-        document = layer.document
-        if not document.in_force_on(day) and not can_change(user, document):
-            continue
         found = in_force.get(layer.pk)
-        if found is None and can_change(user, layer):
-            found = _version_for(user=user, layer=layer, at=at, number=None)
         if found is not None:
-            result.append(_layer_tileset(layer, found))
+            result.append(_layer_tileset(layer, found, public=True))
+        elif can_change(user, layer):
+            found, _public = _version_for(user=user, layer=layer, at=at, number=None)
+            if found is not None:
+                result.append(_layer_tileset(layer, found, public=False))
     for agency in Agency.objects.defer("territory"):
         if Parcel.objects.filter(agency=agency).exists():
             result.append(_parcels_tileset(agency))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import connection
 
 from geoportal import db
+from layers.in_force import in_force_params, in_force_sql
 
 # Tiles are 4,096 units wide with a 64-unit buffer (literals in the SQL).
 # Zones of one layer version; the category (which drives colours) is the
@@ -68,24 +69,26 @@ SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
 
 
 # What a cached tile set of a published version depends on, read in one round
-# trip by primary keys (see tiles.catalog).
-VERSION_STATE_SQL = """
+# trip by primary keys (see tiles.catalog), with whether the version is public
+# and in force now (the rule's SQL form, ``layers.in_force``).
+VERSION_STATE_SQL = f"""
 SELECT v.status, d.status, a.code, d.reference, l.name, l.kind, l.overlay_type,
-       v.layer_id, l.document_id, d.agency_id
+       v.layer_id, l.document_id, d.agency_id,
+       coalesce({in_force_sql(document="d", version="v")}, false)
 FROM layers_layerversion v
 JOIN layers_layer l ON l.id = v.layer_id
 JOIN layers_planningdocument d ON d.id = l.document_id
 JOIN layers_agency a ON a.id = d.agency_id
 WHERE v.id = %(version)s
-"""
+"""  # noqa: S608
 
 
 def version_state(version_id: int) -> tuple | None:
     """(version status, document status, agency code, document reference, layer
-    name, layer kind, overlay type, layer id, document id, agency id) of a
-    version, or None if it is gone."""
+    name, layer kind, overlay type, layer id, document id, agency id, public
+    and in force now) of a version, or None if it is gone."""
     with connection.cursor() as cursor:
-        cursor.execute(VERSION_STATE_SQL, {"version": version_id})
+        cursor.execute(VERSION_STATE_SQL, {"version": version_id, **in_force_params()})
         return cursor.fetchone()
 
 
@@ -127,7 +130,9 @@ def layer_tile_checked(**tile) -> tuple[tuple | None, bytes]:
     with db.server_cursor() as state, db.server_cursor() as cursor:
         with state.connection.pipeline():
             state.execute(
-                VERSION_STATE_SQL, {"version": params["version"]}, prepare=db.prepare()
+                VERSION_STATE_SQL,
+                {"version": params["version"], **in_force_params()},
+                prepare=db.prepare(),
             )
             cursor.execute(query, params, prepare=db.prepare(), binary=True)
         return state.fetchone(), _tile_of(cursor.fetchone())

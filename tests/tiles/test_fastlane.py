@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import mapbox_vector_tile
+from django.utils import timezone
 
+from layers.models import PlanningDocument
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from tests.conftest import square
 from tests.tiles.test_tiles import NAME, tile_url
@@ -62,6 +64,19 @@ def test_a_withdrawn_document_stops_serving(zoning_layer, published_zoning, wsgi
     document = zoning_layer.document
     document.status = "draft"
     document.save()
+    assert wsgi_call(url).status == 404
+
+
+def test_an_expired_document_stops_serving(zoning_layer, published_zoning, wsgi_call):
+    """The lane's state check asks the rule of ``layers.in_force`` too: a
+    document whose expiry date comes (the day passing, or a planner setting it)
+    stops serving at once, though no status changed."""
+    url = tile_url(NAME)
+    assert wsgi_call(url).status == 200
+    assert wsgi_call(url).status == 200
+    PlanningDocument.objects.filter(pk=zoning_layer.document_id).update(
+        expiry_date=timezone.localdate()
+    )
     assert wsgi_call(url).status == 404
 
 
