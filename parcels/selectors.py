@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from geoportal.i18n import localized
+from layers.in_force import document_public_q, public_in_force_q
 from layers.models import Feature, Layer, PlanningDocument, ZoneRule
-from layers.selectors import versions_in_force
 from parcels.coordinates import coordinates_parse
 from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
@@ -85,13 +85,12 @@ def parcel_by_reference(text: str) -> Parcel | None:
 
 
 def _public_documents():
-    return PlanningDocument.objects.filter(
-        status__in=PlanningDocument.ONCE_APPROVED
-    ).select_related("agency")
+    return PlanningDocument.objects.filter(document_public_q()).select_related("agency")
 
 
 def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
-    """Approved documents whose reference or title contains ``text``."""
+    """Public documents (in force or not: their pages say which) whose
+    reference or title contains ``text``."""
     return list(
         _public_documents()
         .filter(
@@ -104,8 +103,9 @@ def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
 
 
 def zones_matching(text: str, *, limit: int = 5) -> list[dict]:
-    """Zone codes equal to ``text`` (any case) in layers now in force, one entry
-    per document and code, with the extent of those zones and their count.
+    """Zone codes equal to ``text`` (any case) in layer versions public and in
+    force now (``layers.in_force``), one entry per document and code, with the
+    extent of those zones and their count.
 
     The codes are taken from the documents' zone rules (a small table), plus
     the text as typed and in capitals, so the features are then found through
@@ -114,14 +114,13 @@ def zones_matching(text: str, *, limit: int = 5) -> list[dict]:
     codes = {text, text.upper()}
     codes.update(
         ZoneRule.objects.filter(
-            code__iexact=text, document__status__in=PlanningDocument.ONCE_APPROVED
+            document_public_q("document__"), code__iexact=text
         ).values_list("code", flat=True)
     )
     return list(
         Feature.objects.filter(
-            version__in=versions_in_force(),
+            public_in_force_q(path="version__"),
             version__layer__kind=Layer.Kind.ZONING,
-            version__layer__document__status__in=PlanningDocument.ONCE_APPROVED,
             code__in=codes,
         )
         .values(

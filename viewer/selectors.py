@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import can_change
+from layers.in_force import documents_in_force_q
 from layers.models import (
     Agency,
     Layer,
@@ -84,18 +85,14 @@ def map_layer_tree(*, user) -> list[dict]:
     """
     agencies: dict[int, dict] = {}
     in_force = (
-        PlanningDocument.objects.filter(status__in=PlanningDocument.ONCE_APPROVED)
+        PlanningDocument.objects.filter(documents_in_force_q(timezone.localdate()))
         .select_related("agency")
         .defer("perimeter", "agency__territory")
         .order_by("agency__code", "-effective_date", "reference")
     )
-    today = timezone.localdate()
     for document in in_force:
-        if document.in_force_on(today):
-            group = agencies.setdefault(
-                document.agency_id, _agency_group(document.agency)
-            )
-            group["documents"][document.pk] = _document_group(document)
+        group = agencies.setdefault(document.agency_id, _agency_group(document.agency))
+        group["documents"][document.pk] = _document_group(document)
     for tileset in tilesets_visible(user=user):
         group = agencies.setdefault(tileset.agency.pk, _agency_group(tileset.agency))
         if tileset.kind == PARCELS:
