@@ -35,12 +35,6 @@ def version_in_force(
     return LayerVersion.objects.filter(versions_in_force_q(at), layer=layer).first()
 
 
-def versions_in_force(at: datetime.datetime | None = None) -> QuerySet[LayerVersion]:
-    """Every layer's version whose interval holds ``at`` (being replaced by
-    ``layers.in_force``)."""
-    return LayerVersion.objects.filter(versions_in_force_q(at))
-
-
 def layer_versions(*, layer: Layer) -> QuerySet[LayerVersion]:
     """Every version of ``layer``, newest first, with who made and published it."""
     return (
