@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import can_change
-from layers.in_force import documents_in_force_q
+from layers.in_force import (
+    PUBLIC_DOCUMENT_STATUSES,
+    document_public_q,
+    documents_in_force_q,
+)
 from layers.models import (
     Agency,
     Layer,
@@ -172,7 +176,7 @@ def agency_documents(*, agency_code: str, user) -> tuple[Agency, QuerySet]:
     agency = get_object_or_404(Agency, code=agency_code)
     documents = agency.documents.all().order_by("-effective_date", "reference")
     if not can_change(user, PlanningDocument(agency=agency)):
-        documents = documents.filter(status__in=PlanningDocument.ONCE_APPROVED)
+        documents = documents.filter(document_public_q())
     return agency, documents
 
 
@@ -188,7 +192,7 @@ def document_detail(*, agency_code: str, reference: str, user) -> PlanningDocume
         agency__code=agency_code,
         reference=reference,
     )
-    if document.status not in PlanningDocument.ONCE_APPROVED and not can_change(
+    if document.status not in PUBLIC_DOCUMENT_STATUSES and not can_change(
         user, document
     ):
         raise Http404(reference)
