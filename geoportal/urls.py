@@ -19,7 +19,6 @@ urlpatterns = [
     path("", include("viewer.urls")),
     path("", include("layers.urls")),
     path("", include("parcels.urls")),
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,6 @@ import sys
 from dataclasses import asdict
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -13,18 +12,10 @@ from django.views.decorators.http import require_GET
 from geoportal.api import ApiError, DatabaseUnavailable, NotFound, error_response
 from geoportal.db import database_unavailable
 from geoportal.health import health_check
-from layers.selectors import agencies_with_documents
 
 logger = logging.getLogger("django.request")
 
 RETRY_AFTER_SECONDS = 5
-
-
-@require_GET
-def home(request):
-    return render(
-        request, "geoportal/home.html", {"agencies": agencies_with_documents()}
-    )
 
 
 @never_cache

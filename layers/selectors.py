@@ -5,18 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from layers.in_force import documents_in_force_q, versions_in_force_q
 from layers.models import Agency, Layer, LayerVersion, PlanningDocument
-
-
-def agencies_with_documents() -> QuerySet[Agency]:
-    """Agencies with their documents (newest first), for listings."""
-    documents = PlanningDocument.objects.exclude(
-        status=PlanningDocument.Status.DRAFT
-    ).order_by("-effective_date", "reference")
-    return Agency.objects.prefetch_related(Prefetch("documents", queryset=documents))
 
 
 def documents_in_force(
