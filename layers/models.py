@@ -491,6 +491,11 @@ class Feature(models.Model):
         indexes = [
             models.Index(fields=["version", "code"], name="feature_version_code"),
             GistIndex(fields=["geom_3857"], name="feature_geom_3857"),
+            # A point's features in the versions in force (identify, compose):
+            # one probe of the version and the box together (btree_gist), not
+            # a bitmap of the version's every feature ANDed with the box —
+            # whatever the number of versions and features per version.
+            GistIndex(fields=["version", "geom"], name="feature_version_geom"),
         ]
 
     def __str__(self) -> str:
