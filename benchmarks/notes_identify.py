@@ -12,6 +12,15 @@ Over a few thousand random points in the benchmark agency it measures:
     throughput on four;
 (c) PDF rendering in a warm process, French and Arabic: p50;
 and profiles one identify request inside Django (where the time goes).
+
+``--agencies all`` spreads the clicks over every agency in turn (the bench
+agency's 50,000 zones and the twelve others' histories: a plan fast beside one
+agency may not be beside the others); ``--interleaved`` measures only (a) and
+(b) at one connection, the raw statement, identify and compose point by point in
+one loop, so their ratios are taken under the same load:
+
+    .venv/bin/python benchmarks/notes_identify.py --interleaved --agencies all
+
 Figures go to stdout; tests never assert on them.
 """
 
@@ -54,6 +63,32 @@ def percentile(values: list[float], q: float) -> float:
 def random_points(count: int, seed: int = 7) -> list[tuple[float, float]]:
     rng = random.Random(seed)
     return [(rng.uniform(*LON), rng.uniform(*LAT)) for _ in range(count)]
+
+
+def agency_points(
+    url: str, count: int, seed: int = 7
+) -> tuple[list[tuple[float, float]], list[str]]:
+    """``count`` random points spread over every agency of the database, taken
+    in turn (bench, casablanca, …, bench, …), each inside the inner 80 % of its
+    agency's territory box (the territories are squares that do not overlap):
+    the points and the code of the agency each falls in."""
+    import psycopg
+
+    libpq = "postgresql" + url[url.index(":") :]
+    with psycopg.connect(libpq) as conn:
+        boxes = conn.execute(
+            "SELECT code, ST_XMin(territory), ST_XMax(territory),"
+            " ST_YMin(territory), ST_YMax(territory)"
+            " FROM layers_agency WHERE territory IS NOT NULL ORDER BY id"
+        ).fetchall()
+    rng = random.Random(seed)
+    points, codes = [], []
+    for index in range(count):
+        code, x0, x1, y0, y1 = boxes[index % len(boxes)]
+        dx, dy = (x1 - x0) / 10, (y1 - y0) / 10
+        points.append((rng.uniform(x0 + dx, x1 - dx), rng.uniform(y0 + dy, y1 - dy)))
+        codes.append(code)
+    return points, codes
 
 
 def bench_raw_sql(url: str, points: list[tuple[float, float]]) -> dict:
@@ -171,6 +206,85 @@ def bench_http(url: str, points, seconds: int) -> dict:
         process.wait(timeout=20)
 
 
+def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
+    """(a) and (b) in one loop, point by point: the raw statement on its own
+    prepared connection, then ``GET /api/v1/identify`` and ``POST
+    /api/v1/notes/compose`` on one keep-alive HTTP connection to granian (as
+    ``scripts/run`` serves), so the three see the same machine load. Latency
+    from a Python client (``http.client``), which adds its own ≈ 0.05–0.1 ms."""
+    import http.client
+
+    import psycopg
+
+    from notes.sql import IDENTIFY
+
+    libpq = "postgresql" + url[url.index(":") :]
+    port = free_port()
+    process = start_portal(port=port, env={"DATABASE_URL": url})
+    timings: dict[str, list[tuple[str, float]]] = {
+        "raw": [],
+        "identify": [],
+        "compose": [],
+    }
+    try:
+        http_conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Content-Type": "application/json"}
+
+        def get(lon: float, lat: float) -> None:
+            http_conn.request("GET", f"/api/v1/identify?lon={lon:.7f}&lat={lat:.7f}")
+            response = http_conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"identify answered {response.status}")
+
+        def post(lon: float, lat: float) -> None:
+            body = json.dumps({"lon": round(lon, 7), "lat": round(lat, 7)})
+            http_conn.request("POST", "/api/v1/notes/compose", body, headers)
+            response = http_conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"compose answered {response.status}")
+
+        with psycopg.connect(libpq, prepare_threshold=0) as conn:
+
+            def raw(lon: float, lat: float) -> None:
+                now = datetime.datetime.now(datetime.UTC)
+                params = {"day": now.date(), "at": now, "lon": lon, "lat": lat}
+                conn.execute(IDENTIFY, params).fetchall()
+
+            calls = (("raw", raw), ("identify", get), ("compose", post))
+            # Warm: prepared plans, caches, both granian workers' connections.
+            for lon, lat in points[:300]:
+                for _name, call in calls:
+                    call(lon, lat)
+            for turn in range(rounds):
+                for index, (lon, lat) in enumerate(points):
+                    # Rotate the order so none always runs right after another.
+                    shift = (index + turn) % 3
+                    for name, call in calls[shift:] + calls[:shift]:
+                        t0 = time.perf_counter()
+                        call(lon, lat)
+                        elapsed = (time.perf_counter() - t0) * 1000
+                        timings[name].append((codes[index], elapsed))
+        http_conn.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+    def figures(rows: list[tuple[str, float]]) -> dict:
+        values = [ms for _code, ms in rows]
+        bench = [ms for code, ms in rows if code == "bench"]
+        others = [ms for code, ms in rows if code != "bench"]
+        return {
+            "p50_ms": percentile(values, 50),
+            "p95_ms": percentile(values, 95),
+            "bench_p50_ms": percentile(bench, 50) if bench else None,
+            "others_p50_ms": percentile(others, 50) if others else None,
+        }
+
+    return {name: figures(rows) for name, rows in timings.items()}
+
+
 def _django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DATABASE_PREPARED"] = "true"  # as scripts/run serves
@@ -268,11 +382,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=int, default=3000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--agencies",
+        choices=("bench", "all"),
+        default="bench",
+        help="where the clicks fall: the bench agency's territory (default) or "
+        "every agency's in turn (the bench agency and the twelve others)",
+    )
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="only (a) and (b) at one connection, point by point in one loop "
+        "(raw statement, identify, compose), then the ratios; no wrk needed",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="--interleaved: passes over the points"
+    )
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
     url = bench_url()
     _django(url)
-    points = random_points(args.points)
+    if args.agencies == "all":
+        points, codes = agency_points(url, args.points)
+    else:
+        points = random_points(args.points)
+        codes = ["bench"] * len(points)
+    if args.interleaved:
+        result = bench_interleaved(url, points, codes, rounds=args.rounds)
+        raw_p50 = result["raw"]["p50_ms"]
+        for name, figures in result.items():
+            split = ""
+            if args.agencies == "all":
+                split = (
+                    f" (bench agency {figures['bench_p50_ms']:.3f}, "
+                    f"others {figures['others_p50_ms']:.3f})"
+                )
+            ratio = ""
+            if name != "raw":
+                ratio = f", p50 / raw p50 = {figures['p50_ms'] / raw_p50:.2f}×"
+            print(
+                f"{name}: p50 {figures['p50_ms']:.3f} ms{split}, "
+                f"p95 {figures['p95_ms']:.3f} ms{ratio}"
+            )
+        print(
+            f"goals: identify p50 ≤ 3× raw, p95 < 5 ms; compose p50 ≤ 4× raw "
+            f"({len(points) * args.rounds} points, {args.agencies} agencies)"
+        )
+        print(json.dumps(result))
+        print(f"load average after: {os.getloadavg()}")
+        return 0
     raw = bench_raw_sql(url, points)
     print(
         f"(a) raw SQL, 1 connection, prepared: p50 {raw['p50_ms']:.3f} ms, "
