@@ -107,11 +107,8 @@ def subject_resolve(query: SubjectQuery) -> Subject:
             )
         return _parcel_subject(parcel, kind="parcel")
     if query.kind == "point":
-        # No ORDER BY … LIMIT: the planner would walk the primary key instead
-        # of the spatial index. Overlapping parcels are rare; take the first.
-        parcels = Parcel.objects.select_related("agency").filter(
-            geom__intersects=query.point
-        )
+        # Overlapping parcels are rare; take the first.
+        parcels = sql.parcels_at_point(lon=query.point.x, lat=query.point.y)
         parcel = min(parcels, key=lambda candidate: candidate.pk, default=None)
         if parcel is None:
             if not sql.agencies_under(wkb=bytes(query.point.wkb)):
