@@ -112,14 +112,21 @@ def portal(demo_database):
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while get(base, "/healthz")[0] != 200:
-        assert server.poll() is None, "the server stopped"
-        assert time.monotonic() < deadline, "the server does not answer"
-        time.sleep(0.2)
-    yield base, server
-    server.terminate()
-    server.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 60
+        while get(base, "/healthz")[0] != 200:
+            assert server.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the server does not answer"
+            time.sleep(0.2)
+        yield base, server
+    finally:
+        # Also when it never answered: no server outlives the test.
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
 
 def get(base: str, path: str) -> tuple[int, Message | dict, bytes]:
