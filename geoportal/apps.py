@@ -8,7 +8,7 @@ class GeoportalConfig(AppConfig):
     verbose_name = _("Geoportail")
 
     def ready(self) -> None:
-        from geoportal import db
+        from core import db
 
         # After Django's own upkeep (close_old_connections), on every path:
         # the full handler, the light path and the lanes send these signals.

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from geoportal.api import ApiError, error_response
+from core.api import ApiError, error_response
 from ows.exceptions import (
     InvalidParameterValue,
     ows_exception_report,

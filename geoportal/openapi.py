@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from geoportal.api import json_response
+from core.api import json_response
 
 ERROR_SCHEMA = {
     "type": "object",

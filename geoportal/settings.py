@@ -90,7 +90,7 @@ def database_settings() -> dict:
     # query: as costly as the public API's one spatial query. The web server
     # turns it off (DATABASE_HEALTH_CHECKS=false in scripts/run); connections
     # the server hung up on are then dropped for free when a request starts
-    # (geoportal.db.connections_drop_dead).
+    # (core.db.connections_drop_dead).
     config["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", True)
     test_name = os.environ.get("GEOPORTAIL_TEST_DATABASE")
     if test_name:

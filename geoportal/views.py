@@ -9,8 +9,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from geoportal.api import ApiError, DatabaseUnavailable, NotFound, error_response
-from geoportal.db import database_unavailable
+from core.api import ApiError, DatabaseUnavailable, NotFound, error_response
+from core.db import database_unavailable
 from geoportal.health import health_check
 
 logger = logging.getLogger("django.request")

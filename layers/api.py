@@ -1,7 +1,7 @@
 """The JSON API for scripts and the planner pages: /api/v1/…
 
 Views are adapters: authenticate (token or session), parse, call one service or
-selector, answer JSON. Errors are ``geoportal.api.ApiError``s with their status.
+selector, answer JSON. Errors are ``core.api.ApiError``s with their status.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_view_report, require_change, viewable
 from accounts.tokens import token_or_session
-from geoportal.api import (
+from core.api import (
     ApiError,
     Conflict,
     api_view,

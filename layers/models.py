@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import CASCADE, F, Func, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
-from geoportal.i18n import localized
+from core.i18n import localized
 
 STORAGE_SRID = 4326
 

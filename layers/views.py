@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require_change, viewable
-from geoportal.api import json_response
+from core.api import json_response
 from layers import selectors
 from layers.forms import ParcelUploadForm, PublishDespiteErrorsForm, UploadForm
 from layers.importing.errors import ImportRefused

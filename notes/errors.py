@@ -5,7 +5,7 @@ Messages are translated by the raiser, in the language of the request.
 
 from __future__ import annotations
 
-from geoportal.api import ApiError, NotFound
+from core.api import ApiError, NotFound
 
 
 class InvalidSubject(ApiError):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from geoportal.i18n import localized
+from core.i18n import localized
 from layers.models import (
     Agency,
     LandUse,

@@ -27,7 +27,7 @@ from django.contrib.gis.geos import (
 )
 from django.utils.translation import gettext as _
 
-from geoportal.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.dates import FIRST_DAY, LAST_DAY, day_in_range
 from notes.errors import InvalidGeometry, InvalidSrs, InvalidSubject, SubjectTooLarge
 from parcels.references import InvalidReference, ParcelReference
 
@@ -108,7 +108,7 @@ def parse_reference(text: object) -> ParcelReference:
 
 
 def parse_as_of(value: object) -> datetime.date | None:
-    """An ISO date (YYYY-MM-DD) within ``geoportal.dates``' range, or None;
+    """An ISO date (YYYY-MM-DD) within ``core.dates``' range, or None;
     raise InvalidSubject otherwise."""
     if value in (None, ""):
         return None

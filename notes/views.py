@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.permissions import is_national_administrator, is_planner
 from accounts.throttle import client_address, quota_take
-from geoportal.api import ApiError, TooManyRequests, api_view, json_response, read_json
+from core.api import ApiError, TooManyRequests, api_view, json_response, read_json
 from notes import selectors, services, signing
 from notes.models import Note
 from notes.selectors import Moment

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.permissions import editable
-from geoportal.i18n import localized
+from core.i18n import localized
 from layers.in_force import public_in_force_q, versions_in_force_q
 from layers.models import Feature, Layer, LayerVersion, PlanningDocument, ZoneRule
 from layers.selectors import catalogue_revision

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from geoportal.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.dates import FIRST_DAY, LAST_DAY, day_in_range
 from ows.exceptions import (
     InvalidDimensionValue,
     InvalidParameterValue,
@@ -156,7 +156,7 @@ def parse_instant(value: str, locator: str = "TIME") -> datetime.datetime | None
     """The instant a TIME value names; a date means the end of that day.
 
     ``current`` (or empty) gives None, i.e. now. Raises InvalidDimensionValue
-    for what is not a date, or a day outside ``geoportal.dates``' range.
+    for what is not a date, or a day outside ``core.dates``' range.
     """
     value = value.strip()
     if not value or value.lower() == "current":

@@ -32,7 +32,7 @@ import shapely
 import skia
 from PIL import Image
 
-from geoportal import db
+from core import db
 from layers.selectors import CATALOGUE_REVISION_SQL, CatalogueChanged
 from ows import mapcache, paths
 from ows.styles import RGBA, Style, label_colours

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from geoportal.i18n import localized
+from core.i18n import localized
 from layers.in_force import document_public_q, public_in_force_q
 from layers.models import Feature, Layer, PlanningDocument, ZoneRule
 from parcels.coordinates import coordinates_parse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from geoportal.api import api_view
+from core.api import api_view
 from parcels.selectors import search as search_selector
 
 

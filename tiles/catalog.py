@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_change, viewable
-from geoportal.api import ApiError, NotFound
+from core.api import ApiError, NotFound
 from layers.in_force import (
     version_public_q,
     versions_in_force_q,

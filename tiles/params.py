@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from geoportal.api import ApiError
-from geoportal.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.api import ApiError
+from core.dates import FIRST_DAY, LAST_DAY, day_in_range
 
 # Version numbers are a PositiveIntegerField: none is larger.
 MAX_VERSION = 2**31 - 1

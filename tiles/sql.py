@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from geoportal import db
+from core import db
 from layers.in_force import in_force_params, in_force_sql
 
 # Tiles are 4,096 units wide with a 64-unit buffer (literals in the SQL).

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from geoportal.api import api_view, json_response
+from core.api import api_view, json_response
 from tiles import catalog, sql
 from tiles.params import TileSetQuery
 from tiles.style import palette_digest, tileset_style

@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from geoportal.db import database_unavailable
+from core.db import database_unavailable
 from ows.crs import Crs, parse_crs, srid_exists
 from ows.exceptions import (
     InvalidParameterValue,

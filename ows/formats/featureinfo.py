@@ -7,7 +7,7 @@ import json
 from django.template.loader import render_to_string
 from lxml import etree
 
-from geoportal.i18n import localized
+from core.i18n import localized
 from ows.formats.gml import xml_safe
 
 

@@ -56,7 +56,7 @@ def test_pages_answer_a_400_page(client, agency, path):
 
 
 def test_a_json_body_holding_a_nul_is_refused_too(client, agency):
-    # geoportal.api.read_json: "\u0000" decodes to a NUL.
+    # core.api.read_json: "\u0000" decodes to a NUL.
     response = client.post(
         "/api/v1/notes/compose",
         json.dumps({"parcel": "TF\x00 1/07"}),

@@ -24,7 +24,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from geoportal.db import connections_drop_dead, database_unavailable
+from core.db import connections_drop_dead, database_unavailable
 from layers.tasks import import_jobs_reap, import_lease
 
 logger = logging.getLogger("django_tasks_db")
