@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from geoportal import views
+from geoportal import openapi, views
 
 handler500 = "geoportal.views.server_error"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     # The machine APIs first: the most frequent requests resolve in fewest steps.
     path("", include("ows.urls")),
     path("", include("tiles.urls")),
+    path("api/v1/openapi.json", openapi.openapi_json, name="openapi_json"),
+    path("api/v1/docs", openapi.openapi_docs, name="openapi_docs"),
     path("", include("notes.urls")),
     path("", include("viewer.urls")),
     path("", include("layers.urls")),

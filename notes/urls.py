@@ -1,13 +1,10 @@
 from django.urls import path
 
-from geoportal import openapi
 from notes import pages, views
 
 app_name = "notes"
 
 urlpatterns = [
-    path("api/v1/openapi.json", openapi.openapi_json, name="openapi_json"),
-    path("api/v1/docs", openapi.openapi_docs, name="openapi_docs"),
     path("api/v1/identify", views.identify, name="identify"),
     path("api/v1/notes", views.issue, name="issue"),
     path("api/v1/notes/compose", views.compose, name="compose"),
