@@ -7,7 +7,7 @@ language and in the form the client reads: an OGC exception report for the
 OGC services, the API's JSON error for ``/api/``, a page for the rest. It is
 the last middleware, so that its answers get every header, on the full path
 and on the light path (``geoportal.light``); the fast lanes leave such
-requests to the light path (``has_nul_byte``).
+requests to the light path (``core.nul.has_nul_byte``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.api import ApiError, error_response
+from core.nul import has_nul_byte
 from ows.exceptions import (
     InvalidParameterValue,
     ows_exception_report,
@@ -27,16 +28,6 @@ from ows.exceptions import (
 )
 
 OWS_PATHS = re.compile(r"/(?:ows|wms|wfs|ows/[^/]*/)")
-
-
-def has_nul_byte(environ: dict) -> bool:
-    """Whether the path or the query string (raw or %-escaped) holds a NUL.
-
-    ``environ`` is a WSGI environ or a request's ``META``; the form body of a
-    POST is checked by the middleware, which has it parsed.
-    """
-    query = environ.get("QUERY_STRING", "")
-    return "\x00" in environ.get("PATH_INFO", "") or "%00" in query or "\x00" in query
 
 
 def refuse_nul_bytes(get_response: Callable) -> Callable:

@@ -1,4 +1,4 @@
-"""The fast lane of anonymous WMS GetMap requests (see ``geoportal.light.Lane``).
+"""The fast lane of anonymous WMS GetMap requests (see ``core.lanes.Lane``).
 
 Map images are the bulk of a map client's traffic: a dozen per view, again
 on every pan and zoom. The lane parses the query string once and calls the
@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 
-from geoportal.light import Lane
+from core.lanes import Lane
 from ows.params import OwsRequest, kvp_from_items
 from ows.registry import ALIASES, ServiceContext
 from ows.wms import getmap

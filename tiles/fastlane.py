@@ -1,4 +1,4 @@
-"""The fast lane of anonymous vector tile requests (see ``geoportal.light.Lane``).
+"""The fast lane of anonymous vector tile requests (see ``core.lanes.Lane``).
 
 The map page asks for a tile per layer per square of the screen, again on
 every pan. The lane serves the published version of a tile set this process
@@ -14,7 +14,7 @@ import re
 
 from django.http import HttpResponse
 
-from geoportal.light import Lane
+from core.lanes import Lane
 from tiles import catalog, sql
 from tiles.views import MVT_CONTENT_TYPE, cache_headers, layer_tile_args
 
