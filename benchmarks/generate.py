@@ -361,22 +361,7 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
 
     # Parcels: a grid whose inner corners are jittered, so neighbours share
     # edges (a partition with no gaps) and no parcel is a perfect square.
-    conn.execute(
-        """
-        CREATE TEMP TABLE bench_corner ON COMMIT DROP AS
-        SELECT i, j,
-               %(x0)s + i * %(cell)s
-                 + CASE WHEN i IN (0, %(grid)s) THEN 0
-                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS x,
-               %(y0)s + j * %(cell)s
-                 + CASE WHEN j IN (0, %(grid)s) THEN 0
-                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS y
-        FROM generate_series(0, %(grid)s) i, generate_series(0, %(grid)s) j
-        """,
-        p,
-    )
-    conn.execute("CREATE INDEX ON bench_corner (i, j)")
-    conn.execute("ANALYZE bench_corner")
+    corners_create(conn, "bench_corner", p)
     step("parcel corners")
     conn.execute(
         """
@@ -1083,6 +1068,29 @@ def overlays_create(
     version_publish(conn, ctx, first, layers["alignements"], published)
 
 
+def corners_create(conn: psycopg.Connection, table: str, p: dict) -> None:
+    """A temporary table ``table`` of grid corners (i, j, x, y) from the origin
+    ``x0``/``y0``, ``grid`` cells of ``cell`` metres a side; inner corners are
+    jittered, so neighbouring parcels share edges and none is a perfect square.
+    """
+    conn.execute(
+        f"""
+        CREATE TEMP TABLE {table} ON COMMIT DROP AS
+        SELECT i, j,
+               %(x0)s + i * %(cell)s
+                 + CASE WHEN i IN (0, %(grid)s) THEN 0
+                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS x,
+               %(y0)s + j * %(cell)s
+                 + CASE WHEN j IN (0, %(grid)s) THEN 0
+                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS y
+        FROM generate_series(0, %(grid)s) i, generate_series(0, %(grid)s) j
+        """,
+        p,
+    )
+    conn.execute(f"CREATE INDEX ON {table} (i, j)")
+    conn.execute(f"ANALYZE {table}")
+
+
 def parcels_create(conn: psycopg.Connection, ctx: AgencyContext) -> None:
     """A jittered grid of parcels over the territory, some under requisition."""
     grid = ctx.agency.grid
@@ -1095,22 +1103,7 @@ def parcels_create(conn: psycopg.Connection, ctx: AgencyContext) -> None:
         "requisitions": REQUISITION_SHARE,
     }
     conn.execute("DROP TABLE IF EXISTS other_corner")
-    conn.execute(
-        """
-        CREATE TEMP TABLE other_corner ON COMMIT DROP AS
-        SELECT i, j,
-               %(x0)s + i * %(cell)s
-                 + CASE WHEN i IN (0, %(grid)s) THEN 0
-                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS x,
-               %(y0)s + j * %(cell)s
-                 + CASE WHEN j IN (0, %(grid)s) THEN 0
-                        ELSE (random() - 0.5) * %(cell)s * 0.3 END AS y
-        FROM generate_series(0, %(grid)s) i, generate_series(0, %(grid)s) j
-        """,
-        p,
-    )
-    conn.execute("CREATE INDEX ON other_corner (i, j)")
-    conn.execute("ANALYZE other_corner")
+    corners_create(conn, "other_corner", p)
     conn.execute(
         """
         INSERT INTO parcels_parcel (agency_id, kind, reference, reference_key,

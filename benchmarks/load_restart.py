@@ -275,16 +275,9 @@ class Load:
 
 def server_workers_rss(server: subprocess.Popen) -> list[int]:
     """Resident memory (MiB) of the granian processes serving requests."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == server.pid:
-            children.append(stat.parent)
     sizes = []
-    for process in sorted(children, key=lambda p: int(p.name)):
+    for pid in server_worker_pids(server):
+        process = Path(f"/proc/{pid}")
         for line in (process / "status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) // 1024)
@@ -355,6 +348,7 @@ def stop_processes(server: subprocess.Popen | None, others: list) -> None:
 
 
 def server_worker_pids(server: subprocess.Popen) -> list[int]:
+    """The pids of the server's worker processes (its children), in order."""
     pids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -363,7 +357,7 @@ def server_worker_pids(server: subprocess.Popen) -> list[int]:
             continue
         if int(fields[1]) == server.pid:
             pids.append(int(stat.parent.name))
-    return pids
+    return sorted(pids)
 
 
 def main() -> None:
