@@ -29,6 +29,7 @@ from accounts.throttle import (
 )
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.api import TooManyRequests
 
 
 class InvalidToken(Exception):
@@ -38,15 +39,10 @@ class InvalidToken(Exception):
     code = "invalid_token"
 
 
-class TooManyTokenFailures(Exception):
+class TooManyTokenFailures(TooManyRequests):
     """The client's address sent too many invalid tokens; it must wait."""
 
-    http_status = 429
     code = "too_many_token_failures"
-
-    def __init__(self, message: str, *, retry_after: str) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 def _digest(key: str) -> str:
@@ -117,9 +113,10 @@ def token_or_session(
 ) -> Callable:
     """Authenticate a view by API token, or by session with the CSRF check.
 
-    ``on_error`` turns an InvalidToken, a TooManyTokenFailures (answered
-    with its Retry-After) or a CSRF refusal into a response. Past the limit
-    of failed tokens from one address, its tokens are refused unchecked.
+    ``on_error`` turns an InvalidToken, a TooManyTokenFailures (an API error
+    whose answer carries its Retry-After) or a CSRF refusal into a response.
+    Past the limit of failed tokens from one address, its tokens are refused
+    unchecked.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -139,9 +136,7 @@ def token_or_session(
                         ),
                         retry_after=retry_after_seconds(remaining),
                     )
-                    response = on_error(refusal)
-                    response["Retry-After"] = refusal.retry_after
-                    return response
+                    return on_error(refusal)
                 try:
                     request.user = token_user(header)
                 except InvalidToken as exc:

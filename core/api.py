@@ -52,8 +52,10 @@ class TooManyRequests(ApiError):
     http_status = 429
     code = "too_many_requests"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, retry_after: int | str, code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
         self.retry_after = max(1, int(retry_after))
 
 

@@ -55,6 +55,8 @@ from layers.tasks import (
 
 
 def _auth_error(exc: Exception):
+    if isinstance(exc, ApiError):  # answered as it says, Retry-After included
+        return error_response(exc)
     status = getattr(exc, "http_status", 403)
     return error_response(
         ApiError(str(exc), code=getattr(exc, "code", "forbidden"), http_status=status)
