@@ -16,7 +16,6 @@ database changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -30,12 +29,13 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.utils import IntegrityError, InternalError, ProgrammingError
 from django.utils import timezone
 from shapely.geometry import shape
 
 from accounts.models import User
+from layers.history import history_purge
 from layers.models import (
     STORAGE_SRID,
     Agency,
@@ -441,20 +441,6 @@ def layer_remove_if_unused(layer: Layer) -> list[str]:
         demo_versions_delete(layer.versions.all())
         layer.delete()
     return []
-
-
-@contextlib.contextmanager
-def history_purge():
-    """Within the current transaction, let throw-away history be deleted.
-
-    Sets ``geoportail.history_purge`` for this transaction only (migration
-    layers/0005); issued notes stay undeletable whatever it says. Only the
-    demo loader uses it, and only on versions it made itself.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('geoportail.history_purge', 'on', true)")
-        yield
-        cursor.execute("SELECT set_config('geoportail.history_purge', '', true)")
 
 
 def demo_versions_delete(versions) -> None:

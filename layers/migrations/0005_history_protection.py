@@ -12,7 +12,7 @@
 
 The one way around, for throw-away data only (the demo agency, benchmarks), is
 a deliberate ``SET LOCAL geoportail.history_purge = 'on'`` in the transaction
-(``layers.demo.history_purge``). TRUNCATE, which only the database owner may
+(``layers.history.history_purge``). TRUNCATE, which only the database owner may
 run (test flushes), is not watched.
 
 Who published a version is part of it: deleting that user is refused

@@ -165,7 +165,7 @@ def test_wfs_time_out_of_range_is_invalid_parameter_value(client, ows_data, time
 
 
 def test_control_characters_in_a_zone_label_give_xml_feature_info(client, ows_data):
-    from layers.demo import history_purge
+    from layers.history import history_purge
 
     # Published features are history the database protects; this test stands
     # for a plan imported with such characters, so it rewrites them in place.
