@@ -170,3 +170,39 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
     not_a_backup.write_bytes(b"not a tar file at all")
     with pytest.raises(CommandError, match="not a Geoportail backup"):
         call_command("restore", str(not_a_backup))
+
+
+@pytest.mark.parametrize("hostile", ["traversal", "link", "device"])
+def test_restore_refuses_members_that_reach_outside_the_media_folder(
+    tmp_path, db, settings, hostile
+):
+    """A tampered backup cannot write beside MEDIA_ROOT or plant a link."""
+    import json
+    import tarfile
+
+    from geoportal.backup import FORMAT, MANIFEST
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    backup = tmp_path / "tampered.tar"
+    with tarfile.open(backup, "w") as archive:
+        manifest = json.dumps({"format": FORMAT}).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+        if hostile == "traversal":
+            payload = b"planted"
+            info = tarfile.TarInfo("media/../escaped.txt")
+            info.size = len(payload)
+            archive.addfile(info, io.BytesIO(payload))
+        elif hostile == "link":
+            info = tarfile.TarInfo("media/regulation.pdf")
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            archive.addfile(info)
+        else:
+            info = tarfile.TarInfo("media/null")
+            info.type = tarfile.CHRTYPE
+            archive.addfile(info)
+    with pytest.raises(CommandError, match="Refusing the archive member"):
+        call_command("restore", str(backup))
+    assert not (tmp_path / "escaped.txt").exists()
+    assert not (tmp_path / "media").exists()
