@@ -286,7 +286,7 @@ def parcels_upload(request: HttpRequest) -> HttpResponse:
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue an interrupted import again, back to its layer's page."""
     job = get_object_or_404(
-        ImportJob.objects.select_related("layer__document__agency"), pk=pk
+        viewable(request.user, ImportJob.objects.select_related("layer")), pk=pk
     )
     require_change(request.user, job)
     try:

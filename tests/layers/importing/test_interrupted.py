@@ -164,3 +164,17 @@ def test_the_layer_page_offers_to_retry_an_interrupted_import(
     _work()
     job.refresh_from_db()
     assert job.status == "done"
+
+
+def test_another_agency_cannot_retry_an_import_from_the_planner_page(
+    zoning_layer, planner, other_planner, tmp_path
+):
+    job = _queue(_client(planner), zoning_layer, tmp_path, "zonage.geojson")
+    _kill_mid_import(job, silent_for=datetime.timedelta(minutes=10))
+    _work()
+    browser = Client()
+    browser.force_login(other_planner)
+    response = browser.post(f"/planner/imports/{job.pk}/retry")
+    assert response.status_code == 404
+    job.refresh_from_db()
+    assert job.status == "failed"
