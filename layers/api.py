@@ -30,11 +30,11 @@ from core.api import (
     json_response,
     read_json,
 )
+from importing.errors import ImportRefused
+from importing.mapping import mapping_parse
+from importing.plan import ImportOptions, import_plan
+from importing.report import report_render
 from layers import selectors
-from layers.importing.errors import ImportRefused
-from layers.importing.mapping import mapping_parse
-from layers.importing.pipeline import ImportOptions, import_plan
-from layers.importing.validation import report_render
 from layers.models import Agency, ImportJob, Layer, LayerVersion, PlanningDocument
 from layers.services import (
     ReasonRequired,
@@ -383,7 +383,8 @@ def layer_inspect(request: HttpRequest, pk: int):
         plan = import_plan(
             path,
             workdir=Path(workdir),
-            layer=layer,
+            kind=layer.kind,
+            agency_srid=layer.document.agency.srid,
             options=import_options(request.POST),
         )
         return plan.as_dict()

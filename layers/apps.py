@@ -8,8 +8,8 @@ class LayersConfig(AppConfig):
 
     def ready(self) -> None:
         # Before any upload is read: GDAL keeps only the readers' drivers and
-        # loses its network access (layers/importing/sandbox.py).
-        from layers.importing.readers import READERS
-        from layers.importing.sandbox import gdal_lock_down
+        # loses its network access (importing/sandbox.py).
+        from importing.readers import READERS
+        from importing.sandbox import gdal_lock_down
 
         gdal_lock_down(reader.driver for reader in READERS.values())

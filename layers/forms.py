@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from layers.importing.mapping import TARGETS
+from importing.mapping import TARGETS
 
 
 class SourceFileForm(forms.Form):

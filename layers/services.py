@@ -22,16 +22,14 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require_change
 from audit.models import AuditEvent
 from audit.services import audit_record
-from layers.importing.errors import ImportRefused, UploadTooLarge
-from layers.importing.loader import features_copy_version
-from layers.importing.mapping import RULE_FIELDS
-from layers.importing.pipeline import (
-    ImportOptions,
-    features_load,
-    import_plan,
-    rules_found,
-)
-from layers.importing.validation import Report, Severity, report_has_errors
+from importing.errors import ImportRefused, UploadTooLarge
+from importing.issues import Report, Severity
+from importing.load import rules_found
+from importing.mapping import RULE_FIELDS
+from importing.plan import ImportOptions, import_plan
+from importing.report import report_has_errors
+from layers.imports.draft import features_load
+from layers.imports.loader import features_copy_version
 from layers.models import (
     Agency,
     Feature,
@@ -383,7 +381,13 @@ def layer_import(
     upload_size_check(path.stat().st_size)
     source_name = source_name or path.name
     with tempfile.TemporaryDirectory(prefix="geoportail-import-") as workdir:
-        plan = import_plan(path, workdir=Path(workdir), layer=layer, options=options)
+        plan = import_plan(
+            path,
+            workdir=Path(workdir),
+            kind=layer.kind,
+            agency_srid=layer.document.agency.srid,
+            options=options,
+        )
         report = Report()
         stored: LayerVersion | None = None
         try:

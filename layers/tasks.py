@@ -28,8 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from layers.importing.errors import ImportRefused
-from layers.importing.pipeline import ImportOptions
+from importing.errors import ImportRefused
+from importing.plan import ImportOptions
 from layers.models import INTERRUPTED_MESSAGE, ImportJob, Layer
 from layers.services import layer_import
 

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require_change, viewable
 from core.api import json_response
+from importing.errors import ImportRefused
+from importing.mapping import mapping_parse
+from importing.plan import ImportOptions
+from importing.report import report_render
 from layers import selectors
 from layers.forms import ParcelUploadForm, PublishDespiteErrorsForm, UploadForm
-from layers.importing.errors import ImportRefused
-from layers.importing.mapping import mapping_parse
-from layers.importing.pipeline import ImportOptions
-from layers.importing.validation import report_render
 from layers.models import Feature, ImportJob, Layer, LayerVersion
 from layers.services import (
     ReasonRequired,

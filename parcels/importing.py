@@ -1,6 +1,7 @@
 """Reading a parcel registry file: which fields hold the reference, area and
-address, and the checks of each parcel. Files are read with the layer import's
-readers (any format GDAL reads, archives extracted safely)."""
+address, and the checks of each parcel. Files are read and checked with the
+``importing`` package's readers and per-batch checks (any format GDAL reads,
+archives extracted safely)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from layers.importing.crs import crs_identify
-from layers.importing.mapping import FieldMapping, mapping_override
-from layers.importing.pipeline import upload_open
-from layers.importing.readers import SourceLayer, source_choose, source_layers
-from layers.importing.validation import Report, geometries_check, location_check
+from importing.crs import crs_identify
+from importing.geometry import geometries_check, location_check
+from importing.issues import Report
+from importing.mapping import FieldMapping, mapping_override
+from importing.plan import upload_open
+from importing.readers import SourceLayer, source_choose, source_layers
 from layers.models import Agency
 from parcels.references import InvalidReference, ParcelReference
 

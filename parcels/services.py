@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.permissions import require_change
-from layers.importing.errors import no_parcel_error
-from layers.importing.validation import Report
+from importing.errors import no_parcel_error
+from importing.issues import Report
 from layers.models import Agency
 from layers.services import upload_size_check
 from parcels.importing import parcel_plan, parcel_rows

@@ -196,7 +196,7 @@ def test_the_first_request_after_a_quick_restart_succeeds(demo_database, portal)
 ENQUEUE_AN_IMPORT = """
 import json, sys
 from django.core.files.uploadedfile import SimpleUploadedFile
-from layers.importing.pipeline import ImportOptions
+from importing.plan import ImportOptions
 from layers.models import Layer
 from layers.tasks import import_start
 side = int(sys.argv[-1]) if sys.argv[-1].isdigit() else 1

@@ -10,7 +10,8 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from audit.models import AuditEvent
-from layers.importing.validation import Report, topology_check
+from importing.issues import Report
+from layers.imports.topology import topology_check
 from layers.models import LayerVersion
 from layers.services import (
     FeatureData,

@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from layers.importing.validation import Report, topology_check
+from importing.issues import Report
+from layers.imports.topology import topology_check
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from notes.services import note_issue
 from notes.subjects import SubjectQuery

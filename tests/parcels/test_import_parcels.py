@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from parcels.models import Parcel
 from parcels.services import parcels_import
-from tests.layers.importing.conftest import geojson_file, to_srid
+from tests.importing.conftest import geojson_file, to_srid
 
 
 def _registry(tmp_path, area="450"):

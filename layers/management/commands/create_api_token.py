@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.tokens import api_token_create
-from layers.importing.cli import acting_user
+from layers.cli import acting_user
 
 
 class Command(BaseCommand):

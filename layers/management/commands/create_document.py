@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from layers.importing.cli import (
+from layers.cli import (
     acting_user,
     agency_get,
     command_errors,

@@ -8,7 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from layers.importing.cli import (
+from importing.mapping import mapping_parse
+from importing.plan import ImportOptions
+from importing.report import report_has_errors, report_text
+from layers.cli import (
     ProgressBar,
     acting_user,
     agency_get,
@@ -16,9 +19,6 @@ from layers.importing.cli import (
     document_get,
     srid_parse,
 )
-from layers.importing.mapping import mapping_parse
-from layers.importing.pipeline import ImportOptions
-from layers.importing.validation import report_has_errors, report_text
 from layers.models import Layer, PlanningDocument
 from layers.services import (
     VersionStateError,

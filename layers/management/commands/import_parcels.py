@@ -7,14 +7,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from layers.importing.cli import (
+from importing.report import report_text
+from layers.cli import (
     ProgressBar,
     acting_user,
     agency_get,
     command_errors,
     srid_parse,
 )
-from layers.importing.validation import report_text
 from parcels.services import parcels_import
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_revoke
-from layers.importing.cli import acting_user
+from layers.cli import acting_user
 
 
 class Command(BaseCommand):

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from layers.importing.errors import ImportRefused
-from layers.importing.pipeline import polygons_read
+from importing.errors import ImportRefused
+from importing.polygons import polygons_read
 from layers.models import Agency, PlanningDocument
 from layers.services import VersionStateError
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from layers.importing.coverage import EdgeLedger, EqualArea
+from importing.coverage import EdgeLedger, EqualArea
 
 
 def _grid():

@@ -12,8 +12,7 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from layers.models import Agency, ImportJob, LayerVersion, PlanningDocument
-
-from .conftest import geojson_file, shapefile_zip, zoning_features
+from tests.importing.conftest import geojson_file, shapefile_zip, zoning_features
 
 
 @pytest.fixture
@@ -288,7 +287,7 @@ def test_import_refused_to_a_planner_moved_away_leaves_nothing_in_the_media_fold
     ran is refused (not an internal error), and its stored upload removed."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from layers.importing.pipeline import ImportOptions
+    from importing.plan import ImportOptions
     from layers.tasks import import_job_run
 
     path = geojson_file(tmp_path / "zonage.geojson", zoning_features())

@@ -15,7 +15,7 @@ from pyproj import Transformer
 
 from layers.models import Agency, Layer, PlanningDocument
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 PLU = DATA / "cnig-plu-41175" / "Donnees_geographiques"
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj")
 

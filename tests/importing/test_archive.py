@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from layers.importing.errors import (
+from importing.errors import (
     ArchiveTooLarge,
     EmptyFile,
     ImportRefused,

@@ -9,8 +9,7 @@ import shapely
 from django.core.management import CommandError, call_command
 
 from layers.models import Agency, LayerVersion, PlanningDocument
-
-from .conftest import geojson_file, shapefile_zip, zoning_features
+from tests.importing.conftest import geojson_file, shapefile_zip, zoning_features
 
 
 def _run(*args, **options):

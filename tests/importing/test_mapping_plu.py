@@ -8,7 +8,7 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from layers.importing.pipeline import ImportOptions
+from importing.plan import ImportOptions
 from layers.models import Feature
 from layers.services import VersionStateError, layer_import, layer_version_publish
 

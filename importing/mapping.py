@@ -17,8 +17,8 @@ from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
-from layers.importing.errors import InvalidMapping
-from layers.models import Layer, ZoneCategory
+from importing.errors import InvalidMapping
+from importing.vocabulary import Kind, OverlayType, ZoneCategory, all_values
 
 
 def _decimal(value) -> Decimal | None:
@@ -147,16 +147,16 @@ class CnigPrescriptionSchema(Schema):
         "category": ("TYPEPSC",),
     }
     _OVERLAYS = {
-        "01": Layer.OverlayType.GREEN_SPACE,
-        "03": Layer.OverlayType.RISK,
-        "05": Layer.OverlayType.RESERVED_SITE,
-        "07": Layer.OverlayType.HERITAGE,
-        "15": Layer.OverlayType.ROAD_ALIGNMENT,
+        "01": OverlayType.GREEN_SPACE,
+        "03": OverlayType.RISK,
+        "05": OverlayType.RESERVED_SITE,
+        "07": OverlayType.HERITAGE,
+        "15": OverlayType.ROAD_ALIGNMENT,
     }
 
     @classmethod
     def category(cls, value, *, kind: str, record: dict) -> str:
-        return cls._OVERLAYS.get(str(value or "").strip(), Layer.OverlayType.OTHER)
+        return cls._OVERLAYS.get(str(value or "").strip(), OverlayType.OTHER)
 
 
 class MoroccanZoningSchema(Schema):
@@ -233,7 +233,7 @@ _CATEGORY_WORDS = (
 )
 
 
-_ZONE_CATEGORIES = frozenset(ZoneCategory.values)
+_ZONE_CATEGORIES = all_values(ZoneCategory)
 
 
 def category_guess(value, *, kind: str) -> str:
@@ -241,7 +241,7 @@ def category_guess(value, *, kind: str) -> str:
     text = str(value or "").strip()
     if not text:
         return ""
-    if kind == Layer.Kind.OVERLAY:
+    if kind == Kind.OVERLAY:
         return text[:32]
     if text in _ZONE_CATEGORIES:
         return text

@@ -9,8 +9,8 @@ import shapely
 from pyproj import CRS
 from pyproj.enums import WktVersion
 
-from layers.importing.errors import AmbiguousSource
-from layers.importing.pipeline import ImportOptions
+from importing.errors import AmbiguousSource
+from importing.plan import ImportOptions
 from layers.models import Layer, ZoneRule
 from layers.services import layer_import, layer_version_publish
 

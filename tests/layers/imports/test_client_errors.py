@@ -8,8 +8,7 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from layers.models import Layer
-
-from .conftest import geojson_file, zoning_features
+from tests.importing.conftest import geojson_file, zoning_features
 
 # A zone of the shared agency's territory with one x replaced by ``{x}``.
 ZONE = (

@@ -8,11 +8,11 @@ from django.utils import translation
 from pyproj import CRS
 from pyproj.enums import WktVersion
 
-from layers.importing.crs import crs_identify
-from layers.importing.encoding import encoding_detect, mojibake_repair
-from layers.importing.errors import UnknownCRS
-from layers.importing.pipeline import ImportOptions
-from layers.importing.validation import report_render
+from importing.crs import crs_identify
+from importing.encoding import encoding_detect, mojibake_repair
+from importing.errors import UnknownCRS
+from importing.plan import ImportOptions
+from importing.report import report_render
 from layers.services import layer_import
 
 from .conftest import (

@@ -6,7 +6,7 @@ import pytest
 import shapely
 from django.utils import translation
 
-from layers.importing.validation import report_render
+from importing.report import report_render
 from layers.services import VersionStateError, layer_import, layer_version_publish
 
 from .conftest import geojson_file, zoning_cells, zoning_features

@@ -17,8 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tokens import api_token_create
 from layers.models import ImportJob
 from layers.tasks import _ProgressWriter, import_jobs_reap
-
-from .conftest import geojson_file, zoning_features
+from tests.importing.conftest import geojson_file, zoning_features
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

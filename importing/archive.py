@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from layers.importing.errors import ArchiveTooLarge, UnreadableFile, UnsafeArchive
+from importing.errors import ArchiveTooLarge, UnreadableFile, UnsafeArchive
 
 ARCHIVE_SUFFIXES = (".zip", ".kmz")
 _CHUNK = 1 << 20

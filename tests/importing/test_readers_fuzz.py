@@ -22,10 +22,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pyproj import Transformer
 
-from layers.importing.errors import ImportRefused
-from layers.importing.pipeline import ImportOptions, expected_family, import_plan
-from layers.importing.validation import Report, geometries_check
-from layers.models import Agency, Layer, PlanningDocument
+from importing.errors import ImportRefused
+from importing.geometry import geometries_check
+from importing.issues import Report
+from importing.load import expected_family
+from importing.plan import ImportOptions, import_plan
+from importing.vocabulary import Kind
 from layers.services import layer_import
 
 from .conftest import (
@@ -155,20 +157,19 @@ def _write(folder: Path, name: str, members: dict[str, bytes]) -> Path:
     return path
 
 
-def _layer() -> Layer:
-    """A zoning layer of an agency in Merchich Nord, never saved."""
-    agency = Agency(code="fuzz", name_fr="Agence", srid=26191, note_prefix="FZ")
-    document = PlanningDocument(agency=agency, reference="PA-FUZZ")
-    return Layer(document=document, name="zonage", kind=Layer.Kind.ZONING)
-
-
 def _read(path: Path, workdir: Path) -> int:
-    """Plan the upload and stream it through the per-feature checks.
+    """Plan the upload for a zoning layer of an agency in Merchich Nord, and
+    stream it through the per-feature checks.
 
     Returns the number of features kept; raises ImportRefused as the API does.
     """
-    layer = _layer()
-    plan = import_plan(path, workdir=workdir, layer=layer, options=ImportOptions())
+    plan = import_plan(
+        path,
+        workdir=workdir,
+        kind=Kind.ZONING,
+        agency_srid=26191,
+        options=ImportOptions(),
+    )
     report = Report()
     transformer = Transformer.from_crs(plan.srid, 4326, always_xy=True)
 
@@ -181,7 +182,7 @@ def _read(path: Path, workdir: Path) -> int:
         _geometries, keep = geometries_check(
             batch.geometries,
             ids,
-            expected=expected_family(layer, plan),
+            expected=expected_family(kind=Kind.ZONING, plan=plan),
             report=report,
             to_storage=to_storage,
             unreadable=batch.unreadable,

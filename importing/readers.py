@@ -31,7 +31,7 @@ from pyogrio import raw
 from pyogrio.errors import CRSError, DataLayerError, DataSourceError
 from pyogrio.util import vsi_path
 
-from layers.importing.errors import (
+from importing.errors import (
     AmbiguousSource,
     EmptyFile,
     UnknownCRS,

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from layers.importing.pipeline import ImportOptions
+from importing.plan import ImportOptions
 from layers.models import Feature, LayerVersion, ZoneRule
 from layers.selectors import version_in_force
 from layers.services import (
@@ -17,8 +17,7 @@ from layers.services import (
     layer_version_publish,
     layer_version_restore,
 )
-
-from .conftest import geojson_file, zoning_features
+from tests.importing.conftest import geojson_file, zoning_features
 
 
 def _snapshot(layer):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from layers.importing.errors import UnknownCRS
+from importing.errors import UnknownCRS
 
 # CRSs a Moroccan (or French, for the PLU standard) file is usually in, tried in
 # this order when the declared one puts the data outside the territory.

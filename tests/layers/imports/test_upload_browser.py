@@ -9,8 +9,7 @@ from django.test import Client
 from accounts.models import User
 from layers.models import Agency, Layer, LayerVersion, PlanningDocument
 from tests.conftest import square
-
-from .conftest import geojson_file, zoning_features
+from tests.importing.conftest import geojson_file, zoning_features
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 
 from layers.models import LayerVersion
-
-from .conftest import geojson_file, zoning_features
+from tests.importing.conftest import geojson_file, zoning_features
 
 
 @pytest.fixture

@@ -1,0 +1,206 @@
+"""Planning an import: how an upload will be read, before anything is stored.
+
+``import_plan`` opens the upload (extracting archives safely), chooses the layer
+inside it, works out encoding, CRS and attribute mapping, and returns everything
+a planner confirms, with a preview of the first rows. It takes the layer's kind
+and the agency's CRS as plain values; streaming the planned file into a layer
+version is ``layers.imports.draft``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+from django.utils.translation import gettext as _
+from pyproj import Transformer
+
+from importing import archive
+from importing.crs import crs_identify, crs_name
+from importing.encoding import (
+    EncodingGuess,
+    encoding_detect,
+    encoding_normalise,
+    looks_like_mojibake,
+    mojibake_repair,
+)
+from importing.errors import EmptyFile, ImportRefused, UnknownCRS
+from importing.geometry import AREA_TOLERANCE_M2
+from importing.mapping import FieldMapping, mapping_guess, mapping_override
+from importing.readers import SourceLayer, source_choose, source_layers
+from importing.vocabulary import Kind
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportOptions:
+    """What the planner chose; everything left empty is detected."""
+
+    source_layer: str | None = None
+    srid: int | None = None
+    encoding: str | None = None
+    mapping: dict[str, str] = dataclasses.field(default_factory=dict)
+    comment: str = ""
+    batch_size: int = 10000
+    # Overlaps and gaps of zoning smaller than this are warnings, not errors.
+    tolerance_m2: float | None = None
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportOptions:
+        names = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+
+@dataclasses.dataclass
+class ImportPlan:
+    """How an upload will be read: layer, CRS, encoding, mapping, preview."""
+
+    source: SourceLayer
+    available: list[str]
+    srid: int
+    srid_origin: str  # "file", "chosen" or "agency"
+    encoding: EncodingGuess | None
+    repair_mojibake: bool
+    mapping: FieldMapping
+    preview: list[dict]
+    batch_size: int = 10000
+    tolerance_m2: float = AREA_TOLERANCE_M2
+    # The .prj GDAL could not read, when the agency's CRS was assumed instead.
+    crs_unread: str | None = None
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly description, for the confirmation page and the API."""
+        return {
+            "source": self.source.label,
+            "available": self.available,
+            "format": self.source.reader.name,
+            "geometry_type": self.source.geometry_type,
+            "feature_count": self.source.feature_count,
+            "fields": self.source.fields,
+            "srid": self.srid,
+            "srid_name": crs_name(self.srid),
+            "srid_origin": self.srid_origin,
+            "crs_unread": self.crs_unread,
+            "encoding": {
+                "declared": self.encoding.declared,
+                "detected": self.encoding.detected,
+                "samples": [list(pair) for pair in self.encoding.samples],
+            }
+            if self.encoding
+            else None,
+            "repair_mojibake": self.repair_mojibake,
+            "tolerance_m2": self.tolerance_m2,
+            "mapping": self.mapping.as_dict(),
+            "preview": self.preview,
+        }
+
+
+def upload_open(path: Path, workdir: Path) -> Path:
+    """The folder or file to read: archives are extracted safely into ``workdir``.
+
+    Raises the errors of ``archive.archive_extract``.
+    """
+    if archive.is_archive(path):
+        return archive.archive_extract(path, workdir / "extracted")
+    return path
+
+
+def _json_safe(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def import_plan(
+    path: Path, *, workdir: Path, kind: str, agency_srid: int, options: ImportOptions
+) -> ImportPlan:
+    """Inspect the upload at ``path`` and decide how to read it.
+
+    ``kind`` is the layer's (a zoning prefers a file named like one among
+    several); ``agency_srid`` is the CRS assumed when the file says none.
+
+    Raises ImportRefused (and subclasses) when it cannot be read at all.
+    """
+    root = upload_open(path, workdir)
+    layers = source_layers(root)
+    wanted = options.source_layer
+    if wanted is None and len(layers) > 1 and kind == Kind.ZONING:
+        zoning = [s for s in layers if "zon" in (s.layer or s.path.stem).lower()]
+        if len(zoning) == 1:
+            wanted = zoning[0].layer
+    source = source_choose(layers, wanted)
+    source.require_geometry()
+    if source.feature_count == 0:
+        raise EmptyFile(
+            _("The layer “%(name)s” holds no feature.") % {"name": source.label}
+        )
+
+    encoding = None
+    if options.encoding:
+        try:
+            chosen = encoding_normalise(options.encoding)
+        except LookupError as exc:
+            raise ImportRefused(
+                _("“%(encoding)s” is not a known text encoding.")
+                % {"encoding": options.encoding},
+                code="unknown_encoding",
+            ) from exc
+        encoding = EncodingGuess(declared=chosen, detected=chosen)
+    elif source.reader.has_encoding:
+        declared = source.info.get("encoding") or "utf-8"
+        encoding = encoding_detect(source.read_raw_text(), declared=declared)
+    if encoding is not None:
+        source.encoding = encoding.detected
+
+    preview = source.rows(10)
+    repair = False
+    if not source.reader.has_encoding and not options.encoding:
+        texts = [v for row in preview for v in row.values() if isinstance(v, str)]
+        repair = any(looks_like_mojibake(text) for text in texts)
+    if repair:
+        preview = [
+            {k: mojibake_repair(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in preview
+        ]
+
+    if options.srid:
+        srid, origin = int(options.srid), "chosen"
+    elif source.crs_wkt:
+        srid, origin = crs_identify(source.crs_wkt), "file"
+    else:
+        srid, origin = agency_srid, "agency"
+    crs_unread = source.crs_unread if origin == "agency" else None
+    try:
+        crs_name(srid)
+        Transformer.from_crs(srid, 4326)
+    except Exception as exc:
+        raise UnknownCRS(
+            _("EPSG:%(srid)s is not a coordinate reference system PROJ knows.")
+            % {"srid": srid}
+        ) from exc
+
+    mapping = mapping_guess(source.fields, hints=source.reader.mapping_hints)
+    mapping = mapping_override(mapping, options.mapping, source.fields)
+    return ImportPlan(
+        source=source,
+        available=[s.label for s in layers],
+        srid=srid,
+        srid_origin=origin,
+        encoding=encoding,
+        repair_mojibake=repair,
+        mapping=mapping,
+        preview=[{k: _json_safe(v) for k, v in row.items()} for row in preview],
+        batch_size=options.batch_size,
+        tolerance_m2=(
+            AREA_TOLERANCE_M2 if options.tolerance_m2 is None else options.tolerance_m2
+        ),
+        crs_unread=crs_unread,
+    )

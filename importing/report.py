@@ -1,0 +1,91 @@
+"""A stored validation report in words: for the pages, the API and a terminal.
+
+A report is stored as data (``importing.issues``); each issue becomes a sentence
+in the active language only here, when it is shown.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from importing.issues import ISSUE_KINDS, Severity
+from importing.vocabulary import Family
+
+# Geometry families as parameters of a sentence ("found", "expected").
+FAMILY_WORDS = {
+    Family.POLYGON: _("polygons"),
+    Family.LINE: _("lines"),
+    Family.POINT: _("points"),
+    "other": _("geometry collections or other types"),
+    "": _("points, lines or polygons"),
+}
+
+
+def _family_words(value) -> str:
+    """``"other, polygon"`` in words of the active language."""
+    names = str(value).split(", ") if value else [""]
+    return ", ".join(str(FAMILY_WORDS.get(name, name)) for name in names)
+
+
+def issue_message(issue: dict) -> str:
+    """The sentence of a stored issue, in the active language."""
+    kind = ISSUE_KINDS.get(issue.get("code", ""))
+    if kind is None:
+        return str(issue.get("code", ""))
+    params = dict(issue.get("params", {}))
+    if issue.get("code") == "wrong_geometry_type":
+        for name in ("found", "expected"):
+            params[name] = _family_words(params.get(name, ""))
+    try:
+        return str(kind.message) % params
+    except (KeyError, TypeError, ValueError):
+        return str(kind.message)
+
+
+def report_render(report: dict) -> dict:
+    """A stored report with every issue's message in the active language."""
+    issues = [
+        {**issue, "message": issue_message(issue)} for issue in report.get("issues", [])
+    ]
+    return {**report, "issues": issues}
+
+
+def report_has_errors(report: dict | None) -> bool:
+    """Whether a stored report blocks publishing."""
+    return bool(report) and int(report.get("errors", 0)) > 0
+
+
+def report_text(report: dict) -> str:
+    """The report as plain text for a terminal, in the active language."""
+    lines = []
+    summary = report.get("summary", {})
+    if summary:
+        lines.append(
+            gettext("%(features)s features read from %(source)s (EPSG:%(srid)s).")
+            % {
+                "features": summary.get("features", 0),
+                "source": summary.get("source", "?"),
+                "srid": summary.get("srid", "?"),
+            }
+        )
+    for issue in report_render(report).get("issues", []):
+        label = (
+            gettext("ERROR")
+            if issue.get("severity") == Severity.ERROR
+            else gettext("warning")
+        )
+        line = f"  {label}: {issue['message']}"
+        if issue.get("features"):
+            shown = ", ".join(issue["features"][:10])
+            more = " …" if len(issue["features"]) > 10 else ""
+            line += " [" + gettext("ids: %(ids)s") % {"ids": shown + more} + "]"
+        if issue.get("locations"):
+            lon, lat = issue["locations"][0]
+            line += f" @ {lon:.6f},{lat:.6f}"
+        lines.append(line)
+    lines.append(
+        gettext("%(errors)s errors, %(warnings)s warnings.")
+        % {"errors": report.get("errors", 0), "warnings": report.get("warnings", 0)}
+    )
+    return "\n".join(lines)
