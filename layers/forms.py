@@ -54,17 +54,6 @@ class UploadForm(SourceFileForm):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ParcelUploadForm(SourceFileForm):
-    """A parcel registry file of the planner's agency."""
-
-    reference = forms.CharField(
-        label=_("Field of the land reference"),
-        required=False,
-        max_length=64,
-        help_text=_("Empty: detected (REFERENCE, TITRE, NUM_TF…)."),
-    )
-
-
 class PublishDespiteErrorsForm(forms.Form):
     """Why a version with errors is published as approved (required)."""
 

@@ -33,7 +33,6 @@ urlpatterns = [
     ),
     path("api/v1/imports/<int:pk>", api.import_detail, name="api-import"),
     path("api/v1/imports/<int:pk>/retry", api.import_retry, name="api-import-retry"),
-    path("planner/parcels/", views.parcels_upload, name="parcels-upload"),
     path("planner/", views.planner_home, name="planner"),
     path("planner/layers/<int:pk>/", views.layer_detail, name="layer"),
     path("planner/versions/<int:pk>/", views.version_detail, name="version"),

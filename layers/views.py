@@ -3,12 +3,8 @@ service or selector, render. The JSON they call from the browser is layers.api."
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,14 +17,13 @@ from importing.mapping import mapping_parse
 from importing.plan import ImportOptions
 from importing.report import report_render
 from layers import selectors
-from layers.forms import ParcelUploadForm, PublishDespiteErrorsForm, UploadForm
+from layers.forms import PublishDespiteErrorsForm, UploadForm
 from layers.models import Feature, ImportJob, Layer, LayerVersion
 from layers.services import (
     ReasonRequired,
     VersionStateError,
     layer_version_publish,
     layer_version_restore,
-    upload_size_check,
 )
 from layers.tasks import (
     ImportNotRetryable,
@@ -36,7 +31,6 @@ from layers.tasks import (
     import_job_retry,
     import_start,
 )
-from parcels.services import parcels_import
 
 PREVIEW_LIMIT = 5000  # features drawn on the preview map
 
@@ -236,49 +230,6 @@ def version_restore(request: HttpRequest, pk: int) -> HttpResponse:
         % {"number": version.number, "new": restored.number},
     )
     return redirect("layers:layer", pk=version.layer_id)
-
-
-@login_required
-def parcels_upload(request: HttpRequest) -> HttpResponse:
-    """Import the parcel registry of the planner's agency (inline)."""
-    agency = request.user.agency
-    if agency is None:
-        raise PermissionDenied(_("Only planners of an agency import parcels."))
-    form = ParcelUploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        srs = (form.cleaned_data["srs"] or "").upper().removeprefix("EPSG:")
-        reference = form.cleaned_data["reference"]
-        try:
-            if srs and not (srs.isascii() and srs.isdigit() and len(srs) <= 6):
-                raise ImportRefused(_("The CRS must be an EPSG code, e.g. 26191."))
-            upload_size_check(upload.size)
-            with tempfile.TemporaryDirectory(prefix="geoportail-parcels-") as work:
-                path = Path(work) / Path(upload.name).name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                result = parcels_import(
-                    agency=agency,
-                    path=path,
-                    user=request.user,
-                    srid=int(srs) if srs else None,
-                    mapping={"reference": reference} if reference else None,
-                )
-        except ImportRefused as exc:
-            form.add_error("file", exc.message)
-    return render(
-        request,
-        "layers/parcels_upload.html",
-        {
-            "agency": agency,
-            "form": form,
-            "result": result,
-            "report": report_render(result.report) if result else None,
-        },
-        status=400 if form.errors else 200,
-    )
 
 
 @login_required

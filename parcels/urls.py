@@ -6,4 +6,5 @@ app_name = "parcels"
 
 urlpatterns = [
     path("api/v1/search", views.search, name="search"),
+    path("planner/parcels/", views.parcels_upload, name="upload"),
 ]
