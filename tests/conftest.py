@@ -153,7 +153,7 @@ def demo(django_db_setup, django_db_blocker):
     Transactional tests (``transactional_db``, ``live_server``) empty the database
     when they end, so they use ``demo_reloaded`` instead.
     """
-    from layers.demo import demo_load
+    from geoportal.demo import demo_load
 
     with django_db_blocker.unblock():
         return demo_load().agency
@@ -163,6 +163,6 @@ def demo(django_db_setup, django_db_blocker):
 def demo_reloaded(transactional_db):
     """The demo agency for transactional tests: loaded again (about 2 s) when an
     earlier transactional test emptied the database, else found as it is."""
-    from layers.demo import demo_load
+    from geoportal.demo import demo_load
 
     return demo_load().agency

@@ -18,7 +18,7 @@ from django.db import connection
 from shapely.geometry import shape
 
 from accounts.models import User
-from layers.demo import demo_accounts_ensure, demo_directory
+from geoportal.demo import demo_accounts_ensure, demo_directory
 from layers.models import Feature, Layer, LayerVersion, PlanningDocument, ZoneRule
 from layers.selectors import documents_in_force, version_in_force
 from parcels.models import Parcel

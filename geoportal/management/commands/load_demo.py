@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from layers.demo import DemoDataError, demo_accounts_ensure, demo_load
+from geoportal.demo import DemoDataError, demo_accounts_ensure, demo_load
 
 
 class Command(BaseCommand):

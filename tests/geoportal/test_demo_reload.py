@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from layers.demo import demo_directory
+from geoportal.demo import demo_directory
 from layers.models import Feature, Layer, LayerVersion, PlanningDocument, ZoneRule
 from layers.services import (
     document_create,
