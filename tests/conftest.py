@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from accounts.models import User
 from layers.models import Agency, Layer, PlanningDocument
@@ -27,6 +28,14 @@ def _plain_static_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the site's language, whatever the test before left:
+    Django keeps the active language per thread, and a page requested in Arabic
+    leaves Arabic active for code called outside a request afterwards."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def sql_refused(sql: str, params: list) -> None:
