@@ -297,9 +297,9 @@ def _django(url: str) -> None:
 
 def bench_pdf(points, renders: int = 30) -> dict:
     """(c) warm PDF rendering of composed notes, French and Arabic."""
+    from notes.compose import Moment, note_compose
     from notes.pdf import render_note_pdf
-    from notes.selectors import Moment, note_compose, subject_resolve
-    from notes.subjects import SubjectQuery
+    from notes.subjects import SubjectQuery, subject_resolve
 
     contents = []
     for lon, lat in points[: renders + 5]:

@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 from audit.models import AuditEvent
 from audit.services import audit_record
 from notes import signing, sql
+from notes.compose import Moment, note_compose
 from notes.models import Note
-from notes.selectors import Moment, note_compose, subject_resolve
-from notes.subjects import SubjectQuery
+from notes.subjects import SubjectQuery, subject_resolve
 
 
 @transaction.atomic

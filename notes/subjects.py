@@ -4,8 +4,9 @@ A subject is a parcel reference ("TF 12345/07", Arabic-Indic digits welcome), a
 point (``lon``/``lat``, or ``x``/``y`` with an ``srs``), a GeoJSON geometry (a
 Polygon, MultiPolygon, Point, or a Feature holding one) in an ``srs``, or a list
 of corner coordinates in an ``srs`` — surveyors give corners in Lambert Nord or
-Sud Maroc. Parsing needs no database; ``notes.selectors.subject_resolve`` finds
-the parcel and the agency.
+Sud Maroc. Parsing (``SubjectQuery``) needs no database; ``subject_resolve``
+then finds the parcel and the agency, and refuses land outside every agency or
+across several (``Subject``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,18 @@ from django.contrib.gis.geos import (
 from django.utils.translation import gettext as _
 
 from core.dates import FIRST_DAY, LAST_DAY, day_in_range
-from notes.errors import InvalidGeometry, InvalidSrs, InvalidSubject, SubjectTooLarge
+from layers.models import Agency
+from notes import sql
+from notes.errors import (
+    InvalidGeometry,
+    InvalidSrs,
+    InvalidSubject,
+    OutsideAgencies,
+    ParcelNotFound,
+    StraddlesAgencies,
+    SubjectTooLarge,
+)
+from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
 
 WGS84 = 4326
@@ -44,6 +56,10 @@ ACCEPTED_SRIDS = {
 }
 MAX_AREA_M2 = 1_000_000.0  # 100 ha: larger areas are studies, not notes
 MAX_VERTICES = 10_000
+# A subject counts as straddling agencies when its second agency holds more than
+# this (m² and share of the subject): digitising slivers do not count.
+STRADDLE_MIN_M2 = 1.0
+STRADDLE_MIN_SHARE = 0.001
 _SRS_PATTERN = re.compile(
     r"^(?:EPSG:+|URN:OGC:DEF:CRS:EPSG:[\d.]*:|HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/"
     r"EPSG/0/)?(?P<code>\d{1,9})$"  # int() refuses thousands of digits
@@ -323,3 +339,95 @@ def _shapely(geom: GEOSGeometry):
     import shapely
 
     return shapely.from_wkb(bytes(geom.wkb))
+
+
+@dataclasses.dataclass(frozen=True)
+class Subject:
+    """A resolved subject: its polygon (EPSG:4326), agency and parcel if any."""
+
+    kind: str  # "parcel", "point" or "polygon"
+    geom: MultiPolygon
+    agency: Agency
+    parcel: Parcel | None = None
+    point: Point | None = None
+    srid: int = 4326
+
+
+def subject_resolve(query: SubjectQuery) -> Subject:
+    """Find the parcel and the agency of ``query``.
+
+    Raises ParcelNotFound (unknown reference, or no parcel at the point),
+    OutsideAgencies (a polygon outside every agency) or StraddlesAgencies.
+    """
+    if query.kind == "parcel":
+        parcel = (
+            Parcel.objects.select_related("agency")
+            .filter(reference_key=query.reference.key)
+            .order_by("agency__code")
+            .first()
+        )
+        if parcel is None:
+            raise ParcelNotFound(
+                _("No parcel has the reference %(reference)s.")
+                % {"reference": query.reference.display}
+            )
+        return _parcel_subject(parcel, kind="parcel")
+    if query.kind == "point":
+        # Overlapping parcels are rare; take the first.
+        parcels = sql.parcels_at_point(lon=query.point.x, lat=query.point.y)
+        parcel = min(parcels, key=lambda candidate: candidate.pk, default=None)
+        if parcel is None:
+            if not sql.agencies_under(wkb=bytes(query.point.wkb)):
+                raise OutsideAgencies(
+                    _("This point is outside the territory of every urban agency.")
+                )
+            raise ParcelNotFound(
+                _("No registered parcel contains this point. Draw the land instead."),
+                code="no_parcel_here",
+            )
+        return _parcel_subject(parcel, kind="point", point=query.point)
+    agencies = _agencies_under(query.polygon)
+    if not agencies:
+        raise OutsideAgencies(
+            _("This area is outside the territory of every urban agency.")
+        )
+    if len(agencies) > 1:
+        names = ", ".join(agency.name for agency in agencies)
+        raise StraddlesAgencies(
+            _(
+                "This area lies across the territories of several urban agencies "
+                "(%(names)s). Ask for one note per agency."
+            )
+            % {"names": names}
+        )
+    return Subject(
+        kind="polygon", geom=query.polygon, agency=agencies[0], srid=query.srid
+    )
+
+
+def _parcel_subject(parcel: Parcel, *, kind: str, point: Point | None = None):
+    # Whether the parcel also lies in another agency's territory is measured
+    # by the composition query itself (no extra round trip).
+    return Subject(
+        kind=kind,
+        geom=parcel.geom,
+        agency=parcel.agency,
+        parcel=parcel,
+        point=point,
+        srid=parcel.agency.srid,
+    )
+
+
+def _agencies_under(geom) -> list[Agency]:
+    """Agencies holding a meaningful part of ``geom``, largest part first."""
+    rows = sql.agencies_under(wkb=bytes(geom.wkb))
+    if not rows:
+        return []
+    total = sum(area for _id, area in rows) or 1.0
+    kept = [
+        agency_id
+        for agency_id, area in rows
+        if area >= STRADDLE_MIN_M2 and area / total >= STRADDLE_MIN_SHARE
+    ] or [rows[0][0]]
+    by_id = Agency.objects.in_bulk(kept)
+    return [by_id[agency_id] for agency_id in kept]

@@ -14,8 +14,9 @@ import json
 from django.utils.translation import gettext as _
 
 from notes import signing
+from notes.compose import Moment, note_compose
 from notes.models import Note
-from notes.selectors import Moment, Subject, note_compose
+from notes.subjects import Subject
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,10 +16,11 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.permissions import is_national_administrator, is_planner
 from accounts.throttle import client_address, quota_take
 from core.api import ApiError, TooManyRequests, api_view, json_response, read_json
+from notes import compose as composition
 from notes import selectors, services, signing
+from notes.compose import Moment, note_compose
 from notes.models import Note
-from notes.selectors import Moment
-from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat
+from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat, subject_resolve
 
 
 @api_view("GET")
@@ -32,7 +33,7 @@ def identify(request: HttpRequest) -> dict:
         )
     lon, lat = parse_lon_lat(params.dict())
     moment = Moment.of(parse_as_of(params.get("as_of")))
-    return selectors.identify(lon=lon, lat=lat, moment=moment)
+    return composition.identify(lon=lon, lat=lat, moment=moment)
 
 
 # Anonymous citizens post these from the map page; they create nothing harmful
@@ -42,8 +43,8 @@ def identify(request: HttpRequest) -> dict:
 def compose(request: HttpRequest) -> dict:
     """``POST /api/v1/notes/compose``: the content of a note, not stored."""
     query = SubjectQuery.from_json(read_json(request))
-    subject = selectors.subject_resolve(query)
-    return selectors.note_compose(subject=subject, moment=Moment.of(query.as_of))
+    subject = subject_resolve(query)
+    return note_compose(subject=subject, moment=Moment.of(query.as_of))
 
 
 @csrf_exempt

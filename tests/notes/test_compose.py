@@ -227,8 +227,8 @@ def test_identify_bad_parameters_are_400(client, site):
 
 
 def test_point_subject_keeps_the_point(site):
-    from notes.selectors import Moment, note_compose, subject_resolve
-    from notes.subjects import SubjectQuery
+    from notes.compose import Moment, note_compose
+    from notes.subjects import SubjectQuery, subject_resolve
 
     query = SubjectQuery.from_json({"lon": -6.8495, "lat": 33.9502})
     subject = subject_resolve(query)

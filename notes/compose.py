@@ -1,0 +1,241 @@
+"""The content of a note, composed from one query, and identify.
+
+The content is plain JSON-ready data whose names are an API contract:
+``subject.area_m2``, ``zones[]`` (``layer``, ``code``, ``label``, ``area_m2``,
+``share``, ``rules``), ``overlays[]``, ``documents[]``, ``warnings[]``.
+Areas are ellipsoidal (PostGIS ``geography``), in m² rounded to the centimetre²;
+shares are percentages of the subject's area with four decimals. This module
+gathers the query's rows (``notes.sql``) into zones, overlays, documents and
+layer versions; ``notes.serialise`` writes each of them as the contract names
+it, ``notes.warnings`` says which warnings the note carries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.utils import timezone
+
+from layers.models import Layer, PlanningDocument, RegulationFile, ZoneRule
+from notes import sql
+from notes.serialise import (
+    AREA_DIGITS,
+    agency_data,
+    document_data,
+    finish_overlays,
+    finish_zones,
+    overlay_data,
+    pick,
+    share,
+    subject_data,
+    version_data,
+    zone_data,
+)
+from notes.subjects import Subject
+from notes.warnings import Defects, note_warnings, with_messages
+
+# Below this an intersection is a shared edge, not a piece of land (m², m).
+TOUCH_TOLERANCE = 0.005
+
+
+@dataclasses.dataclass(frozen=True)
+class Moment:
+    """When a note is asked for: the day for documents, the instant for layers.
+
+    For a past or given date the instant is the end of that day in the portal's
+    time zone, so the version in force at the end of the day answers.
+    """
+
+    day: datetime.date
+    at: datetime.datetime
+
+    @classmethod
+    def of(cls, as_of: datetime.date | None = None) -> Moment:
+        """The moment of ``as_of`` (its end of day), or now when None."""
+        if as_of is None:
+            now = timezone.now()
+            return cls(day=timezone.localdate(now), at=now)
+        tz = timezone.get_current_timezone()
+        next_midnight = datetime.datetime.combine(
+            as_of + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        return cls(day=as_of, at=next_midnight - datetime.timedelta(microseconds=1))
+
+
+def note_compose(*, subject: Subject, moment: Moment) -> dict:
+    """The content of a note about ``subject`` at ``moment`` (nothing stored).
+
+    Labels are given in French and Arabic, and as ``label`` in the active
+    language; warnings carry their ``code``, ``params`` and ``message``.
+    """
+    rows = sql.compose_rows(
+        wkb=bytes(subject.geom.wkb),
+        agency_id=subject.agency.pk,
+        day=moment.day,
+        at=moment.at,
+    )
+    subject_area = float(rows[0].subject_area)
+    documents = _documents_from(rows[0].documents)
+    by_id = {document.pk: document for document, _files in documents}
+    rules = _rules_from(rows[0].rules)
+    versions: dict[int, dict] = {}
+    zones: dict[tuple[int, str], dict] = {}
+    overlays: dict[tuple[int, str, str], dict] = {}
+    defects = Defects()
+    for row in rows:
+        if row.version_id is None:
+            continue
+        document = by_id.get(row.document_id)
+        versions.setdefault(row.version_id, version_data(row, document))
+        if row.feature_id is None:
+            continue
+        if row.layer_kind == Layer.Kind.ZONING:
+            if (row.area or 0.0) < TOUCH_TOLERANCE:
+                continue
+            defects.meet(row, document)
+            key = (row.version_id, row.code)
+            zone = zones.get(key)
+            if zone is None:
+                rule = rules.get((row.document_id, row.code))
+                zone = zones[key] = zone_data(row, document, rule)
+            zone["area_m2"] += row.area
+        else:
+            measure = row.area if row.area is not None else row.length
+            if measure is not None and measure < TOUCH_TOLERANCE:
+                continue
+            defects.meet(row, document)
+            key = (row.version_id, row.code, row.label_fr or "")
+            overlay = overlays.get(key)
+            if overlay is None:
+                overlay = overlays[key] = overlay_data(row, document)
+            overlay["count"] += 1
+            if row.area is not None:
+                overlay["area_m2"] = (overlay["area_m2"] or 0.0) + row.area
+            if row.length is not None:
+                overlay["length_m"] = (overlay["length_m"] or 0.0) + row.length
+    zone_list = finish_zones(zones.values(), subject_area)
+    overlay_list = finish_overlays(overlays.values(), subject_area)
+    outside = min(
+        (
+            subject_area if row.outside is None else float(row.outside)
+            for row in rows
+            if row.layer_kind == Layer.Kind.ZONING
+        ),
+        default=subject_area,
+    )
+    if outside < max(0.01, subject_area * 1e-6):
+        outside = 0.0  # floating-point slivers along shared edges
+    content = {
+        "as_of": moment.day.isoformat(),
+        "agency": agency_data(subject.agency),
+        "subject": subject_data(subject, subject_area),
+        "zones": zone_list,
+        "overlays": overlay_list,
+        "outside_zoning_m2": round(outside, AREA_DIGITS),
+        "outside_zoning_share": share(outside, subject_area),
+        "documents": [
+            document_data(document, files)
+            for document, files in documents
+            if document.in_force_on(moment.day)
+        ],
+        "layer_versions": sorted(
+            versions.values(), key=lambda item: (item["document"], item["layer"])
+        ),
+    }
+    content["warnings"] = with_messages(
+        note_warnings(
+            moment,
+            [document for document, _files in documents],
+            content,
+            subject_area,
+            rows[0].others_area,
+        )
+        + defects.warnings()
+    )
+    return content
+
+
+_DATE_FIELDS = ("approval_date", "effective_date", "expiry_date")
+
+
+def _documents_from(
+    items: list[dict],
+) -> list[tuple[PlanningDocument, list[RegulationFile]]]:
+    """Unsaved documents (and their files) from the composition query's JSON."""
+    documents = []
+    for item in items:
+        fields = dict(item)
+        files = [RegulationFile(**file) for file in fields.pop("regulation_files")]
+        for name in _DATE_FIELDS:
+            if fields[name]:
+                fields[name] = datetime.date.fromisoformat(fields[name])
+        documents.append((PlanningDocument(**fields), files))
+    return documents
+
+
+def _rules_from(items: list[dict]) -> dict[tuple[int, str], ZoneRule]:
+    """Unsaved zone rules by (document id, code) from the query's JSON."""
+    rules = {}
+    for item in items:
+        fields = dict(item)
+        path = fields.pop("regulation_file")
+        rule = ZoneRule(
+            **fields, regulation_file=RegulationFile(file=path) if path else None
+        )
+        rules[(rule.document_id, rule.code)] = rule
+    return rules
+
+
+def identify(*, lon: float, lat: float, moment: Moment) -> dict:
+    """The parcel at (``lon``, ``lat``) (WGS 84) and its zones, in one round trip.
+
+    Without a parcel there, the zones at the point itself (no areas). Returns
+    ``{"point", "as_of", "agency", "parcel", "zones"}``; ``agency`` is None
+    outside every agency.
+    """
+    rows = sql.identify_rows(lon=lon, lat=lat, day=moment.day, at=moment.at)
+    first = rows[0]
+    agency = None
+    if first.agency_code is not None:
+        agency = {
+            "code": first.agency_code,
+            "name": pick(first.agency_name_fr, first.agency_name_ar),
+        }
+    parcel = None
+    area = None
+    if first.parcel_reference is not None:
+        area = float(first.parcel_area)
+        official = first.parcel_official_area
+        parcel = {
+            "reference": first.parcel_reference,
+            "area_m2": round(area, AREA_DIGITS),
+            "official_area_m2": None if official is None else float(official),
+        }
+    zones: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        if row.code is None or (area is not None and row.area < TOUCH_TOLERANCE):
+            continue
+        zone = zones.setdefault(
+            (row.layer, row.code),
+            {
+                "layer": row.layer,
+                "code": row.code,
+                "label": pick(row.label_fr, row.label_ar),
+                "area_m2": 0.0 if area is not None else None,
+                "share": None,
+            },
+        )
+        if area is not None:
+            zone["area_m2"] += row.area
+    for zone in zones.values():
+        if area is not None:
+            zone["share"] = share(zone["area_m2"], area)
+            zone["area_m2"] = round(zone["area_m2"], AREA_DIGITS)
+    return {
+        "point": {"lon": lon, "lat": lat},
+        "as_of": moment.day.isoformat(),
+        "agency": agency,
+        "parcel": parcel,
+        "zones": list(zones.values()),
+    }
