@@ -23,6 +23,7 @@ from core.i18n import localized
 from layers.in_force import public_in_force_q, versions_in_force_q
 from layers.models import Feature, Layer, LayerVersion, PlanningDocument, ZoneRule
 from layers.selectors import catalogue_revision
+from ows import mapcache
 
 DRAFT_SUFFIX = "-draft"
 
@@ -72,14 +73,8 @@ class CatalogLayer:
 
     @property
     def version_key(self) -> tuple | None:
-        """What identifies the version's features for good (a version's id is
-        never given to other features; its creation time tells it from one a
-        test database reused the id for); None for a draft, whose features may
-        still be replaced."""
-        version = self.version
-        if version.status == LayerVersion.Status.DRAFT:
-            return None
-        return (version.pk, version.created_at, version.feature_count)
+        """The version's key in ``ows.mapcache`` (None for a draft)."""
+        return mapcache.version_key(self.version)
 
     @functools.cached_property
     def zone_categories(self) -> dict[str, str]:

@@ -33,6 +33,7 @@ import shapely
 from django.conf import settings
 from django.db import connection
 
+from layers.models import LayerVersion
 from ows import paths
 
 MAX_FEATURES = 200_000
@@ -264,6 +265,16 @@ class _Cache:
 
 
 _CACHE = _Cache()
+
+
+def version_key(version: LayerVersion) -> tuple | None:
+    """What identifies ``version``'s features for good (a version's id is
+    never given to other features; its creation time tells it from one a
+    test database reused the id for); None for a draft, whose features may
+    still be replaced."""
+    if version.status == LayerVersion.Status.DRAFT:
+        return None
+    return (version.pk, version.created_at, version.feature_count)
 
 
 def version_geometry(version_id: int, key: tuple) -> VersionGeometry | None:
