@@ -2,10 +2,11 @@
 are coloured.
 
 Every reader draws from here and nowhere else: the map page (as JSON in its
-configuration, ``palette()``), the WMS renderer and its legend graphic
-(``ows.styles``, which QGIS sees) and the note PDF's map
-(``notes.pdf.mapimage``). ``tests/viewer/test_palette_readers.py`` samples
-each of them against this module.
+configuration, ``palette()``), the map renderer and the legend graphic
+(``ows.styles``, which QGIS sees; the renderer draws the note PDF's map too)
+and the note's legend (``notes.pdf.mapimage``).
+``tests/viewer/test_palette_readers.py`` samples each of them against this
+module.
 
 Colours are ``#rrggbb``. A fill is laid at its swatch's ``opacity`` over what
 lies below (the base map, white in the note), so the colour seen inside a

@@ -1,5 +1,6 @@
 """The map renderer: geometry in pixels from memory or PostGIS, skia draws,
-libpng encodes.
+libpng encodes. WMS GetMap draws through it, and so does the note PDF's map
+(``notes.pdf.mapimage``, which adds the subject, scale bar and legend).
 
 Published versions in Web Mercator come from memory (``ows.mapcache``).
 Everything else comes from one fixed, parameterised query per layer: it

@@ -1,5 +1,5 @@
 """The WMS styles: ``layers.styles`` (the one palette) as the renderer and
-the legend graphic draw it.
+the legend graphic draw it (the renderer's also for the note PDF's map).
 
 One style per layer kind, named ``default``: zones filled by category,
 overlays by overlay type, each as RGBA computed once per process (never per

@@ -1,51 +1,68 @@
-"""The note's map excerpt: the subject over the zoning, drawn with skia.
+"""The note's map excerpt: the subject over the zoning and overlays it used.
+
+The layers are drawn by the map renderer of WMS (``ows.render``), in Web
+Mercator on white: the same shapes, fills, outlines, points and zone codes as
+a GetMap, in the colours of ``layers.styles``, and published versions from
+the same memory (``ows.mapcache``). What is the note's own lives here: the
+frame around the subject, the subject's outline, the scale bar and the
+legend's entries (the zone codes and overlay types in sight, in the colours
+the map shows them).
 
 The picture goes to typst as raw RGB pixels rather than a PNG: encoding a PNG
 here and decoding it again in typst took ~60 % of a PDF's rendering time, and
 typst compresses the pixels losslessly in the PDF either way.
 
 The features come from the layer versions the note used (versions never change
-once stored), so re-rendering an old note draws the same map. Geometries are
-read in Web Mercator (the indexed ``geom_3857`` column), clipped in PostGIS.
+once stored), so re-rendering an old note draws the same map.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import io
+import json
 import math
 
+import numpy as np
 import shapely
 import skia
 from django.db import connection
+from PIL import Image
 from pyproj import Transformer
 
-from layers.models import Layer
-from layers.styles import (
-    LINE_WIDTH,
-    POINT_RADIUS,
-    WHITE,
-    hex_colour,
-    overlay_swatch,
-    zone_swatch,
-)
+from layers.models import Layer, LayerVersion
+from layers.styles import WHITE, hex_colour, overlay_swatch, zone_swatch
+from ows import mapcache
+from ows.render import MapLayer, View, render, straight_alpha_surface
+from ows.styles import style_for
 
 WIDTH, HEIGHT = 640, 400  # ≈ 90 dpi over the page's width
 MIN_HALF_SPAN_M = 60.0  # never zoom closer than ~120 m across
 MARGIN = 0.6  # context around the subject, as a share of its size
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BACKGROUND = (*WHITE, 255)
 
-MAP_FEATURES = """
-SELECT l.kind, l.overlay_type, f.code,
-       coalesce(nullif(r.category, ''), f.category, '') AS category,
-       ST_AsBinary(ST_ClipByBox2D(f.geom_3857, e.box)) AS wkb
-FROM (SELECT ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 3857) AS box) e
-JOIN layers_feature f ON f.geom_3857 && e.box
-JOIN layers_layerversion v ON v.id = f.version_id
+# The versions a note used, in drawing order (the zoning at the bottom, then
+# the overlays by their layers' position), each with what the renderer needs:
+# its layer's kind and types, its key in ows.mapcache, its zoning document's
+# zone code → category, and the (code, own category) of its features in the
+# map's box, for the legend.
+MAP_VERSIONS = """
+SELECT v.id, v.status, v.created_at, v.feature_count,
+       l.kind, l.overlay_type, l.geometry_type,
+       (SELECT coalesce(json_object_agg(r.code, r.category), '{}'::json)
+        FROM layers_zonerule r
+        WHERE l.kind = %(zoning)s AND r.document_id = l.document_id),
+       ARRAY(SELECT DISTINCT ARRAY[f.code, f.category]
+             FROM layers_feature f
+             WHERE f.version_id = v.id AND ST_Intersects(f.geom_3857, e.box)
+             ORDER BY 1)
+FROM (SELECT ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 3857) AS box) e,
+     layers_layerversion v
 JOIN layers_layer l ON l.id = v.layer_id
-LEFT JOIN layers_zonerule r ON r.document_id = l.document_id AND r.code = f.code
-WHERE f.version_id = ANY(%(versions)s)
-ORDER BY l.kind DESC, l.position, f.id
+WHERE v.id = ANY(%(versions)s)
+ORDER BY l.kind DESC, l.position, v.id
 """
 
 
@@ -67,10 +84,6 @@ class MapExcerpt:
 
     def png(self) -> bytes:
         """The excerpt as a PNG (slow: for saving or showing, not for the PDF)."""
-        import io
-
-        from PIL import Image
-
         buffer = io.BytesIO()
         image = Image.frombytes("RGB", (self.width, self.height), self.rgb)
         image.save(buffer, format="PNG")
@@ -85,12 +98,6 @@ def _to_mercator() -> Transformer:
 @functools.cache
 def _font() -> skia.Font:
     return skia.Font(skia.Typeface.MakeFromFile(FONT_FILE), 13)
-
-
-def _color(hex_color: str, alpha: float = 1.0) -> int:
-    value = hex_color.lstrip("#")
-    red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
-    return skia.Color(red, green, blue, round(alpha * 255))
 
 
 def _extent(subject) -> tuple[float, float, float, float, float]:
@@ -110,25 +117,16 @@ def _extent(subject) -> tuple[float, float, float, float, float]:
 
 
 def _path(geom, to_px) -> skia.Path:
+    """The subject's (multi)polygon as an even-odd path in pixels."""
     path = skia.Path()
     path.setFillType(skia.PathFillType.kEvenOdd)
-    parts = getattr(geom, "geoms", [geom])
-    for part in parts:
-        if isinstance(part, shapely.Polygon):
-            rings = [part.exterior, *part.interiors]
-            for ring in rings:
-                coords = [to_px(x, y) for x, y in ring.coords]
-                path.moveTo(*coords[0])
-                for point in coords[1:]:
-                    path.lineTo(*point)
-                path.close()
-        elif isinstance(part, shapely.LineString):
-            coords = [to_px(x, y) for x, y in part.coords]
+    for part in getattr(geom, "geoms", [geom]):
+        for ring in [part.exterior, *part.interiors]:
+            coords = [to_px(x, y) for x, y in ring.coords]
             path.moveTo(*coords[0])
             for point in coords[1:]:
                 path.lineTo(*point)
-        elif isinstance(part, shapely.GeometryCollection | shapely.MultiPolygon):
-            path.addPath(_path(part, to_px))
+            path.close()
     return path
 
 
@@ -142,107 +140,118 @@ def _nice_length(max_m: float) -> float:
 
 def render_map(content: dict) -> MapExcerpt:
     """Draw the subject of ``content`` over the zoning and overlays it used."""
-    subject = shapely.from_geojson(_geojson(content["subject"]["geometry"]))
+    subject = shapely.from_geojson(json.dumps(content["subject"]["geometry"]))
     subject = shapely.transform(
         subject,
-        lambda xy: _stack(_to_mercator().transform(xy[:, 0], xy[:, 1])),
+        lambda xy: np.column_stack(_to_mercator().transform(xy[:, 0], xy[:, 1])),
     )
     x0, y0, x1, y1, lat = _extent(subject)
-    versions = [version["version_id"] for version in content["layer_versions"]]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            MAP_FEATURES,
-            {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "versions": versions},
-        )
-        rows = cursor.fetchall()
+    view = View(3857, x0, y0, x1, y1, WIDTH, HEIGHT)
+    versions = _map_versions(
+        [entry["version_id"] for entry in content["layer_versions"]], view
+    )
+    pixels = render(
+        [version.map_layer for version in versions], view, background=BACKGROUND
+    )
     sx = WIDTH / (x1 - x0)
     sy = HEIGHT / (y1 - y0)
 
     def to_px(x: float, y: float) -> tuple[float, float]:
         return (x - x0) * sx, (y1 - y) * sy
 
-    surface = skia.Surface(WIDTH, HEIGHT)
+    surface = straight_alpha_surface(pixels)
     canvas = surface.getCanvas()
-    canvas.clear(skia.ColorWHITE)
-    legend: dict[tuple[str, str], LegendEntry] = {}
-    for kind, overlay_type, code, category, wkb in rows:
-        if wkb is None:
-            continue
-        geom = shapely.from_wkb(bytes(wkb))
-        if geom.is_empty:
-            continue
-        if kind == Layer.Kind.ZONING:
-            swatch = zone_swatch(category)
-            legend.setdefault(
-                ("zone", code),
-                LegendEntry(code, "zone", category, hex_colour(swatch.blended(WHITE))),
-            )
-        else:
-            swatch = overlay_swatch(overlay_type)
-            legend.setdefault(
-                ("overlay", overlay_type),
-                LegendEntry(
-                    overlay_type, "overlay", "", hex_colour(swatch.blended(WHITE))
-                ),
-            )
-        _draw(canvas, geom, to_px, swatch)
     _draw_subject(canvas, subject, to_px)
     scale_label = _draw_scale_bar(
         canvas, (x1 - x0) / WIDTH * math.cos(math.radians(lat))
     )
-    pixels = surface.makeImageSnapshot().toarray(
-        colorType=skia.ColorType.kRGBA_8888_ColorType
-    )
+    del canvas, surface
     return MapExcerpt(
-        rgb=pixels[:, :, :3].tobytes(),
+        rgb=_rgb(pixels),
         width=WIDTH,
         height=HEIGHT,
-        legend=list(legend.values()),
+        legend=_legend(versions),
         scale_label=scale_label,
     )
 
 
-def _stack(pair):
-    import numpy
+@dataclasses.dataclass(frozen=True)
+class _MapVersion:
+    """A layer version of the note: what the renderer needs, and the (zone
+    code, own category) pairs of its features in sight."""
 
-    return numpy.column_stack(pair)
-
-
-def _geojson(value: dict) -> str:
-    import json
-
-    return json.dumps(value)
+    map_layer: MapLayer
+    layer: Layer
+    seen: list[tuple[str, str]]
 
 
-def _draw(canvas: skia.Canvas, geom, to_px, swatch) -> None:
-    """Draw ``geom`` as ``layers.styles`` says: the fill at the swatch's
-    opacity, then the outline (lines: ``LINE_WIDTH``; points: discs)."""
-    if geom.geom_type in {"Point", "MultiPoint"}:
-        for point in getattr(geom, "geoms", [geom]):
-            x, y = to_px(point.x, point.y)
-            canvas.drawCircle(
-                x,
-                y,
-                POINT_RADIUS,
-                skia.Paint(AntiAlias=True, Color=_color(swatch.outline)),
-            )
-        return
-    path = _path(geom, to_px)
-    dimension = shapely.get_dimensions(geom)
-    if dimension == 2:
-        canvas.drawPath(
-            path,
-            skia.Paint(AntiAlias=True, Color=_color(swatch.fill, swatch.opacity)),
+def _map_versions(ids: list[int], view: View) -> list[_MapVersion]:
+    """The note's layer versions in drawing order (``MAP_VERSIONS``), in one
+    round trip."""
+    box = {"x0": view.minx, "y0": view.miny, "x1": view.maxx, "y1": view.maxy}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MAP_VERSIONS, {**box, "versions": ids, "zoning": Layer.Kind.ZONING}
         )
-    canvas.drawPath(
-        path,
-        skia.Paint(
-            AntiAlias=True,
-            Color=_color(swatch.outline),
-            Style=skia.Paint.kStroke_Style,
-            StrokeWidth=swatch.width if dimension == 2 else LINE_WIDTH,
-        ),
-    )
+        rows = cursor.fetchall()
+    versions = []
+    for (
+        pk,
+        status,
+        created_at,
+        count,
+        kind,
+        overlay_type,
+        geometry_type,
+        categories,
+        seen,
+    ) in rows:
+        layer = Layer(kind=kind, overlay_type=overlay_type, geometry_type=geometry_type)
+        version = LayerVersion(
+            pk=pk, status=status, created_at=created_at, feature_count=count
+        )
+        map_layer = MapLayer(
+            pk,
+            style_for(layer),
+            categories,
+            cache_key=mapcache.version_key(version),
+        )
+        versions.append(_MapVersion(map_layer, layer, [tuple(pair) for pair in seen]))
+    return versions
+
+
+def _legend(versions: list[_MapVersion]) -> list[LegendEntry]:
+    """The zone codes and overlay types in sight, coloured as the renderer
+    fills them (a zone's own category, else its code's rule's), in drawing
+    order, zones by code."""
+    legend: dict[tuple[str, str], LegendEntry] = {}
+    for version in versions:
+        if not version.seen:
+            continue
+        if version.layer.kind == Layer.Kind.ZONING:
+            rules = version.map_layer.categories
+            for code, own in version.seen:
+                category = own or rules.get(code, "")
+                colour = hex_colour(zone_swatch(category).blended(WHITE))
+                legend.setdefault(
+                    ("zone", code), LegendEntry(code, "zone", category, colour)
+                )
+        else:
+            overlay_type = version.layer.overlay_type
+            colour = hex_colour(overlay_swatch(overlay_type).blended(WHITE))
+            legend.setdefault(
+                ("overlay", overlay_type),
+                LegendEntry(overlay_type, "overlay", "", colour),
+            )
+    return list(legend.values())
+
+
+def _rgb(pixels: np.ndarray) -> bytes:
+    """The RGB bytes of opaque RGBA ``pixels``: PIL's raw packer drops the
+    alpha ≈ 8× faster than numpy's strided copy (0.1 vs 0.9 ms a map)."""
+    height, width, _channels = pixels.shape
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    return image.tobytes("raw", "RGB")
 
 
 def _draw_subject(canvas: skia.Canvas, subject, to_px) -> None:
@@ -260,7 +269,7 @@ def _draw_subject(canvas: skia.Canvas, subject, to_px) -> None:
         path,
         skia.Paint(
             AntiAlias=True,
-            Color=_color("#d00000"),
+            Color=skia.Color(0xD0, 0x00, 0x00),
             Style=skia.Paint.kStroke_Style,
             StrokeWidth=3,
         ),
