@@ -148,7 +148,7 @@ def granian(database_url: str):
 
 def in_process():
     """Ours through the WSGI application granian serves (``geoportal.wsgi``:
-    its light path and GetMap fast lane included), without HTTP: a GET
+    its machine path and GetMap fast lane included), without HTTP: a GET
     function."""
     import io
 

@@ -11,7 +11,7 @@ on a psycopg connection with a prepared statement; (b) the portal's tile SQL
 client: URL resolution, visibility, ETag, response — the path of a planner's
 logged-in request), prepared statements on; (d) anonymous requests over HTTP
 from granian (one WSGI worker, as ``scripts/run`` serves it) on a kept-alive
-connection — the light path resolves a name once, then the tile lane
+connection — the machine handler resolves a name once, then the tile lane
 (``tiles.fastlane``) serves it. Then the size and time of parcel and zone tiles per
 zoom, which set the minimum zooms.
 """

@@ -11,6 +11,7 @@ class GeoportalConfig(AppConfig):
         from core import db
 
         # After Django's own upkeep (close_old_connections), on every path:
-        # the full handler, the light path and the lanes send these signals.
+        # both handlers send these signals, and the lanes through
+        # core.lanes.request_signals.
         signals.request_started.connect(db.connections_drop_dead)
         signals.request_finished.connect(db.connections_drop_broken)

@@ -6,8 +6,8 @@ holds one, so ``refuse_nul_bytes`` answers 400 before any view, in the user's
 language and in the form the client reads: an OGC exception report for the
 OGC services, the API's JSON error for ``/api/``, a page for the rest. It is
 the last middleware, so that its answers get every header, on the full path
-and on the light path (``geoportal.light``); the fast lanes leave such
-requests to the light path (``core.nul.has_nul_byte``).
+and on the machine path (``geoportal.machine``); the fast lanes leave such
+requests to the machine handler (``core.nul.has_nul_byte``).
 """
 
 from __future__ import annotations

@@ -145,6 +145,70 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The machine path (geoportal/machine.py): anonymous requests (no session
+# cookie, no Authorization header) to the machine routes (core.routes.machine:
+# OGC services, vector tiles, identify, compose) are answered by a second
+# handler with this middleware only, in MIDDLEWARE's order. Every entry of
+# MIDDLEWARE is here or in MACHINE_SKIPPED_MIDDLEWARE.
+MACHINE_MIDDLEWARE = [
+    # Security headers (nosniff, referrer policy, HSTS behind TLS).
+    "django.middleware.security.SecurityMiddleware",
+    # Errors and capabilities in the client's language.
+    "django.middleware.locale.LocaleMiddleware",
+    # The Host header checked against ALLOWED_HOSTS, Content-Length.
+    "django.middleware.common.CommonMiddleware",
+    # In place of sessions and authentication: the requests carry no credentials.
+    "geoportal.machine.anonymous_user",
+    # Frame options and content-security policy, as on every page.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL in the path, query or form is a 400, in the client's language.
+    "geoportal.middleware.refuse_nul_bytes",
+]
+# What the machine path skips of MIDDLEWARE, and why.
+MACHINE_SKIPPED_MIDDLEWARE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware": "static files are no machine route",
+    "django.contrib.sessions.middleware.SessionMiddleware": (
+        "its requests carry no session cookie"
+    ),
+    "django.middleware.csrf.CsrfViewMiddleware": (
+        "no session, so nothing to forge; the machine views that accept POST "
+        "are csrf_exempt"
+    ),
+    "django.contrib.auth.middleware.AuthenticationMiddleware": (
+        "no session nor token: geoportal.machine.anonymous_user says so"
+    ),
+    "audit.context.ClientAddressMiddleware": (
+        "the machine routes write nothing to the audit log"
+    ),
+    "django.contrib.messages.middleware.MessageMiddleware": (
+        "messages are shown on pages, which are no machine route"
+    ),
+    "axes.middleware.AxesMiddleware": "it acts on logins only",
+}
+# Of MACHINE_MIDDLEWARE, those whose whole effect on a successful answer is its
+# headers: the fast lanes (core.lanes), which answer only plain successes
+# without the handler, apply their process_response. Every other entry of
+# MACHINE_MIDDLEWARE is in LANE_SKIPPED_MIDDLEWARE.
+LANE_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+LANE_SKIPPED_MIDDLEWARE = {
+    "django.middleware.locale.LocaleMiddleware": (
+        "images and tiles do not depend on the language; errors go to the handler"
+    ),
+    "django.middleware.common.CommonMiddleware": (
+        "the lanes' answers name no host (no absolute address) and they set "
+        "Content-Length themselves"
+    ),
+    "geoportal.machine.anonymous_user": "the lanes serve the public only",
+    "geoportal.middleware.refuse_nul_bytes": (
+        "the lanes leave a request holding a NUL to the handler (core.nul)"
+    ),
+}
+
 ROOT_URLCONF = "geoportal.urls"
 WSGI_APPLICATION = "geoportal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"

@@ -8,10 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
 
 application = get_wsgi_application()
 
-# Anonymous requests to the machine APIs skip middleware they do not need,
-# and map images and vector tiles skip Django's request handling.
-from geoportal.light import with_light_path  # noqa: E402 - needs Django set up
-from ows.fastlane import GetMapLane  # noqa: E402
-from tiles.fastlane import TileLane  # noqa: E402
+# Anonymous requests to the machine routes take the machine path: the
+# middleware they need only, and for map images and tiles no Django handler.
+from geoportal.machine import MachinePath  # noqa: E402 - needs Django set up
 
-application = with_light_path(application, lanes=(GetMapLane(), TileLane()))
+application = MachinePath(application)

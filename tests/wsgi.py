@@ -19,8 +19,9 @@ class WsgiResponse:
 
 @pytest.fixture
 def wsgi_call(db):
-    """A function calling ``geoportal.wsgi.application``; like the test
-    client, its requests do not close the test's database connection."""
+    """A function calling ``geoportal.wsgi.application`` (or the given
+    ``application``); like the test client, its requests do not close the
+    test's database connection."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
@@ -33,6 +34,7 @@ def wsgi_call(db):
         query: str = "",
         body: bytes = b"",
         headers: dict[str, str] | None = None,
+        application=application,
     ) -> WsgiResponse:
         captured = {}
 
@@ -67,3 +69,12 @@ def wsgi_call(db):
         return WsgiResponse(captured["status"], captured["headers"], content)
 
     return call
+
+
+def lane_match(environ: dict) -> tuple:
+    """The lane of the machine route ``environ`` takes in ``geoportal.wsgi``,
+    and what it matches (the arguments of its ``answer``, or None)."""
+    from geoportal.wsgi import application
+
+    route, kwargs = application.route(environ)
+    return route.lane, route.lane.match(environ, kwargs)

@@ -2,7 +2,7 @@
 ``/api/v1/openapi.json``): no request, however odd, gets a server error, and
 every answer has the status, content type and shape the document promises.
 
-The schema is loaded from the project's WSGI application (light path and
+The schema is loaded from the project's WSGI application (machine path and
 lanes included) over a small site — an agency, a published zoning, parcels,
 an issued note — so that real paths exist: half of the cases of an
 operation with path parameters use real ones. Operations that need a

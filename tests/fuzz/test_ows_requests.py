@@ -3,7 +3,7 @@ GetMap, GetFeatureInfo, GetFeature, GetPropertyValue and GetLegendGraphic
 requests get an answer or an exception report — never a server error.
 
 Django's test client raises what a view raises, so a failing example shows
-its traceback; the GetMap case also goes through ``geoportal.wsgi`` (light
+its traceback; the GetMap case also goes through ``geoportal.wsgi`` (machine
 path and fast lane), where a server error is a 500 status.
 """
 

@@ -1,7 +1,7 @@
 """A NUL character in an address or a parameter is a 400 in the user's
 language, in the form the client reads — never PostgreSQL's DataError (500).
 
-The OGC services' side, through the light path and the lanes, is in
+The OGC services' side, through the machine path and the lanes, is in
 tests/ows/test_nul_bytes.py.
 """
 

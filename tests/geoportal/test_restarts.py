@@ -29,7 +29,7 @@ PYTHON = str(REPO / ".venv" / "bin" / "python")
 pytestmark = pytest.mark.slow
 
 # One of each kind of request, each through its own path: the full handler
-# (the map page, health), the light path (identify), the lanes (tile, map).
+# (the map page, health), the machine handler (identify), the lanes (tile, map).
 LON, LAT = -6.900067, 33.895937
 URLS = {
     "map page": "/",

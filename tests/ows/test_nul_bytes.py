@@ -1,7 +1,7 @@
 """A NUL character in an OGC request is an InvalidParameterValue report in
 the user's language (``geoportal.middleware``), whichever path it takes:
 Django's test client takes the full one; ``wsgi_call`` goes through
-``geoportal.wsgi`` as granian does, so through the light path and the lanes.
+``geoportal.wsgi`` as granian does, so through the machine path and the lanes.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_wfs_filter_literal_is_an_exception_report(
         "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature"
         f"&TYPENAMES={ows_data.zoning_name}&FILTER={EQUAL_TO_NUL}"
     )
-    if anonymous:  # the light path
+    if anonymous:  # the machine path
         response = wsgi_call("/ows", query=query, headers={"Accept-Language": "fr"})
         status, content = response.status, response.content
     else:
@@ -54,7 +54,7 @@ def test_wfs_filter_literal_is_an_exception_report(
     assert FRENCH.encode() in content
 
 
-def test_the_getmap_lane_leaves_it_to_the_light_path(wsgi_call, ows_data):
+def test_the_getmap_lane_leaves_it_to_the_machine_handler(wsgi_call, ows_data):
     bbox = f"{maps.SOUTH},{maps.WEST},{maps.NORTH},{maps.EAST}"
     query = maps.getmap_query(ows_data.zoning_name, bbox=bbox) + "&DPI=%00"
     response = wsgi_call("/wms", query=query, headers={"Accept-Language": "fr"})

@@ -16,6 +16,7 @@ from ows.params import OwsRequest
 from ows.registry import ServiceContext
 from ows.wms import getmap
 from tests.ows import maps
+from tests.wsgi import lane_match
 
 NS = {"wms": "http://www.opengis.net/wms", "ogc": "http://www.opengis.net/ogc"}
 BBOX = f"{maps.SOUTH},{maps.WEST},{maps.NORTH},{maps.EAST}"
@@ -88,7 +89,7 @@ def test_layers_times_pixels_is_bounded(client, ows_data, settings):
     )
 
 
-def test_the_light_path_refuses_in_the_users_language(ows_data, wsgi_call):
+def test_the_machine_path_refuses_in_the_users_language(ows_data, wsgi_call):
     response = wsgi_call(
         "/ows",
         query=urlencode(heavy(ows_data.zoning_name)),
@@ -110,13 +111,13 @@ def test_the_light_path_refuses_in_the_users_language(ows_data, wsgi_call):
 )
 def test_the_fast_lane_refuses_before_drawing(ows_data, options):
     params = {k.upper(): v for k, v in heavy(ows_data.zoning_name, **options).items()}
-    lane = GetMapLane()
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": "/ows",
         "QUERY_STRING": urlencode(params),
     }
-    arguments = lane.match(environ)
+    lane, arguments = lane_match(environ)
+    assert isinstance(lane, GetMapLane)
     assert arguments is not None  # the lane takes the request…
     with pytest.raises(InvalidParameterValue):  # …and refuses it unanswered
         lane.answer(*arguments)

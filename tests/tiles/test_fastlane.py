@@ -1,7 +1,10 @@
 """Anonymous tiles through the WSGI application granian serves: the tile lane
-(tiles.fastlane) answers what the tile view answers, and never a stale tile."""
+(tiles.fastlane), on the machine path, answers what the tile view answers, and
+never a stale tile."""
 
 from __future__ import annotations
+
+import json
 
 import mapbox_vector_tile
 from django.utils import timezone
@@ -10,6 +13,7 @@ from layers.models import PlanningDocument
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from tests.conftest import square
 from tests.tiles.test_tiles import NAME, tile_url
+from tests.wsgi import lane_match
 from tiles.fastlane import TileLane
 
 HEADERS = (
@@ -32,7 +36,7 @@ def codes(content: bytes) -> set[str]:
 def test_the_lane_serves_what_the_view_serves(client, published_zoning, wsgi_call):
     url = tile_url(NAME)
     view = client.get(url)
-    first = wsgi_call(url)  # resolves the name (light path) …
+    first = wsgi_call(url)  # resolves the name (machine handler) …
     second = wsgi_call(url)  # … then the lane serves it
     assert first.status == second.status == 200
     assert second.content == first.content == view.content
@@ -80,30 +84,33 @@ def test_an_expired_document_stops_serving(zoning_layer, published_zoning, wsgi_
     assert wsgi_call(url).status == 404
 
 
-def test_the_lane_leaves_queries_and_revalidations_to_the_light_path():
-    lane = TileLane()
-
+def test_the_lane_leaves_queries_and_revalidations_to_the_handler():
     def match(path, query="", **headers):
-        return lane.match(
-            {
-                "REQUEST_METHOD": "GET",
-                "PATH_INFO": path,
-                "QUERY_STRING": query,
-                **headers,
-            }
-        )
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            **headers,
+        }
+        lane, arguments = lane_match(environ)
+        assert isinstance(lane, TileLane)
+        return arguments
 
     path = "/tiles/aurs:pa-1-zonage/15/16072/13049.mvt"
     assert match(path) == ("aurs:pa-1-zonage", 15, 16072, 13049)
     assert match(path, "at=2023-01-01") is None
     assert match(path, HTTP_IF_NONE_MATCH='"abc"') is None
-    assert match("/tiles/aurs:pa-1-zonage.json") is None
-    assert lane.answer("aurs:never-seen", 15, 16072, 13049) is None
+    assert TileLane().answer("aurs:never-seen", 15, 16072, 13049) is None
 
 
 def test_out_of_range_tiles_get_the_views_error(published_zoning, wsgi_call):
+    # The lane raises it (the tile set is known); the handler answers it in
+    # the client's language.
     url = tile_url(NAME)
     wsgi_call(url)
-    response = wsgi_call(url.replace("/15/", "/5/", 1))
+    out_of_range = url.replace("/15/", "/5/", 1)
+    response = wsgi_call(out_of_range, headers={"Accept-Language": "fr"})
     assert response.status == 404
     assert b"minzoom" in response.content
+    error = json.loads(response.content)["error"]
+    assert error["message"].startswith("Cette couche est servie du zoom")

@@ -1,20 +1,20 @@
-"""Anonymous OGC and tile requests take the light request path
-(``geoportal.light``) and answer as the full one would; a planner's session
+"""Anonymous OGC and tile requests take the machine path
+(``geoportal.machine``) and answer as the full one would; a planner's session
 still takes the full path and sees the agency's drafts."""
 
 from __future__ import annotations
 
 import pytest
 
-from geoportal.light import takes_light_path
 from tests.ows import maps
+from tests.wsgi import lane_match
 
 BBOX = f"{maps.SOUTH},{maps.WEST},{maps.NORTH},{maps.EAST}"
 CAPABILITIES = "SERVICE=WMS&REQUEST=GetCapabilities"
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "headers", "light"),
+    ("method", "path", "headers", "machine"),
     [
         ("GET", "/ows", {}, True),
         ("POST", "/wfs", {}, True),
@@ -28,9 +28,11 @@ CAPABILITIES = "SERVICE=WMS&REQUEST=GetCapabilities"
         ("DELETE", "/ows", {}, False),
     ],
 )
-def test_which_requests_take_the_light_path(method, path, headers, light):
+def test_which_requests_take_the_machine_path(method, path, headers, machine):
+    from geoportal.wsgi import application
+
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, **headers}
-    assert takes_light_path(environ) is light
+    assert (application.route(environ) is not None) is machine
 
 
 def getmap_query(name: str) -> str:
@@ -105,27 +107,31 @@ def test_the_fast_lane_takes_plain_getmaps_only(ows_data):
     from ows.exceptions import OwsError
     from ows.fastlane import GetMapLane
 
-    lane = GetMapLane()
-
     def match(path, query, method="GET"):
         environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query}
-        return lane.match(environ)
+        lane, arguments = lane_match(environ)
+        assert isinstance(lane, GetMapLane)
+        return arguments
 
     for path in ("/ows", "/wms", "/ows/aurs/"):
         arguments = match(path, getmap_query(ows_data.zoning_name))
         assert arguments is not None
-        assert lane.answer(*arguments).status_code == 200
-    # Other operations and methods go to the light path, and so do mistakes
-    # (the lane raises; the light path answers with the exception report).
+        assert GetMapLane().answer(*arguments).status_code == 200
+    # /wms assumes SERVICE=WMS, as its view does.
+    without_service = maps.getmap_query(ows_data.zoning_name, bbox=BBOX, SERVICE=None)
+    assert match("/wms", without_service) is not None
+    assert match("/ows", without_service) is None
+    # Other operations and methods go to the machine handler, and so do mistakes
+    # (the lane raises; the handler answers with the exception report).
     assert match("/ows", CAPABILITIES) is None
     assert match("/ows", getmap_query(ows_data.zoning_name), method="POST") is None
     for path, name in (("/ows", "aurs:nothing"), ("/ows/other/", ows_data.zoning_name)):
         with pytest.raises(OwsError):
-            lane.answer(*match(path, getmap_query(name)))
+            GetMapLane().answer(*match(path, getmap_query(name)))
     # Even when the client wants its errors as images, written in its language.
     inimage = getmap_query("aurs:nothing") + "&EXCEPTIONS=INIMAGE"
     with pytest.raises(OwsError):
-        lane.answer(*match("/ows", inimage))
+        GetMapLane().answer(*match("/ows", inimage))
 
 
 def test_an_error_image_is_written_in_the_clients_language(ows_data, wsgi_call):

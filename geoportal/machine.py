@@ -1,0 +1,165 @@
+"""The machine path: how anonymous requests to the machine routes are answered.
+
+The OGC services, vector tiles and the note endpoints identify and compose
+answer machines and the map page, many times per screen. For an anonymous
+request — no session cookie, no ``Authorization`` header — sessions,
+authentication, CSRF, messages and static files do nothing, yet cost a good
+part of a request that should take a few milliseconds (benchmarks/README.md).
+
+``MachinePath`` wraps the project's WSGI application (``geoportal/wsgi.py``).
+A request takes the machine path when it is anonymous and Django's resolver
+finds a route marked ``core.routes.machine`` for it, with an allowed method;
+every other request — and every one with a session or a token, so a planner
+still sees their drafts — goes to the project's application unchanged.
+
+On the machine path, the route's lane (``core.lanes.Lane``: map images,
+tiles) answers first, without Django's handler; what it leaves, and what it
+refuses as a client's mistake (``FALLBACK_ERRORS``), the machine handler
+answers: Django's handler with ``settings.MACHINE_MIDDLEWARE``. Any other
+exception of a lane is answered as Django answers it: logged with its
+traceback to ``django.request``, then the 500 (or, while the database is
+away, 503) of ``handler500``. The settings say which middleware each path
+runs and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.handlers.exception import (
+    convert_exception_to_response,
+    response_for_exception,
+)
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_path_info
+from django.http import HttpResponse
+from django.utils.module_loading import import_string
+
+from core.api import ApiError
+from core.lanes import Lane, request_signals
+from core.nul import has_nul_byte
+from core.routes import MachineRoute, MachineRoutes
+from ows.exceptions import OwsError
+
+# The client's mistakes a lane raises and leaves to the machine handler, which
+# answers them in the client's language and form (OGC exception report or
+# image, the API's JSON error).
+FALLBACK_ERRORS = (ApiError, OwsError)
+
+
+def anonymous_user(get_response: Callable) -> Callable:
+    """Middleware of the machine path: its requests carry no credentials."""
+
+    def middleware(request):
+        request.user = AnonymousUser()
+        return get_response(request)
+
+    return middleware
+
+
+class MachineHandler(WSGIHandler):
+    """Django's WSGI handler with ``settings.MACHINE_MIDDLEWARE`` in place of
+    ``settings.MIDDLEWARE``."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        """Django's ``BaseHandler.load_middleware`` — which reads MIDDLEWARE —
+        over MACHINE_MIDDLEWARE, in its synchronous form (WSGI).
+
+        Raises ImproperlyConfigured for a middleware that cannot run
+        synchronously.
+        """
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        handler = convert_exception_to_response(self._get_response)
+        for name in reversed(settings.MACHINE_MIDDLEWARE):
+            factory = import_string(name)
+            if not getattr(factory, "sync_capable", True):
+                raise ImproperlyConfigured(f"{name} cannot serve WSGI requests.")
+            try:
+                middleware = factory(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(middleware, "process_view"):
+                self._view_middleware.insert(0, middleware.process_view)
+            if hasattr(middleware, "process_template_response"):
+                self._template_response_middleware.append(
+                    middleware.process_template_response
+                )
+            if hasattr(middleware, "process_exception"):
+                self._exception_middleware.append(middleware.process_exception)
+            handler = convert_exception_to_response(middleware)
+        self._middleware_chain = handler
+
+
+class MachinePath:
+    """``application`` with the machine path in front (a WSGI application)."""
+
+    def __init__(self, application: Callable) -> None:
+        self.application = application
+        self.handler = MachineHandler()
+        # Only their process_response is called, on a lane's answer.
+        self.lane_middleware = [
+            import_string(name)(lambda request: None)
+            for name in settings.LANE_MIDDLEWARE
+        ]
+
+    @cached_property
+    def routes(self) -> MachineRoutes:
+        # On the first request: the URL configuration imports every view.
+        return MachineRoutes()
+
+    def route(self, environ: dict) -> tuple[MachineRoute, Mapping] | None:
+        """The machine route of an anonymous request and the route's
+        arguments, or None when the request does not take the machine path."""
+        if "HTTP_AUTHORIZATION" in environ:
+            return None
+        if f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", ""):
+            return None
+        found = self.routes.resolve(get_path_info(environ))
+        if found is None or environ.get("REQUEST_METHOD") not in found[0].methods:
+            return None
+        return found
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        found = self.route(environ)
+        if found is None:
+            return self.application(environ, start_response)
+        route, kwargs = found
+        # A NUL is refused by the handler's middleware, in the client's language.
+        if route.lane is not None and not has_nul_byte(environ):
+            response = self.lane_response(route.lane, environ, kwargs)
+            if response is not None:
+                return self.lane_answer(response, environ, start_response)
+        return self.handler(environ, start_response)
+
+    def lane_response(
+        self, lane: Lane, environ: dict, kwargs: Mapping
+    ) -> HttpResponse | None:
+        """The lane's response, Django's answer to the lane's failure, or None
+        to leave the request to the machine handler."""
+        try:
+            arguments = lane.match(environ, kwargs)
+            if arguments is None:
+                return None
+            with request_signals(environ):
+                return lane.answer(*arguments)
+        except FALLBACK_ERRORS:
+            return None
+        except Exception as error:  # answered as Django would, logged
+            return response_for_exception(WSGIRequest(environ), error)
+
+    def lane_answer(
+        self, response: HttpResponse, environ: dict, start_response: Callable
+    ) -> list[bytes]:
+        request = WSGIRequest(environ)
+        for middleware in self.lane_middleware:
+            response = middleware.process_response(request, response)
+        response["Content-Length"] = str(len(response.content))
+        start_response(
+            f"{response.status_code} {response.reason_phrase}", [*response.items()]
+        )
+        return [response.content]
