@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.core import signals
+from django.core import checks, signals
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +9,11 @@ class GeoportalConfig(AppConfig):
 
     def ready(self) -> None:
         from core import db
+        from geoportal import machine
 
         # After Django's own upkeep (close_old_connections), on every path:
         # both handlers send these signals, and the lanes through
         # core.lanes.request_signals.
         signals.request_started.connect(db.connections_drop_dead)
         signals.request_finished.connect(db.connections_drop_broken)
+        checks.register(machine.machine_middleware_check)

@@ -19,7 +19,8 @@ answers: Django's handler with ``settings.MACHINE_MIDDLEWARE``. Any other
 exception of a lane is answered as Django answers it: logged with its
 traceback to ``django.request``, then the 500 (or, while the database is
 away, 503) of ``handler500``. The settings say which middleware each path
-runs and why.
+runs and why; ``machine_middleware_check`` keeps every entry of
+``MIDDLEWARE`` accounted for.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.exception import (
     convert_exception_to_response,
@@ -163,3 +165,56 @@ class MachinePath:
             f"{response.status_code} {response.reason_phrase}", [*response.items()]
         )
         return [response.content]
+
+
+def machine_middleware_check(app_configs, **kwargs) -> list[CheckMessage]:
+    """System check: no middleware is skipped by the machine path unsaid.
+
+    Every entry of MIDDLEWARE is in MACHINE_MIDDLEWARE or, with its reason, in
+    MACHINE_SKIPPED_MIDDLEWARE (E001), and the shared ones come in the same
+    order (E002); every entry of MACHINE_MIDDLEWARE is in LANE_MIDDLEWARE or,
+    with its reason, in LANE_SKIPPED_MIDDLEWARE (E003), and the lanes apply
+    no middleware the machine handler does not run (E004).
+    """
+    machine, lane = settings.MACHINE_MIDDLEWARE, settings.LANE_MIDDLEWARE
+    errors = [
+        Error(
+            f"{name} is in MIDDLEWARE, but the machine path neither runs nor skips it.",
+            hint="Add it to MACHINE_MIDDLEWARE, or to MACHINE_SKIPPED_MIDDLEWARE "
+            "with the reason the machine requests do without it.",
+            id="geoportal.E001",
+        )
+        for name in settings.MIDDLEWARE
+        if name not in machine and name not in settings.MACHINE_SKIPPED_MIDDLEWARE
+    ]
+    if [name for name in machine if name in settings.MIDDLEWARE] != [
+        name for name in settings.MIDDLEWARE if name in machine
+    ]:
+        errors.append(
+            Error(
+                "MACHINE_MIDDLEWARE does not keep MIDDLEWARE's order.",
+                hint="Order them alike, so both paths shape a response alike.",
+                id="geoportal.E002",
+            )
+        )
+    errors.extend(
+        Error(
+            f"{name} is in MACHINE_MIDDLEWARE, but the fast lanes neither apply "
+            "nor skip it.",
+            hint="Add it to LANE_MIDDLEWARE if its only effect on a success is "
+            "its headers, else to LANE_SKIPPED_MIDDLEWARE with the reason.",
+            id="geoportal.E003",
+        )
+        for name in machine
+        if name not in lane and name not in settings.LANE_SKIPPED_MIDDLEWARE
+    )
+    errors.extend(
+        Error(
+            f"{name} is in LANE_MIDDLEWARE but not in MACHINE_MIDDLEWARE.",
+            hint="A lane answers as the machine handler would, a little faster.",
+            id="geoportal.E004",
+        )
+        for name in lane
+        if name not in machine
+    )
+    return errors

@@ -149,7 +149,8 @@ MIDDLEWARE = [
 # cookie, no Authorization header) to the machine routes (core.routes.machine:
 # OGC services, vector tiles, identify, compose) are answered by a second
 # handler with this middleware only, in MIDDLEWARE's order. Every entry of
-# MIDDLEWARE is here or in MACHINE_SKIPPED_MIDDLEWARE.
+# MIDDLEWARE is here or in MACHINE_SKIPPED_MIDDLEWARE (system check
+# geoportal.E001).
 MACHINE_MIDDLEWARE = [
     # Security headers (nosniff, referrer policy, HSTS behind TLS).
     "django.middleware.security.SecurityMiddleware",
@@ -189,7 +190,7 @@ MACHINE_SKIPPED_MIDDLEWARE = {
 # Of MACHINE_MIDDLEWARE, those whose whole effect on a successful answer is its
 # headers: the fast lanes (core.lanes), which answer only plain successes
 # without the handler, apply their process_response. Every other entry of
-# MACHINE_MIDDLEWARE is in LANE_SKIPPED_MIDDLEWARE.
+# MACHINE_MIDDLEWARE is in LANE_SKIPPED_MIDDLEWARE (system check geoportal.E003).
 LANE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,5 +1,5 @@
 """The machine path (``geoportal.machine``): its middleware is the declared
-one, and a lane's failure is
+one, no middleware of the project is skipped unsaid, and a lane's failure is
 answered by the handler (a client's mistake) or logged and answered as Django
 would (anything else) — never swallowed."""
 
@@ -9,11 +9,14 @@ import json
 import logging
 
 import pytest
+from django.core.checks import Error
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.core.wsgi import get_wsgi_application
 from django.urls import path
 
 from core.routes import MachineRoutes, machine
-from geoportal.machine import MachinePath
+from geoportal.machine import MachinePath, machine_middleware_check
 from ows.exceptions import LayerNotDefined
 from ows.fastlane import GetMapLane
 
@@ -35,6 +38,40 @@ def stamp(get_response):
         return response
 
     return middleware
+
+
+def test_the_project_passes_the_check():
+    assert machine_middleware_check(None) == []
+
+
+def test_a_middleware_added_unclassified_fails_the_check(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, NEW]
+    assert [error.id for error in machine_middleware_check(None)] == ["geoportal.E001"]
+    with pytest.raises(SystemCheckError, match=r"geoportal\.E001"):
+        call_command("check")
+    settings.MACHINE_SKIPPED_MIDDLEWARE = {
+        **settings.MACHINE_SKIPPED_MIDDLEWARE,
+        NEW: "the machine requests do without it",
+    }
+    assert machine_middleware_check(None) == []
+
+
+def test_the_machine_middleware_keeps_the_projects_order(settings):
+    first, second, *rest = settings.MACHINE_MIDDLEWARE
+    settings.MACHINE_MIDDLEWARE = [second, first, *rest]
+    assert [error.id for error in machine_middleware_check(None)] == ["geoportal.E002"]
+
+
+def test_the_lanes_account_for_every_machine_middleware(settings):
+    settings.MACHINE_MIDDLEWARE = [*settings.MACHINE_MIDDLEWARE, NEW]
+    errors = machine_middleware_check(None)
+    assert [error.id for error in errors] == ["geoportal.E003"]
+    assert isinstance(errors[0], Error)
+
+
+def test_the_lanes_apply_only_machine_middleware(settings):
+    settings.LANE_MIDDLEWARE = [*settings.LANE_MIDDLEWARE, NEW]
+    assert [error.id for error in machine_middleware_check(None)] == ["geoportal.E004"]
 
 
 def test_the_machine_handler_runs_the_machine_middleware_only(settings, wsgi_call):
