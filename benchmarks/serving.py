@@ -24,11 +24,12 @@ def free_port() -> int:
 
 
 def start_portal(
-    *, port: int, env: dict | None = None, workers: int = 2
+    *, port: int, env: dict | None = None, workers: int = 2, root: Path = ROOT
 ) -> subprocess.Popen:
     """Start granian on ``port`` and return it once ``/healthz`` answers.
 
-    ``env`` (e.g. ``DATABASE_URL``) overrides the process environment. The
+    ``env`` (e.g. ``DATABASE_URL``) overrides the process environment;
+    ``root`` is the checkout served (another one's code, to compare). The
     caller terminates the returned process. Raises SystemExit when the server
     does not answer within a minute.
     """
@@ -41,12 +42,12 @@ def start_portal(
     }
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "granian"),
+            str(root / ".venv" / "bin" / "granian"),
             *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
             *("--workers", str(workers), "--blocking-threads", "1", "--no-ws"),
             *("--log-level", "warning", "geoportal.wsgi:application"),
         ],
-        cwd=ROOT,
+        cwd=root,
         env=environment,
     )
     deadline = time.monotonic() + 60
