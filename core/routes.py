@@ -36,7 +36,8 @@ class MachineRoute:
 def machine(
     pattern: URLPattern, *, methods: Iterable[str], lane: Lane | None = None
 ) -> URLPattern:
-    """Mark ``pattern`` as a machine route and return it.
+    """Mark ``pattern`` as a machine route (its ``machine_route``, which
+    Django ignores) and return it.
 
     Raises ImproperlyConfigured when the pattern has no name: the machine path
     recognises its routes by their view name, as ``reverse`` does.

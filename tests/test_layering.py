@@ -102,6 +102,6 @@ def test_the_parser_sees_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text(
         "import layers.models\nfrom core import api\nfrom . import sibling\n"
-        "def f():\n    from geoportal.light import takes_light_path\n"
+        "def f():\n    from geoportal.machine import MachinePath\n"
     )
-    assert imported(module) == {"layers.models", "core", "geoportal.light"}
+    assert imported(module) == {"layers.models", "core", "geoportal.machine"}
