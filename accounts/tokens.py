@@ -29,13 +29,12 @@ from accounts.throttle import (
 )
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.api import TooManyRequests
+from core.errors import Forbidden, GeoportalError, NotAuthenticated, TooManyRequests
 
 
-class InvalidToken(Exception):
+class InvalidToken(NotAuthenticated):
     """The Authorization header names no active token."""
 
-    http_status = 401
     code = "invalid_token"
 
 
@@ -109,14 +108,14 @@ def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
 
 
 def token_or_session(
-    on_error: Callable[[Exception], HttpResponse],
+    on_error: Callable[[GeoportalError], HttpResponse],
 ) -> Callable:
     """Authenticate a view by API token, or by session with the CSRF check.
 
-    ``on_error`` turns an InvalidToken, a TooManyTokenFailures (an API error
-    whose answer carries its Retry-After) or a CSRF refusal into a response.
-    Past the limit of failed tokens from one address, its tokens are refused
-    unchecked.
+    ``on_error`` answers the refusal — an InvalidToken (401), a
+    TooManyTokenFailures (429 with its Retry-After) or a failed CSRF check
+    (Forbidden, 403) — in the view's form. Past the limit of failed tokens from
+    one address, its tokens are refused unchecked.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -145,9 +144,7 @@ def token_or_session(
             elif request.method not in ("GET", "HEAD", "OPTIONS"):
                 refused = _csrf_failure(request)
                 if refused is not None:
-                    return on_error(
-                        PermissionError(_("CSRF check failed; reload the page."))
-                    )
+                    return on_error(Forbidden(_("CSRF check failed; reload the page.")))
             return view(request, *args, **kwargs)
 
         return wrapper

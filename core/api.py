@@ -1,12 +1,15 @@
-"""The JSON API's shared plumbing: typed errors that know their HTTP status,
-one error shape for every endpoint, JSON in and out.
+"""The JSON API's shared plumbing: one error shape for every endpoint, JSON in
+and out.
 
-Every API view is wrapped by ``api_view``; it raises ``ApiError`` (or a subclass)
-to answer an error, and returns plain data (dict or list) or an HttpResponse:
+Every API view is wrapped by ``api_view``; it raises a ``GeoportalError``
+(``core.errors``) to answer an error, and returns plain data (dict or list) or
+an HttpResponse. Any GeoportalError, whichever app raised it, is answered with
+its status and headers as
 
     {"error": {"code": "parcel_not_found", "message": "…", "details": {…}}}
 
-Messages are translated into the request's language by the raiser.
+the message in the request's language. Django's own refusals (PermissionDenied,
+Http404, ValidationError) are answered in the same shape.
 """
 
 from __future__ import annotations
@@ -17,68 +20,15 @@ import logging
 from collections.abc import Callable
 
 import orjson
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.errors import BadRequest, Forbidden, GeoportalError, NotFound
+from core.nul import NulCharacter
+
 logger = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    """An error the client can act on. Subclasses set ``http_status`` and ``code``."""
-
-    http_status = 400
-    code = "invalid_request"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        http_status: int | None = None,
-        details: dict | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or self.code
-        self.http_status = http_status or self.http_status
-        self.details = details or {}
-
-
-class TooManyRequests(ApiError):
-    """The client did this too often; it may again in ``retry_after`` seconds."""
-
-    http_status = 429
-    code = "too_many_requests"
-
-    def __init__(
-        self, message: str, *, retry_after: int | str, code: str | None = None
-    ) -> None:
-        super().__init__(message, code=code)
-        self.retry_after = max(1, int(retry_after))
-
-
-class NotFound(ApiError):
-    http_status = 404
-    code = "not_found"
-
-
-class Forbidden(ApiError):
-    http_status = 403
-    code = "forbidden"
-
-
-class Conflict(ApiError):
-    http_status = 409
-    code = "conflict"
-
-
-class DatabaseUnavailable(ApiError):
-    """The database is down or restarting: the client may retry shortly."""
-
-    http_status = 503
-    code = "database_unavailable"
 
 
 def json_response(
@@ -105,35 +55,32 @@ def _default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def error_response(error: ApiError) -> HttpResponse:
-    payload = {"code": error.code, "message": error.message}
+def error_response(error: GeoportalError) -> HttpResponse:
+    """The JSON API's answer to ``error``: its body, status and headers."""
+    payload = {"code": error.code, "message": str(error.message)}
     if error.details:
         payload["details"] = error.details
-    response = json_response({"error": payload}, status=error.http_status)
-    if isinstance(error, TooManyRequests):
-        response["Retry-After"] = str(error.retry_after)
-    return response
+    return json_response(
+        {"error": payload}, status=error.http_status, headers=error.headers()
+    )
 
 
 def read_json(request: HttpRequest) -> dict:
-    """The request body as a JSON object; ApiError when it is not one, or
-    when it holds a NUL character (as ``geoportal.middleware`` refuses in
-    addresses)."""
+    """The request body as a JSON object; BadRequest when it is not one,
+    NulCharacter when it holds a NUL character (as ``geoportal.middleware``
+    refuses in addresses)."""
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(
+        raise BadRequest(
             _("The request body is not valid JSON."), code="malformed_json"
         ) from exc
     if not isinstance(data, dict):
-        raise ApiError(
+        raise BadRequest(
             _("The request body must be a JSON object."), code="malformed_json"
         )
     if _holds_nul(data):  # "\u0000": PostgreSQL cannot store it in text
-        raise ApiError(
-            _("Addresses and parameters cannot contain a NUL character (%00)."),
-            code="nul_byte",
-        )
+        raise NulCharacter()
     return data
 
 
@@ -157,12 +104,17 @@ def api_view(*methods: str) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             try:
                 result = view(request, *args, **kwargs)
-            except ApiError as error:
+            except GeoportalError as error:
                 return error_response(error)
             except PermissionDenied as exc:
                 return error_response(Forbidden(str(exc) or _("Permission denied.")))
             except Http404 as exc:
                 return error_response(NotFound(str(exc) or _("Not found.")))
+            except ValidationError as exc:
+                details = exc.message_dict if hasattr(exc, "error_dict") else {}
+                return error_response(
+                    BadRequest("; ".join(exc.messages), code="invalid", details=details)
+                )
             if isinstance(result, HttpResponse):
                 return result
             return json_response(result)

@@ -1,9 +1,26 @@
 """NUL characters, which PostgreSQL cannot hold in text: no address,
 parameter name or value of the portal has one. ``geoportal.middleware``
-answers such requests 400; the fast lanes (``core.lanes``) leave them to it.
+answers such requests 400 (``NulCharacter``); the fast lanes
+(``core.lanes``) leave them to it.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import BadRequest
+
+
+class NulCharacter(BadRequest):
+    """A NUL character in an address, a parameter or a JSON body; each
+    surface answers it in its own form (JSON, OGC report, page)."""
+
+    code = "nul_byte"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Addresses and parameters cannot contain a NUL character (%00).")
+        )
 
 
 def has_nul_byte(environ: dict) -> bool:

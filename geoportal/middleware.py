@@ -17,15 +17,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from core.api import ApiError, error_response
-from core.nul import has_nul_byte
-from ows.exceptions import (
-    InvalidParameterValue,
-    ows_exception_report,
-    wms_exception_report,
-)
+from core.api import error_response
+from core.nul import NulCharacter, has_nul_byte
+from ows.exceptions import ows_exception_report, wms_exception_report
 
 OWS_PATHS = re.compile(r"/(?:ows|wms|wfs|ows/[^/]*/)")
 
@@ -52,10 +47,9 @@ def _form_has_nul_byte(request: HttpRequest) -> bool:
 
 def nul_byte_response(request: HttpRequest) -> HttpResponse:
     """The 400 answer to a request holding a NUL, in the client's form."""
-    message = _("Addresses and parameters cannot contain a NUL character (%00).")
+    error = NulCharacter()
     path = request.path_info
     if OWS_PATHS.fullmatch(path):
-        error = InvalidParameterValue(message)
         service = request.GET.get("SERVICE", request.GET.get("service", ""))
         if path == "/wms" or service.upper() == "WMS":
             version = request.GET.get("VERSION", request.GET.get("version", ""))
@@ -64,7 +58,10 @@ def nul_byte_response(request: HttpRequest) -> HttpResponse:
             )
         return ows_exception_report(error, "2.0.0")
     if path.startswith("/api/"):
-        return error_response(ApiError(message, code="nul_byte"))
+        return error_response(error)
     return render(
-        request, "geoportal/bad_request.html", {"message": message}, status=400
+        request,
+        "geoportal/bad_request.html",
+        {"message": error.message},
+        status=error.http_status,
     )

@@ -9,8 +9,9 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.api import ApiError, DatabaseUnavailable, NotFound, error_response
+from core.api import error_response
 from core.db import database_unavailable
+from core.errors import BadRequest, DatabaseUnavailable, NotFound
 from geoportal.health import health_check
 
 logger = logging.getLogger("django.request")
@@ -76,5 +77,5 @@ def bad_request(request, exception):
     """The 400 answer to a request Django cannot read (a broken multipart
     body...): the API's JSON error under ``/api/``, a page elsewhere."""
     if request.path_info.startswith("/api/"):
-        return error_response(ApiError(_("The request could not be read.")))
+        return error_response(BadRequest(_("The request could not be read.")))
     return defaults.bad_request(request, exception)

@@ -1,24 +1,21 @@
-"""Typed errors of an import: each knows its HTTP status and a stable code."""
+"""Typed errors of an import: each knows its HTTP status and a stable code.
+
+They are ``core.errors.GeoportalError``s: the API answers them as JSON with
+their code and status, the planner pages and the command line show their
+message, a background import records both on its job.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.errors import GeoportalError
 
-class ImportRefused(Exception):
-    """The upload cannot be imported at all; nothing was extracted or written.
 
-    ``message`` is already translated into the active language.
-    """
+class ImportRefused(GeoportalError):
+    """The upload cannot be imported at all; nothing was extracted or written."""
 
-    http_status = 400
     code = "import_refused"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class UnsafeArchive(ImportRefused):

@@ -1,7 +1,9 @@
 """The JSON API for scripts and the planner pages: /api/v1/…
 
 Views are adapters: authenticate (token or session), parse, call one service or
-selector, answer JSON. Errors are ``core.api.ApiError``s with their status.
+selector, answer JSON. Errors are ``core.errors.GeoportalError``s, whichever
+layer raised them (an import refusal, a version's state…), answered by
+``core.api`` with their code and status.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,23 +23,14 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_view_report, require_change, viewable
 from accounts.tokens import token_or_session
-from core.api import (
-    ApiError,
-    Conflict,
-    api_view,
-    error_response,
-    json_response,
-    read_json,
-)
-from importing.errors import ImportRefused
+from core.api import api_view, error_response, json_response, read_json
+from core.errors import BadRequest, NotAuthenticated
 from importing.mapping import mapping_parse
 from importing.plan import ImportOptions, import_plan
 from importing.report import report_render
 from layers import selectors
 from layers.models import Agency, ImportJob, Layer, LayerVersion, PlanningDocument
 from layers.services import (
-    ReasonRequired,
-    VersionStateError,
     agency_create,
     document_create,
     layer_ensure,
@@ -47,58 +39,27 @@ from layers.services import (
     upload_size_check,
 )
 from layers.tasks import (
-    ImportNotRetryable,
     import_in_background,
     import_job_retry,
     import_start,
 )
 
 
-def _auth_error(exc: Exception):
-    if isinstance(exc, ApiError):  # answered as it says, Retry-After included
-        return error_response(exc)
-    status = getattr(exc, "http_status", 403)
-    return error_response(
-        ApiError(str(exc), code=getattr(exc, "code", "forbidden"), http_status=status)
-    )
-
-
 def api(*methods: str):
     """``api_view`` with token-or-session authentication; login required."""
 
     def decorate(view):
-        @token_or_session(_auth_error)
+        @token_or_session(error_response)
         @api_view(*methods)
         def wrapper(request: HttpRequest, *args, **kwargs):
             if not request.user.is_authenticated:
-                raise ApiError(
-                    _("Log in, or send an API token."),
-                    code="not_authenticated",
-                    http_status=401,
-                )
-            try:
-                return view(request, *args, **kwargs)
-            except ImportRefused as exc:
-                raise ApiError(
-                    exc.message, code=exc.code, http_status=exc.http_status
-                ) from exc
-            except VersionStateError as exc:
-                raise Conflict(str(exc), code="version_state") from exc
-            except ReasonRequired as exc:
-                raise ApiError(str(exc), code=exc.code) from exc
-            except ValidationError as exc:
-                raise ApiError(
-                    "; ".join(exc.messages), code="invalid", details=_details(exc)
-                ) from exc
+                raise NotAuthenticated(_("Log in, or send an API token."))
+            return view(request, *args, **kwargs)
 
         wrapper.__name__ = view.__name__
         return wrapper
 
     return decorate
-
-
-def _details(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {}
 
 
 # --- serialisation -------------------------------------------------------------
@@ -180,7 +141,9 @@ def _geometry(value) -> GEOSGeometry | None:
         geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
     except (GDALException, GEOSException, ValueError, TypeError) as exc:
         # GDAL reads GeoJSON, and refuses {} or a Point without coordinates.
-        raise ApiError(_("The geometry is not valid GeoJSON."), code="invalid") from exc
+        raise BadRequest(
+            _("The geometry is not valid GeoJSON."), code="invalid"
+        ) from exc
     if not geometry.srid:
         geometry.srid = 4326
     return geometry
@@ -190,7 +153,7 @@ def _srid(value) -> int:
     text = str(value).upper().removeprefix("EPSG:")
     # ASCII digits ("²" is a digit int() refuses), as many as EPSG codes have.
     if not (text.isascii() and text.isdigit()) or len(text) > 6:
-        raise ApiError(
+        raise BadRequest(
             _("“%(srs)s” is not an EPSG code (write EPSG:26191).") % {"srs": value},
             code="invalid",
         )
@@ -203,7 +166,7 @@ def _date(value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ApiError(
+        raise BadRequest(
             _("“%(date)s” is not a date (YYYY-MM-DD).") % {"date": value},
             code="invalid",
         ) from exc
@@ -221,7 +184,7 @@ def import_options(data) -> ImportOptions:
         try:
             mapping = json.loads(mapping)
         except ValueError as exc:
-            raise ApiError(
+            raise BadRequest(
                 _("The mapping must be a JSON object."), code="invalid"
             ) from exc
     items = [f"{target}={source}" for target, source in dict(mapping).items()]
@@ -232,10 +195,12 @@ def import_options(data) -> ImportOptions:
     try:
         tolerance = float(get("tolerance")) if get("tolerance") else None
     except ValueError as exc:
-        raise ApiError(_("The CRS or tolerance is not a number."), "invalid") from exc
+        raise BadRequest(
+            _("The CRS or tolerance is not a number."), code="invalid"
+        ) from exc
     # float() takes "nan" and "inf", which would make every comparison false.
     if tolerance is not None and not (math.isfinite(tolerance) and tolerance >= 0):
-        raise ApiError(
+        raise BadRequest(
             _("The tolerance must be a number of square metres, 0 or more."),
             code="invalid",
         )
@@ -252,7 +217,7 @@ def import_options(data) -> ImportOptions:
 def _upload(request: HttpRequest):
     upload = request.FILES.get("file")
     if upload is None:
-        raise ApiError(_("Send the file in the field “file”."), code="no_file")
+        raise BadRequest(_("Send the file in the field “file”."), code="no_file")
     upload_size_check(upload.size)
     return upload
 
@@ -359,7 +324,7 @@ def layer_versions(request: HttpRequest, pk: int):
     if job.status == ImportJob.Status.DONE:
         return json_response(version_json(job.version, user=request.user), status=201)
     if job.status == ImportJob.Status.FAILED:
-        raise ApiError(job.error, code=job.error_code or "import_failed")
+        raise BadRequest(job.error, code=job.error_code or "import_failed")
     return json_response(job_json(job, user=request.user), status=202)
 
 
@@ -446,8 +411,5 @@ def import_retry(request: HttpRequest, pk: int):
     """
     job = get_object_or_404(viewable(request.user, ImportJob.objects), pk=pk)
     require_change(request.user, job)
-    try:
-        job = import_job_retry(job=job)
-    except ImportNotRetryable as exc:
-        raise Conflict(str(exc), code=exc.code) from exc
+    job = import_job_retry(job=job)
     return json_response(job_json(job, user=request.user), status=202)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require_change
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.errors import BadRequest, Conflict
 from importing.errors import ImportRefused, UploadTooLarge
 from importing.issues import Report, Severity
 from importing.load import rules_found
@@ -40,16 +41,15 @@ from layers.models import (
 )
 
 
-class VersionStateError(ValueError):
+class VersionStateError(Conflict):
     """The version is not in a state that allows this change."""
 
-    http_status = 409
+    code = "version_state"
 
 
-class ReasonRequired(ValueError):
+class ReasonRequired(BadRequest):
     """Publishing despite errors needs a written reason; none was given."""
 
-    http_status = 400
     code = "reason_required"
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
+from core.errors import Conflict
 from importing.errors import ImportRefused
 from importing.plan import ImportOptions
 from layers.models import INTERRUPTED_MESSAGE, ImportJob, Layer
@@ -47,10 +48,9 @@ class ImportInterrupted(Exception):
     """Recorded on the task of an import whose worker stopped mid-way."""
 
 
-class ImportNotRetryable(Exception):
+class ImportNotRetryable(Conflict):
     """The job is not a failed import that running again could fix."""
 
-    http_status = 409
     code = "not_retryable"
 
 
@@ -132,7 +132,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
     except ImportRefused as exc:
         job.status, job.error, job.error_code = (
             ImportJob.Status.FAILED,
-            exc.message,
+            str(exc.message),
             exc.code,
         )
         return job

@@ -5,35 +5,35 @@ Messages are translated by the raiser, in the language of the request.
 
 from __future__ import annotations
 
-from core.api import ApiError, NotFound
+from core.errors import BadRequest, GeoportalError, NotFound
 
 
-class InvalidSubject(ApiError):
+class InvalidSubject(BadRequest):
     """The request does not describe a parcel, a point or a polygon."""
 
     code = "invalid_subject"
 
 
-class InvalidSrs(ApiError):
+class InvalidSrs(BadRequest):
     """The coordinate reference system is not one the portal accepts."""
 
     code = "invalid_srs"
 
 
-class InvalidGeometry(ApiError):
+class InvalidGeometry(BadRequest):
     """The polygon is not valid (self-intersecting, too few corners …)."""
 
     code = "invalid_geometry"
 
 
-class SubjectTooLarge(ApiError):
+class SubjectTooLarge(GeoportalError):
     """The polygon is larger than a note may cover."""
 
     http_status = 422
     code = "subject_too_large"
 
 
-class StraddlesAgencies(ApiError):
+class StraddlesAgencies(GeoportalError):
     """The polygon lies across the territories of two agencies."""
 
     http_status = 422

@@ -26,8 +26,8 @@ def note_issue(
 
     Returns the new Note, whose reference is ``<agency prefix>-<year>-<6 digits>``
     and whose snapshot is the canonical JSON of the content. Raises the
-    subject's ApiErrors (unknown parcel, outside agencies, …) before storing
-    anything.
+    subject's errors (``notes.errors``: unknown parcel, outside agencies, …)
+    before storing anything.
     """
     language = (language or translation.get_language() or "fr").split("-")[0]
     with translation.override(language):

@@ -79,7 +79,7 @@ class SubjectQuery:
 
     @classmethod
     def from_json(cls, data: dict) -> SubjectQuery:
-        """Parse a request body; raise an ``ApiError`` subclass when it is wrong."""
+        """Parse a request body; raise a ``notes.errors`` error when it is wrong."""
         as_of = parse_as_of(data.get("as_of"))
         srid = parse_srs(data.get("srs"))
         if data.get("parcel") not in (None, ""):

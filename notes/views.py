@@ -15,7 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.permissions import is_national_administrator, is_planner
 from accounts.throttle import client_address, quota_take
-from core.api import ApiError, TooManyRequests, api_view, json_response, read_json
+from core.api import api_view, json_response, read_json
+from core.errors import BadRequest, TooManyRequests
 from notes import compose as composition
 from notes import selectors, services, signing
 from notes.compose import Moment, note_compose
@@ -28,7 +29,7 @@ def identify(request: HttpRequest) -> dict:
     """``GET /api/v1/identify?lon=&lat=`` (or ``x=&y=&srs=``): parcel and zones."""
     params = request.GET
     if not ({"lon", "lat"} <= params.keys() or {"x", "y"} <= params.keys()):
-        raise ApiError(
+        raise BadRequest(
             _("Give lon and lat (WGS 84), or x, y and srs."), code="invalid_point"
         )
     lon, lat = parse_lon_lat(params.dict())

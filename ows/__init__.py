@@ -6,8 +6,8 @@ Endpoints (``ows/urls.py``): ``/ows`` (SERVICE chooses), ``/wms`` and ``/wfs``
 One request flow: ``views`` parse the KVP (or the XML body) once into
 ``params.OwsRequest`` → ``registry`` finds the service, negotiates the version
 and picks the operation's handler → one module per operation (``wms/…``,
-``wfs/…``) → ``exceptions`` writes every ``OwsError`` as the service's
-exception report.
+``wfs/…``) → ``exceptions`` writes every ``GeoportalError`` (the OGC ones,
+``OwsError``, and those of shared code) as the service's exception report.
 
 - ``catalog``: which layers a request may see, named ``<agency>:<doc>-<layer>``.
 - ``crs``: CRS names, SRIDs and axis order.

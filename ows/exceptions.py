@@ -1,8 +1,11 @@
-"""OGC exceptions: each class carries its exception code and HTTP status.
+"""OGC exceptions: each class carries its OGC exception code and HTTP status.
 
-Handlers raise them; the view writes them back in the dialect of the service
-and version asked for (WMS ServiceExceptionReport 1.3.0/1.1.1, OWS 1.1/2.0
-ExceptionReport). Messages are translated by the raiser.
+They are ``GeoportalError``s (``core.errors``) whose ``ogc_code`` is the
+exception code of the OGC standards. Handlers raise them; the services write
+any GeoportalError — these, or one raised by code the services share with the
+JSON API — back in the dialect of the service and version asked for (WMS
+ServiceExceptionReport 1.3.0/1.1.1, OWS 1.1/2.0 ExceptionReport), with
+``NoApplicableCode`` for an error that has no OGC code.
 """
 
 from __future__ import annotations
@@ -11,89 +14,111 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
 
+from core.errors import GeoportalError
 
-class OwsError(Exception):
-    """An error reported to an OGC client as an exception report."""
+NO_APPLICABLE_CODE = "NoApplicableCode"
 
-    code = "NoApplicableCode"
-    http_status = 400
 
-    def __init__(
-        self, message: str, *, locator: str = "", code: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.locator = locator
-        if code is not None:
-            self.code = code
+class OwsError(GeoportalError):
+    """An error of the OGC services' own parsing and operations."""
+
+    code = "ows_error"
+    ogc_code = NO_APPLICABLE_CODE
 
 
 class MissingParameterValue(OwsError):
-    code = "MissingParameterValue"
+    code = "missing_parameter_value"
+    ogc_code = "MissingParameterValue"
 
 
 class InvalidParameterValue(OwsError):
-    code = "InvalidParameterValue"
+    code = "invalid_parameter_value"
+    ogc_code = "InvalidParameterValue"
 
 
 class OperationNotSupported(OwsError):
-    code = "OperationNotSupported"
+    code = "operation_not_supported"
+    ogc_code = "OperationNotSupported"
     http_status = 501
 
 
 class VersionNegotiationFailed(OwsError):
-    code = "VersionNegotiationFailed"
+    code = "version_negotiation_failed"
+    ogc_code = "VersionNegotiationFailed"
 
 
 class OperationParsingFailed(OwsError):
-    code = "OperationParsingFailed"
+    code = "operation_parsing_failed"
+    ogc_code = "OperationParsingFailed"
 
 
 class NotFound(OwsError):
-    code = "NotFound"
+    code = "not_found"
+    ogc_code = "NotFound"
     http_status = 404
 
 
 class InvalidFormat(OwsError):
-    code = "InvalidFormat"
+    code = "invalid_format"
+    ogc_code = "InvalidFormat"
 
 
 class InvalidCRS(OwsError):
     """WMS 1.3.0 ``InvalidCRS``; written as ``InvalidSRS`` for WMS 1.1.1."""
 
-    code = "InvalidCRS"
+    code = "invalid_crs"
+    ogc_code = "InvalidCRS"
 
 
 class LayerNotDefined(OwsError):
-    code = "LayerNotDefined"
+    code = "layer_not_defined"
+    ogc_code = "LayerNotDefined"
 
 
 class StyleNotDefined(OwsError):
-    code = "StyleNotDefined"
+    code = "style_not_defined"
+    ogc_code = "StyleNotDefined"
 
 
 class LayerNotQueryable(OwsError):
-    code = "LayerNotQueryable"
+    code = "layer_not_queryable"
+    ogc_code = "LayerNotQueryable"
 
 
 class InvalidPoint(OwsError):
-    code = "InvalidPoint"
+    code = "invalid_point"
+    ogc_code = "InvalidPoint"
 
 
 class InvalidDimensionValue(OwsError):
-    code = "InvalidDimensionValue"
+    code = "invalid_dimension_value"
+    ogc_code = "InvalidDimensionValue"
 
 
 WMS_111_CODES = {"InvalidCRS": "InvalidSRS"}
 
 
-def wms_exception_report(error: OwsError, version: str) -> HttpResponse:
+def _ogc_code(error: GeoportalError) -> str:
+    return error.ogc_code or NO_APPLICABLE_CODE
+
+
+def _report(body: str, error: GeoportalError, content_type: str) -> HttpResponse:
+    return HttpResponse(
+        body,
+        status=error.http_status,
+        content_type=content_type,
+        headers=error.headers(),
+    )
+
+
+def wms_exception_report(error: GeoportalError, version: str) -> HttpResponse:
     """A WMS ServiceExceptionReport (1.3.0, or 1.1.1 with its DTD).
 
     WMS answers exceptions with HTTP 200 in the specifications, but clients
     and proxies handle an error status better; the status follows the error.
     """
-    code = error.code
+    code = _ogc_code(error)
+    message = escape(str(error.message))
     attrs = f" code={quoteattr(code)}"
     if version == "1.1.1":
         code = WMS_111_CODES.get(code, code)
@@ -103,7 +128,7 @@ def wms_exception_report(error: OwsError, version: str) -> HttpResponse:
             "<!DOCTYPE ServiceExceptionReport SYSTEM "
             '"http://schemas.opengis.net/wms/1.1.1/exception_1_1_1.dtd">\n'
             '<ServiceExceptionReport version="1.1.1">'
-            f"<ServiceException{attrs}>{escape(error.message)}</ServiceException>"
+            f"<ServiceException{attrs}>{message}</ServiceException>"
             "</ServiceExceptionReport>"
         )
         content_type = "application/vnd.ogc.se_xml"
@@ -117,14 +142,14 @@ def wms_exception_report(error: OwsError, version: str) -> HttpResponse:
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
             'xsi:schemaLocation="http://www.opengis.net/ogc '
             'http://schemas.opengis.net/wms/1.3.0/exceptions_1_3_0.xsd">'
-            f"<ServiceException{attrs}>{escape(error.message)}</ServiceException>"
+            f"<ServiceException{attrs}>{message}</ServiceException>"
             "</ServiceExceptionReport>"
         )
         content_type = "text/xml; charset=UTF-8"
-    return HttpResponse(body, status=error.http_status, content_type=content_type)
+    return _report(body, error, content_type)
 
 
-def ows_exception_report(error: OwsError, version: str) -> HttpResponse:
+def ows_exception_report(error: GeoportalError, version: str) -> HttpResponse:
     """An OWS ExceptionReport: OWS 2.0 for WFS 2.0.0, OWS 1.0 for WFS 1.1.0."""
     if version.startswith("1."):
         namespace, report_version = "http://www.opengis.net/ows", "1.0.0"
@@ -132,7 +157,7 @@ def ows_exception_report(error: OwsError, version: str) -> HttpResponse:
     else:
         namespace, report_version = "http://www.opengis.net/ows/1.1", "2.0.0"
         schema = "http://schemas.opengis.net/ows/1.1.0/owsExceptionReport.xsd"
-    attrs = f" exceptionCode={quoteattr(error.code)}"
+    attrs = f" exceptionCode={quoteattr(_ogc_code(error))}"
     if error.locator:
         attrs += f" locator={quoteattr(error.locator)}"
     body = (
@@ -142,9 +167,7 @@ def ows_exception_report(error: OwsError, version: str) -> HttpResponse:
         f'xsi:schemaLocation="{namespace} {schema}" '
         f'version="{report_version}">'
         f"<ows:Exception{attrs}>"
-        f"<ows:ExceptionText>{escape(error.message)}</ows:ExceptionText>"
+        f"<ows:ExceptionText>{escape(str(error.message))}</ows:ExceptionText>"
         "</ows:Exception></ows:ExceptionReport>"
     )
-    return HttpResponse(
-        body, status=error.http_status, content_type="application/xml; charset=UTF-8"
-    )
+    return _report(body, error, "application/xml; charset=UTF-8")

@@ -1,7 +1,8 @@
 """Which handler answers which service, version and operation.
 
 A handler takes the parsed request and the service context and returns an
-HttpResponse; it raises ``OwsError`` subclasses for the client's mistakes.
+HttpResponse; it raises ``OwsError`` subclasses for the client's mistakes (any
+``GeoportalError`` from shared code is reported the same way).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from core.errors import GeoportalError
 from ows.exceptions import (
     InvalidParameterValue,
     MissingParameterValue,
@@ -49,7 +51,7 @@ class Service:
     name: str
     versions: list[str]  # ascending
     operations: dict[str, Handler]
-    report: Callable[[OwsError, str], HttpResponse]
+    report: Callable[[GeoportalError, str], HttpResponse]
 
 
 SERVICES = {
@@ -136,7 +138,7 @@ def resolve(
 class ServiceError(Exception):
     """An OwsError raised once the service (hence the report dialect) is known."""
 
-    def __init__(self, error: OwsError, service: Service, version: str) -> None:
+    def __init__(self, error: GeoportalError, service: Service, version: str) -> None:
         super().__init__(error.message)
         self.error = error
         self.service = service
@@ -162,10 +164,10 @@ def dispatch(ows_request: OwsRequest, context: ServiceContext) -> HttpResponse:
         )
     except ServiceError as error:
         return error.response()
-    except OwsError as error:
+    except GeoportalError as error:
         return ows_exception_report(error, "2.0.0")
     ows_request = dataclasses.replace(ows_request, version=version)
     try:
         return handler(ows_request, context)
-    except OwsError as error:
+    except GeoportalError as error:
         return service.report(error, version)

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ows.exceptions import OwsError, ows_exception_report
+from core.errors import GeoportalError
+from ows.exceptions import ows_exception_report
 from ows.params import OwsRequest, kvp_from_items
 from ows.registry import ServiceContext, dispatch
 from ows.xmlrequest import xml_request_head
@@ -34,7 +35,7 @@ def _ows_request(request: HttpRequest, default_service: str) -> OwsRequest:
 def _serve(request: HttpRequest, default_service: str, agency_code=None):
     try:
         ows_request = _ows_request(request, default_service)
-    except OwsError as error:
+    except GeoportalError as error:
         return ows_exception_report(error, "2.0.0")
     context = ServiceContext(
         user=request.user,

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_change, viewable
-from core.api import ApiError, NotFound
+from core.errors import BadRequest, NotFound
 from layers.in_force import (
     version_public_q,
     versions_in_force_q,
@@ -294,7 +294,7 @@ def tileset_get(
         if agency is None:
             raise unknown
         if version is not None:
-            raise ApiError(_("Parcels have no versions."), code="invalid_version")
+            raise BadRequest(_("Parcels have no versions."), code="invalid_version")
         return _parcels_tileset(agency)
     if at is None and version is None:
         current = _published_tileset_named(name)

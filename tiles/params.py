@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from core.api import ApiError
 from core.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.errors import BadRequest, NotFound
 
 # Version numbers are a PositiveIntegerField: none is larger.
 MAX_VERSION = 2**31 - 1
@@ -26,7 +26,7 @@ class TileSetQuery:
 
     @classmethod
     def parse(cls, query: QueryDict) -> TileSetQuery:
-        """Parse ``?at=`` (date or datetime) and ``?version=``; ApiError if bad.
+        """Parse ``?at=`` (date or datetime) and ``?version=``; BadRequest if bad.
 
         A date means the end of that day in the portal's time zone: what was
         in force when the day ended.
@@ -55,12 +55,12 @@ def _parse_at(text: str) -> datetime.datetime | None:
                 raise ValueError(text)
             moment = datetime.datetime.combine(day, datetime.time.max)
     except ValueError as exc:
-        raise ApiError(
+        raise BadRequest(
             _("“at” must be a date (YYYY-MM-DD) or a date and time."),
             code="invalid_date",
         ) from exc
     if not day_in_range(moment.date()):  # and its zone cannot overflow
-        raise ApiError(
+        raise BadRequest(
             _("“at” must be a day between %(first)s and %(last)s.")
             % {"first": FIRST_DAY, "last": LAST_DAY},
             code="invalid_date",
@@ -76,11 +76,10 @@ def _parse_version(query: QueryDict) -> int | None:
         return None
     # isdigit() alone admits "²", which int() refuses.
     if not (text.isascii() and text.isdigit()):
-        raise ApiError(_("“version” must be a whole number."), code="invalid_version")
+        raise BadRequest(_("“version” must be a whole number."), code="invalid_version")
     if len(text) > 10 or int(text) > MAX_VERSION:  # int() refuses 5000 digits
-        raise ApiError(
+        raise NotFound(
             _("There is no version %(number)s.") % {"number": text[:20]},
             code="version_not_found",
-            http_status=404,
         )
     return int(text)

@@ -9,6 +9,7 @@ import skia
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from core.errors import GeoportalError
 from layers.selectors import CatalogueChanged
 from ows.catalog import CatalogLayer
 from ows.exceptions import InvalidFormat, InvalidParameterValue, OwsError
@@ -132,7 +133,7 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     """The map image; with EXCEPTIONS=INIMAGE/BLANK errors come as images too."""
     try:
         return image(ows_request, context)
-    except OwsError as error:
+    except GeoportalError as error:
         picture = error_image(ows_request, error)
         if picture is None:
             raise
@@ -166,7 +167,7 @@ def rendered(ows_request: OwsRequest, context) -> tuple[GetMapRequest, np.ndarra
         return attempt(checked=True)
 
 
-def error_image(ows_request: OwsRequest, error: OwsError) -> HttpResponse | None:
+def error_image(ows_request: OwsRequest, error: GeoportalError) -> HttpResponse | None:
     """An image for EXCEPTIONS=INIMAGE or BLANK, when size and format allow."""
     mode = ows_request.get("EXCEPTIONS").upper().rsplit("_", 1)[-1]
     mode = mode.rsplit(".", 1)[-1]
@@ -185,7 +186,7 @@ def error_image(ows_request: OwsRequest, error: OwsError) -> HttpResponse | None
         surface = straight_alpha_surface(pixels)
         font = skia.Font(skia.Typeface("DejaVu Sans"), 12)
         paint = skia.Paint(AntiAlias=True, Color=skia.Color(200, 0, 0, 255))
-        surface.getCanvas().drawString(error.message, 4, 16, font, paint)
+        surface.getCanvas().drawString(str(error.message), 4, 16, font, paint)
         del surface
     body = encode(pixels, transparent=transparent)
     return HttpResponse(body, content_type=content_type)

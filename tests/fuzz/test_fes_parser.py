@@ -251,5 +251,5 @@ def test_arbitrary_post_bodies_are_read_or_refused(body):
     try:
         head = xml_request_head(body)
     except OwsError as error:
-        head = {"error": error.code}
+        head = {"error": error.ogc_code}
     assert head.get("REQUEST") or head["error"] == "OperationParsingFailed"
