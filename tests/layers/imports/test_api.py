@@ -111,6 +111,14 @@ def test_upload_over_the_limit_is_a_413(zoning_layer, token, tmp_path, settings)
     assert response.status_code == 413
 
 
+def test_a_tolerance_that_is_not_a_number_is_a_400(zoning_layer, token, tmp_path):
+    path = geojson_file(tmp_path / "zonage.geojson", zoning_features()[:3])
+    response = _upload(_client(token), zoning_layer, path, tolerance="beaucoup")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert not LayerVersion.objects.filter(layer=zoning_layer).exists()
+
+
 def test_inspect_previews_encoding_crs_and_mapping(plu_zoning, tmp_path):
     from accounts.models import User
 
