@@ -35,6 +35,7 @@ class GeoportalError(Exception):
         code: str | None = None,
         details: dict | None = None,
         locator: str = "",
+        retry_after: int | str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -42,10 +43,15 @@ class GeoportalError(Exception):
         self.details = details or {}
         # The parameter at fault, where there is one (OGC reports name it).
         self.locator = locator
+        # Seconds after which the same request may succeed.
+        self.retry_after = None if retry_after is None else max(1, int(retry_after))
 
     def headers(self) -> dict[str, str]:
-        """HTTP headers every surface adds to its answer (none by default)."""
-        return {}
+        """HTTP headers every surface adds to its answer: Retry-After when
+        the client may try again later."""
+        if self.retry_after is None:
+            return {}
+        return {"Retry-After": str(self.retry_after)}
 
 
 class BadRequest(GeoportalError):
@@ -88,15 +94,12 @@ class TooManyRequests(GeoportalError):
     def __init__(
         self, message: str | Promise, *, retry_after: int | str, code: str | None = None
     ) -> None:
-        super().__init__(message, code=code)
-        self.retry_after = max(1, int(retry_after))
-
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
+        super().__init__(message, code=code, retry_after=retry_after)
 
 
 class DatabaseUnavailable(GeoportalError):
-    """The database is down or restarting: the client may retry shortly."""
+    """The database is down or restarting: the client may retry shortly
+    (``retry_after``)."""
 
     http_status = 503
     code = "database_unavailable"

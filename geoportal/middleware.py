@@ -3,8 +3,9 @@
 PostgreSQL cannot hold NUL in text, so a NUL that reaches a query raises
 ``DataError`` — a 500. No address, parameter name or value of the portal
 holds one, so ``refuse_nul_bytes`` answers 400 before any view, in the user's
-language and in the form the client reads: an OGC exception report for the
-OGC services, the API's JSON error for ``/api/``, a page for the rest. It is
+language and in the form the client reads (``geoportal.error_answers``: an OGC
+exception report for the OGC services, the API's JSON error for ``/api/``), a
+page for the rest. It is
 the last middleware, so that its answers get every header, on the full path
 and on the machine path (``geoportal.machine``); the fast lanes leave such
 requests to the machine handler (``core.nul.has_nul_byte``).
@@ -12,17 +13,13 @@ requests to the machine handler (``core.nul.has_nul_byte``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.api import error_response
 from core.nul import NulCharacter, has_nul_byte
-from ows.exceptions import ows_exception_report, wms_exception_report
-
-OWS_PATHS = re.compile(r"/(?:ows|wms|wfs|ows/[^/]*/)")
+from geoportal.error_answers import error_answer
 
 
 def refuse_nul_bytes(get_response: Callable) -> Callable:
@@ -48,18 +45,7 @@ def _form_has_nul_byte(request: HttpRequest) -> bool:
 def nul_byte_response(request: HttpRequest) -> HttpResponse:
     """The 400 answer to a request holding a NUL, in the client's form."""
     error = NulCharacter()
-    path = request.path_info
-    if OWS_PATHS.fullmatch(path):
-        service = request.GET.get("SERVICE", request.GET.get("service", ""))
-        if path == "/wms" or service.upper() == "WMS":
-            version = request.GET.get("VERSION", request.GET.get("version", ""))
-            return wms_exception_report(
-                error, "1.1.1" if version == "1.1.1" else "1.3.0"
-            )
-        return ows_exception_report(error, "2.0.0")
-    if path.startswith("/api/"):
-        return error_response(error)
-    return render(
+    return error_answer(request, error) or render(
         request,
         "geoportal/bad_request.html",
         {"message": error.message},

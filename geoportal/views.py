@@ -9,9 +9,9 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.api import error_response
 from core.db import database_unavailable
 from core.errors import BadRequest, DatabaseUnavailable, NotFound
+from geoportal.error_answers import error_answer
 from geoportal.health import health_check
 
 logger = logging.getLogger("django.request")
@@ -34,22 +34,21 @@ def healthz(request):
 
 def server_error(request) -> HttpResponse:
     """Django's 500 page, except while the database cannot be reached: then a
-    503 the client may retry, in its language, without touching the database.
+    503 the client may retry, in its language and its form (JSON, OGC report
+    or page), without touching the database.
     """
     error = sys.exc_info()[1]
     if error is None or not database_unavailable(error):
         return defaults.server_error(request)
     unavailable = DatabaseUnavailable(
-        _("The database cannot be reached right now; try again in a few seconds.")
+        _("The database cannot be reached right now; try again in a few seconds."),
+        retry_after=RETRY_AFTER_SECONDS,
     )
-    if request.path.startswith("/api/"):
-        response = error_response(unavailable)
-    else:
-        response = HttpResponse(
-            render_to_string("geoportal/503.html", {"message": unavailable.message}),
-            status=unavailable.http_status,
-        )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response = error_answer(request, unavailable) or HttpResponse(
+        render_to_string("geoportal/503.html", {"message": unavailable.message}),
+        status=unavailable.http_status,
+        headers=unavailable.headers(),
+    )
     response["Cache-Control"] = "no-store"
     # One line per request, not a traceback each: during an outage every
     # request fails the same way, and the cause is not in the code.
@@ -63,19 +62,19 @@ def server_error(request) -> HttpResponse:
 
 
 def page_not_found(request, exception):
-    """The 404 answer: the API's JSON error under ``/api/``, a page elsewhere.
+    """The 404 answer: the API's JSON error under ``/api/``, an OGC report
+    on the OGC addresses, a page elsewhere.
 
     An address under ``/api/`` that matches no endpoint (``/api/v1/versions/x``
     where a number is expected) is answered in the form its client reads.
     """
-    if request.path_info.startswith("/api/"):
-        return error_response(NotFound(_("There is nothing at this address.")))
-    return defaults.page_not_found(request, exception)
+    answer = error_answer(request, NotFound(_("There is nothing at this address.")))
+    return answer or defaults.page_not_found(request, exception)
 
 
 def bad_request(request, exception):
     """The 400 answer to a request Django cannot read (a broken multipart
-    body...): the API's JSON error under ``/api/``, a page elsewhere."""
-    if request.path_info.startswith("/api/"):
-        return error_response(BadRequest(_("The request could not be read.")))
-    return defaults.bad_request(request, exception)
+    body...): the API's JSON error under ``/api/``, an OGC report on the OGC
+    addresses, a page elsewhere."""
+    answer = error_answer(request, BadRequest(_("The request could not be read.")))
+    return answer or defaults.bad_request(request, exception)
