@@ -2,13 +2,13 @@
 
 PostgreSQL cannot hold NUL in text, so a NUL that reaches a query raises
 ``DataError`` — a 500. No address, parameter name or value of the portal
-holds one, so ``refuse_nul_bytes`` answers 400 before any view, in the user's
-language and in the form the client reads (``geoportal.error_answers``: an OGC
-exception report for the OGC services, the API's JSON error for ``/api/``), a
-page for the rest. It is
-the last middleware, so that its answers get every header, on the full path
-and on the machine path (``geoportal.machine``); the fast lanes leave such
-requests to the machine handler (``core.nul.has_nul_byte``).
+holds one, so ``refuse_nul_bytes`` answers 400 (``core.nul.NulCharacter``)
+before any view, in the user's language and in the form the client reads
+(``geoportal.error_answers``): an OGC exception report for the OGC services,
+the API's JSON error for ``/api/``, a page for the rest. It is the last
+middleware, so that its answers get every header, on the full path and on the
+machine path (``geoportal.machine``); the fast lanes leave such requests to
+the machine handler (``core.nul.has_nul_byte``).
 """
 
 from __future__ import annotations
