@@ -25,15 +25,24 @@ def _id(name: str = "pk", kind: str = "integer") -> dict:
 
 
 def _op(
-    summary: str, *, status: str = "200", params=None, body=None, queued=False
+    summary: str,
+    *,
+    status: str = "200",
+    params=None,
+    body=None,
+    queued=False,
+    upload=False,
 ) -> dict:
-    """``queued``: large work is answered 202 with the import job to poll."""
+    """``queued``: large work is answered 202 with the import job to poll;
+    ``upload``: a file past GEOPORTAIL_MAX_UPLOAD_BYTES is answered 413."""
     operation = {
         "tags": ["planners"],
         "summary": summary,
         "security": _AUTH,
         "responses": {status: {"description": "OK"}, **_ERRORS},
     }
+    if upload:
+        operation["responses"]["413"] = {"$ref": "#/components/responses/Error"}
     if queued:
         operation["responses"]["202"] = {"description": "Queued: the job to poll"}
     if params:
@@ -115,10 +124,16 @@ PATHS = {
             params=[_id()],
             body=_UPLOAD_BODY,
             queued=True,
+            upload=True,
         ),
     },
     "/api/v1/layers/{pk}/inspect": {
-        "post": _op("How an upload would be read", params=[_id()], body=_UPLOAD_BODY)
+        "post": _op(
+            "How an upload would be read",
+            params=[_id()],
+            body=_UPLOAD_BODY,
+            upload=True,
+        )
     },
     "/api/v1/versions/{pk}": {
         "get": _op("A version: status, interval and report", params=[_id()])

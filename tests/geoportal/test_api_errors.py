@@ -31,6 +31,9 @@ def test_the_document_lists_the_statuses_the_api_answers(client):
     # q=%00 is refused (geoportal.middleware); large uploads are queued.
     assert "400" in paths["/api/v1/search"]["get"]["responses"]
     assert "202" in paths["/api/v1/layers/{pk}/versions"]["post"]["responses"]
+    # A file past GEOPORTAIL_MAX_UPLOAD_BYTES is refused (UploadTooLarge).
+    for path in ("/api/v1/layers/{pk}/versions", "/api/v1/layers/{pk}/inspect"):
+        assert "413" in paths[path]["post"]["responses"]
 
 
 def test_a_body_django_cannot_read_is_a_json_400(client, planner, zoning_layer):
