@@ -40,16 +40,15 @@ from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_path_info
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from core.api import ApiError
+from core.errors import GeoportalError
 from core.lanes import Lane, request_signals
 from core.nul import has_nul_byte
 from core.routes import MachineRoute, MachineRoutes
-from ows.exceptions import OwsError
 
 # The client's mistakes a lane raises and leaves to the machine handler, which
 # answers them in the client's language and form (OGC exception report or
-# image, the API's JSON error).
-FALLBACK_ERRORS = (ApiError, OwsError)
+# image, the API's JSON error): every error of the portal's one family.
+FALLBACK_ERRORS = (GeoportalError,)
 
 
 def anonymous_user(get_response: Callable) -> Callable:

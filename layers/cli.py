@@ -15,10 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from importing.errors import ImportRefused
+from core.errors import GeoportalError
 from importing.polygons import polygons_read
 from layers.models import Agency, PlanningDocument
-from layers.services import VersionStateError
 
 
 class ProgressBar:
@@ -102,11 +101,9 @@ def command_errors() -> Iterator[None]:
     """Turn the errors a user can act on into CommandError (no traceback)."""
     try:
         yield
-    except ImportRefused as exc:
-        raise CommandError(exc.message) from exc
+    except GeoportalError as exc:
+        raise CommandError(str(exc.message)) from exc
     except PermissionDenied as exc:
         raise CommandError(str(exc) or _("Permission denied.")) from exc
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from exc
-    except VersionStateError as exc:
-        raise CommandError(str(exc)) from exc
