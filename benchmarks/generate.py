@@ -7,16 +7,18 @@ The database is ``geoportail_bench`` in the embedded cluster, or the one named b
 ``BENCH_DATABASE_URL``. Its schema is the project's own (Django migrations). The
 data is, first, the bench agency (``bench``) that the other benchmarks measure:
 one approved development plan, one zoning layer with one published version of
-50,000 Voronoi zones, a small overlay layer of reserved sites, the zone rules of
-every code, and a 1000 × 1000 grid of jittered parcels of about 25 m × 25 m with
-land-title references "TF <n>/07". Beside it, twelve other agencies (territories
-that do not overlap, in the four Moroccan Lambert CRSs) with the history a real
-agency's data has: an expired plan, an approved plan whose zoning has superseded
-versions, a current one and drafts, overlays with versions, a revision in public
-inquiry or an annulled zoning plan, zone rules, and 22,500–48,400 parcels each —
-so that the bench agency's version sits beside 140 others in the same tables.
-Everything is generated in SQL (generate_series, ST_VoronoiPolygons): about a
-minute.
+50,000 Voronoi zones (and a draft modification), a small overlay layer of
+reserved sites (two versions), the zone rules of every code, the expired plan it
+replaced, and a 1000 × 1000 grid of jittered parcels of about 25 m × 25 m with
+land-title references "TF <n>/07". Beside it, the other 28 of Morocco's 29 urban
+agencies (territories around their cities that do not overlap, in the four
+Moroccan Lambert CRSs) with the history a real agency's data has: two to four
+documents — an approved plan whose zoning has superseded versions, a current one
+and drafts, overlays with two versions each, and some of an expired plan, a
+revision in public inquiry, an annulled zoning plan — zone rules, and
+10,000–48,400 parcels each, so that the bench agency's version sits beside 400
+others in the same tables. Every layer has two to five versions. Everything is
+generated in SQL (generate_series, ST_VoronoiPolygons): under two minutes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ AGENCY_CODE = "bench"
 GRID = 1000  # parcels per side: GRID² parcels
 CELL_M = 25.0  # parcel pitch in metres (EPSG:26191)
 ZONES = 50_000
+BENCH_EXPIRED_ZONES = 20_000  # the zoning of the plan PA-BENCH replaced
 RESERVED_SITES = 2_000
 # South-west corner of the area, Lambert Nord Maroc (around Rabat-Salé).
 ORIGIN_X, ORIGIN_Y = 360_000.0, 360_000.0
@@ -123,11 +126,18 @@ def is_complete(conn: psycopg.Connection, *, grid: int, zones: int) -> bool:
              JOIN layers_planningdocument d ON d.id = l.document_id
              JOIN layers_agency a ON a.id = d.agency_id
              WHERE a.code = %(code)s AND l.kind = 'zoning'
-               AND v.status = 'published')
+               AND v.status = 'published'),
+          (SELECT count(*) FROM layers_layerversion v
+             JOIN layers_layer l ON l.id = v.layer_id
+             JOIN layers_planningdocument d ON d.id = l.document_id
+             JOIN layers_agency a ON a.id = d.agency_id
+             WHERE a.code = %(code)s AND v.feature_count > 0)
         """,
         {"code": AGENCY_CODE},
     ).fetchone()
-    return row == (grid * grid, zones)
+    # Two versions of each layer: PA-BENCH's zoning and reserved sites, and
+    # PA-BENCH-2010's zoning.
+    return row == (grid * grid, zones, 6)
 
 
 def clear(conn: psycopg.Connection, code: str = AGENCY_CODE) -> None:
@@ -385,6 +395,63 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
         p,
     )
     step("parcels")
+    # The plan PA-BENCH replaced: expired the day it took effect, its zoning
+    # modified once, so the bench agency's clicks meet history too. Its layer
+    # has its own name: the other benchmarks find the one "zonage" of the agency.
+    bench = OtherAgency(
+        AGENCY_CODE, "Rabat-Salé", "", 26191, "BENCH", -6.778, 33.944, grid, 7
+    )
+    box = Box(26191, p["x0"], p["y0"], p["x1"], p["y1"])
+    ctx = AgencyContext(bench, agency_id, planner, box)
+    expired = document_create(
+        conn,
+        ctx,
+        reference="PA-BENCH-2010",
+        title="Plan d'aménagement de banc d'essai (2010)",
+        status="expired",
+        effective=datetime.date(2010, 4, 1),
+        expiry=datetime.date(2020, 4, 1),
+        variant=0,
+    )
+    zoning_expired_create(
+        conn,
+        ctx,
+        expired,
+        datetime.date(2010, 4, 1),
+        BENCH_EXPIRED_ZONES,
+        "zonage-2010",
+    )
+    step("expired plan")
+    # Every layer has a history: a draft modification of the zoning (which the
+    # other benchmarks' "version in force" never picks), and reserved sites
+    # built since taken out of the overlay.
+    draft = version_draft(
+        conn,
+        ctx,
+        layer_ids["zonage"],
+        2,
+        _midnight(datetime.date(2026, 3, 2)),
+        "Projet de modification n° 1",
+    )
+    zoning_revise(conn, versions["zonage"], draft, share=0.05)
+    version_seal(conn, ctx, draft)
+    changed = _midnight(datetime.date(2023, 1, 2))
+    sites = version_draft(
+        conn, ctx, layer_ids["equipements"], 2, changed, "Sites réalisés retirés"
+    )
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(version)s, source_id, code, label_fr, label_ar, category,
+               attributes, geom
+        FROM layers_feature WHERE version_id = %(first)s AND random() > 0.1
+        ORDER BY id
+        """,
+        {"version": sites, "first": versions["equipements"]},
+    )
+    version_publish(conn, ctx, sites, layer_ids["equipements"], changed)
+    step("drafts and modifications")
 
 
 # Other agencies ----------------------------------------------------------------
@@ -446,6 +513,38 @@ OTHER_AGENCIES = tuple(OtherAgency(*row) for row in (
      -13.20, 27.15, 180, 55),
     ("dakhla", "Dakhla", "الوكالة الحضرية للداخلة", 26195, "AUD",
      -15.94, 23.70, 150, 61),
+    ("meknes", "Meknès", "الوكالة الحضرية لمكناس", 26191, "AUMK",
+     -5.55, 33.89, 200, 12),
+    ("tetouan", "Tétouan", "الوكالة الحضرية لتطوان", 26191, "AUTT",
+     -5.37, 35.57, 180, 14),
+    ("alhoceima", "Al Hoceima", "الوكالة الحضرية للحسيمة", 26191, "AUAH",
+     -3.93, 35.25, 110, 16),
+    ("nador", "Nador", "الوكالة الحضرية للناظور", 26191, "AUN",
+     -2.93, 35.17, 160, 20),
+    ("taza", "Taza", "الوكالة الحضرية لتازة", 26191, "AUTZ",
+     -4.01, 34.21, 120, 22),
+    ("larache", "Larache", "الوكالة الحضرية للعرائش", 26191, "AULR",
+     -6.15, 35.19, 130, 24),
+    ("khemisset", "Khémisset", "الوكالة الحضرية للخميسات", 26191, "AUKH",
+     -6.07, 33.82, 110, 26),
+    ("settat", "Settat", "الوكالة الحضرية لسطات", 26191, "AUS",
+     -7.62, 33.00, 150, 28),
+    ("berrechid", "Berrechid", "الوكالة الحضرية لبرشيد", 26191, "AUB",
+     -7.58, 33.27, 140, 33),
+    ("eljadida", "El Jadida", "الوكالة الحضرية للجديدة", 26191, "AUEJ",
+     -8.50, 33.25, 170, 35),
+    ("safi", "Safi", "الوكالة الحضرية لآسفي", 26191, "AUSF",
+     -9.24, 32.30, 160, 37),
+    ("essaouira", "Essaouira", "الوكالة الحضرية للصويرة", 26191, "AUES",
+     -9.77, 31.51, 120, 39),
+    ("benimellal", "Béni Mellal", "الوكالة الحضرية لبني ملال", 26191, "AUBM",
+     -6.36, 32.34, 170, 41),
+    ("khouribga", "Khouribga", "الوكالة الحضرية لخريبكة", 26191, "AUKB",
+     -6.91, 32.88, 140, 47),
+    ("errachidia", "Errachidia", "الوكالة الحضرية للرشيدية", 26191, "AUER",
+     -4.42, 31.93, 100, 50),
+    ("smara", "Smara", "الوكالة الحضرية للسمارة", 26194, "AUSM",
+     -11.67, 26.74, 100, 58),
 ))
 # fmt: on
 ZONES_PER_PARCELS = 10  # an approved zoning has one zone per ten parcels
@@ -465,12 +564,19 @@ def other_agencies(count: int) -> tuple[OtherAgency, ...]:
     return OTHER_AGENCIES[:count]
 
 
+def documents_of(index: int) -> tuple[bool, bool, bool]:
+    """Which of its optional documents agency ``index`` has, beside its approved
+    plan: (an expired plan, a revision in public inquiry, an annulled zoning
+    plan) — two to four documents, in every combination over the agencies."""
+    return index % 3 != 2, index % 2 == 0, index % 2 == 1 or index % 4 == 0
+
+
 def expected_versions(index: int) -> int:
     """How many layer versions ``generate_agency`` makes for agency ``index``."""
-    zoning = 5 if index % 3 == 0 else 4
-    third = 2 if index % 2 == 0 else 1
-    # + the expired plan's zoning + overlays: 2 reserved sites, 2 easements, 1 road
-    return zoning + third + 1 + 5
+    expired, revision, annulled = documents_of(index)
+    # The approved plan: zoning v1–v3 and one or two drafts; overlays two each.
+    versions = 3 + (2 if index % 3 == 0 else 1) + 3 * 2
+    return versions + 2 * expired + 2 * revision + 2 * annulled
 
 
 def agencies_complete(conn: psycopg.Connection, agencies) -> bool:
@@ -558,21 +664,22 @@ def generate_agency(conn: psycopg.Connection, agency: OtherAgency, index: int):
     expired_until = _months_after(effective, -6)
     expired_from = expired_until.replace(year=expired_until.year - 10)
 
-    # 1. The expired plan: its zoning is still published (the document expired).
-    old = document_create(
-        conn,
-        agency_ctx,
-        reference=f"PA-{upper}-{expired_from.year}",
-        title=f"Plan d'aménagement {of_city} ({expired_from.year})",
-        status="expired",
-        effective=expired_from,
-        expiry=expired_until,
-        variant=0,
-    )
-    layer = layer_create(conn, old, "zonage")
-    version = version_draft(conn, agency_ctx, layer, 1, _midnight(expired_from))
-    zoning_voronoi(conn, version, box, zones * 6 // 10)
-    version_publish(conn, agency_ctx, version, layer, _midnight(expired_from))
+    expired, revision, annulled = documents_of(index)
+
+    # 1. The expired plan: its zoning, modified once, is still published (the
+    # document expired).
+    if expired:
+        old = document_create(
+            conn,
+            agency_ctx,
+            reference=f"PA-{upper}-{expired_from.year}",
+            title=f"Plan d'aménagement {of_city} ({expired_from.year})",
+            status="expired",
+            effective=expired_from,
+            expiry=expired_until,
+            variant=0,
+        )
+        zoning_expired_create(conn, agency_ctx, old, expired_from, zones * 6 // 10)
 
     # 2. The approved plan and its history.
     title = f"Plan d'aménagement {of_city}"
@@ -617,8 +724,8 @@ def generate_agency(conn: psycopg.Connection, agency: OtherAgency, index: int):
         previous = draft
     overlays_create(conn, agency_ctx, plan, effective)
 
-    # 3. A revision in public inquiry, or a zoning plan the court annulled.
-    if index % 2 == 0:
+    # 3. A revision in public inquiry, and/or a zoning plan the court annulled.
+    if revision:
         revision = document_create(
             conn,
             agency_ctx,
@@ -645,10 +752,10 @@ def generate_agency(conn: psycopg.Connection, agency: OtherAgency, index: int):
         )
         zoning_revise(conn, first, second, share=0.04)
         version_seal(conn, agency_ctx, second)
-    else:
+    if annulled:
         approved = _months_after(effective, 20)
         inner = box.inner(0.5)
-        annulled = document_create(
+        zoning_plan = document_create(
             conn,
             agency_ctx,
             reference=f"PZ-{upper}-{approved.year}",
@@ -659,10 +766,16 @@ def generate_agency(conn: psycopg.Connection, agency: OtherAgency, index: int):
             variant=3,
             perimeter=inner,
         )
-        layer = layer_create(conn, annulled, "zonage")
+        layer = layer_create(conn, zoning_plan, "zonage")
         version = version_draft(conn, agency_ctx, layer, 1, _midnight(approved))
         zoning_voronoi(conn, version, inner, zones * 3 // 10)
         version_publish(conn, agency_ctx, version, layer, _midnight(approved))
+        corrected = _midnight(_months_after(approved, 5))
+        erratum = version_draft(
+            conn, agency_ctx, layer, 2, corrected, "Rectification d'erreur matérielle"
+        )
+        zoning_revise(conn, version, erratum, share=0.02)
+        version_publish(conn, agency_ctx, erratum, layer, corrected)
 
     parcels_create(conn, agency_ctx)
 
@@ -898,6 +1011,27 @@ def version_publish(
     )
 
 
+def zoning_expired_create(
+    conn: psycopg.Connection,
+    ctx: AgencyContext,
+    document: int,
+    effective: datetime.date,
+    zones: int,
+    name: str = "zonage",
+) -> None:
+    """The zoning of an expired plan: published when it took effect, modified
+    once three years later (the first version superseded, the second still
+    published: the document expired, not the version)."""
+    layer = layer_create(conn, document, name)
+    first = version_draft(conn, ctx, layer, 1, _midnight(effective))
+    zoning_voronoi(conn, first, ctx.box, zones)
+    version_publish(conn, ctx, first, layer, _midnight(effective))
+    modified = _midnight(_months_after(effective, 36))
+    second = version_draft(conn, ctx, layer, 2, modified, "Modification n° 1")
+    zoning_revise(conn, first, second, share=0.1)
+    version_publish(conn, ctx, second, layer, modified)
+
+
 def zoning_voronoi(conn: psycopg.Connection, version: int, box: Box, zones: int):
     """Voronoi cells of ``zones`` random seeds in ``box``: a partition."""
     conn.execute(
@@ -962,7 +1096,8 @@ def zoning_revise(conn: psycopg.Connection, source: int, target: int, *, share):
 def overlays_create(
     conn: psycopg.Connection, ctx: AgencyContext, plan: int, effective: datetime.date
 ) -> None:
-    """Reserved sites (two versions), easements (published + draft), roads."""
+    """Reserved sites, easements (published + draft), road alignments: two
+    versions each."""
     box = ctx.box.params()
     sites = ctx.agency.grid**2 // 400
     layers = {
@@ -1066,6 +1201,24 @@ def overlays_create(
         {**box, "version": first, "count": ctx.agency.grid // 5},
     )
     version_publish(conn, ctx, first, layers["alignements"], published)
+    widened = _midnight(_months_after(effective, 26))
+    second = version_draft(
+        conn, ctx, layers["alignements"], 2, widened, "Élargissement des voies"
+    )
+    conn.execute(
+        """
+        INSERT INTO layers_feature (version_id, source_id, code, label_fr, label_ar,
+                                    category, attributes, geom)
+        SELECT %(version)s, source_id, code,
+               regexp_replace(label_fr, '[0-9]+ m$', w || ' m'), label_ar, category,
+               attributes || jsonb_build_object('width_m', w), geom
+        FROM layers_feature,
+             LATERAL (SELECT (attributes ->> 'width_m')::int + 10 AS w) AS wider
+        WHERE version_id = %(first)s ORDER BY id
+        """,
+        {"version": second, "first": first},
+    )
+    version_publish(conn, ctx, second, layers["alignements"], widened)
 
 
 def corners_create(conn: psycopg.Connection, table: str, p: dict) -> None:
