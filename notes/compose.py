@@ -32,7 +32,13 @@ from notes.serialise import (
     version_data,
     zone_data,
 )
-from notes.subjects import Subject
+from notes.subjects import (
+    Subject,
+    SubjectQuery,
+    no_parcel_at,
+    parcel_subject,
+    subject_resolve,
+)
 from notes.warnings import Defects, note_warnings, with_messages
 
 # Below this an intersection is a shared edge, not a piece of land (m², m).
@@ -75,6 +81,28 @@ def note_compose(*, subject: Subject, moment: Moment) -> dict:
         day=moment.day,
         at=moment.at,
     )
+    return _content(subject, moment, rows)
+
+
+def note_compose_query(*, query: SubjectQuery, moment: Moment) -> dict:
+    """``note_compose`` of ``subject_resolve(query)``, in one round trip when
+    the subject is a point: the statement that composes finds the parcel too.
+
+    Raises what ``subject_resolve`` raises.
+    """
+    if query.kind != "point":
+        return note_compose(subject=subject_resolve(query), moment=moment)
+    parcel, rows = sql.compose_at_point(
+        lon=query.point.x, lat=query.point.y, day=moment.day, at=moment.at
+    )
+    if parcel is None:
+        no_parcel_at(query.point)
+    subject = parcel_subject(parcel, kind="point", point=query.point)
+    return _content(subject, moment, rows)
+
+
+def _content(subject: Subject, moment: Moment, rows: list[sql.ComposeRow]) -> dict:
+    """The note's content from the composition rows about ``subject``."""
     subject_area = float(rows[0].subject_area)
     documents = _documents_from(rows[0].documents)
     by_id = {document.pk: document for document, _files in documents}

@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
+import orjson
 from django.db import connection
 from django.db.models import Model
 
@@ -83,12 +84,17 @@ LEFT JOIN zones ON true
 ORDER BY zones.position, zones.layer, zones.area DESC NULLS LAST
 """  # noqa: S608
 
-COMPOSE = f"""
-WITH subject AS (
-  SELECT g, ST_Area(g::geography) AS area
-  FROM (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g) AS given
-), versions AS (
-  {_VERSIONS_IN_FORCE}
+
+def _compose(*, subject: str, agency: str, columns: str = "", joins: str = "") -> str:
+    """The composition statement about the subject that the CTEs ``subject``
+    (one row: ``g``, ``area``) ends, of the agency whose id is the SQL
+    expression ``agency``; ``columns`` and ``joins`` add to each row.
+
+    Only module constants make its text, never input.
+    """
+    return f"""
+WITH {subject}, versions AS (
+  {_VERSIONS_IN_FORCE.replace("%(agency)s", agency)}
 ), hits AS (
   SELECT versions.version_id, f.id AS feature_id, f.code, f.label_fr, f.label_ar,
          f.category,
@@ -119,7 +125,7 @@ WITH subject AS (
   SELECT coalesce(sum(ST_Area(ST_Intersection(a.territory, subject.g)::geography)),
                   0) AS area
   FROM layers_agency a, subject
-  WHERE a.id <> %(agency)s AND ST_Intersects(a.territory, subject.g)
+  WHERE a.id <> {agency} AND ST_Intersects(a.territory, subject.g)
 ), documents AS (
   -- The agency's documents concerning the subject, whatever their status but
   -- drafts and annulled ones (in force or not is decided on the day asked).
@@ -138,7 +144,7 @@ WITH subject AS (
          ORDER BY d.effective_date DESC NULLS LAST, d.reference), '[]'::json)
            AS items
   FROM layers_planningdocument d, subject
-  WHERE d.agency_id = %(agency)s
+  WHERE d.agency_id = {agency}
     AND d.status NOT IN ('draft', 'annulled')
     AND (d.perimeter IS NULL OR ST_Intersects(d.perimeter, subject.g))
 ), rules AS (
@@ -165,23 +171,32 @@ WITH subject AS (
     WHERE versions.kind = 'zoning')
 )
 SELECT subject.area AS subject_area, others.area AS others_area,
-       documents.items AS documents, rules.items AS rules,
+       documents.items::text AS documents, rules.items::text AS rules,
        versions.version_id, versions.number, versions.valid_from,
        versions.layer_id, versions.layer, versions.title_fr, versions.title_ar,
        versions.kind, versions.overlay_type, versions.geometry_type,
        versions.position, versions.document_id,
        hits.feature_id, hits.code, hits.label_fr, hits.label_ar, hits.category,
-       hits.area, hits.length, coverage.outside, versions.errors_accepted
+       hits.area, hits.length, coverage.outside, versions.errors_accepted{columns}
 FROM subject
 CROSS JOIN others
 CROSS JOIN documents
-CROSS JOIN rules
+CROSS JOIN rules{joins}
 LEFT JOIN versions ON true
 LEFT JOIN hits ON hits.version_id = versions.version_id
 LEFT JOIN coverage ON coverage.version_id = versions.version_id
 ORDER BY versions.position, versions.layer, hits.area DESC NULLS LAST,
          hits.length DESC NULLS LAST, hits.code
 """  # noqa: S608
+
+
+COMPOSE = _compose(
+    subject="""subject AS (
+  SELECT g, ST_Area(g::geography) AS area
+  FROM (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g) AS given
+)""",
+    agency="%(agency)s",
+)
 
 AGENCIES_UNDER = """
 WITH subject AS (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g)
@@ -256,7 +271,23 @@ def compose_rows(
     """
     with connection.cursor() as cursor:
         cursor.execute(COMPOSE, {"wkb": wkb, "agency": agency_id, "day": day, "at": at})
-        return [ComposeRow(*row) for row in cursor.fetchall()]
+        return _compose_rows(cursor.fetchall())
+
+
+_COMPOSE_WIDTH = len(dataclasses.fields(ComposeRow))
+
+
+def _compose_rows(rows: list[tuple]) -> list[ComposeRow]:
+    """The statement's rows as ComposeRow. Documents and rules, the same JSON in
+    every row, come as text and are decoded once."""
+    if not rows:
+        return []
+    documents = orjson.loads(rows[0][2])
+    rules = orjson.loads(rows[0][3])
+    return [
+        ComposeRow(row[0], row[1], documents, rules, *row[4:_COMPOSE_WIDTH])
+        for row in rows
+    ]
 
 
 def agencies_under(*, wkb: bytes) -> list[tuple[int, float]]:
@@ -283,6 +314,39 @@ WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
 """  # noqa: S608
 
 
+# The parcel at a point and the composition about it in one round trip: what
+# ``parcels_at_point`` then ``compose_rows`` return, the parcel (the first by id,
+# as the note takes it) and its agency appended to each row. No parcel there:
+# no row.
+_PARCEL_SELECT = ", ".join(
+    [f"p.{f.column} AS p_{f.column}" for f in _PARCEL_FIELDS]
+    + [f"a.{f.column} AS a_{f.column}" for f in _AGENCY_FIELDS]
+)
+COMPOSE_AT_POINT = _compose(
+    # The point as a materialised CTE, not a constant: else the plan of each
+    # point's parameters would look so much cheaper than the generic one that
+    # PostgreSQL would plan this long statement again on every execution.
+    subject=f"""pt AS MATERIALIZED (
+  SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
+), parcel AS (
+  SELECT {_PARCEL_SELECT}
+  FROM parcels_parcel p
+  JOIN layers_agency a ON a.id = p.agency_id
+  JOIN pt ON ST_Intersects(p.geom, pt.g)
+  ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
+  LIMIT 1
+), subject AS (
+  SELECT p_geom AS g, ST_Area(p_geom::geography) AS area FROM parcel
+)""",  # noqa: S608
+    agency="(SELECT p_agency_id FROM parcel)",
+    columns="".join(
+        [f", parcel.p_{f.column}" for f in _PARCEL_FIELDS]
+        + [f", parcel.a_{f.column}" for f in _AGENCY_FIELDS]
+    ),
+    joins="\nCROSS JOIN parcel",
+)
+
+
 def _instance(model: type[Model], fields: list, values) -> Model:
     """A model instance from raw column values, converted as the ORM would."""
     converted = []
@@ -299,18 +363,33 @@ def _instance(model: type[Model], fields: list, values) -> Model:
     )
 
 
+def _parcel(values) -> Parcel:
+    """A parcel with its agency from the columns of both, in that order."""
+    split = len(_PARCEL_FIELDS)
+    parcel = _instance(Parcel, _PARCEL_FIELDS, values[:split])
+    parcel.agency = _instance(Agency, _AGENCY_FIELDS, values[split:])
+    return parcel
+
+
 def parcels_at_point(*, lon: float, lat: float) -> list[Parcel]:
     """The parcels containing the point (EPSG:4326), their agency loaded."""
     with connection.cursor() as cursor:
         cursor.execute(PARCELS_AT_POINT, {"lon": lon, "lat": lat})
+        return [_parcel(row) for row in cursor.fetchall()]
+
+
+def compose_at_point(
+    *, lon: float, lat: float, day: datetime.date, at: datetime.datetime
+) -> tuple[Parcel | None, list[ComposeRow]]:
+    """The first parcel (by id) containing the point (EPSG:4326), its agency
+    loaded, and ``compose_rows`` about it, in one round trip; ``(None, [])``
+    when no parcel contains the point."""
+    with connection.cursor() as cursor:
+        cursor.execute(COMPOSE_AT_POINT, {"lon": lon, "lat": lat, "day": day, "at": at})
         rows = cursor.fetchall()
-    parcels = []
-    split = len(_PARCEL_FIELDS)
-    for row in rows:
-        parcel = _instance(Parcel, _PARCEL_FIELDS, row[:split])
-        parcel.agency = _instance(Agency, _AGENCY_FIELDS, row[split:])
-        parcels.append(parcel)
-    return parcels
+    if not rows:
+        return None, []
+    return _parcel(rows[0][_COMPOSE_WIDTH:]), _compose_rows(rows)
 
 
 NEXT_NOTE_NUMBER = """

@@ -371,21 +371,14 @@ def subject_resolve(query: SubjectQuery) -> Subject:
                 _("No parcel has the reference %(reference)s.")
                 % {"reference": query.reference.display}
             )
-        return _parcel_subject(parcel, kind="parcel")
+        return parcel_subject(parcel, kind="parcel")
     if query.kind == "point":
         # Overlapping parcels are rare; take the first.
         parcels = sql.parcels_at_point(lon=query.point.x, lat=query.point.y)
         parcel = min(parcels, key=lambda candidate: candidate.pk, default=None)
         if parcel is None:
-            if not sql.agencies_under(wkb=bytes(query.point.wkb)):
-                raise OutsideAgencies(
-                    _("This point is outside the territory of every urban agency.")
-                )
-            raise ParcelNotFound(
-                _("No registered parcel contains this point. Draw the land instead."),
-                code="no_parcel_here",
-            )
-        return _parcel_subject(parcel, kind="point", point=query.point)
+            no_parcel_at(query.point)
+        return parcel_subject(parcel, kind="point", point=query.point)
     agencies = _agencies_under(query.polygon)
     if not agencies:
         raise OutsideAgencies(
@@ -405,7 +398,20 @@ def subject_resolve(query: SubjectQuery) -> Subject:
     )
 
 
-def _parcel_subject(parcel: Parcel, *, kind: str, point: Point | None = None):
+def no_parcel_at(point: Point) -> None:
+    """Raise why no parcel answers at ``point``: OutsideAgencies, or
+    ParcelNotFound inside an agency."""
+    if not sql.agencies_under(wkb=bytes(point.wkb)):
+        raise OutsideAgencies(
+            _("This point is outside the territory of every urban agency.")
+        )
+    raise ParcelNotFound(
+        _("No registered parcel contains this point. Draw the land instead."),
+        code="no_parcel_here",
+    )
+
+
+def parcel_subject(parcel: Parcel, *, kind: str, point: Point | None = None):
     # Whether the parcel also lies in another agency's territory is measured
     # by the composition query itself (no extra round trip).
     return Subject(

@@ -19,9 +19,9 @@ from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, TooManyRequests
 from notes import compose as composition
 from notes import selectors, services, signing
-from notes.compose import Moment, note_compose
+from notes.compose import Moment, note_compose_query
 from notes.models import Note
-from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat, subject_resolve
+from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat
 
 
 @api_view("GET")
@@ -44,8 +44,7 @@ def identify(request: HttpRequest) -> dict:
 def compose(request: HttpRequest) -> dict:
     """``POST /api/v1/notes/compose``: the content of a note, not stored."""
     query = SubjectQuery.from_json(read_json(request))
-    subject = subject_resolve(query)
-    return note_compose(subject=subject, moment=Moment.of(query.as_of))
+    return note_compose_query(query=query, moment=Moment.of(query.as_of))
 
 
 @csrf_exempt
