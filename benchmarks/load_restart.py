@@ -7,7 +7,7 @@
 By default it creates a throw-away embedded cluster in a temporary directory
 (never the checkout's), migrates it and loads the demo data. With ``--bench`` it
 serves ``geoportail_bench`` (``benchmarks/generate.py``: the 1,000,000-parcel
-bench agency beside twelve agencies with their history) from this checkout's
+bench agency beside 28 agencies with their history) from this checkout's
 own embedded cluster, which the restart run stops and starts again; the cluster
 is left running. Either way it serves as ``scripts/run`` does: granian WSGI, 2
 workers, one blocking thread each, prepared statements on, per-request health

@@ -14,7 +14,7 @@ Over a few thousand random points in the benchmark agency it measures:
 and profiles one identify request inside Django (where the time goes).
 
 ``--agencies all`` spreads the clicks over every agency in turn (the bench
-agency's 50,000 zones and the twelve others' histories: a plan fast beside one
+agency's 50,000 zones and the 28 others' histories: a plan fast beside one
 agency may not be beside the others); ``--interleaved`` measures only (a) and
 (b) at one connection, the raw statement, identify and compose point by point in
 one loop, so their ratios are taken under the same load:
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=("bench", "all"),
         default="bench",
         help="where the clicks fall: the bench agency's territory (default) or "
-        "every agency's in turn (the bench agency and the twelve others)",
+        "every agency's in turn (the bench agency and the 28 others)",
     )
     parser.add_argument(
         "--interleaved",

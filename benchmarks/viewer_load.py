@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.serving import free_port, start_portal  # noqa: E402
 
 CHROMIUM = "/usr/lib/chromium/chromium"
-# The benchmark database holds twelve agencies across Morocco besides the bench
+# The benchmark database holds 28 agencies across Morocco besides the bench
 # agency, so the map would open on the whole country, below every layer's
 # minimum zoom: open where it opened when the bench agency was alone (its
 # territory fitted, zoom 11), and click its parcels.

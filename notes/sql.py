@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from decimal import Decimal
 
 import orjson
@@ -303,8 +304,12 @@ def agencies_under(*, wkb: bytes) -> list[tuple[int, float]]:
 # The parcel's Web Mercator copy and the agency's territory are left deferred
 # (the note reads neither; they load on access). No ORDER BY … LIMIT: the
 # planner would walk the primary key instead of the spatial index.
-_PARCEL_FIELDS = [f for f in Parcel._meta.concrete_fields if f.attname != "geom_3857"]
-_AGENCY_FIELDS = [f for f in Agency._meta.concrete_fields if f.attname != "territory"]
+_PARCEL_FIELDS = tuple(
+    f for f in Parcel._meta.concrete_fields if f.attname != "geom_3857"
+)
+_AGENCY_FIELDS = tuple(
+    f for f in Agency._meta.concrete_fields if f.attname != "territory"
+)
 PARCELS_AT_POINT = f"""
 SELECT {", ".join(f"p.{field.column}" for field in _PARCEL_FIELDS)},
        {", ".join(f"a.{field.column}" for field in _AGENCY_FIELDS)}
@@ -347,20 +352,29 @@ COMPOSE_AT_POINT = _compose(
 )
 
 
-def _instance(model: type[Model], fields: list, values) -> Model:
-    """A model instance from raw column values, converted as the ORM would."""
-    converted = []
-    for field, value in zip(fields, values, strict=True):
+@functools.cache
+def _reading(model: type[Model], fields: tuple) -> tuple[list, list[str]]:
+    """(column, converters) of each of ``fields`` as the ORM reads them, and
+    their attribute names: the same for every row, so built once."""
+    columns = []
+    for field in fields:
         column = field.get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(column) + field.get_db_converters(
             connection
         )
+        columns.append((column, converters))
+    return columns, [field.attname for field in fields]
+
+
+def _instance(model: type[Model], fields: tuple, values) -> Model:
+    """A model instance from raw column values, converted as the ORM would."""
+    columns, names = _reading(model, fields)
+    converted = []
+    for (column, converters), value in zip(columns, values, strict=True):
         for converter in converters:
             value = converter(value, column, connection)
         converted.append(value)
-    return model.from_db(
-        connection.alias, [field.attname for field in fields], converted
-    )
+    return model.from_db(connection.alias, names, converted)
 
 
 def _parcel(values) -> Parcel:
