@@ -179,7 +179,10 @@ WITH {subject}, versions AS (
     WHERE versions.kind = 'zoning')
 )
 SELECT subject.area AS subject_area, others.area AS others_area,
-       documents.items::text AS documents, rules.items::text AS rules,
+       -- The same in every row: sent in one (see _compose_rows).
+       CASE WHEN row_number() OVER () = 1 THEN documents.items::text END
+         AS documents,
+       CASE WHEN row_number() OVER () = 1 THEN rules.items::text END AS rules,
        versions.version_id, versions.number, versions.valid_from,
        versions.layer_id, versions.layer, versions.title_fr, versions.title_ar,
        versions.kind, versions.overlay_type, versions.geometry_type,
@@ -286,12 +289,14 @@ _COMPOSE_WIDTH = len(dataclasses.fields(ComposeRow))
 
 
 def _compose_rows(rows: list[tuple]) -> list[ComposeRow]:
-    """The statement's rows as ComposeRow. Documents and rules, the same JSON in
-    every row, come as text and are decoded once."""
+    """The statement's rows as ComposeRow. Documents and rules, the same JSON
+    for every row, come as text in one of them (NULL in the others), decoded
+    once."""
     if not rows:
         return []
-    documents = orjson.loads(rows[0][2])
-    rules = orjson.loads(rows[0][3])
+    carrier = next(row for row in rows if row[2] is not None)
+    documents = orjson.loads(carrier[2])
+    rules = orjson.loads(carrier[3])
     return [
         ComposeRow(row[0], row[1], documents, rules, *row[4:_COMPOSE_WIDTH])
         for row in rows
