@@ -567,7 +567,7 @@ def other_agencies(count: int) -> tuple[OtherAgency, ...]:
 def documents_of(index: int) -> tuple[bool, bool, bool]:
     """Which of its optional documents agency ``index`` has, beside its approved
     plan: (an expired plan, a revision in public inquiry, an annulled zoning
-    plan) — two to four documents, in every combination over the agencies."""
+    plan) — two to four documents, in six combinations over the agencies."""
     return index % 3 != 2, index % 2 == 0, index % 2 == 1 or index % 4 == 0
 
 
