@@ -16,9 +16,12 @@ import dataclasses
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from layers.models import Layer, PlanningDocument, RegulationFile, ZoneRule
+from layers.models import Layer
 from notes import sql
+from notes.errors import PlanningChanging
+from notes.planning import Planning, planning_at
 from notes.serialise import (
     AREA_DIGITS,
     agency_data,
@@ -75,13 +78,17 @@ def note_compose(*, subject: Subject, moment: Moment) -> dict:
     Labels are given in French and Arabic, and as ``label`` in the active
     language; warnings carry their ``code``, ``params`` and ``message``.
     """
-    rows = sql.compose_rows(
-        wkb=bytes(subject.geom.wkb),
-        agency_id=subject.agency.pk,
-        day=moment.day,
-        at=moment.at,
-    )
-    return _content(subject, moment, rows)
+    for _attempt in range(_ATTEMPTS):
+        rows = sql.compose_rows(
+            wkb=bytes(subject.geom.wkb),
+            agency_id=subject.agency.pk,
+            day=moment.day,
+            at=moment.at,
+        )
+        planning = planning_at(agency_id=subject.agency.pk, revision=rows[0].revision)
+        if planning is not None:
+            return _content(subject, moment, rows, planning)
+    raise _changing()
 
 
 def note_compose_query(*, query: SubjectQuery, moment: Moment) -> dict:
@@ -92,21 +99,45 @@ def note_compose_query(*, query: SubjectQuery, moment: Moment) -> dict:
     """
     if query.kind != "point":
         return note_compose(subject=subject_resolve(query), moment=moment)
-    parcel, rows = sql.compose_at_point(
-        lon=query.point.x, lat=query.point.y, day=moment.day, at=moment.at
+    for _attempt in range(_ATTEMPTS):
+        parcel, rows = sql.compose_at_point(
+            lon=query.point.x, lat=query.point.y, day=moment.day, at=moment.at
+        )
+        if parcel is None:
+            no_parcel_at(query.point)
+        planning = planning_at(agency_id=parcel.agency_id, revision=rows[0].revision)
+        if planning is not None:
+            subject = parcel_subject(parcel, kind="point", point=query.point)
+            return _content(subject, moment, rows, planning)
+    raise _changing()
+
+
+# The statement and the kept planning it is read with must be of one catalogue
+# revision (notes.planning): a planner's change in between costs one more
+# statement, and a catalogue changing under every attempt an error to retry.
+_ATTEMPTS = 3
+
+
+def _changing() -> PlanningChanging:
+    return PlanningChanging(
+        _("The planning documents are being updated; ask again in a moment.")
     )
-    if parcel is None:
-        no_parcel_at(query.point)
-    subject = parcel_subject(parcel, kind="point", point=query.point)
-    return _content(subject, moment, rows)
 
 
-def _content(subject: Subject, moment: Moment, rows: list[sql.ComposeRow]) -> dict:
-    """The note's content from the composition rows about ``subject``."""
+def _content(
+    subject: Subject, moment: Moment, rows: list[sql.ComposeRow], planning: Planning
+) -> dict:
+    """The note's content from the composition rows about ``subject`` and the
+    agency's documents and rules of the same revision."""
     subject_area = float(rows[0].subject_area)
-    documents = _documents_from(rows[0].documents)
+    concerned = set(rows[0].documents)
+    documents = [
+        (document, files)
+        for document, files in planning.documents
+        if document.pk in concerned
+    ]
     by_id = {document.pk: document for document, _files in documents}
-    rules = _rules_from(rows[0].rules)
+    rules = planning.rules
     versions: dict[int, dict] = {}
     zones: dict[tuple[int, str], dict] = {}
     overlays: dict[tuple[int, str, str], dict] = {}
@@ -182,37 +213,6 @@ def _content(subject: Subject, moment: Moment, rows: list[sql.ComposeRow]) -> di
         + defects.warnings()
     )
     return content
-
-
-_DATE_FIELDS = ("approval_date", "effective_date", "expiry_date")
-
-
-def _documents_from(
-    items: list[dict],
-) -> list[tuple[PlanningDocument, list[RegulationFile]]]:
-    """Unsaved documents (and their files) from the composition query's JSON."""
-    documents = []
-    for item in items:
-        fields = dict(item)
-        files = [RegulationFile(**file) for file in fields.pop("regulation_files")]
-        for name in _DATE_FIELDS:
-            if fields[name]:
-                fields[name] = datetime.date.fromisoformat(fields[name])
-        documents.append((PlanningDocument(**fields), files))
-    return documents
-
-
-def _rules_from(items: list[dict]) -> dict[tuple[int, str], ZoneRule]:
-    """Unsaved zone rules by (document id, code) from the query's JSON."""
-    rules = {}
-    for item in items:
-        fields = dict(item)
-        path = fields.pop("regulation_file")
-        rule = ZoneRule(
-            **fields, regulation_file=RegulationFile(file=path) if path else None
-        )
-        rules[(rule.document_id, rule.code)] = rule
-    return rules
 
 
 def identify(*, lon: float, lat: float, moment: Moment) -> dict:

@@ -5,7 +5,7 @@ Messages are translated by the raiser, in the language of the request.
 
 from __future__ import annotations
 
-from core.errors import BadRequest, GeoportalError, NotFound
+from core.errors import BadRequest, Conflict, GeoportalError, NotFound
 
 
 class InvalidSubject(BadRequest):
@@ -50,3 +50,10 @@ class OutsideAgencies(NotFound):
 
 class NoteNotFound(NotFound):
     code = "note_not_found"
+
+
+class PlanningChanging(Conflict):
+    """The agency's documents or rules changed during each attempt to compose
+    (a planner publishing at that very moment): asking again succeeds."""
+
+    code = "planning_changing"

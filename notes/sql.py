@@ -18,7 +18,6 @@ import datetime
 import functools
 from decimal import Decimal
 
-import orjson
 from django.db import connection
 from django.db.models import Model
 
@@ -136,53 +135,19 @@ WITH {subject}, versions AS (
   WHERE a.id <> {agency} AND ST_Intersects(a.territory, subject.g)
 ), documents AS (
   -- The agency's documents concerning the subject, whatever their status but
-  -- drafts and annulled ones (in force or not is decided on the day asked).
-  SELECT coalesce(json_agg(json_build_object(
-           'id', d.id, 'reference', d.reference, 'kind', d.kind,
-           'title_fr', d.title_fr, 'title_ar', d.title_ar, 'status', d.status,
-           'approval_act', d.approval_act, 'approval_date', d.approval_date,
-           'bulletin_reference', d.bulletin_reference,
-           'effective_date', d.effective_date, 'expiry_date', d.expiry_date,
-           'regulation_files', (
-             SELECT coalesce(json_agg(json_build_object(
-                      'title_fr', r.title_fr, 'title_ar', r.title_ar,
-                      'language', r.language, 'file', r.file)
-                    ORDER BY r.title_fr), '[]'::json)
-             FROM layers_regulationfile r WHERE r.document_id = d.id))
-         ORDER BY d.effective_date DESC NULLS LAST, d.reference), '[]'::json)
-           AS items
+  -- drafts and annulled ones (in force or not is decided on the day asked):
+  -- their ids; what they say comes from notes.planning, kept per process.
+  SELECT coalesce(array_agg(d.id), '{{}}') AS ids
   FROM layers_planningdocument d, subject
   WHERE d.agency_id = {agency}
     AND d.status NOT IN ('draft', 'annulled')
     AND (d.perimeter IS NULL OR ST_Intersects(d.perimeter, subject.g))
-), rules AS (
-  -- The rules of the zone codes met, with their regulation file's path.
-  SELECT coalesce(json_agg(json_build_object(
-           'document_id', z.document_id, 'code', z.code,
-           'label_fr', z.label_fr, 'label_ar', z.label_ar,
-           'category', z.category, 'allowed_uses', z.allowed_uses,
-           'forbidden_uses', z.forbidden_uses, 'max_height_m', z.max_height_m,
-           'floors_above_ground', z.floors_above_ground, 'cos', z.cos,
-           'ces', z.ces, 'min_plot_area_m2', z.min_plot_area_m2,
-           'min_frontage_m', z.min_frontage_m,
-           'setback_road_m', z.setback_road_m,
-           'setback_side_m', z.setback_side_m,
-           'setback_rear_m', z.setback_rear_m, 'parking_fr', z.parking_fr,
-           'parking_ar', z.parking_ar, 'articles', z.articles,
-           'excerpt_fr', z.excerpt_fr, 'excerpt_ar', z.excerpt_ar,
-           'regulation_file', f.file)), '[]'::json) AS items
-  FROM layers_zonerule z
-  LEFT JOIN layers_regulationfile f ON f.id = z.regulation_file_id
-  WHERE (z.document_id, z.code) IN (
-    SELECT versions.document_id, hits.code
-    FROM hits JOIN versions USING (version_id)
-    WHERE versions.kind = 'zoning')
 )
 SELECT subject.area AS subject_area, others.area AS others_area,
-       -- The same in every row: sent in one (see _compose_rows).
-       CASE WHEN row_number() OVER () = 1 THEN documents.items::text END
-         AS documents,
-       CASE WHEN row_number() OVER () = 1 THEN rules.items::text END AS rules,
+       documents.ids AS documents,
+       -- The revision of what the documents and rules say, read in the same
+       -- snapshot as the rest (see notes.planning).
+       (SELECT revision FROM layers_catalogue_revision) AS revision,
        versions.version_id, versions.number, versions.valid_from,
        versions.layer_id, versions.layer, versions.title_fr, versions.title_ar,
        versions.kind, versions.overlay_type, versions.geometry_type,
@@ -191,8 +156,7 @@ SELECT subject.area AS subject_area, others.area AS others_area,
        hits.area, hits.length, coverage.outside, versions.errors_accepted{columns}
 FROM subject
 CROSS JOIN others
-CROSS JOIN documents
-CROSS JOIN rules{joins}
+CROSS JOIN documents{joins}
 LEFT JOIN versions ON true
 LEFT JOIN hits ON hits.version_id = versions.version_id
 LEFT JOIN coverage ON coverage.version_id = versions.version_id
@@ -208,6 +172,54 @@ COMPOSE = _compose(
 )""",
     agency="%(agency)s",
 )
+
+# What an agency's documents and zone rules say, with the catalogue revision
+# of the same snapshot: loaded by notes.planning when the revision moves on.
+AGENCY_PLANNING = """
+SELECT (SELECT revision FROM layers_catalogue_revision),
+  (SELECT coalesce(json_agg(json_build_object(
+           'id', d.id, 'reference', d.reference, 'kind', d.kind,
+           'title_fr', d.title_fr, 'title_ar', d.title_ar, 'status', d.status,
+           'approval_act', d.approval_act, 'approval_date', d.approval_date,
+           'bulletin_reference', d.bulletin_reference,
+           'effective_date', d.effective_date, 'expiry_date', d.expiry_date,
+           'regulation_files', (
+             SELECT coalesce(json_agg(json_build_object(
+                      'title_fr', r.title_fr, 'title_ar', r.title_ar,
+                      'language', r.language, 'file', r.file)
+                    ORDER BY r.title_fr), '[]'::json)
+             FROM layers_regulationfile r WHERE r.document_id = d.id))
+         ORDER BY d.effective_date DESC NULLS LAST, d.reference), '[]'::json)
+   FROM layers_planningdocument d
+   WHERE d.agency_id = %(agency)s AND d.status NOT IN ('draft', 'annulled'))::text,
+  (SELECT coalesce(json_agg(json_build_object(
+           'document_id', z.document_id, 'code', z.code,
+           'label_fr', z.label_fr, 'label_ar', z.label_ar,
+           'category', z.category, 'allowed_uses', z.allowed_uses,
+           'forbidden_uses', z.forbidden_uses, 'max_height_m', z.max_height_m,
+           'floors_above_ground', z.floors_above_ground, 'cos', z.cos,
+           'ces', z.ces, 'min_plot_area_m2', z.min_plot_area_m2,
+           'min_frontage_m', z.min_frontage_m,
+           'setback_road_m', z.setback_road_m,
+           'setback_side_m', z.setback_side_m,
+           'setback_rear_m', z.setback_rear_m, 'parking_fr', z.parking_fr,
+           'parking_ar', z.parking_ar, 'articles', z.articles,
+           'excerpt_fr', z.excerpt_fr, 'excerpt_ar', z.excerpt_ar,
+           'regulation_file', f.file)), '[]'::json)
+   FROM layers_zonerule z
+   JOIN layers_planningdocument d ON d.id = z.document_id
+   LEFT JOIN layers_regulationfile f ON f.id = z.regulation_file_id
+   WHERE d.agency_id = %(agency)s AND d.status NOT IN ('draft', 'annulled'))::text
+"""
+
+
+def agency_planning(*, agency_id: int) -> tuple[int, str, str]:
+    """(catalogue revision, documents JSON, zone rules JSON) of the agency's
+    documents but drafts and annulled ones, from one snapshot."""
+    with connection.cursor() as cursor:
+        cursor.execute(AGENCY_PLANNING, {"agency": agency_id})
+        return cursor.fetchone()
+
 
 AGENCIES_UNDER = """
 WITH subject AS (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g)
@@ -238,8 +250,8 @@ class IdentifyRow:
 class ComposeRow:
     subject_area: float
     others_area: float  # m² of the subject inside other agencies' territories
-    documents: list[dict]  # the agency's documents concerning the subject
-    rules: list[dict]  # zone rules of the codes met
+    documents: list[int]  # ids of the agency's documents concerning the subject
+    revision: int  # the catalogue revision the statement saw
     version_id: int | None
     version_number: int | None
     valid_from: datetime.datetime | None
@@ -289,18 +301,8 @@ _COMPOSE_WIDTH = len(dataclasses.fields(ComposeRow))
 
 
 def _compose_rows(rows: list[tuple]) -> list[ComposeRow]:
-    """The statement's rows as ComposeRow. Documents and rules, the same JSON
-    for every row, come as text in one of them (NULL in the others), decoded
-    once."""
-    if not rows:
-        return []
-    carrier = next(row for row in rows if row[2] is not None)
-    documents = orjson.loads(carrier[2])
-    rules = orjson.loads(carrier[3])
-    return [
-        ComposeRow(row[0], row[1], documents, rules, *row[4:_COMPOSE_WIDTH])
-        for row in rows
-    ]
+    """The statement's rows as ComposeRow."""
+    return [ComposeRow(*row[:_COMPOSE_WIDTH]) for row in rows]
 
 
 def agencies_under(*, wkb: bytes) -> list[tuple[int, float]]:
