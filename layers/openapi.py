@@ -9,6 +9,8 @@ one address, 429 with Retry-After.
 
 from __future__ import annotations
 
+from layers.models import ImportJob, Layer, LayerVersion, PlanningDocument
+
 _AUTH = [{"token": []}, {"session": []}]
 _ERRORS = {
     "400": {"$ref": "#/components/responses/Error"},
@@ -24,27 +26,42 @@ def _id(name: str = "pk", kind: str = "integer") -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
 def _op(
     summary: str,
     *,
+    answer: dict,
     status: str = "200",
     params=None,
     body=None,
     queued=False,
     upload=False,
 ) -> dict:
-    """``queued``: large work is answered 202 with the import job to poll;
-    ``upload``: a file past GEOPORTAIL_MAX_UPLOAD_BYTES is answered 413."""
+    """``answer``: the schema of the success response; ``queued``: large work
+    is answered 202 with the import job to poll; ``upload``: a file past
+    GEOPORTAIL_MAX_UPLOAD_BYTES is answered 413."""
     operation = {
         "tags": ["planners"],
         "summary": summary,
         "security": _AUTH,
-        "responses": {status: {"description": "OK"}, **_ERRORS},
+        "responses": {status: _json(answer, "OK"), **_ERRORS},
     }
     if upload:
         operation["responses"]["413"] = {"$ref": "#/components/responses/Error"}
     if queued:
-        operation["responses"]["202"] = {"description": "Queued: the job to poll"}
+        operation["responses"]["202"] = _json(
+            _ref("ImportJob"), "Queued: the job to poll"
+        )
     if params:
         operation["parameters"] = params
     if body:
@@ -52,16 +69,27 @@ def _op(
     return operation
 
 
-def _json_body(properties: dict, required: tuple = ()) -> dict:
-    schema = {"type": "object", "properties": properties}
+def _json_body(properties: dict, required: tuple = (), *, example: dict) -> dict:
+    schema = {"type": "object", "properties": properties, "examples": [example]}
     if required:
         schema["required"] = list(required)
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _values(choices) -> list[str]:
+    return [choice.value for choice in choices]
+
+
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
+_INSTANT = {"type": ["string", "null"], "format": "date-time"}
 _GEOMETRY = {"type": "object", "description": "GeoJSON geometry (EPSG:4326)"}
+_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[-6.86, 33.98], [-6.83, 33.98], [-6.83, 34.0], [-6.86, 34.0], [-6.86, 33.98]]
+    ],
+}
 _AGENCY_BODY = _json_body(
     {
         "code": _TEXT,
@@ -71,11 +99,18 @@ _AGENCY_BODY = _json_body(
         "territory": _GEOMETRY,
     },
     ("code",),
+    example={
+        "code": "au-rabat",
+        "name_fr": "Agence urbaine de Rabat",
+        "name_ar": "الوكالة الحضرية للرباط",
+        "srid": "EPSG:26191",
+        "territory": _SQUARE,
+    },
 )
 _DOCUMENT_BODY = _json_body(
     {
         "reference": _TEXT,
-        "kind": _TEXT,
+        "kind": {"type": "string", "enum": _values(PlanningDocument.Kind)},
         "title_fr": _TEXT,
         "title_ar": _TEXT,
         "approval_date": _DATE,
@@ -83,10 +118,23 @@ _DOCUMENT_BODY = _json_body(
         "perimeter": _GEOMETRY,
     },
     ("reference",),
+    example={
+        "reference": "PA-RABAT-2021",
+        "kind": "pa",
+        "title_fr": "Plan d'aménagement de Rabat centre",
+        "title_ar": "تصميم التهيئة لوسط الرباط",
+        "approval_date": "2021-03-01",
+        "perimeter": _SQUARE,
+    },
 )
 _LAYER_BODY = _json_body(
-    {"name": _TEXT, "kind": {"enum": ["zoning", "overlay"]}, "title_fr": _TEXT},
+    {
+        "name": _TEXT,
+        "kind": {"type": "string", "enum": _values(Layer.Kind)},
+        "title_fr": _TEXT,
+    },
     ("name",),
+    example={"name": "zonage", "kind": "zoning", "title_fr": "Zonage"},
 )
 _UPLOAD_BODY = {
     "required": True,
@@ -94,32 +142,200 @@ _UPLOAD_BODY = {
         "multipart/form-data": {
             "schema": {
                 "type": "object",
+                "required": ["file"],
                 "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "background": {"type": "string"},
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": (
+                            "GeoPackage, shapefile (zipped), GeoJSON, KML, DXF or CSV"
+                        ),
+                    },
+                    "source_layer": {"type": "string"},
+                    "srs": {"type": "string", "examples": ["EPSG:26191"]},
+                    "encoding": {"type": "string", "examples": ["cp1256"]},
+                    "mapping": {
+                        "type": "string",
+                        "description": 'JSON object {"target": "FIELD"}',
+                        "examples": ['{"code": "ZONAGE", "label_fr": "LIBELLE"}'],
+                    },
+                    "map": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "target=FIELD, repeatable",
+                        "examples": [["code=ZONAGE"]],
+                    },
+                    "comment": {"type": "string"},
+                    "tolerance": {
+                        "type": "number",
+                        "minimum": 0,
+                        "description": "Overlaps and gaps ignored below, in m²",
+                    },
+                    "background": {
+                        "type": "string",
+                        "description": "Queue the import (202) whatever its size",
+                    },
                 },
             }
         }
     },
 }
+_ID = {"type": "integer"}
+
+_VERSION_BASE = {
+    "id": _ID,
+    "layer": _ID,
+    "number": _ID,
+    "status": {"type": "string", "enum": _values(LayerVersion.Status)},
+    "valid_from": _INSTANT,
+    "valid_to": _INSTANT,
+    "feature_count": _ID,
+    "source_name": _TEXT,
+    "source_sha256": _TEXT,
+    "source_srid": {"type": ["integer", "null"]},
+    "restored_from": {"type": ["integer", "null"]},
+    "comment": _TEXT,
+    "created_at": {"type": "string", "format": "date-time"},
+    "published_despite_errors": {
+        "type": ["object", "null"],
+        "description": "Who published it despite errors, when, why, and which",
+        "properties": {
+            "reason": _TEXT,
+            "by": _TEXT,
+            "at": {"type": "string", "format": "date-time"},
+            "errors": _ID,
+            "kinds": {"type": "array", "items": _TEXT},
+            "features": {"type": "array", "items": {}},
+            "zones": {"type": "array", "items": _TEXT},
+        },
+    },
+}
+
+SCHEMAS = {
+    "AgencyCreated": {
+        "type": "object",
+        "required": ["id", "code", "srid"],
+        "properties": {"id": _ID, "code": _TEXT, "srid": _ID},
+        "examples": [{"id": 1, "code": "au-rabat", "srid": 26191}],
+    },
+    "DocumentCreated": {
+        "type": "object",
+        "required": ["id", "reference"],
+        "properties": {"id": _ID, "reference": _TEXT},
+    },
+    "Layer": {
+        "type": "object",
+        "required": ["id", "document", "name", "kind"],
+        "properties": {
+            "id": _ID,
+            "document": _ID,
+            "name": _TEXT,
+            "title": _TEXT,
+            "kind": {"type": "string", "enum": _values(Layer.Kind)},
+            "geometry_type": {
+                "type": "string",
+                "enum": _values(Layer.GeometryType),
+            },
+        },
+        "examples": [
+            {
+                "id": 3,
+                "document": 2,
+                "name": "zonage",
+                "title": "Zonage",
+                "kind": "zoning",
+                "geometry_type": "polygon",
+            }
+        ],
+    },
+    "DocumentSummary": {
+        "type": "object",
+        "required": ["id", "reference", "status", "layers"],
+        "properties": {
+            "id": _ID,
+            "reference": _TEXT,
+            "title": _TEXT,
+            "status": {"type": "string", "enum": _values(PlanningDocument.Status)},
+            "layers": {"type": "array", "items": _ref("Layer")},
+        },
+    },
+    "Version": {
+        "type": "object",
+        "description": (
+            "errors, warnings and report only for those who may read the "
+            "validation report (the owning agency's planners, administrators)"
+        ),
+        "required": ["id", "layer", "number", "status"],
+        "properties": {
+            **_VERSION_BASE,
+            "errors": _ID,
+            "warnings": _ID,
+            "report": {"type": "object", "description": "The validation report"},
+        },
+    },
+    "ImportJob": {
+        "type": "object",
+        "required": ["id", "layer", "status"],
+        "properties": {
+            "id": _ID,
+            "layer": _ID,
+            "status": {"type": "string", "enum": _values(ImportJob.Status)},
+            "done": _ID,
+            "total": {"type": ["integer", "null"]},
+            "upload_name": _TEXT,
+            "version": {"oneOf": [_ref("Version"), {"type": "null"}]},
+            "error": {"type": ["string", "null"]},
+            "error_code": {"type": ["string", "null"]},
+            "retryable": {"type": "boolean"},
+        },
+    },
+    "UploadPlan": {
+        "type": "object",
+        "description": (
+            "How the upload would be read: its layers, CRS, encoding (with "
+            "samples), the proposed mapping and the first rows. Nothing is written."
+        ),
+    },
+}
 
 PATHS = {
     "/api/v1/agencies": {
-        "post": _op("Create an agency (national administrators)", body=_AGENCY_BODY)
+        "post": _op(
+            "Create an agency (national administrators)",
+            answer=_ref("AgencyCreated"),
+            body=_AGENCY_BODY,
+        )
     },
     "/api/v1/agencies/{code}/documents": {
-        "get": _op("List an agency's documents", params=[_id("code", "string")]),
+        "get": _op(
+            "List an agency's documents",
+            answer={"type": "array", "items": _ref("DocumentSummary")},
+            params=[_id("code", "string")],
+        ),
         "post": _op(
-            "Create a document", params=[_id("code", "string")], body=_DOCUMENT_BODY
+            "Create a document",
+            answer=_ref("DocumentCreated"),
+            params=[_id("code", "string")],
+            body=_DOCUMENT_BODY,
         ),
     },
     "/api/v1/documents/{pk}/layers": {
-        "post": _op("Create (or find) a layer", params=[_id()], body=_LAYER_BODY)
+        "post": _op(
+            "Create (or find) a layer",
+            answer=_ref("Layer"),
+            params=[_id()],
+            body=_LAYER_BODY,
+        )
     },
     "/api/v1/layers/{pk}/versions": {
-        "get": _op("A layer's version history", params=[_id()]),
+        "get": _op(
+            "A layer's version history (without reports)",
+            answer={"type": "array", "items": _ref("Version")},
+            params=[_id()],
+        ),
         "post": _op(
             "Upload a new draft version (201 done, 202 queued)",
+            answer=_ref("Version"),
             status="201",
             params=[_id()],
             body=_UPLOAD_BODY,
@@ -130,18 +346,24 @@ PATHS = {
     "/api/v1/layers/{pk}/inspect": {
         "post": _op(
             "How an upload would be read",
+            answer=_ref("UploadPlan"),
             params=[_id()],
             body=_UPLOAD_BODY,
             upload=True,
         )
     },
     "/api/v1/versions/{pk}": {
-        "get": _op("A version: status, interval and report", params=[_id()])
+        "get": _op(
+            "A version: status, interval and report",
+            answer=_ref("Version"),
+            params=[_id()],
+        )
     },
     "/api/v1/versions/{pk}/publish": {
         "post": _op(
             "Make this draft version current (with errors: despite_errors and a "
             "reason)",
+            answer=_ref("Version"),
             params=[_id()],
             body={
                 "required": False,
@@ -153,6 +375,12 @@ PATHS = {
                                 "despite_errors": {"type": "boolean"},
                                 "reason": {"type": "string"},
                             },
+                            "examples": [
+                                {
+                                    "despite_errors": True,
+                                    "reason": "Approved as is by decree 2.21.123",
+                                }
+                            ],
                         }
                     }
                 },
@@ -160,18 +388,21 @@ PATHS = {
         )
     },
     "/api/v1/versions/{pk}/restore": {
-        "post": _op("Roll back to this version", params=[_id()])
+        "post": _op("Roll back to this version", answer=_ref("Version"), params=[_id()])
     },
     "/api/v1/imports/{pk}": {
-        "get": _op("Progress of a background import", params=[_id()])
+        "get": _op(
+            "Progress of a background import",
+            answer=_ref("ImportJob"),
+            params=[_id()],
+        )
     },
     "/api/v1/imports/{pk}/retry": {
         "post": _op(
             "Queue an interrupted import again from its stored upload",
+            answer=_ref("ImportJob"),
             status="202",
             params=[_id()],
         )
     },
 }
-
-SCHEMAS: dict = {}

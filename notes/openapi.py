@@ -212,13 +212,61 @@ SCHEMAS = {
     },
     "Identify": {
         "type": "object",
+        "required": ["point", "as_of", "agency", "parcel", "zones"],
         "properties": {
-            "point": {"type": "object"},
+            "point": {
+                "type": "object",
+                "properties": {"lon": {"type": "number"}, "lat": {"type": "number"}},
+            },
             "as_of": {"type": "string", "format": "date"},
-            "agency": {"type": ["object", "null"]},
-            "parcel": {"type": ["object", "null"]},
-            "zones": {"type": "array", "items": {"type": "object"}},
+            "agency": {
+                "type": ["object", "null"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "parcel": {
+                "type": ["object", "null"],
+                "properties": {
+                    "reference": {"type": "string"},
+                    "area_m2": {"type": "number"},
+                    "official_area_m2": _NUMBER_OR_NULL,
+                },
+            },
+            "zones": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["layer", "code", "label"],
+                    "properties": {
+                        "layer": {"type": "string"},
+                        "code": {"type": "string"},
+                        "label": {"type": "string"},
+                        "area_m2": _NUMBER_OR_NULL,
+                        "share": _NUMBER_OR_NULL,
+                    },
+                },
+            },
         },
+        "examples": [
+            {
+                "point": {"lon": -6.8461, "lat": 33.9918},
+                "as_of": "2026-12-05",
+                "agency": {"code": "au-rabat", "name": "Agence urbaine de Rabat"},
+                "parcel": {
+                    "reference": "TF 12345/07",
+                    "area_m2": 7218.4,
+                    "official_area_m2": None,
+                },
+                "zones": [
+                    {
+                        "layer": "zonage",
+                        "code": "R+4",
+                        "label": "Immeubles R+4",
+                        "area_m2": 4331.0,
+                        "share": 60.0,
+                    }
+                ],
+            }
+        ],
     },
 }
 
@@ -309,14 +357,24 @@ PATHS = {
         "get": {
             "tags": ["meta"],
             "summary": "This OpenAPI document",
-            "responses": {"200": {"description": "OpenAPI 3.1"}},
+            "responses": {
+                "200": _json(
+                    {"type": "object", "required": ["openapi", "info", "paths"]},
+                    "OpenAPI 3.1",
+                )
+            },
         }
     },
     "/api/v1/docs": {
         "get": {
             "tags": ["meta"],
-            "summary": "This document as a web page",
-            "responses": {"200": {"description": "HTML"}},
+            "summary": "This document in Swagger UI",
+            "responses": {
+                "200": {
+                    "description": "HTML",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
+            },
         }
     },
 }

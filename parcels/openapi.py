@@ -2,6 +2,47 @@
 
 from __future__ import annotations
 
+_LON_LAT = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+
+SCHEMAS = {
+    "SearchResult": {
+        "type": "object",
+        "description": "One suggestion of the search box, with where to zoom",
+        "required": ["kind", "label", "detail", "bbox"],
+        "properties": {
+            "kind": {"type": "string", "examples": ["parcel", "document", "zone"]},
+            "label": {"type": "string"},
+            "detail": {"type": "string"},
+            "bbox": {
+                "type": "array",
+                "items": {"type": "number"},
+                "minItems": 4,
+                "maxItems": 4,
+                "description": "west, south, east, north (WGS 84)",
+            },
+            "geometry": {"type": ["object", "null"], "description": "GeoJSON"},
+            "reference": {"type": "string"},
+            "url": {"type": "string"},
+            "anchor": {
+                "oneOf": [_LON_LAT, {"type": "null"}],
+                "description": "A point inside, lon/lat",
+            },
+        },
+        "examples": [
+            {
+                "kind": "parcel",
+                "label": "TF 12345/07",
+                "detail": "Avenue Mohammed V, Rabat",
+                "bbox": [-6.8466, 33.9915, -6.8456, 33.9922],
+                "geometry": None,
+                "reference": "TF 12345/07",
+                "url": "",
+                "anchor": [-6.8461, 33.99185],
+            }
+        ],
+    }
+}
+
 PATHS = {
     "/api/v1/search": {
         "get": {
@@ -27,7 +68,9 @@ PATHS = {
                                     "query": {"type": "string"},
                                     "results": {
                                         "type": "array",
-                                        "items": {"type": "object"},
+                                        "items": {
+                                            "$ref": "#/components/schemas/SearchResult"
+                                        },
                                     },
                                 },
                             }
