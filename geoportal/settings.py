@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "leaflet",
+    # Swagger UI as local static files (the API documentation page); no DRF.
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "axes",
     "accounts",
