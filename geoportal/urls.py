@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from geoportal import openapi, views
+from geoportal import openapi, views, webapp
 
 handler500 = "geoportal.views.server_error"
 
@@ -22,6 +22,13 @@ urlpatterns = [
     path("", include("layers.urls")),
     path("", include("parcels.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "manifest-<str:language>.webmanifest",
+        webapp.webmanifest,
+        name="webmanifest",
+    ),
+    path("service-worker.js", webapp.service_worker, name="service_worker"),
+    path("offline", webapp.offline_page, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

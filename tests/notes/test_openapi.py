@@ -52,8 +52,10 @@ def test_docs_page_lists_the_endpoints_and_loads_only_local_scripts(
     assert "GET /api/v1/identify" in html
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
     sources = [re.search(r'src="([^"]+)"', attributes) for attributes, _ in scripts]
-    # Swagger UI and its initialiser, from this site's static files; no inline code.
+    # The site's app script, Swagger UI and its initialiser, from this site's
+    # static files; no inline code.
     assert [source.group(1).split("/")[-1] for source in sources if source] == [
+        "app.js",
         "swagger-ui-bundle.js",
         "api-docs.js",
     ]
