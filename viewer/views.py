@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -15,7 +16,7 @@ from viewer.messages import map_messages
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     """The home page: the map, its search box, layer switcher and legend."""
-    return render(
+    response = render(
         request,
         "viewer/map.html",
         {
@@ -23,6 +24,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "messages": map_messages(),
         },
     )
+    if request.user.is_authenticated:
+        # A planner's map lists drafts: no shared cache, nor the installable
+        # app's service worker, may keep it (geoportal/webapp.py).
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_GET

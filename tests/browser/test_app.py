@@ -8,8 +8,10 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from playwright.sync_api import expect
 
+from accounts.models import User
 from tests.browser.conftest import CELL, ORIGIN_LAT, ORIGIN_LON, PARCEL
 from tests.browser_fixtures import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
@@ -169,6 +171,39 @@ def test_offline_the_map_and_an_opened_note_still_read(
         OFFLINE_HEADINGS[language]
     )
 
+    session.console_errors[:] = [
+        error for error in session.console_errors if not NETWORK_FAILURE.search(error)
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_planners_map_is_not_kept_on_the_device(
+    session_factory, live_server, map_data, language
+):
+    planner = User.objects.create_user("urbaniste", agency=map_data["agency"])
+    client = Client()
+    client.force_login(planner)
+    session = session_in(session_factory, language)
+    session.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = session.open("/" + MAP_VIEW)
+    wait_for_map(page)
+    wait_for_worker(page)
+    page.wait_for_function(TILES_KEPT)  # public tiles are kept, as for anyone
+    assert not page.evaluate(KEPT, live_server.url + "/")
+
+    session.context.set_offline(True)
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        OFFLINE_HEADINGS[language]
+    )
     session.console_errors[:] = [
         error for error in session.console_errors if not NETWORK_FAILURE.search(error)
     ]

@@ -99,3 +99,10 @@ def test_the_service_worker_is_served_from_the_root(client, db):
 def test_the_offline_page_is_translated(client, db, language, heading):
     html = client.get("/offline", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f"<h1>{heading}</h1>" in html
+
+
+def test_a_planners_map_page_is_private(client, db, planner):
+    """The worker keeps no private answer; a planner's map lists drafts."""
+    assert "private" not in client.get("/").get("Cache-Control", "")
+    client.force_login(planner)
+    assert "private" in client.get("/")["Cache-Control"]

@@ -4,8 +4,9 @@
    What it keeps, and only that: the map page and the offline page (at install),
    the static files, the map's tiles and look-ups (identify, search, TileJSON,
    composed content), and the issued notes a citizen opened (page, map, PDF).
-   Planner pages, the admin and verification pages always go to the network:
-   they must never show stale or private answers from a shared device.
+   Planner pages, the admin and verification pages always go to the network,
+   and no answer marked private or no-store is kept (a planner's map page and
+   draft tiles): a shared device must never show them to the next person.
 
    Strategies: pages and data try the network first and fall back on the copy
    kept (then on the offline page); static files answer from the copy and
@@ -14,7 +15,10 @@
 
 var CACHE = "geoportail-app-v1";
 var TILES = "geoportail-tiles-v1";
-var TILES_KEPT = 1500; // about 30 MB of vector tiles at most
+var LOOKUPS = "geoportail-lookups-v1";
+// The most entries kept, oldest dropped first: about 30 MB of vector tiles,
+// the look-ups of the last parcels and places opened.
+var LIMITS = { "geoportail-tiles-v1": 1500, "geoportail-lookups-v1": 300 };
 var SCOPE = new URL(self.registration.scope);
 var MAP_PAGE = new URL("./", SCOPE).href;
 var OFFLINE_PAGE = new URL("./offline", SCOPE).href;
@@ -34,23 +38,29 @@ function cacheFor(url) {
   if (page === MAP_PAGE || page === OFFLINE_PAGE) return CACHE;
   if (/^\/static\//.test(path)) return CACHE;
   if (/^\/notes\/[^/]+\/(pdf|map\.png)?$/.test(path)) return CACHE;
-  if (/^\/api\/v1\/(identify|search)$/.test(path)) return CACHE;
+  if (/^\/api\/v1\/(identify|search)$/.test(path)) return LOOKUPS;
   return null;
 }
 
+function keepable(response) {
+  var control = (response && response.headers.get("Cache-Control")) || "";
+  return Boolean(response) && response.ok && response.type === "basic" &&
+    !/\b(private|no-store)\b/.test(control);
+}
+
 function keep(cacheName, request, response) {
-  if (!response || !response.ok || response.type !== "basic") return Promise.resolve();
+  if (!keepable(response)) return Promise.resolve();
   return caches.open(cacheName).then(function (cache) {
     return cache.put(request, response).then(function () {
-      return cacheName === TILES ? trim(cache) : undefined;
+      return LIMITS[cacheName] ? trim(cache, LIMITS[cacheName]) : undefined;
     });
   });
 }
 
-function trim(cache) {
+function trim(cache, limit) {
   return cache.keys().then(function (keys) {
     // Oldest first: the cache keeps the order of insertion.
-    return Promise.all(keys.slice(0, Math.max(0, keys.length - TILES_KEPT)).map(function (key) {
+    return Promise.all(keys.slice(0, Math.max(0, keys.length - limit)).map(function (key) {
       return cache.delete(key);
     }));
   });
@@ -85,7 +95,7 @@ function compose(request) {
   return request.clone().text().then(function (body) {
     var key = composeKey(body);
     return fetch(request).then(function (response) {
-      return keep(CACHE, key, response.clone()).then(function () { return response; });
+      return keep(LOOKUPS, key, response.clone()).then(function () { return response; });
     }, function () {
       return caches.match(key, MATCH).then(function (kept) {
         return kept || Promise.reject(new TypeError("offline"));
@@ -101,10 +111,13 @@ function offlinePage() {
 }
 
 self.addEventListener("install", function (event) {
+  // Not cache.addAll: it would keep a planner's private map page too.
   event.waitUntil(
-    caches.open(CACHE)
-      .then(function (cache) { return cache.addAll([MAP_PAGE, OFFLINE_PAGE]); })
-      .then(function () { return self.skipWaiting(); })
+    Promise.all([MAP_PAGE, OFFLINE_PAGE].map(function (address) {
+      return fetch(address, { credentials: "same-origin" }).then(function (response) {
+        return keep(CACHE, new Request(address), response);
+      });
+    })).then(function () { return self.skipWaiting(); })
   );
 });
 
@@ -112,7 +125,7 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
-        return name !== CACHE && name !== TILES;
+        return name !== CACHE && name !== TILES && name !== LOOKUPS;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () { return self.clients.claim(); })
   );
