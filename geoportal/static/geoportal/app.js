@@ -27,7 +27,8 @@
   function hashParams() {
     return new URLSearchParams(location.hash.replace(/^#/, ""));
   }
-  if (configNode && storage) {
+  var title = document.getElementById("info-title");
+  if (configNode && title && storage) {
     var config = JSON.parse(configNode.textContent);
     var last = storage.getItem(LAST_PARCEL);
     // A plain visit reopens it; a shared link or a view of the map wins.
@@ -35,7 +36,6 @@
       history.replaceState(null, "", location.pathname + location.search +
                            "#parcel=" + encodeURIComponent(last));
     }
-    var title = document.getElementById("info-title");
     new MutationObserver(function () {
       var parcel = hashParams().get("parcel");
       if (!parcel || parcel === storage.getItem(LAST_PARCEL)) return;
