@@ -49,8 +49,10 @@ def test_the_docs_page_shows_the_endpoints_and_a_request_body_schema(
     expect(model).to_contain_text("NoteRequest")
     expect(model).to_contain_text("parcel")
     expect(model).to_contain_text("as_of")
-    # An answer's schema is resolved too (NoteContent → Zone).
+    # An answer's schema is resolved too: its example is built from
+    # NoteContent, whose zones are Zone objects (layer_title is only there).
     responses = compose.locator(".responses-table")
     expect(responses).to_contain_text("200")
+    expect(responses).to_contain_text("layer_title")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"api-docs-{language}.png"), full_page=False)
