@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -101,7 +101,7 @@ def api_view(*methods: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @require_http_methods(list(methods))
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             try:
                 result = view(request, *args, **kwargs)
             except GeoportalError as error:
@@ -115,7 +115,7 @@ def api_view(*methods: str) -> Callable:
                 return error_response(
                     BadRequest("; ".join(exc.messages), code="invalid", details=details)
                 )
-            if isinstance(result, HttpResponse):
+            if isinstance(result, HttpResponseBase):  # streamed files too
                 return result
             return json_response(result)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,9 @@ from importing.mapping import mapping_parse
 from importing.plan import ImportOptions, import_plan
 from importing.report import report_render
 from layers import selectors
+from layers.downloads.files import version_download
+from layers.downloads.params import DownloadQuery
+from layers.downloads.selection import version_for_download
 from layers.models import Agency, ImportJob, Layer, LayerVersion, PlanningDocument
 from layers.services import (
     agency_create,
@@ -413,3 +416,28 @@ def import_retry(request: HttpRequest, pk: int):
     require_change(request.user, job)
     job = import_job_retry(job=job)
     return json_response(job_json(job, user=request.user), status=202)
+
+
+@token_or_session(error_response)
+@api_view("GET")
+def layer_download(request: HttpRequest, pk: int):
+    """GET /api/v1/layers/<id>/download — a version of the layer as a file.
+
+    Public: anyone downloads published versions (the current one, the one in
+    force on ``?at=``, or ``?version=N``); a draft only its agency's planners
+    and administrators. ``?format=`` gpkg (default), geojson, shp (zipped) or
+    csv; ``?crs=`` EPSG:4326 (default) or the agency's CRS.
+    """
+    layer = get_object_or_404(
+        viewable(request.user, Layer.objects.select_related("document__agency")),
+        pk=pk,
+    )
+    query = DownloadQuery.parse(request.GET, agency_srid=layer.document.agency.srid)
+    version = version_for_download(layer=layer, query=query, user=request.user)
+    download = version_download(version=version, query=query)
+    return FileResponse(
+        download.file,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.media_type,
+    )

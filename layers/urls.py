@@ -19,6 +19,9 @@ urlpatterns = [
     path(
         "api/v1/layers/<int:pk>/versions", api.layer_versions, name="api-layer-versions"
     ),
+    path(
+        "api/v1/layers/<int:pk>/download", api.layer_download, name="api-layer-download"
+    ),
     path("api/v1/layers/<int:pk>/inspect", api.layer_inspect, name="api-layer-inspect"),
     path("api/v1/versions/<int:pk>", api.version_detail, name="api-version"),
     path(

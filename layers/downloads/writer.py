@@ -1,0 +1,163 @@
+"""A layer version written into a file with GDAL (pyogrio), batch by batch.
+
+The columns are the features' attributes as they were imported, with the
+portal's ``code``, ``label_fr``, ``label_ar`` and ``category`` added where the
+source had no field of that name (case ignored: it is then most likely where
+they were read from). Each attribute keeps one type across the layer: whole
+numbers, numbers, booleans, or text (anything mixed, and lists or objects as
+JSON). Features come out of PostGIS ``BATCH_SIZE`` at a time through a
+server-side cursor, already in the CRS asked for, so memory stays flat however
+large the layer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from django.contrib.gis.db.models.functions import AsWKB, Transform
+from django.db import connection
+from pyogrio import raw
+
+from layers.downloads.formats import ExportFormat
+from layers.models import STORAGE_SRID, Feature, LayerVersion
+
+BATCH_SIZE = 5000
+PORTAL_COLUMNS = ("code", "label_fr", "label_ar", "category")
+GEOMETRY_TYPES = {
+    "polygon": "MultiPolygon",
+    "line": "MultiLineString",
+    "point": "Point",
+}
+
+# One row per attribute name: the JSON types its values take in the version,
+# and whether every number among them is whole.
+_ATTRIBUTES_SQL = """
+SELECT a.key,
+       array_agg(DISTINCT jsonb_typeof(a.value)),
+       bool_and(jsonb_typeof(a.value) <> 'number' OR a.value::text ~ '^-?[0-9]+$')
+FROM layers_feature f, jsonb_each(f.attributes) a
+WHERE f.version_id = %s
+GROUP BY a.key
+ORDER BY lower(a.key), a.key
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column of the file: its name, where its value comes from and type."""
+
+    name: str
+    source: str  # an attribute name, or one of PORTAL_COLUMNS
+    portal: bool
+    kind: str  # "int", "float", "bool" or "text"
+
+    def values(self, rows: list[tuple]) -> tuple[np.ndarray, np.ndarray | None]:
+        """This column's values for ``rows`` and the mask of nulls."""
+        if self.portal:
+            index = PORTAL_COLUMNS.index(self.source)
+            return np.array([row[index] for row in rows], dtype=object), None
+        raw_values = [row[4].get(self.source) for row in rows]
+        mask = np.array([value is None for value in raw_values], dtype=bool)
+        if self.kind == "text":
+            return np.array([_text(v) for v in raw_values], dtype=object), None
+        dtype = {"int": np.int64, "float": np.float64, "bool": np.bool_}[self.kind]
+        filled = [0 if value is None else value for value in raw_values]
+        return np.array(filled, dtype=dtype), mask
+
+
+def _text(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)  # numbers and booleans as JSON writes them
+
+
+def _kind(types: list[str], whole: bool) -> str:
+    types = set(types) - {"null"}
+    if types == {"number"}:
+        return "int" if whole else "float"
+    if types == {"boolean"}:
+        return "bool"
+    return "text"
+
+
+def version_columns(version: LayerVersion) -> list[Column]:
+    """The columns of ``version``'s file (see the module's docstring)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ATTRIBUTES_SQL, [version.pk])
+        attributes = cursor.fetchall()
+    taken = {name.lower() for name, _types, _whole in attributes}
+    columns = [
+        Column(name=name, source=name, portal=True, kind="text")
+        for name in PORTAL_COLUMNS
+        if name not in taken
+    ]
+    columns += [
+        Column(name=name, source=name, portal=False, kind=_kind(types, whole))
+        for name, types, whole in attributes
+    ]
+    return columns
+
+
+def _rows(version: LayerVersion, srid: int) -> Iterable[tuple]:
+    geometry = "geom" if srid == STORAGE_SRID else Transform("geom", srid)
+    return (
+        Feature.objects.filter(version=version)
+        .order_by("pk")
+        .annotate(wkb=AsWKB(geometry))
+        .values_list(*PORTAL_COLUMNS, "attributes", "wkb")
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+
+
+def version_write(
+    *,
+    version: LayerVersion,
+    export: type[ExportFormat],
+    srid: int,
+    directory: Path,
+    name: str,
+) -> Path:
+    """Write ``version`` in ``export``'s format, coordinates in EPSG:``srid``,
+    as ``directory/name…``; return the file to send (packed when the format
+    needs it). Raises GDAL's errors (pyogrio's) when it cannot write."""
+    columns = version_columns(version)
+    geometry_type = GEOMETRY_TYPES[version.layer.geometry_type]
+    path = directory / f"{name}{export.suffix}"
+    options = {
+        "layer": name,
+        "driver": export.driver,
+        "geometry_type": geometry_type,
+        "crs": f"EPSG:{srid}",
+        "encoding": "UTF-8" if export.driver == "ESRI Shapefile" else None,
+        "promote_to_multi": geometry_type != "Point",
+        "layer_options": export.options(geometry_type=geometry_type),
+    }
+    written = False
+    for batch in itertools.batched(_rows(version, srid), BATCH_SIZE):
+        _write(path, columns, batch, append=written, options=options)
+        written = True
+    if not written:  # an empty version still makes a file, with its columns
+        _write(path, columns, (), append=False, options=options)
+    return export.package(path)
+
+
+def _write(
+    path: Path, columns: list[Column], rows: tuple, *, append: bool, options: dict
+) -> None:
+    values = [column.values(list(rows)) for column in columns]
+    raw.write(
+        path,
+        np.array([bytes(row[5]) for row in rows], dtype=object),
+        [data for data, _mask in values],
+        [column.name for column in columns],
+        field_mask=[mask for _data, mask in values],
+        append=append,
+        **options,
+    )
