@@ -301,6 +301,15 @@ SECURE_CSP = {
 # leave it, such as the QR code of a note; empty: taken from each request.
 GEOPORTAIL_PUBLIC_URL = os.environ.get("GEOPORTAIL_PUBLIC_URL", "")
 
+# The licence under which published layers are downloaded, named on their
+# metadata pages and in their ISO 19139 metadata (layers.metadata).
+GEOPORTAIL_DATA_LICENCE = os.environ.get(
+    "GEOPORTAIL_DATA_LICENCE", "Open Data Commons Open Database License (ODbL) 1.0"
+)
+GEOPORTAIL_DATA_LICENCE_URL = os.environ.get(
+    "GEOPORTAIL_DATA_LICENCE_URL", "https://opendatacommons.org/licenses/odbl/1-0/"
+)
+
 # Web Mercator maps keep published versions' geometry in each web worker's
 # memory up to this many coordinates (≈ 35 bytes each with the per-feature
 # arrays; ows.mapcache).

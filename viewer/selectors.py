@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import can_change
+from accounts.permissions import can_change, viewable
+from layers.downloads.formats import FORMATS
 from layers.in_force import (
     PUBLIC_DOCUMENT_STATUSES,
     document_public_q,
@@ -212,6 +214,7 @@ def document_layers(*, document: PlanningDocument, user) -> list[dict]:
         {
             "layer": layer,
             "name": layer_name(layer),
+            "downloads": layer_downloads(layer=layer),
             "versions": [
                 version
                 for version in layer.versions.all()
@@ -220,3 +223,26 @@ def document_layers(*, document: PlanningDocument, user) -> list[dict]:
         }
         for layer in document.layers.all()
     ]
+
+
+def layer_detail(*, pk: int, user) -> Layer:
+    """A layer ``user`` may read (of a public document, or their agency's),
+    with its document and agency. Http404 otherwise."""
+    layers = viewable(user, Layer.objects.select_related("document__agency"))
+    return get_object_or_404(layers, pk=pk)
+
+
+def layer_downloads(*, layer: Layer) -> list[dict]:
+    """The download links of ``layer``'s current version, one per format."""
+    address = reverse("layers:api-layer-download", args=[layer.pk])
+    return [
+        {"format": export, "url": f"{address}?{urlencode({'format': export.name})}"}
+        for export in FORMATS.values()
+    ]
+
+
+def absolute_url(request: HttpRequest, path: str) -> str:
+    """``path`` on the portal's public address (GEOPORTAIL_PUBLIC_URL), else
+    on the address the request came to."""
+    base = settings.GEOPORTAIL_PUBLIC_URL
+    return base.rstrip("/") + path if base else request.build_absolute_uri(path)

@@ -7,5 +7,11 @@ app_name = "viewer"
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("documents/<slug:agency>/", views.documents, name="documents"),
+    path("layers/<int:pk>/metadata/", views.layer_metadata, name="layer-metadata"),
+    path(
+        "layers/<int:pk>/metadata.xml",
+        views.layer_metadata_xml,
+        name="layer-metadata-xml",
+    ),
     path("documents/<slug:agency>/<path:reference>/", views.document, name="document"),
 ]

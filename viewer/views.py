@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from layers.iso19139 import metadata_xml
+from layers.metadata import layer_metadata as metadata_of
 from viewer import selectors
 from viewer.messages import map_messages
 
@@ -55,3 +58,36 @@ def document(request: HttpRequest, agency: str, reference: str) -> HttpResponse:
             "layers": selectors.document_layers(document=found, user=request.user),
         },
     )
+
+
+@require_GET
+def layer_metadata(request: HttpRequest, pk: int) -> HttpResponse:
+    """A layer's metadata, readable: title, agency, act, dates, CRS, licence,
+    lineage, and its downloads."""
+    layer = selectors.layer_detail(pk=pk, user=request.user)
+    return render(
+        request,
+        "viewer/layer_metadata.html",
+        {
+            "metadata": metadata_of(layer=layer, user=request.user),
+            "downloads": selectors.layer_downloads(layer=layer),
+        },
+    )
+
+
+@require_GET
+def layer_metadata_xml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same metadata as ISO 19115/19139 XML (gmd:MD_Metadata)."""
+    layer = selectors.layer_detail(pk=pk, user=request.user)
+    downloads = selectors.layer_downloads(layer=layer)
+    body = metadata_xml(
+        metadata_of(layer=layer, user=request.user),
+        page_url=selectors.absolute_url(
+            request, reverse("viewer:layer-metadata", args=[pk])
+        ),
+        download_urls={
+            entry["format"].name: selectors.absolute_url(request, entry["url"])
+            for entry in downloads
+        },
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
