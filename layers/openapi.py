@@ -298,6 +298,64 @@ SCHEMAS = {
     },
 }
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_DOWNLOAD = {
+    "tags": ["downloads"],
+    "summary": "Download a layer version (GeoPackage, GeoJSON, shapefile, CSV)",
+    "description": (
+        "Public: anyone downloads the published versions of a public document "
+        "(the current one, the one in force on `at`, or `version`); a draft only "
+        "the planners of its agency and national administrators (a token or a "
+        "session), others get 404. Attributes as imported, plus code, label_fr, "
+        "label_ar and category where the source had no field of that name. "
+        "Shapefiles come zipped with their .prj and .cpg (UTF-8); CSV holds the "
+        "geometry as WKT (points as X and Y)."
+    ),
+    "security": [{}, *_AUTH],
+    "parameters": [
+        _id(),
+        {
+            "name": "format",
+            "in": "query",
+            "schema": {"enum": ["gpkg", "geojson", "shp", "csv"], "default": "gpkg"},
+        },
+        {
+            "name": "crs",
+            "in": "query",
+            "description": "EPSG:4326 (default) or the agency's CRS",
+            "schema": {"type": "string", "examples": ["EPSG:26191"]},
+        },
+        {
+            "name": "at",
+            "in": "query",
+            "description": "The version in force then: a date (its end) or a "
+            "date and time. Not with `version`.",
+            "schema": {"type": "string", "examples": ["2022-01-31"]},
+        },
+        {
+            "name": "version",
+            "in": "query",
+            "description": "A version number (drafts: their planners only)",
+            "schema": {"type": "integer", "minimum": 1},
+        },
+    ],
+    "responses": {
+        "200": {
+            "description": "The file, as an attachment",
+            "content": {
+                "application/geopackage+sqlite3": _BINARY,
+                "application/geo+json": _BINARY,
+                "application/zip": _BINARY,
+                "text/csv": _BINARY,
+            },
+        },
+        "400": {"$ref": "#/components/responses/Error"},
+        "401": {"$ref": "#/components/responses/Error"},
+        "404": {"$ref": "#/components/responses/Error"},
+        "429": {"$ref": "#/components/responses/Error"},
+    },
+}
+
 PATHS = {
     "/api/v1/agencies": {
         "post": _op(
@@ -343,6 +401,7 @@ PATHS = {
             upload=True,
         ),
     },
+    "/api/v1/layers/{pk}/download": {"get": _DOWNLOAD},
     "/api/v1/layers/{pk}/inspect": {
         "post": _op(
             "How an upload would be read",

@@ -57,6 +57,7 @@ def known(site, planner, administrator):  # noqa: F811 - site is a fixture
         "admin_token": admin_key,
         "pk": {
             "/api/v1/documents/{pk}/layers": site.document.pk,
+            "/api/v1/layers/{pk}/download": layer.pk,
             "/api/v1/layers/{pk}/inspect": layer.pk,
             "/api/v1/layers/{pk}/versions": layer.pk,
             "/api/v1/versions/{pk}": site.v2.pk,
