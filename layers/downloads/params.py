@@ -85,12 +85,14 @@ def _instant(text: str) -> datetime.datetime | None:
     if not text:
         return None
     try:
-        moment = parse_datetime(text)
-        if moment is None:
-            day = parse_date(text)
-            if day is None:
-                raise ValueError(text)
+        # A date first: parse_datetime reads "2023-06-01" as its midnight.
+        day = parse_date(text)
+        if day is not None:
             moment = datetime.datetime.combine(day, datetime.time.max)
+        else:
+            moment = parse_datetime(text)
+        if moment is None:
+            raise ValueError(text)
     except ValueError as exc:
         raise BadRequest(
             _("“at” must be a date (YYYY-MM-DD) or a date and time."),
