@@ -29,8 +29,8 @@ def _text(document, path: str) -> list[str]:
 
 def test_the_iso_metadata_validates_and_says_what_the_layer_is(
     client,
-    published,
-    iso_schema,  # noqa: F811 - a fixture
+    published,  # noqa: F811 - a fixture
+    iso_schema,
 ):
     response = client.get(f"/layers/{published.layer.pk}/metadata.xml")
     assert response.status_code == 200
@@ -83,9 +83,9 @@ def test_the_iso_metadata_validates_and_says_what_the_layer_is(
 )  # fmt: skip
 def test_the_metadata_page_reads_in_french_and_arabic(
     client,
-    published,
+    published,  # noqa: F811 - a fixture
     language,
-    words,  # noqa: F811 - a fixture
+    words,
 ):
     page = client.get(
         f"/layers/{published.layer.pk}/metadata/", HTTP_ACCEPT_LANGUAGE=language
