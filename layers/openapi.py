@@ -344,7 +344,15 @@ _DOWNLOAD = {
             "description": "The file, as an attachment",
             "content": {
                 "application/geopackage+sqlite3": _BINARY,
-                "application/geo+json": _BINARY,
+                "application/geo+json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"const": "FeatureCollection"},
+                            "features": {"type": "array"},
+                        },
+                    }
+                },
                 "application/zip": _BINARY,
                 "text/csv": _BINARY,
             },
