@@ -19,20 +19,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from django.contrib.gis.db.models.functions import AsWKB, Transform
+from django.contrib.gis.db.models.functions import AsWKB, GeometryType, Transform
 from django.db import connection
 from pyogrio import raw
 
 from layers.downloads.formats import ExportFormat
-from layers.models import STORAGE_SRID, Feature, LayerVersion
+from layers.models import STORAGE_SRID, Feature, Layer, LayerVersion
 
 BATCH_SIZE = 5000
 PORTAL_COLUMNS = ("code", "label_fr", "label_ar", "category")
-GEOMETRY_TYPES = {
-    "polygon": "MultiPolygon",
-    "line": "MultiLineString",
-    "point": "Point",
-}
+GEOMETRY_TYPES = {"polygon": "MultiPolygon", "line": "MultiLineString"}
 
 # One row per attribute name: the JSON types its values take in the version,
 # and whether every number among them is whole.
@@ -105,6 +101,21 @@ def version_columns(version: LayerVersion) -> list[Column]:
     return columns
 
 
+def version_geometry_type(version: LayerVersion) -> str:
+    """GDAL's geometry type for ``version``'s file: polygons and lines as multi
+    (a file has one type), points as points unless some are multipoints."""
+    kind = version.layer.geometry_type
+    if kind == Layer.GeometryType.POINT:
+        multi = (
+            Feature.objects.filter(version=version)
+            .annotate(kind=GeometryType("geom"))
+            .filter(kind="MULTIPOINT")
+            .exists()
+        )
+        return "MultiPoint" if multi else "Point"
+    return GEOMETRY_TYPES[kind]
+
+
 def _rows(version: LayerVersion, srid: int) -> Iterable[tuple]:
     geometry = "geom" if srid == STORAGE_SRID else Transform("geom", srid)
     return (
@@ -128,7 +139,7 @@ def version_write(
     as ``directory/name…``; return the file to send (packed when the format
     needs it). Raises GDAL's errors (pyogrio's) when it cannot write."""
     columns = version_columns(version)
-    geometry_type = GEOMETRY_TYPES[version.layer.geometry_type]
+    geometry_type = version_geometry_type(version)
     path = directory / f"{name}{export.suffix}"
     options = {
         "layer": name,
@@ -136,7 +147,7 @@ def version_write(
         "geometry_type": geometry_type,
         "crs": f"EPSG:{srid}",
         "encoding": "UTF-8" if export.driver == "ESRI Shapefile" else None,
-        "promote_to_multi": geometry_type != "Point",
+        "promote_to_multi": geometry_type.startswith("Multi"),
         "layer_options": export.options(geometry_type=geometry_type),
     }
     written = False
