@@ -215,6 +215,10 @@ def document_layers(*, document: PlanningDocument, user) -> list[dict]:
             "layer": layer,
             "name": layer_name(layer),
             "downloads": layer_downloads(layer=layer),
+            "published": any(
+                version.status == LayerVersion.Status.PUBLISHED
+                for version in layer.versions.all()
+            ),
             "versions": [
                 version
                 for version in layer.versions.all()

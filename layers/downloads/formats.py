@@ -21,6 +21,9 @@ class ExportFormat:
     suffix: ClassVar[str] = ""  # of the file GDAL writes
     media_type: ClassVar[str] = "application/octet-stream"
     layer_options: ClassVar[dict[str, str]] = {}
+    # Column names the driver writes itself (lower case): an attribute so
+    # named is renamed.
+    reserved: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def options(cls, *, geometry_type: str) -> dict[str, str]:
@@ -43,6 +46,7 @@ class GeoPackage(ExportFormat):
     driver = "GPKG"
     suffix = ".gpkg"
     media_type = "application/geopackage+sqlite3"
+    reserved = frozenset({"fid", "geom"})
 
 
 class GeoJSON(ExportFormat):
@@ -88,6 +92,7 @@ class Csv(ExportFormat):
     driver = "CSV"
     suffix = ".csv"
     media_type = "text/csv"
+    reserved = frozenset({"wkt", "x", "y"})
 
     @classmethod
     def options(cls, *, geometry_type: str) -> dict[str, str]:

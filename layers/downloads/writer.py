@@ -31,15 +31,16 @@ PORTAL_COLUMNS = ("code", "label_fr", "label_ar", "category")
 GEOMETRY_TYPES = {"polygon": "MultiPolygon", "line": "MultiLineString"}
 
 # One row per attribute name: the JSON types its values take in the version,
-# and whether every number among them is whole.
+# and whether every number among them is whole (and fits 64 bits).
 _ATTRIBUTES_SQL = """
 SELECT a.key,
        array_agg(DISTINCT jsonb_typeof(a.value)),
-       bool_and(jsonb_typeof(a.value) <> 'number' OR a.value::text ~ '^-?[0-9]+$')
+       bool_and(jsonb_typeof(a.value) <> 'number'
+                OR a.value::text ~ '^-?[0-9]{1,18}$')
 FROM layers_feature f, jsonb_each(f.attributes) a
 WHERE f.version_id = %s
 GROUP BY a.key
-ORDER BY lower(a.key), a.key
+ORDER BY lower(a.key), a.key COLLATE "C"
 """
 
 
@@ -83,8 +84,15 @@ def _kind(types: list[str], whole: bool) -> str:
     return "text"
 
 
-def version_columns(version: LayerVersion) -> list[Column]:
-    """The columns of ``version``'s file (see the module's docstring)."""
+def version_columns(
+    version: LayerVersion, *, reserved: frozenset[str] = frozenset()
+) -> list[Column]:
+    """The columns of ``version``'s file (see the module's docstring).
+
+    A name the format keeps for itself (``reserved``, lower case) or one that
+    differs from an earlier one by case only (a GeoPackage's columns ignore
+    case) gets a ``_1``, ``_2``… suffix.
+    """
     with connection.cursor() as cursor:
         cursor.execute(_ATTRIBUTES_SQL, [version.pk])
         attributes = cursor.fetchall()
@@ -94,10 +102,16 @@ def version_columns(version: LayerVersion) -> list[Column]:
         for name in PORTAL_COLUMNS
         if name not in taken
     ]
-    columns += [
-        Column(name=name, source=name, portal=False, kind=_kind(types, whole))
-        for name, types, whole in attributes
-    ]
+    used = set(reserved) | {column.name for column in columns}
+    for name, types, whole in attributes:
+        unique, number = name, 0
+        while unique.lower() in used:
+            number += 1
+            unique = f"{name}_{number}"
+        used.add(unique.lower())
+        columns.append(
+            Column(name=unique, source=name, portal=False, kind=_kind(types, whole))
+        )
     return columns
 
 
@@ -138,7 +152,7 @@ def version_write(
     """Write ``version`` in ``export``'s format, coordinates in EPSG:``srid``,
     as ``directory/name…``; return the file to send (packed when the format
     needs it). Raises GDAL's errors (pyogrio's) when it cannot write."""
-    columns = version_columns(version)
+    columns = version_columns(version, reserved=export.reserved)
     geometry_type = version_geometry_type(version)
     path = directory / f"{name}{export.suffix}"
     options = {
