@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -146,6 +147,10 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "can_publish": version.status == "draft" and not report.get("errors"),
             "despite_form": PublishDespiteErrorsForm(),
+            "download_url": reverse(
+                "layers:api-layer-download", args=[version.layer_id]
+            )
+            + f"?version={version.number}",
         },
     )
 

@@ -112,3 +112,32 @@ def test_nothing_is_left_in_the_temporary_folder(
     for export in ("gpkg", "shp", "csv", "geojson"):
         download(client, published.layer, tmp_path, format=export)
         assert list(work.iterdir()) == []
+
+
+def test_the_planners_version_page_downloads_its_draft(
+    client, published, planner, tmp_path
+):
+    features = list(zip(zoning_cells(), records("draft"), strict=True))
+    draft = layer_import(
+        layer=published.layer,
+        path=geojson_file(tmp_path / "draft.geojson", features),
+    )
+    client.force_login(planner)
+    page = client.get(f"/planner/versions/{draft.pk}/").content.decode()
+    address = (
+        f"/api/v1/layers/{published.layer.pk}/download?version={draft.number}"
+        "&amp;format=shp"
+    )
+    assert address in page
+    path = download(client, published.layer, tmp_path, version=draft.number)
+    assert "Villas « Al Amal » (draft)" in _labels(path)
+
+
+def test_the_openapi_document_describes_the_download(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    operation = paths["/api/v1/layers/{pk}/download"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert parameters["format"]["schema"]["enum"] == ["gpkg", "geojson", "shp", "csv"]
+    assert {"crs", "at", "version"} <= set(parameters)
+    assert {"200", "400", "404"} <= set(operation["responses"])
+    assert "application/zip" in operation["responses"]["200"]["content"]
