@@ -20,6 +20,7 @@ class ExportFormat:
     driver: ClassVar[str] = ""
     suffix: ClassVar[str] = ""  # of the file GDAL writes
     media_type: ClassVar[str] = "application/octet-stream"
+    dataset_options: ClassVar[dict[str, str]] = {}
     layer_options: ClassVar[dict[str, str]] = {}
     # Column names the driver writes itself (lower case): an attribute so
     # named is renamed.
@@ -46,6 +47,9 @@ class GeoPackage(ExportFormat):
     driver = "GPKG"
     suffix = ".gpkg"
     media_type = "application/geopackage+sqlite3"
+    # GDAL writes 1.4 by default, which older GDAL (3.6, Debian 12's), QGIS
+    # and ArcGIS read only with a warning; the layer needs nothing past 1.2.
+    dataset_options = {"VERSION": "1.2"}
     reserved = frozenset({"fid", "geom"})
 
 

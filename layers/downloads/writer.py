@@ -173,6 +173,7 @@ def version_write(
         "encoding": "UTF-8" if export.driver == "ESRI Shapefile" else None,
         "promote_to_multi": geometry_type.startswith("Multi"),
         "layer_options": export.options(geometry_type=geometry_type),
+        "dataset_options": export.dataset_options,
     }
     written = False
     for batch in itertools.batched(_rows(version, srid), BATCH_SIZE):
