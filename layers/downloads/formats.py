@@ -20,6 +20,7 @@ class ExportFormat:
     driver: ClassVar[str] = ""
     suffix: ClassVar[str] = ""  # of the file GDAL writes
     media_type: ClassVar[str] = "application/octet-stream"
+    encoding: ClassVar[str | None] = None  # of text, where the driver asks
     dataset_options: ClassVar[dict[str, str]] = {}
     layer_options: ClassVar[dict[str, str]] = {}
     # Column names the driver writes itself (lower case): an attribute so
@@ -71,6 +72,7 @@ class Shapefile(ExportFormat):
     driver = "ESRI Shapefile"
     suffix = ".shp"
     media_type = "application/zip"
+    encoding = "UTF-8"  # GDAL writes it into the .cpg
     PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
     @classmethod

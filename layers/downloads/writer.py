@@ -17,6 +17,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import orjson
@@ -47,6 +48,17 @@ ORDER BY lower(a.key), a.key COLLATE "C"
 """
 
 
+class Row(NamedTuple):
+    """One feature as the file needs it."""
+
+    code: str
+    label_fr: str
+    label_ar: str
+    category: str
+    attributes: dict
+    wkb: bytes
+
+
 @dataclasses.dataclass(frozen=True)
 class Column:
     """One column of the file: its name, where its value comes from and type."""
@@ -56,12 +68,12 @@ class Column:
     portal: bool
     kind: str  # "int", "float", "bool" or "text"
 
-    def values(self, rows: list[tuple]) -> tuple[np.ndarray, np.ndarray | None]:
+    def values(self, rows: list[Row]) -> tuple[np.ndarray, np.ndarray | None]:
         """This column's values for ``rows`` and the mask of nulls."""
         if self.portal:
-            index = PORTAL_COLUMNS.index(self.source)
-            return np.array([row[index] for row in rows], dtype=object), None
-        raw_values = [row[4].get(self.source) for row in rows]
+            texts = [getattr(row, self.source) for row in rows]
+            return np.array(texts, dtype=object), None
+        raw_values = [row.attributes.get(self.source) for row in rows]
         mask = np.array([value is None for value in raw_values], dtype=bool)
         if self.kind == "text":
             return np.array([_text(v) for v in raw_values], dtype=object), None
@@ -133,8 +145,8 @@ def version_geometry_type(version: LayerVersion) -> str:
     return GEOMETRY_TYPES[kind]
 
 
-def _rows(version: LayerVersion, srid: int) -> Iterator[tuple]:
-    """(code, label_fr, label_ar, category, attributes, WKB) of each feature.
+def _rows(version: LayerVersion, srid: int) -> Iterator[Row]:
+    """Each feature of ``version``, its geometry in EPSG:``srid``.
 
     The attributes come as JSON text, parsed by orjson: Django's JSONField
     parses with the standard library, several times slower on a large layer.
@@ -148,7 +160,7 @@ def _rows(version: LayerVersion, srid: int) -> Iterator[tuple]:
         .iterator(chunk_size=BATCH_SIZE)
     )
     for *portal, attributes, wkb in rows:
-        yield (*portal, orjson.loads(attributes), wkb)
+        yield Row(*portal, orjson.loads(attributes), bytes(wkb))
 
 
 def version_write(
@@ -170,7 +182,7 @@ def version_write(
         "driver": export.driver,
         "geometry_type": geometry_type,
         "crs": f"EPSG:{srid}",
-        "encoding": "UTF-8" if export.driver == "ESRI Shapefile" else None,
+        "encoding": export.encoding,
         "promote_to_multi": geometry_type.startswith("Multi"),
         "layer_options": export.options(geometry_type=geometry_type),
         "dataset_options": export.dataset_options,
@@ -185,12 +197,17 @@ def version_write(
 
 
 def _write(
-    path: Path, columns: list[Column], rows: tuple, *, append: bool, options: dict
+    path: Path,
+    columns: list[Column],
+    rows: tuple[Row, ...],
+    *,
+    append: bool,
+    options: dict,
 ) -> None:
     values = [column.values(list(rows)) for column in columns]
     raw.write(
         path,
-        np.array([bytes(row[5]) for row in rows], dtype=object),
+        np.array([row.wkb for row in rows], dtype=object),
         [data for data, _mask in values],
         [column.name for column in columns],
         field_mask=[mask for _data, mask in values],

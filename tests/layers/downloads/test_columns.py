@@ -69,3 +69,19 @@ def test_names_and_types_the_format_can_hold(
     assert list(values["MIX"]) == ["3", "trois"]
     assert list(values["LIST"]) == ["[1, 2]", None]
     assert list(values["label_ar"]) == ["منطقة 0", "منطقة 1"]
+
+
+@pytest.mark.parametrize("export", ["gpkg", "shp", "geojson", "csv"])
+def test_a_version_without_features_is_an_empty_file(
+    client, zoning_layer, tmp_path, export
+):
+    layer_version_publish(
+        version=layer_version_create(layer=zoning_layer, features=[]),
+        at=datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC),
+    )
+    path = download(client, zoning_layer, tmp_path, format=export)
+    gdal_path = f"/vsizip/{path}" if export == "shp" else path
+    info = pyogrio.read_info(gdal_path)
+    assert info["features"] == 0
+    if export != "geojson":  # GeoJSON's fields are those its features carry
+        assert "label_ar" in list(info["fields"])
