@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import translation
+from django.utils import timezone, translation
 from lxml import etree
 
 from layers.metadata import LayerMetadata
@@ -123,10 +123,13 @@ def _metadata(
         _text(citation, "gmd:alternateTitle", " — ".join(arabic))
     if document.approval_date:
         _date(citation, document.approval_date, "publication")
-    if document.effective_date:
-        _date(citation, document.effective_date, "creation")
+    # A citation has a date at least: a document not yet in force has its
+    # record's creation.
+    created = document.effective_date or timezone.localdate(document.created_at)
+    _date(citation, created, "creation")
     if metadata.current is not None:
-        _date(citation, metadata.current.valid_from.date(), "revision")
+        revised = timezone.localdate(metadata.current.valid_from)
+        _date(citation, revised, "revision")
         _text(citation, "gmd:edition", str(metadata.current.number))
     identifier = _el(_el(citation, "gmd:identifier"), "gmd:MD_Identifier")
     _text(identifier, "gmd:code", f"{agency.code}:{document.reference}:{layer.name}")

@@ -115,3 +115,22 @@ def test_the_metadata_of_a_draft_document_is_not_found_for_the_public(
     page = client.get(f"/layers/{layer.pk}/metadata/")
     assert page.status_code == 200
     assert "projet.gpkg" in page.content.decode()
+    assert "/download?format=" not in page.content.decode()  # nothing published
+
+
+def test_the_metadata_of_a_layer_never_published_validates(
+    client, agency, planner, make_document, iso_schema
+):
+    document = make_document(
+        agency, "PA-PROJET", status=PlanningDocument.Status.DRAFT, effective_date=None,
+        expiry_date=None, approval_date=None, approval_act="", title_ar="",
+    )  # fmt: skip
+    layer = Layer.objects.create(
+        document=document, name="zonage", title_fr="Zonage", kind="zoning"
+    )
+    LayerVersion.objects.create(layer=layer, number=1, source_name="projet.gpkg")
+    client.force_login(planner)
+    document = etree.fromstring(client.get(f"/layers/{layer.pk}/metadata.xml").content)
+    assert iso_schema.validate(document), iso_schema.error_log
+    assert _text(document, "//gmd:status/*") == ["underDevelopment"]
+    assert _text(document, "//gml:beginPosition") == []
