@@ -219,7 +219,7 @@ def _extent(identification, metadata: LayerMetadata) -> None:
             ("southBoundLatitude", south),
             ("northBoundLatitude", north),
         ):
-            _el(_el(box, f"gmd:{name}"), "gco:Decimal", repr(round(value, 7)))
+            _el(_el(box, f"gmd:{name}"), "gco:Decimal", f"{value:.7f}")
     if document.effective_date is not None:
         temporal = _el(_el(extent, "gmd:temporalElement"), "gmd:EX_TemporalExtent")
         period = _el(
