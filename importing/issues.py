@@ -108,6 +108,14 @@ ISSUE_KINDS: dict[str, IssueKind] = {
             _("The zone code “%(code)s” is written in several ways: %(variants)s."),
         ),
         IssueKind(
+            "category_unmapped",
+            Severity.WARNING,
+            _(
+                "%(count)s zones have a category value mapped to no category "
+                "(%(values)s); they were imported as “other”."
+            ),
+        ),
+        IssueKind(
             "code_labels_differ",
             Severity.WARNING,
             _("The zone code “%(code)s” carries several labels: %(labels)s."),

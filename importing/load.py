@@ -20,9 +20,9 @@ from importing.crs import crs_name, crs_plausibility
 from importing.encoding import mojibake_repair
 from importing.geometry import geometry_families
 from importing.issues import Report
-from importing.mapping import RULE_FIELDS, RuleCollector, category_guess
+from importing.mapping import RULE_FIELDS, RuleCollector, category_guess, value_key
 from importing.plan import ImportPlan
-from importing.vocabulary import Family, Kind
+from importing.vocabulary import Family, Kind, ZoneCategory
 
 _GEOMETRY_FAMILIES = {
     "POINT": Family.POINT,
@@ -74,6 +74,8 @@ class LoadState:
         self.equal_area: EqualArea | None = None
         self.source_ids: list[str] = []
         self._categories: dict[tuple, str] = {}
+        # Values of the category field that fell to "other", none chosen.
+        self.unmapped: dict[str, int] = {}
         self._parsed: dict[tuple, object] = {}
         self.area_m2 = 0.0
         self.covered_m2 = 0.0
@@ -176,15 +178,23 @@ class LoadState:
         return rows
 
     def _category(self, record: dict, label: str) -> str:
+        """The planner's choice for the value, else the schema's guess."""
         raw = self._value(record, "category")
-        key = (raw, label, record.get("DESTDOMI"))
+        chosen = self.plan.mapping.values.get(value_key(raw))
+        if chosen:
+            return chosen
+        extra = tuple(record.get(name) for name in self.schema.record_fields)
+        key = (raw, label, extra)
         if key not in self._categories:
             kind = self.kind
             category = self.schema.category(raw, kind=kind, record=record)
             if not category and kind == Kind.ZONING and "category" not in self.fields:
                 category = category_guess(label, kind=kind)
             self._categories[key] = category
-        return self._categories[key]
+        category = self._categories[key]
+        if category == ZoneCategory.OTHER and value_key(raw):
+            self.unmapped[value_key(raw)] = self.unmapped.get(value_key(raw), 0) + 1
+        return category
 
     def _parse(self, target: str, value):
         key = (target, value)
@@ -243,6 +253,12 @@ def load_report(loader: LoadState) -> None:
             )
     if loader.kind != Kind.ZONING:
         return
+    if loader.unmapped:
+        report.add(
+            "category_unmapped",
+            count=sum(loader.unmapped.values()),
+            values=", ".join(sorted(loader.unmapped)),
+        )
     for code, labels in sorted(loader.rules.labels.items()):
         if len(labels) > 1:
             report.add(

@@ -1,16 +1,21 @@
 """Mapping source attributes onto zone codes, labels, categories and rules.
 
 A ``Schema`` recognises a family of files by its field names (the French CNIG PLU
-standard, the usual Moroccan zoning tables) and proposes a mapping; the planner
-confirms it or overrides single targets with ``target=SOURCE_FIELD``. Values of
-rule fields are parsed here ("R+4", "60 %", "1,5"), and the rules found for each
-zone code are gathered by ``RuleCollector``.
+standard, the usual Moroccan zoning tables) and proposes a mapping; names are
+compared by ``field_key``, so "Libellé", "libelle" and "LIBELLE" are one. The
+mapping a layer used last time (``remembered``) comes before the guess. The
+planner confirms it or overrides single targets (``target=SOURCE_FIELD``), and
+maps the values of the category field onto the domain's vocabulary (``values``;
+``category_suggest`` proposes one per value). Values of rule fields are parsed
+here ("R+4", "60 %", "1,5"), and the rules found for each zone code are gathered
+by ``RuleCollector``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
@@ -83,6 +88,14 @@ RULE_FIELDS: dict[str, Callable] = {
 TARGETS = ("source_id", "code", "label_fr", "label_ar", "category", *RULE_FIELDS)
 
 
+def field_key(name) -> str:
+    """A field name compared ignoring case, accents and punctuation:
+    "Libellé", "LIBELLE" and "libelle" give "LIBELLE", "nom-ar" "NOM_AR"."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^0-9A-Z]+", "_", plain.upper()).strip("_")
+
+
 class Schema:
     """A family of files recognised by its field names."""
 
@@ -91,6 +104,8 @@ class Schema:
     aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
     # Special parsers for some targets (e.g. "levels" counting the ground floor).
     parsers: ClassVar[dict[str, Callable]] = {}
+    # Other fields ``category`` reads from the record besides the mapped one.
+    record_fields: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def matches(cls, fields: set[str]) -> bool:
@@ -113,6 +128,8 @@ class CnigZoningSchema(Schema):
         "label_fr": ("LIBELONG",),
         "category": ("TYPEZONE",),
     }
+    # DESTDOMI, the dominant destination, tells what an urban (U) zone is for.
+    record_fields = ("DESTDOMI",)
     _DESTINATIONS = {
         "02": ZoneCategory.INDUSTRIAL,
         "05": ZoneCategory.TOURISM,
@@ -167,9 +184,17 @@ class MoroccanZoningSchema(Schema):
     aliases = {
         "source_id": ("ID", "IDENT", "OBJECTID"),
         "code": ("ZONE", "CODE_ZONE", "ZONAGE"),
-        "label_fr": ("LIBELLE", "DESIGNATION", "DESIGNATIO", "NOM", "LIB_FR"),
+        "label_fr": (
+            "LIBELLE",
+            "LIBELONG",
+            "DESIGNATION",
+            "DESIGNATIO",
+            "NOM",
+            "NOM_FR",
+            "LIB_FR",
+        ),
         "label_ar": ("LIBELLE_AR", "LIB_AR", "NOM_AR", "DESIGN_AR"),
-        "category": ("CATEGORIE", "TYPE", "VOCATION"),
+        "category": ("CATEGORIE", "TYPE", "TYPEZONE", "VOCATION", "AFFECTATION"),
         "cos": ("COS",),
         "ces": ("CES",),
         "max_height_m": ("HAUTEUR", "HAUT_MAX", "HAUTEUR_M", "H_MAX"),
@@ -190,10 +215,36 @@ class GenericSchema(Schema):
     name = "generic"
     aliases = {
         "source_id": ("ID", "FID", "OBJECTID", "IDENT"),
-        "code": ("CODE", "ZONE", "ZONE_CODE", "CODE_ZONE", "LIBELLE", "NAME", "NOM"),
-        "label_fr": ("LABEL", "LABEL_FR", "LIBELLE_FR", "LIBELONG", "DESCRIPTION"),
-        "label_ar": ("LABEL_AR", "LIBELLE_AR", "NOM_AR"),
-        "category": ("CATEGORY", "CATEGORIE", "TYPE"),
+        "code": (
+            "CODE",
+            "ZONAGE",
+            "ZONE",
+            "ZONE_CODE",
+            "CODE_ZONE",
+            "LIBELLE",
+            "NAME",
+            "NOM",
+        ),
+        "label_fr": (
+            "LABEL",
+            "LABEL_FR",
+            "LIBELLE_FR",
+            "LIBELONG",
+            "NOM_FR",
+            "DESIGNATION",
+            "DESCRIPTION",
+            "LIBELLE",
+            "NOM",
+        ),
+        "label_ar": ("LABEL_AR", "LIBELLE_AR", "LIB_AR", "NOM_AR"),
+        "category": (
+            "CATEGORY",
+            "CATEGORIE",
+            "TYPE",
+            "TYPEZONE",
+            "VOCATION",
+            "AFFECTATION",
+        ),
         **{
             target: names
             for target, names in MoroccanZoningSchema.aliases.items()
@@ -213,17 +264,16 @@ SCHEMAS: dict[str, type[Schema]] = {
     )
 }
 
+# Telling words of a category value or label, compared without accents.
 _CATEGORY_WORDS = (
     ("villa", ZoneCategory.VILLA),
     ("immeuble", ZoneCategory.COLLECTIVE_HOUSING),
     ("collecti", ZoneCategory.COLLECTIVE_HOUSING),
-    ("économique", ZoneCategory.ECONOMIC_HOUSING),
     ("economique", ZoneCategory.ECONOMIC_HOUSING),
     ("individuel", ZoneCategory.INDIVIDUAL_HOUSING),
     ("industri", ZoneCategory.INDUSTRIAL),
     ("activit", ZoneCategory.INDUSTRIAL),
     ("touris", ZoneCategory.TOURISM),
-    ("équipement", ZoneCategory.EQUIPMENT),
     ("equipement", ZoneCategory.EQUIPMENT),
     ("vert", ZoneCategory.GREEN_SPACE),
     ("agricole", ZoneCategory.AGRICULTURAL),
@@ -231,13 +281,29 @@ _CATEGORY_WORDS = (
     ("urbanis", ZoneCategory.TO_URBANISE),
     ("mixte", ZoneCategory.MIXED),
 )
+# Zone types written as the letters of French plans: U urban, AU to urbanise
+# (1AU, 2AU, AUc, AUs), A agricultural, N natural.
+_CATEGORY_LETTERS = re.compile(r"^(?:(U)|[12]?(AU)[CS]?|(A)|(N))$")
+_LETTER_CATEGORIES = (
+    ZoneCategory.MIXED,
+    ZoneCategory.TO_URBANISE,
+    ZoneCategory.AGRICULTURAL,
+    ZoneCategory.NATURAL,
+)
 
 
 _ZONE_CATEGORIES = all_values(ZoneCategory)
+_OVERLAY_TYPES = all_values(OverlayType)
+
+
+def _plain_lower(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def category_guess(value, *, kind: str) -> str:
-    """A category from a free value: a known category name or a telling word."""
+    """A category from a free value: a known category name, a French plan's
+    zone type letters or a telling word; ZoneCategory.OTHER when none."""
     text = str(value or "").strip()
     if not text:
         return ""
@@ -245,19 +311,99 @@ def category_guess(value, *, kind: str) -> str:
         return text[:32]
     if text in _ZONE_CATEGORIES:
         return text
-    lowered = text.lower()
+    letters = _CATEGORY_LETTERS.match(text.upper())
+    if letters:
+        pairs = zip(letters.groups(), _LETTER_CATEGORIES, strict=True)
+        return next(category for group, category in pairs if group)
+    lowered = _plain_lower(text)
     for word, category in _CATEGORY_WORDS:
         if word in lowered:
             return category
     return ZoneCategory.OTHER
 
 
+def category_vocabulary(kind: str) -> frozenset[str]:
+    """The values a feature's category takes in a layer of ``kind``."""
+    return _OVERLAY_TYPES if kind == Kind.OVERLAY else _ZONE_CATEGORIES
+
+
+def value_key(value) -> str:
+    """A category field's value as the value mapping names it."""
+    return "" if value is None else str(value).strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueChoice:
+    """One distinct value of the category field, and what it becomes."""
+
+    value: str
+    count: int
+    suggestion: str  # "" when nothing in the value tells the category
+    mapped: str  # the planner's (or the remembered) choice, else ""
+
+    @property
+    def category(self) -> str:
+        return self.mapped or self.suggestion
+
+    def as_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "count": self.count,
+            "suggestion": self.suggestion,
+            "mapped": self.mapped,
+            "recognised": bool(self.suggestion),
+            "category": self.category,
+        }
+
+
+def category_suggest(
+    records: Iterable[dict], *, field: str, kind: str, mapping: FieldMapping
+) -> list[ValueChoice]:
+    """The distinct values of ``field`` in ``records``, most frequent first,
+    each with the category the schema would give it (its first record's, for
+    schemas that read other fields too) and the one ``mapping`` maps it to.
+
+    A suggestion is "" when the value is not recognised: the schema's answer
+    would be the catch-all ``other`` (zoning) or a free text outside the
+    overlay types, which the planner must then confirm.
+    """
+    counts: dict[str, int] = {}
+    firsts: dict[str, dict] = {}
+    for record in records:
+        key = value_key(record.get(field))
+        if not key:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        firsts.setdefault(key, record)
+    vocabulary = category_vocabulary(kind)
+    choices = []
+    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        guess = mapping.schema_class.category(key, kind=kind, record=firsts[key])
+        recognised = guess in vocabulary and not (
+            guess == ZoneCategory.OTHER and kind == Kind.ZONING
+        )
+        choices.append(
+            ValueChoice(
+                value=key,
+                count=count,
+                suggestion=guess if recognised else "",
+                mapped=mapping.values.get(key, ""),
+            )
+        )
+    return choices
+
+
 @dataclasses.dataclass(frozen=True)
 class FieldMapping:
-    """Which source field feeds each target; the schema that proposed it."""
+    """Which source field feeds each target; the schema that proposed it; the
+    category each value of the category field is mapped to (where the planner
+    chose one); where each target's field came from ("remembered", "detected",
+    "chosen")."""
 
     fields: dict[str, str]
     schema: str = GenericSchema.name
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    origins: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def schema_class(self) -> type[Schema]:
@@ -271,28 +417,59 @@ class FieldMapping:
         return [target for target in RULE_FIELDS if target in self.fields]
 
     def as_dict(self) -> dict:
-        return {"schema": self.schema, "fields": dict(self.fields)}
+        return {
+            "schema": self.schema,
+            "fields": dict(self.fields),
+            "values": dict(self.values),
+            "origins": dict(self.origins),
+        }
+
+    def remembered(self) -> dict:
+        """What a layer keeps for its next upload: fields and value choices."""
+        return {"fields": dict(self.fields), "values": dict(self.values)}
 
 
 def mapping_guess(
-    fields: Iterable[str], *, hints: dict[str, str] | None = None
+    fields: Iterable[str],
+    *,
+    hints: dict[str, str] | None = None,
+    remembered: dict | None = None,
 ) -> FieldMapping:
-    """The mapping proposed for a file with ``fields`` (matched ignoring case)."""
-    by_upper = {name.upper(): name for name in fields}
+    """The mapping proposed for a file with ``fields``: the ``remembered`` one
+    (a layer's last upload) where this file has its fields, then the names of
+    the schema the fields match, anyone's usual names, then the reader's
+    ``hints`` — names compared by ``field_key``.
+    """
+    by_key = {field_key(name): name for name in fields}
     schema = next(
-        (s for s in SCHEMAS.values() if s.signature and s.matches(set(by_upper))),
+        (s for s in SCHEMAS.values() if s.signature and s.matches(set(by_key))),
         GenericSchema,
     )
     mapping: dict[str, str] = {}
-    for target, names in schema.aliases.items():
-        for name in names:
-            if name in by_upper:
-                mapping[target] = by_upper[name]
-                break
-    for target, name in (hints or {}).items():
-        if target not in mapping and name.upper() in by_upper:
-            mapping[target] = by_upper[name.upper()]
-    return FieldMapping(fields=mapping, schema=schema.name)
+    origins: dict[str, str] = {}
+    remembered = remembered or {}
+    for target, name in (remembered.get("fields") or {}).items():
+        if target in TARGETS and field_key(name) in by_key:
+            mapping[target] = by_key[field_key(name)]
+            origins[target] = "remembered"
+    # A known family's names first, then anyone's usual ones for the rest.
+    usual = [] if schema is GenericSchema else list(GenericSchema.aliases.items())
+    for target, names in [*schema.aliases.items(), *usual, *(hints or {}).items()]:
+        names = (names,) if isinstance(names, str) else names
+        keys = (field_key(name) for name in names)
+        found = next((by_key[key] for key in keys if key in by_key), None)
+        # A label is not the field already read as the code.
+        is_code = target.startswith("label_") and found == mapping.get("code")
+        if target not in mapping and found and not is_code:
+            mapping[target] = found
+            origins[target] = "detected"
+    values = {
+        str(value): str(category)
+        for value, category in (remembered.get("values") or {}).items()
+    }
+    return FieldMapping(
+        fields=mapping, schema=schema.name, values=values, origins=origins
+    )
 
 
 def mapping_parse(items: Iterable[str]) -> dict[str, str]:
@@ -317,11 +494,22 @@ def mapping_parse(items: Iterable[str]) -> dict[str, str]:
 
 
 def mapping_override(
-    mapping: FieldMapping, overrides: dict[str, str], fields: Iterable[str]
+    mapping: FieldMapping,
+    overrides: dict[str, str],
+    fields: Iterable[str],
+    *,
+    values: dict[str, str] | None = None,
+    kind: str = Kind.ZONING,
 ) -> FieldMapping:
-    """``mapping`` with ``overrides`` applied; InvalidMapping for unknown fields."""
-    by_upper = {name.upper(): name for name in fields}
+    """``mapping`` with ``overrides`` applied and, when given, ``values`` as the
+    whole value mapping (replacing the remembered one).
+
+    Raises InvalidMapping for an unknown target or field, or a value mapped to
+    a category outside the layer kind's vocabulary.
+    """
+    by_key = {field_key(name): name for name in fields}
     result = dict(mapping.fields)
+    origins = dict(mapping.origins)
     for target, source in overrides.items():
         if target not in TARGETS:
             raise InvalidMapping(
@@ -329,14 +517,39 @@ def mapping_override(
             )
         if not source:
             result.pop(target, None)
+            origins.pop(target, None)
             continue
-        if source.upper() not in by_upper:
+        if field_key(source) not in by_key:
             raise InvalidMapping(
                 _("The file has no field “%(field)s” (it has: %(fields)s).")
-                % {"field": source, "fields": ", ".join(by_upper.values())}
+                % {"field": source, "fields": ", ".join(by_key.values())}
             )
-        result[target] = by_upper[source.upper()]
-    return FieldMapping(fields=result, schema=mapping.schema)
+        found = by_key[field_key(source)]
+        if result.get(target) != found:
+            origins[target] = "chosen"
+        result[target] = found
+    if values is None:
+        values = mapping.values
+    vocabulary = category_vocabulary(kind)
+    for value, category in values.items():
+        if category not in vocabulary:
+            raise InvalidMapping(
+                _(
+                    "“%(category)s” (for the value “%(value)s”) is not a category; "
+                    "choose among %(categories)s."
+                )
+                % {
+                    "category": category,
+                    "value": value,
+                    "categories": ", ".join(sorted(vocabulary)),
+                }
+            )
+    return FieldMapping(
+        fields=result,
+        schema=mapping.schema,
+        values={value_key(value): category for value, category in values.items()},
+        origins=origins,
+    )
 
 
 @dataclasses.dataclass

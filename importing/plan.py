@@ -28,7 +28,13 @@ from importing.encoding import (
 )
 from importing.errors import EmptyFile, ImportRefused, UnknownCRS
 from importing.geometry import AREA_TOLERANCE_M2
-from importing.mapping import FieldMapping, mapping_guess, mapping_override
+from importing.mapping import (
+    FieldMapping,
+    ValueChoice,
+    category_suggest,
+    mapping_guess,
+    mapping_override,
+)
 from importing.readers import SourceLayer, source_choose, source_layers
 from importing.vocabulary import Kind
 
@@ -41,6 +47,9 @@ class ImportOptions:
     srid: int | None = None
     encoding: str | None = None
     mapping: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The category each value of the category field becomes; None: the
+    # layer's remembered choices.
+    values: dict[str, str] | None = None
     comment: str = ""
     batch_size: int = 10000
     # Overlaps and gaps of zoning smaller than this are warnings, not errors.
@@ -72,6 +81,41 @@ class ImportPlan:
     # The .prj GDAL could not read, when the agency's CRS was assumed instead.
     crs_unread: str | None = None
 
+    def field_samples(self, limit: int = 5) -> dict[str, list]:
+        """Up to ``limit`` distinct non-empty values of each field, from the
+        preview's rows: what the planner sees beside each field's name."""
+        samples: dict[str, list] = {name: [] for name in self.source.fields}
+        for row in self.preview:
+            for name, values in samples.items():
+                value = row.get(name)
+                fresh = value not in (None, "") and value not in values
+                if fresh and len(values) < limit:
+                    values.append(value)
+        return samples
+
+    def category_values(self, *, kind: str) -> list[ValueChoice]:
+        """The distinct values of the mapped category field over the whole
+        file, each with its suggested and chosen category ([] when no field
+        is mapped to the category)."""
+        field = self.mapping.fields.get("category")
+        if not field:
+            return []
+        extra = [
+            name
+            for name in self.source.fields
+            if name.upper() in self.mapping.schema_class.record_fields
+        ]
+        records = self.source.records([field, *extra])
+        if self.repair_mojibake:
+            records = (
+                {
+                    k: mojibake_repair(v) if isinstance(v, str) else v
+                    for k, v in record.items()
+                }
+                for record in records
+            )
+        return category_suggest(records, field=field, kind=kind, mapping=self.mapping)
+
     def as_dict(self) -> dict:
         """A JSON-friendly description, for the confirmation page and the API."""
         return {
@@ -95,6 +139,7 @@ class ImportPlan:
             "repair_mojibake": self.repair_mojibake,
             "tolerance_m2": self.tolerance_m2,
             "mapping": self.mapping.as_dict(),
+            "field_samples": self.field_samples(),
             "preview": self.preview,
         }
 
@@ -120,12 +165,19 @@ def _json_safe(value):
 
 
 def import_plan(
-    path: Path, *, workdir: Path, kind: str, agency_srid: int, options: ImportOptions
+    path: Path,
+    *,
+    workdir: Path,
+    kind: str,
+    agency_srid: int,
+    options: ImportOptions,
+    remembered: dict | None = None,
 ) -> ImportPlan:
     """Inspect the upload at ``path`` and decide how to read it.
 
     ``kind`` is the layer's (a zoning prefers a file named like one among
-    several); ``agency_srid`` is the CRS assumed when the file says none.
+    several); ``agency_srid`` is the CRS assumed when the file says none;
+    ``remembered`` the mapping the layer's last upload used, proposed first.
 
     Raises ImportRefused (and subclasses) when it cannot be read at all.
     """
@@ -187,8 +239,12 @@ def import_plan(
             % {"srid": srid}
         ) from exc
 
-    mapping = mapping_guess(source.fields, hints=source.reader.mapping_hints)
-    mapping = mapping_override(mapping, options.mapping, source.fields)
+    mapping = mapping_guess(
+        source.fields, hints=source.reader.mapping_hints, remembered=remembered
+    )
+    mapping = mapping_override(
+        mapping, options.mapping, source.fields, values=options.values, kind=kind
+    )
     return ImportPlan(
         source=source,
         available=[s.label for s in layers],

@@ -353,6 +353,18 @@ class SourceLayer:
             for index in range(len(fids))
         ]
 
+    def records(self, names: list[str]) -> Iterator[dict]:
+        """Every feature's values of the fields ``names`` (no geometry read)."""
+        meta, fids, _geoms, columns = self._read(columns=names, read_geometry=False)
+        # GDAL answers the columns in the file's order, not in the asked one.
+        read = [str(name) for name in meta["fields"]]
+        lists = [column.tolist() for column in columns]
+        for index in range(len(fids)):
+            yield {
+                name: _plain(values[index])
+                for name, values in zip(read, lists, strict=True)
+            }
+
     def batches(self, batch_size: int = 10000) -> Iterator[Batch]:
         """Yield the features ``batch_size`` at a time, streamed (Arrow).
 

@@ -257,6 +257,11 @@ class Layer(models.Model):
         default=GeometryType.POLYGON,
     )
     position = models.PositiveSmallIntegerField(_("drawing order"), default=0)
+    # The attribute mapping of the last upload ({"fields": {target: field},
+    # "values": {value: category}}), proposed for the next one.
+    import_mapping = models.JSONField(
+        _("attribute mapping of the last upload"), default=dict, blank=True
+    )
     from_demo_data = from_demo_data_field()
 
     class Meta:

@@ -366,6 +366,8 @@ def layer_import(
 ) -> LayerVersion:
     """Import the file at ``path`` as a new draft version of ``layer``.
 
+    The attribute mapping starts from the one the layer's last upload used
+    (``Layer.import_mapping``), which this import's then replaces.
     The draft, its features and its report are written in one transaction, so
     a failure at any point leaves nothing behind and the published version
     untouched. The report (``version.report``) lists errors, which block
@@ -387,6 +389,7 @@ def layer_import(
             kind=layer.kind,
             agency_srid=layer.document.agency.srid,
             options=options,
+            remembered=layer.import_mapping,
         )
         report = Report()
         stored: LayerVersion | None = None
@@ -434,6 +437,8 @@ def layer_import(
                     version.source_file.save(source_name, File(stream), save=False)
                 stored = version
                 version.save(update_fields=["feature_count", "report", "source_file"])
+                layer.import_mapping = plan.mapping.remembered()
+                layer.save(update_fields=["import_mapping"])
         except BaseException:
             if stored is not None and stored.source_file:
                 stored.source_file.delete(save=False)
