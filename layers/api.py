@@ -32,6 +32,8 @@ from layers import selectors
 from layers.downloads.files import version_download
 from layers.downloads.params import DownloadQuery
 from layers.downloads.selection import version_for_download
+from layers.imports.preview import import_dry_run
+from layers.mapping import mapping_categories, mapping_targets
 from layers.models import Agency, ImportJob, Layer, LayerVersion, PlanningDocument
 from layers.services import (
     agency_create,
@@ -175,6 +177,41 @@ def _date(value) -> datetime.date | None:
         ) from exc
 
 
+def _mapping(value) -> tuple[dict, dict | None]:
+    """The field overrides and value mapping of a ``mapping`` parameter.
+
+    Either flat, ``{"code": "ZONE"}``, or structured, ``{"fields": {target:
+    field or ""}, "values": {value: category}}`` (what the inspect endpoint
+    answers); a structured one's ``values`` replace the layer's remembered ones.
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError as exc:
+            raise BadRequest(
+                _("The mapping must be a JSON object."), code="invalid"
+            ) from exc
+    if not isinstance(value, dict):
+        raise BadRequest(_("The mapping must be a JSON object."), code="invalid")
+    if not isinstance(value.get("fields"), dict):
+        return value, None
+    fields, values = value["fields"], value.get("values")
+    if values is not None and not isinstance(values, dict):
+        raise BadRequest(
+            _("The mapping's “values” must be a JSON object."), code="invalid"
+        )
+    plain = all(
+        isinstance(item, str)
+        for pair in [*fields.items(), *(values or {}).items()]
+        for item in pair
+    )
+    if not plain:
+        raise BadRequest(
+            _("The mapping names fields and categories as text."), code="invalid"
+        )
+    return fields, values
+
+
 def import_options(data) -> ImportOptions:
     """ImportOptions from form fields (multipart) or a dict."""
 
@@ -182,15 +219,8 @@ def import_options(data) -> ImportOptions:
         value = data.get(name)
         return value if value not in (None, "") else None
 
-    mapping = data.get("mapping") or {}
-    if isinstance(mapping, str):
-        try:
-            mapping = json.loads(mapping)
-        except ValueError as exc:
-            raise BadRequest(
-                _("The mapping must be a JSON object."), code="invalid"
-            ) from exc
-    items = [f"{target}={source}" for target, source in dict(mapping).items()]
+    fields, values = _mapping(data.get("mapping") or {})
+    items = [f"{target}={source}" for target, source in fields.items()]
     if hasattr(data, "getlist"):
         items += data.getlist("map")
     srs = get("srs") or get("srid")
@@ -212,6 +242,7 @@ def import_options(data) -> ImportOptions:
         srid=srid,
         encoding=get("encoding"),
         mapping=mapping_parse(items),
+        values=values,
         comment=get("comment") or "",
         tolerance_m2=tolerance,
     )
@@ -335,14 +366,21 @@ def layer_versions(request: HttpRequest, pk: int):
 def layer_inspect(request: HttpRequest, pk: int):
     """POST /api/v1/layers/<id>/inspect — how an upload would be read.
 
-    Answers the layers found, CRS, encoding (with samples), proposed mapping and
-    the first rows, so the planner can confirm or correct them. Writes nothing.
+    Answers the layers found, CRS, encoding (with samples), the fields with
+    sample values, the proposed mapping (remembered from the layer's last
+    upload, else detected) with the targets and categories to choose from, the
+    category field's distinct values and their suggested categories, the first
+    rows, and — for an upload small enough to import at once — the import's
+    outcome: features, rows as stored, their shapes and the validation report.
+    Keeps nothing (the import is rolled back).
     """
     layer = get_object_or_404(
-        viewable(request.user, Layer.objects.select_related("document")), pk=pk
+        viewable(request.user, Layer.objects.select_related("document__agency")),
+        pk=pk,
     )
     require_change(request.user, layer)
     upload = _upload(request)
+    options = import_options(request.POST)
     with tempfile.TemporaryDirectory(prefix="geoportail-inspect-") as workdir:
         path = Path(workdir) / Path(upload.name).name
         with path.open("wb") as out:
@@ -353,9 +391,31 @@ def layer_inspect(request: HttpRequest, pk: int):
             workdir=Path(workdir),
             kind=layer.kind,
             agency_srid=layer.document.agency.srid,
-            options=import_options(request.POST),
+            options=options,
+            remembered=layer.import_mapping,
         )
-        return plan.as_dict()
+        answer = {
+            **plan.as_dict(),
+            "targets": mapping_targets(kind=layer.kind),
+            "categories": mapping_categories(kind=layer.kind),
+            "category_values": [
+                choice.as_dict() for choice in plan.category_values(kind=layer.kind)
+            ],
+            "remembered": bool(layer.import_mapping),
+            "outcome": None,
+        }
+        if not import_in_background(size=upload.size):
+            preview = import_dry_run(
+                layer=layer, path=path, user=request.user, options=options
+            )
+            answer["outcome"] = {
+                "feature_count": preview.feature_count,
+                "rows": preview.rows,
+                "features": preview.features,
+                "report": report_render(preview.report),
+                "rules": preview.rules,
+            }
+        return answer
 
 
 @api("GET")

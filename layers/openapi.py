@@ -136,6 +136,104 @@ _LAYER_BODY = _json_body(
     ("name",),
     example={"name": "zonage", "kind": "zoning", "title_fr": "Zonage"},
 )
+_NAMES = {"type": "object", "additionalProperties": {"type": "string"}}
+_MAPPING = {
+    "type": "string",
+    "description": (
+        "JSON text: the attribute mapping, as the inspection proposes it — "
+        '{"fields": {target: field, or "" to leave a target unmapped}, '
+        '"values": {value of the category field: category}}; "values" '
+        "replaces the layer's remembered choices. Without it, the layer's last "
+        "mapping, then the usual field names, are used."
+    ),
+    "examples": [
+        '{"fields": {"code": "ZONAGE", "category": "TYPE"}, '
+        '"values": {"habitat": "collective_housing"}}'
+    ],
+}
+_CHOICES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "name": _TEXT,
+            "value": _TEXT,
+            "label": {"type": "string", "description": "in the caller's language"},
+        },
+    },
+}
+_INSPECTION = {
+    "type": "object",
+    "properties": {
+        "source": _TEXT,
+        "available": {"type": "array", "items": _TEXT},
+        "format": _TEXT,
+        "geometry_type": _TEXT,
+        "feature_count": {"type": ["integer", "null"]},
+        "fields": {"type": "array", "items": _TEXT},
+        "field_samples": {
+            "type": "object",
+            "description": "up to 5 distinct values of each field",
+            "additionalProperties": {"type": "array"},
+        },
+        "srid": {"type": "integer"},
+        "srid_name": _TEXT,
+        "srid_origin": {"enum": ["file", "chosen", "agency"]},
+        "encoding": {"type": ["object", "null"]},
+        "mapping": {
+            "type": "object",
+            "properties": {
+                "schema": _TEXT,
+                "fields": _NAMES,
+                "values": _NAMES,
+                "origins": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "enum": ["remembered", "detected", "chosen"]
+                    },
+                },
+            },
+        },
+        "remembered": {
+            "type": "boolean",
+            "description": "the layer's last mapping was proposed",
+        },
+        "targets": _CHOICES,
+        "categories": _CHOICES,
+        "category_values": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "value": _TEXT,
+                    "count": {"type": "integer"},
+                    "suggestion": {
+                        "type": "string",
+                        "description": '"" when the value is not recognised',
+                    },
+                    "mapped": _TEXT,
+                    "recognised": {"type": "boolean"},
+                    "category": _TEXT,
+                },
+            },
+        },
+        "preview": {"type": "array", "items": {"type": "object"}},
+        "outcome": {
+            "type": ["object", "null"],
+            "description": (
+                "the import's outcome, rolled back (null for an upload imported "
+                "in the background)"
+            ),
+            "properties": {
+                "feature_count": {"type": "integer"},
+                "rows": {"type": "array", "items": {"type": "object"}},
+                "features": {"type": "object", "description": "GeoJSON"},
+                "report": {"type": "object"},
+                "rules": {"type": "object"},
+            },
+        },
+    },
+}
 _UPLOAD_BODY = {
     "required": True,
     "content": {
@@ -175,6 +273,14 @@ _UPLOAD_BODY = {
                         "type": "string",
                         "description": "Queue the import (202) whatever its size",
                     },
+                    "file": {"type": "string", "format": "binary"},
+                    "background": {"type": "string"},
+                    "source_layer": _TEXT,
+                    "srs": {"type": "string", "examples": ["EPSG:26191"]},
+                    "encoding": _TEXT,
+                    "tolerance": {"type": "number", "minimum": 0},
+                    "comment": _TEXT,
+                    "mapping": _MAPPING,
                 },
             }
         }
@@ -290,10 +396,11 @@ SCHEMAS = {
         },
     },
     "UploadPlan": {
-        "type": "object",
+        **_INSPECTION,
         "description": (
             "How the upload would be read: its layers, CRS, encoding (with "
-            "samples), the proposed mapping and the first rows. Nothing is written."
+            "samples), the proposed mapping and category values, and the import's "
+            "outcome rolled back. Nothing is written."
         ),
     },
 }
@@ -412,7 +519,8 @@ PATHS = {
     "/api/v1/layers/{pk}/download": {"get": _DOWNLOAD},
     "/api/v1/layers/{pk}/inspect": {
         "post": _op(
-            "How an upload would be read",
+            "How an upload would be read: fields, mapping, category values and "
+            "the import's outcome, kept nowhere",
             answer=_ref("UploadPlan"),
             params=[_id()],
             body=_UPLOAD_BODY,
