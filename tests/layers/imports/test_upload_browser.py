@@ -55,7 +55,8 @@ def test_planner_uploads_reviews_and_sees_the_map(
     page.set_input_files("input[type=file]", str(path))
     page.wait_for_selector("#inspection-preview tbody tr")
     assert page.locator("#inspection-preview tbody tr").count() == 4
-    assert "code=ZONE" in page.input_value("textarea[name=mapping]")
+    code = page.locator("#mapping-fields tr[data-target=code] select")
+    assert code.input_value() == "ZONE"
     page.click("button[type=submit]:has-text('Importer')")
     page.wait_for_url("**/planner/versions/*/", timeout=30_000)
     version = LayerVersion.objects.get(layer=layer)
