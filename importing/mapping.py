@@ -90,10 +90,11 @@ TARGETS = ("source_id", "code", "label_fr", "label_ar", "category", *RULE_FIELDS
 
 def field_key(name) -> str:
     """A field name compared ignoring case, accents and punctuation:
-    "Libellé", "LIBELLE" and "libelle" give "LIBELLE", "nom-ar" "NOM_AR"."""
+    "Libellé", "LIBELLE" and "libelle" give "LIBELLE", "nom-ar" "NOM_AR";
+    letters of other scripts stay (an Arabic name keeps its own key)."""
     decomposed = unicodedata.normalize("NFKD", str(name))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^0-9A-Z]+", "_", plain.upper()).strip("_")
+    return re.sub(r"[\W_]+", "_", plain.upper()).strip("_")
 
 
 class Schema:

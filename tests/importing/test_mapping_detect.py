@@ -69,6 +69,15 @@ def test_a_cnig_file_with_more_fields_gets_them_by_their_usual_names():
     }
 
 
+def test_fields_named_in_arabic_are_told_apart():
+    fields = ["ZONE", "الاسم", "التسمية"]
+    mapping = mapping_override(mapping_guess(fields), {"label_ar": "التسمية"}, fields)
+    assert mapping.fields == {"code": "ZONE", "label_ar": "التسمية"}
+    assert mapping.origins["label_ar"] == "chosen"
+    with pytest.raises(InvalidMapping, match="المنطقة"):
+        mapping_override(mapping, {"label_ar": "المنطقة"}, fields)
+
+
 def test_a_label_field_is_not_also_read_as_the_code():
     mapping = mapping_guess(["NOM", "SURFACE"])
     assert mapping.fields == {"code": "NOM"}
