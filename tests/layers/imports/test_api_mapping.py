@@ -194,3 +194,34 @@ def test_inspect_of_the_real_cnig_plu_suggests_its_zone_types(plu_zoning, tmp_pa
     }
     assert all(value["recognised"] for value in values.values())
     assert plan["outcome"]["feature_count"] == 118
+
+
+def test_an_overlay_maps_its_values_to_overlay_types(plu_overlay, tmp_path):
+    from accounts.models import User
+
+    layer = plu_overlay("prescriptions")
+    user = User.objects.create_user("plu-mapper", agency=layer.document.agency)
+    key = api_token_create(user=user)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="fr")
+    path = shapefile_zip(tmp_path, "PRESCRIPTION_SURF")
+    plan = _post(client, f"/api/v1/layers/{layer.pk}/inspect", path).json()
+    assert plan["mapping"]["schema"] == "cnig_plu_prescription"
+    assert "cos" not in {target["name"] for target in plan["targets"]}
+    assert {c["value"] for c in plan["categories"]} == set(Layer.OverlayType.values)
+    values = {value["value"]: value for value in plan["category_values"]}
+    assert values["07"]["suggestion"] == "heritage"
+    assert values["07"]["count"] == 20
+    mapping = {"fields": plan["mapping"]["fields"], "values": {"01": "reserved_site"}}
+    response = _post(
+        client,
+        f"/api/v1/layers/{layer.pk}/versions",
+        path,
+        mapping=json.dumps(mapping),
+    )
+    assert response.status_code == 201, response.content
+    categories = set(
+        Feature.objects.filter(version_id=response.json()["id"]).values_list(
+            "category", flat=True
+        )
+    )
+    assert categories == {"heritage", "reserved_site"}
