@@ -93,6 +93,12 @@ class ImportPlan:
                     values.append(value)
         return samples
 
+    def category_reads(self) -> list[str]:
+        """The file's fields the schema reads besides the category's to tell
+        a feature's category (a CNIG urban zone's DESTDOMI)."""
+        wanted = self.mapping.schema_class.record_fields
+        return [name for name in self.source.fields if name.upper() in wanted]
+
     def category_values(self, *, kind: str) -> list[ValueChoice]:
         """The distinct values of the mapped category field over the whole
         file, each with its suggested and chosen category ([] when no field
@@ -100,12 +106,7 @@ class ImportPlan:
         field = self.mapping.fields.get("category")
         if not field:
             return []
-        extra = [
-            name
-            for name in self.source.fields
-            if name.upper() in self.mapping.schema_class.record_fields
-        ]
-        records = self.source.records([field, *extra])
+        records = self.source.records([field, *self.category_reads()])
         if self.repair_mojibake:
             records = (
                 {
@@ -140,6 +141,7 @@ class ImportPlan:
             "tolerance_m2": self.tolerance_m2,
             "mapping": self.mapping.as_dict(),
             "field_samples": self.field_samples(),
+            "category_reads": self.category_reads(),
             "preview": self.preview,
         }
 

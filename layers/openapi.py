@@ -176,6 +176,11 @@ _INSPECTION = {
             "description": "up to 5 distinct values of each field",
             "additionalProperties": {"type": "array"},
         },
+        "category_reads": {
+            "type": "array",
+            "items": _TEXT,
+            "description": "fields read with the category's (CNIG: DESTDOMI)",
+        },
         "srid": {"type": "integer"},
         "srid_name": _TEXT,
         "srid_origin": {"enum": ["file", "chosen", "agency"]},

@@ -430,7 +430,9 @@ def layer_import(
                         **plan.as_dict(),
                     }
                 )
+                # The planner's preview of the file, not what was imported.
                 report.summary.pop("preview", None)
+                report.summary.pop("field_samples", None)
                 version.feature_count = loader.count
                 version.report = {**report.as_dict(), "rules": rules}
                 with path.open("rb") as stream:

@@ -138,6 +138,9 @@
       if (select.value && origin) {
         chosenCell.append(" ", el("span", texts[origin], "badge origin-" + origin));
       }
+      if (target.name === "category" && select.value && plan.category_reads.length) {
+        chosenCell.append(" ", el("small", texts.alsoread + " " + plan.category_reads.join(", "), "muted"));
+      }
       var samples = tr.insertCell();
       samples.className = "samples";
       samples.textContent = samplesText(select.value);

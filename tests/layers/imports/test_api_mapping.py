@@ -183,6 +183,7 @@ def test_inspect_of_the_real_cnig_plu_suggests_its_zone_types(plu_zoning, tmp_pa
         client, f"/api/v1/layers/{plu_zoning.pk}/inspect", shapefile_zip(tmp_path)
     ).json()
     assert plan["mapping"]["schema"] == "cnig_plu_zone_urba"
+    assert plan["category_reads"] == ["DESTDOMI"]
     values = {value["value"]: value for value in plan["category_values"]}
     assert {value: values[value]["count"] for value in values} == {
         "A": 49,
