@@ -103,6 +103,8 @@ def test_planner_maps_fields_and_values_before_importing(
     )
     page = session.open(f"/planner/layers/{layer.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", language)
+    # The choices below replace the free-text mapping of the page without script.
+    expect(page.locator("textarea[name=mapping]")).to_be_hidden()
     path = _zones(tmp_path / "zonage.geojson")
     page.set_input_files("input[type=file]", str(path))
 
