@@ -192,8 +192,9 @@ class LoadState:
                 category = category_guess(label, kind=kind)
             self._categories[key] = category
         category = self._categories[key]
-        if category == ZoneCategory.OTHER and value_key(raw):
-            self.unmapped[value_key(raw)] = self.unmapped.get(value_key(raw), 0) + 1
+        value = value_key(raw)
+        if category == ZoneCategory.OTHER and value not in ("", ZoneCategory.OTHER):
+            self.unmapped[value] = self.unmapped.get(value, 0) + 1
         return category
 
     def _parse(self, target: str, value):

@@ -380,9 +380,9 @@ def category_suggest(
     choices = []
     for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         guess = mapping.schema_class.category(key, kind=kind, record=firsts[key])
-        recognised = guess in vocabulary and not (
-            guess == ZoneCategory.OTHER and kind == Kind.ZONING
-        )
+        # "other" is a suggestion only when the file says so itself.
+        fallback = guess == ZoneCategory.OTHER != key and kind == Kind.ZONING
+        recognised = guess in vocabulary and not fallback
         choices.append(
             ValueChoice(
                 value=key,

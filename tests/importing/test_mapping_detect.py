@@ -118,7 +118,15 @@ def test_cnig_zone_types_are_suggested_and_u_by_its_destination():
 def test_free_values_are_suggested_or_left_for_the_planner():
     records = [
         {"TYPE": value}
-        for value in ["habitat", "habitat", "U", "AU", "zone agricole", "Équipement"]
+        for value in [
+            "habitat",
+            "habitat",
+            "U",
+            "AU",
+            "zone agricole",
+            "Équipement",
+            "other",
+        ]
     ]
     mapping = FieldMapping(fields={"category": "TYPE"}, values={"U": "villa"})
     choices = category_suggest(records, field="TYPE", kind="zoning", mapping=mapping)
@@ -129,6 +137,7 @@ def test_free_values_are_suggested_or_left_for_the_planner():
     assert by_value["AU"]["suggestion"] == "to_urbanise"
     assert by_value["zone agricole"]["suggestion"] == "agricultural"
     assert by_value["Équipement"]["suggestion"] == "equipment"
+    assert by_value["other"]["suggestion"] == "other"  # the file's own word
     assert by_value["U"] == {
         "value": "U",
         "count": 1,
