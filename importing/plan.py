@@ -10,10 +10,12 @@ version is ``layers.imports.draft``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from pathlib import Path
 
 import numpy as np
+import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
 
@@ -92,6 +94,44 @@ class ImportPlan:
                 if fresh and len(values) < limit:
                     values.append(value)
         return samples
+
+    def first_shapes(self, limit: int = 1000) -> dict:
+        """The first ``limit`` features' shapes in EPSG:4326 with their codes,
+        as GeoJSON: a map of an upload too large to import on trial. Shapes
+        that are missing or not made of numbers are left out (the import's
+        report names them)."""
+        batches = self.source.batches(limit)
+        try:
+            batch = next(batches, None)
+        finally:
+            batches.close()
+        if batch is None:
+            return {"type": "FeatureCollection", "features": []}
+        shapes = np.asarray(batch.geometries, dtype=object)
+        present = ~(shapely.is_missing(shapes) | shapely.is_empty(shapes))
+        coordinates, owners = shapely.get_coordinates(shapes, return_index=True)
+        present[owners[~np.isfinite(coordinates).all(axis=1)]] = False
+        if self.srid != 4326:
+            transformer = Transformer.from_crs(self.srid, 4326, always_xy=True)
+            shapes[present] = shapely.transform(
+                shapes[present],
+                lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])),
+            )
+        field = self.mapping.fields.get("code")
+        codes = batch.columns.get(field) if field else None
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": json.loads(shapely.to_geojson(shapes[index])),
+                    "properties": {
+                        "code": "" if codes is None else str(codes[index] or "")
+                    },
+                }
+                for index in np.flatnonzero(present)
+            ],
+        }
 
     def category_reads(self) -> list[str]:
         """The file's fields the schema reads besides the category's to tell

@@ -371,8 +371,9 @@ def layer_inspect(request: HttpRequest, pk: int):
     upload, else detected) with the targets and categories to choose from, the
     category field's distinct values and their suggested categories, the first
     rows, and — for an upload small enough to import at once — the import's
-    outcome: features, rows as stored, their shapes and the validation report.
-    Keeps nothing (the import is rolled back).
+    outcome: features, rows as stored, their shapes and the validation report
+    (for a larger one, the shapes of its first features). Keeps nothing (the
+    import is rolled back).
     """
     layer = get_object_or_404(
         viewable(request.user, Layer.objects.select_related("document__agency")),
@@ -403,8 +404,11 @@ def layer_inspect(request: HttpRequest, pk: int):
             ],
             "remembered": bool(layer.import_mapping),
             "outcome": None,
+            "first_shapes": None,
         }
-        if not import_in_background(size=upload.size):
+        if import_in_background(size=upload.size):
+            answer["first_shapes"] = plan.first_shapes()
+        else:
             preview = import_dry_run(
                 layer=layer, path=path, user=request.user, options=options
             )

@@ -223,6 +223,13 @@ _INSPECTION = {
             },
         },
         "preview": {"type": "array", "items": {"type": "object"}},
+        "first_shapes": {
+            "type": ["object", "null"],
+            "description": (
+                "GeoJSON of the first 1,000 features (EPSG:4326) of an upload "
+                "imported in the background, whose outcome is not tried"
+            ),
+        },
         "outcome": {
             "type": ["object", "null"],
             "description": (

@@ -229,7 +229,13 @@
     var issues = document.getElementById("outcome-issues");
     issues.textContent = "";
     rows.hidden = !outcome;
-    if (!outcome) { summary.textContent = ""; return; }
+    if (!outcome) {
+      summary.textContent = "";
+      if (window.L && plan.first_shapes && plan.first_shapes.features.length) {
+        showMap(plan.first_shapes);
+      }
+      return;
+    }
     summary.textContent = texts.features + ": " + outcome.feature_count + " · " +
       texts.errors + ": " + (outcome.report.errors || 0) + " · " +
       texts.warnings + ": " + (outcome.report.warnings || 0);

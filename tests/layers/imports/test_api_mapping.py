@@ -13,7 +13,15 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from layers.models import Feature, Layer, LayerVersion
-from tests.importing.conftest import SIZE, SOUTH, WEST, geojson_file, shapefile_zip
+from tests.importing.conftest import (
+    SIZE,
+    SOUTH,
+    WEST,
+    geojson_file,
+    shapefile_zip,
+    zip_files,
+    zoning_file,
+)
 
 
 @pytest.fixture
@@ -226,3 +234,25 @@ def test_an_overlay_maps_its_values_to_overlay_types(plu_overlay, tmp_path):
         )
     )
     assert categories == {"heritage", "reserved_site"}
+
+
+def test_a_large_upload_is_mapped_on_its_first_shapes_without_a_trial_import(
+    client, zoning_layer, tmp_path, settings
+):
+    settings.GEOPORTAIL_INLINE_IMPORT_BYTES = 100
+    shapefile = zoning_file(tmp_path, driver="ESRI Shapefile", suffix=".shp")
+    parts = sorted(tmp_path.glob("zonage.*"))
+    archive = zip_files(tmp_path / "zonage.zip", parts)
+    plan = _post(client, f"/api/v1/layers/{zoning_layer.pk}/inspect", archive).json()
+    assert shapefile.exists()
+    assert plan["srid"] == 26191
+    assert plan["outcome"] is None
+    shapes = plan["first_shapes"]["features"]
+    codes = [shape["properties"]["code"] for shape in shapes]
+    assert codes == ["R+4", "V1", "ZI", "EV"]
+    lon, lat = shapes[0]["geometry"]["coordinates"][0][0]
+    assert WEST - 0.001 < lon < WEST + SIZE
+    assert SOUTH - 0.001 < lat < SOUTH + SIZE
+    values = {value["value"] for value in plan["category_values"]}
+    assert values == set()  # no category field in this file
+    assert not LayerVersion.objects.filter(layer=zoning_layer).exists()

@@ -34,6 +34,8 @@ WORDS = {
     },
 }
 
+LATER = {"fr": "premiers objets", "ar": "عناصره الأولى"}
+
 
 @pytest.fixture
 def mapping_layer(transactional_db):
@@ -171,3 +173,32 @@ def test_planner_maps_fields_and_values_before_importing(
     habitat = page.locator("#mapping-values tr[data-value=habitat] select")
     expect(habitat).to_have_value("collective_housing")
     expect(page.locator("#upload-form button[type=submit]")).to_be_enabled()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_large_upload_shows_its_first_shapes_and_says_the_report_comes_later(
+    session_factory, live_server, mapping_layer, tmp_path, settings, language
+):
+    settings.GEOPORTAIL_INLINE_IMPORT_BYTES = 100
+    layer, planner = mapping_layer
+    client = Client()
+    client.force_login(planner)
+    session = session_factory(viewport={"width": 1280, "height": 900})
+    session.context.add_cookies(
+        [
+            {"name": name, "value": value, "url": live_server.url}
+            for name, value in (
+                ("sessionid", client.cookies["sessionid"].value),
+                ("django_language", language),
+            )
+        ]
+    )
+    page = session.open(f"/planner/layers/{layer.pk}/")
+    page.set_input_files("input[type=file]", str(_zones(tmp_path / "zonage.geojson")))
+    expect(page.locator("#outcome-later")).to_be_visible()
+    expect(page.locator("#outcome-later")).to_contain_text(LATER[language])
+    expect(page.locator("#outcome-map .leaflet-interactive")).to_have_count(4)
+    expect(page.locator("#outcome-rows")).to_be_hidden()
+    # Values are still asked for before the upload goes.
+    expect(page.locator("#upload-form button[type=submit]")).to_be_disabled()
+    assert not LayerVersion.objects.filter(layer=layer).exists()
