@@ -264,11 +264,7 @@ _UPLOAD_BODY = {
                     "source_layer": {"type": "string"},
                     "srs": {"type": "string", "examples": ["EPSG:26191"]},
                     "encoding": {"type": "string", "examples": ["cp1256"]},
-                    "mapping": {
-                        "type": "string",
-                        "description": 'JSON object {"target": "FIELD"}',
-                        "examples": ['{"code": "ZONAGE", "label_fr": "LIBELLE"}'],
-                    },
+                    "mapping": _MAPPING,
                     "map": {
                         "type": "array",
                         "items": {"type": "string"},
@@ -285,14 +281,6 @@ _UPLOAD_BODY = {
                         "type": "string",
                         "description": "Queue the import (202) whatever its size",
                     },
-                    "file": {"type": "string", "format": "binary"},
-                    "background": {"type": "string"},
-                    "source_layer": _TEXT,
-                    "srs": {"type": "string", "examples": ["EPSG:26191"]},
-                    "encoding": _TEXT,
-                    "tolerance": {"type": "number", "minimum": 0},
-                    "comment": _TEXT,
-                    "mapping": _MAPPING,
                 },
             }
         }

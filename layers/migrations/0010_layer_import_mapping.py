@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0008_feature_version_geom'),
+        ('layers', '0009_regulation_files_revision'),
     ]
 
     operations = [
