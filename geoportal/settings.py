@@ -215,7 +215,10 @@ LANE_SKIPPED_MIDDLEWARE = {
 ROOT_URLCONF = "geoportal.urls"
 WSGI_APPLICATION = "geoportal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+# Planners log in to their workspace, not to the admin (which keeps its own).
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "layers:planner"
+LOGOUT_REDIRECT_URL = "viewer:map"
 # django-axes first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("notes.urls")),
     path("", include("viewer.urls")),
     path("", include("layers.urls")),
+    path("", include("accounts.urls")),
     path("", include("parcels.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(

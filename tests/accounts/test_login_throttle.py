@@ -120,13 +120,33 @@ def test_logins_open_again_after_the_cool_off(client, planner, settings):
 
 
 def test_the_planner_login_is_the_throttled_login(client, planner):
-    # Planner pages send to the one login form, the admin's.
+    # Planner pages send to the planner's login page, throttled like the admin's.
     page = client.get("/planner/")
     assert page.status_code == 302
-    assert page["Location"].startswith(reverse("admin:login"))
+    assert page["Location"].startswith(reverse("accounts:login"))
     home = client.get("/", headers={"accept-language": "en"})
-    assert f'href="{reverse("admin:login")}"' in home.text
+    assert f'href="{reverse("accounts:login")}"' in home.text
+    assert f'href="{reverse("admin:login")}"' not in home.text
     for _attempt in range(30):
         login(client, "planner", WRONG)
-    assert login(client, "planner", "not-a-real-password-1").status_code == 429
+    refused = client.post(
+        reverse("accounts:login"),
+        {"username": "planner", "password": "not-a-real-password-1"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert refused.status_code == 429
     assert client.get("/planner/").status_code == 302
+
+
+def test_the_planner_login_leads_to_the_workspace(client, planner):
+    page = client.post(
+        reverse("accounts:login"),
+        {"username": "planner", "password": "not-a-real-password-1"},
+        REMOTE_ADDR="203.0.113.8",
+    )
+    assert page.status_code == 302
+    assert page["Location"] == reverse("layers:planner")
+    home = client.get(page["Location"], headers={"accept-language": "en"})
+    assert home.status_code == 200
+    assert f'href="{reverse("layers:planner")}"' in home.text
+    assert f'href="{reverse("admin:index")}"' not in home.text
