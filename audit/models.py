@@ -23,6 +23,8 @@ class AuditEvent(models.Model):
             _("Version published despite errors"),
         )
         VERSION_RESTORED = "version_restored", _("Version rolled back")
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
         DELETED = "deleted", _("Deleted")
         USER_CREATED = "user_created", _("User created")
         PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")

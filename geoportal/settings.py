@@ -370,6 +370,10 @@ GEOPORTAIL_BASEMAP_ATTRIBUTION = os.environ.get("GEOPORTAIL_BASEMAP_ATTRIBUTION"
 GEOPORTAIL_MAX_UPLOAD_BYTES = int(
     os.environ.get("GEOPORTAIL_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
 )
+# A regulation (règlement) PDF attached to a document in the planner pages.
+GEOPORTAIL_MAX_REGULATION_BYTES = int(
+    os.environ.get("GEOPORTAIL_MAX_REGULATION_BYTES", 50 * 1024 * 1024)
+)
 GEOPORTAIL_MAX_EXPANDED_BYTES = int(
     os.environ.get("GEOPORTAIL_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024)
 )

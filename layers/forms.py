@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext_lazy as _
 
+from importing.errors import ImportRefused
 from importing.mapping import TARGETS
+from layers.models import Layer, PlanningDocument
+from layers.services import perimeter_from_upload
 
 
 class SourceFileForm(forms.Form):
@@ -64,3 +70,130 @@ class PublishDespiteErrorsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. The approved plan itself has these overlaps."),
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DocumentForm(forms.ModelForm):
+    """A planning document, its legal life and its perimeter: drawn on the map
+    (GeoJSON written by perimeter-draw.js) or read from a file."""
+
+    perimeter_geojson = forms.CharField(
+        label=_("Perimeter drawn on the map"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "perimeter-geojson"}),
+    )
+    perimeter_file = forms.FileField(
+        label=_("…or a perimeter file"),
+        required=False,
+        help_text=_("GeoJSON, KML, GeoPackage or a zipped shapefile of polygons."),
+    )
+
+    class Meta:
+        model = PlanningDocument
+        fields = [
+            "agency",
+            "kind",
+            "reference",
+            "title_fr",
+            "title_ar",
+            "status",
+            "approval_act",
+            "approval_date",
+            "bulletin_reference",
+            "effective_date",
+            "expiry_date",
+        ]
+        widgets = {
+            "approval_date": DateInput(),
+            "effective_date": DateInput(),
+            "expiry_date": DateInput(),
+        }
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].empty_label = None
+        if self.instance.perimeter and not self.is_bound:
+            self.initial["perimeter_geojson"] = self.instance.perimeter.geojson
+
+    def clean_perimeter_geojson(self) -> GEOSGeometry | None:
+        text = self.cleaned_data["perimeter_geojson"].strip()
+        if not text:
+            return None
+        try:
+            geometry = GEOSGeometry(json.dumps(json.loads(text)), srid=4326)
+        except (ValueError, GEOSException, TypeError):
+            raise forms.ValidationError(
+                _("The drawn perimeter cannot be read; draw it again.")
+            ) from None
+        if geometry.geom_type not in {"Polygon", "MultiPolygon"} or geometry.empty:
+            raise forms.ValidationError(_("A perimeter is made of polygons."))
+        if not geometry.valid:
+            raise forms.ValidationError(
+                _("The drawn perimeter crosses itself; draw it again.")
+            )
+        return geometry
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("perimeter_file")
+        agency = data.get("agency")
+        if upload and agency is not None:
+            try:
+                data["perimeter"] = perimeter_from_upload(
+                    upload=upload, default_srid=agency.srid
+                )
+            except ImportRefused as exc:
+                self.add_error("perimeter_file", exc.message)
+        elif data.get("perimeter_geojson") is not None:
+            data["perimeter"] = data["perimeter_geojson"]
+        return data
+
+
+class RegulationFileForm(forms.Form):
+    """A PDF of the document's regulation (checked by its content and size)."""
+
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=300)
+    title_ar = forms.CharField(
+        label=_("Title (Arabic)"), max_length=300, required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("fr", "Français"), ("ar", "العربية")]
+    )
+    file = forms.FileField(
+        label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+
+
+class LayerForm(forms.ModelForm):
+    """A layer of a document: its zoning, or an overlay of some type."""
+
+    class Meta:
+        model = Layer
+        fields = [
+            "name",
+            "title_fr",
+            "title_ar",
+            "kind",
+            "overlay_type",
+            "geometry_type",
+            "position",
+        ]
+        help_texts = {
+            "name": _("Letters, digits and hyphens, e.g. zoning or reserved-sites."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Layer.Kind.ZONING:
+            data["overlay_type"] = ""  # a zoning is a partition of polygons
+            data["geometry_type"] = Layer.GeometryType.POLYGON
+        elif not data.get("overlay_type"):
+            self.add_error("overlay_type", _("Choose the type of the overlay."))
+        return data

@@ -27,6 +27,7 @@ from importing.errors import ImportRefused, UploadTooLarge
 from importing.issues import Report, Severity
 from importing.load import rules_found
 from importing.mapping import RULE_FIELDS
+from importing.perimeter import perimeter_read
 from importing.plan import ImportOptions, import_plan
 from importing.report import report_has_errors
 from layers.imports.draft import features_load
@@ -37,6 +38,7 @@ from layers.models import (
     Layer,
     LayerVersion,
     PlanningDocument,
+    RegulationFile,
     ZoneRule,
 )
 
@@ -577,18 +579,251 @@ def layer_ensure(
     return layer
 
 
+class RegulationFileRefused(BadRequest):
+    """A regulation file that is not a PDF, or is too large."""
+
+    code = "regulation_file_refused"
+
+
+def _changes(instance, fields: Iterable[str]) -> dict[str, list[str]]:
+    """``{field: [before, after]}`` of ``fields`` against the stored row."""
+    if instance.pk is None:
+        return {}
+    stored = type(instance).objects.get(pk=instance.pk)
+    return {
+        name: [str(getattr(stored, name)), str(getattr(instance, name))]
+        for name in fields
+        if getattr(stored, name) != getattr(instance, name)
+    }
+
+
+def _audit_saved(*, user, obj, created: bool, changes: dict) -> None:
+    audit_record(
+        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+        actor=user,
+        obj=obj,
+        details={"changes": changes} if changes else {},
+    )
+
+
+def perimeter_from_upload(*, upload, default_srid: int) -> GEOSGeometry:
+    """The polygons of an uploaded file (``importing.perimeter``) as one
+    multipolygon in its CRS (else ``default_srid``). Writes nothing.
+
+    Raises UploadTooLarge, ImportRefused (and subclasses).
+    """
+    upload_size_check(upload.size)
+    with tempfile.TemporaryDirectory(prefix="geoportail-perimeter-") as workdir:
+        path = Path(workdir) / Path(upload.name).name
+        with path.open("wb") as stream:
+            for chunk in upload.chunks():
+                stream.write(chunk)
+        perimeter = perimeter_read(
+            path, workdir=Path(workdir), default_srid=default_srid
+        )
+    return GEOSGeometry(memoryview(perimeter.wkb), srid=perimeter.srid)
+
+
+@transaction.atomic
+def document_save(
+    *,
+    user,
+    document: PlanningDocument,
+    perimeter: GEOSGeometry | None = None,
+) -> PlanningDocument:
+    """Create or change ``document`` (as filled by the planner pages) and
+    return it; ``perimeter``, any polygonal geometry with an SRID, replaces
+    the stored one. The audit log records who did it and what changed.
+
+    Raises PermissionDenied for another agency's document, ValidationError for
+    invalid values (a reference taken, an expiry before the effective date…).
+    """
+    require_change(user, document)
+    if document.pk is not None:
+        require_change(user, PlanningDocument.objects.get(pk=document.pk))
+    if perimeter is not None:
+        document.perimeter = _multipolygon(perimeter)
+    document.full_clean()
+    created = document.pk is None
+    fields = [
+        field.name
+        for field in PlanningDocument._meta.concrete_fields
+        if field.editable and field.name not in {"id", "perimeter"}
+    ]
+    changes = _changes(document, fields)
+    if not created and perimeter is not None:
+        changes["perimeter"] = ["", _("redrawn")]
+    document.save()
+    _audit_saved(user=user, obj=document, created=created, changes=changes)
+    return document
+
+
+def regulation_file_check(upload) -> None:
+    """Raise RegulationFileRefused unless ``upload`` is a PDF within the limit
+    (``GEOPORTAIL_MAX_REGULATION_BYTES``); a PDF is known by its content."""
+    limit = settings.GEOPORTAIL_MAX_REGULATION_BYTES
+    if upload.size > limit:
+        raise RegulationFileRefused(
+            _("The file is %(size)s; a regulation file may be at most %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if b"%PDF-" not in head:
+        raise RegulationFileRefused(
+            _("“%(name)s” is not a PDF file.") % {"name": upload.name}
+        )
+
+
+@transaction.atomic
+def regulation_file_add(
+    *,
+    user,
+    document: PlanningDocument,
+    upload,
+    title_fr: str,
+    title_ar: str = "",
+    language: str = "fr",
+) -> RegulationFile:
+    """Attach the PDF ``upload`` to ``document`` and return the file's record.
+
+    Raises PermissionDenied, RegulationFileRefused (not a PDF, too large).
+    """
+    require_change(user, document)
+    regulation_file_check(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    regulation = RegulationFile(
+        document=document,
+        title_fr=title_fr,
+        title_ar=title_ar,
+        language=language,
+        sha256=digest.hexdigest(),
+    )
+    regulation.file.save(Path(upload.name).name, upload, save=False)
+    regulation.full_clean()
+    regulation.save()
+    _audit_saved(
+        user=user,
+        obj=regulation,
+        created=True,
+        changes={"sha256": ["", regulation.sha256]},
+    )
+    return regulation
+
+
+@transaction.atomic
+def layer_save(*, user, layer: Layer) -> Layer:
+    """Create or change ``layer`` (as filled by the planner pages), return it.
+
+    A zoning layer is always of polygons, with no overlay type. Raises
+    PermissionDenied, ValidationError (a name taken in the document…).
+    """
+    require_change(user, layer)
+    if layer.pk is not None:
+        require_change(user, Layer.objects.get(pk=layer.pk))
+    if layer.kind == Layer.Kind.ZONING:
+        layer.overlay_type = ""
+        layer.geometry_type = Layer.GeometryType.POLYGON
+    layer.full_clean()
+    created = layer.pk is None
+    changes = _changes(
+        layer,
+        ["name", "title_fr", "title_ar", "kind", "overlay_type", "geometry_type"],
+    )
+    layer.save()
+    _audit_saved(user=user, obj=layer, created=created, changes=changes)
+    return layer
+
+
+@transaction.atomic
+def zone_rules_save(
+    *,
+    user,
+    document: PlanningDocument,
+    rules: Iterable[ZoneRule],
+    deleted: Iterable[ZoneRule] = (),
+) -> int:
+    """Store the new and changed ``rules`` of ``document`` and delete
+    ``deleted``, as one change in the audit log. Returns how many changed.
+
+    Raises PermissionDenied, ValidationError (a code twice in the document…).
+    """
+    require_change(user, document)
+    changed, removed = [], []
+    for rule in deleted:
+        if rule.pk is not None and rule.document_id == document.pk:
+            removed.append(rule.code)
+            rule.delete()
+    for rule in rules:
+        rule.document = document
+        rule.full_clean()
+        rule.save()
+        changed.append(rule.code)
+    if changed or removed:
+        _audit_saved(
+            user=user,
+            obj=document,
+            created=False,
+            changes={"rules": sorted(changed), "rules_deleted": sorted(removed)},
+        )
+    return len(changed) + len(removed)
+
+
+@transaction.atomic
+def zone_rules_import(
+    *, user, document: PlanningDocument, rules: dict[str, dict]
+) -> int:
+    """Create or update ``document``'s rules from checked rows (a CSV file's),
+    keyed by zone code; only the values given are written. Returns how many
+    rules were created or changed. Raises PermissionDenied, ValidationError.
+    """
+    require_change(user, document)
+    existing = {rule.code: rule for rule in document.rules.all()}
+    changed = []
+    for code, values in rules.items():
+        rule = existing.get(code) or ZoneRule(document=document, code=code)
+        fields = [
+            name for name, value in values.items() if getattr(rule, name) != value
+        ]
+        if rule.pk is not None and not fields:
+            continue
+        for name in fields:
+            setattr(rule, name, values[name])
+        rule.full_clean(exclude=["document", "regulation_file"])
+        rule.save()
+        changed.append(code)
+    if changed:
+        _audit_saved(
+            user=user,
+            obj=document,
+            created=False,
+            changes={"rules_imported": sorted(changed)},
+        )
+    return len(changed)
+
+
 __all__ = [
     "FeatureData",
     "ImportOptions",
     "ImportRefused",
     "ReasonRequired",
+    "RegulationFileRefused",
     "VersionStateError",
     "agency_create",
     "document_create",
+    "document_save",
     "layer_ensure",
     "layer_import",
+    "layer_save",
     "layer_version_create",
     "layer_version_publish",
     "layer_version_restore",
+    "regulation_file_add",
     "zone_rules_apply",
+    "zone_rules_import",
+    "zone_rules_save",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import api, views
+from layers import api, document_views, views
 
 app_name = "layers"
 
@@ -37,7 +37,34 @@ urlpatterns = [
     path("api/v1/imports/<int:pk>", api.import_detail, name="api-import"),
     path("api/v1/imports/<int:pk>/retry", api.import_retry, name="api-import-retry"),
     path("planner/", views.planner_home, name="planner"),
+    path("planner/documents/new/", document_views.document_create, name="document-new"),
+    path(
+        "planner/documents/<int:pk>/",
+        document_views.document_detail,
+        name="document",
+    ),
+    path(
+        "planner/documents/<int:pk>/files/",
+        document_views.regulation_file_upload,
+        name="document-file",
+    ),
+    path(
+        "planner/documents/<int:pk>/layers/new/",
+        document_views.layer_create,
+        name="layer-new",
+    ),
+    path(
+        "planner/documents/<int:pk>/rules/",
+        document_views.document_rules,
+        name="document-rules",
+    ),
+    path(
+        "planner/documents/<int:pk>/rules/import",
+        document_views.rules_import,
+        name="document-rules-import",
+    ),
     path("planner/layers/<int:pk>/", views.layer_detail, name="layer"),
+    path("planner/layers/<int:pk>/edit/", document_views.layer_edit, name="layer-edit"),
     path("planner/versions/<int:pk>/", views.version_detail, name="version"),
     path(
         "planner/versions/<int:pk>/features.geojson",
