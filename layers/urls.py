@@ -67,6 +67,11 @@ urlpatterns = [
     path("planner/layers/<int:pk>/edit/", document_views.layer_edit, name="layer-edit"),
     path("planner/versions/<int:pk>/", views.version_detail, name="version"),
     path(
+        "planner/versions/<int:pk>/compare/",
+        views.version_comparison,
+        name="version-compare",
+    ),
+    path(
         "planner/versions/<int:pk>/features.geojson",
         views.version_features,
         name="version-features",

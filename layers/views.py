@@ -18,6 +18,7 @@ from importing.mapping import mapping_parse
 from importing.plan import ImportOptions
 from importing.report import report_render
 from layers import selectors
+from layers.compare import version_compare
 from layers.forms import PublishDespiteErrorsForm, UploadForm
 from layers.models import Feature, ImportJob, Layer, LayerVersion
 from layers.services import (
@@ -199,10 +200,50 @@ def version_features(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish the draft; with ``despite_errors``, despite its errors (reason)."""
+@require_GET
+def version_comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the version changes against the current one, with a map."""
     version = _version(request.user, pk)
+    return _comparison_page(request, version, action="")
+
+
+def _comparison_page(
+    request, version: LayerVersion, *, action: str, despite_form=None
+) -> HttpResponse:
+    """The comparison page; with ``action`` ("publish", "restore"), the
+    confirmation of that action under the summary."""
+    current = selectors.version_in_force(layer=version.layer)
+    comparison = version_compare(
+        version=version, base=current if current != version else None
+    )
+    report = report_render(version.report or {})
+    return render(
+        request,
+        "layers/version_compare.html",
+        {
+            "version": version,
+            "layer": version.layer,
+            "current": current,
+            "comparison": comparison,
+            "differences": comparison.feature_collection(),
+            "action": action,
+            "has_errors": bool(report.get("errors")),
+            "despite_form": despite_form
+            or PublishDespiteErrorsForm(
+                initial={"reason": request.GET.get("reason", "")}
+            ),
+        },
+        status=400 if despite_form is not None and despite_form.errors else 200,
+    )
+
+
+@login_required
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing changes, to confirm; POST: publish the draft
+    (with ``despite_errors``, despite its errors, for a written reason)."""
+    version = _version(request.user, pk)
+    if request.method != "POST":
+        return _comparison_page(request, version, action="publish")
     reason = None
     if request.POST.get("despite_errors"):
         form = PublishDespiteErrorsForm(request.POST)
@@ -221,9 +262,12 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def version_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what rolling back to this version changes, to confirm; POST: roll
+    back (a published copy of it)."""
     version = _version(request.user, pk)
+    if request.method != "POST":
+        return _comparison_page(request, version, action="restore")
     try:
         restored = layer_version_restore(version=version, published_by=request.user)
     except VersionStateError as exc:
