@@ -207,9 +207,7 @@ def version_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     return _comparison_page(request, version, action="")
 
 
-def _comparison_page(
-    request, version: LayerVersion, *, action: str, despite_form=None
-) -> HttpResponse:
+def _comparison_page(request, version: LayerVersion, *, action: str) -> HttpResponse:
     """The comparison page; with ``action`` ("publish", "restore"), the
     confirmation of that action under the summary."""
     current = selectors.version_in_force(layer=version.layer)
@@ -228,12 +226,10 @@ def _comparison_page(
             "differences": comparison.feature_collection(),
             "action": action,
             "has_errors": bool(report.get("errors")),
-            "despite_form": despite_form
-            or PublishDespiteErrorsForm(
+            "despite_form": PublishDespiteErrorsForm(
                 initial={"reason": request.GET.get("reason", "")}
             ),
         },
-        status=400 if despite_form is not None and despite_form.errors else 200,
     )
 
 

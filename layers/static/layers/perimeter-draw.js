@@ -16,11 +16,11 @@
   var ground = L.geoJSON(territories, {
     style: { color: "#7a7f87", weight: 1, dashArray: "4 3", fillOpacity: 0.04 },
     interactive: false
-  }).addTo(map);
-  var drawn = L.featureGroup().addTo(map);
+  });
+  var drawn = L.featureGroup();
   var polygons = [];   // finished rings, each [[lng, lat], …] closed
   var corners = null;  // the ring being drawn, as LatLngs
-  var sketch = L.polyline([], { color: "#0b5cad", dashArray: "6 4" }).addTo(map);
+  var sketch = L.polyline([], { color: "#0b5cad", dashArray: "6 4", interactive: false });
 
   function read() {
     var text = field.value.trim();
@@ -45,7 +45,7 @@
     drawn.clearLayers();
     polygons.forEach(function (ring) {
       L.polygon(ring.map(function (c) { return [c[1], c[0]]; }),
-        { color: "#0b5cad", weight: 2, fillOpacity: 0.2 }).addTo(drawn);
+        { color: "#0b5cad", weight: 2, fillOpacity: 0.2, interactive: false }).addTo(drawn);
     });
     sketch.setLatLngs(corners || []);
     button("finish").disabled = !corners || corners.length < 3;
@@ -88,8 +88,16 @@
     render();
   });
 
+  // A view first: Leaflet draws nothing on a map without one.
   read();
-  render();
-  var bounds = drawn.getBounds().isValid() ? drawn.getBounds() : ground.getBounds();
+  var bounds = L.latLngBounds([]);
+  polygons.forEach(function (ring) {
+    ring.forEach(function (c) { bounds.extend([c[1], c[0]]); });
+  });
+  if (!bounds.isValid()) { bounds = ground.getBounds(); }
   if (bounds.isValid()) { map.fitBounds(bounds); } else { map.setView([31.8, -7.1], 5); }
+  ground.addTo(map);
+  drawn.addTo(map);
+  sketch.addTo(map);
+  render();
 }());
