@@ -27,6 +27,16 @@ def version_in_force(
     return LayerVersion.objects.filter(versions_in_force_q(at), layer=layer).first()
 
 
+def version_replaced(*, version: LayerVersion) -> LayerVersion | None:
+    """The version ``version`` replaced when it was published (the one whose
+    interval it closed), if any."""
+    if version.valid_from is None:
+        return None
+    return LayerVersion.objects.filter(
+        layer_id=version.layer_id, valid_to=version.valid_from
+    ).first()
+
+
 def layer_versions(*, layer: Layer) -> QuerySet[LayerVersion]:
     """Every version of ``layer``, newest first, with who made and published it."""
     return (

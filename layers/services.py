@@ -639,22 +639,35 @@ def document_save(
     invalid values (a reference taken, an expiry before the effective date…).
     """
     require_change(user, document)
-    if document.pk is not None:
-        require_change(user, PlanningDocument.objects.get(pk=document.pk))
+    stored = (
+        PlanningDocument.objects.get(pk=document.pk)
+        if document.pk is not None
+        else None
+    )
+    if stored is not None:
+        require_change(user, stored)
     if perimeter is not None:
         document.perimeter = _multipolygon(perimeter)
     document.full_clean()
-    created = document.pk is None
     fields = [
         field.name
         for field in PlanningDocument._meta.concrete_fields
         if field.editable and field.name not in {"id", "perimeter"}
     ]
     changes = _changes(document, fields)
-    if not created and perimeter is not None:
+    # The form sends the stored perimeter back; its round trip through GeoJSON
+    # and PROJ may move a vertex by a rounding, which is no redrawing.
+    if (
+        stored is not None
+        and perimeter is not None
+        and not (
+            stored.perimeter
+            and stored.perimeter.equals_exact(document.perimeter, tolerance=1e-9)
+        )
+    ):
         changes["perimeter"] = ["", _("redrawn")]
     document.save()
-    _audit_saved(user=user, obj=document, created=created, changes=changes)
+    _audit_saved(user=user, obj=document, created=stored is None, changes=changes)
     return document
 
 

@@ -211,9 +211,10 @@ def _comparison_page(request, version: LayerVersion, *, action: str) -> HttpResp
     """The comparison page; with ``action`` ("publish", "restore"), the
     confirmation of that action under the summary."""
     current = selectors.version_in_force(layer=version.layer)
-    comparison = version_compare(
-        version=version, base=current if current != version else None
+    base = (
+        current if current != version else selectors.version_replaced(version=version)
     )
+    comparison = version_compare(version=version, base=base)
     report = report_render(version.report or {})
     return render(
         request,
@@ -222,6 +223,7 @@ def _comparison_page(request, version: LayerVersion, *, action: str) -> HttpResp
             "version": version,
             "layer": version.layer,
             "current": current,
+            "base": base,
             "comparison": comparison,
             "differences": comparison.feature_collection(),
             "action": action,

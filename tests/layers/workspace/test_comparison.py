@@ -182,3 +182,16 @@ def test_a_version_with_errors_is_confirmed_only_with_a_reason(
     planner_client.post(url, {"despite_errors": "1", "reason": " "})
     draft.refresh_from_db()
     assert draft.status == LayerVersion.Status.DRAFT
+
+
+def test_the_current_version_is_compared_with_the_one_it_replaced(
+    planner_client, draft, published
+):
+    layer_version_publish(version=draft, at=AT + datetime.timedelta(days=1))
+    page = planner_client.get(
+        reverse("layers:version-compare", args=[draft.pk]),
+        headers={"accept-language": "en"},
+    )
+    assert f"against the one it replaced ({published.number})" in page.text
+    assert "1 zone or feature added" in page.text
+    assert "2 zones or features changed" in page.text

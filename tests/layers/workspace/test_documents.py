@@ -290,3 +290,22 @@ def zipped(members: dict[str, bytes]) -> bytes:
         for name, content in members.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def test_saving_the_same_perimeter_again_is_no_change(planner_client, document):
+    data = document_data(
+        document.agency,
+        reference=document.reference,
+        status="approved",
+        approval_date="2019-06-01",
+        effective_date="2019-07-04",
+        expiry_date="2029-07-04",
+        title_fr=document.title_fr,
+        title_ar=document.title_ar,
+        approval_act=document.approval_act,
+        perimeter_geojson=document.perimeter.geojson,
+    )
+    page = planner_client.post(reverse("layers:document", args=[document.pk]), data)
+    assert page.status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGED)
+    assert "perimeter" not in event.details.get("changes", {})
