@@ -116,7 +116,7 @@ def _document_page(request, document, *, form, file_form=None) -> HttpResponse:
         {
             "document": document,
             "form": form,
-            "file_form": file_form or RegulationFileForm(),
+            "file_form": file_form or RegulationFileForm(prefix="regulation"),
             "files": document.regulation_files.all(),
             "layers": document.layers.all(),
             "rule_count": document.rules.count(),
@@ -131,7 +131,7 @@ def _document_page(request, document, *, form, file_form=None) -> HttpResponse:
 def regulation_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a regulation PDF to the document."""
     document = _document(request.user, pk)
-    file_form = RegulationFileForm(request.POST, request.FILES)
+    file_form = RegulationFileForm(request.POST, request.FILES, prefix="regulation")
     if file_form.is_valid():
         data = file_form.cleaned_data
         try:

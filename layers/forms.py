@@ -157,7 +157,10 @@ class DocumentForm(forms.ModelForm):
 
 
 class RegulationFileForm(forms.Form):
-    """A PDF of the document's regulation (checked by its content and size)."""
+    """A PDF of the document's regulation (checked by its content and size).
+
+    Shown beside the document's form, under the prefix "regulation" so that
+    their fields' names and ids stay apart."""
 
     title_fr = forms.CharField(label=_("Title (French)"), max_length=300)
     title_ar = forms.CharField(

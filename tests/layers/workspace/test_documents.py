@@ -201,9 +201,11 @@ def test_a_regulation_pdf_is_attached_and_a_non_pdf_refused(
     page = planner_client.post(
         url,
         {
-            "title_fr": "Règlement",
-            "language": "fr",
-            "file": SimpleUploadedFile("reglement.pdf", PDF, "application/pdf"),
+            "regulation-title_fr": "Règlement",
+            "regulation-language": "fr",
+            "regulation-file": SimpleUploadedFile(
+                "reglement.pdf", PDF, "application/pdf"
+            ),
         },
     )
     assert page.status_code == 302
@@ -213,7 +215,11 @@ def test_a_regulation_pdf_is_attached_and_a_non_pdf_refused(
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     page = planner_client.post(
         url,
-        {"title_fr": "Faux", "language": "fr", "file": fake},
+        {
+            "regulation-title_fr": "Faux",
+            "regulation-language": "fr",
+            "regulation-file": fake,
+        },
         headers={"accept-language": "fr"},
     )
     assert page.status_code == 400
@@ -226,9 +232,11 @@ def test_a_regulation_pdf_over_the_limit_is_refused(planner_client, document, se
     page = planner_client.post(
         reverse("layers:document-file", args=[document.pk]),
         {
-            "title_fr": "Règlement",
-            "language": "fr",
-            "file": SimpleUploadedFile("r.pdf", PDF + b" " * 200, "application/pdf"),
+            "regulation-title_fr": "Règlement",
+            "regulation-language": "fr",
+            "regulation-file": SimpleUploadedFile(
+                "r.pdf", PDF + b" " * 200, "application/pdf"
+            ),
         },
     )
     assert page.status_code == 400

@@ -10,10 +10,18 @@ import datetime
 import pytest
 
 from accounts.models import User
-from layers.models import Agency, Layer, LayerVersion, PlanningDocument, ZoneRule
+from layers.models import (
+    Agency,
+    Layer,
+    LayerVersion,
+    PlanningDocument,
+    RegulationFile,
+    ZoneRule,
+)
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from tests.browser.conftest import screenshot
 from tests.conftest import square
+from tests.layers.workspace.test_documents import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,6 +35,7 @@ TEXTS = {
         "create": "Créer le document",
         "new_layer": "Nouvelle couche",
         "create_layer": "Créer la couche",
+        "attach": "Joindre le PDF",
         "save_rules": "Enregistrer les règles",
         "confirm": "Confirmer la publication",
         "added": "1 zone ou objet ajouté",
@@ -41,6 +50,7 @@ TEXTS = {
         "create": "إنشاء الوثيقة",
         "new_layer": "طبقة جديدة",
         "create_layer": "إنشاء الطبقة",
+        "attach": "إرفاق ملف PDF",
         "save_rules": "حفظ الضوابط",
         "confirm": "تأكيد النشر",
         "added": "أُضيفت منطقة أو عنصر واحد (1)",
@@ -113,6 +123,14 @@ def test_a_planner_creates_a_document_draws_it_adds_a_layer_and_rules(
     assert document.perimeter.area > 0.1 * workspace.territory.area
     # The drawing is shown again, editable, on the document's page.
     page.wait_for_selector("#perimeter-map[data-polygons='1']")
+    page.fill("input[name=regulation-title_fr]", "Règlement d'aménagement")
+    page.set_input_files(
+        "input[name=regulation-file]",
+        files=[{"name": "reglement.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.click(f"button:has-text('{texts['attach']}')")
+    page.wait_for_selector("a[href$='reglement.pdf']")
+    assert RegulationFile.objects.get(document=document).file.read() == PDF
 
     page.click(f"a:has-text('{texts['new_layer']}')")
     page.fill("input[name=name]", "zonage")
