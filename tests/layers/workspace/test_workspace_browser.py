@@ -150,6 +150,7 @@ def test_a_planner_creates_a_document_draws_it_adds_a_layer_and_rules(
     page.fill("input[name='form-0-ces']", "60")
     page.click(f"button:has-text('{texts['save_rules']}')")
     page.wait_for_selector(".message.success")
+    screenshot(page, f"planner-rules-{language}")
     rule = ZoneRule.objects.get(document=document, code="R+4")
     assert (str(rule.cos), str(rule.ces)) == ("2.50", "60.00")
 
