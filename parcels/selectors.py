@@ -7,12 +7,18 @@ import json
 from types import SimpleNamespace
 
 from django.contrib.gis.db.models import Extent
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.i18n import localized
-from layers.in_force import document_public_q, public_in_force_q
+from layers.in_force import (
+    document_public_q,
+    documents_in_force_q,
+    public_in_force_q,
+)
 from layers.models import Feature, Layer, PlanningDocument, ZoneRule
 from parcels.coordinates import coordinates_parse
 from parcels.models import Parcel
@@ -33,6 +39,8 @@ class SearchResult:
     reference: str = ""
     url: str = ""
     anchor: tuple[float, float] | None = None  # a point inside, lon/lat
+    # Why a document found is not the one that applies today ("" if it is).
+    status: str = ""
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -89,8 +97,9 @@ def _public_documents():
 
 
 def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
-    """Public documents (in force or not: their pages say which) whose
-    reference or title contains ``text``."""
+    """Public documents (in force or not: the results say which) whose
+    reference or title contains ``text``, those in force today first."""
+    in_force_today = Q(documents_in_force_q(timezone.localdate()))
     return list(
         _public_documents()
         .filter(
@@ -98,8 +107,26 @@ def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
             | Q(title_fr__icontains=text)
             | Q(title_ar__icontains=text)
         )
-        .order_by("agency__code", "-effective_date")[:limit]
+        .alias(in_force=ExpressionWrapper(in_force_today, output_field=BooleanField()))
+        .order_by("-in_force", "agency__code", "-effective_date")[:limit]
     )
+
+
+def document_status_note(document: PlanningDocument) -> str:
+    """Why ``document`` does not apply today, in the reader's language; ""
+    when it does (``layers.in_force``)."""
+    today = timezone.localdate()
+    if document.in_force_on(today):
+        return ""
+    if document.expiry_date is not None and document.expiry_date <= today:
+        return _("Expired on %(date)s — not in force") % {
+            "date": date_format(document.expiry_date)
+        }
+    if document.effective_date is not None and document.effective_date > today:
+        return _("In force from %(date)s") % {
+            "date": date_format(document.effective_date)
+        }
+    return _("%(status)s — not in force") % {"status": document.get_status_display()}
 
 
 def zones_matching(text: str, *, limit: int = 5) -> list[dict]:
@@ -162,6 +189,7 @@ def _document_result(document: PlanningDocument) -> SearchResult:
         bbox=extent or (0.0, 0.0, 0.0, 0.0),
         reference=document.reference,
         url=_document_url(document.agency.code, document.reference),
+        status=document_status_note(document),
     )
 
 
