@@ -116,6 +116,9 @@ OVERLAY_TYPE_SWATCHES: dict[str, Swatch] = {
 
 # Parcels (map page only): an outline, no fill.
 PARCEL_SWATCH = Swatch("#ffffff", "#1d2433", 0.0, 0.8)
+# Agencies' territories (map page, national scale): a light fill that tells
+# where planning data exists, under the zoning's overview.
+TERRITORY_SWATCH = Swatch("#0b5cad", "#0b5cad", 0.12, 2.0)
 
 
 def zone_swatch(category: str) -> Swatch:
@@ -145,6 +148,7 @@ def palette() -> dict:
             for key, swatch in OVERLAY_TYPE_SWATCHES.items()
         },
         "parcels": dataclasses.asdict(PARCEL_SWATCH),
+        "territory": dataclasses.asdict(TERRITORY_SWATCH),
         "line_width": LINE_WIDTH,
         "point_radius": POINT_RADIUS,
     }

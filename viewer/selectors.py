@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,26 +28,39 @@ from layers.models import (
     ZoneCategory,
 )
 from layers.styles import overlay_swatch, palette, zone_swatch
+from ows.catalog import DRAFT_SUFFIX
 from tiles.catalog import PARCELS, TileSet, layer_name, tilesets_visible
 from tiles.style import tileset_style
+from viewer.territories import territories
 
 NOTES_ISSUE_URL = "/api/v1/notes"
 
 
-def _tile_url(tileset: TileSet) -> str:
+def _is_draft(tileset: TileSet) -> bool:
+    return (
+        tileset.version is not None
+        and tileset.version.status == LayerVersion.Status.DRAFT
+    )
+
+
+def _tile_url(tileset: TileSet, day: datetime.date | None) -> str:
     url = reverse("tiles:tile", args=[tileset.name, 0, 0, 0])
     url = url.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
-    if tileset.version is not None and tileset.version.status == "draft":
-        url += f"?version={tileset.version.number}"
+    if _is_draft(tileset):
+        return f"{url}?version={tileset.version.number}"
+    if day is not None and tileset.kind != PARCELS:
+        return f"{url}?at={day.isoformat()}"
     return url
 
 
-def _layer_entry(tileset: TileSet) -> dict:
+def _layer_entry(tileset: TileSet, day: datetime.date | None) -> dict:
     entry = {
         "name": tileset.name,
+        # The same layer in WMS, which draws the zoning's overview (map.js).
+        "wms_name": tileset.name + (DRAFT_SUFFIX if _is_draft(tileset) else ""),
         "title": str(tileset.title),
         "kind": tileset.kind,
-        "url": _tile_url(tileset),
+        "url": _tile_url(tileset, day),
         "minzoom": tileset.minzoom,
         "maxzoom": tileset.maxzoom,
         # What TileJSON says too: the page draws with the server's palette.
@@ -54,7 +68,7 @@ def _layer_entry(tileset: TileSet) -> dict:
     }
     if tileset.layer is not None:
         entry["overlay_type"] = tileset.layer.overlay_type
-        entry["draft"] = tileset.version.status == LayerVersion.Status.DRAFT
+        entry["draft"] = _is_draft(tileset)
         if tileset.kind == Layer.Kind.OVERLAY:
             entry["swatch"] = dataclasses.asdict(
                 overlay_swatch(tileset.layer.overlay_type)
@@ -83,15 +97,23 @@ def _document_group(document: PlanningDocument) -> dict:
     }
 
 
-def map_layer_tree(*, user) -> list[dict]:
-    """Agencies → documents in force → tile sets ``user`` may see.
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The instant a day means to the readers: its end, in the portal's zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def map_layer_tree(*, user, day: datetime.date | None = None) -> list[dict]:
+    """Agencies → documents in force → tile sets ``user`` may see, on ``day``
+    (today when None).
 
     Every agency with a document in force is listed, even before any layer is
     published, so citizens find its documents from the map.
     """
     agencies: dict[int, dict] = {}
     in_force = (
-        PlanningDocument.objects.filter(documents_in_force_q(timezone.localdate()))
+        PlanningDocument.objects.filter(
+            documents_in_force_q(day or timezone.localdate())
+        )
         .select_related("agency")
         .defer("perimeter", "agency__territory")
         .order_by("agency__code", "-effective_date", "reference")
@@ -99,16 +121,17 @@ def map_layer_tree(*, user) -> list[dict]:
     for document in in_force:
         group = agencies.setdefault(document.agency_id, _agency_group(document.agency))
         group["documents"][document.pk] = _document_group(document)
-    for tileset in tilesets_visible(user=user):
+    at = _end_of(day) if day is not None else None
+    for tileset in tilesets_visible(user=user, at=at):
         group = agencies.setdefault(tileset.agency.pk, _agency_group(tileset.agency))
         if tileset.kind == PARCELS:
-            group["parcels"] = _layer_entry(tileset)
+            group["parcels"] = _layer_entry(tileset, day)
             continue
         document = tileset.layer.document
         doc_group = group["documents"].setdefault(
             document.pk, _document_group(document)
         )
-        doc_group["layers"].append(_layer_entry(tileset))
+        doc_group["layers"].append(_layer_entry(tileset, day))
     ordered = sorted(agencies.values(), key=lambda group: group["code"])
     return [
         {**group, "documents": list(group["documents"].values())} for group in ordered
@@ -127,21 +150,38 @@ def map_legend() -> list[dict]:
     ]
 
 
+def map_overlay_legend(tree: list[dict]) -> list[dict]:
+    """The overlay types drawn on the map (in ``tree``), once each, with their
+    translated label and swatch: the legend's second part."""
+    types: dict[str, dict] = {}
+    for agency in tree:
+        for document in agency["documents"]:
+            for layer in document["layers"]:
+                kind = layer.get("overlay_type")
+                if layer["kind"] == Layer.Kind.OVERLAY and kind not in types:
+                    types[kind] = {
+                        "overlay_type": kind,
+                        "label": str(Layer.OverlayType(kind).label),
+                        **layer["swatch"],
+                    }
+    return list(types.values())
+
+
 def map_start_view() -> dict:
-    """Where the map opens: around the agencies' territories, else the default."""
-    agencies = Agency.objects.exclude(territory__isnull=True)
+    """Where the map opens: around the agencies' territories, else the default.
+
+    The bounds come from the territories kept per catalogue revision
+    (``viewer.territories``), not from the geometries at each load.
+    """
+    bounds = [agency["bounds"] for agency in territories().agencies]
     extent = None
-    for agency in agencies:
-        west, south, east, north = agency.territory.extent
-        if extent is None:
-            extent = [west, south, east, north]
-        else:
-            extent = [
-                min(extent[0], west),
-                min(extent[1], south),
-                max(extent[2], east),
-                max(extent[3], north),
-            ]
+    if bounds:
+        extent = [
+            min(box[0] for box in bounds),
+            min(box[1] for box in bounds),
+            max(box[2] for box in bounds),
+            max(box[3] for box in bounds),
+        ]
     lat, lon = settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (33.95, -6.85))
     return {
         "bounds": extent,
@@ -150,18 +190,33 @@ def map_start_view() -> dict:
     }
 
 
-def map_config(*, user) -> dict:
-    """Everything the map script needs, as plain data for ``json_script``."""
+def map_agencies() -> list[dict]:
+    """Every agency with a territory: code, names (fr, ar, en) and bounds, for
+    the search box's "choose your agency" and the national view's labels."""
+    return [dict(agency) for agency in territories().agencies]
+
+
+def map_config(*, user, day: datetime.date | None = None) -> dict:
+    """Everything the map script needs, as plain data for ``json_script``;
+    ``day`` is the day whose zoning the map shows (None: today)."""
+    tree = map_layer_tree(user=user, day=day)
     return {
-        "tree": map_layer_tree(user=user),
+        "tree": tree,
+        "at": day.isoformat() if day is not None else "",
+        "agencies": map_agencies(),
         "legend": map_legend(),
+        "overlay_legend": map_overlay_legend(tree),
         "palette": palette(),
         "start": map_start_view(),
         "basemap": {
             "url": settings.GEOPORTAIL_BASEMAP_URL,
             "attribution": settings.GEOPORTAIL_BASEMAP_ATTRIBUTION,
         },
+        # ows/limits.py refuses more names in one GetMap.
+        "wmsMaxLayers": settings.OWS_MAX_LAYERS,
         "api": {
+            "territories": reverse("viewer:territories"),
+            "wms": reverse("ows:wms"),
             "search": reverse("parcels:search"),
             "identify": reverse("notes:identify"),
             "compose": reverse("notes:compose"),

@@ -6,6 +6,7 @@ app_name = "viewer"
 
 urlpatterns = [
     path("", views.map_page, name="map"),
+    path("territories.geojson", views.territories, name="territories"),
     path("documents/<slug:agency>/", views.documents, name="documents"),
     path("layers/<int:pk>/metadata/", views.layer_metadata, name="layer-metadata"),
     path(

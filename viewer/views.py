@@ -13,24 +13,53 @@ from layers.iso19139 import metadata_xml
 from layers.metadata import layer_metadata as metadata_of
 from viewer import selectors
 from viewer.messages import map_messages
+from viewer.params import InvalidMapDate, MapQuery
+from viewer.territories import territories as agency_territories
 
 
 @ensure_csrf_cookie
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
-    """The home page: the map, its search box, layer switcher and legend."""
+    """The home page: the map, its search box, layer switcher and legend.
+
+    ``?at=YYYY-MM-DD`` shows the zoning of that day; a date that cannot be
+    read shows today's, with the reason beside the date control.
+    """
+    try:
+        query, date_error = MapQuery.parse(request.GET), ""
+    except InvalidMapDate as error:
+        query, date_error = MapQuery(), str(error.message)
     response = render(
         request,
         "viewer/map.html",
         {
-            "config": selectors.map_config(user=request.user),
+            "config": selectors.map_config(user=request.user, day=query.day),
             "messages": map_messages(),
+            "date_error": date_error,
         },
+        status=400 if date_error else 200,
     )
     if request.user.is_authenticated:
         # A planner's map lists drafts: no shared cache, nor the installable
         # app's service worker, may keep it (geoportal/webapp.py).
         patch_cache_control(response, private=True)
+    return response
+
+
+@require_GET
+def territories(request: HttpRequest) -> HttpResponse:
+    """The agencies' territories, simplified for the national view (GeoJSON).
+
+    The same for everyone and per catalogue revision: its ETag is the
+    revision, so a browser revalidates it with one small query.
+    """
+    found = agency_territories()
+    if request.headers.get("If-None-Match") == found.etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(found.geojson, content_type="application/geo+json")
+    response["ETag"] = found.etag
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 
