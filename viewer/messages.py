@@ -50,5 +50,11 @@ def map_messages() -> dict[str, str]:
         "allowed": _("Allowed"),
         "forbidden": _("Forbidden"),
         "articles": _("Articles"),
-        "zoom_in": _("Zoom in to see the zoning and the parcels."),
+        "zoom_in": _(
+            "Select an agency on the map or in the search box, or zoom in, "
+            "to see the zoning."
+        ),
+        "agency": _("Urban agency"),
+        "choose_agency": _("Choose your commune or agency:"),
+        "zoning_as_of": _("The zoning as of %(date)s"),
     }

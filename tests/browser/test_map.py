@@ -46,8 +46,10 @@ def test_home_page_is_the_map_with_its_layers(desktop, map_data):
 
     expect(page.locator(".agency-name")).to_have_text("Agence urbaine de Rabat (essai)")
     expect(page.locator("canvas.mvt-tile").first).to_be_attached()
-    expect(page.get_by_label("Zonage")).to_be_checked()
-    expect(page.locator(".legend-list li")).to_have_count(13)
+    expect(page.get_by_label("Zonage", exact=True)).to_be_checked()
+    expect(page.locator(".legend-list li:not(.legend-overlay)")).to_have_count(13)
+    # The overlays drawn have their entry too (the plan's reserved sites).
+    expect(page.locator(".legend-list li.legend-overlay")).to_have_count(1)
     screenshot(page, "desktop-fr-overview")
 
 

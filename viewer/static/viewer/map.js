@@ -1,5 +1,6 @@
-/* The citizens' map: layers as vector tiles, search, identify, notes, drawing,
- * permalinks, printing. Configuration comes from the page (json_script), so
+/* The citizens' map: agencies' territories at national scale, the zoning's
+ * overview (WMS) further in, layers as vector tiles, search, identify, notes,
+ * drawing, the date of the zoning, permalinks, printing. Configuration comes from the page (json_script), so
  * the strict Content-Security-Policy needs no inline script. */
 (function () {
   "use strict";
@@ -69,6 +70,9 @@
     zoomControl: false,
     keyboard: true,
     doubleClickZoom: true,
+    // Explicit, or Leaflet would take the layers' own limits (the overview's
+    // and the tiles' minimum zooms) as the map's, and refuse the national view.
+    minZoom: 3,
     maxZoom: 20,
     worldCopyJump: false,
   });
@@ -92,10 +96,17 @@
     return L.tileLayer.wms(address.origin + address.pathname, Object.assign(wms, options));
   }
   if (config.basemap.url) baseMap(config.basemap.url).addTo(map);
-  ["zones", "overlays", "parcels", "selection"].forEach(function (name, index) {
-    map.createPane(name).style.zIndex = 400 + index * 10;
-  });
+  ["territories", "overview", "zones", "overlays", "parcels", "selection"].forEach(
+    function (name, index) { map.createPane(name).style.zIndex = 380 + index * 10; });
   map.getPane("selection").style.pointerEvents = "none";
+  // What is drawn at each zoom, so the map is never an empty canvas: the
+  // agencies' territories and names up to TERRITORY_MAX_ZOOM; the zoning drawn
+  // by WMS from OVERVIEW_MIN_ZOOM until each layer's vector tiles begin
+  // (tiles/catalog.py: LAYER_MIN_ZOOM, or later for dense layers).
+  var TERRITORY_MAX_ZOOM = 9, OVERVIEW_MIN_ZOOM = 8;
+  // The day whose zoning is shown ("" is today): tiles carry it in their
+  // address (viewer/selectors.py), WMS as TIME, identify and compose as as_of.
+  var asOf = config.at;
 
   // Every colour, opacity and width comes from the server: each layer's style
   // (tiles/style.py, as in its TileJSON) and the palette for the panel's
@@ -117,6 +128,17 @@
     document.body.dataset.tilesPending = String(Object.keys(pending).length);
   }
   countPending();
+  // The first meaningful picture: territories, an overview image or a tile.
+  function drawn() {
+    if (firstDrawn) return;
+    firstDrawn = true;
+    document.body.dataset.firstLayerDrawn = String(performance.now());
+    if (window.performance && performance.mark) performance.mark("first-layer-drawn");
+  }
+  function trackLoading(name, layer) {
+    layer.on("loading", function () { pending[name] = true; countPending(); });
+    layer.on("load remove", function () { delete pending[name]; countPending(); });
+  }
   config.tree.forEach(function (agency) {
     var entries = [];
     agency.documents.forEach(function (doc) { entries = entries.concat(doc.layers); });
@@ -134,31 +156,105 @@
         maxNativeZoom: entry.maxzoom,
         maxZoom: 20,
       });
-      layer.on("tiledrawn", function () {
-        if (!firstDrawn) {
-          firstDrawn = true;
-          document.body.dataset.firstLayerDrawn = String(performance.now());
-          if (window.performance && performance.mark) performance.mark("first-layer-drawn");
-        }
-      });
+      layer.on("tiledrawn", drawn);
       // How many layers still load tiles: tests and benchmarks wait for 0.
-      layer.on("loading", function () { pending[entry.name] = true; countPending(); });
-      layer.on("load remove", function () { delete pending[entry.name]; countPending(); });
+      trackLoading(entry.name, layer);
       tileLayers[entry.name] = layer;
       layer.addTo(map);
     });
   });
-  // Below a layer's minimum zoom it is not drawn: say so rather than look empty.
+
+  /* --- the zoning's overview: WMS images until the vector tiles begin ------- */
+  // One image layer per tile minimum zoom (a layer's overview ends where its
+  // tiles begin), its LAYERS the zoning layers switched on, in drawing order,
+  // at most config.wmsMaxLayers names a request (ows/limits.py).
+  var zoningEntries = [];
+  config.tree.forEach(function (agency) {
+    agency.documents.forEach(function (doc) {
+      doc.layers.forEach(function (entry) {
+        if (entry.kind === "zoning") zoningEntries.push(entry);
+      });
+    });
+  });
+  var overviewLayers = [];
+  function refreshOverview() {
+    overviewLayers.forEach(function (layer) { map.removeLayer(layer); });
+    overviewLayers = [];
+    var groups = {};
+    zoningEntries.forEach(function (entry) {
+      if (!map.hasLayer(tileLayers[entry.name])) return;
+      (groups[entry.minzoom] = groups[entry.minzoom] || []).push(entry.wms_name);
+    });
+    Object.keys(groups).forEach(function (minzoom) {
+      var names = groups[minzoom];
+      for (var first = 0; first < names.length; first += config.wmsMaxLayers) {
+        var params = {
+          layers: names.slice(first, first + config.wmsMaxLayers).join(","),
+          styles: "", format: "image/png", transparent: true, version: "1.3.0",
+          pane: "overview", minZoom: OVERVIEW_MIN_ZOOM, maxZoom: Number(minzoom) - 1,
+          className: "overview-tile",
+        };
+        if (asOf) params.time = asOf;
+        var layer = L.tileLayer.wms(config.api.wms, params);
+        layer.on("tileload", drawn);
+        trackLoading("overview-" + minzoom + "-" + first, layer);
+        overviewLayers.push(layer.addTo(map));
+      }
+    });
+  }
+  refreshOverview();
+
+  /* --- the agencies' territories with their names (national scale) --------- */
+  function agencyName(agency) {
+    return agency.names[lang] || agency.names.fr;
+  }
+  function agencyBounds(agency) {
+    var b = agency.bounds;
+    return L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
+  }
+  var territories = L.geoJSON(null, {
+    pane: "territories",
+    style: function () {
+      var swatch = palette.territory;
+      return { color: swatch.outline, weight: swatch.width, fillColor: swatch.fill,
+               fillOpacity: swatch.opacity };
+    },
+    onEachFeature: function (feature, layer) {
+      // A territory, or its name (a larger target far out), leads to its
+      // agency: the click zooms there rather than asking for a parcel.
+      function zoomToAgency(event) {
+        L.DomEvent.stopPropagation(event);
+        map.fitBounds(agencyBounds(feature.properties));
+      }
+      layer.bindTooltip(agencyName(feature.properties), {
+        permanent: true, direction: "center", className: "territory-label",
+        interactive: true,
+      });
+      layer.on("click", zoomToAgency);
+      layer.getTooltip().on("click", zoomToAgency);
+    },
+  });
+  getJSON(config.api.territories).then(function (collection) {
+    territories.addData(collection);
+    showTerritories();
+    if (collection.features.length) drawn();
+  });
+  function showTerritories() {
+    var wanted = map.getZoom() <= TERRITORY_MAX_ZOOM;
+    if (wanted && !map.hasLayer(territories)) territories.addTo(map);
+    else if (!wanted && map.hasLayer(territories)) map.removeLayer(territories);
+  }
+  map.on("zoomend", showTerritories);
+
+  // Far out only the territories are drawn: say what to do next.
   var zoomHint = L.control({ position: "bottom" + end });
   zoomHint.onAdd = function () {
     return L.DomUtil.create("div", "zoom-hint");
   };
   zoomHint.addTo(map);
   function updateZoomHint() {
-    var zoom = map.getZoom(), hidden = Object.keys(tileLayers).some(function (name) {
-      var layer = tileLayers[name];
-      return map.hasLayer(layer) && zoom < layer.options.minZoom;
-    });
+    var zoom = map.getZoom(), hidden = zoom < OVERVIEW_MIN_ZOOM &&
+      Object.keys(tileLayers).some(function (name) { return map.hasLayer(tileLayers[name]); });
     zoomHint.getContainer().textContent = hidden ? text.zoom_in : "";
   }
   map.on("zoomend", updateZoomHint);
@@ -169,7 +265,9 @@
       if (!layer) return;
       if (box.checked) layer.addTo(map);
       else map.removeLayer(layer);
+      refreshOverview();
       updateZoomHint();
+      describePrint();
     });
   });
 
@@ -201,7 +299,8 @@
     map.setView([initial.view[1], initial.view[2]], initial.view[0]);
   } else if (config.start.bounds) {
     var b = config.start.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    // Room for the agencies' names at the edges and the date control on top.
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [80, 80] });
   } else {
     map.setView(config.start.center, config.start.zoom);
   }
@@ -382,13 +481,21 @@
     return element("div", { class: "note-actions" }, [button, status]);
   }
 
+  // A subject of compose and of a note, as of the map's day.
+  function dated(subject) {
+    if (asOf) subject.as_of = asOf;
+    return subject;
+  }
+
   var identifyRequest = 0;
   function identify(latlng, options) {
     options = options || {};
     var ticket = ++identifyRequest;
     showInfo(text.parcel, [element("p", { class: "hint", text: text.loading })], false);
-    revealInfo();
+    // A tap on the map keeps the map in view (the answer shows just below it).
+    if (options.focus) revealInfo();
     var url = config.api.identify + "?lon=" + latlng.lng.toFixed(7) + "&lat=" + latlng.lat.toFixed(7);
+    if (asOf) url += "&as_of=" + asOf;
     return getJSON(url)
       .then(function (data) {
         if (ticket !== identifyRequest) return;
@@ -410,7 +517,7 @@
         nodes.push(element("p", { class: "hint", id: "details-loading", text: text.loading }));
         showInfo(title, nodes, options.focus);
         document.body.dataset.panelShownAt = String(performance.now());
-        var subject = { parcel: parcel.reference };
+        var subject = dated({ parcel: parcel.reference });
         var details = postJSON(config.api.compose, subject).then(function (content) {
           if (ticket !== identifyRequest) return;
           var full = contentNodes(Object.assign({}, content, { area_m2: area }));
@@ -466,6 +573,8 @@
       }, [
         element("bdi", { class: "suggestion-label", text: result.label }),
         element("span", { class: "suggestion-detail", text: result.detail }),
+        result.status ? element("span", { class: "suggestion-status", text: result.status })
+                      : null,
       ]);
       option.addEventListener("mousedown", function (event) { event.preventDefault(); });
       option.addEventListener("click", function () { choose(index); });
@@ -478,13 +587,41 @@
     else input.removeAttribute("aria-activedescendant");
   }
 
+  // "Choose your commune or agency": the agencies, found by any of their
+  // names whatever the accents, hamza forms and short vowels typed.
+  function folded(value) {
+    return (value || "").normalize("NFD").toLowerCase()
+      .replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, "")
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627").replace(/\u0624/g, "\u0648")
+      .replace(/[\u0626\u0649]/g, "\u064a").replace(/\u0629/g, "\u0647")
+      .replace(/[-'’]/g, " ");
+  }
+  function agencyResults(query) {
+    var wanted = folded(query).trim();
+    return config.agencies.filter(function (agency) {
+      return !wanted || ["fr", "ar", "en"].some(function (language) {
+        return folded(agency.names[language]).indexOf(wanted) >= 0;
+      });
+    }).map(function (agency) {
+      var b = agency.bounds;
+      return { kind: "agency", label: agencyName(agency), detail: text.agency,
+               bbox: b, code: agency.code };
+    });
+  }
+  function listAgencies() {
+    results = agencyResults("");
+    active = -1;
+    renderResults();
+    searchStatus.textContent = results.length ? text.choose_agency : "";
+  }
+
   function runSearch(query, then) {
     var ticket = ++searchTicket;
     searchStatus.textContent = text.searching;
     return getJSON(config.api.search + "?q=" + encodeURIComponent(query))
       .then(function (data) {
         if (ticket !== searchTicket) return;
-        results = data.results || [];
+        results = agencyResults(query).concat(data.results || []);
         active = -1;
         renderResults();
         searchStatus.textContent = results.length
@@ -516,11 +653,18 @@
     renderResults();
     searchStatus.textContent = "";
     zoomTo(result);
+    if (result.kind !== "parcel" && result.kind !== "point" && state.parcel) {
+      // The selection moved on: the link no longer names the old parcel.
+      state.parcel = "";
+      selection.clearLayers();
+      writeHash();
+    }
     if (result.kind === "parcel" || result.kind === "point") {
       identify(L.latLng(result.anchor[1], result.anchor[0]), { focus: true });
     } else if ((result.kind === "document" || result.kind === "zone") && result.url) {
       showInfo(result.label, [
         element("p", { text: result.detail }),
+        result.status ? element("p", { class: "result-status", text: result.status }) : null,
         element("p", {}, [element("a", { href: result.url, text: result.label })]),
       ], true);
     }
@@ -529,9 +673,15 @@
   input.addEventListener("input", function () {
     clearTimeout(searchTimer);
     var query = input.value.trim();
+    if (!query) {
+      listAgencies();
+      return;
+    }
+    // The agencies matching at once; the server's answers follow.
+    results = agencyResults(query);
+    active = -1;
+    renderResults();
     if (query.length < 2) {
-      results = [];
-      renderResults();
       searchStatus.textContent = "";
       return;
     }
@@ -552,6 +702,9 @@
       event.preventDefault();
       choose(active);
     }
+  });
+  input.addEventListener("focus", function () {
+    if (!input.value.trim()) listAgencies();
   });
   input.addEventListener("blur", function () {
     setTimeout(function () { results = []; active = -1; renderResults(); }, 150);
@@ -615,7 +768,7 @@
     highlight(geometry);
     state.parcel = "";
     writeHash();
-    var subject = { geometry: geometry, srs: "EPSG:4326" };
+    var subject = dated({ geometry: geometry, srs: "EPSG:4326" });
     showInfo(text.drawn_plot, [element("p", { class: "hint", text: text.loading })], true);
     revealInfo();
     postJSON(config.api.compose, subject)
@@ -680,11 +833,49 @@
     field.select();
   }
 
-  $("print-date").textContent = new Date().toLocaleDateString(numberLocale);
+  // The printed page says what it shows: the agencies and documents in view
+  // and the day of the zoning (kept current, as print media can come anytime).
+  var printDay = asOf ? new Date(asOf + "T12:00:00") : new Date();
+  $("print-as-of").textContent = format(text.zoning_as_of, {
+    date: printDay.toLocaleDateString(numberLocale, { dateStyle: "long" }),
+  });
+  function describePrint() {
+    var view = map.getBounds(), agencies = [], documents = [];
+    config.tree.forEach(function (agency) {
+      var known = config.agencies.filter(function (a) { return a.code === agency.code; })[0];
+      if (known && !view.intersects(agencyBounds(known))) return;
+      agencies.push(agency.name);
+      agency.documents.forEach(function (doc) {
+        var shown = doc.layers.some(function (entry) { return map.hasLayer(tileLayers[entry.name]); });
+        if (shown) documents.push(doc.reference + " — " + doc.title);
+      });
+    });
+    $("print-agency").textContent = agencies.join(" ; ");
+    $("print-documents").textContent = documents.join(" ; ");
+  }
+  map.on("moveend", describePrint);
   $("print-button").addEventListener("click", function () { window.print(); });
   // The printed map has another size: let Leaflet fetch the tiles it needs.
   window.addEventListener("beforeprint", function () { map.invalidateSize(); });
   window.addEventListener("afterprint", function () { map.invalidateSize(); });
+
+  /* --- the date of the zoning ---------------------------------------------- */
+  // Another day is another set of layers: the page reloads for it, keeping
+  // the view and the parcel (?at= then stays in the link).
+  $("date-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var day = $("date-input").value;
+    writeHash();
+    location.assign(location.pathname + (day ? "?at=" + day : "") + location.hash);
+  });
+  var today = $("date-today");
+  if (today) {
+    today.addEventListener("click", function (event) {
+      event.preventDefault();
+      writeHash();
+      location.assign(location.pathname + location.hash);
+    });
+  }
 
   /* --- reopen a shared link ------------------------------------------------- */
   if (initial.parcel) {
@@ -696,6 +887,7 @@
     });
   }
   writeHash();
+  describePrint();
   window.geoportailMap = map;
   performance.mark("map-script-end");
 })();
