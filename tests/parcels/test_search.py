@@ -160,3 +160,50 @@ def test_blank_or_unknown_text_gives_nothing(client, parcels):
     assert search(client, "   ") == []
     assert search(client, "TF 555/07") == []
     assert search(client, "zzz") == []
+
+
+def test_documents_in_force_come_first_and_the_others_say_why(
+    client, document, make_document, agency
+):
+    make_document(
+        agency,
+        "PA-0-ANCIEN",
+        status="expired",
+        effective_date=datetime.date(2009, 4, 1),
+        expiry_date=datetime.date(2019, 7, 4),
+    )
+    make_document(
+        agency,
+        "PA-2-FUTUR",
+        effective_date=datetime.date(2999, 1, 1),
+        expiry_date=None,
+    )
+
+    response = client.get(
+        reverse("parcels:search"), {"q": "pa-"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    results = response.json()["results"]
+
+    # By reference the expired plan would sort first; in force wins.
+    assert results[0]["reference"] == "PA-1"
+    assert results[0]["status"] == ""
+    status = {r["reference"]: r["status"] for r in results[1:]}
+    assert status["PA-0-ANCIEN"] == "Expired on July 4, 2019 — not in force"
+    assert status["PA-2-FUTUR"] == "In force from Jan. 1, 2999"
+
+
+def test_a_status_in_the_readers_language(client, document, make_document, agency):
+    make_document(
+        agency,
+        "PA-0-ANCIEN",
+        status="expired",
+        effective_date=datetime.date(2009, 4, 1),
+        expiry_date=datetime.date(2019, 7, 4),
+    )
+
+    response = client.get(
+        reverse("parcels:search"), {"q": "PA-0"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    (result,) = response.json()["results"]
+    assert result["status"] == "Expiré le 4 juillet 2019 — n’est plus en vigueur"
