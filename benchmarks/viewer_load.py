@@ -1,15 +1,22 @@
-"""The map page in headless Chromium: first drawn layer, bytes, click to panel.
+"""The map page in headless Chromium: first picture, bytes, click to panel.
 
     .venv/bin/python benchmarks/viewer_load.py                 # demo data
     .venv/bin/python benchmarks/viewer_load.py --database bench  # 50k zones, 1M parcels
+    .venv/bin/python benchmarks/viewer_load.py --since b58dac1   # bytes added since
 
 Serves the portal as ``scripts/run`` does (collectstatic with compression,
 granian WSGI, prepared statements) on a free localhost port, then drives
 Debian's Chromium with Playwright:
 - cold loads of ``/`` (new browser context each): time from navigation start
-  to the first vector tile drawn on the map (the page's ``first-layer-drawn``
-  performance mark), and the compressed bytes of JavaScript and CSS other than
-  Leaflet's own files (``encodedBodySize`` of the resource timings);
+  to the first meaningful picture on the map — territories, a zoning overview
+  image or a vector tile, whichever comes first (the page's
+  ``first-layer-drawn`` performance mark) — and the compressed bytes of
+  JavaScript and CSS other than Leaflet's own files (``encodedBodySize`` of the
+  resource timings);
+- with ``--database bench``, the same at the national start view (``/`` with
+  no position: every agency's territory fitted, below every layer's tiles);
+- the page's own JavaScript and CSS gzipped, and how much they grew since the
+  git revision ``--since`` (issue 12 asks < 100 KB compressed added);
 - clicks on parcels: time from the click to the panel showing the parcel and
   its zones (identify), and to the full panel (rules, overlays, documents).
 """
@@ -17,6 +24,7 @@ Debian's Chromium with Playwright:
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import statistics
 import subprocess
@@ -77,6 +85,58 @@ def serve(env: dict, port: int) -> subprocess.Popen:
     return start_portal(port=port, env=env)
 
 
+# The page's own scripts and styles (Leaflet's are vendored, not counted).
+OWN_STATIC = [
+    "viewer/static/viewer/map.js",
+    "viewer/static/viewer/mvt.js",
+    "viewer/static/viewer/map.css",
+]
+
+
+def gzipped_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9))
+
+
+def static_growth(since: str | None) -> None:
+    """Print the own JavaScript and CSS gzipped, now and since ``since``."""
+    print("Own JavaScript and CSS, gzipped (-9):")
+    total_now = total_then = 0
+    for path in OWN_STATIC:
+        now = gzipped_size((ROOT / path).read_bytes())
+        total_now += now
+        line = f"  {path:40s} {now:8,d} B"
+        if since:
+            shown = subprocess.run(
+                ["git", "show", f"{since}:{path}"], cwd=ROOT, capture_output=True
+            )
+            then = gzipped_size(shown.stdout) if shown.returncode == 0 else 0
+            total_then += then
+            line += f"  (since {since}: {now - then:+,d} B)"
+        print(line)
+    print(f"  total {total_now:,} B", end="")
+    print(f", added since {since}: {total_now - total_then:+,d} B" if since else "")
+
+
+def national_start(browser, base: str, loads: int) -> list[float]:
+    """First meaningful picture (ms) of cold loads at the national start view."""
+    times = []
+    for _ in range(loads):
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.goto(base + "/")
+        page.wait_for_function(
+            "() => performance.getEntriesByName('first-layer-drawn').length > 0",
+            timeout=30_000,
+        )
+        times.append(
+            page.evaluate(
+                "() => performance.getEntriesByName('first-layer-drawn')[0].startTime"
+            )
+        )
+        context.close()
+    return times
+
+
 def measure(base: str, loads: int, clicks: int, *, bench: bool = False) -> None:
     import json
 
@@ -86,6 +146,7 @@ def measure(base: str, loads: int, clicks: int, *, bench: bool = False) -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=ARGS, headless=True
         )
+        national = national_start(browser, base, loads) if bench else []
         first_layer, bytes_js_css, breakdown, phases = [], [], {}, []
         timeline: list = []
         for _ in range(loads):
@@ -160,11 +221,17 @@ def measure(base: str, loads: int, clicks: int, *, bench: bool = False) -> None:
         context.close()
         browser.close()
 
-    print(f"Cold loads of / ({loads}):")
+    print(f"Cold loads of /{BENCH_VIEW if bench else ''} ({loads}):")
     print(
-        f"  first drawn layer: median {statistics.median(first_layer):.0f} ms"
+        f"  first meaningful picture: median {statistics.median(first_layer):.0f} ms"
         f" (min {min(first_layer):.0f}, max {max(first_layer):.0f})"
     )
+    if national:
+        print(
+            f"  national start view (/), first meaningful picture: median"
+            f" {statistics.median(national):.0f} ms"
+            f" (min {min(national):.0f}, max {max(national):.0f})"
+        )
     print("  resources of the last load (name, start, end in ms):")
     for name, start, end in timeline:
         print(f"    {name[:50]:50s} {start:6d} {end:6d}")
@@ -197,7 +264,11 @@ def main() -> None:
     parser.add_argument("--database", choices=["main", "bench"], default="main")
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--clicks", type=int, default=8)
+    parser.add_argument(
+        "--since", help="git revision to compare the own JS and CSS sizes with"
+    )
     args = parser.parse_args()
+    static_growth(args.since)
 
     port = free_port()
     with tempfile.TemporaryDirectory() as static_root:
