@@ -1,7 +1,8 @@
 /* The citizens' map: agencies' territories at national scale, the zoning's
  * overview (WMS) further in, layers as vector tiles, search, identify, notes,
- * drawing, the date of the zoning, permalinks, printing. Configuration comes from the page (json_script), so
- * the strict Content-Security-Policy needs no inline script. */
+ * drawing, the date of the zoning, permalinks, printing. Configuration comes
+ * from the page (json_script), so the strict Content-Security-Policy needs no
+ * inline script. */
 (function () {
   "use strict";
 
