@@ -220,6 +220,28 @@ def test_the_zoning_overview_is_drawn_between_national_and_tiles(
     assert inside != bare
 
 
+def test_the_overview_of_a_past_day_is_that_days(session_factory, national_data):
+    session = session_in(session_factory, "ar")
+    page = session.open(
+        f"/?at=2015-06-01#map=9/{ORIGIN_LAT + CELL:.6f}/{ORIGIN_LON + CELL:.6f}"
+    )
+    wait_for_picture(page)
+    overview = page.locator(".overview-tile img")
+    expect(overview.first).to_be_attached()
+    page.wait_for_function(
+        "() => (document.body.dataset.tilesPending || '0') === '0'", timeout=15_000
+    )
+
+    sources = [image.get_attribute("src").lower() for image in overview.all()]
+    assert all("time=2015-06-01" in source for source in sources)
+    assert all("pa-rabat-2009-zonage" in source for source in sources)
+    # Every image was drawn (an unknown layer would be an exception report).
+    assert page.evaluate(
+        "[...document.querySelectorAll('.overview-tile img')]"
+        ".every(i => i.complete && i.naturalWidth === 256)"
+    )
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_search_box_lists_and_finds_the_agencies(
     session_factory, national_data, language
