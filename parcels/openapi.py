@@ -55,7 +55,15 @@ PATHS = {
                     "required": True,
                     "schema": {"type": "string"},
                     "description": 'e.g. "TF 12345/07", a zone code, "33.95 -6.85"',
-                }
+                },
+                {
+                    "name": "at",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "format": "date"},
+                    "description": "zones and documents as in force on that day "
+                    "(default: today)",
+                },
             ],
             "responses": {
                 "200": {

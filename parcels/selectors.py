@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from types import SimpleNamespace
 
@@ -96,10 +97,18 @@ def _public_documents():
     return PlanningDocument.objects.filter(document_public_q()).select_related("agency")
 
 
-def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
+def _end_of(day: datetime.date) -> datetime.datetime:
+    # The instant a day means to the readers: its end, in the portal's zone.
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def documents_matching(
+    text: str, *, day: datetime.date | None = None, limit: int = 5
+) -> list[PlanningDocument]:
     """Public documents (in force or not: the results say which) whose
-    reference or title contains ``text``, those in force today first."""
-    in_force_today = Q(documents_in_force_q(timezone.localdate()))
+    reference or title contains ``text``, those in force on ``day`` (today
+    when None) first."""
+    in_force_today = Q(documents_in_force_q(day or timezone.localdate()))
     return list(
         _public_documents()
         .filter(
@@ -112,10 +121,12 @@ def documents_matching(text: str, *, limit: int = 5) -> list[PlanningDocument]:
     )
 
 
-def document_status_note(document: PlanningDocument) -> str:
-    """Why ``document`` does not apply today, in the reader's language; ""
-    when it does (``layers.in_force``)."""
-    today = timezone.localdate()
+def document_status_note(
+    document: PlanningDocument, day: datetime.date | None = None
+) -> str:
+    """Why ``document`` does not apply on ``day`` (today when None), in the
+    reader's language; "" when it does (``layers.in_force``)."""
+    today = day or timezone.localdate()
     if document.in_force_on(today):
         return ""
     if document.expiry_date is not None and document.expiry_date <= today:
@@ -129,10 +140,12 @@ def document_status_note(document: PlanningDocument) -> str:
     return _("%(status)s — not in force") % {"status": document.get_status_display()}
 
 
-def zones_matching(text: str, *, limit: int = 5) -> list[dict]:
+def zones_matching(
+    text: str, *, day: datetime.date | None = None, limit: int = 5
+) -> list[dict]:
     """Zone codes equal to ``text`` (any case) in layer versions public and in
-    force now (``layers.in_force``), one entry per document and code, with the
-    extent of those zones and their count.
+    force on ``day`` (now when None; ``layers.in_force``), one entry per
+    document and code, with the extent of those zones and their count.
 
     The codes are taken from the documents' zone rules (a small table), plus
     the text as typed and in capitals, so the features are then found through
@@ -146,7 +159,9 @@ def zones_matching(text: str, *, limit: int = 5) -> list[dict]:
     )
     return list(
         Feature.objects.filter(
-            public_in_force_q(path="version__"),
+            public_in_force_q(
+                _end_of(day) if day is not None else None, path="version__"
+            ),
             version__layer__kind=Layer.Kind.ZONING,
             code__in=codes,
         )
@@ -178,7 +193,9 @@ def _parcel_result(parcel: Parcel) -> SearchResult:
     )
 
 
-def _document_result(document: PlanningDocument) -> SearchResult:
+def _document_result(
+    document: PlanningDocument, day: datetime.date | None
+) -> SearchResult:
     extent = document.perimeter.extent if document.perimeter else None
     if extent is None and document.agency.territory:
         extent = document.agency.territory.extent
@@ -189,7 +206,7 @@ def _document_result(document: PlanningDocument) -> SearchResult:
         bbox=extent or (0.0, 0.0, 0.0, 0.0),
         reference=document.reference,
         url=_document_url(document.agency.code, document.reference),
-        status=document_status_note(document),
+        status=document_status_note(document, day),
     )
 
 
@@ -222,12 +239,14 @@ def _point_result(reading) -> SearchResult:
     )
 
 
-def search(text: str) -> list[SearchResult]:
-    """Answers of the map's search box for ``text``, best first.
+def search(text: str, *, day: datetime.date | None = None) -> list[SearchResult]:
+    """Answers of the map's search box for ``text``, best first, for the
+    zoning of ``day`` (today when None: the map's date control).
 
     Coordinates, when the text reads as coordinates, are the only answers;
-    otherwise parcels (exact reference first, then by prefix), zone codes and
-    documents. Returns [] for blank text.
+    otherwise parcels (exact reference first, then by prefix), zone codes in
+    force and documents (in force first, the others saying why not). Returns
+    [] for blank text.
     """
     text = text.strip()[:MAX_QUERY_LENGTH]
     if not text:
@@ -236,6 +255,6 @@ def search(text: str) -> list[SearchResult]:
     if readings:
         return [_point_result(reading) for reading in readings]
     results = [_parcel_result(parcel) for parcel in parcels_matching(text)]
-    results += [_zone_result(row) for row in zones_matching(text)]
-    results += [_document_result(doc) for doc in documents_matching(text)]
+    results += [_zone_result(row) for row in zones_matching(text, day=day)]
+    results += [_document_result(doc, day) for doc in documents_matching(text, day=day)]
     return results

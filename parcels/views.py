@@ -4,6 +4,7 @@ selector, render."""
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from pathlib import Path
 
@@ -11,9 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from core.api import api_view
+from core.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.errors import BadRequest
 from importing.errors import ImportRefused
 from importing.report import report_render
 from layers.services import upload_size_check
@@ -22,13 +26,33 @@ from parcels.selectors import search as search_selector
 from parcels.services import parcels_import
 
 
+def _search_day(text: str) -> datetime.date | None:
+    """``at`` of a search: a day (YYYY-MM-DD) or nothing; BadRequest else."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day = parse_date(text)
+    except ValueError:  # well formed, yet no such day (2024-02-31)
+        day = None
+    if day is None or not day_in_range(day):
+        raise BadRequest(
+            _("“at” must be a day between %(first)s and %(last)s (YYYY-MM-DD).")
+            % {"first": FIRST_DAY, "last": LAST_DAY},
+            code="invalid_date",
+        )
+    return day
+
+
 @api_view("GET")
 def search(request: HttpRequest) -> dict:
-    """``GET /api/v1/search?q=``: parcels, zones, documents or a point."""
+    """``GET /api/v1/search?q=&at=``: parcels, zones, documents or a point,
+    zones and documents as in force on the day ``at`` (today by default)."""
     query = request.GET.get("q", "")
+    day = _search_day(request.GET.get("at", ""))
     return {
         "query": query,
-        "results": [result.as_dict() for result in search_selector(query)],
+        "results": [result.as_dict() for result in search_selector(query, day=day)],
     }
 
 

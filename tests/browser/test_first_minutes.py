@@ -356,6 +356,12 @@ def test_the_date_control_shows_the_zoning_of_that_day(
     expect(again.locator("#info-title")).to_contain_text(PARCEL)
     expect(again.locator(".zone-code")).to_have_text(["V1"])
 
+    # The search box finds the zones of that day too.
+    search = again.locator("#search-input")
+    search.fill("V1")
+    search.press("Enter")
+    expect(again.locator("#info")).to_contain_text("PA-RABAT-2009")
+
 
 # -- 5. the printed page ----------------------------------------------------------
 

@@ -207,3 +207,54 @@ def test_a_status_in_the_readers_language(client, document, make_document, agenc
 
     (result,) = response.json()["results"]
     assert result["status"] == "Expiré le 4 juillet 2019 — n’est plus en vigueur"
+
+
+def test_zones_and_documents_as_of_the_maps_day(
+    client, zoning_layer, make_document, agency
+):
+    old = make_document(
+        agency,
+        "PA-0-ANCIEN",
+        status="expired",
+        effective_date=datetime.date(2009, 4, 1),
+        expiry_date=datetime.date(2019, 7, 4),
+    )
+    old_zoning = old.layers.create(name="zonage", title_fr="Zonage", kind="zoning")
+    for layer in (zoning_layer, old_zoning):
+        layer_version_publish(
+            version=layer_version_create(
+                layer=layer,
+                features=[FeatureData(geom=square(-6.85, 33.95, 0.001), code="B4")],
+            ),
+            at=datetime.datetime(2009, 4, 1, tzinfo=datetime.UTC),
+        )
+
+    today = search(client, "B4")
+    in_2015 = client.get(reverse("parcels:search"), {"q": "B4", "at": "2015-06-01"})
+    documents_2015 = client.get(
+        reverse("parcels:search"),
+        {"q": "PA-", "at": "2015-06-01"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert [r["detail"].split(" — ")[0] for r in today] == ["PA-1"]
+    (zone,) = in_2015.json()["results"]
+    assert zone["detail"].startswith("PA-0-ANCIEN — ")
+    first, second = documents_2015.json()["results"]
+    assert (first["reference"], first["status"]) == ("PA-0-ANCIEN", "")
+    assert second["reference"] == "PA-1"
+    assert second["status"] == "In force from July 4, 2019"
+
+
+@pytest.mark.parametrize("typed", ["2015-02-30", "demain", "0900-01-01"])
+def test_a_search_day_that_cannot_be_read_is_a_clear_400(client, db, typed):
+    response = client.get(
+        reverse("parcels:search"),
+        {"q": "B4", "at": typed},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_date"
+    assert error["message"].startswith("« at » doit être un jour entre le 1900-01-01")

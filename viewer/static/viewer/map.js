@@ -619,7 +619,10 @@
   function runSearch(query, then) {
     var ticket = ++searchTicket;
     searchStatus.textContent = text.searching;
-    return getJSON(config.api.search + "?q=" + encodeURIComponent(query))
+    var url = config.api.search + "?q=" + encodeURIComponent(query);
+    // Zones and documents in force on the map's day.
+    if (asOf) url += "&at=" + asOf;
+    return getJSON(url)
       .then(function (data) {
         if (ticket !== searchTicket) return;
         results = agencyResults(query).concat(data.results || []);
