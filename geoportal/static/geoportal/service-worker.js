@@ -2,7 +2,7 @@
    scope is the whole site (geoportal/webapp.py).
 
    What it keeps, and only that: the map page and the offline page (at install),
-   the static files, the map's tiles and look-ups (identify, search, TileJSON,
+   the static files, the agencies' territories, the map's tiles and look-ups (identify, search, TileJSON,
    composed content), and the issued notes a citizen opened (page, map, PDF).
    Planner pages, the admin and verification pages always go to the network,
    and no answer marked private or no-store is kept (a planner's map page and
@@ -38,6 +38,7 @@ function cacheFor(url) {
   if (page === MAP_PAGE || page === OFFLINE_PAGE) return CACHE;
   if (/^\/static\//.test(path)) return CACHE;
   if (/^\/notes\/[^/]+\/(pdf|map\.png)?$/.test(path)) return CACHE;
+  if (path === "/territories.geojson") return CACHE; // the national view
   if (/^\/api\/v1\/(identify|search)$/.test(path)) return LOOKUPS;
   return null;
 }

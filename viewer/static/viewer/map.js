@@ -239,6 +239,9 @@
     territories.addData(collection);
     showTerritories();
     if (collection.features.length) drawn();
+  }).catch(function () {
+    // Offline before the app kept them: the offline banner says why the
+    // national view is empty; the rest of the map still works.
   });
   function showTerritories() {
     var wanted = map.getZoom() <= TERRITORY_MAX_ZOOM;
