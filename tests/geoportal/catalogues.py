@@ -1,0 +1,50 @@
+"""The portal's translation catalogues read as gettext reads them, for tests.
+
+Each ``.po`` is compiled by ``msgfmt`` (as deployments do) and loaded with the
+standard library, so a test sees exactly the entries Django would serve.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gettext
+import subprocess
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One translated text: its English msgid and one of its translations."""
+
+    catalogue: str
+    msgid: str
+    msgstr: str
+
+
+def catalogue_paths(language: str) -> list[Path]:
+    """The ``django.po`` files of ``language``, the project's own only."""
+    return sorted(
+        p
+        for p in REPO.glob(f"**/locale/{language}/LC_MESSAGES/django.po")
+        if ".venv" not in p.parts and ".local" not in p.parts
+    )
+
+
+def entries(language: str) -> list[Entry]:
+    """Every translated text of ``language``: each plural form is one entry."""
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        for po in catalogue_paths(language):
+            mo = Path(folder) / "django.mo"
+            subprocess.run(["msgfmt", "-o", str(mo), str(po)], check=True)
+            with mo.open("rb") as handle:
+                catalog = gettext.GNUTranslations(handle)._catalog
+            name = str(po.relative_to(REPO))
+            for key, msgstr in catalog.items():
+                msgid = key[0] if isinstance(key, tuple) else key
+                if msgid:  # the header
+                    found.append(Entry(name, msgid.split("\x04")[-1], msgstr))
+    return found
