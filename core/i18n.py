@@ -1,7 +1,10 @@
-"""Helpers for text that exists in several languages in the database."""
+"""Helpers for text in several languages: database fields, numbers."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils import formats, translation
 from django.utils.translation import get_language
 
 
@@ -18,3 +21,15 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
         if value:
             return value
     return ""
+
+
+def number_text(value: float | Decimal, language: str, digits: int = 2) -> str:
+    """``value`` rounded to ``digits`` decimals and written as ``language``
+    writes numbers (Django's formats and geoportal/formats, which the map
+    page's browser shares): "1 234,56" in French, "1.234,56" in Arabic,
+    "1,234.56" in English."""
+    rounded = Decimal(f"{value:.{digits}f}")  # Django would cut, not round
+    with translation.override(language):
+        return formats.number_format(
+            rounded, decimal_pos=digits, use_l10n=True, force_grouping=True
+        )

@@ -8,21 +8,49 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.i18n import number_text
 from layers.models import LandUse, Layer, PlanningDocument, ZoneCategory
 from notes.warnings import warning_message
 
 LRM = "\u200e"  # keeps "2-19-345" or "R+4" in order inside Arabic text
+LIST_SEPARATORS = {"ar": "، "}
 
 
 def number(value: float | int | None, language: str, digits: int = 2) -> str:
-    """``value`` with thousands separators: "1 234,56" in French, "1,234.56" else."""
+    """``value`` as ``language`` writes numbers ("" for None)."""
+    return "" if value is None else number_text(value, language, digits)
+
+
+def square_metres(value: float | int | None, language: str, digits: int = 2) -> str:
+    """An area with its unit in ``language`` ("1 234,56 m²", "1.234,56 م²")."""
     if value is None:
         return ""
-    text = f"{value:,.{digits}f}"
-    if language == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    return _("%(value)s m²") % {"value": number(value, language, digits)}
+
+
+def metres(value: float | int, language: str, digits: int = 2) -> str:
+    """A length with its unit in ``language`` ("12,50 m", "12,50 م")."""
+    return _("%(value)s m") % {"value": number(value, language, digits)}
+
+
+def distance(value_m: float, language: str) -> str:
+    """A round distance such as a scale bar's: "200 m", "1,5 km" in French."""
+    if value_m < 1000:
+        return metres(value_m, language, 0)
+    kilometres = value_m / 1000
+    digits = 0 if kilometres == int(kilometres) else 1
+    return _("%(value)s km") % {"value": number(kilometres, language, digits)}
+
+
+def percent(value: float | int, language: str, digits: int = 2) -> str:
+    return f"{number(value, language, digits)} %"
+
+
+def listing(items: list[str], language: str) -> str:
+    """``items`` one after the other, with the Arabic comma in Arabic."""
+    return LIST_SEPARATORS.get(language, ", ").join(items)
 
 
 def _pick(item: dict, field: str, language: str) -> str:
@@ -46,12 +74,12 @@ def rule_lines(rules: dict | None, language: str) -> list[tuple[str, str]]:
     """The rules of a zone as (label, value) lines, in ``language``."""
     if not rules:
         return []
-    n = lambda value, digits=2: number(value, language, digits)  # noqa: E731
     lines = []
 
     def uses(key: str) -> str:
-        return ", ".join(
-            _choice_label(LandUse, use["code"]) for use in rules.get(key) or []
+        return listing(
+            [_choice_label(LandUse, use["code"]) for use in rules.get(key) or []],
+            language,
         )
 
     if rules.get("allowed_uses"):
@@ -62,17 +90,22 @@ def rule_lines(rules: dict | None, language: str) -> list[tuple[str, str]]:
     if rules.get("height_label"):
         height.append(_ltr(rules["height_label"], language))
     if rules.get("max_height_m") is not None:
-        height.append(f"{n(rules['max_height_m'])} m")
+        height.append(metres(rules["max_height_m"], language))
     if height:
         lines.append((_("Maximum height"), " — ".join(height)))
     if rules.get("cos") is not None:
-        lines.append((_("Floor-area ratio (COS)"), n(rules["cos"])))
+        lines.append((_("Floor-area ratio (COS)"), number(rules["cos"], language)))
     if rules.get("ces") is not None:
-        lines.append((_("Coverage ratio (CES)"), f"{n(rules['ces'], 0)} %"))
+        lines.append((_("Coverage ratio (CES)"), percent(rules["ces"], language, 0)))
     if rules.get("min_plot_area_m2") is not None:
-        lines.append((_("Minimum plot area"), f"{n(rules['min_plot_area_m2'], 0)} m²"))
+        lines.append(
+            (
+                _("Minimum plot area"),
+                square_metres(rules["min_plot_area_m2"], language, 0),
+            )
+        )
     if rules.get("min_frontage_m") is not None:
-        lines.append((_("Minimum frontage"), f"{n(rules['min_frontage_m'])} m"))
+        lines.append((_("Minimum frontage"), metres(rules["min_frontage_m"], language)))
     setbacks = [
         (label, rules.get(key))
         for key, label in (
@@ -86,7 +119,10 @@ def rule_lines(rules: dict | None, language: str) -> list[tuple[str, str]]:
         lines.append(
             (
                 _("Setbacks"),
-                ", ".join(f"{label} {n(value)} m" for label, value in setbacks),
+                listing(
+                    [f"{label} {metres(value, language)}" for label, value in setbacks],
+                    language,
+                ),
             )
         )
     parking = _pick(rules, "parking", language)
@@ -104,15 +140,18 @@ def rule_lines(rules: dict | None, language: str) -> list[tuple[str, str]]:
 
 def _overlay_measure(overlay: dict, language: str) -> str:
     if overlay.get("area_m2") is not None:
-        text = f"{number(overlay['area_m2'], language)} m²"
+        text = square_metres(overlay["area_m2"], language)
         if overlay.get("share") is not None:
-            text += f" ({number(overlay['share'], language)} %)"
+            text += f" ({percent(overlay['share'], language)})"
         if overlay.get("type") == Layer.OverlayType.ROAD_WIDENING:
             text = _("%(area)s taken") % {"area": text}
         return text
     if overlay.get("length_m") is not None:
-        return f"{number(overlay['length_m'], language)} m"
-    return _("%(count)s inside") % {"count": overlay.get("count", 1)}
+        return metres(overlay["length_m"], language)
+    count = overlay.get("count", 1)
+    return ngettext("%(count)s feature inside", "%(count)s features inside", count) % {
+        "count": number(count, language, 0)
+    }
 
 
 def _document_lines(document: dict, language: str) -> dict:
@@ -144,8 +183,8 @@ def display_content(content: dict, language: str) -> dict:
                 "category_label": _choice_label(ZoneCategory, zone.get("category"))
                 if zone.get("category")
                 else "",
-                "area": number(zone["area_m2"], language),
-                "share": number(zone["share"], language),
+                "area": square_metres(zone["area_m2"], language),
+                "share": percent(zone["share"], language),
                 "rules": [
                     {"label": label, "value": value}
                     for label, value in rule_lines(zone.get("rules"), language)
@@ -179,10 +218,10 @@ def display_content(content: dict, language: str) -> dict:
                 }.get(subject["kind"], subject["kind"])
             ),
             "subject_reference": _ltr(subject.get("reference") or "", language),
-            "area": number(subject["area_m2"], language),
-            "official_area": number(official, language) if official else "",
+            "area": square_metres(subject["area_m2"], language),
+            "official_area": square_metres(official, language) if official else "",
             "srs": subject.get("srs", ""),
-            "outside_zoning": number(content.get("outside_zoning_m2"), language)
+            "outside_zoning": square_metres(content.get("outside_zoning_m2"), language)
             if content.get("outside_zoning_m2")
             else "",
             "zones": zones,
@@ -194,14 +233,18 @@ def display_content(content: dict, language: str) -> dict:
             "warnings": [
                 warning_message(item, language) for item in content.get("warnings", [])
             ],
-            "layer_versions": [
-                {
-                    "document": _ltr(version["document"], language),
-                    "layer": version["layer"],
-                    "version": version["version"],
-                }
-                for version in content.get("layer_versions", [])
-            ],
+            "layer_versions": listing(
+                [
+                    _("%(document)s / %(layer)s v%(number)s")
+                    % {
+                        "document": _ltr(version["document"], language),
+                        "layer": version["layer"],
+                        "number": version["version"],
+                    }
+                    for version in content.get("layer_versions", [])
+                ],
+                language,
+            ),
         }
 
 

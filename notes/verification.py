@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.i18n import number_text
 from notes import signing
 from notes.compose import Moment, note_compose
 from notes.models import Note
@@ -92,6 +94,7 @@ def notes_verify_all() -> NotesCheck:
 
 def content_changes(old: dict, new: dict) -> list[str]:
     """What differs between two contents, as sentences in the active language."""
+    language = get_language()
     changes = []
 
     def zones(content: dict) -> dict:
@@ -103,10 +106,12 @@ def content_changes(old: dict, new: dict) -> list[str]:
             _("Zone %(code)s no longer applies to this land.") % {"code": key[1]}
         )
     for key in sorted(after.keys() - before.keys()):
-        changes.append(
-            _("Zone %(code)s now applies to part of this land (%(area)s m²).")
-            % {"code": key[1], "area": f"{after[key]['area_m2']:.2f}"}
-        )
+        area = number_text(after[key]["area_m2"], language)
+        if _whole(after[key]):
+            message = _("Zone %(code)s now applies to the whole of this land.")
+        else:
+            message = _("Zone %(code)s now applies to part of this land (%(area)s m²).")
+        changes.append(message % {"code": key[1], "area": area})
     for key in sorted(before.keys() & after.keys()):
         old_zone, new_zone = before[key], after[key]
         if abs(old_zone["area_m2"] - new_zone["area_m2"]) > 0.01:
@@ -114,8 +119,8 @@ def content_changes(old: dict, new: dict) -> list[str]:
                 _("Zone %(code)s now covers %(new)s m² of this land (was %(old)s m²).")
                 % {
                     "code": key[1],
-                    "new": f"{new_zone['area_m2']:.2f}",
-                    "old": f"{old_zone['area_m2']:.2f}",
+                    "new": number_text(new_zone["area_m2"], language),
+                    "old": number_text(old_zone["area_m2"], language),
                 }
             )
         if _rules_key(old_zone.get("rules")) != _rules_key(new_zone.get("rules")):
@@ -169,6 +174,11 @@ def content_changes(old: dict, new: dict) -> list[str]:
             )
         )
     return changes
+
+
+def _whole(zone: dict) -> bool:
+    """Whether a zone covers all the land, as the note's shares print (2 decimals)."""
+    return round(zone["share"], 2) >= 100
 
 
 def _rules_key(rules: dict | None) -> str:

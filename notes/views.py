@@ -9,7 +9,7 @@ import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -78,9 +78,12 @@ def _issue_quota_take(request: HttpRequest) -> None:
     if wait is not None:
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise TooManyRequests(
-            _(
+            ngettext(
                 "This address has issued many notes in the last hour; "
-                "issue the next one in %(minutes)s minutes."
+                "issue the next one in %(minutes)s minute.",
+                "This address has issued many notes in the last hour; "
+                "issue the next one in %(minutes)s minutes.",
+                minutes,
             )
             % {"minutes": minutes},
             retry_after=math.ceil(wait.total_seconds()),

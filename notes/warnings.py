@@ -8,11 +8,14 @@ into the reader's language when shown.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from core.i18n import number_text
 from layers.models import PlanningDocument
 from notes import sql
 from notes.subjects import STRADDLE_MIN_M2, STRADDLE_MIN_SHARE
@@ -47,12 +50,20 @@ MESSAGES = {
     "straddles_agencies": _(
         "The subject lies across the territories of several urban agencies."
     ),
-    "published_despite_errors": _(
+    "published_despite_errors": ngettext_lazy(
+        "Data quality: version %(version)s of the layer %(layer)s of "
+        "%(reference)s was published despite %(errors)s error in its data; "
+        "the zones %(zones)s met here are concerned. Reason given: %(reason)s",
         "Data quality: version %(version)s of the layer %(layer)s of "
         "%(reference)s was published despite %(errors)s errors in its data; "
-        "the zones %(zones)s met here are concerned. Reason given: %(reason)s"
+        "the zones %(zones)s met here are concerned. Reason given: %(reason)s",
+        "errors",
     ),
 }
+# Parameters stored as numbers' text ("9000.00", language-neutral), written
+# as the reader writes numbers when shown; and the count a plural hangs on.
+NUMBER_PARAMS = frozenset({"official", "computed", "difference", "area", "share"})
+COUNT_PARAMS = frozenset({"errors"})
 
 
 def warning(code: str, **params: str) -> dict:
@@ -67,8 +78,21 @@ def warning_message(item: dict, language: str | None = None) -> str:
     template = MESSAGES.get(item.get("code", ""))
     if template is None:
         return item.get("code", "")
-    with translation.override(language or translation.get_language()):
-        return str(template) % item.get("params", {})
+    language = language or translation.get_language()
+    with translation.override(language):
+        return str(template % _shown_params(item.get("params", {}), language))
+
+
+def _shown_params(params: dict, language: str) -> dict:
+    shown = {}
+    for key, value in params.items():
+        if key in NUMBER_PARAMS:
+            decimals = len(value.partition(".")[2])
+            value = number_text(Decimal(value), language, decimals)
+        elif key in COUNT_PARAMS:
+            value = int(value)
+        shown[key] = value
+    return shown
 
 
 def with_messages(items: list[dict], language: str | None = None) -> list[dict]:

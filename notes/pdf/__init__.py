@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from layers.models import Layer, ZoneCategory
 from notes.pdf.mapimage import render_map
-from notes.presentation import display_content
+from notes.presentation import display_content, distance
 
 TEMPLATE = Path(__file__).with_name("note.typ")
 FONT_FILES = (
@@ -172,7 +172,7 @@ def render_note_pdf(
             **display,
             "labels": labels(),
             "legend": legend,
-            "scale_label": excerpt.scale_label,
+            "scale_label": distance(excerpt.scale_m, language),
             "map_file": map_file,
             "map_width": excerpt.width,
             "map_height": excerpt.height,

@@ -80,7 +80,7 @@ class MapExcerpt:
     width: int
     height: int
     legend: list[LegendEntry]
-    scale_label: str
+    scale_m: float  # the length of the scale bar drawn, in metres
 
     def png(self) -> bytes:
         """The excerpt as a PNG (slow: for saving or showing, not for the PDF)."""
@@ -162,16 +162,14 @@ def render_map(content: dict) -> MapExcerpt:
     surface = straight_alpha_surface(pixels)
     canvas = surface.getCanvas()
     _draw_subject(canvas, subject, to_px)
-    scale_label = _draw_scale_bar(
-        canvas, (x1 - x0) / WIDTH * math.cos(math.radians(lat))
-    )
+    scale_m = _draw_scale_bar(canvas, (x1 - x0) / WIDTH * math.cos(math.radians(lat)))
     del canvas, surface
     return MapExcerpt(
         rgb=_rgb(pixels),
         width=WIDTH,
         height=HEIGHT,
         legend=_legend(versions),
-        scale_label=scale_label,
+        scale_m=scale_m,
     )
 
 
@@ -276,7 +274,7 @@ def _draw_subject(canvas: skia.Canvas, subject, to_px) -> None:
     )
 
 
-def _draw_scale_bar(canvas: skia.Canvas, metres_per_px: float) -> str:
+def _draw_scale_bar(canvas: skia.Canvas, metres_per_px: float) -> float:
     length_m = _nice_length(WIDTH / 4 * metres_per_px)
     length_px = length_m / metres_per_px
     left, bottom = 16, HEIGHT - 16
@@ -293,4 +291,4 @@ def _draw_scale_bar(canvas: skia.Canvas, metres_per_px: float) -> str:
     )
     canvas.drawString("0", left - 3, bottom - 12, _font(), black)
     canvas.drawString(label, left + length_px - 10, bottom - 12, _font(), black)
-    return label
+    return length_m
