@@ -6,7 +6,7 @@ in the active language only here, when it is shown.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from importing.issues import ISSUE_KINDS, Severity
@@ -51,6 +51,18 @@ def report_render(report: dict) -> dict:
     return {**report, "issues": issues}
 
 
+def report_counts(report: dict | None) -> str:
+    """ "1 error, 3 warnings": a report's counts in the active language."""
+    errors = int((report or {}).get("errors", 0))
+    warnings = int((report or {}).get("warnings", 0))
+    return gettext("%(errors)s, %(warnings)s") % {
+        "errors": ngettext("%(count)s error", "%(count)s errors", errors)
+        % {"count": errors},
+        "warnings": ngettext("%(count)s warning", "%(count)s warnings", warnings)
+        % {"count": warnings},
+    }
+
+
 def report_has_errors(report: dict | None) -> bool:
     """Whether a stored report blocks publishing."""
     return bool(report) and int(report.get("errors", 0)) > 0
@@ -84,8 +96,5 @@ def report_text(report: dict) -> str:
             lon, lat = issue["locations"][0]
             line += f" @ {lon:.6f},{lat:.6f}"
         lines.append(line)
-    lines.append(
-        gettext("%(errors)s errors, %(warnings)s warnings.")
-        % {"errors": report.get("errors", 0), "warnings": report.get("warnings", 0)}
-    )
+    lines.append(report_counts(report) + ".")
     return "\n".join(lines)

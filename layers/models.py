@@ -18,6 +18,7 @@ from django.db.models import CASCADE, F, Func, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
+from importing.report import report_counts
 
 STORAGE_SRID = 4326
 
@@ -426,6 +427,11 @@ class LayerVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.layer} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def report_counts(self) -> str:
+        """ "1 error, 3 warnings": its report's counts in the active language."""
+        return report_counts(self.report)
 
     @classmethod
     def history_q(cls) -> Q:

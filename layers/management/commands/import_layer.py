@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from importing.mapping import mapping_parse
 from importing.plan import ImportOptions
@@ -104,9 +105,12 @@ class Command(BaseCommand):
         self.stdout.write(report_text(version.report))
         if report_has_errors(version.report):
             raise CommandError(
-                _(
+                ngettext(
                     "Version %(number)s of %(layer)s was kept as a draft: its "
-                    "report has %(errors)s errors."
+                    "report has %(errors)s error.",
+                    "Version %(number)s of %(layer)s was kept as a draft: its "
+                    "report has %(errors)s errors.",
+                    version.report["errors"],
                 )
                 % {
                     "number": version.number,

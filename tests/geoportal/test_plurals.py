@@ -1,0 +1,69 @@
+"""Counts read right in French and Arabic: one form per count, through
+ngettext, with Arabic's six forms (zero, one, two, a few, many, other)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from importing.report import report_counts
+from notes.warnings import warning, warning_message
+from tests.geoportal.catalogues import catalogue_paths
+
+ARABIC_PLURALS = (
+    "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
+    ": n%100>=11 && n%100<=99 ? 4 : 5;"
+)
+
+
+def plural_forms_header(path) -> str:
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"Plural-Forms: ') + len('"Plural-Forms: ')
+    header = text[start : text.index("\\n", start)]
+    return header.replace('"\n"', "")
+
+
+@pytest.mark.parametrize("path", catalogue_paths("ar"), ids=str)
+def test_arabic_catalogues_have_the_six_plural_forms(path):
+    assert plural_forms_header(path) == ARABIC_PLURALS
+
+
+@pytest.mark.parametrize(
+    ("language", "counts", "expected"),
+    [
+        ("fr", (1, 1), "1 erreur, 1 avertissement"),
+        ("fr", (2, 0), "2 erreurs, 0 avertissement"),
+        ("en", (1, 2), "1 error, 2 warnings"),
+        ("ar", (1, 2), "خطأ واحد، تنبيهان"),
+        ("ar", (2, 3), "خطآن، 3 تنبيهات"),
+        ("ar", (11, 100), "11 خطأً، 100 تنبيه"),
+        ("ar", (0, 0), "لا أخطاء، لا تنبيهات"),
+    ],
+)
+def test_a_reports_counts_take_the_plural_of_their_number(language, counts, expected):
+    with translation.override(language):
+        assert report_counts({"errors": counts[0], "warnings": counts[1]}) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "errors", "expected"),
+    [
+        ("fr", "1", "malgré 1 erreur dans ses données"),
+        ("fr", "3", "malgré 3 erreurs dans ses données"),
+        ("ar", "1", "رغم وجود خطأ واحد في معطياتها"),
+        ("ar", "2", "رغم وجود خطأين في معطياتها"),
+        ("ar", "3", "رغم وجود 3 أخطاء في معطياتها"),
+        ("ar", "12", "رغم وجود 12 خطأً في معطياتها"),
+    ],
+)
+def test_a_notes_data_quality_warning_counts_its_errors(language, errors, expected):
+    item = warning(
+        "published_despite_errors",
+        reference="PA-1",
+        layer="zonage",
+        version="3",
+        errors=errors,
+        zones="UA",
+        reason="—",
+    )
+    assert expected in warning_message(item, language)
