@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+# A count of each plural category of CLDR, the browser's Intl.PluralRules, in
+# the portal's languages (CLDR's own samples): the script asks the rules for
+# its count's category and shows the form gettext gives for that category.
+PLURAL_SAMPLES = {
+    "ar": {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100},
+    "fr": {"one": 1, "many": 1_000_000, "other": 2},
+    "en": {"one": 1, "other": 2},
+}
 
-def map_messages() -> dict[str, str]:
-    """The map script's texts in the active language, by key."""
+
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """The forms of a count-bearing text by CLDR plural category, in the
+    active language; ``%(count)s`` stays for the script to fill."""
+    samples = PLURAL_SAMPLES.get((get_language() or "fr").split("-")[0])
+    return {
+        category: ngettext(singular, plural, count)
+        for category, count in (samples or PLURAL_SAMPLES["fr"]).items()
+    }
+
+
+def map_messages() -> dict[str, str | dict[str, str]]:
+    """The map script's texts in the active language, by key; a count-bearing
+    text is a dict of its plural forms (``plural_forms``)."""
     return {
         "searching": _("Searching…"),
         "no_result": _("Nothing found. Try a land title such as TF 12345/07."),
-        "results": _("%(count)s suggestions"),
+        "results": plural_forms("%(count)s suggestion", "%(count)s suggestions"),
         "search_failed": _("The search is unavailable for now. Please try again."),
         "loading": _("Loading the planning rules…"),
         "nothing_here": _("No registered parcel here."),
@@ -47,6 +68,8 @@ def map_messages() -> dict[str, str]:
         "cos": _("Floor-area ratio (COS)"),
         "ces": _("Coverage ratio (CES)"),
         "min_plot": _("Minimum plot area"),
+        "metres": _("%(value)s m"),
+        "square_metres": _("%(value)s m²"),
         "allowed": _("Allowed"),
         "forbidden": _("Forbidden"),
         "articles": _("Articles"),

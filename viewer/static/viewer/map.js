@@ -24,6 +24,19 @@
       maximumFractionDigits: digits === undefined ? 0 : digits,
     }).format(value);
   }
+  // A measure with its unit in the page's language: "12 m", "12 م".
+  function metres(value, digits) {
+    return format(text.metres, { value: number(value, digits) });
+  }
+  function squareMetres(value, digits) {
+    return format(text.square_metres, { value: number(value, digits) });
+  }
+  // A count-bearing text: its forms by plural category (viewer/messages.py).
+  var pluralRules = new Intl.PluralRules(numberLocale);
+  function counted(forms, count) {
+    var form = forms[pluralRules.select(count)] || forms.other;
+    return format(form, { count: number(count) });
+  }
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
@@ -358,7 +371,8 @@
   function rulesList(rules) {
     if (!rules) return null;
     var items = [];
-    // Measures read left to right inside Arabic text ("60 %", "12 m").
+    // Figures without a unit read left to right inside Arabic text ("60 %",
+    // "R+4"); a measure with its unit takes the unit's direction (bdi).
     function add(label, value, measure) {
       if (value === null || value === undefined || value === "" ||
           (Array.isArray(value) && !value.length)) return;
@@ -375,11 +389,10 @@
       });
     } else if (typeof rules === "object") {
       add(text.floors, rules.height_label || rules.floors, true);
-      add(text.height, rules.max_height_m ? number(rules.max_height_m, 1) + " m" : null, true);
+      add(text.height, rules.max_height_m ? metres(rules.max_height_m, 1) : null);
       add(text.cos, rules.cos ? number(rules.cos, 2) : null, true);
       add(text.ces, rules.ces ? number(rules.ces, 0) + " %" : null, true);
-      add(text.min_plot, rules.min_plot_area_m2 ? number(rules.min_plot_area_m2) + " m²" : null,
-          true);
+      add(text.min_plot, rules.min_plot_area_m2 ? squareMetres(rules.min_plot_area_m2) : null);
       add(text.allowed, rules.allowed_uses);
       add(text.forbidden, rules.forbidden_uses);
       add(text.articles, rules.articles);
@@ -403,7 +416,7 @@
         share,
       ]),
       zone.area_m2 ? element("div", { class: "hint" }, [
-        element("bdi", { dir: "ltr", text: number(zone.area_m2) + " m²" })]) : null,
+        element("bdi", { text: squareMetres(zone.area_m2) })]) : null,
       rulesList(zone.rules),
     ]);
   }
@@ -419,7 +432,7 @@
     if (area) {
       nodes.push(element("p", { class: "area" }, [
         element("span", { text: text.area + colon }),
-        element("bdi", { dir: "ltr", text: number(area) + " m²" }),
+        element("bdi", { text: squareMetres(area) }),
       ]));
     }
     var zones = content.zones || [];
@@ -632,7 +645,7 @@
         active = -1;
         renderResults();
         searchStatus.textContent = results.length
-          ? format(text.results, { count: number(results.length) }) : text.no_result;
+          ? counted(text.results, results.length) : text.no_result;
         if (then) then();
       })
       .catch(function () {
