@@ -11,7 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import can_change, viewable
 from layers.downloads.formats import FORMATS
@@ -263,8 +264,10 @@ def document_in_force_today(document: PlanningDocument) -> bool:
 
 def document_layers(*, document: PlanningDocument, user) -> list[dict]:
     """Each layer of ``document`` with its public name and the versions
-    ``user`` may see (drafts only for those who may change the document)."""
+    ``user`` may see (drafts only for those who may change the document),
+    each as ``{"version", "status"}`` (``version_status``)."""
     drafts_visible = can_change(user, document)
+    today = timezone.localdate()
     return [
         {
             "layer": layer,
@@ -275,7 +278,7 @@ def document_layers(*, document: PlanningDocument, user) -> list[dict]:
                 for version in layer.versions.all()
             ),
             "versions": [
-                version
+                {"version": version, "status": version_status(version, document, today)}
                 for version in layer.versions.all()
                 if drafts_visible or version.status != LayerVersion.Status.DRAFT
             ],
@@ -305,3 +308,40 @@ def absolute_url(request: HttpRequest, path: str) -> str:
     on the address the request came to."""
     base = settings.GEOPORTAIL_PUBLIC_URL
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
+
+
+def version_status(
+    version: LayerVersion, document: PlanningDocument, today: datetime.date
+) -> str:
+    """A version's status as a reader needs it, in the active language.
+
+    The current version of a document that no longer applies is still
+    "published" (nothing replaced it), but does not apply either: its status
+    says why and since when, or from when it will.
+    """
+    if version.status != LayerVersion.Status.PUBLISHED:
+        return str(version.get_status_display())
+    Status = PlanningDocument.Status
+    ended = document.expiry_date is not None and document.expiry_date <= today
+    dates = {
+        "expiry": formats.date_format(document.expiry_date) if ended else "",
+        "effective": formats.date_format(document.effective_date)
+        if document.effective_date
+        else "",
+    }
+    if document.status == Status.SUPERSEDED:
+        if ended:
+            return _("Published; the document was superseded on %(expiry)s") % dates
+        return _("Published; the document was superseded")
+    if document.status == Status.ANNULLED:
+        return _("Published; the document was annulled")
+    if ended:
+        return _("Published; the document expired on %(expiry)s") % dates
+    if document.status == Status.EXPIRED:
+        return _("Published; the document has expired")
+    approved = document.status in PlanningDocument.ONCE_APPROVED
+    if approved and dates["effective"] and today < document.effective_date:
+        return _("Published; in force from %(effective)s") % dates
+    if document.in_force_on(today):
+        return _("Published, in force")
+    return str(version.get_status_display())
