@@ -14,6 +14,7 @@ import dataclasses
 from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 MAX_LISTED = 100  # ids and locations kept per issue
 
@@ -29,7 +30,7 @@ class IssueKind:
 
     code: str
     severity: str
-    message: object  # lazy translation with %(name)s parameters
+    message: object  # lazy translation with %(name)s parameters (plural on count)
 
 
 ISSUE_KINDS: dict[str, IssueKind] = {
@@ -38,31 +39,44 @@ ISSUE_KINDS: dict[str, IssueKind] = {
         IssueKind(
             "empty_geometry",
             Severity.ERROR,
-            _("%(count)s features have no geometry."),
+            ngettext_lazy(
+                "%(count)s feature has no geometry.",
+                "%(count)s features have no geometry.",
+                "count",
+            ),
         ),
         IssueKind(
             "unreadable_geometry",
             Severity.ERROR,
-            _(
-                "%(count)s features have a geometry that cannot be read (a ring "
-                "that does not close, a coordinate that is not a number); they "
-                "were left out."
+            ngettext_lazy(
+                "%(count)s feature has a geometry that cannot be read (a ring that "
+                "does not close, a coordinate that is not a number); it was left out.",
+                "%(count)s features have a geometry that cannot be read (a ring that "
+                "does not close, a coordinate that is not a number); they were left "
+                "out.",
+                "count",
             ),
         ),
         IssueKind(
             "coordinates_not_numbers",
             Severity.ERROR,
-            _(
-                "%(count)s features have coordinates that are not numbers (NaN "
-                "or infinite); they were left out."
+            ngettext_lazy(
+                "%(count)s feature has coordinates that are not numbers (NaN or "
+                "infinite); it was left out.",
+                "%(count)s features have coordinates that are not numbers (NaN or "
+                "infinite); they were left out.",
+                "count",
             ),
         ),
         IssueKind(
             "coordinates_out_of_range",
             Severity.ERROR,
-            _(
-                "%(count)s features have coordinates that are not on the Earth "
-                "once read in this CRS; they were left out."
+            ngettext_lazy(
+                "%(count)s feature has coordinates that are not on the Earth once "
+                "read in this CRS; it was left out.",
+                "%(count)s features have coordinates that are not on the Earth once "
+                "read in this CRS; they were left out.",
+                "count",
             ),
         ),
         IssueKind(
@@ -77,30 +91,48 @@ ISSUE_KINDS: dict[str, IssueKind] = {
         IssueKind(
             "invalid_geometry",
             Severity.WARNING,
-            _("%(count)s invalid geometries were repaired (make_valid)."),
+            ngettext_lazy(
+                "%(count)s invalid geometry was repaired (make_valid).",
+                "%(count)s invalid geometries were repaired (make_valid).",
+                "count",
+            ),
         ),
         IssueKind(
             "wrong_geometry_type",
             Severity.ERROR,
-            _("%(count)s features are %(found)s; this layer holds %(expected)s."),
+            ngettext_lazy(
+                "%(count)s feature is %(found)s; this layer holds %(expected)s.",
+                "%(count)s features are %(found)s; this layer holds %(expected)s.",
+                "count",
+            ),
         ),
         IssueKind(
             "flattened",
             Severity.WARNING,
-            _(
-                "%(count)s geometries had Z or M coordinates; they were "
-                "flattened to 2D."
+            ngettext_lazy(
+                "%(count)s geometry had Z or M coordinates; it was flattened to 2D.",
+                "%(count)s geometries had Z or M coordinates; they were flattened to "
+                "2D.",
+                "count",
             ),
         ),
         IssueKind(
             "empty_code",
             Severity.ERROR,
-            _("%(count)s zones have no zone code."),
+            ngettext_lazy(
+                "%(count)s zone has no zone code.",
+                "%(count)s zones have no zone code.",
+                "count",
+            ),
         ),
         IssueKind(
             "code_too_long",
             Severity.ERROR,
-            _("%(count)s zone codes are longer than 32 characters."),
+            ngettext_lazy(
+                "%(count)s zone code is longer than 32 characters.",
+                "%(count)s zone codes are longer than 32 characters.",
+                "count",
+            ),
         ),
         IssueKind(
             "duplicate_code",
@@ -131,27 +163,47 @@ ISSUE_KINDS: dict[str, IssueKind] = {
         IssueKind(
             "code_without_rule",
             Severity.WARNING,
-            _("%(count)s zone codes have no rule: %(codes)s."),
+            ngettext_lazy(
+                "%(count)s zone code has no rule: %(codes)s.",
+                "%(count)s zone codes have no rule: %(codes)s.",
+                "count",
+            ),
         ),
         IssueKind(
             "outside_territory",
             Severity.ERROR,
-            _("%(count)s features lie outside the agency territory."),
+            ngettext_lazy(
+                "%(count)s feature lies outside the agency territory.",
+                "%(count)s features lie outside the agency territory.",
+                "count",
+            ),
         ),
         IssueKind(
             "partly_outside_territory",
             Severity.WARNING,
-            _("%(count)s features lie partly outside the agency territory."),
+            ngettext_lazy(
+                "%(count)s feature lies partly outside the agency territory.",
+                "%(count)s features lie partly outside the agency territory.",
+                "count",
+            ),
         ),
         IssueKind(
             "outside_perimeter",
             Severity.ERROR,
-            _("%(count)s features lie outside the document perimeter."),
+            ngettext_lazy(
+                "%(count)s feature lies outside the document perimeter.",
+                "%(count)s features lie outside the document perimeter.",
+                "count",
+            ),
         ),
         IssueKind(
             "partly_outside_perimeter",
             Severity.WARNING,
-            _("%(count)s features lie partly outside the document perimeter."),
+            ngettext_lazy(
+                "%(count)s feature lies partly outside the document perimeter.",
+                "%(count)s features lie partly outside the document perimeter.",
+                "count",
+            ),
         ),
         IssueKind(
             "crs_suggestion",
@@ -187,7 +239,11 @@ ISSUE_KINDS: dict[str, IssueKind] = {
         IssueKind(
             "zones_overlap_slivers",
             Severity.WARNING,
-            _("%(count)s tiny overlaps between zones (%(area)s m² in all)."),
+            ngettext_lazy(
+                "%(count)s tiny overlap between zones (%(area)s m² in all).",
+                "%(count)s tiny overlaps between zones (%(area)s m² in all).",
+                "count",
+            ),
         ),
         IssueKind(
             "zoning_gap",
@@ -197,7 +253,11 @@ ISSUE_KINDS: dict[str, IssueKind] = {
         IssueKind(
             "zoning_gap_slivers",
             Severity.WARNING,
-            _("%(count)s tiny gaps in the zoning (%(area)s m² in all)."),
+            ngettext_lazy(
+                "%(count)s tiny gap in the zoning (%(area)s m² in all).",
+                "%(count)s tiny gaps in the zoning (%(area)s m² in all).",
+                "count",
+            ),
         ),
         IssueKind(
             "encoding_repaired",
@@ -210,22 +270,38 @@ ISSUE_KINDS: dict[str, IssueKind] = {
         IssueKind(
             "mojibake_repaired",
             Severity.WARNING,
-            _("%(count)s garbled texts (UTF-8 read as Latin-1) were repaired."),
+            ngettext_lazy(
+                "%(count)s garbled text (UTF-8 read as Latin-1) was repaired.",
+                "%(count)s garbled texts (UTF-8 read as Latin-1) were repaired.",
+                "count",
+            ),
         ),
         IssueKind(
             "invalid_reference",
             Severity.ERROR,
-            _("%(count)s parcels have no readable land reference (e.g. “%(value)s”)."),
+            ngettext_lazy(
+                "%(count)s parcel has no readable land reference (e.g. “%(value)s”).",
+                "%(count)s parcels have no readable land reference (e.g. “%(value)s”).",
+                "count",
+            ),
         ),
         IssueKind(
             "duplicate_reference",
             Severity.WARNING,
-            _("%(count)s parcels repeat a reference already read (e.g. “%(value)s”)."),
+            ngettext_lazy(
+                "%(count)s parcel repeats a reference already read (e.g. “%(value)s”).",
+                "%(count)s parcels repeat a reference already read (e.g. “%(value)s”).",
+                "count",
+            ),
         ),
         IssueKind(
             "text_truncated",
             Severity.WARNING,
-            _("%(count)s labels were longer than 300 characters and were cut."),
+            ngettext_lazy(
+                "%(count)s label was longer than 300 characters and was cut.",
+                "%(count)s labels were longer than 300 characters and were cut.",
+                "count",
+            ),
         ),
     )
 }

@@ -38,9 +38,10 @@ def issue_message(issue: dict) -> str:
         for name in ("found", "expected"):
             params[name] = _family_words(params.get(name, ""))
     try:
-        return str(kind.message) % params
+        # A plural message picks its form from params["count"] here.
+        return str(kind.message % params)
     except (KeyError, TypeError, ValueError):
-        return str(kind.message)
+        return str(kind.message) or kind.code
 
 
 def report_render(report: dict) -> dict:

@@ -3,13 +3,20 @@ ngettext, with Arabic's six forms (zero, one, two, a few, many, other)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
-from importing.report import report_counts
+from importing.issues import ISSUE_KINDS
+from importing.report import issue_message, report_counts
 from notes.warnings import warning, warning_message
 from tests.geoportal.catalogues import catalogue_paths
 
+ONE_IN_THE_PLURAL = re.compile(
+    r"1 (tiny |invalid |garbled |zone )?(features|geometries|zones|codes|overlaps"
+    r"|gaps|texts|parcels|labels)\b"
+)
 ARABIC_PLURALS = (
     "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
     ": n%100>=11 && n%100<=99 ? 4 : 5;"
@@ -67,3 +74,32 @@ def test_a_notes_data_quality_warning_counts_its_errors(language, errors, expect
         reason="—",
     )
     assert expected in warning_message(item, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("en", 1, "1 feature lies outside the agency territory."),
+        ("fr", 1, "1 objet est hors du territoire de l'agence."),
+        ("fr", 4, "4 objets sont hors du territoire de l'agence."),
+        ("ar", 1, "عنصر واحد خارج نفوذ الوكالة."),
+        ("ar", 2, "عنصران خارج نفوذ الوكالة."),
+        ("ar", 7, "7 عناصر خارج نفوذ الوكالة."),
+        ("ar", 40, "40 عنصرًا خارج نفوذ الوكالة."),
+        ("ar", 300, "300 عنصر خارج نفوذ الوكالة."),
+    ],
+)
+def test_an_import_issue_counts_its_features(language, count, expected):
+    issue = {"code": "outside_territory", "params": {"count": count}}
+    with translation.override(language):
+        assert issue_message(issue) == expected
+
+
+def test_no_import_issue_says_one_in_the_plural():
+    names = ("found", "expected", "codes", "area", "value", "name", "declared")
+    params = dict.fromkeys(names, "x") | {"srid": 26191, "count": 1}
+    for kind in ISSUE_KINDS.values():
+        with translation.override("en"):
+            text = issue_message({"code": kind.code, "params": params})
+        assert text, kind.code
+        assert not ONE_IN_THE_PLURAL.match(text), text
