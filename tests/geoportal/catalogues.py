@@ -17,11 +17,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 @dataclasses.dataclass(frozen=True)
 class Entry:
-    """One translated text: its English msgid and one of its translations."""
+    """One translated text: its English msgid and one of its translations
+    (``form``: which plural form, None for a text without plural)."""
 
     catalogue: str
     msgid: str
     msgstr: str
+    form: int | None = None
 
 
 def catalogue_paths(language: str) -> list[Path]:
@@ -44,7 +46,7 @@ def entries(language: str) -> list[Entry]:
                 catalog = gettext.GNUTranslations(handle)._catalog
             name = str(po.relative_to(REPO))
             for key, msgstr in catalog.items():
-                msgid = key[0] if isinstance(key, tuple) else key
-                if msgid:  # the header
-                    found.append(Entry(name, msgid.split("\x04")[-1], msgstr))
+                msgid, form = key if isinstance(key, tuple) else (key, None)
+                if msgid:  # not the header
+                    found.append(Entry(name, msgid.split("\x04")[-1], msgstr, form))
     return found

@@ -1,4 +1,5 @@
-"""The catalogues use the glossary's one term per notion (locale/glossary.csv).
+"""The catalogues use the glossary's one term per notion (locale/glossary.csv),
+and translate a text the same way wherever it appears.
 
 A text whose English names a notion of the glossary must say it with the
 glossary's French and Arabic term, on the map page, in the note (page and PDF)
@@ -8,6 +9,7 @@ and on the verification page alike: they all read these catalogues.
 import csv
 import re
 import unicodedata
+from collections import defaultdict
 
 import pytest
 
@@ -87,3 +89,18 @@ def test_the_glossary_check_sees_a_wrong_arabic_term():
     for old in ("معامل البصمة الأرضية", "معامل استعمال الأرض (%)"):
         assert term not in arabic_key(old)
     assert term in arabic_key("مُعامِلُ الاستيلاء على الأرض (%)")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_text_reads_the_same_in_every_catalogue(language):
+    """Django merges the catalogues: a text translated two ways would read one
+    way or the other depending on the order of the apps."""
+    translations = defaultdict(set)
+    for entry in entries(language):
+        translations[entry.msgid, entry.form].add((entry.msgstr, entry.catalogue))
+    differing = [
+        f"{msgid!r}: {sorted(found)}"
+        for (msgid, _form), found in translations.items()
+        if len({msgstr for msgstr, _catalogue in found}) > 1
+    ]
+    assert not differing, "\n".join(differing)
