@@ -74,10 +74,15 @@ def report_text(report: dict) -> str:
     lines = []
     summary = report.get("summary", {})
     if summary:
+        features = int(summary.get("features", 0))
         lines.append(
-            gettext("%(features)s features read from %(source)s (EPSG:%(srid)s).")
+            ngettext(
+                "%(features)s feature read from %(source)s (EPSG:%(srid)s).",
+                "%(features)s features read from %(source)s (EPSG:%(srid)s).",
+                features,
+            )
             % {
-                "features": summary.get("features", 0),
+                "features": features,
                 "source": summary.get("source", "?"),
                 "srid": summary.get("srid", "?"),
             }

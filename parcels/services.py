@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.permissions import require_change
 from importing.errors import no_parcel_error
@@ -45,6 +46,18 @@ class ParcelImport:
     created: int
     updated: int
     report: dict
+
+    @property
+    def summary(self) -> str:
+        """ "1 parcel created, 3 updated." in the active language."""
+        return gettext("%(created)s, %(updated)s.") % {
+            "created": ngettext(
+                "%(count)s parcel created", "%(count)s parcels created", self.created
+            )
+            % {"count": self.created},
+            "updated": ngettext("%(count)s updated", "%(count)s updated", self.updated)
+            % {"count": self.updated},
+        }
 
 
 def parcels_import(

@@ -9,8 +9,9 @@ import pytest
 from django.utils import translation
 
 from importing.issues import ISSUE_KINDS
-from importing.report import issue_message, report_counts
+from importing.report import issue_message, report_counts, report_text
 from notes.warnings import warning, warning_message
+from parcels.services import ParcelImport
 from tests.geoportal.catalogues import catalogue_paths
 
 ONE_IN_THE_PLURAL = re.compile(
@@ -103,3 +104,31 @@ def test_no_import_issue_says_one_in_the_plural():
             text = issue_message({"code": kind.code, "params": params})
         assert text, kind.code
         assert not ONE_IN_THE_PLURAL.match(text), text
+
+
+@pytest.mark.parametrize(
+    ("language", "created", "updated", "expected"),
+    [
+        ("fr", 1, 0, "1 parcelle créée, 0 mise à jour."),
+        ("fr", 3, 2, "3 parcelles créées, 2 mises à jour."),
+        ("ar", 1, 2, "أُنشئت قطعة واحدة، حُدِّثت قطعتان."),
+        ("ar", 5, 0, "أُنشئت 5 قطع، لم تُحدَّث أي قطعة."),
+    ],
+)
+def test_a_parcel_import_counts_what_it_did(language, created, updated, expected):
+    result = ParcelImport(created=created, updated=updated, report={})
+    with translation.override(language):
+        assert result.summary == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "1 objet lu dans plan.shp (EPSG:26191)."),
+        ("ar", "تمت قراءة عنصر واحد من plan.shp (EPSG:26191)."),
+    ],
+)
+def test_a_report_counts_the_features_read(language, expected):
+    report = {"summary": {"features": 1, "source": "plan.shp", "srid": 26191}}
+    with translation.override(language):
+        assert report_text(report).splitlines()[0] == expected

@@ -68,7 +68,4 @@ class Command(BaseCommand):
             finally:
                 progress.close()
         self.stdout.write(report_text(result.report))
-        self.stdout.write(
-            _("%(created)s parcels created, %(updated)s updated.")
-            % {"created": result.created, "updated": result.updated}
-        )
+        self.stdout.write(result.summary)
