@@ -16,6 +16,7 @@ from notes.warnings import warning_message
 
 LRM = "\u200e"  # keeps "2-19-345" or "R+4" in order inside Arabic text
 LIST_SEPARATORS = {"ar": "، "}
+COLONS = {"fr": "\u00a0: "}  # French typography: a space before the colon
 
 
 def number(value: float | int | None, language: str, digits: int = 2) -> str:
@@ -206,6 +207,7 @@ def display_content(content: dict, language: str) -> dict:
         return {
             "language": language,
             "direction": "rtl" if language == "ar" else "ltr",
+            "colon": COLONS.get(language, ": "),
             "reference": _ltr(note.get("reference", ""), language),
             "issued_at": _ltr((note.get("issued_at") or "")[:10], language),
             "as_of": _ltr(content.get("as_of", ""), language),

@@ -173,3 +173,14 @@ def test_a_zone_covering_some_of_the_land_is_a_part_of_it(client, site):
     )
     arabic = verification_text(client, note, "ar")
     assert "أصبحت المنطقة ZZ تسري على جزء من هذه الأرض" in arabic
+
+
+def test_french_puts_a_space_before_the_colon_arabic_does_not(client, issued):
+    french = verification_text(client, issued, "fr")
+    assert "Hors de tout zonage\u00a0:" in french
+    assert "SHA-256 du contenu\u00a0:" in french
+    pdf = pdf_text(client.get(issued["pdf_url"] + "?lang=fr").content)
+    assert "Hors de tout zonage : " in pdf
+    assert "Échelle : " in pdf
+    arabic = verification_text(client, issued, "ar")
+    assert "خارج أي تنطيق: " in arabic
