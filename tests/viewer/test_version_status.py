@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from layers.models import PlanningDocument
 from layers.services import FeatureData, layer_version_create, layer_version_publish
@@ -81,3 +82,20 @@ def test_the_version_of_a_plan_in_force_says_it_is_in_force(
 ):
     publish_zoning(document, zoning_layer)
     assert version_status_cell(client, document, language) == expected
+
+
+def test_a_versions_dates_read_day_first_in_arabic(client, document, zoning_layer):
+    """Django's Arabic formats have no date and time: not the American m/d/Y."""
+    version = layer_version_create(
+        layer=zoning_layer,
+        features=[FeatureData(geom=square(-6.9, 33.9, 0.05), code="UA")],
+    )
+    at = datetime.datetime(2024, 1, 31, 9, 30, tzinfo=datetime.UTC)
+    layer_version_publish(version=version, at=at)
+    page = client.get(
+        f"/documents/{document.agency.code}/{document.reference}/",
+        HTTP_ACCEPT_LANGUAGE="ar",
+    ).content.decode()
+    shown = timezone.localtime(at).strftime("%d\u200f/%m\u200f/%Y %H:%M")
+    assert shown in page  # "31‏/01‏/2024 10:30" in Casablanca
+    assert "01/31/2024" not in page
