@@ -210,6 +210,32 @@ class MoroccanZoningSchema(Schema):
     parsers = {"floors_above_ground": _levels}
 
 
+class ReferenceSchema(Schema):
+    """Reference data (streets, neighbourhoods, landmarks): names in French and
+    Arabic, as street registers and OpenStreetMap extracts spell them. Chosen
+    by the layer's kind, not by the file's fields."""
+
+    name = "reference"
+    aliases = {
+        "source_id": ("ID", "FID", "OBJECTID", "IDENT", "OSM_ID"),
+        "code": ("CODE", "CODE_VOIE", "CODE_QUART", "REF"),
+        "label_fr": (
+            "NOM_FR",
+            "NOM",
+            "NOM_VOIE",
+            "NOM_RUE",
+            "NOM_QUARTIER",
+            "NAME_FR",
+            "NAME",
+            "LIBELLE",
+            "LABEL_FR",
+            "LABEL",
+        ),
+        "label_ar": ("NOM_AR", "NAME_AR", "LIBELLE_AR", "LABEL_AR", "LIB_AR"),
+        "category": ("TYPE", "TYPE_VOIE", "CATEGORIE", "CATEGORY", "HIGHWAY"),
+    }
+
+
 class GenericSchema(Schema):
     """Anything else: the usual names in French, English and Arabic transliteration."""
 
@@ -261,6 +287,7 @@ SCHEMAS: dict[str, type[Schema]] = {
         CnigZoningSchema,
         CnigPrescriptionSchema,
         MoroccanZoningSchema,
+        ReferenceSchema,
         GenericSchema,
     )
 }
@@ -308,7 +335,7 @@ def category_guess(value, *, kind: str) -> str:
     text = str(value or "").strip()
     if not text:
         return ""
-    if kind == Kind.OVERLAY:
+    if kind != Kind.ZONING:
         return text[:32]
     if text in _ZONE_CATEGORIES:
         return text
@@ -433,19 +460,24 @@ class FieldMapping:
 def mapping_guess(
     fields: Iterable[str],
     *,
+    kind: str = "",
     hints: dict[str, str] | None = None,
     remembered: dict | None = None,
 ) -> FieldMapping:
-    """The mapping proposed for a file with ``fields``: the ``remembered`` one
-    (a layer's last upload) where this file has its fields, then the names of
-    the schema the fields match, anyone's usual names, then the reader's
-    ``hints`` — names compared by ``field_key``.
+    """The mapping proposed for a file with ``fields`` for a layer of ``kind``
+    (reference data has its own names): the ``remembered`` one (a layer's last
+    upload) where this file has its fields, then the names of the schema the
+    fields match, anyone's usual names, then the reader's ``hints`` — names
+    compared by ``field_key``.
     """
     by_key = {field_key(name): name for name in fields}
-    schema = next(
-        (s for s in SCHEMAS.values() if s.signature and s.matches(set(by_key))),
-        GenericSchema,
-    )
+    if kind == Kind.REFERENCE:
+        schema = ReferenceSchema
+    else:
+        schema = next(
+            (s for s in SCHEMAS.values() if s.signature and s.matches(set(by_key))),
+            GenericSchema,
+        )
     mapping: dict[str, str] = {}
     origins: dict[str, str] = {}
     remembered = remembered or {}
@@ -453,8 +485,10 @@ def mapping_guess(
         if target in TARGETS and field_key(name) in by_key:
             mapping[target] = by_key[field_key(name)]
             origins[target] = "remembered"
-    # A known family's names first, then anyone's usual ones for the rest.
-    usual = [] if schema is GenericSchema else list(GenericSchema.aliases.items())
+    # A known family's names first, then anyone's usual ones for the rest;
+    # reference data keeps to its own names (a street has no zone code).
+    known = (GenericSchema, ReferenceSchema)
+    usual = [] if schema in known else list(GenericSchema.aliases.items())
     for target, names in [*schema.aliases.items(), *usual, *(hints or {}).items()]:
         names = (names,) if isinstance(names, str) else names
         keys = (field_key(name) for name in names)

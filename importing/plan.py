@@ -282,7 +282,10 @@ def import_plan(
         ) from exc
 
     mapping = mapping_guess(
-        source.fields, hints=source.reader.mapping_hints, remembered=remembered
+        source.fields,
+        kind=kind,
+        hints=source.reader.mapping_hints,
+        remembered=remembered,
     )
     mapping = mapping_override(
         mapping, options.mapping, source.fields, values=options.values, kind=kind

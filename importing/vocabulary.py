@@ -12,10 +12,12 @@ from __future__ import annotations
 
 
 class Kind:
-    """What a layer is: the zoning (a partition into zones) or an overlay."""
+    """What a layer is: the zoning (a partition into zones), an overlay, or
+    reference data (streets, neighbourhoods, landmarks)."""
 
     ZONING = "zoning"
     OVERLAY = "overlay"
+    REFERENCE = "reference"
 
 
 class Family:
@@ -35,6 +37,12 @@ class OverlayType:
     RISK = "risk"
     EASEMENT = "easement"
     OTHER = "other"
+
+
+class ReferenceType:
+    STREET = "street"
+    NEIGHBOURHOOD = "neighbourhood"
+    LANDMARK = "landmark"
 
 
 class ZoneCategory:

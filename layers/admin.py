@@ -163,8 +163,15 @@ class PlanningDocumentAdmin(AgencyScopedAdmin):
 
 @admin.register(Layer)
 class LayerAdmin(AgencyScopedAdmin):
-    list_display = ("name", "title_fr", "document", "kind", "overlay_type")
-    list_filter = ("kind", "overlay_type", "document__agency")
+    list_display = (
+        "name",
+        "title_fr",
+        "document",
+        "kind",
+        "overlay_type",
+        "reference_type",
+    )
+    list_filter = ("kind", "overlay_type", "reference_type", "document__agency")
     search_fields = ("name", "title_fr", "document__reference")
 
 

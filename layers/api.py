@@ -117,6 +117,7 @@ def layer_json(layer: Layer) -> dict:
         "name": layer.name,
         "title": layer.title,
         "kind": layer.kind,
+        "reference_type": layer.reference_type,
         "geometry_type": layer.geometry_type,
     }
 
@@ -320,6 +321,7 @@ def document_layers(request: HttpRequest, pk: int):
         name=str(data.get("name", "")),
         kind=str(data.get("kind", Layer.Kind.ZONING)),
         title_fr=str(data.get("title_fr", "")),
+        reference_type=str(data.get("reference_type", "")),
     )
     return layer_json(layer)
 

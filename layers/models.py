@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
 from importing.report import report_counts
+from layers.search import folded_trigram_index
 
 STORAGE_SRID = 4326
 
@@ -89,6 +90,9 @@ class PlanningDocument(models.Model):
         PDAR = "pdar", _("Rural development plan (PDAR)")
         PZ = "pz", _("Zoning plan (plan de zonage)")
         PLU = "plu", _("Local urban plan (PLU)")
+        # Streets, neighbourhoods, landmarks an agency publishes for bearings;
+        # its layers are of kind "reference" and no note cites it.
+        REFERENCE = "reference", _("Reference data (streets, neighbourhoods)")
         OTHER = "other", _("Other document")
 
     class Status(models.TextChoices):
@@ -215,13 +219,19 @@ class RegulationFile(models.Model):
 
 
 class Layer(models.Model):
-    """A thematic layer of a document: its zoning, or one overlay."""
+    """A thematic layer of a document: its zoning, one overlay, or reference
+    data that gives bearings (streets, neighbourhoods, landmarks).
+
+    Reference layers go through the same import, versions and in-force rule as
+    the others; they prescribe nothing, so notes leave them out.
+    """
 
     AGENCY_PATH = "document__agency"
 
     class Kind(models.TextChoices):
         ZONING = "zoning", _("Zoning")
         OVERLAY = "overlay", _("Overlay")
+        REFERENCE = "reference", _("Reference data")
 
     class OverlayType(models.TextChoices):
         ROAD_ALIGNMENT = "road_alignment", _("Road alignment")
@@ -232,6 +242,11 @@ class Layer(models.Model):
         RISK = "risk", _("Risk area")
         EASEMENT = "easement", _("Easement")
         OTHER = "other", _("Other prescription")
+
+    class ReferenceType(models.TextChoices):
+        STREET = "street", _("Streets")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhoods")
+        LANDMARK = "landmark", _("Landmarks")
 
     class GeometryType(models.TextChoices):
         POLYGON = "polygon", _("Polygons")
@@ -250,6 +265,9 @@ class Layer(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     overlay_type = models.CharField(
         _("overlay type"), max_length=32, choices=OverlayType, blank=True
+    )
+    reference_type = models.CharField(
+        _("reference type"), max_length=16, choices=ReferenceType, blank=True
     )
     geometry_type = models.CharField(
         _("geometry type"),
@@ -274,9 +292,14 @@ class Layer(models.Model):
                 fields=["document", "name"], name="layer_name_unique"
             ),
             models.CheckConstraint(
-                condition=Q(kind="overlay")
+                condition=~Q(kind="zoning")
                 | Q(overlay_type="", geometry_type="polygon"),
                 name="zoning_layer_is_polygons",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reference", overlay_type="") & ~Q(reference_type="")
+                | ~Q(kind="reference") & Q(reference_type=""),
+                name="reference_layer_has_a_reference_type",
             ),
         ]
 
@@ -507,6 +530,9 @@ class Feature(models.Model):
             # a bitmap of the version's every feature ANDed with the box —
             # whatever the number of versions and features per version.
             GistIndex(fields=["version", "geom"], name="feature_version_geom"),
+            # Street, neighbourhood and landmark names for the search box.
+            folded_trigram_index("label_fr", name="feature_label_fr_folded"),
+            folded_trigram_index("label_ar", name="feature_label_ar_folded"),
         ]
 
     def __str__(self) -> str:

@@ -131,6 +131,10 @@ _LAYER_BODY = _json_body(
     {
         "name": _TEXT,
         "kind": {"type": "string", "enum": _values(Layer.Kind)},
+        "reference_type": {
+            "type": "string",
+            "enum": ["", "street", "neighbourhood", "landmark"],
+        },
         "title_fr": _TEXT,
     },
     ("name",),

@@ -414,7 +414,7 @@ def layer_import(
                     progress=progress,
                 )
                 if (
-                    layer.kind == Layer.Kind.OVERLAY
+                    layer.kind != Layer.Kind.ZONING
                     and loader.expected
                     and layer.geometry_type != loader.expected
                     and not layer.versions.exclude(pk=version.pk).exists()
@@ -556,10 +556,13 @@ def layer_ensure(
     name: str,
     kind: str,
     title_fr: str = "",
+    reference_type: str = "",
 ) -> Layer:
-    """The layer ``name`` of ``document``, created when missing.
+    """The layer ``name`` of ``document``, created when missing; a reference
+    layer names its ``reference_type`` (street, neighbourhood, landmark).
 
-    Raises PermissionDenied, VersionStateError when it exists with another kind.
+    Raises PermissionDenied, VersionStateError when it exists with another kind,
+    django ValidationError for invalid values.
     """
     layer = Layer.objects.filter(document=document, name=name).first()
     if layer is not None:
@@ -571,7 +574,13 @@ def layer_ensure(
                 % {"name": name, "kind": layer.get_kind_display()}
             )
         return layer
-    layer = Layer(document=document, name=name, kind=kind, title_fr=title_fr or name)
+    layer = Layer(
+        document=document,
+        name=name,
+        kind=kind,
+        title_fr=title_fr or name,
+        reference_type=reference_type,
+    )
     if user is not None:
         require_change(user, layer)
     layer.full_clean()

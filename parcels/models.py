@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import STORAGE_SRID, from_demo_data_field
+from layers.search import folded_trigram_index
 
 
 class Parcel(models.Model):
@@ -61,6 +62,8 @@ class Parcel(models.Model):
             # agency by the map page) without walking other agencies' ids.
             models.Index(fields=["agency", "id"], name="parcel_agency_newest"),
             GistIndex(fields=["geom_3857"], name="parcel_geom_3857"),
+            # Addresses for the search box, any part of a word, folded.
+            folded_trigram_index("address", name="parcel_address_folded"),
         ]
 
     def __str__(self) -> str:

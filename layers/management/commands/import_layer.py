@@ -42,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="agency code")
         parser.add_argument("--document", required=True, help="document reference")
         parser.add_argument("--kind", required=True, choices=Layer.Kind.values)
+        parser.add_argument(
+            "--reference-type",
+            default="",
+            choices=["", *Layer.ReferenceType.values],
+            help="with --kind reference: streets, neighbourhoods or landmarks",
+        )
         parser.add_argument("--layer", help="layer name (default: from the kind)")
         parser.add_argument("--source-layer", help="layer or file inside the upload")
         parser.add_argument("--srs", help="CRS of the file, e.g. EPSG:26191")
@@ -81,7 +87,11 @@ class Command(BaseCommand):
                 else slugify(options["source_layer"] or path.stem)[:64]
             )
             layer = layer_ensure(
-                user=user, document=document, name=name, kind=options["kind"]
+                user=user,
+                document=document,
+                name=name,
+                kind=options["kind"],
+                reference_type=options["reference_type"],
             )
             import_options = ImportOptions(
                 source_layer=options["source_layer"],
