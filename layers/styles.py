@@ -1,5 +1,5 @@
-"""The one palette of the portal: how zones, overlays, parcels and zone codes
-are coloured.
+"""The one palette of the portal: how zones, overlays, reference data
+(streets, neighbourhoods, landmarks), parcels and zone codes are coloured.
 
 Every reader draws from here and nowhere else: the map page (as JSON in its
 configuration, ``palette()``), the map renderer and the legend graphic
@@ -114,6 +114,21 @@ OVERLAY_TYPE_SWATCHES: dict[str, Swatch] = {
     Layer.OverlayType.OTHER: Swatch("#8d99ae", "#2b2d42", 0.3),
 }
 
+# Reference data gives bearings under the plan: streets are lines of their
+# outline colour (``width`` pixels wide), neighbourhoods an outline without
+# fill, landmarks discs; each is labelled with its name (``REFERENCE_LABELS``:
+# along a street, inside a neighbourhood, beside a landmark).
+REFERENCE_TYPE_SWATCHES: dict[str, Swatch] = {
+    Layer.ReferenceType.STREET: Swatch("#ffffff", "#8d8474", 1.0, 3.0),
+    Layer.ReferenceType.NEIGHBOURHOOD: Swatch("#ffffff", "#5e548e", 0.0, 1.5),
+    Layer.ReferenceType.LANDMARK: Swatch("#ffffff", "#3d405b", 1.0, 1.0),
+}
+REFERENCE_LABELS: dict[str, str] = {
+    Layer.ReferenceType.STREET: "line",
+    Layer.ReferenceType.NEIGHBOURHOOD: "area",
+    Layer.ReferenceType.LANDMARK: "point",
+}
+
 # Parcels (map page only): an outline, no fill.
 PARCEL_SWATCH = Swatch("#ffffff", "#1d2433", 0.0, 0.8)
 # Agencies' territories (map page, national scale): a light fill that tells
@@ -135,6 +150,13 @@ def overlay_swatch(overlay_type: str) -> Swatch:
     )
 
 
+def reference_swatch(reference_type: str) -> Swatch:
+    """The swatch of a reference type; unknown or empty types get streets'."""
+    return REFERENCE_TYPE_SWATCHES.get(
+        reference_type, REFERENCE_TYPE_SWATCHES[Layer.ReferenceType.STREET]
+    )
+
+
 def palette() -> dict:
     """The whole palette as plain data (the map page's JSON configuration)."""
     return {
@@ -146,6 +168,10 @@ def palette() -> dict:
         "overlays": {
             str(key): dataclasses.asdict(swatch)
             for key, swatch in OVERLAY_TYPE_SWATCHES.items()
+        },
+        "references": {
+            str(key): dataclasses.asdict(swatch)
+            for key, swatch in REFERENCE_TYPE_SWATCHES.items()
         },
         "parcels": dataclasses.asdict(PARCEL_SWATCH),
         "territory": dataclasses.asdict(TERRITORY_SWATCH),

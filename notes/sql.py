@@ -94,7 +94,9 @@ def _compose(*, subject: str, agency: str, columns: str = "", joins: str = "") -
     """
     return f"""
 WITH {subject}, versions AS (
+  -- Reference data (streets, neighbourhoods) gives bearings, prescribes nothing.
   {_VERSIONS_IN_FORCE.replace("%(agency)s", agency)}
+    AND l.kind <> 'reference'
 ), hits AS (
   SELECT versions.version_id, f.id AS feature_id, f.code, f.label_fr, f.label_ar,
          f.category,
@@ -135,12 +137,14 @@ WITH {subject}, versions AS (
   WHERE a.id <> {agency} AND ST_Intersects(a.territory, subject.g)
 ), documents AS (
   -- The agency's documents concerning the subject, whatever their status but
-  -- drafts and annulled ones (in force or not is decided on the day asked):
-  -- their ids; what they say comes from notes.planning, kept per process.
+  -- drafts and annulled ones (in force or not is decided on the day asked);
+  -- reference data (streets, neighbourhoods) is no planning document. Their
+  -- ids: what they say comes from notes.planning, kept per process.
   SELECT coalesce(array_agg(d.id), '{{}}') AS ids
   FROM layers_planningdocument d, subject
   WHERE d.agency_id = {agency}
     AND d.status NOT IN ('draft', 'annulled')
+    AND d.kind <> 'reference'
     AND (d.perimeter IS NULL OR ST_Intersects(d.perimeter, subject.g))
 )
 SELECT subject.area AS subject_area, others.area AS others_area,

@@ -2,8 +2,9 @@
 the legend graphic draw it (the renderer's also for the note PDF's map).
 
 One style per layer kind, named ``default``: zones filled by category,
-overlays by overlay type, each as RGBA computed once per process (never per
-feature or per request); only the translated titles are made per request.
+overlays by overlay type, reference data by reference type, each as RGBA
+computed once per process (never per feature or per request); only the
+translated titles are made per request.
 """
 
 from __future__ import annotations
@@ -77,6 +78,14 @@ def style_for(layer: Layer) -> Style:
             fills=fills,
             labels=True,
             partition=True,
+        )
+    if layer.kind == Layer.Kind.REFERENCE:
+        swatch = palette.reference_swatch(layer.reference_type)
+        return Style(
+            title=str(Layer.ReferenceType(layer.reference_type or "street").label),
+            outline=swatch.outline_rgba(),
+            outline_width=swatch.width,
+            default_fill=swatch.fill_rgba() if swatch.opacity else None,
         )
     swatch = palette.overlay_swatch(layer.overlay_type)
     is_line = layer.geometry_type == Layer.GeometryType.LINE

@@ -56,7 +56,7 @@ class TileSet:
     """One tile set as a request may see it."""
 
     name: str
-    kind: str  # "zoning", "overlay" or "parcels"
+    kind: str  # "zoning", "overlay", "reference" or "parcels"
     agency: Agency
     minzoom: int
     maxzoom: int = MAX_ZOOM
@@ -210,6 +210,7 @@ def _state_of(tileset: TileSet) -> tuple:
         layer.name,
         layer.kind,
         layer.overlay_type,
+        layer.reference_type,
         layer.pk,
         layer.document_id,
         layer.document.agency_id,

@@ -53,6 +53,24 @@ tile AS (
 SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
 """
 
+# Reference data (streets, neighbourhoods, landmarks) of one layer version,
+# with their names: the map labels them.
+REFERENCE_SQL = """
+WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS geom),
+tile AS (
+  SELECT f.id,
+         f.code,
+         f.label_fr,
+         f.label_ar,
+         %(reference_type)s::text AS reference_type,
+         ST_AsMVTGeom(f.geom_3857, bounds.geom, 4096, 64, true) AS geom
+  FROM layers_feature f
+  CROSS JOIN bounds
+  WHERE f.version_id = %(version)s AND f.geom_3857 && bounds.geom
+)
+SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
+"""
+
 # Parcels of one agency.
 PARCELS_SQL = """
 WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS geom),
@@ -73,7 +91,7 @@ SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
 # and in force now (the rule's SQL form, ``layers.in_force``).
 VERSION_STATE_SQL = f"""
 SELECT v.status, d.status, a.code, d.reference, l.name, l.kind, l.overlay_type,
-       v.layer_id, l.document_id, d.agency_id,
+       l.reference_type, v.layer_id, l.document_id, d.agency_id,
        coalesce({in_force_sql(document="d", version="v")}, false)
 FROM layers_layerversion v
 JOIN layers_layer l ON l.id = v.layer_id
@@ -85,8 +103,8 @@ WHERE v.id = %(version)s
 
 def version_state(version_id: int) -> tuple | None:
     """(version status, document status, agency code, document reference, layer
-    name, layer kind, overlay type, layer id, document id, agency id, public
-    and in force now) of a version, or None if it is gone."""
+    name, layer kind, overlay type, reference type, layer id, document id,
+    agency id, public and in force now) of a version, or None if it is gone."""
     with connection.cursor() as cursor:
         cursor.execute(VERSION_STATE_SQL, {"version": version_id, **in_force_params()})
         return cursor.fetchone()
@@ -98,14 +116,18 @@ def _layer_query(
     version_id: int,
     document_id: int,
     overlay_type: str,
+    reference_type: str,
     layer: str,
     z: int,
     x: int,
     y: int,
 ) -> tuple[str, dict]:
-    """The tile query of a zoning or overlay version, and its parameters."""
+    """The tile query of a zoning, overlay or reference version, and its
+    parameters."""
     if kind == "zoning":
         query, params = ZONING_SQL, {"document": document_id}
+    elif kind == "reference":
+        query, params = REFERENCE_SQL, {"reference_type": reference_type}
     else:
         query, params = OVERLAY_SQL, {"overlay_type": overlay_type}
     return query, params | {

@@ -34,6 +34,17 @@ def tileset_style(tileset: TileSet) -> dict:
             "swatches": palette.palette()["zones"],
             "fallback": "other",
         }
+    if tileset.kind == Layer.Kind.REFERENCE:
+        reference_type = tileset.layer.reference_type
+        swatch = palette.reference_swatch(reference_type)
+        return {
+            "opacity": 1.0,
+            "swatch": dataclasses.asdict(swatch),
+            "line_width": swatch.width,
+            "point_radius": palette.POINT_RADIUS,
+            # Names (label_fr, label_ar) drawn by the page (viewer/bearings.js).
+            "labels": palette.REFERENCE_LABELS.get(reference_type, "line"),
+        }
     swatch = palette.overlay_swatch(tileset.layer.overlay_type)
     return {
         "opacity": swatch.opacity,

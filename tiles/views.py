@@ -31,12 +31,14 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
 
 
 def layer_tile_args(tileset: catalog.TileSet, z: int, x: int, y: int) -> dict:
-    """The arguments of ``sql.layer_tile`` for a zoning or overlay tile set."""
+    """The arguments of ``sql.layer_tile`` for a zoning, overlay or reference
+    tile set."""
     return {
         "kind": tileset.kind,
         "version_id": tileset.version.pk,
         "document_id": tileset.layer.document_id,
         "overlay_type": tileset.layer.overlay_type or "other",
+        "reference_type": tileset.layer.reference_type,
         "layer": tileset.source_layer,
         "z": z,
         "x": x,
@@ -102,6 +104,12 @@ def tilejson_document(
         fields = {"id": "Number", "reference": "String"}
     elif tileset.kind == "zoning":
         fields |= {"category": "String"}
+    elif tileset.kind == "reference":
+        fields |= {
+            "label_fr": "String",
+            "label_ar": "String",
+            "reference_type": "String",
+        }
     else:
         fields |= {
             "label_fr": "String",

@@ -69,6 +69,7 @@ def _layer_entry(tileset: TileSet, day: datetime.date | None) -> dict:
     }
     if tileset.layer is not None:
         entry["overlay_type"] = tileset.layer.overlay_type
+        entry["reference_type"] = tileset.layer.reference_type
         entry["draft"] = _is_draft(tileset)
         if tileset.kind == Layer.Kind.OVERLAY:
             entry["swatch"] = dataclasses.asdict(
