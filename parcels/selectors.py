@@ -8,7 +8,8 @@ import json
 from types import SimpleNamespace
 
 from django.contrib.gis.db.models import Extent
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,18 +22,23 @@ from layers.in_force import (
     public_in_force_q,
 )
 from layers.models import Feature, Layer, PlanningDocument, ZoneRule
+from layers.search import Fold
 from parcels.coordinates import coordinates_parse
 from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
 
 MAX_QUERY_LENGTH = 100
+# Names and addresses are looked for from this many characters (a trigram).
+MIN_WORDS_LENGTH = 3
 
 
 @dataclasses.dataclass(frozen=True)
 class SearchResult:
     """One answer of the search box, with where to zoom (WGS 84)."""
 
-    kind: str  # "parcel", "document", "zone" or "point"
+    # "parcel", "address", "street", "neighbourhood", "landmark", "document",
+    # "zone" or "point"
+    kind: str
     label: str
     detail: str
     bbox: tuple[float, float, float, float]
@@ -177,6 +183,48 @@ def zones_matching(
     )
 
 
+def _folded_contains(field: str, text: str) -> Q:
+    """``field`` holds ``text``, both folded (``layers.search``): case, accents
+    and Arabic spelling variants do not matter; a trigram index answers."""
+    return Q(**{f"{field}_folded__contains": Fold(Value(text))})
+
+
+def addresses_matching(text: str, *, limit: int = 5) -> list[Parcel]:
+    """Parcels whose address holds ``text`` (folded), shortest address first."""
+    return list(
+        Parcel.objects.annotate(address_folded=Fold("address"))
+        .filter(_folded_contains("address", text))
+        .select_related("agency")
+        .order_by(Length("address"), "reference_key")[:limit]
+    )
+
+
+def places_matching(text: str, *, limit: int = 6) -> list[dict]:
+    """Streets, neighbourhoods and landmarks of reference layers public and in
+    force now (``layers.in_force``) whose French or Arabic name holds ``text``
+    (folded), one entry per agency, type and name — a street cut into segments
+    is one answer — with its extent, shortest names first."""
+    return list(
+        Feature.objects.annotate(
+            label_fr_folded=Fold("label_fr"), label_ar_folded=Fold("label_ar")
+        )
+        .filter(
+            public_in_force_q(path="version__"),
+            version__layer__kind=Layer.Kind.REFERENCE,
+        )
+        .filter(_folded_contains("label_fr", text) | _folded_contains("label_ar", text))
+        .values(
+            "label_fr",
+            "label_ar",
+            "version__layer__reference_type",
+            "version__layer__document__agency__name_fr",
+            "version__layer__document__agency__name_ar",
+        )
+        .annotate(extent=Extent("geom"), count=Count("id"))
+        .order_by(Length("label_fr"), "label_fr")[:limit]
+    )
+
+
 def _document_url(agency_code: str, reference: str) -> str:
     return reverse("viewer:document", args=[agency_code, reference])
 
@@ -227,6 +275,41 @@ def _zone_result(row: dict) -> SearchResult:
     )
 
 
+def _address_result(parcel: Parcel) -> SearchResult:
+    return SearchResult(
+        kind="address",
+        label=parcel.address,
+        detail=_("Address · %(reference)s") % {"reference": parcel.reference},
+        bbox=parcel.geom.extent,
+        geometry=json.loads(parcel.geom.geojson),
+        reference=parcel.reference,
+        anchor=parcel.geom.point_on_surface.coords,
+    )
+
+
+def _place_kind_label(reference_type: str) -> str:
+    return {
+        Layer.ReferenceType.STREET: _("Street"),
+        Layer.ReferenceType.NEIGHBOURHOOD: _("Neighbourhood"),
+        Layer.ReferenceType.LANDMARK: _("Landmark"),
+    }[reference_type]
+
+
+def _place_result(row: dict) -> SearchResult:
+    names = SimpleNamespace(label_fr=row["label_fr"], label_ar=row["label_ar"])
+    agency = SimpleNamespace(
+        name_fr=row["version__layer__document__agency__name_fr"],
+        name_ar=row["version__layer__document__agency__name_ar"],
+    )
+    reference_type = row["version__layer__reference_type"]
+    return SearchResult(
+        kind=reference_type,
+        label=localized(names, "label"),
+        detail=f"{_place_kind_label(reference_type)} · {localized(agency, 'name')}",
+        bbox=row["extent"],
+    )
+
+
 def _point_result(reading) -> SearchResult:
     lon, lat = reading.point.x, reading.point.y
     return SearchResult(
@@ -245,8 +328,10 @@ def search(text: str, *, day: datetime.date | None = None) -> list[SearchResult]
 
     Coordinates, when the text reads as coordinates, are the only answers;
     otherwise parcels (exact reference first, then by prefix), zone codes in
-    force and documents (in force first, the others saying why not). Returns
-    [] for blank text.
+    force, streets, neighbourhoods, landmarks and addresses (from three
+    characters, whatever the case, accents and Arabic spelling variants) and
+    documents (in force first, the others saying why not). Returns [] for
+    blank text.
     """
     text = text.strip()[:MAX_QUERY_LENGTH]
     if not text:
@@ -256,5 +341,8 @@ def search(text: str, *, day: datetime.date | None = None) -> list[SearchResult]
         return [_point_result(reading) for reading in readings]
     results = [_parcel_result(parcel) for parcel in parcels_matching(text)]
     results += [_zone_result(row) for row in zones_matching(text, day=day)]
+    if len(text) >= MIN_WORDS_LENGTH:
+        results += [_place_result(row) for row in places_matching(text)]
+        results += [_address_result(parcel) for parcel in addresses_matching(text)]
     results += [_document_result(doc, day) for doc in documents_matching(text, day=day)]
     return results
