@@ -22,7 +22,9 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 import sys
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -1481,6 +1483,158 @@ PLAN_2009 = {
 PUBLISHED_2021 = "2021-06-10T00:00:00+01:00"
 PUBLISHED_2023 = "2023-09-14T00:00:00+01:00"
 PUBLISHED_2009 = "2009-04-16T00:00:00+01:00"
+# Reference data (streets, neighbourhoods) published by the agency, in force
+# from the first plan on and never expiring: bearings at any date asked.
+REFERENCE_DATA = {
+    "reference": "REF-OZ",
+    "kind": "reference",
+    "title_fr": "Référentiel de Oued Zahra (fictif) : rues et quartiers",
+    "title_ar": "المرجع الخرائطي لواد الزهرة (وهمي): الأزقة والأحياء",
+    "status": "approved",
+    "approval_act": "",
+    "approval_date": "2009-04-16",
+    "bulletin_reference": "",
+    "effective_date": "2009-04-16",
+    "expiry_date": None,
+}
+
+
+# -- bearings: street and neighbourhood names in Arabic ---------------------------
+
+# Street types and the proper names of the demo's streets and neighbourhoods in
+# Arabic, as Moroccan street plates write them.
+STREET_TYPES_AR = {
+    "Boulevard": "شارع",
+    "Avenue": "شارع",
+    "Rocade": "الطريق الدائري",
+    "Rue": "زنقة",
+    "Derb": "درب",
+    "Chemin rural": "الطريق القروية",
+}
+NAMES_AR = {
+    "Al Wahda": "الوحدة",
+    "de l'Industrie": "الصناعة",
+    "Al Massira": "المسيرة",
+    "de la Médina": "المدينة القديمة",
+    "Lablida": "البليدة",
+    "Lihoud": "ليهود",
+    "Sidi Ahmed": "سيدي أحمد",
+    "Sqaya": "السقاية",
+    "Zitoune": "الزيتون",
+    "Ennakhil": "النخيل",
+    "Al Amal": "الأمل",
+    "Al Farabi": "الفارابي",
+    "Al Fath": "الفتح",
+    "Al Houria": "الحرية",
+    "Al Istiqlal": "الاستقلال",
+    "Al Mansour Eddahbi": "المنصور الذهبي",
+    "Al Massira Al Khadra": "المسيرة الخضراء",
+    "Al Moukawama": "المقاومة",
+    "Al Qods": "القدس",
+    "Al Wifaq": "الوفاق",
+    "Allal Ben Abdellah": "علال بن عبد الله",
+    "Annasr": "النصر",
+    "Essalam": "السلام",
+    "Ibn Khaldoun": "ابن خلدون",
+    "Ibn Rochd": "ابن رشد",
+    "Ibn Sina": "ابن سينا",
+    "Tarik Ibn Ziad": "طارق بن زياد",
+    "de Cordoue": "قرطبة",
+    "de Grenade": "غرناطة",
+    "de Séville": "إشبيلية",
+    "des Artisans": "الصناع التقليديين",
+    "des Bougainvilliers": "الجهنمية",
+    "des Glycines": "الوستارية",
+    "des Jasmins": "الياسمين",
+    "des Lauriers": "الغار",
+    "des Mimosas": "الميموزا",
+    "des Orangers": "البرتقال",
+    "des Palmiers": "النخيل",
+    "des Roses": "الورود",
+    "du Commerce": "التجارة",
+}
+NEIGHBOURHOODS_AR = {
+    "Hay Al Amal": "حي الأمل",
+    "Hay Ennakhil": "حي النخيل",
+    "Lotissement Les Jardins": "تجزئة الحدائق",
+    "Quartier industriel Sidi Bouzid": "الحي الصناعي سيدي بوزيد",
+    "Hay Al Wahda": "حي الوحدة",
+    "Hay Al Andalous": "حي الأندلس",
+    "Centre": "وسط المدينة",
+    "Douar Oulad Zahra": "دوار أولاد الزهرة",
+    "Hay Essalam": "حي السلام",
+    "Lotissement Al Fadl": "تجزئة الفضل",
+    "Médina": "المدينة القديمة",
+}
+_NUMBERED = re.compile(r"^(?P<type>Rue|Chemin rural) n° (?P<number>\d+)$")
+_REPEATED = re.compile(r"^(?P<name>.*\D) (?P<number>\d+)$")
+
+
+def street_name_ar(name: str) -> str:
+    """The Arabic name of a demo street: its type, then its proper name or
+    number ("Rue n° 12" → "زنقة رقم 12", "Derb Sqaya 2" → "درب السقاية 2")."""
+    numbered = _NUMBERED.match(name)
+    if numbered:
+        kind = STREET_TYPES_AR[numbered["type"]]
+        return f"{kind} رقم {numbered['number']}"
+    repeated = _REPEATED.match(name)
+    if repeated:
+        return f"{street_name_ar(repeated['name'])} {repeated['number']}"
+    for kind in sorted(STREET_TYPES_AR, key=len, reverse=True):
+        if name.startswith(kind + " "):
+            proper = name[len(kind) + 1 :]
+            return f"{STREET_TYPES_AR[kind]} {NAMES_AR[proper]}"
+    raise KeyError(name)
+
+
+def reference_streets(streets: list[Street]) -> list[dict]:
+    """Named street axes (the wadi is no street), in French and Arabic."""
+    return [
+        {
+            "geom": s.geom,
+            "label_fr": s.name,
+            "label_ar": street_name_ar(s.name),
+            "category": s.kind,
+        }
+        for s in streets
+        if s.kind != "wadi"
+    ]
+
+
+def reference_neighbourhoods(
+    town: Town, territory: Polygon, medina: Polygon, frame: list[Street]
+) -> list[dict]:
+    """The districts as neighbourhoods: the pieces of the territory between the
+    frame's axes that each district owns, joined, in the order of DISTRICTS;
+    the médina is its walled core."""
+    owned: dict[str, list[Polygon]] = {}
+    for district, piece in town.districts(territory, medina, frame):
+        owned.setdefault(district.name, []).append(piece)
+    neighbourhoods = []
+    for district in DISTRICTS:
+        if district.fabric == "medina":
+            geom = medina
+        elif district.name in owned:
+            geom = shapely.union_all(owned[district.name], grid_size=GRID)
+            geom = geom.difference(medina, grid_size=GRID)
+        else:
+            continue
+        neighbourhoods.append(
+            {
+                "geom": geom,
+                "id": slug(district.name),
+                "label_fr": district.name,
+                "label_ar": NEIGHBOURHOODS_AR[district.name],
+                "category": district.fabric,
+            }
+        )
+    return neighbourhoods
+
+
+def slug(text: str) -> str:
+    """A plain ASCII identifier of a name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.decode().lower()).strip("-")
 
 
 def rounded(value):
@@ -1629,6 +1783,14 @@ def generate(out: Path) -> dict:
         zone_features(zones_2009, rules_2009()),
     )
 
+    bearings = out / "reference"
+    write_collection(bearings / "rues.geojson", "rues", reference_streets(streets))
+    write_collection(
+        bearings / "quartiers.geojson",
+        "quartiers",
+        reference_neighbourhoods(town, territory, medina, frame),
+    )
+
     def version(path: str, at: str, comment: str) -> dict:
         return {"file": path, "published_at": at, "comment": comment}
 
@@ -1739,6 +1901,39 @@ def generate(out: Path) -> dict:
                             )
                         ],
                     ),
+                ],
+            },
+            {
+                **REFERENCE_DATA,
+                "perimeter": "territory.geojson",
+                "rules": [],
+                "layers": [
+                    {
+                        "name": name,
+                        "title_fr": title_fr,
+                        "title_ar": title_ar,
+                        "kind": "reference",
+                        "reference_type": reference_type,
+                        "overlay_type": "",
+                        "geometry_type": geometry_type,
+                        "versions": [
+                            version(
+                                f"reference/{name}.geojson",
+                                PUBLISHED_2009,
+                                "Référentiel de l'agence",
+                            )
+                        ],
+                    }
+                    for name, title_fr, title_ar, reference_type, geometry_type in (
+                        (
+                            "quartiers",
+                            "Quartiers",
+                            "الأحياء",
+                            "neighbourhood",
+                            "polygon",
+                        ),
+                        ("rues", "Rues", "الأزقة والشوارع", "street", "line"),
+                    )
                 ],
             },
         ],
