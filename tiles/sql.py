@@ -54,7 +54,9 @@ SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
 """
 
 # Reference data (streets, neighbourhoods, landmarks) of one layer version,
-# with their names: the map labels them.
+# with their names: the map labels them. An area's label point (inside it, in
+# Web Mercator metres) lets the map name it once, in the tile holding that
+# point, rather than in every tile it covers.
 REFERENCE_SQL = """
 WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS geom),
 tile AS (
@@ -63,6 +65,12 @@ tile AS (
          f.label_fr,
          f.label_ar,
          %(reference_type)s::text AS reference_type,
+         CASE WHEN ST_Dimension(f.geom_3857) = 2
+              THEN round(ST_X(ST_PointOnSurface(f.geom_3857))::numeric, 1)::float8
+         END AS anchor_x,
+         CASE WHEN ST_Dimension(f.geom_3857) = 2
+              THEN round(ST_Y(ST_PointOnSurface(f.geom_3857))::numeric, 1)::float8
+         END AS anchor_y,
          ST_AsMVTGeom(f.geom_3857, bounds.geom, 4096, 64, true) AS geom
   FROM layers_feature f
   CROSS JOIN bounds

@@ -109,6 +109,8 @@ def tilejson_document(
             "label_fr": "String",
             "label_ar": "String",
             "reference_type": "String",
+            "anchor_x": "Number",
+            "anchor_y": "Number",
         }
     else:
         fields |= {

@@ -14,7 +14,7 @@ from layers.models import Layer
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from layers.styles import REFERENCE_TYPE_SWATCHES, rgb
 from tests.conftest import square
-from tests.ows.maps import getmap, image
+from tests.ows.maps import MERCATOR, getmap, image
 from tests.tiles.test_tiles import tile_url
 
 STREETS = "aurs:ref-1-rues"
@@ -87,6 +87,14 @@ def test_street_tiles_carry_names_in_both_languages(client, bearings):
         "features"
     ]
     assert neighbourhood["properties"]["label_ar"] == "حي الأمل"
+    # Its label point, inside it (Web Mercator metres): the map names it once.
+    x, y = (
+        neighbourhood["properties"]["anchor_x"],
+        neighbourhood["properties"]["anchor_y"],
+    )
+    lon, lat = MERCATOR.transform(x, y, direction="INVERSE")
+    assert -6.852 < lon < -6.846
+    assert 33.948 < lat < 33.954
 
 
 @pytest.mark.urls("tests.tiles.urls")

@@ -165,6 +165,7 @@
         opacity: entry.style.opacity,
         lineWidth: entry.style.line_width,
         pointRadius: entry.style.point_radius,
+        labels: entry.style.labels,
         pane: pane,
         minZoom: entry.minzoom,
         maxNativeZoom: entry.maxzoom,
@@ -673,13 +674,15 @@
     renderResults();
     searchStatus.textContent = "";
     zoomTo(result);
-    if (result.kind !== "parcel" && result.kind !== "point" && state.parcel) {
+    var opensParcel = result.kind === "parcel" || result.kind === "address" ||
+      result.kind === "point";
+    if (!opensParcel && state.parcel) {
       // The selection moved on: the link no longer names the old parcel.
       state.parcel = "";
       selection.clearLayers();
       writeHash();
     }
-    if (result.kind === "parcel" || result.kind === "point") {
+    if (opensParcel) {
       identify(L.latLng(result.anchor[1], result.anchor[0]), { focus: true });
     } else if ((result.kind === "document" || result.kind === "zone") && result.url) {
       showInfo(result.label, [

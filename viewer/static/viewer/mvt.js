@@ -236,7 +236,11 @@
           Object.keys(layers).forEach(function (name) {
             drawLayer(context, layers[name], size.x, style, layer.options);
           });
-          layer.fire("tiledrawn", { coords: coords, features: countFeatures(layers) });
+          // The decoded layers and the canvas go with the event, so a listener
+          // (viewer/bearings.js: street and neighbourhood names) draws on top.
+          layer.fire("tiledrawn", {
+            coords: coords, features: countFeatures(layers), layers: layers, tile: tile,
+          });
           done(null, tile);
         })
         .catch(function (error) {
