@@ -145,7 +145,7 @@ def render_note_pdf(
     """The PDF (A4) of a note's ``content`` in ``language`` ("fr" or "ar")."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported PDF language: {language}")
-    excerpt = render_map(content)
+    excerpt = render_map(content, language=language)
     map_file = f"map-{uuid.uuid4().hex}.rgb"
     with translation.override(language):
         display = display_content(content, language)

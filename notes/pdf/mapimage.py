@@ -6,7 +6,8 @@ a GetMap, in the colours of ``layers.styles``, and published versions from
 the same memory (``ows.mapcache``). What is the note's own lives here: the
 frame around the subject, the subject's outline, the scale bar and the
 legend's entries (the zone codes and overlay types in sight, in the colours
-the map shows them).
+the map shows them); and in ``notes.pdf.bearings`` the streets with their
+names and the neighbouring parcels' outlines, which help find the plot.
 
 The picture goes to typst as raw RGB pixels rather than a PNG: encoding a PNG
 here and decoding it again in typst took ~60 % of a PDF's rendering time, and
@@ -19,6 +20,7 @@ once stored), so re-rendering an old note draws the same map.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import io
 import json
@@ -33,6 +35,7 @@ from pyproj import Transformer
 
 from layers.models import Layer, LayerVersion
 from layers.styles import WHITE, hex_colour, overlay_swatch, zone_swatch
+from notes.pdf import bearings
 from ows import mapcache
 from ows.render import MapLayer, View, render, straight_alpha_surface
 from ows.styles import style_for
@@ -138,8 +141,9 @@ def _nice_length(max_m: float) -> float:
     return 10**exponent
 
 
-def render_map(content: dict) -> MapExcerpt:
-    """Draw the subject of ``content`` over the zoning and overlays it used."""
+def render_map(content: dict, *, language: str = "fr") -> MapExcerpt:
+    """Draw the subject of ``content`` over the zoning and overlays it used,
+    with the streets (named in ``language``) and parcels around it."""
     subject = shapely.from_geojson(json.dumps(content["subject"]["geometry"]))
     subject = shapely.transform(
         subject,
@@ -161,6 +165,9 @@ def render_map(content: dict) -> MapExcerpt:
 
     surface = straight_alpha_surface(pixels)
     canvas = surface.getCanvas()
+    streets, parcels = _bearings(content, view)
+    bearings.draw_lines(canvas, parcels=parcels, streets=streets)
+    bearings.draw_names(pixels, streets, language=language)
     _draw_subject(canvas, subject, to_px)
     scale_m = _draw_scale_bar(canvas, (x1 - x0) / WIDTH * math.cos(math.radians(lat)))
     del canvas, surface
@@ -170,6 +177,19 @@ def render_map(content: dict) -> MapExcerpt:
         height=HEIGHT,
         legend=_legend(versions),
         scale_m=scale_m,
+    )
+
+
+def _bearings(content: dict, view: View) -> tuple[list, list]:
+    """The streets and parcels around the subject: none for a content that
+    names no agency (a bare excerpt of layer versions)."""
+    agency = content.get("agency")
+    if not agency:
+        return [], []
+    as_of = datetime.date.fromisoformat(content["as_of"])
+    return (
+        bearings.streets_in_view(agency=agency["code"], as_of=as_of, view=view),
+        bearings.parcels_in_view(agency=agency["code"], view=view),
     )
 
 
