@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 import stat
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from parcels.models import Parcel
 
 CURRENT = "PA-OZ-2021"
 EXPIRED = "PA-OZ-2009"
+REFERENCE_DATA = "REF-OZ"
 MOROCCO = datetime.timezone(datetime.timedelta(hours=1))
 
 
@@ -191,7 +193,12 @@ def test_current_zoning_has_a_realistic_number_of_zones_with_shared_codes(demo):
 
 @pytest.mark.django_db
 def test_every_zone_code_has_a_rule(demo):
-    for document in PlanningDocument.objects.filter(agency=demo):
+    # The reference data (streets, neighbourhoods) has no zoning.
+    plans = PlanningDocument.objects.filter(agency=demo).exclude(
+        kind=PlanningDocument.Kind.REFERENCE
+    )
+    assert plans.count() == 2
+    for document in plans:
         codes = set(
             Feature.objects.filter(
                 version__layer__document=document,
@@ -276,14 +283,15 @@ def test_parcels_do_not_overlap(demo):
 @pytest.mark.django_db
 def test_expired_document_was_in_force_in_2015_only(demo):
     today = datetime.date.today()
+    # The reference data (streets, neighbourhoods) is in force on both days.
     assert set(
         documents_in_force(agency=demo, on=today).values_list("reference", flat=True)
-    ) == {CURRENT}
+    ) == {CURRENT, REFERENCE_DATA}
     assert set(
         documents_in_force(agency=demo, on=datetime.date(2015, 1, 1)).values_list(
             "reference", flat=True
         )
-    ) == {EXPIRED}
+    ) == {EXPIRED, REFERENCE_DATA}
 
 
 @pytest.mark.django_db
@@ -400,3 +408,25 @@ def test_transactional_tests_get_the_demo_data_back(demo_reloaded):
     manifest = json.loads((demo_directory() / "demo.json").read_text(encoding="utf-8"))
     parcels = Parcel.objects.filter(agency=demo_reloaded)
     assert parcels.count() == manifest["parcel_count"]
+
+
+@pytest.mark.django_db
+def test_demo_ships_named_streets_and_neighbourhoods(demo):
+    document = demo_document(demo, REFERENCE_DATA)
+    streets = Feature.objects.filter(
+        version__layer__document=document,
+        version__layer__reference_type=Layer.ReferenceType.STREET,
+        version__status=LayerVersion.Status.PUBLISHED,
+    )
+    neighbourhoods = Feature.objects.filter(
+        version__layer__document=document,
+        version__layer__reference_type=Layer.ReferenceType.NEIGHBOURHOOD,
+        version__status=LayerVersion.Status.PUBLISHED,
+    )
+    assert streets.count() > 200
+    assert neighbourhoods.count() == 11
+    for feature in [*streets, *neighbourhoods]:
+        assert feature.label_fr, feature
+        # Arabic names in Arabic letters only (digits aside).
+        assert re.fullmatch(r"[\u0600-\u06ff0-9 ]+", feature.label_ar), feature
+    assert streets.filter(label_fr="Rue Ibn Sina", label_ar="زنقة ابن سينا").exists()
