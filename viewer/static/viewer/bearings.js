@@ -16,10 +16,12 @@
   var arabic = (document.documentElement.lang || "fr").indexOf("ar") === 0;
   var FONTS = {
     line: "600 11px system-ui, sans-serif",
-    area: "italic 600 13px system-ui, sans-serif",
+    area: "bold 15px system-ui, sans-serif",
     point: "12px system-ui, sans-serif",
   };
-  var INK = { line: "#3d3a33", area: "#4a4270", point: "#2b2d42" };
+  // Neighbourhoods a shade darker than their outline (layers/styles.py), streets and
+  // landmarks in dark ink.
+  var INK = { line: "#3d3a33", area: "#3f3769", point: "#2b2d42" };
 
   function nameOf(properties) {
     var fr = properties.label_fr || "", ar = properties.label_ar || "";
@@ -66,7 +68,7 @@
     context.textBaseline = "middle";
     context.direction = arabic ? "rtl" : "ltr";
     context.lineJoin = "round";
-    context.lineWidth = 3;
+    context.lineWidth = placement === "area" ? 4 : 3;
     context.strokeStyle = "rgba(255, 255, 255, 0.9)";
     var dx = placement === "point" ? 6 : 0;
     context.strokeText(name, dx, 0);
