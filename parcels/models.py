@@ -2,11 +2,11 @@
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import STORAGE_SRID, from_demo_data_field
-from layers.search import folded_trigram_index
+from layers.search import Fold
 
 
 class Parcel(models.Model):
@@ -37,6 +37,14 @@ class Parcel(models.Model):
         _("official area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # The address as the search box compares it (``layers.search``), kept by
+    # the database: comparing a stored text costs nothing per row, folding it
+    # again for every candidate of the trigram index did (≈ 50 ms for "rue n").
+    address_folded = models.GeneratedField(
+        expression=Fold("address"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     geom = models.MultiPolygonField(_("geometry"), srid=STORAGE_SRID)
     # Web Mercator copy kept by the database, indexed, for map tiles.
     geom_3857 = models.GeneratedField(
@@ -63,7 +71,11 @@ class Parcel(models.Model):
             models.Index(fields=["agency", "id"], name="parcel_agency_newest"),
             GistIndex(fields=["geom_3857"], name="parcel_geom_3857"),
             # Addresses for the search box, any part of a word, folded.
-            folded_trigram_index("address", name="parcel_address_folded"),
+            GinIndex(
+                fields=["address_folded"],
+                opclasses=["gin_trgm_ops"],
+                name="parcel_address_folded",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -192,8 +192,7 @@ def _folded_contains(field: str, text: str) -> Q:
 def addresses_matching(text: str, *, limit: int = 5) -> list[Parcel]:
     """Parcels whose address holds ``text`` (folded), shortest address first."""
     return list(
-        Parcel.objects.annotate(address_folded=Fold("address"))
-        .filter(_folded_contains("address", text))
+        Parcel.objects.filter(_folded_contains("address", text))
         .select_related("agency")
         .order_by(Length("address"), "reference_key")[:limit]
     )

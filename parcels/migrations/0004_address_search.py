@@ -1,8 +1,9 @@
-"""A trigram index on folded addresses (``layers.search``), for the search box."""
+"""Addresses folded as the search box compares them (``layers.search``), stored
+and indexed by trigrams."""
 
 import django.contrib.postgres.indexes
 import layers.search
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -13,8 +14,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='parcel',
+            name='address_folded',
+            field=models.GeneratedField(db_persist=True, expression=layers.search.Fold('address'), output_field=models.TextField()),
+        ),
         migrations.AddIndex(
             model_name='parcel',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(layers.search.Fold('address'), name='gin_trgm_ops'), name='parcel_address_folded'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['address_folded'], name='parcel_address_folded', opclasses=['gin_trgm_ops']),
         ),
     ]
