@@ -10,7 +10,20 @@ SCHEMAS = {
         "description": "One suggestion of the search box, with where to zoom",
         "required": ["kind", "label", "detail", "bbox"],
         "properties": {
-            "kind": {"type": "string", "examples": ["parcel", "document", "zone"]},
+            "kind": {
+                "type": "string",
+                "enum": [
+                    "parcel",
+                    "address",
+                    "street",
+                    "neighbourhood",
+                    "landmark",
+                    "zone",
+                    "document",
+                    "agency",
+                    "point",
+                ],
+            },
             "label": {"type": "string"},
             "detail": {"type": "string"},
             "bbox": {
@@ -47,14 +60,22 @@ PATHS = {
     "/api/v1/search": {
         "get": {
             "tags": ["parcels"],
-            "summary": "Search parcels, zones, documents or a coordinate",
+            "summary": (
+                "Search parcels, addresses, streets, neighbourhoods, landmarks, "
+                "zones, documents or a coordinate"
+            ),
             "parameters": [
                 {
                     "name": "q",
                     "in": "query",
                     "required": True,
                     "schema": {"type": "string"},
-                    "description": 'e.g. "TF 12345/07", a zone code, "33.95 -6.85"',
+                    "description": (
+                        'e.g. "TF 12345/07", a zone code, "33.95 -6.85", '
+                        '"rue ibn sina", "حي الأمل" (names and addresses from '
+                        "three characters; case, accents and Arabic spelling "
+                        "variants do not matter)"
+                    ),
                 },
                 {
                     "name": "at",
