@@ -119,7 +119,8 @@ OVERLAY_TYPE_SWATCHES: dict[str, Swatch] = {
 # fill, landmarks discs; each is labelled with its name (``REFERENCE_LABELS``:
 # along a street, inside a neighbourhood, beside a landmark).
 REFERENCE_TYPE_SWATCHES: dict[str, Swatch] = {
-    Layer.ReferenceType.STREET: Swatch("#ffffff", "#8d8474", 1.0, 3.0),
+    # Streets drawn as areas (rights-of-way) get a pale paving colour.
+    Layer.ReferenceType.STREET: Swatch("#f4f1ea", "#8d8474", 1.0, 3.0),
     Layer.ReferenceType.NEIGHBOURHOOD: Swatch("#ffffff", "#5e548e", 0.0, 1.5),
     Layer.ReferenceType.LANDMARK: Swatch("#ffffff", "#3d405b", 1.0, 1.0),
 }

@@ -28,7 +28,7 @@ from layers.models import (
     PlanningDocument,
     ZoneCategory,
 )
-from layers.styles import overlay_swatch, palette, zone_swatch
+from layers.styles import overlay_swatch, palette, reference_swatch, zone_swatch
 from ows.catalog import DRAFT_SUFFIX
 from tiles.catalog import PARCELS, TileSet, layer_name, tilesets_visible
 from tiles.style import tileset_style
@@ -74,6 +74,10 @@ def _layer_entry(tileset: TileSet, day: datetime.date | None) -> dict:
         if tileset.kind == Layer.Kind.OVERLAY:
             entry["swatch"] = dataclasses.asdict(
                 overlay_swatch(tileset.layer.overlay_type)
+            )
+        elif tileset.kind == Layer.Kind.REFERENCE:
+            entry["swatch"] = dataclasses.asdict(
+                reference_swatch(tileset.layer.reference_type)
             )
     return entry
 

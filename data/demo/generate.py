@@ -1489,7 +1489,7 @@ REFERENCE_DATA = {
     "reference": "REF-OZ",
     "kind": "reference",
     "title_fr": "Référentiel de Oued Zahra (fictif) : rues et quartiers",
-    "title_ar": "المرجع الخرائطي لواد الزهرة (وهمي): الأزقة والأحياء",
+    "title_ar": "المرجع الخرائطي لواد الزهرة (وهمي): الشوارع والأحياء",
     "status": "approved",
     "approval_act": "",
     "approval_date": "2009-04-16",
@@ -1932,7 +1932,7 @@ def generate(out: Path) -> dict:
                             "neighbourhood",
                             "polygon",
                         ),
-                        ("rues", "Rues", "الأزقة والشوارع", "street", "line"),
+                        ("rues", "Rues", "الشوارع والأزقة", "street", "line"),
                     )
                 ],
             },

@@ -40,6 +40,7 @@ def choose(page, typed: str, label: str) -> None:
 def test_street_names_on_the_map_in_french_and_arabic(desktop, demo_reloaded):
     page = desktop.open("/")
     wait_for_tiles(page)
+    expect(page.locator("#search-help")).to_contain_text("une rue ou un quartier")
 
     # A street found by its name, typed without capitals: the map goes there.
     choose(page, "ibn sina", "Rue Ibn Sina")
@@ -58,7 +59,14 @@ def test_street_names_on_the_map_in_french_and_arabic(desktop, demo_reloaded):
     names = labels_drawn(page)
     assert "زنقة ابن سينا" in names
     assert "Rue Ibn Sina" not in names
+    expect(page.locator("#search-help")).to_contain_text("شارع أو حي")
     screenshot(page, "bearings-desktop-ar")
+
+    # The streets are a layer of their own: hidden, their names go with them.
+    streets = page.get_by_label("الشوارع والأزقة")
+    expect(streets).to_be_checked()
+    streets.uncheck()
+    assert "زنقة ابن سينا" not in labels_drawn(page)
 
 
 @pytest.mark.parametrize(
