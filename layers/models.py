@@ -300,6 +300,10 @@ class Layer(models.Model):
                 condition=Q(kind="reference", overlay_type="") & ~Q(reference_type="")
                 | ~Q(kind="reference") & Q(reference_type=""),
                 name="reference_layer_has_a_reference_type",
+                violation_error_message=_(
+                    "A reference layer says what it holds (streets, "
+                    "neighbourhoods or landmarks); other layers do not."
+                ),
             ),
         ]
 

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='layer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reference'), ('overlay_type', ''), models.Q(('reference_type', ''), _negated=True)), models.Q(models.Q(('kind', 'reference'), _negated=True), ('reference_type', '')), _connector='OR'), name='reference_layer_has_a_reference_type'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reference'), ('overlay_type', ''), models.Q(('reference_type', ''), _negated=True)), models.Q(models.Q(('kind', 'reference'), _negated=True), ('reference_type', '')), _connector='OR'), name='reference_layer_has_a_reference_type', violation_error_message='A reference layer says what it holds (streets, neighbourhoods or landmarks); other layers do not.'),
         ),
         migrations.RemoveConstraint(
             model_name="layer",

@@ -367,3 +367,40 @@ def test_a_perimeter_gdal_cannot_read_is_refused(document, token, perimeter):
     )
     assert response.status_code == 400, response.content
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_a_reference_layer_is_created_with_its_type(document, token):
+    client = _client(token)
+
+    response = client.post(
+        f"/api/v1/documents/{document.pk}/layers",
+        {"name": "rues", "kind": "reference", "reference_type": "street"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["kind"] == "reference"
+    assert response.json()["reference_type"] == "street"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_reference_layer_without_its_type_is_a_clear_400(document, token, language):
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE=language)
+
+    response = client.post(
+        f"/api/v1/documents/{document.pk}/layers",
+        {"name": "rues", "kind": "reference"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert (
+        message
+        == {
+            "fr": "Une couche de référence dit ce qu'elle contient (rues, quartiers ou "
+            "points de repère) ; les autres couches non.",
+            "ar": "تحدد الطبقة المرجعية ما تحتويه (شوارع أو أحياء أو معالم)، ولا تحدده "
+            "الطبقات الأخرى.",
+        }[language]
+    )
