@@ -39,12 +39,6 @@ class OverlayType:
     OTHER = "other"
 
 
-class ReferenceType:
-    STREET = "street"
-    NEIGHBOURHOOD = "neighbourhood"
-    LANDMARK = "landmark"
-
-
 class ZoneCategory:
     COLLECTIVE_HOUSING = "collective_housing"
     VILLA = "villa"

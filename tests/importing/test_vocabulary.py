@@ -19,7 +19,6 @@ from layers.models import Layer, ZoneCategory
         (vocabulary.Kind, Layer.Kind),
         (vocabulary.Family, Layer.GeometryType),
         (vocabulary.OverlayType, Layer.OverlayType),
-        (vocabulary.ReferenceType, Layer.ReferenceType),
         (vocabulary.ZoneCategory, ZoneCategory),
     ],
     ids=lambda value: getattr(value, "__qualname__", ""),
