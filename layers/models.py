@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
 from importing.report import report_counts
-from layers.search import folded_trigram_index
+from layers.search import Fold, folded_trigram_index
 
 STORAGE_SRID = 4326
 
@@ -516,6 +516,19 @@ class Feature(models.Model):
     category = models.CharField(_("category"), max_length=32, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     geom = models.GeometryField(_("geometry"), srid=STORAGE_SRID)
+    # Labels as the search box compares them (``layers.search``), kept by the
+    # database: the trigram indexes' candidates are checked against stored
+    # text instead of being folded again (a common word meets most streets).
+    label_fr_folded = models.GeneratedField(
+        expression=Fold("label_fr"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    label_ar_folded = models.GeneratedField(
+        expression=Fold("label_ar"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     # Web Mercator copy kept by the database, indexed, for map images and tiles.
     geom_3857 = models.GeneratedField(
         expression=Transform("geom", 3857),
@@ -535,8 +548,8 @@ class Feature(models.Model):
             # whatever the number of versions and features per version.
             GistIndex(fields=["version", "geom"], name="feature_version_geom"),
             # Street, neighbourhood and landmark names for the search box.
-            folded_trigram_index("label_fr", name="feature_label_fr_folded"),
-            folded_trigram_index("label_ar", name="feature_label_ar_folded"),
+            folded_trigram_index("label_fr_folded", name="feature_label_fr_folded"),
+            folded_trigram_index("label_ar_folded", name="feature_label_ar_folded"),
         ]
 
     def __str__(self) -> str:

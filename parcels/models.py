@@ -2,11 +2,11 @@
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import STORAGE_SRID, from_demo_data_field
-from layers.search import Fold
+from layers.search import Fold, folded_trigram_index
 
 
 class Parcel(models.Model):
@@ -71,11 +71,7 @@ class Parcel(models.Model):
             models.Index(fields=["agency", "id"], name="parcel_agency_newest"),
             GistIndex(fields=["geom_3857"], name="parcel_geom_3857"),
             # Addresses for the search box, any part of a word, folded.
-            GinIndex(
-                fields=["address_folded"],
-                opclasses=["gin_trgm_ops"],
-                name="parcel_address_folded",
-            ),
+            folded_trigram_index("address_folded", name="parcel_address_folded"),
         ]
 
     def __str__(self) -> str:

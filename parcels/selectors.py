@@ -213,10 +213,7 @@ def places_matching(text: str, *, limit: int = 6) -> list[dict]:
     (folded), one entry per agency, type and name — a street cut into segments
     is one answer — with its extent, shortest names first."""
     return list(
-        Feature.objects.annotate(
-            label_fr_folded=Fold("label_fr"), label_ar_folded=Fold("label_ar")
-        )
-        .filter(
+        Feature.objects.filter(
             public_in_force_q(path="version__"),
             version__layer__kind=Layer.Kind.REFERENCE,
         )

@@ -1,17 +1,17 @@
 """``geoportal_fold(text)``: the one form in which the search box compares words
-(``layers.search.Fold``), and trigram indexes on folded feature labels.
+(``layers.search.Fold``), and feature labels stored folded with trigram indexes.
 
 Lower case, accents dropped (``unaccent``) and Arabic spelled one way: the hamza
 forms of alef (أ إ آ ٱ) as ا, alef maqsura ى as ي, taa marbuta ة as ه, hamza on
 waw and yaa (ؤ ئ) as و and ي; short vowels, tanwin, shadda, sukun, superscript
 alef and tatweel dropped. It is IMMUTABLE (``unaccent`` with its dictionary
-named is) so that ``pg_trgm`` indexes can hold folded text.
+named is), so generated columns can store it.
 """
 
 import django.contrib.postgres.indexes
 import layers.search
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
-from django.db import migrations
+from django.db import migrations, models
 
 FOLD = """
 CREATE FUNCTION geoportal_fold(text) RETURNS text
@@ -34,12 +34,22 @@ class Migration(migrations.Migration):
         UnaccentExtension(),
         TrigramExtension(),
         migrations.RunSQL(FOLD, "DROP FUNCTION geoportal_fold(text);"),
-        migrations.AddIndex(
+        migrations.AddField(
             model_name='feature',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(layers.search.Fold('label_fr'), name='gin_trgm_ops'), name='feature_label_fr_folded'),
+            name='label_ar_folded',
+            field=models.GeneratedField(db_persist=True, expression=layers.search.Fold('label_ar'), output_field=models.TextField()),
+        ),
+        migrations.AddField(
+            model_name='feature',
+            name='label_fr_folded',
+            field=models.GeneratedField(db_persist=True, expression=layers.search.Fold('label_fr'), output_field=models.TextField()),
         ),
         migrations.AddIndex(
             model_name='feature',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(layers.search.Fold('label_ar'), name='gin_trgm_ops'), name='feature_label_ar_folded'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['label_fr_folded'], name='feature_label_fr_folded', opclasses=['gin_trgm_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='feature',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['label_ar_folded'], name='feature_label_ar_folded', opclasses=['gin_trgm_ops']),
         ),
     ]
