@@ -7,7 +7,7 @@ from __future__ import annotations
 import mapbox_vector_tile
 import numpy as np
 import pytest
-from django.contrib.gis.geos import LineString, MultiLineString
+from django.contrib.gis.geos import LineString, MultiLineString, MultiPoint, Point
 from django.urls import reverse
 
 from layers.models import Layer
@@ -28,7 +28,9 @@ def _published(document, name: str, reference_type: str, features) -> Layer:
         title_fr=name,
         kind=Layer.Kind.REFERENCE,
         reference_type=reference_type,
-        geometry_type="line" if reference_type == "street" else "polygon",
+        geometry_type={"street": "line", "landmark": "point"}.get(
+            reference_type, "polygon"
+        ),
     )
     layer_version_publish(version=layer_version_create(layer=layer, features=features))
     return layer
@@ -136,3 +138,29 @@ def test_wms_draws_streets_in_the_palette_colour(client, bearings):
     assert (np.abs(on_street.astype(int) - street).sum(axis=2) < 30).any(axis=0).all()
     # Neighbourhoods are outlined, not filled: the middle of a quarter is empty.
     assert pixels[60, 60, 3] == 0
+
+
+@pytest.mark.urls("tests.tiles.urls")
+def test_landmarks_are_points_named_beside_them(client, bearings):
+    _published(
+        bearings,
+        "reperes",
+        "landmark",
+        [
+            FeatureData(
+                geom=MultiPoint(Point(-6.849, 33.951), srid=4326),
+                label_fr="Grande mosquée",
+                label_ar="المسجد الكبير",
+            )
+        ],
+    )
+    name = "aurs:ref-1-reperes"
+
+    style = client.get(reverse("tiles:tilejson", args=[name])).json()["style"]
+    tile = client.get(tile_url(name))
+
+    assert style["labels"] == "point"
+    assert style["swatch"]["outline"] == REFERENCE_TYPE_SWATCHES["landmark"].outline
+    [landmark] = mapbox_vector_tile.decode(tile.content)["reference"]["features"]
+    assert landmark["geometry"]["type"] == "Point"
+    assert landmark["properties"]["label_ar"] == "المسجد الكبير"
