@@ -1,6 +1,6 @@
 """Words as the search box compares them: ``Fold``, and the indexes it needs.
 
-``Fold(expression)`` calls ``geoportal_fold`` (migration ``layers/0010``): lower
+``Fold(expression)`` calls ``geoportal_fold`` (migration ``layers/0012``): lower
 case, accents dropped and Arabic spelled one way (hamza forms of alef as ا,
 alef maqsura as ي, taa marbuta as ه, hamza on waw and yaa as و and ي, short
 vowels, shadda, sukun and tatweel dropped), so "Hassan", "HASSÂN", "الحسن" and

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0010_search_fold'),
+        ('layers', '0012_search_fold'),
         ('parcels', '0003_parcel_agency_newest'),
     ]
 

@@ -27,7 +27,7 @@ RETURN translate(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0009_reference_layers'),
+        ('layers', '0011_reference_layers'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0008_feature_version_geom'),
+        ('layers', '0010_layer_import_mapping'),
     ]
 
     operations = [
