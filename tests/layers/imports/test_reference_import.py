@@ -64,6 +64,10 @@ def test_a_streets_file_is_imported_with_its_names(streets_layer, tmp_path):
             "label_ar": "NOM_AR",
             "category": "TYPE",
         },
+        "values": {},
+        "origins": dict.fromkeys(
+            ("source_id", "label_fr", "label_ar", "category"), "detected"
+        ),
     }
     assert not [i for i in version.report["issues"] if i["severity"] == "error"]
     features = Feature.objects.filter(version=version).order_by("source_id")
