@@ -61,7 +61,12 @@ def test_the_table_changes_a_rule_and_adds_one(planner_client, planner, rule):
 @pytest.mark.parametrize(
     ("field", "value", "language", "message"),
     [
-        ("ces", "160", "fr", "Le CES est un pourcentage de la parcelle, de 0 à 100."),
+        (
+            "ces",
+            "160",
+            "fr",
+            "au sol (CES) est un pourcentage de la parcelle, de 0 à 100.",
+        ),
         ("cos", "25", "ar", "معامل استغلال الأرض نسبة"),
         ("max_height_m", "1200", "en", "A height is in metres, from 0 to 300."),
         ("setback_road_m", "-2", "fr", "Un recul est en mètres, de 0 à 100."),
@@ -162,7 +167,7 @@ def test_a_csv_file_with_a_bad_cell_writes_nothing_and_says_where(planner_client
     )
     assert page.status_code == 400
     assert "<td>3</td><td>coefficient d&#x27;emprise au sol (CES, %)</td>" in page.text
-    assert "Le CES est un pourcentage de la parcelle, de 0 à 100." in page.text
+    assert "au sol (CES) est un pourcentage de la parcelle, de 0 à 100." in page.text
     assert "<td>3</td><td>hauteur maximale (m)</td>" in page.text
     rule.refresh_from_db()
     assert rule.cos == Decimal("2.50")
