@@ -823,3 +823,109 @@ class DemoDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code}: {self.sha256[:12]}"
+
+
+class BaseMap(models.Model):
+    """A raster base map an agency publishes under its vector layers: an
+    orthophoto, served as image tiles and in WMS maps from a Cloud-Optimized
+    GeoTIFF (``layers/basemaps.py`` converts and publishes it)."""
+
+    AGENCY_PATH = "agency"
+
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="base_maps",
+        verbose_name=_("agency"),
+    )
+    name = models.SlugField(_("name"), max_length=64)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    from_demo_data = from_demo_data_field()
+
+    class Meta:
+        ordering = ["agency", "name"]
+        verbose_name = _("raster base map")
+        verbose_name_plural = _("raster base maps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "name"], name="basemap_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}/{self.name}"
+
+    @property
+    def title(self) -> str:
+        """The title in the current language (French when there is no other)."""
+        return localized(self, "title")
+
+
+class BaseMapVersion(models.Model):
+    """One upload of a base map: converted (in the background when large),
+    then a draft until a planner publishes it; publishing supersedes the
+    version that was published, so one is published at most."""
+
+    AGENCY_PATH = "base_map__agency"
+
+    class Status(models.TextChoices):
+        CONVERTING = "converting", _("Converting")
+        FAILED = "failed", _("Failed")
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    base_map = models.ForeignKey(
+        BaseMap,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("base map"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.CONVERTING
+    )
+    upload = models.FileField(
+        _("upload"), upload_to="orthophotos/uploads/%Y/%m/", blank=True
+    )
+    upload_name = models.CharField(_("file name"), max_length=255)
+    cog = models.FileField(
+        _("Cloud-Optimized GeoTIFF"), upload_to="orthophotos/cog/%Y/%m/", blank=True
+    )
+    source_crs = models.CharField(_("source CRS"), max_length=200, blank=True)
+    min_zoom = models.PositiveSmallIntegerField(_("minimum zoom"), null=True)
+    max_zoom = models.PositiveSmallIntegerField(_("maximum zoom"), null=True)
+    extent = models.PolygonField(_("extent"), srid=STORAGE_SRID, null=True)
+    error = models.TextField(_("error"), blank=True)
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["base_map", "-number"]
+        verbose_name = _("base map version")
+        verbose_name_plural = _("base map versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base_map", "number"], name="basemapversion_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["base_map"],
+                condition=Q(status="published"),
+                name="basemapversion_one_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base_map} v{self.number} ({self.get_status_display()})"

@@ -8,7 +8,13 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from layers.in_force import documents_in_force_q, versions_in_force_q
-from layers.models import Agency, Layer, LayerVersion, PlanningDocument
+from layers.models import (
+    Agency,
+    BaseMapVersion,
+    Layer,
+    LayerVersion,
+    PlanningDocument,
+)
 
 
 def documents_in_force(
@@ -72,3 +78,20 @@ def catalogue_revision() -> int | None:
         cursor.execute(CATALOGUE_REVISION_SQL)
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def base_maps_published() -> QuerySet[BaseMapVersion]:
+    """The published version of every raster base map, with its agency."""
+    return BaseMapVersion.objects.filter(
+        status=BaseMapVersion.Status.PUBLISHED
+    ).select_related("base_map__agency")
+
+
+def base_map_published(*, agency_code: str, name: str) -> BaseMapVersion | None:
+    """The published version of the base map ``name`` of the agency
+    ``agency_code``, or None."""
+    return (
+        base_maps_published()
+        .filter(base_map__agency__code=agency_code, base_map__name=name)
+        .first()
+    )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.routes import machine
-from tiles import views
+from tiles import raster_views, views
 from tiles.fastlane import TileLane
 
 app_name = "tiles"
@@ -15,5 +15,13 @@ urlpatterns = [
         path("tiles/<str:name>/<int:z>/<int:x>/<int:y>.mvt", views.tile, name="tile"),
         methods=("GET", "HEAD"),
         lane=TileLane(),
+    ),
+    machine(
+        path(
+            "tiles/raster/<slug:agency>/<slug:name>/<int:z>/<int:x>/<int:y>.webp",
+            raster_views.raster_tile,
+            name="raster_tile",
+        ),
+        methods=("GET", "HEAD"),
     ),
 ]

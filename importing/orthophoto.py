@@ -1,0 +1,188 @@
+"""An uploaded orthophoto made into a Cloud-Optimized GeoTIFF in Web Mercator.
+
+The portal's Python has no GDAL raster bindings (pyogrio's GDAL reads vectors
+only), so GDAL's own command-line tools do the work, run with fixed argument
+lists and no shell. The sandbox's rules hold for them too: the input is opened
+by the GTiff driver only (``-if GTiff``: no VRT naming other files, no
+``/vsicurl/``), with the network off (``sandbox.NETWORK_OFF``), no sidecar
+files looked up, and the upload is a file of a fresh folder of its own.
+
+The COG is written on the GoogleMapsCompatible tiling scheme, its first
+``ALIGNED_LEVELS`` resolutions aligned on the XYZ grid, so that the tiles of
+those zoom levels are served as the file's own tiles (``tiles/raster.py``);
+WEBP keeps an alpha band, so what lies outside the photo is transparent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from importing.archive import is_archive
+from importing.errors import ImportRefused, UnknownCRS, UnreadableFile
+from importing.sandbox import NETWORK_OFF
+
+ORTHOPHOTO_SUFFIXES = (".tif", ".tiff")
+# Zoom levels whose COG tiles are the XYZ tiles themselves; each more level
+# pads the file with up to twice as many empty (unwritten) tiles.
+ALIGNED_LEVELS = 3
+WEB_MERCATOR_HALF = 20037508.342789244
+_CONVERT_SECONDS = 3600
+_INSPECT_SECONDS = 60
+
+_GDAL_CONFIG = {
+    **{key: value for key, value in NETWORK_OFF.items() if value is not None},
+    # No .aux.xml, .ovr, .msk or world file beside the upload is looked for.
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_PAM_ENABLED": "NO",
+    "GDAL_NUM_THREADS": "2",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Orthophoto:
+    """What the portal keeps of a converted orthophoto."""
+
+    min_zoom: int
+    max_zoom: int
+    # West, south, east, north in degrees (EPSG:4326).
+    bounds: tuple[float, float, float, float]
+    source_crs: str
+    width: int
+    height: int
+
+
+def _config_arguments() -> list[str]:
+    arguments = []
+    for key, value in _GDAL_CONFIG.items():
+        arguments += ["--config", key, value]
+    return arguments
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise ImproperlyConfigured(f"{name} not found: install GDAL (gdal-bin).")
+    return found
+
+
+def _run(arguments: list[str], *, timeout: int) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - GDAL's programs, our own arguments
+        [_program(arguments[0]), *_config_arguments(), *arguments[1:]],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+    )
+
+
+def orthophoto_inspect(path: Path) -> dict:
+    """``gdalinfo -json`` of the upload, read as a GeoTIFF only.
+
+    Raises UnreadableFile (not a TIFF, truncated, corrupt, not 8-bit RGB) or
+    UnknownCRS (no coordinate system or no georeferencing).
+    """
+    if is_archive(path) or path.suffix.lower() not in ORTHOPHOTO_SUFFIXES:
+        raise ImportRefused(_("An orthophoto must be a GeoTIFF file (.tif, .tiff)."))
+    done = _run(
+        ["gdalinfo", "-json", "-if", "GTiff", "-stats", str(path)],
+        timeout=_INSPECT_SECONDS,
+    )
+    if done.returncode != 0:
+        raise UnreadableFile(
+            _("The file is not a readable GeoTIFF (corrupt or truncated).")
+        )
+    try:
+        info = json.loads(done.stdout)
+    except ValueError:
+        raise UnreadableFile(
+            _("The file is not a readable GeoTIFF (corrupt or truncated).")
+        ) from None
+    # -stats reads every pixel: a file whose strips are damaged fails here,
+    # not half-way through the conversion.
+    if "Failure" in done.stderr or "ERROR" in done.stderr:
+        raise UnreadableFile(
+            _("The file is not a readable GeoTIFF (corrupt or truncated).")
+        )
+    bands = info.get("bands", [])
+    if len(bands) not in (3, 4) or any(band.get("type") != "Byte" for band in bands):
+        raise UnreadableFile(
+            _("An orthophoto must have three or four 8-bit bands (RGB or RGBA).")
+        )
+    if not info.get("coordinateSystem", {}).get("wkt") or "geoTransform" not in info:
+        raise UnknownCRS(
+            _(
+                "The image is not georeferenced: it has no coordinate system or "
+                "no position. Export it as a GeoTIFF with its CRS."
+            )
+        )
+    return info
+
+
+def _zoom_of(resolution: float) -> int:
+    return round(math.log2(2 * WEB_MERCATOR_HALF / (256 * resolution)))
+
+
+def orthophoto_convert(*, source: Path, target: Path) -> Orthophoto:
+    """Write ``source`` (a GeoTIFF in any CRS PROJ knows) to ``target`` as a
+    WEBP Cloud-Optimized GeoTIFF in EPSG:3857 with overviews; return what the
+    portal keeps of it.
+
+    Raises the errors of ``orthophoto_inspect``, or UnreadableFile when GDAL
+    cannot convert the pixels.
+    """
+    source_info = orthophoto_inspect(source)
+    done = _run(
+        [
+            "gdal_translate",
+            "-q",
+            "-if",
+            "GTiff",
+            "-of",
+            "COG",
+            "-co",
+            "TILING_SCHEME=GoogleMapsCompatible",
+            "-co",
+            f"ALIGNED_LEVELS={ALIGNED_LEVELS}",
+            "-co",
+            "COMPRESS=WEBP",
+            "-co",
+            "QUALITY=80",
+            "-co",
+            "RESAMPLING=BILINEAR",
+            "-co",
+            "SPARSE_OK=TRUE",
+            "-co",
+            "BIGTIFF=IF_SAFER",
+            str(source),
+            str(target),
+        ],
+        timeout=_CONVERT_SECONDS,
+    )
+    if done.returncode != 0:
+        raise UnreadableFile(_("GDAL could not convert the orthophoto's pixels."))
+    info = _run(["gdalinfo", "-json", str(target)], timeout=_INSPECT_SECONDS)
+    cog = json.loads(info.stdout)
+    max_zoom = _zoom_of(cog["geoTransform"][1])
+    overviews = len(cog["bands"][0].get("overviews", []))
+    # The photo's own extent: the COG's is padded to whole tiles.
+    ring = source_info["wgs84Extent"]["coordinates"][0]
+    longitudes = [point[0] for point in ring]
+    latitudes = [point[1] for point in ring]
+    crs = source_info["coordinateSystem"]["wkt"].split('"', 2)[1]
+    return Orthophoto(
+        min_zoom=max_zoom - overviews,
+        max_zoom=max_zoom,
+        bounds=(min(longitudes), min(latitudes), max(longitudes), max(latitudes)),
+        source_crs=crs,
+        width=source_info["size"][0],
+        height=source_info["size"][1],
+    )

@@ -1,0 +1,190 @@
+"""Orthophotos: an upload becomes a COG in Web Mercator with overviews, is
+served as tiles with the right pixels, and bad TIFFs are refused in the
+reader's language with nothing changed."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.files import File
+from django.utils import translation
+from PIL import Image
+
+from geoportal.demo_orthophoto import orthophoto_pixels, orthophoto_write
+from importing.errors import ImportRefused
+from layers.basemaps import base_map_upload, base_map_version_publish
+from layers.models import BaseMap, BaseMapVersion
+
+# Lambert Nord Maroc, near Rabat; 0.5 m a pixel.
+WEST, NORTH, RESOLUTION = 380000.0, 370000.0, 0.5
+RED = (220, 20, 20)
+
+
+def transform(x: float, y: float, source: str, target: str) -> tuple[float, float]:
+    done = subprocess.run(
+        ["gdaltransform", "-s_srs", source, "-t_srs", target, "-output_xy"],
+        input=f"{x} {y}\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    easting, northing = done.stdout.split()
+    return float(easting), float(northing)
+
+
+@pytest.fixture
+def orthophoto(tmp_path) -> Path:
+    """A 1200 × 1000 photo with a red square of 100 pixels (50 m) whose
+    top-left corner is 100 m east and 100 m south of the photo's."""
+    pixels = orthophoto_pixels(width=1200, height=1000)
+    pixels[200:300, 200:300] = RED
+    return orthophoto_write(
+        path=tmp_path / "ortho.tif",
+        pixels=pixels,
+        srid=26191,
+        west=WEST,
+        north=NORTH,
+        resolution=RESOLUTION,
+    )
+
+
+def upload(agency, path: Path, **extra) -> BaseMapVersion:
+    with path.open("rb") as source:
+        return base_map_upload(
+            agency=agency,
+            name="ortho",
+            title_fr="Orthophoto 2024",
+            title_ar="صورة جوية 2024",
+            upload=File(source, name=path.name),
+            background=False,
+            **extra,
+        )
+
+
+def tile_address(agency, x: float, y: float, z: int) -> tuple[str, float, float]:
+    """The address of the tile holding (x, y) of EPSG:26191 at zoom z, and
+    the point's place in its tile (fractions of a tile)."""
+    mx, my = transform(x, y, "EPSG:26191", "EPSG:3857")
+    size = 2 * 20037508.342789244 / 2**z
+    column, row = (mx + 20037508.342789244) / size, (20037508.342789244 - my) / size
+    address = f"/tiles/raster/{agency.code}/ortho/{z}/{int(column)}/{int(row)}.webp"
+    return address, column % 1, row % 1
+
+
+def tile_pixel(client, agency, x: float, y: float, z: int) -> tuple:
+    """The colour the tile server gives at (x, y) of EPSG:26191 at zoom z."""
+    address, right, down = tile_address(agency, x, y, z)
+    response = client.get(address)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "image/webp"
+    image = Image.open(io.BytesIO(response.content)).convert("RGBA")
+    return image.getpixel((int(right * 256), int(down * 256)))
+
+
+def test_upload_becomes_a_cog_in_web_mercator_with_overviews(agency, orthophoto):
+    version = upload(agency, orthophoto)
+
+    assert version.status == BaseMapVersion.Status.DRAFT, version.error
+    info = json.loads(
+        subprocess.run(
+            ["gdalinfo", "-json", version.cog.path], capture_output=True, check=True
+        ).stdout
+    )
+    assert info["metadata"]["IMAGE_STRUCTURE"]["LAYOUT"] == "COG"
+    assert info["metadata"]["IMAGE_STRUCTURE"]["COMPRESSION"] == "WEBP"
+    assert info["stac"]["proj:epsg"] == 3857
+    assert len(info["bands"][0]["overviews"]) >= 2
+    assert version.max_zoom == 18
+    assert not version.upload  # the upload is not kept once converted
+    west, _south, _east, north = version.extent.extent
+    assert west == pytest.approx(-6.696, abs=0.01)
+    assert north == pytest.approx(33.923, abs=0.01)
+
+
+def test_tiles_show_the_photo_at_its_place_at_every_zoom(client, agency, orthophoto):
+    version = upload(agency, orthophoto)
+    base_map_version_publish(version=version)
+
+    inside_red = (WEST + 125, NORTH - 125)
+    outside_red = (WEST + 400, NORTH - 125)
+    for z in (18, 17, 16, 15):
+        red = tile_pixel(client, agency, *inside_red, z)
+        assert red[3] == 255, (z, red)
+        assert red[0] > 180, (z, red)
+        assert red[1] < 70, (z, red)
+        other = tile_pixel(client, agency, *outside_red, z)
+        assert other[3] == 255, (z, other)
+        assert other[0] < 180 or other[1] > 70, (z, other)
+
+
+def test_tiles_of_a_draft_or_off_the_photo_are_not_found(client, agency, orthophoto):
+    version = upload(agency, orthophoto)
+    on_photo, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
+    assert client.get(on_photo).status_code == 404  # a draft is not served
+    base_map_version_publish(version=version)
+    assert client.get(on_photo).status_code == 200
+
+    response = client.get(f"/tiles/raster/{agency.code}/ortho/18/1/1.webp")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_tiles_carry_caching_headers_and_answer_304(client, agency, orthophoto):
+    base_map_version_publish(version=upload(agency, orthophoto))
+    address, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
+
+    first = client.get(address)
+    again = client.get(address, headers={"If-None-Match": first["ETag"]})
+
+    assert "max-age" in first["Cache-Control"]
+    assert "public" in first["Cache-Control"]
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", "GeoTIFF lisible"), ("ar", "GeoTIFF")],
+)
+def test_a_corrupt_tiff_is_refused_in_the_readers_language(
+    agency, orthophoto, tmp_path, language, words
+):
+    broken = tmp_path / "broken.tif"
+    broken.write_bytes(orthophoto.read_bytes()[:200_000])
+
+    with translation.override(language), pytest.raises(ImportRefused) as refused:
+        upload(agency, broken)
+
+    assert words in str(refused.value.message)
+    if language == "ar":
+        assert "ملف" in str(refused.value.message)
+    assert not BaseMap.objects.exists()
+    assert not BaseMapVersion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", "pas géoréférencée"), ("ar", "غير مرجعة جغرافيا")],
+)
+def test_a_tiff_without_georeferencing_is_refused(agency, tmp_path, language, words):
+    plain = tmp_path / "plain.tif"
+    Image.fromarray(orthophoto_pixels(width=300, height=200)).save(plain)
+
+    with translation.override(language), pytest.raises(ImportRefused) as refused:
+        upload(agency, plain)
+
+    assert refused.value.code == "unknown_crs"
+    assert words in str(refused.value.message)
+    assert not BaseMapVersion.objects.exists()
+
+
+def test_a_planner_of_another_agency_may_not_upload(agency, other_planner, orthophoto):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        upload(agency, orthophoto, user=other_planner)
+    assert not BaseMapVersion.objects.exists()
