@@ -35,6 +35,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from accounts.models import User
+from geoportal.demo_orthophoto import demo_orthophoto_ensure
 from layers.history import history_purge
 from layers.models import (
     STORAGE_SRID,
@@ -211,10 +212,13 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
             and not force
             and demo_is_loaded(agency, manifest, digest)
         ):
+            demo_orthophoto_ensure(agency)
             return demo_summary(agency, loaded=False)
-        return demo_refresh(
+        summary = demo_refresh(
             directory=directory, manifest=manifest, digest=digest, force=force
         )
+        demo_orthophoto_ensure(Agency.objects.get(code=values["code"]))
+        return summary
     except ProgrammingError as error:
         raise DemoDataError(
             f"The database is not fully migrated (run manage.py migrate): {error}"

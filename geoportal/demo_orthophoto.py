@@ -12,7 +12,13 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.geos import Point
+from django.core.files import File
 from PIL import Image
+
+from layers.basemaps import base_map_upload, base_map_version_publish
+from layers.models import Agency, BaseMap, BaseMapVersion, Feature
 
 # Ground colours: dry field, green field, bare soil, roofs; streets are asphalt.
 _GROUND = np.array(
@@ -31,7 +37,7 @@ def _noise(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
         )
         total += weight * np.asarray(image)
     grain = rng.random((height, width), dtype=np.float32)
-    return np.clip(0.85 * total + 0.15 * grain, 0, 0.999)
+    return np.clip(0.7 * total + 0.3 * grain, 0, 0.999)
 
 
 def orthophoto_pixels(*, width: int, height: int, seed: int = 12) -> np.ndarray:
@@ -83,3 +89,56 @@ def orthophoto_write(
             capture_output=True,
         )
     return path
+
+
+DEMO_BASE_MAP = "orthophoto-demo"
+# At most this many pixels a side: a few MB before conversion, less after.
+DEMO_PIXELS = 1600
+
+
+def demo_orthophoto_ensure(agency: Agency) -> None:
+    """Give the demo ``agency`` a published synthetic orthophoto over its
+    plan, unless its demo base map already has one (then nothing is done).
+
+    Generated here, not shipped: pixels are cheaper to make than to keep in
+    the repository, and the same arguments always make the same photo.
+    """
+    if BaseMapVersion.objects.filter(
+        base_map__agency=agency,
+        base_map__name=DEMO_BASE_MAP,
+        status=BaseMapVersion.Status.PUBLISHED,
+    ).exists():
+        return
+    box = (
+        Feature.objects.filter(version__layer__document__agency=agency).aggregate(
+            box=Extent("geom")
+        )["box"]
+        or agency.territory.extent
+    )
+    corners = [Point(box[0], box[3], srid=4326), Point(box[2], box[1], srid=4326)]
+    for corner in corners:
+        corner.transform(agency.srid)
+    (west, north), (east, south) = corners[0].coords, corners[1].coords
+    resolution = max(0.3, max(east - west, north - south) / DEMO_PIXELS)
+    width = min(DEMO_PIXELS, round((east - west) / resolution) + 1)
+    height = min(DEMO_PIXELS, round((north - south) / resolution) + 1)
+    with tempfile.TemporaryDirectory(prefix="geoportail-demo-ortho-") as workdir:
+        path = orthophoto_write(
+            path=Path(workdir) / "orthophoto-demo.tif",
+            pixels=orthophoto_pixels(width=width, height=height),
+            srid=agency.srid,
+            west=west,
+            north=north,
+            resolution=resolution,
+        )
+        with path.open("rb") as upload:
+            version = base_map_upload(
+                agency=agency,
+                name=DEMO_BASE_MAP,
+                title_fr="Orthophoto de démonstration (synthétique)",
+                title_ar="صورة جوية تجريبية (اصطناعية)",
+                upload=File(upload, name=path.name),
+                background=False,
+            )
+    BaseMap.objects.filter(pk=version.base_map_id).update(from_demo_data=True)
+    base_map_version_publish(version=version)

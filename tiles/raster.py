@@ -146,22 +146,34 @@ def cog_levels(path: Path) -> dict[int, Level]:
     return _levels(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+@functools.cache
+def empty_tile() -> bytes:
+    """A transparent tile: what a zoom the file has shows where it has no pixel
+    (a map asks for every tile its bounding box touches)."""
+    out = io.BytesIO()
+    Image.new("RGBA", (TILE, TILE)).save(out, "WEBP", lossless=True)
+    return out.getvalue()
+
+
 def cog_tile(path: Path, z: int, x: int, y: int) -> bytes | None:
-    """The WEBP image of XYZ tile ``z/x/y`` of the COG at ``path``, or None
-    when the file has no pixel there (or no level at that zoom)."""
+    """The WEBP image of XYZ tile ``z/x/y`` of the COG at ``path`` (transparent
+    where the photo has no pixel), or None when the file has no level at
+    that zoom."""
     level = cog_levels(path).get(z)
     if level is None:
         return None
     left, top = x * TILE - level.left, y * TILE - level.top
     if left >= level.width or top >= level.height or left <= -TILE or top <= -TILE:
-        return None
+        return empty_tile()
     fd = os.open(path, os.O_RDONLY)
     try:
         if left % TILE == 0 and top % TILE == 0:
-            return level.tile_bytes(fd, left // TILE, top // TILE)
-        return _tile_composed(level, fd, left, top)
+            stored = level.tile_bytes(fd, left // TILE, top // TILE)
+        else:
+            stored = _tile_composed(level, fd, left, top)
     finally:
         os.close(fd)
+    return empty_tile() if stored is None else stored
 
 
 def _tile_composed(level: Level, fd: int, left: int, top: int) -> bytes | None:

@@ -21,7 +21,8 @@ def raster_tile(
     request: HttpRequest, agency: str, name: str, z: int, x: int, y: int
 ) -> HttpResponse:
     """One WEBP tile of a published base map; 304 when the client's ETag
-    still holds, 404 where the photo has no pixel."""
+    still holds, transparent where the photo has no pixel, 404 at a zoom it
+    is not served at."""
     version = base_map_published(agency_code=agency, name=name)
     if version is None:
         raise NotFound(_("There is no published base map of that name."))
@@ -32,5 +33,5 @@ def raster_tile(
         return HttpResponse(status=304, headers=headers)
     body = cog_tile(Path(version.cog.path), z, x, y)
     if body is None:
-        raise NotFound(_("The base map has no image at that place and zoom."))
+        raise NotFound(_("The base map is not served at that zoom."))
     return HttpResponse(body, content_type=WEBP_CONTENT_TYPE, headers=headers)

@@ -28,6 +28,7 @@ from layers.models import (
     PlanningDocument,
     ZoneCategory,
 )
+from layers.selectors import base_maps_published
 from layers.styles import overlay_swatch, palette, reference_swatch, zone_swatch
 from ows.catalog import DRAFT_SUFFIX
 from tiles.catalog import PARCELS, TileSet, layer_name, tilesets_visible
@@ -350,3 +351,30 @@ def version_status(
     if document.in_force_on(today):
         return _("Published, in force")
     return str(version.get_status_display())
+
+
+def map_orthophotos() -> dict:
+    """The published raster base maps (orthophotos) the map offers under its
+    layers — title, agency, tile address template, bounds and native zooms —
+    and the heading of their switch."""
+    offered = []
+    for version in base_maps_published().order_by(
+        "base_map__agency__code", "base_map__name"
+    ):
+        base_map = version.base_map
+        west, south, east, north = version.extent.extent
+        template = reverse(
+            "tiles:raster_tile", args=[base_map.agency.code, base_map.name, 0, 0, 0]
+        )
+        offered.append(
+            {
+                "name": f"{base_map.agency.code}/{base_map.name}",
+                "title": base_map.title,
+                "agency": base_map.agency.name,
+                "url": template.replace("/0/0/0.webp", "/{z}/{x}/{y}.webp"),
+                "bounds": [[south, west], [north, east]],
+                "minzoom": version.min_zoom,
+                "maxzoom": version.max_zoom,
+            }
+        )
+    return {"heading": _("Aerial photos"), "maps": offered}

@@ -36,6 +36,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "config": selectors.map_config(user=request.user, day=query.day),
             "messages": map_messages(),
             "date_error": date_error,
+            "orthophotos": selectors.map_orthophotos(),
         },
         status=400 if date_error else 200,
     )

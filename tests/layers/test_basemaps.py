@@ -121,17 +121,28 @@ def test_tiles_show_the_photo_at_its_place_at_every_zoom(client, agency, orthoph
         assert other[0] < 180 or other[1] > 70, (z, other)
 
 
-def test_tiles_of_a_draft_or_off_the_photo_are_not_found(client, agency, orthophoto):
+def test_tiles_of_a_draft_are_not_served(client, agency, orthophoto):
     version = upload(agency, orthophoto)
     on_photo, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
-    assert client.get(on_photo).status_code == 404  # a draft is not served
+    assert client.get(on_photo).status_code == 404
     base_map_version_publish(version=version)
+
     assert client.get(on_photo).status_code == 200
 
-    response = client.get(f"/tiles/raster/{agency.code}/ortho/18/1/1.webp")
 
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+def test_off_the_photo_tiles_are_transparent_and_other_zooms_absent(
+    client, agency, orthophoto
+):
+    base_map_version_publish(version=upload(agency, orthophoto))
+
+    off_photo = client.get(f"/tiles/raster/{agency.code}/ortho/18/1/1.webp")
+    too_far = client.get(f"/tiles/raster/{agency.code}/ortho/5/15/12.webp")
+
+    assert off_photo.status_code == 200
+    image = Image.open(io.BytesIO(off_photo.content)).convert("RGBA")
+    assert image.getextrema()[3] == (0, 0)
+    assert too_far.status_code == 404
+    assert too_far.json()["error"]["code"] == "not_found"
 
 
 def test_tiles_carry_caching_headers_and_answer_304(client, agency, orthophoto):
