@@ -73,7 +73,10 @@ def _program(name: str) -> str:
     return found
 
 
-def _run(arguments: list[str], *, timeout: int) -> subprocess.CompletedProcess:
+def gdal_run(arguments: list[str], *, timeout: int) -> subprocess.CompletedProcess:
+    """Run the GDAL program ``arguments[0]`` with its ``arguments`` under the
+    sandbox's configuration (network off, no sidecar files); no shell. Raises
+    subprocess.TimeoutExpired past ``timeout`` seconds."""
     return subprocess.run(  # noqa: S603 - GDAL's programs, our own arguments
         [_program(arguments[0]), *_config_arguments(), *arguments[1:]],
         capture_output=True,
@@ -92,7 +95,7 @@ def orthophoto_inspect(path: Path) -> dict:
     """
     if is_archive(path) or path.suffix.lower() not in ORTHOPHOTO_SUFFIXES:
         raise ImportRefused(_("An orthophoto must be a GeoTIFF file (.tif, .tiff)."))
-    done = _run(
+    done = gdal_run(
         ["gdalinfo", "-json", "-if", "GTiff", "-stats", str(path)],
         timeout=_INSPECT_SECONDS,
     )
@@ -140,7 +143,7 @@ def orthophoto_convert(*, source: Path, target: Path) -> Orthophoto:
     cannot convert the pixels.
     """
     source_info = orthophoto_inspect(source)
-    done = _run(
+    done = gdal_run(
         [
             "gdal_translate",
             "-q",
@@ -169,7 +172,7 @@ def orthophoto_convert(*, source: Path, target: Path) -> Orthophoto:
     )
     if done.returncode != 0:
         raise UnreadableFile(_("GDAL could not convert the orthophoto's pixels."))
-    info = _run(["gdalinfo", "-json", str(target)], timeout=_INSPECT_SECONDS)
+    info = gdal_run(["gdalinfo", "-json", str(target)], timeout=_INSPECT_SECONDS)
     cog = json.loads(info.stdout)
     max_zoom = _zoom_of(cog["geoTransform"][1])
     overviews = len(cog["bands"][0].get("overviews", []))

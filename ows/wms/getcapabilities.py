@@ -22,6 +22,7 @@ from ows.styles import DEFAULT_STYLE
 from ows.wms.common import MOROCCO, crs_names
 from ows.wms.getfeatureinfo import INFO_FORMATS
 from ows.wms.getmap import IMAGE_FORMATS
+from ows.wms.rasters import RasterLayer, raster_layers
 
 WMS = "http://www.opengis.net/wms"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -33,11 +34,12 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     """The capabilities document of the negotiated version."""
     catalog = catalog_layers(user=context.user, agency_code=context.agency_code)
     extents = layer_extents(catalog)
+    rasters = tuple(raster_layers(agency_code=context.agency_code).values())
     if ows_request.version == "1.1.1":
-        body = Capabilities111(context.url, catalog, extents).document()
+        body = Capabilities111(context.url, catalog, extents, rasters).document()
         content_type = "application/vnd.ogc.wms_xml; charset=UTF-8"
     else:
-        body = Capabilities130(context.url, catalog, extents).document()
+        body = Capabilities130(context.url, catalog, extents, rasters).document()
         content_type = "text/xml; charset=UTF-8"
     return HttpResponse(body, content_type=content_type)
 
@@ -62,10 +64,17 @@ class Capabilities130:
     version = "1.3.0"
     crs_tag = "CRS"
 
-    def __init__(self, url: str, catalog: list[CatalogLayer], extents) -> None:
+    def __init__(
+        self,
+        url: str,
+        catalog: list[CatalogLayer],
+        extents,
+        rasters: tuple[RasterLayer, ...] = (),
+    ) -> None:
         self.url = url
         self.catalog = catalog
         self.extents = extents
+        self.rasters = rasters
         self.E = self.maker()
 
     def maker(self) -> ElementMaker:
@@ -180,12 +189,33 @@ class Capabilities130:
             agencies.setdefault(entry.layer.document.agency_id, []).append(entry)
         for entries in agencies.values():
             groups.append(self.agency_layer(entries))
+        if self.rasters:
+            groups.append(self.rasters_layer())
         return E.Layer(
             E.Title(meta.title),
             E.Abstract(meta.abstract),
             *[E(self.crs_tag, name) for name in crs_names(None, self.version)],
             *self.geographic_box(box),
             *groups,
+        )
+
+    def rasters_layer(self):
+        """The orthophotos (``ows.wms.rasters``): opaque, not queryable."""
+        E = self.E
+        return E.Layer(
+            E.Title(_("Orthophotos")),
+            *self.geographic_box(union(raster.extent for raster in self.rasters)),
+            *[
+                E.Layer(
+                    E.Name(raster.name),
+                    E.Title(raster.title),
+                    *self.geographic_box(raster.extent),
+                    *self.bounding_boxes(None, raster.extent),
+                    queryable="0",
+                    opaque="1",
+                )
+                for raster in self.rasters
+            ],
         )
 
     def agency_layer(self, entries: list[CatalogLayer]):
@@ -249,7 +279,7 @@ class Capabilities130:
             )
         ]
 
-    def bounding_boxes(self, entry: CatalogLayer, box) -> list:
+    def bounding_boxes(self, entry: CatalogLayer | None, box) -> list:
         E = self.E
         boxes = [E.BoundingBox(CRS="CRS:84", **self._box_attrs(box))]
         for name in crs_names(entry, self.version):
@@ -365,7 +395,7 @@ class Capabilities111(Capabilities130):
     def geographic_box(self, box):
         return [self.E.LatLonBoundingBox(**self._box_attrs(box))]
 
-    def bounding_boxes(self, entry: CatalogLayer, box) -> list:
+    def bounding_boxes(self, entry: CatalogLayer | None, box) -> list:
         boxes = super().bounding_boxes(entry, box)
         return boxes[1:]  # no CRS:84 in 1.1.1
 

@@ -31,6 +31,7 @@ from ows.wms.common import (
     request_extent,
     request_layers,
 )
+from ows.wms.rasters import RasterLayer, rasters_split, rasters_under
 
 IMAGE_FORMATS = {
     "image/png": ("image/png", encode_png),
@@ -50,6 +51,8 @@ class GetMapRequest:
     encode: object
     transparent: bool
     background: tuple[int, int, int, int]
+    # Orthophotos (ows.wms.rasters), drawn under the vector layers.
+    rasters: tuple[RasterLayer, ...] = ()
 
 
 def image_format(ows_request: OwsRequest, param: str = "FORMAT"):
@@ -97,11 +100,16 @@ def parse(ows_request: OwsRequest, context, *, checked: bool = True) -> GetMapRe
     (``catalog_layers``); the map queries check its revision.
     """
     content_type, encode = image_format(ows_request)
-    layers = request_layers(ows_request, context, checked=checked)
+    rasters, vectors = rasters_split(ows_request, context)
+    layers = (
+        request_layers(vectors, context, checked=checked)
+        if not rasters or vectors.get("LAYERS")
+        else []
+    )
     check_styles(ows_request)
     crs = request_crs(ows_request, layers)
     width, height = image_size(ows_request)
-    check_map_cost(len(layers), width, height)
+    check_map_cost(len(layers) + len(rasters), width, height)
     view = request_extent(ows_request, crs, width, height)
     transparent = ows_request.get("TRANSPARENT").upper() == "TRUE"
     return GetMapRequest(
@@ -111,6 +119,7 @@ def parse(ows_request: OwsRequest, context, *, checked: bool = True) -> GetMapRe
         encode,
         transparent,
         background(ows_request, transparent),
+        tuple(rasters),
     )
 
 
@@ -159,7 +168,12 @@ def rendered(ows_request: OwsRequest, context) -> tuple[GetMapRequest, np.ndarra
     def attempt(checked: bool) -> tuple[GetMapRequest, np.ndarray]:
         request = parse(ows_request, context, checked=checked)
         layers = map_layers(request.layers, checked=checked)
-        return request, render(layers, request.view, background=request.background)
+        if not request.rasters:
+            return request, render(layers, request.view, background=request.background)
+        pixels = render(layers, request.view, background=(0, 0, 0, 0))
+        return request, rasters_under(
+            pixels, list(request.rasters), request.view, request.background
+        )
 
     try:
         return attempt(checked=False)

@@ -162,6 +162,7 @@ def test_machine_routes_are_found_in_the_url_configuration():
         "ows:wfs",
         "ows:agency",
         "tiles:tile",
+        "tiles:raster_tile",
         "notes:identify",
         "notes:compose",
     }

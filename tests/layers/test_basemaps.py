@@ -199,3 +199,17 @@ def test_a_planner_of_another_agency_may_not_upload(agency, other_planner, ortho
     with pytest.raises(PermissionDenied):
         upload(agency, orthophoto, user=other_planner)
     assert not BaseMapVersion.objects.exists()
+
+
+def test_anonymous_tiles_take_the_machine_path(wsgi_call, agency, orthophoto):
+    from core.routes import MachineRoutes
+
+    base_map_version_publish(version=upload(agency, orthophoto))
+    address, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
+
+    response = wsgi_call(address)
+
+    assert MachineRoutes().resolve(address) is not None
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "image/webp"
+    assert Image.open(io.BytesIO(response.content)).size == (256, 256)
