@@ -58,7 +58,9 @@ def base_map_upload(
     georeferenced 8-bit RGB(A) GeoTIFF — then nothing is stored.
     """
     if user is not None:
-        require_change(user, agency)
+        # Asked of a base map of the agency: planners change their agency's
+        # data, not the agency itself.
+        require_change(user, BaseMap(agency=agency))
     with tempfile.TemporaryDirectory(prefix="geoportail-ortho-") as workdir:
         orthophoto_inspect(_stored_copy(upload, Path(workdir)))
     upload.seek(0)

@@ -200,3 +200,30 @@ class LayerForm(forms.ModelForm):
         elif not data.get("overlay_type"):
             self.add_error("overlay_type", _("Choose the type of the overlay."))
         return data
+
+
+class OrthophotoUploadForm(forms.Form):
+    """An orthophoto GeoTIFF as a new version of an agency's base map."""
+
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None)
+    name = forms.SlugField(
+        label=_("Base map name"),
+        max_length=64,
+        initial="orthophoto",
+        help_text=_("The same name makes a new version of that base map."),
+    )
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
+    title_ar = forms.CharField(
+        label=_("Title (Arabic)"), max_length=200, required=False
+    )
+    file = forms.FileField(
+        label=_("GeoTIFF file"),
+        help_text=_("RGB, 8 bits, georeferenced in any coordinate system."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".tif,.tiff"}),
+    )
+
+    def __init__(self, *args, agencies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if agencies.count() == 1:
+            self.fields["agency"].initial = agencies.first()

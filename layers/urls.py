@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import api, document_views, views
+from layers import api, basemap_views, document_views, views
 
 app_name = "layers"
 
@@ -86,5 +86,11 @@ urlpatterns = [
         "planner/versions/<int:pk>/restore",
         views.version_restore,
         name="version-restore",
+    ),
+    path("planner/orthophotos/", basemap_views.orthophotos, name="orthophotos"),
+    path(
+        "planner/orthophotos/<int:pk>/publish",
+        basemap_views.orthophoto_publish,
+        name="orthophoto-publish",
     ),
 ]
