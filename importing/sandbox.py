@@ -10,7 +10,10 @@ switches GDAL's network access off for the whole process; each reader then
 checks that its own driver opened the file (``readers.source_layers``).
 
 Only pyogrio's own GDAL is changed (not Django's, not the ``ogr2ogr`` a test
-may run), and nothing is written to the environment.
+may run), and nothing is written to the environment. Orthophotos, which
+pyogrio cannot read, go through GDAL's command-line tools under the same
+rules (``importing/orthophoto.py``): the GTiff driver alone (``-if GTiff``),
+``NETWORK_OFF`` as ``--config`` options, no sidecar files.
 """
 
 from __future__ import annotations

@@ -213,3 +213,27 @@ def test_anonymous_tiles_take_the_machine_path(wsgi_call, agency, orthophoto):
     assert response.status == 200
     assert response.headers["Content-Type"] == "image/webp"
     assert Image.open(io.BytesIO(response.content)).size == (256, 256)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_is_converted_by_the_worker(agency, orthophoto, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.GEOPORTAIL_INLINE_IMPORT_BYTES = 1000
+
+    with orthophoto.open("rb") as source:
+        version = base_map_upload(
+            agency=agency,
+            name="ortho",
+            title_fr="Orthophoto 2024",
+            upload=File(source, name=orthophoto.name),
+        )
+    assert version.status == BaseMapVersion.Status.CONVERTING
+    assert version.task_id
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    version.refresh_from_db()
+    assert version.status == BaseMapVersion.Status.DRAFT, version.error
+    assert version.cog
+    assert not version.upload
