@@ -237,3 +237,37 @@ def test_a_large_upload_is_converted_by_the_worker(agency, orthophoto, settings)
     assert version.status == BaseMapVersion.Status.DRAFT, version.error
     assert version.cog
     assert not version.upload
+
+
+@pytest.mark.parametrize(
+    ("srid", "west", "north", "resolution"),
+    [
+        (32629, 677000.0, 3757000.0, 0.5),  # UTM 29N, near Rabat
+        (4326, -6.85, 33.95, 0.000005),  # longitude, latitude
+    ],
+)
+def test_a_photo_in_another_crs_lands_at_its_place(
+    client, agency, tmp_path, srid, west, north, resolution
+):
+    pixels = orthophoto_pixels(width=600, height=400)
+    pixels[100:200, 100:200] = RED
+    path = orthophoto_write(
+        path=tmp_path / f"ortho-{srid}.tif",
+        pixels=pixels,
+        srid=srid,
+        west=west,
+        north=north,
+        resolution=resolution,
+    )
+    base_map_version_publish(version=upload(agency, path))
+    # The red square's middle, in EPSG:26191 for tile_pixel.
+    middle = (west + 150 * resolution, north - 150 * resolution)
+    # (longitude, latitude) order for the geographic CRS.
+    source = "+proj=longlat +datum=WGS84" if srid == 4326 else f"EPSG:{srid}"
+    x, y = transform(*middle, source, "EPSG:26191")
+
+    red = tile_pixel(client, agency, x, y, 17)
+
+    assert red[3] == 255
+    assert red[0] > 180
+    assert red[1] < 70
