@@ -25,7 +25,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from importing.archive import is_archive
+from importing.archive import archive_extract, is_archive
 from importing.errors import ImportRefused, UnknownCRS, UnreadableFile
 from importing.sandbox import NETWORK_OFF
 
@@ -73,12 +73,18 @@ def _program(name: str) -> str:
     return found
 
 
-def gdal_run(arguments: list[str], *, timeout: int) -> subprocess.CompletedProcess:
+def gdal_run(
+    arguments: list[str], *, timeout: int, sidecars: bool = False
+) -> subprocess.CompletedProcess:
     """Run the GDAL program ``arguments[0]`` with its ``arguments`` under the
-    sandbox's configuration (network off, no sidecar files); no shell. Raises
+    sandbox's configuration (network off; no sidecar files unless
+    ``sidecars``: an archive's checked world file); no shell. Raises
     subprocess.TimeoutExpired past ``timeout`` seconds."""
+    config = _config_arguments()
+    if sidecars:
+        config += ["--config", "GDAL_DISABLE_READDIR_ON_OPEN", "NO"]
     return subprocess.run(  # noqa: S603 - GDAL's programs, our own arguments
-        [_program(arguments[0]), *_config_arguments(), *arguments[1:]],
+        [_program(arguments[0]), *config, *arguments[1:]],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -87,14 +93,64 @@ def gdal_run(arguments: list[str], *, timeout: int) -> subprocess.CompletedProce
     )
 
 
+def orthophoto_unpack(upload: Path, workdir: Path) -> Path:
+    """The GeoTIFF of an upload: the upload itself, or the one GeoTIFF of a zip
+    archive (extracted safely, ``importing/archive.py``) written again as a
+    self-contained GeoTIFF with its world file (.tfw) and .prj, if it has them.
+
+    Raises ImportRefused (not a GeoTIFF, or not exactly one in the archive),
+    the archive's errors, or UnreadableFile.
+    """
+    if not is_archive(upload):
+        if upload.suffix.lower() not in ORTHOPHOTO_SUFFIXES:
+            raise ImportRefused(
+                _("An orthophoto must be a GeoTIFF file (.tif, .tiff) or a zip of one.")
+            )
+        return upload
+    members = archive_extract(upload, workdir / "archive")
+    images = [
+        path
+        for path in members.rglob("*")
+        if path.suffix.lower() in ORTHOPHOTO_SUFFIXES
+    ]
+    if len(images) != 1:
+        raise ImportRefused(
+            _("The archive must hold one GeoTIFF (.tif) and its .tfw and .prj.")
+        )
+    image = images[0]
+    crs = [
+        path
+        for path in image.parent.iterdir()
+        if path.stem == image.stem and path.suffix.lower() == ".prj"
+    ]
+    unpacked = workdir / "unpacked.tif"
+    done = gdal_run(
+        [
+            "gdal_translate",
+            "-q",
+            "-if",
+            "GTiff",
+            *(["-a_srs", str(crs[0])] if crs else []),
+            str(image),
+            str(unpacked),
+        ],
+        timeout=_CONVERT_SECONDS,
+        sidecars=True,
+    )
+    if done.returncode != 0:
+        raise UnreadableFile(
+            _("The file is not a readable GeoTIFF (corrupt or truncated).")
+        )
+    return unpacked
+
+
 def orthophoto_inspect(path: Path) -> dict:
-    """``gdalinfo -json`` of the upload, read as a GeoTIFF only.
+    """``gdalinfo -json`` of a GeoTIFF (``orthophoto_unpack``'s), read as a
+    GeoTIFF only.
 
     Raises UnreadableFile (not a TIFF, truncated, corrupt, not 8-bit RGB) or
     UnknownCRS (no coordinate system or no georeferencing).
     """
-    if is_archive(path) or path.suffix.lower() not in ORTHOPHOTO_SUFFIXES:
-        raise ImportRefused(_("An orthophoto must be a GeoTIFF file (.tif, .tiff)."))
     done = gdal_run(
         ["gdalinfo", "-json", "-if", "GTiff", "-stats", str(path)],
         timeout=_INSPECT_SECONDS,
@@ -134,15 +190,23 @@ def _zoom_of(resolution: float) -> int:
     return round(math.log2(2 * WEB_MERCATOR_HALF / (256 * resolution)))
 
 
-def orthophoto_convert(*, source: Path, target: Path) -> Orthophoto:
-    """Write ``source`` (a GeoTIFF in any CRS PROJ knows) to ``target`` as a
-    WEBP Cloud-Optimized GeoTIFF in EPSG:3857 with overviews; return what the
-    portal keeps of it.
+def orthophoto_check(upload: Path, workdir: Path) -> tuple[Path, dict]:
+    """The GeoTIFF of ``upload`` (unpacked into ``workdir`` when it is an
+    archive) and its ``gdalinfo``; raises the errors of ``orthophoto_unpack``
+    and ``orthophoto_inspect``."""
+    source = orthophoto_unpack(upload, workdir)
+    return source, orthophoto_inspect(source)
 
-    Raises the errors of ``orthophoto_inspect``, or UnreadableFile when GDAL
+
+def orthophoto_convert(*, upload: Path, target: Path) -> Orthophoto:
+    """Write ``upload`` (a GeoTIFF in any CRS PROJ knows, or a zip of one with
+    its world file) to ``target`` as a WEBP Cloud-Optimized GeoTIFF in
+    EPSG:3857 with overviews; return what the portal keeps of it.
+
+    Raises the errors of ``orthophoto_check``, or UnreadableFile when GDAL
     cannot convert the pixels.
     """
-    source_info = orthophoto_inspect(source)
+    source, source_info = orthophoto_check(upload, target.parent)
     done = gdal_run(
         [
             "gdal_translate",

@@ -27,7 +27,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.errors import Conflict
 from importing.errors import ImportRefused
-from importing.orthophoto import orthophoto_convert, orthophoto_inspect
+from importing.orthophoto import orthophoto_check, orthophoto_convert
 from layers.models import Agency, BaseMap, BaseMapVersion
 from layers.tasks import import_in_background
 
@@ -62,7 +62,7 @@ def base_map_upload(
         # data, not the agency itself.
         require_change(user, BaseMap(agency=agency))
     with tempfile.TemporaryDirectory(prefix="geoportail-ortho-") as workdir:
-        orthophoto_inspect(_stored_copy(upload, Path(workdir)))
+        orthophoto_check(_stored_copy(upload, Path(workdir)), Path(workdir))
     upload.seek(0)
     with transaction.atomic():
         base_map, _created = BaseMap.objects.get_or_create(
@@ -101,7 +101,7 @@ def base_map_convert(*, version: BaseMapVersion) -> BaseMapVersion:
             with version.upload.open("rb") as stored, source.open("wb") as target:
                 shutil.copyfileobj(stored, target)
             target = Path(workdir) / "cog.tif"
-            photo = orthophoto_convert(source=source, target=target)
+            photo = orthophoto_convert(upload=source, target=target)
             with target.open("rb") as cog:
                 version.cog.save(
                     f"{version.base_map.agency.code}-{version.base_map.name}"

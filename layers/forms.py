@@ -219,7 +219,7 @@ class OrthophotoUploadForm(forms.Form):
     file = forms.FileField(
         label=_("GeoTIFF file"),
         help_text=_("RGB, 8 bits, georeferenced in any coordinate system."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".tif,.tiff"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".tif,.tiff,.zip"}),
     )
 
     def __init__(self, *args, agencies, **kwargs) -> None:

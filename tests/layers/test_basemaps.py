@@ -271,3 +271,14 @@ def test_a_photo_in_another_crs_lands_at_its_place(
     assert red[3] == 255
     assert red[0] > 180
     assert red[1] < 70
+
+
+def test_an_image_that_is_no_geotiff_is_refused(agency, tmp_path):
+    picture = tmp_path / "photo.png"
+    Image.fromarray(orthophoto_pixels(width=50, height=50)).save(picture)
+
+    with translation.override("fr"), pytest.raises(ImportRefused) as refused:
+        upload(agency, picture)
+
+    assert "GeoTIFF" in str(refused.value.message)
+    assert not BaseMapVersion.objects.exists()
