@@ -29,6 +29,7 @@ from core.errors import Conflict
 from importing.errors import ImportRefused
 from importing.orthophoto import orthophoto_check, orthophoto_convert
 from layers.models import Agency, BaseMap, BaseMapVersion
+from layers.services import upload_size_check
 from layers.tasks import import_in_background
 
 
@@ -53,14 +54,16 @@ def base_map_upload(
     """A new version of the base map ``name`` of ``agency`` from ``upload``
     (a GeoTIFF), converted now or queued; return it.
 
-    Raises PermissionDenied when ``user`` may not change the agency, and an
-    ImportRefused (UnreadableFile, UnknownCRS) when the file is not a
+    Raises PermissionDenied when ``user`` may not change the agency,
+    UploadTooLarge past GEOPORTAIL_MAX_UPLOAD_BYTES, and an ImportRefused
+    (UnreadableFile, UnknownCRS, the archive's) when the file is not a
     georeferenced 8-bit RGB(A) GeoTIFF — then nothing is stored.
     """
     if user is not None:
         # Asked of a base map of the agency: planners change their agency's
         # data, not the agency itself.
         require_change(user, BaseMap(agency=agency))
+    upload_size_check(upload.size)
     with tempfile.TemporaryDirectory(prefix="geoportail-ortho-") as workdir:
         orthophoto_check(_stored_copy(upload, Path(workdir)), Path(workdir))
     upload.seek(0)

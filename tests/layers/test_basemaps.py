@@ -282,3 +282,14 @@ def test_an_image_that_is_no_geotiff_is_refused(agency, tmp_path):
 
     assert "GeoTIFF" in str(refused.value.message)
     assert not BaseMapVersion.objects.exists()
+
+
+def test_an_upload_past_the_limit_is_refused(agency, orthophoto, settings):
+    settings.GEOPORTAIL_MAX_UPLOAD_BYTES = 1000
+
+    with pytest.raises(ImportRefused) as refused:
+        upload(agency, orthophoto)
+
+    assert refused.value.code == "upload_too_large"
+    assert refused.value.http_status == 413
+    assert not BaseMapVersion.objects.exists()
