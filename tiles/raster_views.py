@@ -26,9 +26,11 @@ def raster_tile(
     version = base_map_published(agency_code=agency, name=name)
     if version is None:
         raise NotFound(_("There is no published base map of that name."))
-    # A version's COG never changes: its tiles are known by their address.
+    # A version's COG never changes, so the version and the tile make the
+    # ETag; the address outlives versions, so its lifetime is as short as the
+    # vector tiles' (a new publication shows soon; revalidating is a 304).
     etag = f'"basemap-{version.pk}-{z}-{x}-{y}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
     if etag in request.headers.get("If-None-Match", ""):
         return HttpResponse(status=304, headers=headers)
     body = cog_tile(Path(version.cog.path), z, x, y)
