@@ -139,24 +139,32 @@ def base_map_convert_task(version_id: int) -> str:
 
 
 class BaseMapNotPublishable(Conflict):
-    """Only a converted draft can be published."""
+    """Only a converted draft, or a superseded version (a rollback), can be
+    published."""
 
     code = "base_map_not_publishable"
 
 
 @transaction.atomic
 def base_map_version_publish(*, version: BaseMapVersion, user=None) -> BaseMapVersion:
-    """Publish the draft ``version``: the one published before is superseded.
+    """Publish the draft ``version``, or a superseded one again (a rollback:
+    its COG is kept); the one published before is superseded.
 
-    Raises PermissionDenied, or BaseMapNotPublishable when the version is not a
-    converted draft.
+    Raises PermissionDenied, or BaseMapNotPublishable when the version is
+    neither a converted draft nor superseded.
     """
     if user is not None:
         require_change(user, version)
     version = BaseMapVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != BaseMapVersion.Status.DRAFT:
+    if version.status not in (
+        BaseMapVersion.Status.DRAFT,
+        BaseMapVersion.Status.SUPERSEDED,
+    ):
         raise BaseMapNotPublishable(
-            _("Only a converted draft of a base map can be published.")
+            _(
+                "Only a converted draft or a superseded version of a base map "
+                "can be published."
+            )
         )
     version.base_map.versions.filter(status=BaseMapVersion.Status.PUBLISHED).update(
         status=BaseMapVersion.Status.SUPERSEDED

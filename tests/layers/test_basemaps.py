@@ -293,3 +293,29 @@ def test_an_upload_past_the_limit_is_refused(agency, orthophoto, settings):
     assert refused.value.code == "upload_too_large"
     assert refused.value.http_status == 413
     assert not BaseMapVersion.objects.exists()
+
+
+def test_publishing_supersedes_and_an_older_version_can_come_back(
+    client, agency, orthophoto
+):
+    first = base_map_version_publish(version=upload(agency, orthophoto))
+    second = base_map_version_publish(version=upload(agency, orthophoto))
+    first.refresh_from_db()
+    assert (first.status, second.status) == ("superseded", "published")
+    address, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
+    assert f"basemap-{second.pk}-" in client.get(address)["ETag"]
+
+    base_map_version_publish(version=first)
+
+    second.refresh_from_db()
+    assert second.status == BaseMapVersion.Status.SUPERSEDED
+    assert f"basemap-{first.pk}-" in client.get(address)["ETag"]
+
+
+def test_a_failed_or_published_version_cannot_be_published(agency, orthophoto):
+    from layers.basemaps import BaseMapNotPublishable
+
+    version = base_map_version_publish(version=upload(agency, orthophoto))
+
+    with pytest.raises(BaseMapNotPublishable):
+        base_map_version_publish(version=version)
