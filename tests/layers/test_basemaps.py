@@ -312,7 +312,7 @@ def test_publishing_supersedes_and_an_older_version_can_come_back(
     assert f"basemap-{first.pk}-" in client.get(address)["ETag"]
 
 
-def test_a_failed_or_published_version_cannot_be_published(agency, orthophoto):
+def test_a_published_version_cannot_be_published_again(agency, orthophoto):
     from layers.basemaps import BaseMapNotPublishable
 
     version = base_map_version_publish(version=upload(agency, orthophoto))
