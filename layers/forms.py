@@ -175,7 +175,8 @@ class RegulationFileForm(forms.Form):
 
 
 class LayerForm(forms.ModelForm):
-    """A layer of a document: its zoning, or an overlay of some type."""
+    """A layer of a document: its zoning, an overlay of some type, or
+    reference data (streets, neighbourhoods, landmarks) of some type."""
 
     class Meta:
         model = Layer
@@ -185,6 +186,7 @@ class LayerForm(forms.ModelForm):
             "title_ar",
             "kind",
             "overlay_type",
+            "reference_type",
             "geometry_type",
             "position",
         ]
@@ -194,9 +196,18 @@ class LayerForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == Layer.Kind.ZONING:
+        kind = data.get("kind")
+        if kind != Layer.Kind.REFERENCE:
+            data["reference_type"] = ""
+        if kind == Layer.Kind.ZONING:
             data["overlay_type"] = ""  # a zoning is a partition of polygons
             data["geometry_type"] = Layer.GeometryType.POLYGON
+        elif kind == Layer.Kind.REFERENCE:
+            data["overlay_type"] = ""
+            if not data.get("reference_type"):
+                self.add_error(
+                    "reference_type", _("Choose the type of the reference data.")
+                )
         elif not data.get("overlay_type"):
             self.add_error("overlay_type", _("Choose the type of the overlay."))
         return data

@@ -317,3 +317,22 @@ def test_saving_the_same_perimeter_again_is_no_change(planner_client, document):
     assert page.status_code == 302
     event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGED)
     assert "perimeter" not in event.details.get("changes", {})
+
+
+def test_reference_data_needs_its_type_and_has_no_overlay_type(
+    planner_client, document
+):
+    url = reverse("layers:layer-new", args=[document.pk])
+    data = {"name": "rues", "title_fr": "Rues", "kind": "reference"}
+    data.update({"overlay_type": "easement", "geometry_type": "line", "position": 2})
+    refused = planner_client.post(url, data, HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 400
+    assert "Choisissez le type des données de référence." in refused.text
+    assert not Layer.objects.filter(document=document, name="rues").exists()
+    planner_client.post(url, {**data, "reference_type": "street"})
+    layer = Layer.objects.get(document=document, name="rues")
+    assert (layer.kind, layer.reference_type, layer.overlay_type) == (
+        "reference",
+        "street",
+        "",
+    )

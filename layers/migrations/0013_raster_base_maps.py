@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0008_feature_version_geom'),
+        ('layers', '0012_search_fold'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
