@@ -173,8 +173,8 @@ def test_a_corrupt_tiff_is_refused_in_the_readers_language(
     assert words in str(refused.value.message)
     if language == "ar":
         assert "ملف" in str(refused.value.message)
-    assert not BaseMap.objects.exists()
-    assert not BaseMapVersion.objects.exists()
+    assert not BaseMap.objects.filter(agency=agency).exists()
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,7 @@ def test_a_tiff_without_georeferencing_is_refused(agency, tmp_path, language, wo
 
     assert refused.value.code == "unknown_crs"
     assert words in str(refused.value.message)
-    assert not BaseMapVersion.objects.exists()
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
 
 
 def test_a_planner_of_another_agency_may_not_upload(agency, other_planner, orthophoto):
@@ -198,7 +198,7 @@ def test_a_planner_of_another_agency_may_not_upload(agency, other_planner, ortho
 
     with pytest.raises(PermissionDenied):
         upload(agency, orthophoto, user=other_planner)
-    assert not BaseMapVersion.objects.exists()
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
 
 
 def test_anonymous_tiles_take_the_machine_path(wsgi_call, agency, orthophoto):
@@ -281,7 +281,7 @@ def test_an_image_that_is_no_geotiff_is_refused(agency, tmp_path):
         upload(agency, picture)
 
     assert "GeoTIFF" in str(refused.value.message)
-    assert not BaseMapVersion.objects.exists()
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
 
 
 def test_an_upload_past_the_limit_is_refused(agency, orthophoto, settings):
@@ -292,7 +292,7 @@ def test_an_upload_past_the_limit_is_refused(agency, orthophoto, settings):
 
     assert refused.value.code == "upload_too_large"
     assert refused.value.http_status == 413
-    assert not BaseMapVersion.objects.exists()
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
 
 
 def test_publishing_supersedes_and_an_older_version_can_come_back(
