@@ -47,7 +47,7 @@ def test_a_planner_uploads_then_publishes_an_orthophoto(
     client.force_login(planner)
     page = post_upload(client, agency, small_photo)
 
-    version = BaseMapVersion.objects.get()
+    version = BaseMapVersion.objects.get(base_map__agency=agency)
     assert version.status == BaseMapVersion.Status.DRAFT
     assert "reçue" in page.content.decode()
     assert "Orthophoto 2024" in page.content.decode()
@@ -74,7 +74,7 @@ def test_an_image_without_position_is_refused_on_the_page(
     page = post_upload(client, agency, plain, language=language)
 
     assert words in page.content.decode()
-    assert not BaseMapVersion.objects.exists()
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
 
 
 def test_another_agencys_planner_may_not_publish(
@@ -82,7 +82,7 @@ def test_another_agencys_planner_may_not_publish(
 ):
     client.force_login(planner)
     post_upload(client, agency, small_photo)
-    version = BaseMapVersion.objects.get()
+    version = BaseMapVersion.objects.get(base_map__agency=agency)
     client.force_login(other_planner)
 
     response = client.post(f"/planner/orthophotos/{version.pk}/publish")
