@@ -12,11 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from core.api import api_view
-from core.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.dates import FIRST_DAY, LAST_DAY, day_parse
 from core.errors import BadRequest
 from importing.errors import ImportRefused
 from importing.report import report_render
@@ -28,20 +27,14 @@ from parcels.services import parcels_import
 
 def _search_day(text: str) -> datetime.date | None:
     """``at`` of a search: a day (YYYY-MM-DD) or nothing; BadRequest else."""
-    text = text.strip()
-    if not text:
-        return None
     try:
-        day = parse_date(text)
-    except ValueError:  # well formed, yet no such day (2024-02-31)
-        day = None
-    if day is None or not day_in_range(day):
+        return day_parse(text)
+    except ValueError:
         raise BadRequest(
             _("“at” must be a day between %(first)s and %(last)s (YYYY-MM-DD).")
             % {"first": FIRST_DAY, "last": LAST_DAY},
             code="invalid_date",
-        )
-    return day
+        ) from None
 
 
 @api_view("GET")

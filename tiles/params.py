@@ -6,11 +6,9 @@ import dataclasses
 import datetime
 
 from django.http import QueryDict
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from core.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.dates import instant_parse
 from core.errors import BadRequest, NotFound
 
 # Version numbers are a PositiveIntegerField: none is larger.
@@ -31,7 +29,7 @@ class TileSetQuery:
         A date means the end of that day in the portal's time zone: what was
         in force when the day ended.
         """
-        return cls(at=_parse_at(query.get("at", "")), version=_parse_version(query))
+        return cls(at=instant_parse(query.get("at", "")), version=_parse_version(query))
 
     def urlencode(self) -> str:
         """The same parameters as a query string ("" when none)."""
@@ -41,33 +39,6 @@ class TileSetQuery:
         if self.version is not None:
             parts.append(f"version={self.version}")
         return "&".join(parts)
-
-
-def _parse_at(text: str) -> datetime.datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        moment = parse_datetime(text)
-        if moment is None:
-            day = parse_date(text)
-            if day is None:
-                raise ValueError(text)
-            moment = datetime.datetime.combine(day, datetime.time.max)
-    except ValueError as exc:
-        raise BadRequest(
-            _("“at” must be a date (YYYY-MM-DD) or a date and time."),
-            code="invalid_date",
-        ) from exc
-    if not day_in_range(moment.date()):  # and its zone cannot overflow
-        raise BadRequest(
-            _("“at” must be a day between %(first)s and %(last)s.")
-            % {"first": FIRST_DAY, "last": LAST_DAY},
-            code="invalid_date",
-        )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def _parse_version(query: QueryDict) -> int | None:

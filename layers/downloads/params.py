@@ -6,11 +6,9 @@ import dataclasses
 import datetime
 
 from django.http import QueryDict
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from core.dates import FIRST_DAY, LAST_DAY, day_in_range
+from core.dates import instant_parse
 from core.errors import BadRequest
 from layers.downloads.formats import FORMATS, ExportFormat
 from layers.models import STORAGE_SRID
@@ -38,7 +36,7 @@ class DownloadQuery:
         date (the end of that day in the portal's time zone: what was in force
         when the day ended) or a date and time.
         """
-        at = _instant(query.get("at", ""))
+        at = instant_parse(query.get("at", ""))
         version = _number(query.get("version", ""))
         if at is not None and version is not None:
             raise BadRequest(
@@ -78,35 +76,6 @@ def _srid(text: str, *, agency_srid: int) -> int:
             code="invalid_crs",
         )
     return int(code)
-
-
-def _instant(text: str) -> datetime.datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        # A date first: parse_datetime reads "2023-06-01" as its midnight.
-        day = parse_date(text)
-        if day is not None:
-            moment = datetime.datetime.combine(day, datetime.time.max)
-        else:
-            moment = parse_datetime(text)
-        if moment is None:
-            raise ValueError(text)
-    except ValueError as exc:
-        raise BadRequest(
-            _("“at” must be a date (YYYY-MM-DD) or a date and time."),
-            code="invalid_date",
-        ) from exc
-    if not day_in_range(moment.date()):
-        raise BadRequest(
-            _("“at” must be a day between %(first)s and %(last)s.")
-            % {"first": FIRST_DAY, "last": LAST_DAY},
-            code="invalid_date",
-        )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def _number(text: str) -> int | None:
