@@ -257,3 +257,18 @@ def test_numbers_of_thousands_of_digits(client, published_zoning, wsgi_call):
     response = client.get(tile_url(NAME), {"version": digits})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "version_not_found"
+
+
+def test_a_bare_day_means_what_was_in_force_when_it_ended(client, zoning_layer):
+    # Published at noon: in force "on" that day, as WMS TIME and notes read it.
+    noon = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC)
+    version = layer_version_create(
+        layer=zoning_layer,
+        features=[FeatureData(geom=square(-6.8495, 33.9505, 0.001), code="EQ")],
+    )
+    layer_version_publish(version=version, at=noon)
+
+    that_day = client.get(tile_url(NAME, query="at=2024-06-01"))
+
+    codes = {f["properties"]["code"] for f in decode(that_day)["zoning"]["features"]}
+    assert codes == {"EQ"}
