@@ -42,6 +42,7 @@ from layers.services import (
     layer_version_publish,
     layer_version_restore,
     upload_size_check,
+    upload_store,
 )
 from layers.tasks import (
     import_in_background,
@@ -385,10 +386,7 @@ def layer_inspect(request: HttpRequest, pk: int):
     upload = _upload(request)
     options = import_options(request.POST)
     with tempfile.TemporaryDirectory(prefix="geoportail-inspect-") as workdir:
-        path = Path(workdir) / Path(upload.name).name
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        path = upload_store(upload, workdir=Path(workdir))
         plan = import_plan(
             path,
             workdir=Path(workdir),

@@ -349,6 +349,16 @@ def upload_size_check(size: int) -> None:
         )
 
 
+def upload_store(upload, *, workdir: Path) -> Path:
+    """``upload`` written into ``workdir`` under its own base name (never a
+    folder of the sender's), for the readers to open."""
+    path = workdir / Path(upload.name).name
+    with path.open("wb") as stream:
+        for chunk in upload.chunks():
+            stream.write(chunk)
+    return path
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
@@ -623,10 +633,7 @@ def perimeter_from_upload(*, upload, default_srid: int) -> GEOSGeometry:
     """
     upload_size_check(upload.size)
     with tempfile.TemporaryDirectory(prefix="geoportail-perimeter-") as workdir:
-        path = Path(workdir) / Path(upload.name).name
-        with path.open("wb") as stream:
-            for chunk in upload.chunks():
-                stream.write(chunk)
+        path = upload_store(upload, workdir=Path(workdir))
         perimeter = perimeter_read(
             path, workdir=Path(workdir), default_srid=default_srid
         )

@@ -19,7 +19,7 @@ from core.dates import FIRST_DAY, LAST_DAY, day_parse
 from core.errors import BadRequest
 from importing.errors import ImportRefused
 from importing.report import report_render
-from layers.services import upload_size_check
+from layers.services import upload_size_check, upload_store
 from parcels.forms import ParcelUploadForm
 from parcels.selectors import search as search_selector
 from parcels.services import parcels_import
@@ -66,10 +66,7 @@ def parcels_upload(request: HttpRequest) -> HttpResponse:
                 raise ImportRefused(_("The CRS must be an EPSG code, e.g. 26191."))
             upload_size_check(upload.size)
             with tempfile.TemporaryDirectory(prefix="geoportail-parcels-") as work:
-                path = Path(work) / Path(upload.name).name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
+                path = upload_store(upload, workdir=Path(work))
                 result = parcels_import(
                     agency=agency,
                     path=path,
