@@ -238,17 +238,34 @@ def rules_csv_read(content: bytes, *, existing: dict[str, ZoneRule]) -> CsvRules
     separated, UTF-8 or Windows-1252), each line checked by ZoneRuleForm over
     the document's rule of that code, if any: only the columns present change.
     """
+    result = CsvRules(rules={}, errors=[])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252")
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:  # five bytes cp1252 leaves undefined
+            message = _("The file is not text in UTF-8 or Windows-1252.")
+            result.errors.append((1, "", str(message)))
+            return result
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:  # one column, or not a table at all: the header says
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    header = [_header(name) for name in next(reader, [])]
-    result = CsvRules(rules={}, errors=[])
+    try:
+        header = [_header(name) for name in next(reader, [])]
+        return _rules_read(reader, header, existing, result)
+    except csv.Error:  # a cell past the csv module's field limit (128 KiB)
+        message = _("Line %(line)s cannot be read as CSV.") % {"line": reader.line_num}
+        result.errors.append((reader.line_num, "", str(message)))
+        return result
+
+
+def _rules_read(
+    reader, header: list[str], existing: dict[str, ZoneRule], result: CsvRules
+) -> CsvRules:
+    """``result`` with the rules and errors of the lines after the header."""
     if "code" not in header:
         result.errors.append((1, "code", str(_("The file has no “code” column."))))
         return result
