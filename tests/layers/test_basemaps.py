@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -319,3 +321,41 @@ def test_a_published_version_cannot_be_published_again(agency, orthophoto):
 
     with pytest.raises(BaseMapNotPublishable):
         base_map_version_publish(version=version)
+
+
+# Hostile uploads (../shared/SECURITY.md): the photo is read by GDAL's GTiff
+# driver only, and a zip goes through the archive rules of the layers' imports.
+
+
+def test_a_zip_member_climbing_out_of_the_work_folder_is_refused(
+    agency, orthophoto, tmp_path
+):
+    archive = tmp_path / "photo.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(orthophoto, "../../escaped.tif")
+
+    with pytest.raises(ImportRefused):
+        upload(agency, archive)
+
+    assert not (tmp_path / "escaped.tif").exists()
+    assert not list(Path(tempfile.gettempdir()).glob("escaped.tif"))
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
+
+
+def test_a_vrt_posing_as_a_tiff_reads_no_other_file(agency, orthophoto, tmp_path):
+    secret = tmp_path / "secret.tif"
+    secret.write_bytes(orthophoto.read_bytes())  # what the VRT would disclose
+    # A whole, georeferenced VRT of it: accepted, were it read as a VRT.
+    posing = tmp_path / "photo.tif"
+    subprocess.run(
+        ["gdal_translate", "-q", "-of", "VRT", str(secret), str(posing)], check=True
+    )
+    relative = '<SourceFilename relativeToVRT="1">secret.tif'
+    absolute = f'<SourceFilename relativeToVRT="0">{secret}'
+    posing.write_text(posing.read_text().replace(relative, absolute))
+
+    with pytest.raises(ImportRefused) as refused:
+        upload(agency, posing)
+
+    assert str(secret) not in str(refused.value.message)
+    assert not BaseMapVersion.objects.filter(base_map__agency=agency).exists()
