@@ -336,3 +336,35 @@ def test_reference_data_needs_its_type_and_has_no_overlay_type(
         "street",
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        # A zip whose member climbs out of the work folder.
+        ("perimetre.zip", "zip"),
+        # A VRT naming a file of the server, posing as GeoJSON.
+        (
+            "perimetre.geojson",
+            b"<OGRVRTDataSource><OGRVRTLayer name='x'>"
+            b"<SrcDataSource>/etc/passwd</SrcDataSource></OGRVRTLayer>"
+            b"</OGRVRTDataSource>",
+        ),
+    ],
+)
+def test_a_hostile_perimeter_file_is_refused_and_creates_nothing(
+    planner_client, agency, name, content
+):
+    if content == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as bundle:
+            bundle.writestr("../../perimetre.geojson", json.dumps(DRAWN))
+        content = buffer.getvalue()
+    upload = SimpleUploadedFile(name, content)
+    data = document_data(agency, perimeter_geojson="", perimeter_file=upload)
+    page = planner_client.post(
+        reverse("layers:document-new"), data, headers={"accept-language": "fr"}
+    )
+    assert page.status_code == 400
+    assert "root:" not in page.text
+    assert not PlanningDocument.objects.filter(reference="PA-NEW-2026").exists()
