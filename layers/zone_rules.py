@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import re
 from decimal import Decimal
@@ -212,8 +213,10 @@ def _header(name: str) -> str:
     return HEADER_ALIASES.get(key, key)
 
 
+@functools.cache
 def _use_labels() -> dict[str, str]:
-    """Each use's code by its label in every language of the portal."""
+    """Each use's code by its label in every language of the portal (the
+    catalogues do not change while the process runs: built once)."""
     labels = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
