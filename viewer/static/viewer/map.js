@@ -153,6 +153,13 @@
     layer.on("loading", function () { pending[name] = true; countPending(); });
     layer.on("load remove", function () { delete pending[name]; countPending(); });
   }
+  // An agency's tiles are asked only around its territory (padded: data may
+  // stray a little past it), not over every other agency's land in view.
+  var territoryBounds = {};
+  config.agencies.forEach(function (agency) {
+    var b = agency.bounds;
+    if (b) territoryBounds[agency.code] = L.latLngBounds([b[1], b[0]], [b[3], b[2]]).pad(0.1);
+  });
   config.tree.forEach(function (agency) {
     var entries = [];
     agency.documents.forEach(function (doc) { entries = entries.concat(doc.layers); });
@@ -170,6 +177,7 @@
         minZoom: entry.minzoom,
         maxNativeZoom: entry.maxzoom,
         maxZoom: 20,
+        bounds: territoryBounds[agency.code],
       });
       layer.on("tiledrawn", drawn);
       // How many layers still load tiles: tests and benchmarks wait for 0.
