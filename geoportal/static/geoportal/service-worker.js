@@ -67,10 +67,12 @@ function trim(cache, limit) {
   });
 }
 
-function networkFirst(request, cacheName, fallback) {
+/* The page gets the network's answer at once; its copy is written (and the
+   cache trimmed) behind it, never in the answer's way. */
+function networkFirst(event, request, cacheName, fallback) {
   return fetch(request).then(function (response) {
-    var copy = response.clone();
-    return keep(cacheName, request, copy).then(function () { return response; });
+    event.waitUntil(keep(cacheName, request, response.clone()).catch(function () {}));
+    return response;
   }, function () {
     return caches.match(request, MATCH).then(function (kept) {
       return kept || fallback();
@@ -92,11 +94,12 @@ function composeKey(body) {
   return new Request(COMPOSE + "?body=" + encodeURIComponent(body));
 }
 
-function compose(request) {
+function compose(event, request) {
   return request.clone().text().then(function (body) {
     var key = composeKey(body);
     return fetch(request).then(function (response) {
-      return keep(LOOKUPS, key, response.clone()).then(function () { return response; });
+      event.waitUntil(keep(LOOKUPS, key, response.clone()).catch(function () {}));
+      return response;
     }, function () {
       return caches.match(key, MATCH).then(function (kept) {
         return kept || Promise.reject(new TypeError("offline"));
@@ -136,14 +139,14 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method === "POST" && url.origin === SCOPE.origin && url.pathname === COMPOSE) {
-    event.respondWith(compose(request));
+    event.respondWith(compose(event, request));
     return;
   }
   if (request.method !== "GET") return;
   var cacheName = cacheFor(url);
   if (request.mode === "navigate") {
     event.respondWith(cacheName
-      ? networkFirst(request, cacheName, offlinePage)
+      ? networkFirst(event, request, cacheName, offlinePage)
       : fetch(request).catch(offlinePage));
     return;
   }
@@ -152,7 +155,7 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fromCacheThenRefresh(event, request));
     return;
   }
-  event.respondWith(networkFirst(request, cacheName, function () { return Response.error(); }));
+  event.respondWith(networkFirst(event, request, cacheName, function () { return Response.error(); }));
 });
 
 /* A page reports what it loaded before this worker controlled it (its first
