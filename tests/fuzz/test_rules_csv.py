@@ -35,7 +35,9 @@ def tables(draw) -> bytes:
 def read(content: bytes):
     result = rules_csv_read(content, existing={})
     for line, column, message in result.errors:
-        assert line >= 1 and isinstance(column, str) and message
+        assert line >= 1
+        assert isinstance(column, str)
+        assert message
     return result
 
 
