@@ -61,6 +61,11 @@ def srid_exists(srid: int) -> bool:
         return cursor.fetchone() is not None
 
 
+def is_crs84(name: str) -> bool:
+    """Whether ``name`` is one of the names of OGC's CRS:84."""
+    return bool(_CRS84.match(name.strip()))
+
+
 def parse_crs(name: str, *, wms_version: str | None = None) -> Crs | None:
     """The CRS ``name`` designates, or None when the name is not understood.
 
@@ -68,7 +73,7 @@ def parse_crs(name: str, *, wms_version: str | None = None) -> Crs | None:
     axis order in 1.3.0 only); otherwise WFS rules apply.
     """
     name = name.strip()
-    if _CRS84.match(name):
+    if is_crs84(name):
         return Crs(4326, name, False)
     for pattern, style in _PATTERNS:
         match = pattern.match(name)

@@ -39,7 +39,8 @@ class GetMapLane(Lane):
         )
         operation = params.get("REQUEST", "").upper()
         service = params.get("SERVICE", self.default_service)
-        version = params.get("VERSION") or params.get("WMTVER") or "1.3.0"
+        # No version: an exception report, which the machine handler writes.
+        version = params.get("VERSION") or params.get("WMTVER") or ""
         if (
             ALIASES.get(operation, operation) != "GETMAP"
             or service.upper() != "WMS"

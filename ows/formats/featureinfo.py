@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from django.template.loader import render_to_string
 from lxml import etree
 
 from core.i18n import localized
+from ows.crs import Crs
 from ows.formats.gml import xml_safe
+
+
+@dataclasses.dataclass(frozen=True)
+class FeatureInfo:
+    """What a GetFeatureInfo answers: the features of each queried layer
+    (``ows.wms.getfeatureinfo.LayerFeatures``), the map's CRS and the service's
+    address."""
+
+    layers: list
+    crs: Crs
+    url: str
 
 
 def properties(feature) -> dict:
@@ -22,7 +35,7 @@ def properties(feature) -> dict:
     }
 
 
-def html(results) -> str:
+def html(info: FeatureInfo) -> str:
     """An HTML fragment: one table per layer."""
     layers = [
         {
@@ -30,15 +43,15 @@ def html(results) -> str:
             "title": result.entry.title,
             "rows": [properties(feature) for feature in result.features],
         }
-        for result in results
+        for result in info.layers
     ]
     return render_to_string("ows/featureinfo.html", {"layers": layers})
 
 
-def geojson(results) -> bytes:
+def geojson(info: FeatureInfo) -> bytes:
     """A GeoJSON FeatureCollection (lon/lat), each feature tagged with its layer."""
     features = []
-    for result in results:
+    for result in info.layers:
         for feature in result.features:
             features.append(
                 {
@@ -54,10 +67,10 @@ def geojson(results) -> bytes:
     ).encode()
 
 
-def xml(results) -> bytes:
+def xml(info: FeatureInfo) -> bytes:
     """``<FeatureInfoResponse>`` with one ``<Layer>`` per queried layer."""
     root = etree.Element("FeatureInfoResponse")
-    for result in results:
+    for result in info.layers:
         layer = etree.SubElement(root, "Layer", name=result.entry.name)
         for feature in result.features:
             element = etree.SubElement(

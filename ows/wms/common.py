@@ -7,8 +7,14 @@ import datetime
 from django.utils.translation import gettext as _
 
 from ows.catalog import CatalogLayer, catalog_layers, find_layers
-from ows.crs import COMMON_SRIDS, Crs, parse_crs, srid_exists
-from ows.exceptions import InvalidCRS, LayerNotDefined, StyleNotDefined
+from ows.crs import COMMON_SRIDS, Crs, is_crs84, parse_crs, srid_exists
+from ows.exceptions import (
+    InvalidCRS,
+    InvalidDimensionValue,
+    LayerNotDefined,
+    MissingParameterValue,
+    StyleNotDefined,
+)
 from ows.limits import check_layer_count
 from ows.params import OwsRequest, parse_bbox, parse_instant
 from ows.render import View
@@ -31,9 +37,36 @@ def crs_param(version: str) -> str:
     return "CRS" if version == "1.3.0" else "SRS"
 
 
+def require_version(ows_request: OwsRequest) -> None:
+    """VERSION (or old clients' WMTVER) is mandatory but for GetCapabilities.
+
+    Raises MissingParameterValue with the locator the OGC suite looks for.
+    """
+    if not (ows_request.get("VERSION").strip() or ows_request.get("WMTVER").strip()):
+        raise MissingParameterValue(
+            _("The parameter %(name)s is required.") % {"name": "VERSION"},
+            locator="Version",
+        )
+
+
 def request_instant(ows_request: OwsRequest) -> datetime.datetime | None:
-    """The TIME asked for (None: now); raises InvalidDimensionValue."""
-    return parse_instant(ows_request.get("TIME"))
+    """The instant TIME asks for (None: now); raises InvalidDimensionValue.
+
+    An interval ``start/end[/resolution]`` asks for the map at its end — the
+    layers show the one version in force at an instant, never several — and
+    ``current`` as either end means now.
+    """
+    value = ows_request.get("TIME").strip()
+    parts = value.split("/")
+    if len(parts) not in (2, 3):
+        return parse_instant(value)
+    start, end = parse_instant(parts[0]), parse_instant(parts[1])
+    if start is not None and end is not None and start > end:
+        raise InvalidDimensionValue(
+            _("TIME must not end before it starts: %(value)s") % {"value": value},
+            locator="TIME",
+        )
+    return end
 
 
 def request_layers(
@@ -51,23 +84,45 @@ def request_layers(
     """
     names = [name.strip() for name in ows_request.require(names_param).split(",")]
     check_layer_count(names, names_param)
+    at = request_instant(ows_request)
     catalog = catalog_layers(
-        user=context.user,
-        agency_code=context.agency_code,
-        at=request_instant(ows_request),
-        checked=checked,
+        user=context.user, agency_code=context.agency_code, at=at, checked=checked
     )
     entries = find_layers(names, catalog)
     for name, entry in zip(names, entries, strict=True):
         if entry is None:
+            if at is not None and _exists_now(name, context, checked=checked):
+                # The layer's time dimension starts after the instant asked.
+                raise InvalidDimensionValue(
+                    _("%(name)s has no version in force at %(time)s.")
+                    % {"name": name, "time": ows_request.get("TIME").strip()},
+                    locator="TIME",
+                )
             raise LayerNotDefined(
                 _("Unknown layer: %(name)s.") % {"name": name}, locator=names_param
             )
     return entries
 
 
+def _exists_now(name: str, context, *, checked: bool) -> bool:
+    catalog = catalog_layers(
+        user=context.user, agency_code=context.agency_code, checked=checked
+    )
+    return find_layers([name], catalog)[0] is not None
+
+
 def check_styles(ows_request: OwsRequest) -> None:
-    """STYLES empty or ``,,`` means defaults; any other name is unknown."""
+    """STYLES empty or ``,,`` means defaults; any other name is unknown.
+
+    Raises MissingParameterValue without STYLES in 1.3.0, where it is
+    mandatory (the OGC 1.1.1 suite never leaves it out: 1.1.1 clients may),
+    and StyleNotDefined.
+    """
+    if ows_request.version == "1.3.0" and not ows_request.has("STYLES"):
+        raise MissingParameterValue(
+            _("The parameter %(name)s is required.") % {"name": "STYLES"},
+            locator="STYLES",
+        )
     for name in ows_request.get("STYLES").split(","):
         if name.strip() and name.strip() != DEFAULT_STYLE:
             raise StyleNotDefined(
@@ -84,6 +139,8 @@ def request_crs(ows_request: OwsRequest, entries: list[CatalogLayer]) -> Crs:
     offered = set(COMMON_SRIDS)
     if (
         crs is not None
+        # CRS:84 is a 1.3.0 name; 1.1.1 capabilities advertise EPSG:4326.
+        and not (param == "SRS" and is_crs84(name))
         and all(
             crs.srid in offered or crs.srid == entry.source_srid for entry in entries
         )

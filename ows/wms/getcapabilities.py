@@ -7,7 +7,10 @@ BoundingBox per CRS it offers, in that CRS's axis order.
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from lxml import etree
 from lxml.builder import ElementMaker
@@ -18,9 +21,10 @@ from ows.crs import COMMON_SRIDS, axis_ordered, is_geographic, transform_bbox
 from ows.limits import map_limits
 from ows.metadata import service_metadata
 from ows.params import OwsRequest
-from ows.styles import DEFAULT_STYLE
+from ows.styles import DEFAULT_STYLE, style_for
 from ows.wms.common import MOROCCO, crs_names
 from ows.wms.getfeatureinfo import INFO_FORMATS
+from ows.wms.getlegendgraphic import legend_size
 from ows.wms.getmap import IMAGE_FORMATS
 from ows.wms.rasters import RasterLayer, raster_layers
 
@@ -63,6 +67,7 @@ class Capabilities130:
 
     version = "1.3.0"
     crs_tag = "CRS"
+    metadata_type = "ISO19115:2003"
 
     def __init__(
         self,
@@ -209,6 +214,7 @@ class Capabilities130:
                 E.Layer(
                     E.Name(raster.name),
                     E.Title(raster.title),
+                    E.KeywordList(E.Keyword(_("Orthophotos"))),
                     *self.geographic_box(raster.extent),
                     *self.bounding_boxes(None, raster.extent),
                     queryable="0",
@@ -252,15 +258,37 @@ class Capabilities130:
             E.Name(entry.name),
             E.Title(self.layer_title(entry)),
             E.Abstract(entry.abstract),
+            self.keywords(entry),
             *extra_crs,
             *self.geographic_box(box),
             *self.bounding_boxes(entry, box),
             *self.time_dimension(entry),
+            self.metadata_url(entry),
             self.style(entry),
             queryable="1",
             opaque="0",
         )
         return element
+
+    def keywords(self, entry: CatalogLayer):
+        """What the layer shows, of which kind of document, of which agency."""
+        document = entry.layer.document
+        words = [
+            style_for(entry.layer).title,
+            document.get_kind_display(),
+            document.agency.name,
+        ]
+        return self.E.KeywordList(*[self.E.Keyword(str(word)) for word in words])
+
+    def metadata_url(self, entry: CatalogLayer):
+        """The layer's ISO 19139 record (``layers/iso19139.py``)."""
+        E = self.E
+        href = urljoin(
+            self.url, reverse("viewer:layer-metadata-xml", args=[entry.layer.pk])
+        )
+        return E.MetadataURL(
+            E.Format("application/xml"), self.online(href), type=self.metadata_type
+        )
 
     @staticmethod
     def layer_title(entry: CatalogLayer) -> str:
@@ -324,6 +352,7 @@ class Capabilities130:
                 units="ISO8601",
                 default="current",
                 nearestValue="0",
+                current="1",
             )
         ]
 
@@ -333,14 +362,15 @@ class Capabilities130:
             f"{self.url}?SERVICE=WMS&VERSION={self.version}&REQUEST=GetLegendGraphic"
             f"&FORMAT=image/png&LAYER={entry.name}&STYLE={DEFAULT_STYLE}"
         )
+        width, height = legend_size(style_for(entry.layer))
         return E.Style(
             E.Name(DEFAULT_STYLE),
             E.Title(_("Default style")),
             E.LegendURL(
                 E.Format("image/png"),
                 self.online(href),
-                width="200",
-                height="20",
+                width=str(width),
+                height=str(height),
             ),
         )
 
@@ -348,6 +378,7 @@ class Capabilities130:
 class Capabilities111(Capabilities130):
     version = "1.1.1"
     crs_tag = "SRS"
+    metadata_type = "TC211"  # the 1.1.1 DTD's name for ISO 19115
 
     def maker(self) -> ElementMaker:
         return ElementMaker()

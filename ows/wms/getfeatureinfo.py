@@ -10,12 +10,24 @@ from django.utils.translation import gettext as _
 
 from layers.models import Feature
 from ows.catalog import CatalogLayer
-from ows.exceptions import InvalidFormat, InvalidPoint, LayerNotDefined
-from ows.formats import featureinfo
+from ows.exceptions import (
+    InvalidFormat,
+    InvalidPoint,
+    LayerNotDefined,
+    LayerNotQueryable,
+)
+from ows.formats import featureinfo, featureinfo_gml
 from ows.limits import map_limits
 from ows.params import OwsRequest, format_key, parse_int
-from ows.wms.common import check_styles, request_crs, request_extent, request_layers
+from ows.wms.common import (
+    check_styles,
+    request_crs,
+    request_extent,
+    request_layers,
+    require_version,
+)
 from ows.wms.getmap import image_size
+from ows.wms.rasters import rasters_split
 
 INFO_FORMATS = {
     "1.3.0": {
@@ -27,9 +39,12 @@ INFO_FORMATS = {
         "text/html": featureinfo.html,
         "application/json": featureinfo.geojson,
         "text/xml": featureinfo.xml,
-        "application/vnd.ogc.gml": featureinfo.xml,
+        "application/vnd.ogc.gml": featureinfo_gml.gml,
     },
 }
+# INFO_FORMAT is optional in 1.1.1 (mandatory in 1.3.0): the answer is then
+# GML, the format the 1.1.1 specification names for feature information.
+DEFAULT_INFO_FORMAT = {"1.1.1": "application/vnd.ogc.gml"}
 TOLERANCE_PX = 3
 
 
@@ -41,8 +56,13 @@ class LayerFeatures:
 
 def handle(ows_request: OwsRequest, context) -> HttpResponse:
     """The features of QUERY_LAYERS at pixel I/J (X/Y in 1.1.1)."""
+    require_version(ows_request)
     writers = INFO_FORMATS[ows_request.version]
-    info_format = ows_request.require("INFO_FORMAT")
+    default = DEFAULT_INFO_FORMAT.get(ows_request.version)
+    if default:
+        info_format = ows_request.get("INFO_FORMAT").strip() or default
+    else:
+        info_format = ows_request.require("INFO_FORMAT")
     by_key = {format_key(name): (name, writer) for name, writer in writers.items()}
     if format_key(info_format) not in by_key:
         raise InvalidFormat(
@@ -50,7 +70,16 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
             locator="INFO_FORMAT",
         )
     content_type, writer = by_key[format_key(info_format)]
-    layers = request_layers(ows_request, context)
+    # Orthophotos may be among LAYERS (a client asks about what it shows),
+    # but they are not queryable.
+    _photos, vectors = rasters_split(ows_request, context)
+    layers = request_layers(vectors, context) if vectors.get("LAYERS") else []
+    photos, _others = rasters_split(ows_request, context, "QUERY_LAYERS")
+    if photos:
+        raise LayerNotQueryable(
+            _("%(name)s is not queryable.") % {"name": photos[0].name},
+            locator="QUERY_LAYERS",
+        )
     queried = request_layers(ows_request, context, "QUERY_LAYERS")
     names = {entry.name for entry in layers}
     for entry in queried:
@@ -86,7 +115,7 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
         LayerFeatures(entry, features_near(entry, box, (x, y), crs.srid, count))
         for entry in queried
     ]
-    body = writer(results)
+    body = writer(featureinfo.FeatureInfo(results, crs, context.url))
     charset = "" if content_type == "application/json" else "; charset=UTF-8"
     return HttpResponse(body, content_type=content_type + charset)
 

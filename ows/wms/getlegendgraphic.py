@@ -8,12 +8,18 @@ from django.http import HttpResponse
 
 from ows.params import OwsRequest
 from ows.render import straight_alpha_surface
-from ows.styles import style_for
+from ows.styles import Style, style_for
 from ows.wms.common import check_styles, request_layers
 from ows.wms.getmap import image_format
 
 ROW = 20
 WIDTH = 200
+
+
+def legend_size(style: Style) -> tuple[int, int]:
+    """(width, height) of the legend of ``style``: one row per entry. The
+    capabilities' LegendURL advertises it, and clients size the image by it."""
+    return WIDTH, ROW * len(style.legend())
 
 
 def handle(ows_request: OwsRequest, context) -> HttpResponse:
@@ -24,7 +30,8 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
         check_styles(_with_styles(ows_request))
     style = style_for(entry.layer)
     rows = style.legend()
-    pixels = np.zeros((ROW * len(rows), WIDTH, 4), np.uint8)
+    width, height = legend_size(style)
+    pixels = np.zeros((height, width, 4), np.uint8)
     surface = straight_alpha_surface(pixels)
     canvas = surface.getCanvas()
     font = skia.Font(skia.Typeface("DejaVu Sans"), 11)

@@ -30,6 +30,7 @@ from ows.wms.common import (
     request_crs,
     request_extent,
     request_layers,
+    require_version,
 )
 from ows.wms.rasters import RasterLayer, rasters_split, rasters_under
 
@@ -99,6 +100,7 @@ def parse(ows_request: OwsRequest, context, *, checked: bool = True) -> GetMapRe
     ``checked=False``: the layers may come from the cached catalogue unchecked
     (``catalog_layers``); the map queries check its revision.
     """
+    require_version(ows_request)
     content_type, encode = image_format(ows_request)
     rasters, vectors = rasters_split(ows_request, context)
     layers = (
@@ -153,7 +155,15 @@ def image(ows_request: OwsRequest, context) -> HttpResponse:
     """The map image; raises the OGC exception of the first mistake."""
     request, pixels = rendered(ows_request, context)
     body = request.encode(pixels, transparent=request.transparent)
-    return HttpResponse(body, content_type=request.content_type)
+    response = HttpResponse(body, content_type=request.content_type)
+    if (
+        ows_request.version == "1.3.0"
+        and not ows_request.get("TIME").strip()
+        and any(not entry.is_draft for entry in request.layers)
+    ):
+        # WMS 1.3.0 C.4.2: say which value of the time dimension was drawn.
+        response["Warning"] = "99 Default value used: time=current ISO8601"
+    return response
 
 
 def rendered(ows_request: OwsRequest, context) -> tuple[GetMapRequest, np.ndarray]:
@@ -182,7 +192,10 @@ def rendered(ows_request: OwsRequest, context) -> tuple[GetMapRequest, np.ndarra
 
 
 def error_image(ows_request: OwsRequest, error: GeoportalError) -> HttpResponse | None:
-    """An image for EXCEPTIONS=INIMAGE or BLANK, when size and format allow."""
+    """An image for EXCEPTIONS=INIMAGE or BLANK (1.1.1: ``…se_inimage``,
+    ``…se_blank``), when size and format allow: the background of the map
+    (BGCOLOR, or transparent with TRANSPARENT=TRUE), with the message written
+    on it for INIMAGE."""
     mode = ows_request.get("EXCEPTIONS").upper().rsplit("_", 1)[-1]
     mode = mode.rsplit(".", 1)[-1]
     if mode not in ("INIMAGE", "BLANK"):
@@ -193,9 +206,12 @@ def error_image(ows_request: OwsRequest, error: GeoportalError) -> HttpResponse 
     except OwsError:
         return None  # no image possible: the caller reports the error in XML
     transparent = ows_request.get("TRANSPARENT").upper() == "TRUE"
-    pixels = np.zeros((height, width, 4), np.uint8)
-    if not transparent:
-        pixels[...] = 255
+    try:
+        colour = background(ows_request, transparent)
+    except OwsError:  # the mistake may be BGCOLOR itself
+        colour = (255, 255, 255, 0 if transparent else 255)
+    pixels = np.empty((height, width, 4), np.uint8)
+    pixels[...] = colour
     if mode == "INIMAGE":
         surface = straight_alpha_surface(pixels)
         font = skia.Font(skia.Typeface("DejaVu Sans"), 12)

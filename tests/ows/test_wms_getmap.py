@@ -110,9 +110,10 @@ def test_time_renders_the_layer_as_of_a_date(client, ows_data):
     then = image(getmap(client, ows_data.zoning_name, bbox=LATLON, TIME="2021-03-01"))
     # Version 1 had 10 of the 36 zones.
     assert (then[..., 3] > 0).mean() < (now[..., 3] > 0).mean() / 2
+    # Before the layer's first version: outside its time dimension.
     before = getmap(client, ows_data.zoning_name, bbox=LATLON, TIME="2010-01-01")
     assert before.status_code == 400
-    assert b"LayerNotDefined" in before.content
+    assert b'code="InvalidDimensionValue" locator="TIME"' in before.content
 
 
 def test_legend_graphic(client, ows_data):
