@@ -499,3 +499,42 @@ def test_getfeatureinfo_on_a_layer_not_queryable_is_layer_not_queryable(
     response = client.get("/ows", {**params, "QUERY_LAYERS": photo})
     assert response.status_code == 400
     exception_130(response, "LayerNotQueryable", "QUERY_LAYERS")
+
+
+@pytest.mark.parametrize(
+    ("version", "crs", "turn"),
+    [
+        ("1.1.1", ("SRS", "EPSG:4326"), 360),
+        ("1.3.0", ("CRS", "CRS:84"), 360),
+        ("1.3.0", ("CRS", "CRS:84"), -720),
+    ],
+)
+def test_bbox_beyond_180_degrees_spans_the_antimeridian(
+    client, ows_data, version, crs, turn
+):
+    """wmsops-getmap-params-bbox-12: a BBOX whose x values are beyond 180
+    degrees returns the content of the same place one turn back."""
+    # Around the grid, in binary fractions: moved by whole turns exactly.
+    west, south, east, north = -6.875, 33.9375, -6.8125, 34.0
+    box = f"{west},{south},{east},{north}"
+    here = getmap_params(ows_data.zoning_name, version=version, crs=crs, bbox=box)
+    there = {**here, "BBOX": f"{west + turn},{south},{east + turn},{north}"}
+    image = client.get("/ows", here).content
+    assert (pixels(image)[..., 3] > 0).mean() > 0.01
+    assert client.get("/ows", there).content == image
+
+
+def test_bbox_beyond_90_degrees_is_empty(client, ows_data):
+    """wmsops-getmap-params-bbox-10: y values beyond 90 degrees give empty
+    content (white), not an exception."""
+    params = getmap_params(
+        ows_data.zoning_name,
+        version="1.1.1",
+        bbox="-5,90,5,100",
+        TRANSPARENT="FALSE",
+        WIDTH="100",
+        HEIGHT="100",
+    )
+    response = client.get("/ows", params)
+    assert response["Content-Type"] == "image/png"
+    assert (pixels(response.content) == 255).all()
