@@ -367,6 +367,19 @@ def test_time_current_returns_a_map(client, ows_data):
     assert client.get("/ows", params)["Content-Type"] == "image/png"
 
 
+def test_time_instant_of_each_advertised_value_returns_a_map(client, ows_data):
+    """time: for each advertised time instant, the appropriate map is
+    returned — the version that starts then."""
+    first, second = time_dimension(client).text.split(",")
+    images = [
+        client.get("/ows", getmap_params(ows_data.zoning_name, bbox=LATLON, TIME=value))
+        for value in (first, second, "current")
+    ]
+    assert [image["Content-Type"] for image in images] == ["image/png"] * 3
+    # Version 1 had 10 of the 36 zones; version 2 is the one of now.
+    assert images[0].content != images[1].content == images[2].content
+
+
 def test_time_interval_ending_with_current_returns_a_map(client, ows_data):
     """time:time-current-interval: the first advertised value followed by
     ``/current`` returns a map — the one of now."""
