@@ -19,6 +19,7 @@ from ows.exceptions import (
     MissingParameterValue,
     OperationNotSupported,
     OwsError,
+    VersionNegotiationFailed,
     ows_exception_report,
     wms_exception_report,
 )
@@ -52,6 +53,8 @@ class Service:
     versions: list[str]  # ascending
     operations: dict[str, Handler]
     report: Callable[[GeoportalError, str], HttpResponse]
+    # OWS Common (WFS): every request but GetCapabilities names its VERSION.
+    version_required: bool = False
 
 
 SERVICES = {
@@ -78,6 +81,7 @@ SERVICES = {
             "DESCRIBESTOREDQUERIES": storedqueries.handle_describe,
         },
         ows_exception_report,
+        version_required=True,
     ),
 }
 
@@ -86,27 +90,35 @@ ALIASES = {"CAPABILITIES": "GETCAPABILITIES", "MAP": "GETMAP"}
 
 
 def resolve(
-    service_name: str, operation: str, requested_versions: list[str]
+    service_name: str,
+    operation: str,
+    requested_versions: list[str],
+    accepted_versions: list[str] | None = None,
 ) -> tuple[Service, str, Handler]:
     """The service, negotiated version and handler for a request.
 
-    Raises MissingParameterValue (no SERVICE or REQUEST), InvalidParameterValue
-    (unknown service, or an unsupported VERSION on an operation other than
-    GetCapabilities) and OperationNotSupported.
+    ``accepted_versions`` is GetCapabilities' AcceptVersions (OWS Common): the
+    first supported one listed wins, and none supported is a failure, where
+    a VERSION is negotiated. Raises MissingParameterValue (no SERVICE or
+    REQUEST, or no VERSION where the service requires one),
+    InvalidParameterValue (unknown service, or an unsupported VERSION on an
+    operation other than GetCapabilities), VersionNegotiationFailed and
+    OperationNotSupported. Locators are the parameters' names as OWS Common
+    writes them (lower case), which the OGC test suites compare.
     """
     if not service_name:
         raise MissingParameterValue(
-            _("The parameter SERVICE is required."), locator="SERVICE"
+            _("The parameter SERVICE is required."), locator="service"
         )
     service = SERVICES.get(service_name.upper())
     if service is None:
         raise InvalidParameterValue(
             _("Unknown service: %(name)s.") % {"name": service_name},
-            locator="SERVICE",
+            locator="service",
         )
     if not operation:
         raise MissingParameterValue(
-            _("The parameter REQUEST is required."), locator="REQUEST"
+            _("The parameter REQUEST is required."), locator="request"
         )
     key = operation.upper()
     key = ALIASES.get(key, key)
@@ -114,10 +126,18 @@ def resolve(
     if key == "GETCAPABILITIES":
         try:
             version = negotiate_version(requested_versions, service.versions)
+            if accepted_versions and not requested_versions:
+                version = accept_version(accepted_versions, service.versions)
         except OwsError as error:
             raise ServiceError(error, service, service.versions[-1]) from error
     else:
         version = requested_versions[0] if requested_versions else ""
+        if not version and service.version_required:
+            error = MissingParameterValue(
+                _("The parameter %(name)s is required.") % {"name": "VERSION"},
+                locator="version",
+            )
+            raise ServiceError(error, service, service.versions[-1])
         if not version:
             version = service.versions[-1]
         elif version not in service.versions:
@@ -129,7 +149,7 @@ def resolve(
     if handler is None:
         error = OperationNotSupported(
             _("Operation %(name)s is not supported.") % {"name": operation},
-            locator="request",
+            locator=operation,  # OWS Common: the operation's name
         )
         raise ServiceError(error, service, version)
     return service, version, handler
@@ -148,11 +168,28 @@ class ServiceError(Exception):
         return self.service.report(self.error, self.version)
 
 
+def accept_version(accepted: list[str], supported: list[str]) -> str:
+    """The first of ``accepted`` that is ``supported``; raises
+    VersionNegotiationFailed when there is none."""
+    for version in accepted:
+        if version.strip() in supported:
+            return version.strip()
+    raise VersionNegotiationFailed(
+        _("Version %(version)s is not supported.") % {"version": ", ".join(accepted)},
+        locator="AcceptVersions",
+    )
+
+
 def requested_versions(ows_request: OwsRequest) -> list[str]:
-    """VERSION, else WFS's ACCEPTVERSIONS list, else old WMS's WMTVER."""
+    """VERSION, else old WMS's WMTVER."""
     if ows_request.version:
         return [ows_request.version]
-    accepted = ows_request.get("ACCEPTVERSIONS") or ows_request.get("WMTVER")
+    return [ows_request.get("WMTVER")] if ows_request.get("WMTVER").strip() else []
+
+
+def accepted_versions(ows_request: OwsRequest) -> list[str]:
+    """GetCapabilities' ACCEPTVERSIONS list."""
+    accepted = ows_request.get("ACCEPTVERSIONS")
     return [version for version in accepted.split(",") if version.strip()]
 
 
@@ -160,12 +197,18 @@ def dispatch(ows_request: OwsRequest, context: ServiceContext) -> HttpResponse:
     """Answer ``ows_request``; every client error becomes an exception report."""
     try:
         service, version, handler = resolve(
-            ows_request.service, ows_request.request, requested_versions(ows_request)
+            ows_request.service,
+            ows_request.request,
+            requested_versions(ows_request),
+            accepted_versions(ows_request),
         )
     except ServiceError as error:
         return error.response()
     except GeoportalError as error:
-        return ows_exception_report(error, "2.0.0")
+        # No service yet: a WFS 1.1.0 request's report is OWS 1.0, as its
+        # clients (and test suite) read.
+        report_version = "1.1.0" if ows_request.version == "1.1.0" else "2.0.0"
+        return ows_exception_report(error, report_version)
     ows_request = dataclasses.replace(ows_request, version=version)
     try:
         return handler(ows_request, context)

@@ -38,11 +38,33 @@ def local_name(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
+# The WFS namespaces and the version each stands for: a request's service and
+# version default to its root's (WFS 1.1.0's version and service attributes
+# are optional, with these defaults).
+WFS_NAMESPACES = {
+    "http://www.opengis.net/wfs": "1.1.0",
+    "http://www.opengis.net/wfs/2.0": "2.0.0",
+}
+
+
 def xml_request_head(body: bytes) -> dict[str, str]:
-    """SERVICE, VERSION and REQUEST of an XML request (its root element)."""
+    """SERVICE, VERSION and REQUEST of an XML request (its root element), and a
+    GetCapabilities' ACCEPTVERSIONS."""
     root = parse_xml(body)
     head = {"REQUEST": local_name(root)}
+    namespace = etree.QName(root).namespace
+    if namespace in WFS_NAMESPACES:
+        head["SERVICE"] = "WFS"
+        if head["REQUEST"] != "GetCapabilities":
+            head["VERSION"] = WFS_NAMESPACES[namespace]
     for name in ("service", "version"):
         if root.get(name):
             head[name.upper()] = root.get(name)
+    accepted = [
+        (version.text or "").strip()
+        for versions in root.iterchildren("{*}AcceptVersions")
+        for version in versions.iterchildren("{*}Version")
+    ]
+    if accepted:
+        head["ACCEPTVERSIONS"] = ",".join(accepted)
     return head

@@ -92,7 +92,7 @@ def test_capabilities_are_schema_valid_and_complete(client, ows_data):
 
 def test_missing_service_is_400(client, ows_data):
     response = client.get("/ows", {"REQUEST": "GetCapabilities", "VERSION": "2.0.0"})
-    exception(response, "MissingParameterValue", "SERVICE")
+    exception(response, "MissingParameterValue", "service")
 
 
 def test_describe_feature_type_is_a_valid_gml32_schema(client, ows_data, tmp_path):
