@@ -52,6 +52,13 @@ class OperationParsingFailed(OwsError):
     ogc_code = "OperationParsingFailed"
 
 
+class OperationProcessingFailed(OwsError):
+    """A well-formed request the service cannot carry out (WFS 2.0 Table 3)."""
+
+    code = "operation_processing_failed"
+    ogc_code = "OperationProcessingFailed"
+
+
 class NotFound(OwsError):
     code = "not_found"
     ogc_code = "NotFound"

@@ -9,6 +9,8 @@ operators we do not implement raise OperationNotSupported.
 from __future__ import annotations
 
 import dataclasses
+import re
+from xml.sax.saxutils import quoteattr
 
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from ows.exceptions import (
     InvalidParameterValue,
     OperationNotSupported,
     OperationParsingFailed,
+    OperationProcessingFailed,
 )
 from ows.wfs.featuretypes import FeatureType, Property
 from ows.xmlrequest import SAFE_PARSER, local_name, parse_xml
@@ -46,7 +49,27 @@ DISTANCE = {"DWithin": True, "Beyond": False}
 UNITS = {"m": 1.0, "meter": 1.0, "metre": 1.0, "km": 1000.0, "kilometer": 1000.0}
 NUMERIC = ("integer", "double")
 ID_ELEMENTS = ("ResourceId", "FeatureId", "GmlObjectId")
+# The operators on one property's value, and the properties every GML feature
+# may have (gml:AbstractFeatureType's), which the portal's features leave out.
+VALUE_OPERATORS = (
+    *COMPARISONS,
+    "PropertyIsLike",
+    "PropertyIsNull",
+    "PropertyIsNil",
+    "PropertyIsBetween",
+)
+GML_PROPERTIES = (
+    "name",
+    "description",
+    "descriptionReference",
+    "identifier",
+    "boundedBy",
+    "location",
+    "metaDataProperty",
+)
+GML_NAMESPACES = ("http://www.opengis.net/gml/3.2", "http://www.opengis.net/gml")
 LOCATOR = "FILTER"
+_NCNAME_OR_EMPTY = re.compile(r"^([A-Za-z_][A-Za-z0-9_.\-]*)?$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,14 +129,19 @@ class FilterCompiler:
                 )
             inner = self.operator(parts[0])
             return Condition(f"NOT ({inner.sql})", inner.params)
+        if name in VALUE_OPERATORS and (gml_name := self.gml_property(element)):
+            return self.gml_standard(element, gml_name)
         if name in COMPARISONS:
             return self.comparison(element, COMPARISONS[name])
         if name == "PropertyIsLike":
             return self.like(element)
-        if name in ("PropertyIsNull", "PropertyIsNil"):
-            prop = self.property_of(element)
-            sql, params = _text(prop)
-            return Condition(f"NULLIF({sql}, '') IS NULL", params)
+        if name == "PropertyIsNull":
+            return self.is_null(element)
+        if name == "PropertyIsNil":
+            # Nil is an element written with xsi:nil="true", which the portal
+            # never writes (a value it lacks, it leaves out: PropertyIsNull).
+            self.property_of(element)
+            return FALSE
         if name == "PropertyIsBetween":
             return self.between(element)
         if name == "BBOX":
@@ -130,6 +158,35 @@ class FilterCompiler:
         )
 
     # Operands ---------------------------------------------------------------
+
+    def gml_property(self, element: etree._Element) -> str:
+        """The GML property (gml:name, gml:boundedBy, …) that the operator's
+        ValueReference names, "" for any other."""
+        for child in _elements(element):
+            if local_name(child) in ("ValueReference", "PropertyName"):
+                step = (child.text or "").strip().split("/")[-1]
+                prefix, _colon, name = step.rpartition(":")
+                namespace = child.nsmap.get(prefix) if prefix else None
+                if name in GML_PROPERTIES and (
+                    namespace in GML_NAMESPACES or (prefix, namespace) == ("gml", None)
+                ):
+                    return name
+                return ""
+        return ""
+
+    def gml_standard(self, element: etree._Element, name: str) -> Condition:
+        """An operator on a GML property the features never carry: each is
+        null; gml:boundedBy, an envelope, is no value to compare."""
+        operator = local_name(element)
+        if operator == "PropertyIsNull":
+            return TRUE
+        if name == "boundedBy" and operator != "PropertyIsNil":
+            raise OperationProcessingFailed(
+                _("%(op)s cannot compare gml:boundedBy, an envelope.")
+                % {"op": operator},
+                locator=LOCATOR,
+            )
+        return FALSE
 
     def property_of(self, element: etree._Element) -> Property:
         for child in _elements(element):
@@ -171,6 +228,13 @@ class FilterCompiler:
         if prop.xsd_type not in NUMERIC and element.get("matchCase") == "false":
             return Condition(f"lower({sql}) {operator} lower(%s)", (*params, value))
         return Condition(f"{sql} {operator} %s", (*params, value))
+
+    def is_null(self, element: etree._Element) -> Condition:
+        prop = self.property_of(element)
+        if prop.xsd_type == "geometry":
+            return Condition("f.geom IS NULL")
+        sql, params = _text(prop)
+        return Condition(f"NULLIF({sql}, '') IS NULL", params)
 
     def between(self, element: etree._Element) -> Condition:
         prop = self.property_of(element)
@@ -330,9 +394,14 @@ def resource_pk(
     rid: str, ftype: FeatureType, queried: tuple[str, ...] = ()
 ) -> int | None:
     """The feature id of ``rid`` if it belongs to ``ftype``, None for another
-    queried type; raises InvalidParameterValue (locator RESOURCEID) otherwise.
+    queried type or an identifier not of the portal's ``<type>.<number>``
+    form (it identifies nothing here: ISO 19142 7.2.2, and the WFS 2.0 test
+    suite, want no feature then); raises InvalidParameterValue (locator
+    RESOURCEID) for a feature of another type or a malformed number.
     """
-    type_name, _dot, number = rid.strip().rpartition(".")
+    type_name, dot, number = rid.strip().rpartition(".")
+    if not dot:
+        return None
     type_name = type_name.split(":", 1)[-1]
     # isdigit() alone admits "²", which int() refuses, nor does it read
     # thousands of digits: ids are ASCII digits, as many as a bigint has.
@@ -422,8 +491,11 @@ def value_sql(prop: Property) -> tuple[str, tuple]:
     return _text(prop)
 
 
-def parse_filters(text: str) -> list[etree._Element]:
-    """KVP FILTER: one filter, or several in parentheses (one per type)."""
+def parse_filters(
+    text: str, namespaces: dict[str, str] | None = None
+) -> list[etree._Element]:
+    """KVP FILTER: one filter, or several in parentheses (one per type); its
+    prefixes may be bound by NAMESPACES rather than in the filter."""
     text = text.strip()
     if text.startswith("("):
         parts, depth, start = [], 0, 0
@@ -439,20 +511,28 @@ def parse_filters(text: str) -> list[etree._Element]:
         texts = parts
     else:
         texts = [text]
-    return [_parse_filter(part) for part in texts]
+    return [_parse_filter(part, namespaces or {}) for part in texts]
 
 
-def _parse_filter(text: str) -> etree._Element:
+# The namespaces of a KVP filter that declares none.
+FILTER_NAMESPACES = {
+    "": "http://www.opengis.net/fes/2.0",
+    "fes": "http://www.opengis.net/fes/2.0",
+    "ogc": "http://www.opengis.net/ogc",
+    "gml": "http://www.opengis.net/gml/3.2",
+}
+
+
+def _parse_filter(text: str, namespaces: dict[str, str]) -> etree._Element:
     # Clients often leave the namespaces out of KVP filters.
     if "xmlns" not in text.split(">", 1)[0]:
         head, sep, rest = text.partition(">")
         if head.endswith("/"):
             head, sep = head[:-1], "/>"
-        declarations = (
-            ' xmlns="http://www.opengis.net/fes/2.0"'
-            ' xmlns:fes="http://www.opengis.net/fes/2.0"'
-            ' xmlns:ogc="http://www.opengis.net/ogc"'
-            ' xmlns:gml="http://www.opengis.net/gml/3.2"'
+        declarations = "".join(
+            f" xmlns{':' if prefix else ''}{prefix}={quoteattr(uri)}"
+            for prefix, uri in {**FILTER_NAMESPACES, **namespaces}.items()
+            if prefix not in ("xml", "xmlns") and _NCNAME_OR_EMPTY.match(prefix)
         )
         text = head + declarations + sep + rest
     try:
