@@ -10,15 +10,21 @@ from ows.wfs.featuretypes import FIXED, FeatureType
 def feature(ftype: FeatureType, row: tuple) -> bytes:
     """One GeoJSON Feature from a row of ``ows.wfs.sql.rows``."""
     pk, *fixed, attributes_json, geometry = row
-    properties = dict(zip(FIXED, fixed, strict=True))
+    # The type's properties only: a projection (PROPERTYNAME) may leave any out.
+    names = {prop.name for prop in ftype.properties}
+    properties = {
+        name: value for name, value in zip(FIXED, fixed, strict=True) if name in names
+    }
     if attributes_json != "{}":
         attributes = orjson.loads(attributes_json)
-        for prop in ftype.properties[len(FIXED) :]:
-            if prop.key in attributes:
+        for prop in ftype.properties:
+            if prop.is_attribute and prop.key in attributes:
                 properties[prop.name] = attributes[prop.key]
     head = orjson.dumps(
         {"type": "Feature", "id": ftype.feature_id(pk), "properties": properties}
     )
+    if not ftype.with_geometry:
+        geometry = None
     return head[:-1] + b',"geometry":' + (geometry or "null").encode() + b"}"
 
 

@@ -77,7 +77,7 @@ class FeatureTags:
     open: str
     id_prefix: str
     properties: tuple[tuple[Property, str, str], ...]
-    geometry: tuple[str, str]
+    geometry: tuple[str, str] | None  # None when a projection leaves it out
     close: str
 
 
@@ -90,7 +90,9 @@ def feature_tags(ftype: FeatureType) -> FeatureTags:
             (prop, f"<{prefix}:{prop.name}>", f"</{prefix}:{prop.name}>")
             for prop in ftype.properties
         ),
-        geometry=(f"<{prefix}:geom>", f"</{prefix}:geom>"),
+        geometry=(f"<{prefix}:geom>", f"</{prefix}:geom>")
+        if ftype.with_geometry
+        else None,
         close=f"</{prefix}:{name}>",
     )
 

@@ -24,6 +24,8 @@ from ows.limits import check_layer_count
 GEOMETRY = "geom"
 FIXED = ("source_id", "code", "label_fr", "label_ar", "category")
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_XMLNS = re.compile(r"xmlns\(([^)]*)\)")
+_PREFIXED = re.compile(r"^([A-Za-z_][A-Za-z0-9_.\-]*)?[,=](.*)$", re.DOTALL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +54,7 @@ class FeatureType:
 
     entry: CatalogLayer
     properties: tuple[Property, ...]
+    with_geometry: bool = True  # False when a projection leaves ``geom`` out
 
     @functools.cached_property
     def name(self) -> str:
@@ -108,6 +111,18 @@ class FeatureType:
     def feature_id(self, pk: int) -> str:
         return f"{self.local_name}.{pk}"
 
+    def projected(self, references: list[str], locator: str) -> FeatureType:
+        """The type with only the properties named (PROPERTYNAME), in the
+        schema's order; every property is optional, and the gml:id always
+        written. Raises InvalidParameterValue for a property it does not have.
+        """
+        names = {self.property(reference, locator).name for reference in references}
+        return dataclasses.replace(
+            self,
+            properties=tuple(p for p in self.properties if p.name in names),
+            with_geometry=GEOMETRY in names,
+        )
+
 
 @functools.lru_cache(maxsize=2048)
 def attribute_schema(version_id: int) -> tuple[tuple[str, str], ...]:
@@ -155,14 +170,57 @@ def feature_types(context, *, at=None) -> list[FeatureType]:
     ]
 
 
+def parse_namespaces(text: str) -> dict[str, str]:
+    """KVP NAMESPACES: prefix → namespace URI, "" for the default namespace.
+
+    WFS 2.0 writes ``xmlns(prefix,uri)``, WFS 1.1 ``xmlns(prefix=uri)``, and
+    ``xmlns(uri)`` declares the default namespace; a prefix, an NCName, holds
+    neither separator, so the first one ends it.
+    """
+    namespaces = {}
+    for declaration in _XMLNS.findall(text):
+        match = _PREFIXED.match(declaration)
+        prefix, uri = match.groups() if match else ("", declaration)
+        namespaces[prefix or ""] = uri.strip()
+    return namespaces
+
+
+def qualified_names(
+    names: list[str], namespaces: dict[str, str], catalog: list[CatalogLayer]
+) -> list[str]:
+    """``names`` with the client's prefixes (bound by ``namespaces``) replaced
+    by the portal's; a name in a namespace the portal does not have becomes
+    one that names no type."""
+    if not namespaces:
+        return names
+    by_uri = {namespace_uri(entry.prefix): entry.prefix for entry in catalog}
+    qualified = []
+    for name in names:
+        prefix, _colon, local = name.rpartition(":")
+        uri = namespaces.get(prefix)
+        # An unprefixed name in a default namespace of another kind (the
+        # WFS one, as many clients write it) keeps the portal's reading.
+        if uri is None or (not prefix and uri not in by_uri):
+            qualified.append(name)
+        else:
+            qualified.append(f"{by_uri.get(uri, '{' + uri + '}')}:{local}")
+    return qualified
+
+
 def lookup_types(
-    names: list[str], context, *, at=None, locator: str = "typeNames"
+    names: list[str],
+    context,
+    *,
+    at=None,
+    locator: str = "typeNames",
+    namespaces: dict[str, str] | None = None,
 ) -> list[FeatureType]:
-    """The types named; raises InvalidParameterValue for an unknown name or
-    more names than ``OWS_MAX_LAYERS``."""
+    """The types named, their prefixes bound by ``namespaces`` (else the
+    portal's own); raises InvalidParameterValue for an unknown name or more
+    names than ``OWS_MAX_LAYERS``."""
     check_layer_count(names, locator)
     catalog = catalog_layers(user=context.user, agency_code=context.agency_code, at=at)
-    entries = find_layers(names, catalog)
+    entries = find_layers(qualified_names(names, namespaces or {}, catalog), catalog)
     types = []
     for name, entry in zip(names, entries, strict=True):
         if entry is None:

@@ -50,13 +50,22 @@ def plan(request: FeatureRequest) -> Page:
 def page_links(
     ows_request: OwsRequest, request: FeatureRequest, page: Page, url: str
 ) -> tuple[str, str]:
-    """The next and previous pages' URLs (KVP requests only)."""
-    if ows_request.body or request.hits:
+    """The next and previous pages' URLs (KVP requests only).
+
+    With resultType=hits, ``next`` is the page of results it counted (OGC
+    09-025 7.7.4.2, which the WFS 2.0 test suite follows).
+    """
+    if ows_request.body:
         return "", ""
     params = {k: v for k, v in ows_request.params.items() if k != "MAXFEATURES"}
     params["COUNT"] = str(request.count)
     start = request.start_index
     next_url = previous_url = ""
+    if request.hits:
+        if start < page.matched and request.count > 0:
+            params.update(RESULTTYPE="results", STARTINDEX=start)
+            next_url = f"{url}?{urlencode(params)}"
+        return next_url, ""
     if start + page.returned < page.matched and request.count > 0:
         next_url = f"{url}?{urlencode({**params, 'STARTINDEX': start + request.count})}"
     if start > 0:

@@ -16,9 +16,13 @@ from ows.wfs.query import parse
 def handle(ows_request: OwsRequest, context) -> HttpResponse:
     """A wfs:ValueCollection of the property named by VALUEREFERENCE."""
     request = parse(ows_request, context)
-    if not request.value_reference.strip():
+    if request.value_reference is None:
         raise MissingParameterValue(
             _("The parameter valueReference is required."), locator="valueReference"
+        )
+    if not request.value_reference.strip():
+        raise InvalidParameterValue(
+            _("valueReference names no property."), locator="valueReference"
         )
     if ows_request.version != "2.0.0":
         raise InvalidParameterValue(
@@ -34,6 +38,10 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     members = []
     for (query, offset, limit), prop in zip(page.slices, props, strict=False):
         prefix = query.ftype.prefix
+        if prop.name == "id":  # @gml:id: the feature's identifier, as text
+            for pk, _value in sql.values(query, ("NULL", []), offset, limit):
+                members.append(f"<wfs:member>{query.ftype.feature_id(pk)}</wfs:member>")
+            continue
         if prop.xsd_type == "geometry":
             id_prefix = gml.feature_tags(query.ftype).id_prefix
             geometry = sql.geometry_gml(query, True, id_prefix)

@@ -8,6 +8,7 @@ every value a parameter.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -29,12 +30,20 @@ from ows.filters.fes import (
 from ows.limits import check_layer_count
 from ows.params import OwsRequest, parse_bbox, parse_instant, parse_int
 from ows.wfs.dialects import Dialect, dialect
-from ows.wfs.featuretypes import FeatureType, Property, lookup_types
+from ows.wfs.featuretypes import (
+    FeatureType,
+    Property,
+    lookup_types,
+    parse_namespaces,
+)
 from ows.xmlrequest import local_name, parse_xml
 
 COUNT_DEFAULT = 1000
 COUNT_MAX = 100_000
 GET_FEATURE_BY_ID = "http://www.opengis.net/def/query/OGC-WFS/0/GetFeatureById"
+# WFS 2.0.0 named it by URN; 2.0.2 by URI. Clients and suites use both.
+GET_FEATURE_BY_ID_URN = "urn:ogc:def:query:OGC-WFS::GetFeatureById"
+GET_FEATURE_BY_ID_NAMES = (GET_FEATURE_BY_ID, GET_FEATURE_BY_ID_URN)
 DEFAULT_CRS_NAME = "urn:ogc:def:crs:EPSG::4326"
 
 
@@ -57,7 +66,7 @@ class FeatureRequest:
     start_index: int
     hits: bool
     by_id: bool = False  # GetFeatureById: one bare feature, 404 when absent
-    value_reference: str = ""  # GetPropertyValue
+    value_reference: str | None = None  # GetPropertyValue
 
 
 def default_crs() -> Crs:
@@ -162,7 +171,12 @@ def parse_kvp(ows_request: OwsRequest, context) -> FeatureRequest:
         raise MissingParameterValue(
             _("The parameter TYPENAMES is required."), locator="typeNames"
         )
-    types = lookup_types(names, context, at=at, locator="typeNames")
+    namespaces = parse_namespaces(
+        ows_request.get("NAMESPACES") or ows_request.get("NAMESPACE")
+    )
+    types = lookup_types(
+        names, context, at=at, locator="typeNames", namespaces=namespaces
+    )
     exclusive = [
         p for p in ("FILTER", "BBOX", "RESOURCEID") if ows_request.get(p).strip()
     ]
@@ -172,7 +186,7 @@ def parse_kvp(ows_request: OwsRequest, context) -> FeatureRequest:
             locator=exclusive[1],
         )
     filters = (
-        parse_filters(ows_request.get("FILTER"))
+        parse_filters(ows_request.get("FILTER"), namespaces)
         if ows_request.get("FILTER").strip()
         else []
     )
@@ -182,6 +196,7 @@ def parse_kvp(ows_request: OwsRequest, context) -> FeatureRequest:
         )
     srs_name = ows_request.get("SRSNAME").strip()
     local_names = tuple(t.local_name for t in types)
+    projections = _property_names(ows_request.get("PROPERTYNAME"), len(types))
     queries = []
     for index, ftype in enumerate(types):
         crs = query_crs(srs_name, ftype)
@@ -198,6 +213,8 @@ def parse_kvp(ows_request: OwsRequest, context) -> FeatureRequest:
             pks = [pk for pk in pks if pk is not None]
             condition = Condition("f.id = ANY(%s)", (pks,))
         sort = parse_sort(ows_request.get("SORTBY"), ftype)
+        if projections[index]:
+            ftype = ftype.projected(projections[index], "PROPERTYNAME")
         queries.append(Query(ftype, condition, sort, crs))
     return FeatureRequest(
         tuple(queries),
@@ -206,8 +223,32 @@ def parse_kvp(ows_request: OwsRequest, context) -> FeatureRequest:
         count,
         start,
         hits,
-        value_reference=ows_request.get("VALUEREFERENCE"),
+        value_reference=(
+            ows_request.get("VALUEREFERENCE")
+            if ows_request.has("VALUEREFERENCE")
+            else None
+        ),
     )
+
+
+def _property_names(text: str, types: int) -> list[list[str]]:
+    """KVP PROPERTYNAME: per type, the properties asked for (empty: all).
+
+    One list in parentheses per type, ``(a,b)(c)``, or one list for every type.
+    Raises InvalidParameterValue when the lists and the types do not pair up.
+    """
+    text = text.strip()
+    if not text:
+        return [[]] * types
+    lists = re.findall(r"\(([^()]*)\)", text) if text.startswith("(") else [text]
+    if len(lists) == 1:
+        lists *= types
+    if len(lists) != types:
+        raise InvalidParameterValue(
+            _("Give one list of property names per type name."),
+            locator="PROPERTYNAME",
+        )
+    return [[name for name in item.split(",") if name.strip()] for item in lists]
 
 
 def _names_from_ids(local_names: list[str], context, at) -> list[str]:
@@ -230,7 +271,7 @@ def _names_from_ids(local_names: list[str], context, at) -> list[str]:
 def _stored_query(
     rid: str, stored: str, dia: Dialect, context, at, output: str
 ) -> FeatureRequest:
-    if stored != GET_FEATURE_BY_ID:
+    if stored not in GET_FEATURE_BY_ID_NAMES:
         raise InvalidParameterValue(
             _("Unknown stored query: %(id)s.") % {"id": stored},
             locator="STOREDQUERY_ID",
@@ -294,15 +335,19 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
     )
     all_types = {
         name: ftype
-        for _element, names in names_per_query
-        for name, ftype in zip(names, lookup_types(names, context, at=at), strict=True)
+        for element, names in names_per_query
+        for name, ftype in zip(
+            names,
+            lookup_types(names, context, at=at, namespaces=in_scope(element)),
+            strict=True,
+        )
     }
     local_names = tuple(t.local_name for t in all_types.values())
     for element, names in names_per_query:
         for name in names:
             ftype = all_types[name]
             crs = query_crs(element.get("srsName", ""), ftype)
-            condition, sort = TRUE, ()
+            condition, sort, projection = TRUE, (), []
             for child in element:
                 if not isinstance(child.tag, str):
                     continue
@@ -310,6 +355,10 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
                     condition = FilterCompiler(ftype, crs, local_names).compile(child)
                 elif local_name(child) == "SortBy":
                     sort = _xml_sort(child, ftype)
+                elif local_name(child) == "PropertyName":
+                    projection.append(child.text or "")
+            if projection:
+                ftype = ftype.projected(projection, "PropertyName")
             queries.append(Query(ftype, condition, sort, crs))
     return FeatureRequest(
         tuple(queries),
@@ -318,8 +367,13 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
         count,
         start,
         hits,
-        value_reference=root.get("valueReference", ""),
+        value_reference=root.get("valueReference"),
     )
+
+
+def in_scope(element: etree._Element) -> dict[str, str]:
+    """The namespaces declared around ``element``, "" for the default one."""
+    return {prefix or "": uri for prefix, uri in element.nsmap.items()}
 
 
 def _xml_sort(element: etree._Element, ftype: FeatureType):

@@ -250,11 +250,12 @@ def _feature(
             parts.append((f"%s::text || ({value}) || %s::text", [start, *params, end]))
         else:
             parts += [start, (value, params), end]
-    start, end = tags.geometry
-    parts += [
-        (f"%s::text || ({geometry[0]}) || %s::text", [start, *geometry[1], end]),
-        tags.close + member[1],
-    ]
+    if tags.geometry:
+        start, end = tags.geometry
+        parts.append(
+            (f"%s::text || ({geometry[0]}) || %s::text", [start, *geometry[1], end])
+        )
+    parts.append(tags.close + member[1])
     return _concat(parts)
 
 

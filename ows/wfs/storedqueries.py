@@ -11,7 +11,7 @@ from ows.exceptions import InvalidParameterValue
 from ows.params import OwsRequest
 from ows.wfs.dialects import FES20, WFS20, XSI
 from ows.wfs.featuretypes import feature_types
-from ows.wfs.query import GET_FEATURE_BY_ID
+from ows.wfs.query import GET_FEATURE_BY_ID_NAMES
 
 XSD = "http://www.w3.org/2001/XMLSchema"
 SCHEMA = f"{WFS20} http://schemas.opengis.net/wfs/2.0/wfs.xsd"
@@ -36,11 +36,14 @@ def handle_list(ows_request: OwsRequest, context) -> HttpResponse:
     """wfs:ListStoredQueriesResponse."""
     W, names = _maker(context)
     root = W.ListStoredQueriesResponse(
-        W.StoredQuery(
-            W.Title(_("Get a feature by its identifier")),
-            *[W.ReturnFeatureType(name) for name in names],
-            id=GET_FEATURE_BY_ID,
-        )
+        *[
+            W.StoredQuery(
+                W.Title(_("Get a feature by its identifier")),
+                *[W.ReturnFeatureType(name) for name in names],
+                id=identifier,
+            )
+            for identifier in GET_FEATURE_BY_ID_NAMES
+        ]
     )
     return _document(root)
 
@@ -48,27 +51,28 @@ def handle_list(ows_request: OwsRequest, context) -> HttpResponse:
 def handle_describe(ows_request: OwsRequest, context) -> HttpResponse:
     """wfs:DescribeStoredQueriesResponse; raises for an unknown id."""
     asked = [
-        i.strip()
-        for i in (ows_request.get("STOREDQUERY_ID") or GET_FEATURE_BY_ID).split(",")
-        if i.strip()
-    ]
+        i.strip() for i in ows_request.get("STOREDQUERY_ID").split(",") if i.strip()
+    ] or list(GET_FEATURE_BY_ID_NAMES)
     for identifier in asked:
-        if identifier != GET_FEATURE_BY_ID:
+        if identifier not in GET_FEATURE_BY_ID_NAMES:
             raise InvalidParameterValue(
                 _("Unknown stored query: %(id)s.") % {"id": identifier},
                 locator="STOREDQUERY_ID",
             )
     W, types = _maker(context)
     names = " ".join(types)
-    description = W.StoredQueryDescription(
-        W.Title(_("Get a feature by its identifier")),
-        W.Abstract(_("Returns the single feature whose identifier is ID.")),
-        W.Parameter(name="ID", type="xsd:string"),
-        W.QueryExpressionText(
-            returnFeatureTypes=names,
-            language="urn:ogc:def:queryLanguage:OGC-WFS::WFS_QueryExpression",
-            isPrivate="true",
-        ),
-        id=GET_FEATURE_BY_ID,
-    )
-    return _document(W.DescribeStoredQueriesResponse(description))
+    descriptions = [
+        W.StoredQueryDescription(
+            W.Title(_("Get a feature by its identifier")),
+            W.Abstract(_("Returns the single feature whose identifier is ID.")),
+            W.Parameter(name="id", type="xsd:string"),
+            W.QueryExpressionText(
+                returnFeatureTypes=names,
+                language="urn:ogc:def:queryLanguage:OGC-WFS::WFS_QueryExpression",
+                isPrivate="true",
+            ),
+            id=identifier,
+        )
+        for identifier in dict.fromkeys(asked)
+    ]
+    return _document(W.DescribeStoredQueriesResponse(*descriptions))
