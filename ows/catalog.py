@@ -90,6 +90,19 @@ class CatalogLayer:
         document = self.layer.document
         return f"{localized(document, 'title')} ({document.reference})"
 
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """What a catalogue finds the layer by: its kind and type, its
+        document's kind and its agency's code (in the active language)."""
+        layer = self.layer
+        words = [layer.get_kind_display()]
+        if layer.overlay_type:
+            words.append(layer.get_overlay_type_display())
+        if layer.reference_type:
+            words.append(layer.get_reference_type_display())
+        words += [layer.document.get_kind_display(), layer.document.agency.code]
+        return tuple(words)
+
 
 # The public catalogue of now, per agency scope, with the state it was read
 # from: every map request needs it, and building it costs more than the map.

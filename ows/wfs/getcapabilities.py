@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from django.http import HttpResponse
+from django.urls import reverse
 from lxml import etree
 from lxml.builder import ElementMaker
 
@@ -179,9 +182,16 @@ class Capabilities20:
         maker = ElementMaker(namespace=ns, nsmap=self.nsmap) if ns else Ows
         return maker.Constraint(Ows.NoValues(), Ows.DefaultValue(value), name=name)
 
+    def resolve_parameters(self) -> list:
+        """GetFeature's and GetPropertyValue's ``resolve`` (WFS 2.0 Table 12):
+        there are no references to resolve, so none and local do the same."""
+        return [self.parameter("resolve", ["none", "local"])]
+
     def operation(self, name: str):
         Ows = self.Ows
         parameters = []
+        if name in ("GetFeature", "GetPropertyValue"):
+            parameters += self.resolve_parameters()
         if name == "GetCapabilities":
             parameters.append(self.parameter("AcceptVersions", self.type_versions()))
             parameters.append(
@@ -210,6 +220,7 @@ class Capabilities20:
     def constraints(self) -> list:
         items = [self.constraint(k, v) for k, v in WFS_CONSTRAINTS.items()]
         items.append(self.constraint("CountDefault", str(COUNT_DEFAULT)))
+        items.append(self.constraint("ResolveLocalScope", "*"))
         query_expressions = self.Ows.Constraint(
             *self.values(["wfs:Query", "wfs:StoredQuery"]), name="QueryExpressions"
         )
@@ -229,6 +240,7 @@ class Capabilities20:
             Wfs.Name(ftype.name),
             Wfs.Title(ftype.entry.title),
             Wfs.Abstract(ftype.entry.abstract),
+            Ows.Keywords(*[Ows.Keyword(word) for word in ftype.entry.keywords]),
             getattr(Wfs, self.default_crs_element)(default),
             *[getattr(Wfs, self.other_crs_element)(name) for name in others],
             Wfs.OutputFormats(*[Wfs.Format(f) for f in self.dia.output_formats]),
@@ -236,7 +248,19 @@ class Capabilities20:
                 Ows.LowerCorner(_corner(box[0], box[1])),
                 Ows.UpperCorner(_corner(box[2], box[3])),
             ),
+            self.metadata_url(self.metadata_href(ftype)),
         )
+
+    def metadata_href(self, ftype: FeatureType) -> str:
+        """The layer's ISO 19139 metadata (the viewer's metadata.xml)."""
+        path = reverse("viewer:layer-metadata-xml", args=[ftype.entry.layer.pk])
+        return urljoin(self.url, path)
+
+    def metadata_url(self, href: str):
+        """WFS 2.0's MetadataURL: a link (ows:MetadataType) to the document."""
+        element = self.Wfs.MetadataURL()
+        element.set(f"{{{XLINK}}}href", href)
+        return element
 
     def feature_type_list(self):
         extents = layer_extents([ftype.entry for ftype in self.types])
@@ -291,6 +315,13 @@ class Capabilities11(Capabilities20):
 
     def operations(self) -> tuple[str, ...]:
         return ("GetCapabilities", "DescribeFeatureType", "GetFeature")
+
+    def resolve_parameters(self) -> list:
+        return []
+
+    def metadata_url(self, href: str):
+        """WFS 1.1's MetadataURL: the address as text, its standard in type."""
+        return self.Wfs.MetadataURL(href, type="19139", format="text/xml")
 
     def operations_metadata(self):
         Ows = self.Ows
