@@ -19,7 +19,7 @@ from ows.catalog import catalog_layers
 from ows.crs import parse_crs
 from ows.exceptions import OwsError
 from ows.filters.fes import FilterCompiler, parse_filters
-from ows.wfs.featuretypes import feature_type
+from ows.wfs.featuretypes import feature_type, parse_namespaces
 from ows.xmlrequest import xml_request_head
 from tests.fuzz import fuzz_settings
 from tests.fuzz.strategies import EDGE_VALUES, TEXT
@@ -31,7 +31,12 @@ GML = "http://www.opengis.net/gml/3.2"
 
 # Mostly properties the type has (string, integer, double), at times not.
 KNOWN = st.sampled_from(["code", "label_fr", "category", "height_m", "note", "id"])
-PROPERTIES = st.one_of(KNOWN, KNOWN, KNOWN, st.sampled_from(["geom", "nope", ""]))
+PROPERTIES = st.one_of(
+    KNOWN,
+    KNOWN,
+    KNOWN,
+    st.sampled_from(["geom", "nope", "", "gml:name", "gml:boundedBy", "aurs:code"]),
+)
 LITERALS = st.one_of(st.sampled_from(EDGE_VALUES), TEXT)
 NUMBER = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
@@ -200,11 +205,12 @@ def zoning_type(ows_data):  # noqa: F811 - ows_data is a fixture
     return feature_type(entry)
 
 
-def compiled_and_run(text: str, ftype) -> None:
-    """Compile ``text`` for ``ftype`` and run it, as GetFeature would; a
-    typed OGC exception is a fine outcome, any other is not."""
+def compiled_and_run(text: str, ftype, namespaces: str = "") -> None:
+    """Compile ``text`` (its prefixes bound by KVP ``namespaces``) for
+    ``ftype`` and run it, as GetFeature would; a typed OGC exception is a fine
+    outcome, any other is not."""
     try:
-        elements = parse_filters(text)
+        elements = parse_filters(text, parse_namespaces(namespaces))
         compiler = FilterCompiler(ftype, parse_crs("EPSG:4326"), (ftype.local_name,))
         conditions = [compiler.compile(element) for element in elements]
     except OwsError as error:
@@ -243,6 +249,33 @@ def test_generated_filters_compile_and_run_or_are_refused(zoning_type, text):
 @fuzz_settings(300)
 def test_arbitrary_text_is_a_filter_or_refused(zoning_type, text):
     compiled_and_run(text, zoning_type)
+
+
+# KVP NAMESPACES: both syntaxes, odd prefixes and URIs, or any text.
+PREFIXES = st.sampled_from(["", "fes", "f", "gml", "xml", "xmlns", "1x", "a b", "t"])
+URIS = st.one_of(
+    st.sampled_from([FES, GML, "urn:geoportail:agency:aurs", "", "a,b=c", '"<&']), TEXT
+)
+NAMESPACES = st.one_of(
+    st.lists(
+        st.builds(
+            lambda prefix, sep, uri: f"xmlns({prefix}{sep}{uri})",
+            PREFIXES,
+            st.sampled_from([",", "=", ""]),
+            URIS,
+        ),
+        max_size=4,
+    ).map(",".join),
+    TEXT,
+)
+
+
+@given(text=FILTERS, namespaces=NAMESPACES)
+@fuzz_settings(200)
+def test_filters_with_namespaces_compile_and_run_or_are_refused(
+    zoning_type, text, namespaces
+):
+    compiled_and_run(text.replace("fes:", "f:"), zoning_type, namespaces)
 
 
 @given(body=st.one_of(st.binary(max_size=300), FILTERS.map(str.encode)))

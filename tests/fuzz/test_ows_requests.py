@@ -80,6 +80,7 @@ WFS_NAMES = [
     "VALUEREFERENCE",
     "FILTER",
     "ACCEPTVERSIONS",
+    "NAMESPACES",
 ]
 LEGEND = {
     "SERVICE": "WMS",
