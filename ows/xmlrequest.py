@@ -38,6 +38,11 @@ def local_name(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
+def in_scope(element: etree._Element) -> dict[str, str]:
+    """The namespaces declared around ``element``, "" for the default one."""
+    return {prefix or "": uri for prefix, uri in element.nsmap.items()}
+
+
 # The WFS namespaces and the version each stands for: a request's service and
 # version default to its root's (WFS 1.1.0's version and service attributes
 # are optional, with these defaults).

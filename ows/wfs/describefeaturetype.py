@@ -15,8 +15,13 @@ from lxml import etree
 from ows.exceptions import InvalidParameterValue
 from ows.params import OwsRequest
 from ows.wfs.dialects import GML32_FORMATS, GML311_FORMAT, Dialect, dialect
-from ows.wfs.featuretypes import FeatureType, feature_types, lookup_types
-from ows.xmlrequest import local_name, parse_xml
+from ows.wfs.featuretypes import (
+    FeatureType,
+    feature_types,
+    lookup_types,
+    parse_namespaces,
+)
+from ows.xmlrequest import in_scope, local_name, parse_xml
 
 XSD = "http://www.w3.org/2001/XMLSchema"
 XSD_TYPES = {
@@ -37,9 +42,9 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
             _("Unsupported output format: %(name)s.") % {"name": output},
             locator="outputFormat",
         )
-    names = _type_names(ows_request)
+    names, namespaces = _type_names(ows_request)
     types = (
-        lookup_types(names, context, locator="typeNames")
+        lookup_types(names, context, locator="typeNames", namespaces=namespaces)
         if names
         else feature_types(context)
     )
@@ -52,17 +57,26 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
     return HttpResponse(body, content_type=f"{content_type}; charset=UTF-8")
 
 
-def _type_names(ows_request: OwsRequest) -> list[str]:
-    """TYPENAMES (TYPENAME in 1.1.0) of KVP, or the TypeName elements of XML."""
+def _type_names(ows_request: OwsRequest) -> tuple[list[str], dict[str, str]]:
+    """TYPENAMES (TYPENAME in 1.1.0) of KVP and the NAMESPACES binding their
+    prefixes, or the TypeName elements of XML and their in-scope namespaces."""
     if ows_request.body:
         root = parse_xml(ows_request.body)
-        return [
-            (element.text or "").strip()
+        elements = [
+            element
             for element in root
             if isinstance(element.tag, str) and local_name(element) == "TypeName"
         ]
+        namespaces = {}
+        for element in elements:
+            namespaces.update(in_scope(element))
+        return [(element.text or "").strip() for element in elements], namespaces
     param = "TYPENAMES" if ows_request.has("TYPENAMES") else "TYPENAME"
-    return [name.strip() for name in ows_request.get(param).split(",") if name.strip()]
+    names = [name.strip() for name in ows_request.get(param).split(",") if name.strip()]
+    namespaces = parse_namespaces(
+        ows_request.get("NAMESPACES") or ows_request.get("NAMESPACE")
+    )
+    return names, namespaces
 
 
 def application_schema(types: list[FeatureType], dia: Dialect) -> bytes:

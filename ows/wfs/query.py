@@ -36,7 +36,7 @@ from ows.wfs.featuretypes import (
     lookup_types,
     parse_namespaces,
 )
-from ows.xmlrequest import local_name, parse_xml
+from ows.xmlrequest import in_scope, local_name, parse_xml
 
 COUNT_DEFAULT = 1000
 COUNT_MAX = 100_000
@@ -369,11 +369,6 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
         hits,
         value_reference=root.get("valueReference"),
     )
-
-
-def in_scope(element: etree._Element) -> dict[str, str]:
-    """The namespaces declared around ``element``, "" for the default one."""
-    return {prefix or "": uri for prefix, uri in element.nsmap.items()}
 
 
 def _xml_sort(element: etree._Element, ftype: FeatureType):

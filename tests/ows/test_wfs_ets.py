@@ -344,6 +344,31 @@ def test_namespaces_bind_the_prefixes_of_typenames_and_filter(
     }
 
 
+@BINDINGS
+def test_describefeaturetype_reads_the_clients_prefix(client, ows_data, binding):
+    """DescribeFeatureTypeTests: the type named with a prefix of the client's,
+    bound by NAMESPACES (GET) or in the request entity (POST)."""
+    if binding == "GET":
+        response = get(
+            client,
+            REQUEST="DescribeFeatureType",
+            TYPENAMES=f"ns42:{ZONING}",
+            NAMESPACES="xmlns(ns42,urn:geoportail:agency:aurs)",
+        )
+    else:
+        response = post(
+            client,
+            f"""<wfs:DescribeFeatureType service="WFS" version="2.0.0"
+                xmlns:wfs="{WFS20}" xmlns:ns42="urn:geoportail:agency:aurs">
+              <wfs:TypeName>ns42:{ZONING}</wfs:TypeName></wfs:DescribeFeatureType>""",
+        )
+    assert response.status_code == 200, response.content
+    schema = etree.fromstring(response.content)
+    assert schema.get("targetNamespace") == NS["aurs"]
+    xsd = {"xsd": "http://www.w3.org/2001/XMLSchema"}
+    assert schema.xpath("xsd:element/@name", namespaces=xsd) == [ZONING]
+
+
 def test_namespaces_of_another_uri_name_no_type(client, ows_data):
     response = get(
         client,
