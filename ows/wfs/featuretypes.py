@@ -94,7 +94,9 @@ class FeatureType:
         Raises InvalidParameterValue for a property the type does not have.
         """
         name = reference.strip().split("/")[-1].removeprefix("@")
-        name = name.split(":", 1)[-1]
+        # Filter 1.1's XPath subset allows a position; every property is
+        # single-valued, so [1] is the property itself.
+        name = name.split(":", 1)[-1].removesuffix("[1]")
         if name == GEOMETRY:
             return Property(GEOMETRY, "geometry", "f.geom")
         if name in ("id", "gml:id"):

@@ -565,6 +565,34 @@ def test_comparison_on_gml_boundedby_is_operationprocessingfailed(
     exception(response, "OperationProcessingFailed", "FILTER")
 
 
+def test_property_name_with_a_position_is_the_property(client, ows_data):
+    """ets-wfs11 BasicGetFeature-GET-tc5: PropertyName ``sf:prop[1]``, an
+    XPath 1.0 AbbreviatedRelativeLocationPath."""
+    body = (
+        '<ogc:Filter xmlns:ogc="http://www.opengis.net/ogc" '
+        'xmlns:gml="http://www.opengis.net/gml"><ogc:PropertyIsEqualTo>'
+        "<ogc:PropertyName>t:code[1]</ogc:PropertyName><ogc:Literal>V</ogc:Literal>"
+        "</ogc:PropertyIsEqualTo></ogc:Filter>"
+    )
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "VERSION": "1.1.0",
+            "REQUEST": "GetFeature",
+            "TYPENAME": f"t:{ZONING}",
+            "NAMESPACE": "xmlns(t=urn:geoportail:agency:aurs)",
+            "FILTER": body,
+        },
+    )
+    document = etree.fromstring(content(response))
+    codes = document.xpath(
+        f"//gml:featureMember/aurs:{ZONING}/aurs:code/text()",
+        namespaces={**NS, "gml": "http://www.opengis.net/gml"},
+    )
+    assert codes == ["V"] * (ZONES // 6)
+
+
 # Required parameters and their reports ------------------------------------
 
 
