@@ -45,7 +45,8 @@ def in_scope(element: etree._Element) -> dict[str, str]:
 
 # The WFS namespaces and the version each stands for: a request's service and
 # version default to its root's (WFS 1.1.0's version and service attributes
-# are optional, with these defaults).
+# are optional, with these defaults); a GetCapabilities' AcceptVersions, if
+# any, chooses instead.
 WFS_NAMESPACES = {
     "http://www.opengis.net/wfs": "1.1.0",
     "http://www.opengis.net/wfs/2.0": "2.0.0",
@@ -57,14 +58,6 @@ def xml_request_head(body: bytes) -> dict[str, str]:
     GetCapabilities' ACCEPTVERSIONS."""
     root = parse_xml(body)
     head = {"REQUEST": local_name(root)}
-    namespace = etree.QName(root).namespace
-    if namespace in WFS_NAMESPACES:
-        head["SERVICE"] = "WFS"
-        if head["REQUEST"] != "GetCapabilities":
-            head["VERSION"] = WFS_NAMESPACES[namespace]
-    for name in ("service", "version"):
-        if root.get(name):
-            head[name.upper()] = root.get(name)
     accepted = [
         (version.text or "").strip()
         for versions in root.iterchildren("{*}AcceptVersions")
@@ -72,4 +65,12 @@ def xml_request_head(body: bytes) -> dict[str, str]:
     ]
     if accepted:
         head["ACCEPTVERSIONS"] = ",".join(accepted)
+    namespace = etree.QName(root).namespace
+    if namespace in WFS_NAMESPACES:
+        head["SERVICE"] = "WFS"
+        if not accepted:
+            head["VERSION"] = WFS_NAMESPACES[namespace]
+    for name in ("service", "version"):
+        if root.get(name):
+            head[name.upper()] = root.get(name)
     return head

@@ -658,6 +658,20 @@ def test_wfs_1_1_0_xml_request_defaults_version_and_service(
     assert etree.QName(document) == etree.QName(NS["wfs11"], "FeatureCollection")
 
 
+@pytest.mark.parametrize("prefix", ["wfs", "foo"])
+def test_wfs_1_1_0_xml_getcapabilities_answers_1_1_0(client, ows_data, prefix):
+    """ets-wfs11 wfs-1.1.0-Basic-GetCapabilities-tc2.1, tc20.1: a GetCapabilities
+    entity of the WFS 1.1 namespace, without AcceptVersions, is answered with
+    WFS 1.1.0 capabilities (valid against its schema)."""
+    body = (
+        f'<{prefix}:GetCapabilities service="WFS" '
+        f'xmlns:{prefix}="http://www.opengis.net/wfs"/>'
+    )
+    response = post(client, body)
+    document = assert_valid(wfs11_schema(), response.content)
+    assert document.get("version") == "1.1.0"
+
+
 # The machine path answers as the full one ---------------------------------
 
 
