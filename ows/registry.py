@@ -98,13 +98,14 @@ def resolve(
     """The service, negotiated version and handler for a request.
 
     ``accepted_versions`` is GetCapabilities' AcceptVersions (OWS Common): the
-    first supported one listed wins, and none supported is a failure, where
-    a VERSION is negotiated. Raises MissingParameterValue (no SERVICE or
-    REQUEST, or no VERSION where the service requires one),
-    InvalidParameterValue (unknown service, or an unsupported VERSION on an
-    operation other than GetCapabilities), VersionNegotiationFailed and
-    OperationNotSupported. Locators are the parameters' names as OWS Common
-    writes them (lower case), which the OGC test suites compare.
+    first supported one listed wins, over a VERSION, and none supported is a
+    failure, where a VERSION alone is negotiated. Raises
+    MissingParameterValue (no SERVICE or REQUEST, or no VERSION where the
+    service requires one), InvalidParameterValue (unknown service, or an
+    unsupported VERSION on an operation other than GetCapabilities),
+    VersionNegotiationFailed and OperationNotSupported. Locators are the
+    parameters' names as OWS Common writes them (lower case), which the OGC
+    test suites compare.
     """
     if not service_name:
         raise MissingParameterValue(
@@ -126,10 +127,14 @@ def resolve(
     if key == "GETCAPABILITIES":
         try:
             version = negotiate_version(requested_versions, service.versions)
-            if accepted_versions and not requested_versions:
+            if accepted_versions:
                 version = accept_version(accepted_versions, service.versions)
         except OwsError as error:
-            raise ServiceError(error, service, service.versions[-1]) from error
+            # Reported as the version named, if there is one (WFS 1.1's
+            # clients send VERSION with AcceptVersions), else the highest.
+            named = [v for v in requested_versions if v in service.versions]
+            report_version = named[0] if named else service.versions[-1]
+            raise ServiceError(error, service, report_version) from error
     else:
         version = requested_versions[0] if requested_versions else ""
         if not version and service.version_required:

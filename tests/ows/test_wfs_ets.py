@@ -431,6 +431,24 @@ def test_acceptversions_picks_the_first_supported_version(client, ows_data, bind
     assert etree.fromstring(response.content).get("version") == "2.0.0"
 
 
+def test_acceptversions_wins_over_version_and_fails_in_its_dialect(client, ows_data):
+    """ets-wfs11 wfs-1.1.0-Basic-GetCapabilities-tc16.3: VERSION=1.1.0 with
+    AcceptVersions=2006-10-26 is VersionNegotiationFailed, an OWS 1.0 report."""
+    response = client.get(
+        "/ows",
+        {
+            "SERVICE": "WFS",
+            "REQUEST": "GetCapabilities",
+            "VERSION": "1.1.0",
+            "ACCEPTVERSIONS": "2006-10-26",
+        },
+    )
+    assert response.status_code == 400
+    document = assert_valid(ows10_schema(), response.content)
+    codes = document.xpath("//ows10:Exception/@exceptionCode", namespaces=NS)
+    assert codes == ["VersionNegotiationFailed"]
+
+
 @BINDINGS
 def test_acceptversions_without_a_supported_version_is_versionnegotiationfailed(
     client, ows_data, binding
