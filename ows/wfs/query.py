@@ -308,7 +308,7 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
     output = _output_format(root.get("outputFormat", ""), dia)
     hits = _result_type(root.get("resultType", "results"))
     queries = []
-    query_elements = [c for c in root if isinstance(c.tag, str)]
+    query_elements = _query_elements(root)
     for element in query_elements:
         if local_name(element) == "StoredQuery":
             rid = ""
@@ -369,6 +369,26 @@ def parse_xml_request(ows_request: OwsRequest, context) -> FeatureRequest:
         hits,
         value_reference=root.get("valueReference"),
     )
+
+
+def _query_elements(root: etree._Element) -> list[etree._Element]:
+    """The queries of a GetFeature or GetPropertyValue entity: its children
+    in its own (WFS) namespace, each a Query or a StoredQuery; children of
+    other namespaces are no queries. Raises InvalidParameterValue for another
+    element of the WFS namespace."""
+    namespace = etree.QName(root).namespace
+    elements = []
+    for child in root:
+        if not isinstance(child.tag, str) or etree.QName(child).namespace != namespace:
+            continue
+        if local_name(child) not in ("Query", "StoredQuery"):
+            raise InvalidParameterValue(
+                _("%(name)s is not a query (wfs:Query or wfs:StoredQuery).")
+                % {"name": local_name(child)},
+                locator=local_name(child),
+            )
+        elements.append(child)
+    return elements
 
 
 def _xml_sort(element: etree._Element, ftype: FeatureType):

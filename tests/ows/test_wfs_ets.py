@@ -690,6 +690,37 @@ def test_wfs_1_1_0_xml_getcapabilities_answers_1_1_0(client, ows_data, prefix):
     assert document.get("version") == "1.1.0"
 
 
+@pytest.mark.parametrize(
+    ("queries", "code", "locator"),
+    [
+        (  # tc16.3: a Query of another namespace is no query
+            f'<sf:Query xmlns:sf="urn:x" typeName="aurs:{ZONING}"/>',
+            "MissingParameterValue",
+            "Query",
+        ),
+        (  # tc16.4: an element of the WFS namespace that is no query
+            f'<wfs:Query typeName="aurs:{ZONING}"/>'
+            f'<wfs:Smuery typeName="aurs:{ZONING}"/>',
+            "InvalidParameterValue",
+            "Smuery",
+        ),
+    ],
+)
+def test_getfeature_entity_children_must_be_queries(
+    client, ows_data, queries, code, locator
+):
+    """ets-wfs11 wfs-1.1.0-Basic-GetFeature-tc16.3 and tc16.4."""
+    body = f"""<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs" service="WFS"
+        version="1.1.0">{queries}</wfs:GetFeature>"""
+    response = post(client, body)
+    assert response.status_code == 400
+    document = assert_valid(ows10_schema(), response.content)
+    exceptions = document.xpath("//ows10:Exception", namespaces=NS)
+    assert [(e.get("exceptionCode"), e.get("locator")) for e in exceptions] == [
+        (code, locator)
+    ]
+
+
 # The machine path answers as the full one ---------------------------------
 
 
