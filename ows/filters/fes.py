@@ -24,7 +24,7 @@ from ows.exceptions import (
     OperationParsingFailed,
     OperationProcessingFailed,
 )
-from ows.wfs.featuretypes import FeatureType, Property
+from ows.wfs.featuretypes import GML_PROPERTIES, FeatureType, Property
 from ows.xmlrequest import SAFE_PARSER, local_name, parse_xml
 
 COMPARISONS = {
@@ -49,23 +49,13 @@ DISTANCE = {"DWithin": True, "Beyond": False}
 UNITS = {"m": 1.0, "meter": 1.0, "metre": 1.0, "km": 1000.0, "kilometer": 1000.0}
 NUMERIC = ("integer", "double")
 ID_ELEMENTS = ("ResourceId", "FeatureId", "GmlObjectId")
-# The operators on one property's value, and the properties every GML feature
-# may have (gml:AbstractFeatureType's), which the portal's features leave out.
+# The operators on one property's value.
 VALUE_OPERATORS = (
     *COMPARISONS,
     "PropertyIsLike",
     "PropertyIsNull",
     "PropertyIsNil",
     "PropertyIsBetween",
-)
-GML_PROPERTIES = (
-    "name",
-    "description",
-    "descriptionReference",
-    "identifier",
-    "boundedBy",
-    "location",
-    "metaDataProperty",
 )
 GML_NAMESPACES = ("http://www.opengis.net/gml/3.2", "http://www.opengis.net/gml")
 LOCATOR = "FILTER"

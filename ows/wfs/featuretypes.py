@@ -23,6 +23,17 @@ from ows.limits import check_layer_count
 
 GEOMETRY = "geom"
 FIXED = ("source_id", "code", "label_fr", "label_ar", "category")
+# The properties every GML feature may have (gml:AbstractFeatureType's), which
+# the portal's features leave out.
+GML_PROPERTIES = (
+    "name",
+    "description",
+    "descriptionReference",
+    "identifier",
+    "boundedBy",
+    "location",
+    "metaDataProperty",
+)
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _XMLNS = re.compile(r"xmlns\(([^)]*)\)")
 _PREFIXED = re.compile(r"^([A-Za-z_][A-Za-z0-9_.\-]*)?[,=](.*)$", re.DOTALL)
@@ -116,14 +127,26 @@ class FeatureType:
     def projected(self, references: list[str], locator: str) -> FeatureType:
         """The type with only the properties named (PROPERTYNAME), in the
         schema's order; every property is optional, and the gml:id always
-        written. Raises InvalidParameterValue for a property it does not have.
+        written (gml:name and the like, named, are still never written).
+        Raises InvalidParameterValue for a property it does not have.
         """
-        names = {self.property(reference, locator).name for reference in references}
+        names = {
+            self.property(reference, locator).name
+            for reference in references
+            if not is_gml_property(reference)
+        }
         return dataclasses.replace(
             self,
             properties=tuple(p for p in self.properties if p.name in names),
             with_geometry=GEOMETRY in names,
         )
+
+
+def is_gml_property(reference: str) -> bool:
+    """Whether ``reference`` names a GML property (``gml:name``…), its prefix
+    taken as GML's."""
+    prefix, _colon, name = reference.strip().split("/")[-1].rpartition(":")
+    return prefix == "gml" and name in GML_PROPERTIES
 
 
 @functools.lru_cache(maxsize=2048)

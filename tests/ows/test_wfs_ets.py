@@ -284,6 +284,23 @@ def test_propertyname_projection_writes_only_the_named_properties(
         ]
 
 
+def test_propertyname_gml_name_is_a_property_the_features_lack(client, ows_data):
+    """ets-wfs11 GetFeature-POST: wfs:PropertyName gml:name, a property of
+    every GML feature (gml:AbstractFeatureType), gives features without it."""
+    body = f"""<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs" service="WFS"
+        version="1.1.0" xmlns:gml="http://www.opengis.net/gml" maxFeatures="2">
+      <wfs:Query typeName="aurs:{ZONING}"><wfs:PropertyName>gml:name</wfs:PropertyName>
+      <wfs:PropertyName>code</wfs:PropertyName></wfs:Query></wfs:GetFeature>"""
+    document = etree.fromstring(content(post(client, body)))
+    features = document.xpath(
+        f"//gml11:featureMember/aurs:{ZONING}",
+        namespaces={**NS, "gml11": "http://www.opengis.net/gml"},
+    )
+    assert len(features) == 2
+    for feature in features:
+        assert [etree.QName(child).localname for child in feature] == ["code"]
+
+
 def test_propertyname_projection_in_geojson_and_its_errors(client, ows_data):
     response = get(
         client,
