@@ -12,6 +12,7 @@ from ows.params import OwsRequest
 from ows.wfs.dialects import FES20, WFS20, XSI
 from ows.wfs.featuretypes import feature_types
 from ows.wfs.query import GET_FEATURE_BY_ID_NAMES
+from ows.xmlrequest import parse_xml
 
 XSD = "http://www.w3.org/2001/XMLSchema"
 SCHEMA = f"{WFS20} http://schemas.opengis.net/wfs/2.0/wfs.xsd"
@@ -48,11 +49,23 @@ def handle_list(ows_request: OwsRequest, context) -> HttpResponse:
     return _document(root)
 
 
+def _asked(ows_request: OwsRequest) -> list[str]:
+    """STOREDQUERY_ID (KVP), or the StoredQueryId elements (XML)."""
+    if ows_request.body:
+        root = parse_xml(ows_request.body)
+        return [
+            (element.text or "").strip()
+            for element in root.iterchildren("{*}StoredQueryId")
+            if (element.text or "").strip()
+        ]
+    return [
+        i.strip() for i in ows_request.get("STOREDQUERY_ID").split(",") if i.strip()
+    ]
+
+
 def handle_describe(ows_request: OwsRequest, context) -> HttpResponse:
     """wfs:DescribeStoredQueriesResponse; raises for an unknown id."""
-    asked = [
-        i.strip() for i in ows_request.get("STOREDQUERY_ID").split(",") if i.strip()
-    ] or list(GET_FEATURE_BY_ID_NAMES)
+    asked = _asked(ows_request) or list(GET_FEATURE_BY_ID_NAMES)
     for identifier in asked:
         if identifier not in GET_FEATURE_BY_ID_NAMES:
             raise InvalidParameterValue(

@@ -194,6 +194,27 @@ def test_stored_query_listings_offer_getfeaturebyid_by_its_urn(client, ows_data)
     assert document.xpath("//wfs:Parameter/@name", namespaces=NS) == ["id"]
 
 
+@BINDINGS
+def test_describe_stored_query_getfeaturebyid_describes_the_one_asked(
+    client, ows_data, binding
+):
+    """DescribeStoredQueriesTests.describeStoredQuery_GetFeatureById."""
+    if binding == "GET":
+        response = get(
+            client, REQUEST="DescribeStoredQueries", STOREDQUERY_ID=BY_ID_URN
+        )
+    else:
+        response = post(
+            client,
+            f"""<wfs:DescribeStoredQueries service="WFS" version="2.0.0"
+                xmlns:wfs="{WFS20}"><wfs:StoredQueryId>{BY_ID_URN}</wfs:StoredQueryId>
+            </wfs:DescribeStoredQueries>""",
+        )
+    document = assert_valid(wfs_schema(), response.content)
+    ids = document.xpath("//wfs:StoredQueryDescription/@id", namespaces=NS)
+    assert ids == [BY_ID_URN]
+
+
 # GetPropertyValueTests ----------------------------------------------------
 
 
