@@ -63,8 +63,10 @@ def content(response) -> bytes:
     return response.content
 
 
-def get(client, **params):
-    return client.get("/ows", {"SERVICE": "WFS", "VERSION": "2.0.0", **params})
+def get(client, headers=None, **params):
+    return client.get(
+        "/ows", {"SERVICE": "WFS", "VERSION": "2.0.0", **params}, headers=headers
+    )
 
 
 def post(client, body: str):
@@ -818,3 +820,65 @@ def test_unknown_operation_is_operationnotsupported_located_at_its_name(
     assert [(e.get("exceptionCode"), e.get("locator")) for e in exceptions] == [
         ("OperationNotSupported", "GetFeatureLOL")
     ]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_new_refusals_are_written_in_the_clients_language(
+    client, ows_data, language
+):
+    """The messages of the refusals above, in French and Arabic."""
+    headers = {"Accept-Language": language}
+    bounded_by = get(
+        client,
+        REQUEST="GetFeature",
+        TYPENAMES=f"aurs:{ZONING}",
+        FILTER="<fes:Filter><fes:PropertyIsEqualTo><fes:ValueReference>gml:boundedBy"
+        "</fes:ValueReference><fes:Literal>x</fes:Literal></fes:PropertyIsEqualTo>"
+        "</fes:Filter>",
+        headers=headers,
+    )
+    empty_reference = get(
+        client,
+        REQUEST="GetPropertyValue",
+        TYPENAMES=f"aurs:{ZONING}",
+        VALUEREFERENCE=" ",
+        headers=headers,
+    )
+    lists = get(
+        client,
+        REQUEST="GetFeature",
+        TYPENAMES=f"aurs:{ZONING}",
+        PROPERTYNAME="(code)(code)",
+        headers=headers,
+    )
+    not_a_query = client.post(
+        "/ows",
+        f'<wfs:GetFeature xmlns:wfs="{WFS20}" service="WFS" version="2.0.0">'
+        "<wfs:Smuery/></wfs:GetFeature>",
+        content_type="application/xml",
+        headers=headers,
+    )
+    english = [
+        "PropertyIsEqualTo cannot compare gml:boundedBy, an envelope.",
+        "valueReference names no property.",
+        "Give one list of property names per type name.",
+        "Smuery is not a query (wfs:Query or wfs:StoredQuery).",
+    ]
+    with translation.override(language):
+        expected = [
+            translation.gettext("%(op)s cannot compare gml:boundedBy, an envelope.")
+            % {"op": "PropertyIsEqualTo"},
+            translation.gettext("valueReference names no property."),
+            translation.gettext("Give one list of property names per type name."),
+            translation.gettext(
+                "%(name)s is not a query (wfs:Query or wfs:StoredQuery)."
+            )
+            % {"name": "Smuery"},
+        ]
+    responses = [bounded_by, empty_reference, lists, not_a_query]
+    for response, message, untranslated in zip(
+        responses, expected, english, strict=True
+    ):
+        document = etree.fromstring(response.content)
+        assert document.findtext(".//ows:ExceptionText", namespaces=NS) == message
+        assert message != untranslated
