@@ -93,14 +93,15 @@ class CatalogLayer:
     @property
     def keywords(self) -> tuple[str, ...]:
         """What a catalogue finds the layer by: its kind and type, its
-        document's kind and its agency's code (in the active language)."""
+        document's kind and its agency's code and name (in the active language)."""
         layer = self.layer
         words = [layer.get_kind_display()]
         if layer.overlay_type:
             words.append(layer.get_overlay_type_display())
         if layer.reference_type:
             words.append(layer.get_reference_type_display())
-        words += [layer.document.get_kind_display(), layer.document.agency.code]
+        agency = layer.document.agency
+        words += [layer.document.get_kind_display(), agency.code, agency.name]
         return tuple(words)
 
 

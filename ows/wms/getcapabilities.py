@@ -271,14 +271,9 @@ class Capabilities130:
         return element
 
     def keywords(self, entry: CatalogLayer):
-        """What the layer shows, of which kind of document, of which agency."""
-        document = entry.layer.document
-        words = [
-            style_for(entry.layer).title,
-            document.get_kind_display(),
-            document.agency.name,
-        ]
-        return self.E.KeywordList(*[self.E.Keyword(str(word)) for word in words])
+        """The layer's keywords: the words WFS gives (``CatalogLayer.keywords``)."""
+        E = self.E
+        return E.KeywordList(*[E.Keyword(str(word)) for word in entry.keywords])
 
     def metadata_url(self, entry: CatalogLayer):
         """The layer's ISO 19139 record (``layers/iso19139.py``)."""
