@@ -39,7 +39,9 @@ from notes.subjects import (
     Subject,
     SubjectQuery,
     no_parcel_at,
+    parcel_identity,
     parcel_subject,
+    several_parcels_at,
     subject_resolve,
 )
 from notes.warnings import Defects, note_warnings, with_messages
@@ -95,19 +97,25 @@ def note_compose_query(*, query: SubjectQuery, moment: Moment) -> dict:
     """``note_compose`` of ``subject_resolve(query)``, in one round trip when
     the subject is a point: the statement that composes finds the parcel too.
 
-    Raises what ``subject_resolve`` raises.
+    Raises what ``subject_resolve`` raises (SeveralParcels where parcels
+    overlap at the point: the statement counts them, the rare refusal then
+    reads which they are).
     """
     if query.kind != "point":
         return note_compose(subject=subject_resolve(query), moment=moment)
+    lon, lat = query.point.x, query.point.y
     for _attempt in range(_ATTEMPTS):
-        parcel, rows = sql.compose_at_point(
-            lon=query.point.x, lat=query.point.y, day=moment.day, at=moment.at
-        )
-        if parcel is None:
+        found = sql.compose_at_point(lon=lon, lat=lat, day=moment.day, at=moment.at)
+        if found.parcel is None:
             no_parcel_at(query.point)
-        planning = planning_at(agency_id=parcel.agency_id, revision=rows[0].revision)
+        if found.hits > 1:
+            several_parcels_at(sql.parcels_at_point(lon=lon, lat=lat))
+        rows = found.rows
+        planning = planning_at(
+            agency_id=found.parcel.agency_id, revision=rows[0].revision
+        )
         if planning is not None:
-            subject = parcel_subject(parcel, kind="point", point=query.point)
+            subject = parcel_subject(found.parcel, kind="point", point=query.point)
             return _content(subject, moment, rows, planning)
     raise _changing()
 
@@ -219,8 +227,11 @@ def identify(*, lon: float, lat: float, moment: Moment) -> dict:
     """The parcel at (``lon``, ``lat``) (WGS 84) and its zones, in one round trip.
 
     Without a parcel there, the zones at the point itself (no areas). Returns
-    ``{"point", "as_of", "agency", "parcel", "zones"}``; ``agency`` is None
-    outside every agency.
+    ``{"point", "as_of", "agency", "parcel", "parcels", "zones"}``; ``agency``
+    is None outside every agency. ``parcels`` names every parcel at the point
+    (agency code and name, reference), first registered first: where several
+    overlap, ``parcel`` and the zones are of the first, and the citizen is to
+    choose (a second statement names the others, only then).
     """
     rows = sql.identify_rows(lon=lon, lat=lat, day=moment.day, at=moment.at)
     first = rows[0]
@@ -231,15 +242,27 @@ def identify(*, lon: float, lat: float, moment: Moment) -> dict:
             "name": pick(first.agency_name_fr, first.agency_name_ar),
         }
     parcel = None
+    parcels = []
     area = None
     if first.parcel_reference is not None:
         area = float(first.parcel_area)
         official = first.parcel_official_area
         parcel = {
+            "agency": first.agency_code,
             "reference": first.parcel_reference,
             "area_m2": round(area, AREA_DIGITS),
             "official_area_m2": None if official is None else float(official),
         }
+        parcels = [
+            {key: parcel[key] for key in ("agency", "reference")}
+            | {"agency_name": agency["name"]}
+        ]
+        if first.parcel_hits > 1:
+            overlapping = sql.parcels_at_point(lon=lon, lat=lat)
+            parcels = [
+                parcel_identity(candidate)
+                for candidate in sorted(overlapping, key=lambda p: p.pk)
+            ]
     zones: dict[tuple[str, str], dict] = {}
     for row in rows:
         if row.code is None or (area is not None and row.area < TOUCH_TOLERANCE):
@@ -265,5 +288,6 @@ def identify(*, lon: float, lat: float, moment: Moment) -> dict:
         "as_of": moment.day.isoformat(),
         "agency": agency,
         "parcel": parcel,
+        "parcels": parcels,
         "zones": list(zones.values()),
     }

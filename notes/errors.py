@@ -44,6 +44,14 @@ class ParcelNotFound(NotFound):
     code = "parcel_not_found"
 
 
+class SeveralParcels(Conflict):
+    """More than one registered parcel answers (parcels overlapping at a point,
+    or one reference in several agencies): the client must say which one, by
+    its agency and reference; ``details["parcels"]`` lists the candidates."""
+
+    code = "several_parcels"
+
+
 class OutsideAgencies(NotFound):
     code = "outside_agencies"
 

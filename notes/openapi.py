@@ -19,6 +19,9 @@ ERRORS = {
     "404": {"$ref": "#/components/responses/Error"},
     "422": {"$ref": "#/components/responses/Error"},
 }
+# What a subject may be refused with too: several_parcels, when it names more
+# than one parcel (details.parcels lists them, as ParcelIdentity).
+SUBJECT_ERRORS = {**ERRORS, "409": {"$ref": "#/components/responses/Error"}}
 
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
 
@@ -29,10 +32,18 @@ SCHEMAS = {
             "Exactly one subject: a parcel reference, a GeoJSON geometry (Polygon, "
             "MultiPolygon, or Point for the parcel containing it), corner "
             "coordinates, or lon/lat (or x/y). Polygons: valid, at most 100 ha, "
-            "inside one agency."
+            "inside one agency. A parcel is named by its reference and its "
+            "agency's code: a reference registered in several agencies, or a "
+            "point where parcels overlap, is refused (409 several_parcels, the "
+            "candidates in details.parcels)."
         ),
         "properties": {
             "parcel": {"type": "string", "examples": ["TF 12345/07", "ر.ع ١٢٣٤٥/٠٧"]},
+            "agency": {
+                "type": "string",
+                "description": "The code of the parcel's agency (with parcel)",
+                "examples": ["au-rabat"],
+            },
             "geometry": {"type": "object", "description": "GeoJSON geometry"},
             "coordinates": {
                 "oneOf": [
@@ -74,6 +85,7 @@ SCHEMAS = {
         },
         "examples": [
             {"parcel": "TF 12345/07"},
+            {"parcel": "TF 12345/07", "agency": "au-rabat"},
             {
                 "coordinates": [[370000, 370000], [370100, 370000], [370100, 370080]],
                 "srs": "EPSG:26191",
@@ -210,9 +222,19 @@ SCHEMAS = {
             "verify_url": {"type": "string", "format": "uri"},
         },
     },
+    "ParcelIdentity": {
+        "type": "object",
+        "description": "What names a parcel: its agency's code and its reference",
+        "required": ["agency", "agency_name", "reference"],
+        "properties": {
+            "agency": {"type": "string"},
+            "agency_name": {"type": "string"},
+            "reference": {"type": "string"},
+        },
+    },
     "Identify": {
         "type": "object",
-        "required": ["point", "as_of", "agency", "parcel", "zones"],
+        "required": ["point", "as_of", "agency", "parcel", "parcels", "zones"],
         "properties": {
             "point": {
                 "type": "object",
@@ -225,11 +247,21 @@ SCHEMAS = {
             },
             "parcel": {
                 "type": ["object", "null"],
+                "description": "The first registered of parcels (zones are its)",
                 "properties": {
+                    "agency": {"type": "string"},
                     "reference": {"type": "string"},
                     "area_m2": {"type": "number"},
                     "official_area_m2": _NUMBER_OR_NULL,
                 },
+            },
+            "parcels": {
+                "type": "array",
+                "description": (
+                    "Every parcel at the point, first registered first: more "
+                    "than one where parcels overlap (the citizen chooses)"
+                ),
+                "items": _ref("ParcelIdentity"),
             },
             "zones": {
                 "type": "array",
@@ -252,10 +284,18 @@ SCHEMAS = {
                 "as_of": "2026-12-05",
                 "agency": {"code": "au-rabat", "name": "Agence urbaine de Rabat"},
                 "parcel": {
+                    "agency": "au-rabat",
                     "reference": "TF 12345/07",
                     "area_m2": 7218.4,
                     "official_area_m2": None,
                 },
+                "parcels": [
+                    {
+                        "agency": "au-rabat",
+                        "agency_name": "Agence urbaine de Rabat",
+                        "reference": "TF 12345/07",
+                    }
+                ],
                 "zones": [
                     {
                         "layer": "zonage",
@@ -299,7 +339,10 @@ PATHS = {
             "tags": ["notes"],
             "summary": "Compose a note's content (nothing stored)",
             "requestBody": _BODY,
-            "responses": {"200": _json(_ref("NoteContent"), "The content"), **ERRORS},
+            "responses": {
+                "200": _json(_ref("NoteContent"), "The content"),
+                **SUBJECT_ERRORS,
+            },
         }
     },
     "/api/v1/notes": {
@@ -313,7 +356,7 @@ PATHS = {
             "requestBody": _BODY,
             "responses": {
                 "201": _json(_ref("IssuedNote"), "The issued note"),
-                **ERRORS,
+                **SUBJECT_ERRORS,
                 "429": {"$ref": "#/components/responses/Error"},
             },
         }

@@ -46,7 +46,9 @@ WITH pt AS (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
 ), parcel AS (
   SELECT p.id, p.agency_id, p.reference, p.official_area_m2, p.geom,
-         ST_Area(p.geom::geography) AS area
+         ST_Area(p.geom::geography) AS area,
+         -- How many parcels overlap here (counted before the LIMIT).
+         count(*) OVER () AS hits
   FROM parcels_parcel p, pt
   WHERE ST_Intersects(p.geom, pt.g)
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
@@ -75,7 +77,7 @@ WITH pt AS (
   JOIN versions ON versions.version_id = f.version_id
 )
 SELECT agency.code, agency.name_fr, agency.name_ar,
-       parcel.reference, parcel.area, parcel.official_area_m2,
+       parcel.reference, parcel.area, parcel.official_area_m2, parcel.hits,
        zones.layer, zones.code, zones.label_fr, zones.label_ar, zones.area
 FROM (SELECT 1) AS one
 LEFT JOIN agency ON true
@@ -243,6 +245,7 @@ class IdentifyRow:
     parcel_reference: str | None
     parcel_area: float | None
     parcel_official_area: Decimal | None
+    parcel_hits: int | None  # how many parcels overlap at the point
     layer: str | None
     code: str | None
     label_fr: str | None
@@ -338,9 +341,10 @@ WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
 
 
 # The parcel at a point and the composition about it in one round trip: what
-# ``parcels_at_point`` then ``compose_rows`` return, the parcel (the first by id,
-# as the note takes it) and its agency appended to one of the rows, NULL in the
-# others (sent and decoded in every row, they cost a sixth of the statement).
+# ``parcels_at_point`` then ``compose_rows`` return, the parcel (the first by id)
+# and its agency appended to one of the rows, NULL in the others (sent and
+# decoded in every row, they cost a sixth of the statement), after how many
+# parcels overlap at the point (a note is refused when several do).
 # No parcel there: no row.
 _PARCEL_SELECT = ", ".join(
     [f"p.{f.column} AS p_{f.column}" for f in _PARCEL_FIELDS]
@@ -358,7 +362,7 @@ COMPOSE_AT_POINT = _compose(
     subject=f"""pt AS MATERIALIZED (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
 ), parcel AS (
-  SELECT {_PARCEL_SELECT}
+  SELECT {_PARCEL_SELECT}, count(*) OVER () AS hits
   FROM parcels_parcel p
   JOIN layers_agency a ON a.id = p.agency_id
   JOIN pt ON ST_Intersects(p.geom, pt.g)
@@ -368,7 +372,7 @@ COMPOSE_AT_POINT = _compose(
   SELECT p_geom AS g, ST_Area(p_geom::geography) AS area FROM parcel
 )""",  # noqa: S608
     agency="(SELECT p_agency_id FROM parcel)",
-    columns=_PARCEL_ONCE,
+    columns=", parcel.hits" + _PARCEL_ONCE,
     joins="\nCROSS JOIN parcel",
 )
 
@@ -413,20 +417,34 @@ def parcels_at_point(*, lon: float, lat: float) -> list[Parcel]:
         return [_parcel(row) for row in cursor.fetchall()]
 
 
+@dataclasses.dataclass(frozen=True)
+class PointComposition:
+    """``compose_at_point``'s answer: the first parcel (by id) at the point,
+    its agency loaded, how many parcels overlap there, and the rows."""
+
+    parcel: Parcel | None
+    hits: int
+    rows: list[ComposeRow]
+
+
 def compose_at_point(
     *, lon: float, lat: float, day: datetime.date, at: datetime.datetime
-) -> tuple[Parcel | None, list[ComposeRow]]:
-    """The first parcel (by id) containing the point (EPSG:4326), its agency
-    loaded, and ``compose_rows`` about it, in one round trip; ``(None, [])``
-    when no parcel contains the point."""
+) -> PointComposition:
+    """The first parcel (by id) containing the point (EPSG:4326) and
+    ``compose_rows`` about it, in one round trip; no parcel and no rows when
+    no parcel contains the point."""
     with connection.cursor() as cursor:
         cursor.execute(COMPOSE_AT_POINT, {"lon": lon, "lat": lat, "day": day, "at": at})
         rows = cursor.fetchall()
     if not rows:
-        return None, []
+        return PointComposition(parcel=None, hits=0, rows=[])
     # The row that carries the parcel: its id is never NULL.
-    carrier = next(row for row in rows if row[_COMPOSE_WIDTH] is not None)
-    return _parcel(carrier[_COMPOSE_WIDTH:]), _compose_rows(rows)
+    carrier = next(row for row in rows if row[_COMPOSE_WIDTH + 1] is not None)
+    return PointComposition(
+        parcel=_parcel(carrier[_COMPOSE_WIDTH + 1 :]),
+        hits=carrier[_COMPOSE_WIDTH],
+        rows=_compose_rows(rows),
+    )
 
 
 NEXT_NOTE_NUMBER = """

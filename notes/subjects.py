@@ -7,6 +7,13 @@ of corner coordinates in an ``srs`` — surveyors give corners in Lambert Nord o
 Sud Maroc. Parsing (``SubjectQuery``) needs no database; ``subject_resolve``
 then finds the parcel and the agency, and refuses land outside every agency or
 across several (``Subject``).
+
+A parcel's identity is its agency and its reference: agencies' territories may
+overlap and a mother parcel may outlive its subdivision, so neither a
+reference alone nor a point always names one parcel. A subject naming the
+parcel by its agency's ``code`` as well gets exactly that parcel; where a
+reference or a point still names several, ``subject_resolve`` refuses with the
+candidates (``SeveralParcels``) instead of choosing for the citizen.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from notes.errors import (
     InvalidSubject,
     OutsideAgencies,
     ParcelNotFound,
+    SeveralParcels,
     StraddlesAgencies,
     SubjectTooLarge,
 )
@@ -72,6 +80,7 @@ class SubjectQuery:
 
     kind: str  # "parcel", "point" or "polygon"
     reference: ParcelReference | None = None
+    agency: str = ""  # the code of the parcel's agency, with ``reference``
     point: Point | None = None  # EPSG:4326
     polygon: MultiPolygon | None = None  # EPSG:4326
     srid: int = WGS84  # the system the client used
@@ -84,7 +93,10 @@ class SubjectQuery:
         srid = parse_srs(data.get("srs"))
         if data.get("parcel") not in (None, ""):
             return cls(
-                kind="parcel", reference=parse_reference(data["parcel"]), as_of=as_of
+                kind="parcel",
+                reference=parse_reference(data["parcel"]),
+                agency=parse_agency_code(data.get("agency")),
+                as_of=as_of,
             )
         if data.get("geometry") is not None:
             geom = parse_geojson(data["geometry"], srid)
@@ -121,6 +133,18 @@ def parse_reference(text: object) -> ParcelReference:
             % {"text": text[:64]},
             code="invalid_reference",
         ) from exc
+
+
+def parse_agency_code(value: object) -> str:
+    """An agency's code as given with a parcel reference ("" when absent);
+    raise InvalidSubject when it is not text."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise InvalidSubject(
+            _("The agency must be given by its code, as text."), code="invalid_agency"
+        )
+    return value.strip()[:64]
 
 
 def parse_as_of(value: object) -> datetime.date | None:
@@ -360,25 +384,14 @@ def subject_resolve(query: SubjectQuery) -> Subject:
     OutsideAgencies (a polygon outside every agency) or StraddlesAgencies.
     """
     if query.kind == "parcel":
-        parcel = (
-            Parcel.objects.select_related("agency")
-            .filter(reference_key=query.reference.key)
-            .order_by("agency__code")
-            .first()
-        )
-        if parcel is None:
-            raise ParcelNotFound(
-                _("No parcel has the reference %(reference)s.")
-                % {"reference": query.reference.display}
-            )
-        return parcel_subject(parcel, kind="parcel")
+        return parcel_subject(_parcel_named(query), kind="parcel")
     if query.kind == "point":
-        # Overlapping parcels are rare; take the first.
         parcels = sql.parcels_at_point(lon=query.point.x, lat=query.point.y)
-        parcel = min(parcels, key=lambda candidate: candidate.pk, default=None)
-        if parcel is None:
+        if not parcels:
             no_parcel_at(query.point)
-        return parcel_subject(parcel, kind="point", point=query.point)
+        if len(parcels) > 1:
+            several_parcels_at(parcels)
+        return parcel_subject(parcels[0], kind="point", point=query.point)
     agencies = _agencies_under(query.polygon)
     if not agencies:
         raise OutsideAgencies(
@@ -395,6 +408,71 @@ def subject_resolve(query: SubjectQuery) -> Subject:
         )
     return Subject(
         kind="polygon", geom=query.polygon, agency=agencies[0], srid=query.srid
+    )
+
+
+def _parcel_named(query: SubjectQuery) -> Parcel:
+    """The parcel of ``query``'s reference, in its agency when one is named.
+
+    Raises ParcelNotFound, or SeveralParcels when the reference alone is
+    registered in several agencies.
+    """
+    parcels = Parcel.objects.select_related("agency").filter(
+        reference_key=query.reference.key
+    )
+    if query.agency:
+        parcels = parcels.filter(agency__code=query.agency)
+    found = list(parcels.order_by("agency__code")[:_CANDIDATES_SHOWN])
+    if not found and query.agency:
+        raise ParcelNotFound(
+            _("No parcel of the agency “%(agency)s” has the reference %(reference)s.")
+            % {"agency": query.agency, "reference": query.reference.display}
+        )
+    if not found:
+        raise ParcelNotFound(
+            _("No parcel has the reference %(reference)s.")
+            % {"reference": query.reference.display}
+        )
+    if len(found) > 1:
+        raise SeveralParcels(
+            _(
+                "The reference %(reference)s is registered in several agencies "
+                "(%(agencies)s): say which agency."
+            )
+            % {
+                "reference": query.reference.display,
+                "agencies": ", ".join(parcel.agency.name for parcel in found),
+            },
+            details={"parcels": [parcel_identity(parcel) for parcel in found]},
+        )
+    return found[0]
+
+
+# At most this many candidates are named when a subject names several parcels.
+_CANDIDATES_SHOWN = 20
+
+
+def parcel_identity(parcel: Parcel) -> dict:
+    """What names ``parcel`` (its agency loaded) for a client to ask for it
+    again: the agency's code and name and the reference."""
+    return {
+        "agency": parcel.agency.code,
+        "agency_name": parcel.agency.name,
+        "reference": parcel.reference,
+    }
+
+
+def several_parcels_at(parcels: list[Parcel]) -> None:
+    """Raise SeveralParcels naming ``parcels`` (their agency loaded), the
+    parcels that overlap at a point, first registered first."""
+    parcels = sorted(parcels, key=lambda parcel: parcel.pk)[:_CANDIDATES_SHOWN]
+    raise SeveralParcels(
+        _(
+            "Several registered parcels overlap at this point (%(references)s): "
+            "choose one by its agency and reference."
+        )
+        % {"references": ", ".join(parcel.reference for parcel in parcels)},
+        details={"parcels": [parcel_identity(parcel) for parcel in parcels]},
     )
 
 

@@ -40,6 +40,13 @@ SCHEMAS = {
                 "oneOf": [_LON_LAT, {"type": "null"}],
                 "description": "A point inside, lon/lat",
             },
+            "agency": {
+                "type": "string",
+                "description": (
+                    "Parcels and addresses: the code of the parcel's agency, "
+                    "which with reference names the parcel"
+                ),
+            },
         },
         "examples": [
             {
@@ -51,6 +58,7 @@ SCHEMAS = {
                 "reference": "TF 12345/07",
                 "url": "",
                 "anchor": [-6.8461, 33.99185],
+                "agency": "au-rabat",
             }
         ],
     }

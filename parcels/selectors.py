@@ -48,6 +48,10 @@ class SearchResult:
     anchor: tuple[float, float] | None = None  # a point inside, lon/lat
     # Why a document found is not the one that applies today ("" if it is).
     status: str = ""
+    # The code of the parcel's agency: with ``reference``, what names the
+    # parcel (a reference may be registered in several agencies, and parcels
+    # may overlap: the point ``anchor`` alone does not name it).
+    agency: str = ""
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -243,6 +247,7 @@ def _parcel_result(parcel: Parcel) -> SearchResult:
         geometry=json.loads(parcel.geom.geojson),
         reference=parcel.reference,
         anchor=parcel.geom.point_on_surface.coords,
+        agency=parcel.agency.code,
     )
 
 
@@ -289,6 +294,7 @@ def _address_result(parcel: Parcel) -> SearchResult:
         geometry=json.loads(parcel.geom.geojson),
         reference=parcel.reference,
         anchor=parcel.geom.point_on_surface.coords,
+        agency=parcel.agency.code,
     )
 
 

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from notes.compose import Moment, note_compose, note_compose_query
+from notes.errors import SeveralParcels
 from notes.subjects import SubjectQuery, subject_resolve
 from tests.notes.conftest import box, make_parcel
 
@@ -64,8 +65,13 @@ def test_a_click_composes_what_the_two_steps_give(site, reference, as_of):
     assert content["subject"]["point"] == [lon, lat]
 
 
-def test_of_overlapping_parcels_a_click_takes_the_first_registered(site):
+def test_of_overlapping_parcels_a_click_names_both_and_composes_neither(site):
+    # Taking the first registered made the note about a parcel nobody chose.
     make_parcel(site.agency, "TF 101/07", box(-6.8500, 33.9501, -6.8490, 33.9504))
     query = SubjectQuery.from_json({"lon": -6.8495, "lat": 33.9502})
-    content = note_compose_query(query=query, moment=Moment.of())
-    assert content["subject"]["reference"] == "TF 100/07"
+    with pytest.raises(SeveralParcels) as refused:
+        note_compose_query(query=query, moment=Moment.of())
+    assert [p["reference"] for p in refused.value.details["parcels"]] == [
+        "TF 100/07",
+        "TF 101/07",
+    ]
