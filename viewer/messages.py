@@ -37,6 +37,10 @@ def map_messages() -> dict[str, str | dict[str, str]]:
         "nothing_here": _("No registered parcel here."),
         "identify_failed": _("The planning rules could not be loaded."),
         "parcel": _("Parcel"),
+        "parcels_here": plural_forms(
+            "%(count)s registered parcel lies here. Choose the one you mean:",
+            "%(count)s registered parcels overlap here. Choose the one you mean:",
+        ),
         "drawn_plot": _("Drawn plot"),
         "area": _("Area"),
         "zones": _("Zones"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 
 import pytest
 from django.test import Client
@@ -127,8 +128,16 @@ def test_offline_the_map_and_an_opened_note_still_read(
     note.goto(note_url)
     reference = note.locator("h1").inner_text()
     page.wait_for_function(KEPT, arg=note_url)
-    search = "/api/v1/search?q=" + PARCEL.replace(" ", "%20").replace("/", "%2F")
-    page.wait_for_function(KEPT, arg=search)
+    page.wait_for_function(
+        "() => localStorage.getItem('geoportail.lastAgency') === 'au-rabat-test'"
+    )
+    # Reopening composes the parcel named by its agency and reference.
+    subject = json.dumps(
+        {"parcel": PARCEL, "agency": "au-rabat-test"}, separators=(",", ":")
+    )
+    page.wait_for_function(
+        KEPT, arg="/api/v1/notes/compose?body=" + urllib.parse.quote(subject, safe="")
+    )
     assert page.evaluate(KEPT, pdf_url)
     page.wait_for_function(TILES_KEPT)
     note.close()

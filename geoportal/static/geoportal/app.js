@@ -1,11 +1,12 @@
 /* The installable app, on every page: registers the service worker, shows the
    offline banner, and on the map keeps the last parcel viewed (localStorage)
    to reopen it. Loaded before the map's own script, which it leaves alone: it
-   reads the map's permalink (#map=…&parcel=…) and its panel title. */
+   reads the map's permalink (#map=…&agency=…&parcel=…) and its panel title. */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var LAST_PARCEL = "geoportail.lastParcel";
+  // The parcel's reference and its agency's code: together, what names it.
+  var LAST_PARCEL = "geoportail.lastParcel", LAST_AGENCY = "geoportail.lastAgency";
 
   /* --- offline banner ------------------------------------------------------ */
   var banner = document.getElementById("offline-banner");
@@ -30,36 +31,38 @@
   var title = document.getElementById("info-title");
   if (configNode && title && storage) {
     var config = JSON.parse(configNode.textContent);
-    var last = storage.getItem(LAST_PARCEL);
+    var last = storage.getItem(LAST_PARCEL), lastAgency = storage.getItem(LAST_AGENCY);
     // A plain visit reopens it; a shared link or a view of the map wins.
     if (last && !location.hash) {
-      history.replaceState(null, "", location.pathname + location.search +
-                           "#parcel=" + encodeURIComponent(last));
+      var hash = new URLSearchParams();
+      if (lastAgency) hash.set("agency", lastAgency);
+      hash.set("parcel", last);
+      history.replaceState(null, "", location.pathname + location.search + "#" +
+                           hash.toString().replace(/\+/g, "%20"));
     }
     new MutationObserver(function () {
-      var parcel = hashParams().get("parcel");
-      if (!parcel || parcel === storage.getItem(LAST_PARCEL)) return;
+      var parcel = hashParams().get("parcel"), agency = hashParams().get("agency") || "";
+      if (!parcel || (parcel === storage.getItem(LAST_PARCEL) &&
+                      agency === (storage.getItem(LAST_AGENCY) || ""))) return;
       storage.setItem(LAST_PARCEL, parcel);
-      keepForOffline(config, parcel);
+      storage.setItem(LAST_AGENCY, agency);
+      keepForOffline(config, parcel, agency);
     }).observe(title, { childList: true, characterData: true, subtree: true });
   }
 
-  /* What reopening a parcel asks (map.js, "reopen a shared link"): its search
-     and the identify at its anchor; fetched once online so that the service
-     worker keeps them for an offline reopening. */
-  function keepForOffline(config, parcel) {
+  /* What reopening a parcel asks (map.js, "reopen a shared link"): its
+     composed content, by agency and reference, for today (a plain visit has
+     no date); asked once online so that the service worker keeps it for an
+     offline reopening, with the body map.js sends. */
+  function keepForOffline(config, parcel, agency) {
     if (!navigator.onLine) return;
-    var search = config.api.search + "?q=" + encodeURIComponent(parcel);
-    fetch(search, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-      .then(function (data) {
-        var hit = (data.results || []).filter(function (r) { return r.kind === "parcel"; })[0];
-        if (!hit || !hit.anchor) return;
-        fetch(config.api.identify + "?lon=" + hit.anchor[0].toFixed(7) +
-              "&lat=" + hit.anchor[1].toFixed(7),
-              { credentials: "same-origin", headers: { Accept: "application/json" } });
-      })
-      .catch(function () {});
+    var subject = agency ? { parcel: parcel, agency: agency } : { parcel: parcel };
+    fetch(config.api.compose, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(subject),
+    }).catch(function () {});
   }
 
   /* --- service worker --------------------------------------------------------- */

@@ -297,19 +297,28 @@
     });
   });
 
-  /* --- permalink: #map=z/lat/lon&parcel=TF… -------------------------------- */
-  var state = { parcel: "" };
+  /* --- permalink: #map=z/lat/lon&agency=code&parcel=TF… -------------------- */
+  // A parcel is named by its agency and its reference: a reference may be
+  // registered in several agencies, parcels may overlap at a point.
+  var state = { parcel: "", agency: "" };
   function readHash() {
     var params = new URLSearchParams(location.hash.replace(/^#/, ""));
     var view = (params.get("map") || "").split("/").map(Number);
     return {
       view: view.length === 3 && view.every(isFinite) ? view : null,
       parcel: params.get("parcel") || "",
+      agency: params.get("agency") || "",
     };
+  }
+  function setParcel(reference, agency) {
+    state.parcel = reference || "";
+    state.agency = (reference && agency) || "";
+    writeHash();
   }
   function writeHash() {
     var center = map.getCenter(), zoom = map.getZoom();
     var hash = "#map=" + zoom + "/" + center.lat.toFixed(6) + "/" + center.lng.toFixed(6);
+    if (state.agency) hash += "&agency=" + encodeURIComponent(state.agency);
     if (state.parcel) hash += "&parcel=" + encodeURIComponent(state.parcel);
     history.replaceState(null, "", location.pathname + location.search + hash);
     // The language switch returns to the same view and parcel.
@@ -352,8 +361,7 @@
     info.hidden = true;
     document.body.classList.remove("has-info");
     selection.clearLayers();
-    state.parcel = "";
-    writeHash();
+    setParcel("");
   }
   $("info-close").addEventListener("click", closeInfo);
 
@@ -526,16 +534,21 @@
       .then(function (data) {
         if (ticket !== identifyRequest) return;
         var parcel = data.parcel;
+        if ((data.parcels || []).length > 1) {
+          // Parcels overlap here: the citizen says which one is meant.
+          setParcel("");
+          highlight({ type: "Point", coordinates: [latlng.lng, latlng.lat] });
+          showInfo(text.parcel, parcelChoice(data.parcels), options.focus);
+          return;
+        }
         if (!parcel) {
-          state.parcel = "";
-          writeHash();
+          setParcel("");
           highlight({ type: "Point", coordinates: [latlng.lng, latlng.lat] });
           var nodes = [element("p", { class: "hint", text: text.nothing_here })];
           showInfo(text.parcel, nodes.concat(contentNodes(data)), options.focus);
           return;
         }
-        state.parcel = parcel.reference;
-        writeHash();
+        setParcel(parcel.reference, parcel.agency);
         var title = text.parcel + " " + parcel.reference;
         var area = parcel.area_m2;
         // The zones and shares first; the rules, overlays and documents follow.
@@ -543,12 +556,13 @@
         nodes.push(element("p", { class: "hint", id: "details-loading", text: text.loading }));
         showInfo(title, nodes, options.focus);
         document.body.dataset.panelShownAt = String(performance.now());
-        var subject = dated({ parcel: parcel.reference });
-        var details = postJSON(config.api.compose, subject).then(function (content) {
+        var subject = dated({ parcel: parcel.reference, agency: parcel.agency });
+        return postJSON(config.api.compose, subject).then(function (content) {
           if (ticket !== identifyRequest) return;
           var full = contentNodes(Object.assign({}, content, { area_m2: area }));
           full.push(noteButton(subject));
           showInfo(title, full, false);
+          highlight(content.subject && content.subject.geometry);
           document.body.dataset.detailsShownAt = String(performance.now());
         }, function (error) {
           if (ticket !== identifyRequest) return;
@@ -557,11 +571,6 @@
           full.push(noteButton(subject));
           showInfo(title, full, false);
         });
-        var shape = parcel.geometry ? Promise.resolve(parcel.geometry)
-                                    : parcelGeometry(parcel.reference);
-        return Promise.all([details, shape.then(function (geometry) {
-          if (ticket === identifyRequest) highlight(geometry);
-        })]);
       })
       .catch(function (error) {
         if (ticket !== identifyRequest) return;
@@ -570,12 +579,61 @@
       });
   }
 
-  function parcelGeometry(reference) {
-    return getJSON(config.api.search + "?q=" + encodeURIComponent(reference)).then(function (data) {
-      var hit = (data.results || []).filter(function (r) {
-        return r.kind === "parcel" && r.reference === reference;
-      })[0];
-      return hit ? hit.geometry : null;
+  // The parcels overlapping at a point (each {agency, agency_name,
+  // reference}), as a list of buttons: each opens its parcel.
+  function parcelChoice(parcels) {
+    var heading = element("p", { id: "parcel-choice-label", class: "hint",
+                                 text: counted(text.parcels_here, parcels.length) });
+    var list = element("ul", { class: "parcel-choice", "aria-labelledby": "parcel-choice-label" },
+      parcels.map(function (parcel) {
+        var button = element("button", { type: "button", class: "button parcel-choice-button" }, [
+          element("bdi", { text: parcel.reference }),
+          document.createTextNode(" — " + parcel.agency_name),
+        ]);
+        button.addEventListener("click", function () { openParcel(parcel, { focus: true }); });
+        return element("li", {}, [button]);
+      }));
+    return [heading, list];
+  }
+
+  // The panel of one parcel, named by its agency and reference (a search
+  // result, a choice among overlapping parcels, a shared link): composed for
+  // that parcel, never identified again at a point of it.
+  function openParcel(parcel, options) {
+    options = options || {};
+    var ticket = ++identifyRequest;
+    var title = text.parcel + " " + parcel.reference;
+    setParcel(parcel.reference, parcel.agency);
+    showInfo(title, [element("p", { class: "hint", text: text.loading })], options.focus);
+    if (options.focus) revealInfo();
+    // The body the panel of a click sends too: the worker keeps one copy.
+    var subject = dated(parcel.agency ? { parcel: parcel.reference, agency: parcel.agency }
+                                      : { parcel: parcel.reference });
+    return postJSON(config.api.compose, subject).then(function (content) {
+      if (ticket !== identifyRequest) return;
+      var nodes = contentNodes(Object.assign({}, content, { area_m2: content.subject.area_m2 }));
+      nodes.unshift(element("p", { class: "parcel-agency" }, [
+        element("span", { text: text.agency + colon }),
+        element("span", { text: content.agency.name }),
+      ]));
+      nodes.push(noteButton(subject));
+      showInfo(title, nodes, false);
+      highlight(content.subject.geometry);
+      if (options.zoom) {
+        map.fitBounds(L.geoJSON(content.subject.geometry).getBounds(),
+                      { maxZoom: 18, padding: [20, 20] });
+      }
+      document.body.dataset.detailsShownAt = String(performance.now());
+    }, function (error) {
+      if (ticket !== identifyRequest) return;
+      if (error.api && error.api.code === "several_parcels") {
+        // A link naming a reference of several agencies: say which exist.
+        setParcel("");
+        showInfo(text.parcel, parcelChoice(error.api.details.parcels), false);
+        return;
+      }
+      showInfo(title, [element("p", { class: "error", text: error.message || text.identify_failed })],
+               false);
     });
   }
 
@@ -686,11 +744,13 @@
       result.kind === "point";
     if (!opensParcel && state.parcel) {
       // The selection moved on: the link no longer names the old parcel.
-      state.parcel = "";
       selection.clearLayers();
-      writeHash();
+      setParcel("");
     }
-    if (opensParcel) {
+    if (result.agency && result.reference) {
+      // A parcel or an address: that parcel, whatever else lies there.
+      openParcel({ reference: result.reference, agency: result.agency }, { focus: true });
+    } else if (opensParcel) {
       identify(L.latLng(result.anchor[1], result.anchor[0]), { focus: true });
     } else if ((result.kind === "document" || result.kind === "zone") && result.url) {
       showInfo(result.label, [
@@ -797,8 +857,7 @@
     var geometry = { type: "Polygon", coordinates: [ring] };
     setDrawing(false);
     highlight(geometry);
-    state.parcel = "";
-    writeHash();
+    setParcel("");
     var subject = dated({ geometry: geometry, srs: "EPSG:4326" });
     showInfo(text.drawn_plot, [element("p", { class: "hint", text: text.loading })], true);
     revealInfo();
@@ -910,12 +969,8 @@
 
   /* --- reopen a shared link ------------------------------------------------- */
   if (initial.parcel) {
-    getJSON(config.api.search + "?q=" + encodeURIComponent(initial.parcel)).then(function (data) {
-      var hit = (data.results || []).filter(function (r) { return r.kind === "parcel"; })[0];
-      if (!hit) return;
-      if (!initial.view) zoomTo(hit);
-      identify(L.latLng(hit.anchor[1], hit.anchor[0]), { focus: false });
-    });
+    openParcel({ reference: initial.parcel, agency: initial.agency },
+               { focus: false, zoom: !initial.view });
   }
   writeHash();
   describePrint();

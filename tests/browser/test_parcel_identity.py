@@ -1,0 +1,137 @@
+"""The map follows the parcel the citizen chose, in French and Arabic.
+
+Beside the plan of ``map_data``, a mother parcel TF 88006/07 not yet retired
+after its subdivision holds its daughter TF 88007/07, registered after it. The
+search box, a choice among the parcels of a click, the permalink and the note
+must all be about the parcel chosen — not the first registered at a point of
+it, which is what identifying again at the result's anchor gave.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from parcels.models import Parcel
+from parcels.references import ParcelReference
+from tests.browser.conftest import rectangle, screenshot
+from tests.browser.test_map import TO_PIXEL, choose_suggestion, wait_for_map
+from tests.notes.test_pdf import pdf_text
+
+pytestmark = pytest.mark.browser
+
+MOTHER, DAUGHTER = "TF 88006/07", "TF 88007/07"
+# Inside the daughter, hence inside the mother too.
+OVERLAP = (-6.84815, 33.99565)
+VIEW = f"#map=18/{OVERLAP[1]:.6f}/{OVERLAP[0]:.6f}"
+# What each language calls the choice among overlapping parcels.
+CHOICE = {"fr": "2 parcelles", "ar": "قطعتان"}
+
+
+@pytest.fixture
+def overlapping(map_data):
+    agency = map_data["agency"]
+    for text, geom in (
+        (MOTHER, rectangle(-6.8490, 33.9950, -6.8470, 33.9965)),
+        (DAUGHTER, rectangle(-6.8485, 33.9953, -6.8478, 33.9960)),
+    ):
+        reference = ParcelReference.parse(text)
+        Parcel.objects.create(
+            agency=agency,
+            kind=reference.kind,
+            reference=reference.display,
+            reference_key=reference.key,
+            geom=geom,
+        )
+    return agency
+
+
+@pytest.fixture(params=["fr", "ar"])
+def citizen(request, session_factory):
+    """A desktop browser whose reader asks for the page in French or Arabic."""
+    language = request.param
+    session = session_factory(
+        viewport={"width": 1280, "height": 800},
+        locale="ar-MA" if language == "ar" else "fr-FR",
+    )
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    session.language = language
+    return session
+
+
+def agency_name(agency, citizen) -> str:
+    """The agency's name as the citizen's page writes it."""
+    return agency.name_ar if citizen.language == "ar" else agency.name_fr
+
+
+def test_search_then_note_are_about_the_parcel_chosen(citizen, overlapping, tmp_path):
+    page = citizen.open("/")
+    wait_for_map(page)
+
+    choose_suggestion(page, DAUGHTER, DAUGHTER)
+
+    name = agency_name(overlapping, citizen)
+    panel = page.locator("#info")
+    expect(panel.locator("#info-title")).to_contain_text(DAUGHTER)
+    expect(panel.locator(".parcel-agency")).to_contain_text(name)
+    expect(panel.locator(".zone-code")).to_have_text(["EQ"])
+    expect(page).to_have_url(
+        re.compile(r"agency=au-rabat-test&parcel=TF%2088007%2F07$")
+    )
+    with page.expect_download() as download:
+        page.locator("#issue-note").click()
+    target = tmp_path / "note.pdf"
+    download.value.save_as(target)
+    text = pdf_text(target.read_bytes())
+    assert DAUGHTER in text
+    assert MOTHER not in text
+    verification = page.locator("#note-status a").last.get_attribute("href")
+    checked = citizen.open(verification.replace(citizen.base_url, ""))
+    expect(checked.locator(".note-subject")).to_contain_text(DAUGHTER)
+    expect(checked.locator(".note-subject")).to_contain_text(name)
+    screenshot(page, f"desktop-{citizen.language}-identity-search-note")
+
+
+def test_a_click_on_overlapping_parcels_lets_the_citizen_choose(citizen, overlapping):
+    page = citizen.open("/" + VIEW)
+    wait_for_map(page)
+
+    position = page.evaluate(TO_PIXEL, list(OVERLAP))
+    page.locator("#map").click(position=position)
+
+    choice = page.locator("#info ul.parcel-choice")
+    expect(choice).to_have_accessible_name(re.compile(CHOICE[citizen.language]))
+    buttons = choice.get_by_role("button")
+    expect(buttons).to_have_count(2)
+    expect(buttons.first).to_have_accessible_name(re.compile(MOTHER))
+    expect(page.locator("#issue-note")).to_have_count(0)
+    screenshot(page, f"desktop-{citizen.language}-identity-choice")
+    # The keyboard alone chooses: the daughter's button, then Enter.
+    buttons.nth(1).focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#info-title")).to_contain_text(DAUGHTER)
+    expect(page.locator("#issue-note")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"parcel=TF%2088007%2F07"))
+
+
+def test_the_permalink_reopens_the_parcel_chosen(citizen, overlapping):
+    page = citizen.open("/")
+    wait_for_map(page)
+    choose_suggestion(page, DAUGHTER, DAUGHTER)
+    expect(page.locator(".zone-code").first).to_be_visible()
+    shared = page.url
+
+    again = citizen.open(shared.replace(citizen.base_url, ""))
+
+    expect(again.locator("#info-title")).to_contain_text(DAUGHTER)
+    name = agency_name(overlapping, citizen)
+    expect(again.locator(".parcel-agency")).to_contain_text(name)
+    expect(again.locator("#issue-note")).to_be_visible()
+    assert again.url == shared
+    # A link naming the parcel without its view zooms to it.
+    bare = citizen.open("/#agency=au-rabat-test&parcel=TF%2088007%2F07")
+    expect(bare.locator("#info-title")).to_contain_text(DAUGHTER)
+    bare.wait_for_function("() => window.geoportailMap.getZoom() >= 17")
