@@ -135,3 +135,26 @@ def test_the_permalink_reopens_the_parcel_chosen(citizen, overlapping):
     bare = citizen.open("/#agency=au-rabat-test&parcel=TF%2088007%2F07")
     expect(bare.locator("#info-title")).to_contain_text(DAUGHTER)
     bare.wait_for_function("() => window.geoportailMap.getZoom() >= 17")
+
+
+def test_the_choice_fits_a_phone_in_arabic(session_factory, overlapping):
+    phone = session_factory(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="ar-MA",
+    )
+    phone.context.set_extra_http_headers({"Accept-Language": "ar"})
+    page = phone.open("/" + VIEW)
+    wait_for_map(page)
+
+    position = page.evaluate(TO_PIXEL, list(OVERLAP))
+    page.locator("#map").tap(position=position)
+
+    buttons = page.locator("#info ul.parcel-choice").get_by_role("button")
+    expect(buttons).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    buttons.nth(1).tap()
+    expect(page.locator("#info-title")).to_contain_text(DAUGHTER)
+    screenshot(page, "phone-ar-identity-chosen")
