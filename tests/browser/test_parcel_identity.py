@@ -14,6 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from layers.models import Agency
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 from tests.browser.conftest import rectangle, screenshot
@@ -135,6 +136,44 @@ def test_the_permalink_reopens_the_parcel_chosen(citizen, overlapping):
     bare = citizen.open("/#agency=au-rabat-test&parcel=TF%2088007%2F07")
     expect(bare.locator("#info-title")).to_contain_text(DAUGHTER)
     bare.wait_for_function("() => window.geoportailMap.getZoom() >= 17")
+
+
+def test_an_old_link_of_a_reference_two_agencies_hold_offers_both(citizen, overlapping):
+    # A link made before links named the agency; another agency, whose
+    # territory overlaps, registered the same reference.
+    other = Agency.objects.create(
+        code="au-sale-test",
+        name_fr="Agence urbaine de Salé (essai)",
+        name_ar="الوكالة الحضرية لسلا (تجربة)",
+        srid=26191,
+        note_prefix="AUS",
+        territory=rectangle(-6.85, 33.99, -6.84, 34.0),
+    )
+    reference = ParcelReference.parse(DAUGHTER)
+    Parcel.objects.create(
+        agency=other,
+        kind=reference.kind,
+        reference=reference.display,
+        reference_key=reference.key,
+        geom=rectangle(-6.8484, 33.9954, -6.8479, 33.9959),
+    )
+
+    page = citizen.open("/#parcel=TF%2088007%2F07")
+
+    buttons = page.locator("#info ul.parcel-choice").get_by_role("button")
+    expect(buttons).to_have_count(2)
+    expect(buttons.nth(1)).to_have_accessible_name(
+        re.compile(re.escape(agency_name(other, citizen)))
+    )
+    buttons.nth(1).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".parcel-agency")).to_contain_text(agency_name(other, citizen))
+    expect(page).to_have_url(re.compile(r"agency=au-sale-test&parcel=TF%2088007%2F07"))
+    # The browser logs the API's answer that the reference names two parcels
+    # (409, which the page turned into the choice): expected, not a failure.
+    citizen.console_errors[:] = [
+        error for error in citizen.console_errors if "409 (Conflict)" not in error
+    ]
 
 
 def test_the_choice_fits_a_phone_in_arabic(session_factory, overlapping):
