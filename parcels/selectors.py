@@ -94,15 +94,6 @@ def parcels_matching(text: str, *, limit: int = 8) -> list[Parcel]:
     return (exact + list(others))[:limit]
 
 
-def parcel_by_reference(text: str) -> Parcel | None:
-    """The parcel whose reference is exactly ``text`` (in key form), or None."""
-    try:
-        key = ParcelReference.parse(text).key
-    except InvalidReference:
-        return None
-    return Parcel.objects.filter(reference_key=key).select_related("agency").first()
-
-
 def _public_documents():
     return PlanningDocument.objects.filter(document_public_q()).select_related("agency")
 
