@@ -66,13 +66,17 @@ SCHEMAS = {
             "srs": {
                 "type": "string",
                 "default": "EPSG:4326",
-                "enum": [
-                    "EPSG:4326",
+                "description": (
+                    "Any two-dimensional geographic or projected CRS of the EPSG "
+                    "registry, as EPSG:2154, 2154, an OGC URN or URL; CRS:84 is "
+                    "WGS 84 (x = longitude). An unknown one is a 400 naming the "
+                    "asking planner's agency's CRS first."
+                ),
+                "examples": [
                     "EPSG:26191",
-                    "EPSG:26192",
-                    "EPSG:26194",
-                    "EPSG:26195",
-                    "EPSG:3857",
+                    "EPSG:2154",
+                    "urn:ogc:def:crs:EPSG::26192",
+                    "http://www.opengis.net/def/crs/EPSG/0/3857",
                 ],
             },
             "as_of": {

@@ -23,7 +23,7 @@ from layers.models import (
     ZoneRule,
 )
 from notes import sql
-from notes.subjects import ACCEPTED_SRIDS, Subject
+from notes.subjects import Subject, srs_name
 
 AREA_DIGITS = 2
 SHARE_DIGITS = 4
@@ -198,7 +198,7 @@ def subject_data(subject: Subject, area: float) -> dict:
         "area_m2": round(area, AREA_DIGITS),
         "official_area_m2": official,
         "srs": f"EPSG:{subject.srid}",
-        "srs_name": ACCEPTED_SRIDS.get(subject.srid, ""),
+        "srs_name": srs_name(subject.srid),
         "point": [subject.point.x, subject.point.y] if subject.point else None,
         "geometry": json.loads(subject.geom.json),
     }

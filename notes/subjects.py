@@ -52,9 +52,12 @@ from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
 
 WGS84 = 4326
-# Reference systems a subject may be given in: WGS 84 and the Moroccan Lambert
-# zones (Merchich), plus Web Mercator for what a web map sends.
-ACCEPTED_SRIDS = {
+# The reference systems most subjects come in: WGS 84 and the Moroccan Lambert
+# zones (Merchich), plus Web Mercator for what a web map sends. Any other
+# two-dimensional CRS of the EPSG registry that PROJ knows is accepted too (an
+# agency may survey in Lambert-93 or UTM); these are named after the agency's
+# own when a code is refused.
+USUAL_SRIDS = {
     4326: "WGS 84",
     26191: "Merchich / Nord Maroc",
     26192: "Merchich / Sud Maroc",
@@ -72,6 +75,11 @@ _SRS_PATTERN = re.compile(
     r"^(?:EPSG:+|URN:OGC:DEF:CRS:EPSG:[\d.]*:|HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/"
     r"EPSG/0/)?(?P<code>\d{1,9})$"  # int() refuses thousands of digits
 )
+# OGC's name of WGS 84 in longitude, latitude order: what a subject's x, y are.
+_CRS84_PATTERN = re.compile(
+    r"^(?:CRS:84|OGC:CRS84|URN:OGC:DEF:CRS:OGC:[\d.]*:CRS84"
+    r"|HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/OGC/[\d.]+/CRS84)$"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,10 +95,14 @@ class SubjectQuery:
     as_of: datetime.date | None = None
 
     @classmethod
-    def from_json(cls, data: dict) -> SubjectQuery:
-        """Parse a request body; raise a ``notes.errors`` error when it is wrong."""
+    def from_json(cls, data: dict, *, agency: Agency | None = None) -> SubjectQuery:
+        """Parse a request body; raise a ``notes.errors`` error when it is wrong.
+
+        ``agency`` is the asker's own agency, if any (a planner): an unknown
+        ``srs`` is answered with its CRS named first.
+        """
         as_of = parse_as_of(data.get("as_of"))
-        srid = parse_srs(data.get("srs"))
+        srid = parse_srs(data.get("srs"), agency=agency)
         if data.get("parcel") not in (None, ""):
             return cls(
                 kind="parcel",
@@ -111,7 +123,7 @@ class SubjectQuery:
                 kind="polygon", polygon=checked_polygon(geom), srid=srid, as_of=as_of
             )
         if {"lon", "lat"} <= data.keys() or {"x", "y"} <= data.keys():
-            point = parse_point(data)
+            point = parse_point(data, agency=agency)
             return cls(kind="point", point=point, srid=srid, as_of=as_of)
         raise InvalidSubject(
             _(
@@ -167,19 +179,66 @@ def parse_as_of(value: object) -> datetime.date | None:
     return day
 
 
-def parse_srs(value: object) -> int:
-    """The SRID of "EPSG:26191", "26191", an OGC URN or URL; WGS 84 when empty."""
+def parse_srs(value: object, *, agency: Agency | None = None) -> int:
+    """The SRID of "EPSG:2154", "2154", an OGC URN or URL (``CRS:84`` and its
+    forms are WGS 84 in longitude, latitude order); WGS 84 when empty.
+
+    Any two-dimensional geographic or projected CRS of the EPSG registry that
+    PROJ knows is accepted. Raises InvalidSrs otherwise, naming the CRS of
+    ``agency`` first, then every agency's, then the usual ones.
+    """
     if value in (None, ""):
         return WGS84
-    match = _SRS_PATTERN.match(str(value).strip().upper())
+    text = str(value).strip().upper()
+    if _CRS84_PATTERN.match(text):
+        return WGS84
+    match = _SRS_PATTERN.match(text)
     srid = int(match["code"]) if match else None
-    if srid not in ACCEPTED_SRIDS:
-        accepted = ", ".join(f"EPSG:{code}" for code in ACCEPTED_SRIDS)
+    if srid is None or not srs_known(srid):
+        suggested = ", ".join(
+            f"EPSG:{code} ({srs_name(code)})" for code in srs_suggested(agency)
+        )
         raise InvalidSrs(
-            _("Unknown coordinate system “%(srs)s”; accepted: %(accepted)s.")
-            % {"srs": str(value)[:40], "accepted": accepted}
+            _(
+                "Unknown coordinate system “%(srs)s”. Give the EPSG code of a "
+                "two-dimensional coordinate system, for example %(suggested)s."
+            )
+            % {"srs": str(value)[:40], "suggested": suggested}
         )
     return srid
+
+
+@functools.cache
+def srs_known(srid: int) -> bool:
+    """Whether PROJ knows EPSG:``srid`` as a 2D geographic or projected CRS,
+    into which a subject's x, y can be read."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        crs = CRS.from_epsg(srid)
+    except CRSError:
+        return False
+    return (crs.is_geographic or crs.is_projected) and len(crs.axis_info) == 2
+
+
+@functools.cache
+def srs_name(srid: int) -> str:
+    """The name of a CRS PROJ knows ("RGF93 v1 / Lambert-93")."""
+    if srid in USUAL_SRIDS:
+        return USUAL_SRIDS[srid]
+    from pyproj import CRS
+
+    return CRS.from_epsg(srid).name
+
+
+def srs_suggested(agency: Agency | None) -> list[int]:
+    """The CRSs to name when one is refused: ``agency``'s own, every agency's
+    native CRS, then the usual ones, each once."""
+    own = [agency.srid] if agency is not None else []
+    natives = Agency.objects.order_by("srid").values_list("srid", flat=True)
+    codes = [*own, *natives.distinct(), *USUAL_SRIDS]
+    return [code for code in dict.fromkeys(codes) if srs_known(code)]
 
 
 def _number(value: object, name: str) -> float:
@@ -196,7 +255,7 @@ def _number(value: object, name: str) -> float:
     return number
 
 
-def parse_lon_lat(data: dict) -> tuple[float, float]:
+def parse_lon_lat(data: dict, *, agency: Agency | None = None) -> tuple[float, float]:
     """(lon, lat) in WGS 84 from ``lon``/``lat`` or ``x``/``y`` in ``srs``.
 
     The fast path of identify: plain floats and a cached PROJ transformer, no
@@ -206,7 +265,7 @@ def parse_lon_lat(data: dict) -> tuple[float, float]:
         lon, lat = _number(data["lon"], "lon"), _number(data["lat"], "lat")
     else:
         x, y = _number(data["x"], "x"), _number(data["y"], "y")
-        srid = parse_srs(data.get("srs"))
+        srid = parse_srs(data.get("srs"), agency=agency)
         lon, lat = _transformer(srid).transform(x, y) if srid != WGS84 else (x, y)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise InvalidGeometry(
@@ -226,14 +285,14 @@ def _transformer(srid: int):
     return Transformer.from_crs(srid, WGS84, always_xy=True)
 
 
-def parse_point(data: dict) -> Point:
+def parse_point(data: dict, *, agency: Agency | None = None) -> Point:
     """A point from ``lon``/``lat`` (WGS 84) or ``x``/``y`` in ``srs``, in 4326."""
     if "lon" in data and "lat" in data:
         point = Point(_number(data["lon"], "lon"), _number(data["lat"], "lat"))
         point.srid = WGS84
     else:
         point = Point(_number(data["x"], "x"), _number(data["y"], "y"))
-        point.srid = parse_srs(data.get("srs"))
+        point.srid = parse_srs(data.get("srs"), agency=agency)
     return _to_wgs84(point)
 
 

@@ -17,6 +17,7 @@ from accounts.permissions import is_national_administrator, is_planner
 from accounts.throttle import client_address, quota_take
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, TooManyRequests
+from layers.models import Agency
 from notes import compose as composition
 from notes import selectors, services, signing
 from notes.compose import Moment, note_compose_query
@@ -32,7 +33,7 @@ def identify(request: HttpRequest) -> dict:
         raise BadRequest(
             _("Give lon and lat (WGS 84), or x, y and srs."), code="invalid_point"
         )
-    lon, lat = parse_lon_lat(params.dict())
+    lon, lat = parse_lon_lat(params.dict(), agency=_own_agency(request))
     moment = Moment.of(parse_as_of(params.get("as_of")))
     return composition.identify(lon=lon, lat=lat, moment=moment)
 
@@ -43,7 +44,7 @@ def identify(request: HttpRequest) -> dict:
 @api_view("POST")
 def compose(request: HttpRequest) -> dict:
     """``POST /api/v1/notes/compose``: the content of a note, not stored."""
-    query = SubjectQuery.from_json(read_json(request))
+    query = SubjectQuery.from_json(read_json(request), agency=_own_agency(request))
     return note_compose_query(query=query, moment=Moment.of(query.as_of))
 
 
@@ -51,7 +52,7 @@ def compose(request: HttpRequest) -> dict:
 @api_view("POST")
 def issue(request: HttpRequest) -> HttpResponse:
     """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links."""
-    query = SubjectQuery.from_json(read_json(request))
+    query = SubjectQuery.from_json(read_json(request), agency=_own_agency(request))
     _issue_quota_take(request)
     note = services.note_issue(
         query=query, language=get_language(), issued_by=request.user
@@ -61,6 +62,12 @@ def issue(request: HttpRequest) -> HttpResponse:
         status=201,
         headers={"Location": reverse("notes:detail", args=[note.reference])},
     )
+
+
+def _own_agency(request: HttpRequest) -> Agency | None:
+    """The asking planner's agency (whose CRS an error names first), if any."""
+    user = getattr(request, "user", None)
+    return user.agency if is_planner(user) else None
 
 
 def _issue_quota_take(request: HttpRequest) -> None:
