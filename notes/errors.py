@@ -20,6 +20,12 @@ class InvalidSrs(BadRequest):
     code = "invalid_srs"
 
 
+class InvalidLanguage(BadRequest):
+    """A note was asked in a language the portal does not write notes in."""
+
+    code = "invalid_language"
+
+
 class InvalidGeometry(BadRequest):
     """The polygon is not valid (self-intersecting, too few corners …)."""
 

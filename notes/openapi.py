@@ -79,6 +79,15 @@ SCHEMAS = {
                     "http://www.opengis.net/def/crs/EPSG/0/3857",
                 ],
             },
+            "language": {
+                "type": "string",
+                "enum": ["fr", "ar", "en"],
+                "description": (
+                    "Issue only: the language of the note, fixed at issue (its PDF "
+                    "and verification URL keep it); the request's language if "
+                    "absent."
+                ),
+            },
             "as_of": {
                 "type": "string",
                 "format": "date",

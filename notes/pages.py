@@ -1,10 +1,19 @@
-"""The notes' pages: the note in the reader's language, its PDF, verification."""
+"""The notes' pages: the note, its PDF, verification.
+
+An issued note's language is fixed at issue. Its PDF opens in it whatever the
+reader's browser or cookie says, and the verification URL given at issue (and
+printed in the QR code) names it (``?lang=``): a French phone scanning an
+Arabic note sees the Arabic verification. The note page, and a verification
+URL typed without ``?lang=``, follow the reader; ``?lang=`` asks for another
+language explicitly (the note page's links to each PDF).
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils import translation
 
 from notes import selectors
 from notes.errors import NoteNotFound
@@ -22,19 +31,36 @@ def _note_or_404(token: str):
         raise Http404(exc.message) from exc
 
 
+def asked_language(request: HttpRequest, default: str) -> str:
+    """``?lang=`` when it names one of the portal's languages, else ``default``."""
+    asked = request.GET.get("lang", "")
+    if asked in {code for code, _name in settings.LANGUAGES}:
+        return asked
+    return default
+
+
+def _reader_language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def note_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The issued note, in the reader's language, with its PDF link."""
+    """The issued note in the reader's language (or ``?lang=``), with links to
+    its PDF in each language."""
     note = _note_or_404(token)
-    context = note_context(note.content, get_language())
-    context.update(note=note, verify_url=verify_url(note, request))
-    return render(request, "notes/note.html", context)
+    language = asked_language(request, _reader_language())
+    with translation.override(language):
+        context = note_context(note.content, language)
+        context.update(note=note, verify_url=verify_url(note, request))
+        response = render(request, "notes/note.html", context)
+    response["Content-Language"] = language
+    return response
 
 
 def note_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    """The note's PDF, rendered from its snapshot (``?lang=fr|ar``)."""
+    """The note's PDF, rendered from its snapshot in its language of issue
+    (``?lang=fr|ar|en`` for another)."""
     note = _note_or_404(token)
-    language = request.GET.get("lang") or get_language()
-    language = "ar" if language.startswith("ar") else "fr"
+    language = asked_language(request, note.language)
     pdf = render_note_pdf(
         note.content,
         language=language,
@@ -45,6 +71,7 @@ def note_pdf(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'inline; filename="{note.reference}-{language}.pdf"'
     )
+    response["Content-Language"] = language
     return response
 
 
@@ -65,7 +92,11 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "notes/verify_unknown.html", {"message": exc.message}, status=404
         )
-    verification = note_verify(note)
-    context = note_context(note.content, get_language())
-    context.update(note=note, verification=verification)
-    return render(request, "notes/verify.html", context)
+    language = asked_language(request, _reader_language())
+    with translation.override(language):
+        verification = note_verify(note)
+        context = note_context(note.content, language)
+        context.update(note=note, verification=verification)
+        response = render(request, "notes/verify.html", context)
+    response["Content-Language"] = language
+    return response

@@ -171,7 +171,7 @@ def _document_lines(document: dict, language: str) -> dict:
 
 
 def display_content(content: dict, language: str) -> dict:
-    """The content as strings ready to print in ``language`` ("fr" or "ar")."""
+    """The content as strings ready to print in ``language`` ("fr", "ar", "en")."""
     with translation.override(language):
         subject = content["subject"]
         note = content.get("note", {})
@@ -252,5 +252,7 @@ def display_content(content: dict, language: str) -> dict:
 
 def note_context(content: dict, language: str | None) -> dict:
     """Template context for a note page: ``display`` and the raw ``content``."""
-    language = "ar" if (language or "fr").startswith("ar") else "fr"
+    language = (language or "fr").split("-")[0]
+    if language not in ("fr", "ar", "en"):
+        language = "fr"
     return {"display": display_content(content, language), "content": content}

@@ -21,6 +21,7 @@ from layers.models import Agency
 from notes import compose as composition
 from notes import selectors, services, signing
 from notes.compose import Moment, note_compose_query
+from notes.errors import InvalidLanguage
 from notes.models import Note
 from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat
 
@@ -51,12 +52,16 @@ def compose(request: HttpRequest) -> dict:
 @csrf_exempt
 @api_view("POST")
 def issue(request: HttpRequest) -> HttpResponse:
-    """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links."""
-    query = SubjectQuery.from_json(read_json(request), agency=_own_agency(request))
+    """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links.
+
+    The note's language is the body's ``language``, else the request's; it is
+    fixed at issue (the PDF and the pages of the note open in it).
+    """
+    data = read_json(request)
+    query = SubjectQuery.from_json(data, agency=_own_agency(request))
+    language = issue_language(data.get("language"))
     _issue_quota_take(request)
-    note = services.note_issue(
-        query=query, language=get_language(), issued_by=request.user
-    )
+    note = services.note_issue(query=query, language=language, issued_by=request.user)
     return json_response(
         note_data(note, request, with_links=True),
         status=201,
@@ -68,6 +73,20 @@ def _own_agency(request: HttpRequest) -> Agency | None:
     """The asking planner's agency (whose CRS an error names first), if any."""
     user = getattr(request, "user", None)
     return user.agency if is_planner(user) else None
+
+
+def issue_language(value: object) -> str:
+    """The language a note is issued in: ``value`` ("fr", "ar", "en"), else the
+    request's; InvalidLanguage for any other."""
+    if value in (None, ""):
+        return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    codes = [code for code, _name in settings.LANGUAGES]
+    if value not in codes:
+        raise InvalidLanguage(
+            _("A note is issued in one of these languages: %(codes)s.")
+            % {"codes": ", ".join(codes)}
+        )
+    return value
 
 
 def _issue_quota_take(request: HttpRequest) -> None:
@@ -146,7 +165,8 @@ def note_page_url(note: Note) -> str:
 
 
 def verify_url(note: Note, request: HttpRequest) -> str:
-    """The absolute verification URL printed in the QR code."""
-    path = reverse("notes:verify", args=[note.token])
+    """The absolute verification URL printed in the QR code; it names the
+    note's language, so it opens in it whoever scans it."""
+    path = reverse("notes:verify", args=[note.token]) + f"?lang={note.language}"
     base = getattr(settings, "GEOPORTAIL_PUBLIC_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)

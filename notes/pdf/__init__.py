@@ -36,7 +36,7 @@ FONT_FILES = (
     "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
 )
-LANGUAGES = ("fr", "ar")
+LANGUAGES = ("fr", "ar", "en")
 
 
 class _Engine:
@@ -142,7 +142,7 @@ def labels() -> dict[str, str]:
 def render_note_pdf(
     content: dict, *, language: str, verify_url: str, sha256: str
 ) -> bytes:
-    """The PDF (A4) of a note's ``content`` in ``language`` ("fr" or "ar")."""
+    """The PDF (A4) of a note's ``content`` in ``language`` ("fr", "ar", "en")."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported PDF language: {language}")
     excerpt = render_map(content, language=language)

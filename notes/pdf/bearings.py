@@ -31,6 +31,7 @@ from ows.render import View
 FONT_FILES = {
     "fr": "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
     "ar": "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
+    "en": "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
 }
 FONT_SIZE = 12
 NAME_INK = (61, 58, 51, 255)

@@ -40,7 +40,7 @@ def test_issue_returns_reference_token_and_links(client, site):
     year = data["issued_at"][:4]
     assert re.fullmatch(rf"AURS-{year}-\d{{6}}", data["reference"])
     assert len(data["token"]) >= 32
-    assert data["verify_url"] == f"http://testserver/verify/{data['token']}"
+    assert data["verify_url"] == f"http://testserver/verify/{data['token']}?lang=fr"
     assert data["pdf_url"].startswith("http://testserver/notes/")
     assert data["content"]["subject"]["reference"] == "TF 100/07"
     assert {z["code"] for z in data["content"]["zones"]} == {"UA", "VE"}
