@@ -118,7 +118,8 @@ def _area(value) -> Decimal | None:
 def parcel_rows(
     plan: ParcelPlan, *, agency: Agency, report: Report, progress=None
 ) -> Iterator[ParcelRow]:
-    """Yield the parcels of the file, checked; the report lists what was left out."""
+    """Yield the parcels of the file, checked; the report lists what was left out
+    and, once the file is read, its summary says how many features were read."""
     territory = None
     if agency.territory is not None:
         territory = shapely.buffer(shapely.from_wkb(bytes(agency.territory.wkb)), 1e-5)
@@ -183,3 +184,4 @@ def parcel_rows(
         done += len(batch)
         if progress:
             progress(done, plan.source.feature_count)
+    report.summary["features"] = done

@@ -121,12 +121,12 @@ def parcels_import(
                 raise no_parcel_error()
             cursor.execute(_UPSERT.format(table=table), [agency.pk, timezone.now()])
             flags = [created for (created,) in cursor.fetchall()]
-    report.summary = {
-        "parcels": count,
-        "source": plan.source.label,
-        "srid": plan.srid,
-        "mapping": plan.mapping.fields,
-    }
+    report.summary.update(
+        parcels=count,
+        source=plan.source.label,
+        srid=plan.srid,
+        mapping=plan.mapping.fields,
+    )
     created = sum(1 for flag in flags if flag)
     return ParcelImport(
         created=created, updated=len(flags) - created, report=report.as_dict()

@@ -8,6 +8,7 @@ import pytest
 import shapely
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import translation
 
 from parcels.models import Parcel
 from parcels.services import parcels_import
@@ -118,3 +119,26 @@ def test_parcel_page_refuses_a_crs_int_cannot_read(planner, tmp_path):
         response = client.post("/planner/parcels/", {"file": stream, "srs": "EPSG:²"})
     assert response.status_code == 400
     assert "code EPSG" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "read"),
+    [
+        ("fr", "3 objets lus dans parcelles.geojson (EPSG:26191)."),
+        ("ar", "تمت قراءة 3 عناصر من parcelles.geojson (EPSG:26191)."),
+    ],
+)
+def test_import_parcels_reports_the_features_it_read(agency, tmp_path, language, read):
+    out = io.StringIO()
+    with translation.override(language):
+        call_command(
+            "import_parcels",
+            str(_registry(tmp_path)),
+            "--agency",
+            agency.code,
+            "--srs",
+            "EPSG:26191",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+    assert read in out.getvalue()
