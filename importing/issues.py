@@ -268,6 +268,14 @@ ISSUE_KINDS: dict[str, IssueKind] = {
             ),
         ),
         IssueKind(
+            "encoding_undeclared",
+            Severity.WARNING,
+            _(
+                "The file declares no text encoding; its text is %(detected)s "
+                "and was read as %(detected)s."
+            ),
+        ),
+        IssueKind(
             "mojibake_repaired",
             Severity.WARNING,
             ngettext_lazy(

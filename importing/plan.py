@@ -172,6 +172,7 @@ class ImportPlan:
             "crs_unread": self.crs_unread,
             "encoding": {
                 "declared": self.encoding.declared,
+                "declared_by": self.encoding.declared_by,
                 "detected": self.encoding.detected,
                 "samples": [list(pair) for pair in self.encoding.samples],
             }
@@ -247,10 +248,14 @@ def import_plan(
                 % {"encoding": options.encoding},
                 code="unknown_encoding",
             ) from exc
-        encoding = EncodingGuess(declared=chosen, detected=chosen)
+        encoding = EncodingGuess(declared=chosen, detected=chosen, declared_by="chosen")
     elif source.reader.has_encoding:
-        declared = source.info.get("encoding") or "utf-8"
-        encoding = encoding_detect(source.read_raw_text(), declared=declared)
+        declared = source.declared_encoding
+        encoding = encoding_detect(
+            source.read_raw_text(),
+            declared=declared.name if declared else source.reader.default_encoding,
+            declared_by=declared.by if declared else "",
+        )
     if encoding is not None:
         source.encoding = encoding.detected
 

@@ -31,6 +31,7 @@ from pyogrio import raw
 from pyogrio.errors import CRSError, DataLayerError, DataSourceError
 from pyogrio.util import vsi_path
 
+from importing.encoding import DeclaredEncoding, cpg_encoding, dbf_encoding
 from importing.errors import (
     AmbiguousSource,
     EmptyFile,
@@ -73,6 +74,8 @@ class Reader:
     # What the planner calls the format, in messages.
     label: ClassVar[str] = ""
     has_encoding: ClassVar[bool] = False  # text encoding is a read option
+    # What a file of the format that declares no encoding is read as.
+    default_encoding: ClassVar[str] = "utf-8"
     open_options: ClassVar[dict[str, str]] = {}
     # Attribute mapping hints for formats with fixed field names.
     mapping_hints: ClassVar[dict[str, str]] = {}
@@ -88,6 +91,11 @@ class Reader:
         """Turn what GDAL returned into the features' geometries."""
         return geometries
 
+    @classmethod
+    def declared_encoding(cls, path: Path) -> DeclaredEncoding | None:
+        """The text encoding the file declares, if its format can declare one."""
+        return None
+
 
 class ShapefileReader(Reader):
     name = "shapefile"
@@ -96,6 +104,24 @@ class ShapefileReader(Reader):
     label = "shapefile"
     crs_sidecar = True
     has_encoding = True
+    default_encoding = "iso8859-1"  # the dBASE format's, which GDAL assumes
+
+    @classmethod
+    def declared_encoding(cls, path: Path) -> DeclaredEncoding | None:
+        """The ``.cpg`` file's encoding, else the ``.dbf`` header's; GDAL only
+        reports "UTF-8", what it converts them to."""
+        cpg = _sidecar(path, ".cpg")
+        if cpg is not None:
+            name = cpg_encoding(cpg.read_text(encoding="ascii", errors="replace"))
+            if name:
+                return DeclaredEncoding(name=name, by=".cpg")
+        dbf = _sidecar(path, ".dbf")
+        if dbf is not None:
+            with dbf.open("rb") as stream:
+                name = dbf_encoding(stream.read(32))
+            if name:
+                return DeclaredEncoding(name=name, by=".dbf")
+        return None
 
     @classmethod
     def check(cls, path: Path) -> None:
@@ -276,6 +302,10 @@ class SourceLayer:
     @property
     def crs_wkt(self) -> str | None:
         return self.info.get("crs")
+
+    @property
+    def declared_encoding(self) -> DeclaredEncoding | None:
+        return self.reader.declared_encoding(self.path)
 
     @property
     def crs_unread(self) -> str | None:

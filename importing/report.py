@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from importing.encoding import encoding_label
 from importing.issues import ISSUE_KINDS, Severity
 from importing.vocabulary import Family
 
@@ -44,12 +45,42 @@ def issue_message(issue: dict) -> str:
         return str(kind.message) or kind.code
 
 
+def encoding_text(encoding: dict | None) -> str:
+    """The encoding a file declared, where, and the one its text was read in,
+    as a sentence in the active language ("" for formats without one)."""
+    if not encoding:
+        return ""
+    params = {
+        "declared": encoding_label(encoding.get("declared", "")),
+        "used": encoding_label(encoding.get("detected", "")),
+    }
+    by = encoding.get("declared_by", "")
+    if by == ".cpg":
+        text = _(
+            "Text encoding: %(declared)s declared in the .cpg file, read as %(used)s."
+        )
+    elif by == ".dbf":
+        text = _(
+            "Text encoding: %(declared)s declared in the .dbf header, read as %(used)s."
+        )
+    elif by == "chosen":
+        text = _("Text encoding: %(used)s, as chosen for this upload.")
+    else:
+        text = _("Text encoding: none declared, read as %(used)s.")
+    return str(text) % params
+
+
 def report_render(report: dict) -> dict:
-    """A stored report with every issue's message in the active language."""
+    """A stored report with every issue's message in the active language, and
+    its encoding in words (``encoding_text``)."""
     issues = [
         {**issue, "message": issue_message(issue)} for issue in report.get("issues", [])
     ]
-    return {**report, "issues": issues}
+    return {
+        **report,
+        "issues": issues,
+        "encoding_text": encoding_text(report.get("summary", {}).get("encoding")),
+    }
 
 
 def report_counts(report: dict | None) -> str:
@@ -87,6 +118,9 @@ def report_text(report: dict) -> str:
                 "srid": summary.get("srid", "?"),
             }
         )
+        encoding = encoding_text(summary.get("encoding"))
+        if encoding:
+            lines.append(encoding)
     for issue in report_render(report).get("issues", []):
         label = (
             gettext("ERROR")

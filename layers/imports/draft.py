@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pyproj import Transformer
 
 from importing.crs import crs_name
+from importing.encoding import encoding_label
 from importing.errors import EmptyFile
 from importing.geometry import (
     EDGE_TOLERANCE_DEG,
@@ -71,10 +72,10 @@ def features_load(
     expected = expected_family(kind=layer.kind, plan=plan)
     if plan.encoding and plan.encoding.mismatch and plan.encoding.samples:
         report.add(
-            "encoding_repaired",
+            "encoding_repaired" if plan.encoding.declared_by else "encoding_undeclared",
             count=0,
-            declared=plan.encoding.declared,
-            detected=plan.encoding.detected,
+            declared=encoding_label(plan.encoding.declared),
+            detected=encoding_label(plan.encoding.detected),
         )
     to_storage = None
     if plan.srid != 4326:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 import shapely
 from django.utils import translation
@@ -12,7 +14,7 @@ from importing.crs import crs_identify
 from importing.encoding import encoding_detect, mojibake_repair
 from importing.errors import UnknownCRS
 from importing.plan import ImportOptions
-from importing.report import report_render
+from importing.report import report_render, report_text
 from layers.services import layer_import
 
 from .conftest import (
@@ -169,3 +171,70 @@ def test_malformed_prj_is_refused_naming_it(plu_zoning, tmp_path):
         layer_import(layer=plu_zoning, path=path)
     assert caught.value.code == "unreadable_crs"
     assert "ZONE_URBA.prj" in caught.value.message
+
+
+def _shapefile_with_cpg(tmp_path, *, text_encoding: str, cpg: str | None):
+    """The synthetic zoning as a shapefile whose text is in ``text_encoding``
+    and whose .cpg says ``cpg`` (no .cpg for None)."""
+    path = zoning_file(
+        tmp_path, driver="ESRI Shapefile", suffix=".shp", encoding=text_encoding
+    )
+    sidecar = path.with_suffix(".cpg")
+    sidecar.unlink(missing_ok=True)
+    if cpg is not None:
+        sidecar.write_text(cpg)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text_encoding", "cpg", "declared_by", "said"),
+    [
+        (
+            "cp1252",
+            "1252",
+            ".cpg",
+            {
+                "fr": "Encodage du texte : CP1252 déclaré dans le fichier .cpg, "
+                "lu en CP1252.",
+                "ar": "ترميز النص: CP1252 مصرّح به في ملف",
+            },
+        ),
+        (
+            "UTF-8",
+            "UTF-8",
+            ".cpg",
+            {
+                "fr": "Encodage du texte : UTF-8 déclaré dans le fichier .cpg, "
+                "lu en UTF-8.",
+                "ar": "ترميز النص: UTF-8 مصرّح به في ملف",
+            },
+        ),
+        (
+            "UTF-8",
+            None,
+            "",
+            {
+                "fr": "Encodage du texte : aucun déclaré, lu en UTF-8.",
+                "ar": "ترميز النص: لا ترميز مصرّح به، تمت قراءته بـ UTF-8.",
+            },
+        ),
+    ],
+)
+def test_the_report_says_the_encoding_declared_and_the_one_used(
+    zoning_layer, tmp_path, text_encoding, cpg, declared_by, said
+):
+    path = _shapefile_with_cpg(tmp_path, text_encoding=text_encoding, cpg=cpg)
+    version = layer_import(layer=zoning_layer, path=path)
+    labels = set(version.features.values_list("label_fr", flat=True))
+    assert "Zone d'activités économiques" in labels
+    encoding = version.report["summary"]["encoding"]
+    assert encoding["declared_by"] == declared_by
+    assert encoding["detected"] == codecs.lookup(text_encoding).name
+    codes = {issue["code"] for issue in version.report["issues"]}
+    # A file that says what it is needs no warning; nothing declared does.
+    assert "encoding_repaired" not in codes
+    assert ("encoding_undeclared" in codes) == (cpg is None)
+    for language, sentence in said.items():
+        with translation.override(language):
+            assert sentence in report_text(version.report)
+            assert sentence in report_render(version.report)["encoding_text"]

@@ -41,7 +41,10 @@ def test_zone_urba_imports_118_zones_with_readable_labels(plu_version):
     codes = plu_version.report["summary"]["codes"]
     assert {"UJ", "1AUa", "Nh"} <= set(codes)
     issues = {issue["code"] for issue in plu_version.report["issues"]}
-    assert "encoding_repaired" in issues
+    # The PLU's .dbf declares no encoding (no .cpg, language driver id 0): its
+    # UTF-8 is detected and said so, not taken for a declared Latin-1.
+    assert "encoding_undeclared" in issues
+    assert plu_version.report["summary"]["encoding"]["detected"] == "utf-8"
     assert plu_version.report["errors"] == 0, plu_version.report["issues"]
 
 
