@@ -32,6 +32,10 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", _("API token created")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         NOTE_ISSUED = "note_issued", _("Note issued")
+        TERRITORY_OVERLAP_ACCEPTED = (
+            "territory_overlap_accepted",
+            _("Overlap of territories accepted"),
+        )
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     # Kept even if the account is later deactivated; an actor who appears in

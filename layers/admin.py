@@ -1,10 +1,14 @@
 """Admin for agencies, documents, layers and rules, scoped by accounts.permissions."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.gis.admin import GISModelAdmin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.errors import GeoportalError
+from layers import territories
 from layers.models import (
     Agency,
     Layer,
@@ -20,6 +26,7 @@ from layers.models import (
     RegulationFile,
     ZoneRule,
 )
+from layers.services import agency_save
 
 
 class AgencyScopedAdmin(GISModelAdmin):
@@ -89,10 +96,96 @@ def _audit_delete(request, obj) -> None:
     audit_record(action=AuditEvent.Action.DELETED, actor=request.user, obj=obj)
 
 
+class AgencyForm(forms.ModelForm):
+    """An agency with its territory, checked against the others' before it is
+    saved (``layers.territories``); an overlap needs a written reason."""
+
+    overlap_reason = forms.CharField(
+        label=_("Reason for accepting an overlap"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only when the territory must overlap another agency's: your reason "
+            "is kept in the audit log with the agencies and the area concerned."
+        ),
+    )
+
+    class Meta:
+        model = Agency
+        fields = (
+            "code",
+            "name_fr",
+            "name_ar",
+            "name_en",
+            "srid",
+            "note_prefix",
+            "territory",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].error_messages["required"] = (
+            territories.TERRITORY_REQUIRED
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        territory = cleaned.get("territory")
+        if territory is None:
+            return cleaned  # the field's own error says why
+        candidate = Agency(pk=self.instance.pk, territory=territory)
+        try:
+            territories.territory_check(
+                agency=candidate, overlap_reason=cleaned.get("overlap_reason", "")
+            )
+        except GeoportalError as exc:
+            self.add_error("territory", str(exc.message))
+        return cleaned
+
+
 @admin.register(Agency)
 class AgencyAdmin(AgencyScopedAdmin):
+    form = AgencyForm
     list_display = ("code", "name_fr", "name_ar", "srid")
     search_fields = ("code", "name_fr", "name_ar")
+    readonly_fields = ("overlaps_accepted",)
+
+    @admin.display(description=_("Overlaps of territories accepted"))
+    def overlaps_accepted(self, obj):
+        events = territories.overlaps_accepted(obj) if obj.pk else []
+        return format_html_join(
+            "",
+            "<p>{}</p>",
+            (
+                (
+                    _(
+                        "%(at)s, %(actor)s accepted an overlap with %(agencies)s "
+                        "(%(area)s m²): %(reason)s"
+                    )
+                    % {
+                        "at": date_format(
+                            timezone.localtime(event.at), "DATETIME_FORMAT"
+                        ),
+                        "actor": event.actor_name or _("an operator"),
+                        "agencies": ", ".join(
+                            item["agency"] for item in event.details["overlaps"]
+                        ),
+                        "area": number_format(event.details["area_m2"], 0),
+                        "reason": event.details["reason"],
+                    },
+                )
+                for event in events
+            ),
+        ) or _("None")
+
+    def save_model(self, request, obj, form, change):
+        # The domain service checks the territory again under its lock, and
+        # records an accepted overlap.
+        agency_save(
+            user=request.user,
+            agency=obj,
+            overlap_reason=form.cleaned_data.get("overlap_reason", ""),
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is None:

@@ -272,6 +272,7 @@ def agencies(request: HttpRequest):
         name_ar=str(data.get("name_ar", "")),
         srid=_srid(data.get("srid", 26191)),
         territory=_geometry(data.get("territory")),
+        overlap_reason=str(data.get("overlap_reason") or ""),
     )
     return {"id": agency.pk, "code": agency.code, "srid": agency.srid}
 

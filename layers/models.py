@@ -62,8 +62,17 @@ class Agency(models.Model):
     note_prefix = models.CharField(
         _("prefix of note references"), max_length=8, default="AU"
     )
+    # Required of every agency written since (layers.territories); null only
+    # in rows older than the rule, whose plans cannot be published.
     territory = models.MultiPolygonField(
-        _("territory"), srid=STORAGE_SRID, null=True, blank=True
+        _("territory"),
+        srid=STORAGE_SRID,
+        null=True,
+        help_text=_(
+            "Required: notes find an agency by its territory. It may not overlap "
+            "another agency's territory (beyond slivers under 5 m wide along a "
+            "shared border) unless a national administrator records why."
+        ),
     )
 
     class Meta:

@@ -96,9 +96,23 @@ _AGENCY_BODY = _json_body(
         "name_fr": _TEXT,
         "name_ar": _TEXT,
         "srid": {"type": ["integer", "string"], "examples": ["EPSG:26191"]},
-        "territory": _GEOMETRY,
+        "territory": {
+            **_GEOMETRY,
+            "description": (
+                "GeoJSON geometry (EPSG:4326), required: notes find an agency by "
+                "it. Overlapping another agency's (wider than 5 m along a shared "
+                "border) is a 409 territory_overlap naming it and the area."
+            ),
+        },
+        "overlap_reason": {
+            "type": "string",
+            "description": (
+                "Why the territory may overlap another agency's; kept in the "
+                "audit log with the agencies and the area."
+            ),
+        },
     },
-    ("code",),
+    ("code", "territory"),
     example={
         "code": "au-rabat",
         "name_fr": "Agence urbaine de Rabat",

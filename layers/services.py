@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -30,6 +30,7 @@ from importing.mapping import RULE_FIELDS
 from importing.perimeter import perimeter_read
 from importing.plan import ImportOptions, import_plan
 from importing.report import report_has_errors
+from layers import territories
 from layers.imports.draft import features_load
 from layers.imports.loader import features_copy_version
 from layers.models import (
@@ -231,6 +232,7 @@ def _publish(
     version.refresh_from_db()
     if version.status != LayerVersion.Status.DRAFT:
         raise VersionStateError(_("Only a draft version can be published."))
+    territories.territory_require(version.layer.document.agency)
     version.errors_accepted = _errors_accepted(
         version, reason=despite_errors_reason, published_by=published_by
     )
@@ -489,20 +491,46 @@ def agency_create(
     name_ar: str = "",
     srid: int = 26191,
     territory: GEOSGeometry | None = None,
+    overlap_reason: str = "",
 ) -> Agency:
     """Create an agency (national administrators only) and return it.
 
     ``territory`` is any polygonal geometry with an SRID; it is stored as a
     multipolygon in EPSG:4326. Raises PermissionDenied, ValidationError for
-    invalid values (a non-polygonal territory, a code already taken…).
+    invalid values (a non-polygonal territory, a code already taken…), and
+    ``agency_save``'s territory errors.
     """
     agency = Agency(code=code, name_fr=name_fr, name_ar=name_ar, srid=srid)
     if user is not None:
         require_change(user, agency)
     if territory is not None:
         agency.territory = _multipolygon(territory)
+    return agency_save(user=user, agency=agency, overlap_reason=overlap_reason)
+
+
+@transaction.atomic
+def agency_save(*, user=None, agency: Agency, overlap_reason: str = "") -> Agency:
+    """Write a new or changed ``agency`` (national administrators only).
+
+    Its territory is required and may not overlap another agency's beyond a
+    shared border's sliver (``layers.territories``), unless ``overlap_reason``
+    says why — a national administrator's, or an operator's at the terminal
+    (``user`` None) —, which the audit log keeps with the agencies and the
+    area concerned. Agencies' writes take one lock, so two cannot each pass
+    the check against the other's old territory. Raises PermissionDenied,
+    ValidationError, TerritoryRequired, TerritoryOverlap.
+    """
+    if user is not None:
+        require_change(user, agency)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('layers.territories'))")
+    overlaps = territories.territory_check(agency=agency, overlap_reason=overlap_reason)
     agency.full_clean()
     agency.save()
+    if overlaps:
+        territories.overlap_record(
+            agency=agency, overlaps=overlaps, reason=overlap_reason, user=user
+        )
     return agency
 
 
@@ -843,6 +871,7 @@ __all__ = [
     "RegulationFileRefused",
     "VersionStateError",
     "agency_create",
+    "agency_save",
     "document_create",
     "document_save",
     "layer_ensure",

@@ -15,14 +15,21 @@ from layers.services import agency_create
 
 
 class Command(BaseCommand):
-    help = "Create an agency with its native CRS and, optionally, its territory."
+    help = "Create an agency with its native CRS and its territory."
 
     def add_arguments(self, parser):
         parser.add_argument("code")
         parser.add_argument("--name", required=True, help="name in French")
         parser.add_argument("--name-ar", default="", help="name in Arabic")
         parser.add_argument("--srs", required=True, help="native CRS, EPSG:XXXX")
-        parser.add_argument("--territory", help="any vector file of the territory")
+        parser.add_argument(
+            "--territory", help="any vector file of the territory (required)"
+        )
+        parser.add_argument(
+            "--overlap-reason",
+            default="",
+            help="why the territory may overlap another agency's (recorded)",
+        )
         parser.add_argument("--user", help="act as this user (permissions apply)")
 
     def handle(self, *args, **options):
@@ -31,13 +38,6 @@ class Command(BaseCommand):
         territory = None
         if options["territory"]:
             territory = polygons_from_file(options["territory"])
-        else:
-            self.stderr.write(
-                _(
-                    "Warning: no territory given; imports into this agency will "
-                    "not be checked against a territory."
-                )
-            )
         with command_errors():
             agency = agency_create(
                 user=user,
@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 name_ar=options["name_ar"],
                 srid=srid,
                 territory=territory,
+                overlap_reason=options["overlap_reason"],
             )
         self.stdout.write(
             _("Agency %(code)s created (EPSG:%(srid)s).")

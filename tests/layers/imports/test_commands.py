@@ -42,12 +42,20 @@ def test_create_agency_reads_its_territory_from_any_vector_file(db, tmp_path):
     assert "aurs-test" in out
 
 
-def test_create_agency_without_territory_warns(db):
-    _out, err = _run(
-        "create_agency", "auk", "--name", "Agence urbaine de Kénitra", "--srs", "26191"
-    )
-    assert "territory" in err.lower() or "territoire" in err.lower()
-    assert Agency.objects.get(code="auk").territory is None
+def test_create_agency_without_territory_is_refused(db):
+    # An agency without territory made every note on its land fail "outside
+    # every agency" once its zoning was published: it is refused up front.
+    with pytest.raises(CommandError) as refused:
+        _run(
+            "create_agency",
+            "auk",
+            "--name",
+            "Agence urbaine de Kénitra",
+            "--srs",
+            "26191",
+        )
+    assert "territoire" in str(refused.value)
+    assert not Agency.objects.filter(code="auk").exists()
 
 
 def test_create_document_approved_on_a_date(agency):
