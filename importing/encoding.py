@@ -49,7 +49,7 @@ class DeclaredEncoding:
 def cpg_encoding(text: str) -> str | None:
     """The encoding a ``.cpg`` file's text names, as GDAL reads it ("1252" is
     CP1252, "8859-6" ISO-8859-6, "ANSI 1251" CP1251); None when unknown."""
-    text = text.strip()
+    text = text.strip()[:64]
     upper = text.upper()
     if upper.startswith(("UTF-8", "UTF8")):
         name = "utf-8"
@@ -63,7 +63,7 @@ def cpg_encoding(text: str) -> str | None:
         name = text
     try:
         return encoding_normalise(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None
 
 

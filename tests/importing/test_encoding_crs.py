@@ -11,7 +11,7 @@ from pyproj import CRS
 from pyproj.enums import WktVersion
 
 from importing.crs import crs_identify
-from importing.encoding import encoding_detect, mojibake_repair
+from importing.encoding import cpg_encoding, encoding_detect, mojibake_repair
 from importing.errors import UnknownCRS
 from importing.plan import ImportOptions
 from importing.report import report_render, report_text
@@ -238,3 +238,20 @@ def test_the_report_says_the_encoding_declared_and_the_one_used(
         with translation.override(language):
             assert sentence in report_text(version.report)
             assert sentence in report_render(version.report)["encoding_text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("1252\n", "cp1252"),
+        ("88591", "iso8859-1"),
+        ("8859-6", "iso8859-6"),
+        ("ANSI 1251", "cp1251"),
+        ("UTF8", "utf-8"),
+        ("utf-8", "utf-8"),
+        ("nonsense", None),
+        ("12\x0052", None),
+    ],
+)
+def test_a_cpg_is_read_as_gdal_reads_it(text, name):
+    assert cpg_encoding(text) == name
