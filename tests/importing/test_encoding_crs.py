@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 import shapely
+from django.urls import reverse
 from django.utils import translation
 from pyproj import CRS
 from pyproj.enums import WktVersion
@@ -255,3 +256,26 @@ def test_the_report_says_the_encoding_declared_and_the_one_used(
 )
 def test_a_cpg_is_read_as_gdal_reads_it(text, name):
     assert cpg_encoding(text) == name
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "fr",
+            "Encodage du texte : CP1252 déclaré dans le fichier .cpg, lu en CP1252.",
+        ),
+        ("ar", "ترميز النص: CP1252 مصرّح به في ملف"),
+    ],
+)
+def test_the_version_page_says_the_encoding(
+    client, zoning_layer, planner, tmp_path, language, said
+):
+    path = _shapefile_with_cpg(tmp_path, text_encoding="cp1252", cpg="1252")
+    version = layer_import(layer=zoning_layer, path=path)
+    client.force_login(planner)
+    page = client.get(
+        reverse("layers:version", args=[version.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert page.status_code == 200
+    assert said in page.content.decode()
