@@ -27,7 +27,7 @@ from core.api import api_view, error_response, json_response, read_json
 from core.errors import BadRequest, NotAuthenticated
 from importing.mapping import mapping_parse
 from importing.plan import ImportOptions, import_plan
-from importing.report import report_render
+from importing.report import encoding_text, report_render
 from layers import selectors
 from layers.downloads.files import version_download
 from layers.downloads.params import DownloadQuery
@@ -396,8 +396,10 @@ def layer_inspect(request: HttpRequest, pk: int):
             options=options,
             remembered=layer.import_mapping,
         )
+        described = plan.as_dict()
         answer = {
-            **plan.as_dict(),
+            **described,
+            "encoding_text": encoding_text(described["encoding"]),
             "targets": mapping_targets(kind=layer.kind),
             "categories": mapping_categories(kind=layer.kind),
             "category_values": [

@@ -202,7 +202,18 @@ _INSPECTION = {
         "srid": {"type": "integer"},
         "srid_name": _TEXT,
         "srid_origin": {"enum": ["file", "chosen", "agency"]},
-        "encoding": {"type": ["object", "null"]},
+        "encoding": {
+            "type": ["object", "null"],
+            "description": (
+                "declared (what the file says, or its format's default), "
+                "declared_by (.cpg, .dbf, chosen, or empty: nothing declared), "
+                "detected (the encoding the text is read in), samples"
+            ),
+        },
+        "encoding_text": {
+            "type": "string",
+            "description": "The same in a sentence of the request's language",
+        },
         "mapping": {
             "type": "object",
             "properties": {

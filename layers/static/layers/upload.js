@@ -89,11 +89,14 @@
       [texts.layers, plan.available.join(", ")]
     ]);
     var encoding = document.getElementById("inspection-encoding");
-    if (plan.encoding && plan.encoding.declared !== plan.encoding.detected) {
+    // The encoding the file declares (and where) and the one it is read in,
+    // said by the server in the page's language; a sample when they differ.
+    if (plan.encoding_text) {
       encoding.hidden = false;
-      encoding.textContent = texts.encoding + ": " + plan.encoding.declared + " → " +
-        plan.encoding.detected + (plan.encoding.samples.length ?
-          " (« " + plan.encoding.samples[0][0] + " » → « " + plan.encoding.samples[0][1] + " »)" : "");
+      var sample = plan.encoding.declared !== plan.encoding.detected &&
+        plan.encoding.samples.length ? plan.encoding.samples[0] : null;
+      encoding.textContent = plan.encoding_text +
+        (sample ? " (« " + sample[0] + " » → « " + sample[1] + " »)" : "");
     } else { encoding.hidden = true; }
     var table = document.getElementById("inspection-preview");
     table.textContent = "";
