@@ -126,8 +126,9 @@ def _language() -> str:
 
 
 def territory_check(*, agency: Agency, overlap_reason: str = "") -> list[Overlap]:
-    """Check ``agency``'s territory before it is written; return the overlaps
-    that ``overlap_reason`` accepts (empty when there are none). Only national
+    """Check ``agency``'s territory before it is written (a changed one only,
+    for an agency already stored); return the overlaps that ``overlap_reason``
+    accepts (empty when there are none). Only national
     administrators write agencies (``accounts.permissions``), so whoever gives
     a reason may.
 
@@ -136,6 +137,10 @@ def territory_check(*, agency: Agency, overlap_reason: str = "") -> list[Overlap
     """
     if agency.territory is None or agency.territory.empty:
         raise TerritoryRequired(TERRITORY_REQUIRED)
+    if _territory_unchanged(agency):
+        # Renaming an agency asks nothing again of a territory already written
+        # (an overlap accepted then, or older than the rule).
+        return []
     overlaps = territory_overlaps(
         territory=agency.territory, exclude=agency if agency.pk else None
     )
@@ -150,6 +155,12 @@ def territory_check(*, agency: Agency, overlap_reason: str = "") -> list[Overlap
             details={"overlaps": [overlap.as_dict() for overlap in overlaps]},
         )
     return overlaps
+
+
+def _territory_unchanged(agency: Agency) -> bool:
+    return bool(agency.pk) and (
+        Agency.objects.filter(pk=agency.pk, territory__equals=agency.territory).exists()
+    )
 
 
 def overlap_record(

@@ -20,6 +20,7 @@ from layers.models import Agency, Layer
 from layers.services import (
     FeatureData,
     agency_create,
+    agency_save,
     layer_version_create,
     layer_version_publish,
 )
@@ -239,3 +240,23 @@ def test_a_plan_of_an_agency_without_territory_is_refused_at_publication(
     assert words in str(refused.value.message)
     version.refresh_from_db()
     assert version.status == "draft"
+
+
+def test_renaming_an_agency_asks_nothing_again_of_its_territory(
+    client, agency, administrator
+):
+    # An overlap accepted once (or older than the rule) is not asked again
+    # when the territory itself does not change.
+    neighbour = create(
+        administrator,
+        "auk",
+        box(-6.85, 33.95, -6.75, 34.05),
+        overlap_reason="Commune partagée par décret.",
+    )
+    neighbour.name_fr = "Agence urbaine de Kénitra-Sidi Kacem"
+    agency_save(user=administrator, agency=neighbour)
+    neighbour.refresh_from_db()
+    assert neighbour.name_fr == "Agence urbaine de Kénitra-Sidi Kacem"
+    neighbour.territory = box(-6.86, 33.95, -6.75, 34.05)
+    with pytest.raises(TerritoryOverlap):
+        agency_save(user=administrator, agency=neighbour)
