@@ -33,7 +33,9 @@ from tests.notes.conftest import geodesic_area
 
 pytestmark = pytest.mark.django_db
 
-# The ``agency`` fixture's territory: lon −6.9…−6.8, lat 33.9…34.0.
+# The ``agency`` fixture's territory: lon −6.9…−6.8, lat 33.9…34.0. The demo
+# agency, when a test of the session loaded it, holds its south-west corner:
+# the territories written here stay north and east of it.
 METRE = 1 / 92_500  # a metre of longitude at 33.95° N, in degrees
 
 
@@ -80,9 +82,9 @@ def test_a_shared_border_drawn_twice_is_no_overlap_however_long(agency, administ
     assert neighbour.territory is not None
     sliver = shapely.box(-6.8 - METRE, 33.9, -6.8, 34.0)
     assert geodesic_area(sliver) > 9_000
-    # 10 m inside (on the west side) is no longer a drawing difference.
+    # 10 m inside (on the north side) is no longer a drawing difference.
     with pytest.raises(TerritoryOverlap) as refused:
-        create(administrator, "aut", box(-7.0, 33.9, -6.9 + 10 * METRE, 34.0))
+        create(administrator, "aut", box(-6.9, 34.0 - 10 / 111_000, -6.85, 34.1))
     assert [item["agency"] for item in refused.value.details["overlaps"]] == [
         agency.code
     ]

@@ -21,7 +21,8 @@ def _run(*args, **options):
 def test_create_agency_reads_its_territory_from_any_vector_file(db, tmp_path):
     path = geojson_file(
         tmp_path / "territoire.geojson",
-        [(shapely.box(-7.0, 33.5, -6.5, 34.0), {"nom": "Rabat-Salé"})],
+        # Clear of the demo agency's territory, which a test may have loaded.
+        [(shapely.box(-6.0, 35.5, -5.5, 36.0), {"nom": "Rabat-Salé"})],
     )
     out, _err = _run(
         "create_agency",
@@ -38,7 +39,7 @@ def test_create_agency_reads_its_territory_from_any_vector_file(db, tmp_path):
     agency = Agency.objects.get(code="aurs-test")
     assert agency.srid == 26191
     assert agency.territory.geom_type == "MultiPolygon"
-    assert agency.territory.extent == pytest.approx((-7.0, 33.5, -6.5, 34.0))
+    assert agency.territory.extent == pytest.approx((-6.0, 35.5, -5.5, 36.0))
     assert "aurs-test" in out
 
 
