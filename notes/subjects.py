@@ -95,14 +95,14 @@ class SubjectQuery:
     as_of: datetime.date | None = None
 
     @classmethod
-    def from_json(cls, data: dict, *, agency: Agency | None = None) -> SubjectQuery:
+    def from_json(cls, data: dict, *, agency_id: int | None = None) -> SubjectQuery:
         """Parse a request body; raise a ``notes.errors`` error when it is wrong.
 
-        ``agency`` is the asker's own agency, if any (a planner): an unknown
+        ``agency_id`` is the asker's own agency, if any (a planner): an unknown
         ``srs`` is answered with its CRS named first.
         """
         as_of = parse_as_of(data.get("as_of"))
-        srid = parse_srs(data.get("srs"), agency=agency)
+        srid = parse_srs(data.get("srs"), agency_id=agency_id)
         if data.get("parcel") not in (None, ""):
             return cls(
                 kind="parcel",
@@ -123,7 +123,7 @@ class SubjectQuery:
                 kind="polygon", polygon=checked_polygon(geom), srid=srid, as_of=as_of
             )
         if {"lon", "lat"} <= data.keys() or {"x", "y"} <= data.keys():
-            point = parse_point(data, agency=agency)
+            point = parse_point(data, agency_id=agency_id)
             return cls(kind="point", point=point, srid=srid, as_of=as_of)
         raise InvalidSubject(
             _(
@@ -179,13 +179,13 @@ def parse_as_of(value: object) -> datetime.date | None:
     return day
 
 
-def parse_srs(value: object, *, agency: Agency | None = None) -> int:
+def parse_srs(value: object, *, agency_id: int | None = None) -> int:
     """The SRID of "EPSG:2154", "2154", an OGC URN or URL (``CRS:84`` and its
     forms are WGS 84 in longitude, latitude order); WGS 84 when empty.
 
     Any two-dimensional geographic or projected CRS of the EPSG registry that
     PROJ knows is accepted. Raises InvalidSrs otherwise, naming the CRS of
-    ``agency`` first, then every agency's, then the usual ones.
+    agency ``agency_id`` first, then every agency's, then the usual ones.
     """
     if value in (None, ""):
         return WGS84
@@ -196,7 +196,7 @@ def parse_srs(value: object, *, agency: Agency | None = None) -> int:
     srid = int(match["code"]) if match else None
     if srid is None or not srs_known(srid):
         suggested = ", ".join(
-            f"EPSG:{code} ({srs_name(code)})" for code in srs_suggested(agency)
+            f"EPSG:{code} ({srs_name(code)})" for code in srs_suggested(agency_id)
         )
         raise InvalidSrs(
             _(
@@ -232,12 +232,12 @@ def srs_name(srid: int) -> str:
     return CRS.from_epsg(srid).name
 
 
-def srs_suggested(agency: Agency | None) -> list[int]:
-    """The CRSs to name when one is refused: ``agency``'s own, every agency's
-    native CRS, then the usual ones, each once."""
-    own = [agency.srid] if agency is not None else []
-    natives = Agency.objects.order_by("srid").values_list("srid", flat=True)
-    codes = [*own, *natives.distinct(), *USUAL_SRIDS]
+def srs_suggested(agency_id: int | None) -> list[int]:
+    """The CRSs to name when one is refused: agency ``agency_id``'s own, every
+    agency's native CRS, then the usual ones, each once."""
+    natives = Agency.objects.values_list("srid", flat=True)
+    own = list(natives.filter(pk=agency_id)) if agency_id is not None else []
+    codes = [*own, *natives.order_by("srid").distinct(), *USUAL_SRIDS]
     return [code for code in dict.fromkeys(codes) if srs_known(code)]
 
 
@@ -255,7 +255,7 @@ def _number(value: object, name: str) -> float:
     return number
 
 
-def parse_lon_lat(data: dict, *, agency: Agency | None = None) -> tuple[float, float]:
+def parse_lon_lat(data: dict, *, agency_id: int | None = None) -> tuple[float, float]:
     """(lon, lat) in WGS 84 from ``lon``/``lat`` or ``x``/``y`` in ``srs``.
 
     The fast path of identify: plain floats and a cached PROJ transformer, no
@@ -265,7 +265,7 @@ def parse_lon_lat(data: dict, *, agency: Agency | None = None) -> tuple[float, f
         lon, lat = _number(data["lon"], "lon"), _number(data["lat"], "lat")
     else:
         x, y = _number(data["x"], "x"), _number(data["y"], "y")
-        srid = parse_srs(data.get("srs"), agency=agency)
+        srid = parse_srs(data.get("srs"), agency_id=agency_id)
         lon, lat = _transformer(srid).transform(x, y) if srid != WGS84 else (x, y)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise InvalidGeometry(
@@ -285,14 +285,14 @@ def _transformer(srid: int):
     return Transformer.from_crs(srid, WGS84, always_xy=True)
 
 
-def parse_point(data: dict, *, agency: Agency | None = None) -> Point:
+def parse_point(data: dict, *, agency_id: int | None = None) -> Point:
     """A point from ``lon``/``lat`` (WGS 84) or ``x``/``y`` in ``srs``, in 4326."""
     if "lon" in data and "lat" in data:
         point = Point(_number(data["lon"], "lon"), _number(data["lat"], "lat"))
         point.srid = WGS84
     else:
         point = Point(_number(data["x"], "x"), _number(data["y"], "y"))
-        point.srid = parse_srs(data.get("srs"), agency=agency)
+        point.srid = parse_srs(data.get("srs"), agency_id=agency_id)
     return _to_wgs84(point)
 
 

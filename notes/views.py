@@ -17,7 +17,6 @@ from accounts.permissions import is_national_administrator, is_planner
 from accounts.throttle import client_address, quota_take
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, TooManyRequests
-from layers.models import Agency
 from notes import compose as composition
 from notes import selectors, services, signing
 from notes.compose import Moment, note_compose_query
@@ -34,7 +33,7 @@ def identify(request: HttpRequest) -> dict:
         raise BadRequest(
             _("Give lon and lat (WGS 84), or x, y and srs."), code="invalid_point"
         )
-    lon, lat = parse_lon_lat(params.dict(), agency=_own_agency(request))
+    lon, lat = parse_lon_lat(params.dict(), agency_id=_own_agency_id(request))
     moment = Moment.of(parse_as_of(params.get("as_of")))
     return composition.identify(lon=lon, lat=lat, moment=moment)
 
@@ -45,7 +44,9 @@ def identify(request: HttpRequest) -> dict:
 @api_view("POST")
 def compose(request: HttpRequest) -> dict:
     """``POST /api/v1/notes/compose``: the content of a note, not stored."""
-    query = SubjectQuery.from_json(read_json(request), agency=_own_agency(request))
+    query = SubjectQuery.from_json(
+        read_json(request), agency_id=_own_agency_id(request)
+    )
     return note_compose_query(query=query, moment=Moment.of(query.as_of))
 
 
@@ -58,7 +59,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     fixed at issue (the PDF and the pages of the note open in it).
     """
     data = read_json(request)
-    query = SubjectQuery.from_json(data, agency=_own_agency(request))
+    query = SubjectQuery.from_json(data, agency_id=_own_agency_id(request))
     language = issue_language(data.get("language"))
     _issue_quota_take(request)
     note = services.note_issue(query=query, language=language, issued_by=request.user)
@@ -69,10 +70,10 @@ def issue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_agency(request: HttpRequest) -> Agency | None:
+def _own_agency_id(request: HttpRequest) -> int | None:
     """The asking planner's agency (whose CRS an error names first), if any."""
     user = getattr(request, "user", None)
-    return user.agency if is_planner(user) else None
+    return user.agency_id if is_planner(user) else None
 
 
 def issue_language(value: object) -> str:
