@@ -56,7 +56,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     """``POST /api/v1/notes``: issue (store and sign) the note; 201 with its links.
 
     The note's language is the body's ``language``, else the request's; it is
-    fixed at issue (the PDF and the pages of the note open in it).
+    fixed at issue: its PDF opens in it, and its verification URL names it.
     """
     data = read_json(request)
     query = SubjectQuery.from_json(data, agency_id=_own_agency_id(request))
