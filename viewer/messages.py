@@ -81,6 +81,8 @@ def map_messages() -> dict[str, str | dict[str, str]]:
             "Select an agency on the map or in the search box, or zoom in, "
             "to see the zoning."
         ),
+        "zoom_in_button": _("Zoom in"),
+        "zoom_out_button": _("Zoom out"),
         "agency": _("Urban agency"),
         "choose_agency": _("Choose your commune or agency:"),
         "zoning_as_of": _("The zoning as of %(date)s"),

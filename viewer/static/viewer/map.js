@@ -82,7 +82,9 @@
   /* --- the map ------------------------------------------------------------- */
   var map = L.map("map", {
     zoomControl: false,
-    keyboard: true,
+    // The map's keys are ours ("the keyboard", below): Leaflet's handler zooms
+    // three steps on "+" typed with Shift and cannot identify a place.
+    keyboard: false,
     doubleClickZoom: true,
     // Explicit, or Leaflet would take the layers' own limits (the overview's
     // and the tiles' minimum zooms) as the map's, and refuse the national view.
@@ -92,7 +94,19 @@
   });
   // Controls sit on the reading side: mirrored in Arabic.
   var start = rtl ? "right" : "left", end = rtl ? "left" : "right";
-  L.control.zoom({ position: "top" + start }).addTo(map);
+  // Its buttons are named in the page's language, and are links with the role
+  // of buttons: Space presses them too, as it does a button.
+  var zoomControl = L.control.zoom({
+    position: "top" + start, zoomInTitle: text.zoom_in_button, zoomOutTitle: text.zoom_out_button,
+  }).addTo(map);
+  zoomControl.getContainer().querySelectorAll("[role=button]").forEach(function (button) {
+    button.addEventListener("keydown", function (event) {
+      if (event.key !== " ") return;
+      event.preventDefault();
+      event.stopPropagation();  // not a corner of a drawing, nor an identify
+      button.click();
+    });
+  });
   L.control.scale({ position: "bottom" + start, metric: true, imperial: false }).addTo(map);
   map.attributionControl.setPosition("bottom" + end);
   map.attributionControl.setPrefix(false);
@@ -275,13 +289,18 @@
   // Far out only the territories are drawn: say what to do next.
   var zoomHint = L.control({ position: "bottom" + end });
   zoomHint.onAdd = function () {
-    return L.DomUtil.create("div", "zoom-hint");
+    // A polite live region: the hint comes and goes with the zoom, heard too.
+    var hint = L.DomUtil.create("div", "zoom-hint");
+    hint.setAttribute("role", "status");
+    return hint;
   };
   zoomHint.addTo(map);
   function updateZoomHint() {
     var zoom = map.getZoom(), hidden = zoom < OVERVIEW_MIN_ZOOM &&
       Object.keys(tileLayers).some(function (name) { return map.hasLayer(tileLayers[name]); });
-    zoomHint.getContainer().textContent = hidden ? text.zoom_in : "";
+    var hint = zoomHint.getContainer(), wanted = hidden ? text.zoom_in : "";
+    // Said once when it changes, not again at every zoom.
+    if (hint.textContent !== wanted) hint.textContent = wanted;
   }
   map.on("zoomend", updateZoomHint);
   map.whenReady(updateZoomHint);
@@ -344,13 +363,17 @@
   var info = $("info"), infoTitle = $("info-title"), infoBody = $("info-body");
   var selection = L.featureGroup().addTo(map);
 
+  // The control whose action opened the panel (the search box, the map, a
+  // tool): closing the panel gives it the focus back, never to <body>.
+  var opener = null;
   function showInfo(title, nodes, focus) {
+    var active = document.activeElement;
+    if (active && active !== document.body && !info.contains(active)) opener = active;
     infoTitle.textContent = title;
     infoBody.replaceChildren.apply(infoBody, nodes);
     info.hidden = false;
     document.body.classList.add("has-info");
     if (focus) info.focus({ preventScroll: false });
-
   }
   var phoneLayout = window.matchMedia("(max-width: 760px)");
   // On a phone the panel is below the map: bring a new answer into view.
@@ -358,7 +381,10 @@
     if (phoneLayout.matches) info.scrollIntoView({ block: "start" });
   }
   function closeInfo() {
+    var back = opener && opener.isConnected && opener.getClientRects().length
+      ? opener : map.getContainer();
     info.hidden = true;
+    back.focus();
     document.body.classList.remove("has-info");
     selection.clearLayers();
     setParcel("");
@@ -493,8 +519,11 @@
     var button = element("button", { type: "button", class: "button primary", id: "issue-note",
                                       text: text.issue_note });
     var status = element("p", { class: "status-line", role: "status", id: "note-status" });
+    // Busy, the button stays focusable (aria-disabled): a disabled button
+    // would drop the focus to <body>.
     button.addEventListener("click", function () {
-      button.disabled = true;
+      if (button.getAttribute("aria-disabled") === "true") return;
+      button.setAttribute("aria-disabled", "true");
       status.textContent = text.issuing;
       postJSON(config.api.notes, subject)
         .then(function (note) {
@@ -504,13 +533,15 @@
             document.createTextNode(" · "),
             element("a", { href: note.verify_url, text: text.verify })
           );
+          // The status says it; the focus goes on to the PDF's link.
+          $("note-pdf").focus();
           $("note-pdf").click();
         })
         .catch(function (error) {
           status.textContent = error.message || text.issue_failed;
           status.classList.add("error");
         })
-        .finally(function () { button.disabled = false; });
+        .finally(function () { button.removeAttribute("aria-disabled"); });
     });
     return element("div", { class: "note-actions" }, [button, status]);
   }
@@ -641,6 +672,35 @@
     if (drawing) return;
     document.body.dataset.clickAt = String(performance.now());
     identify(event.latlng, { focus: false });
+  });
+
+  /* --- the keyboard: the focused map and its crosshair ---------------------- */
+  // Arrows pan (Shift: three times as far), + and − zoom one step however they
+  // are typed (Shift, keypad), Enter or Space identify under the crosshair at
+  // the centre (map.css) as a click there would, the panel taking the focus
+  // (closing it brings the focus back here). No animation: each key moves the
+  // map by exactly its step, however fast keys come. While drawing, Space and
+  // Enter belong to the drawing (below).
+  var PAN_STEP = 80;
+  var panKeys = {
+    ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
+  };
+  var zoomKeys = { "+": 1, "=": 1, "-": -1, "_": -1, "\u2212": -1 };
+  map.getContainer().addEventListener("keydown", function (event) {
+    if (event.target !== map.getContainer()) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var pan = panKeys[event.key], zoom = zoomKeys[event.key];
+    if (pan) {
+      var step = PAN_STEP * (event.shiftKey ? 3 : 1);
+      map.panBy([pan[0] * step, pan[1] * step], { animate: false });
+    } else if (zoom) {
+      map.setZoom(map.getZoom() + zoom, { animate: false });
+    } else if ((event.key === "Enter" || event.key === " ") && !drawing) {
+      identify(map.getCenter(), { focus: true });
+    } else {
+      return;
+    }
+    event.preventDefault();
   });
 
   /* --- search box (combobox with suggestions) ------------------------------ */
@@ -887,7 +947,7 @@
     finishDrawing();
   });
   map.getContainer().addEventListener("keydown", function (event) {
-    if (!drawing) return;
+    if (!drawing || event.target !== map.getContainer()) return;
     if (event.key === " ") {
       event.preventDefault();
       vertices.push(map.getCenter());
