@@ -86,21 +86,26 @@ def _zone(fill: str) -> Swatch:
 
 
 # Colours follow the usual conventions of Moroccan and French zoning plans:
-# housing in warm reds/oranges, activity in violet, nature in greens.
+# housing in warm reds, oranges and yellows, activity in violet, facilities in
+# blue, nature and farming in greens. As seen (at ZONE_OPACITY over white and
+# over the map's background), every two stay at least 5 CIEDE2000 apart for
+# normal vision and simulated protanopia, deuteranopia and tritanopia, and every
+# zone 5 from the base map (tests/layers/test_palette_vision.py); the map also
+# writes zone codes over them, so colour is never the only carrier.
 ZONE_CATEGORY_SWATCHES: dict[str, Swatch] = {
-    ZoneCategory.COLLECTIVE_HOUSING: _zone("#e4572e"),
+    ZoneCategory.COLLECTIVE_HOUSING: _zone("#e68258"),
     ZoneCategory.VILLA: _zone("#f6a5a5"),
-    ZoneCategory.INDIVIDUAL_HOUSING: _zone("#f7b267"),
-    ZoneCategory.ECONOMIC_HOUSING: _zone("#ffd166"),
-    ZoneCategory.MIXED: _zone("#d7263d"),
-    ZoneCategory.INDUSTRIAL: _zone("#9b5de5"),
-    ZoneCategory.TOURISM: _zone("#00bbf9"),
-    ZoneCategory.EQUIPMENT: _zone("#4361ee"),
-    ZoneCategory.GREEN_SPACE: _zone("#57cc99"),
-    ZoneCategory.AGRICULTURAL: _zone("#e9f5a1"),
-    ZoneCategory.NATURAL: _zone("#80b918"),
-    ZoneCategory.TO_URBANISE: _zone("#f9c6d9"),
-    ZoneCategory.OTHER: _zone("#bfc5cf"),
+    ZoneCategory.INDIVIDUAL_HOUSING: _zone("#ecc431"),
+    ZoneCategory.ECONOMIC_HOUSING: _zone("#f2ec17"),
+    ZoneCategory.MIXED: _zone("#dc1503"),
+    ZoneCategory.INDUSTRIAL: _zone("#b200eb"),
+    ZoneCategory.TOURISM: _zone("#3bc4fa"),
+    ZoneCategory.EQUIPMENT: _zone("#4f6ff0"),
+    ZoneCategory.GREEN_SPACE: _zone("#18ab80"),
+    ZoneCategory.AGRICULTURAL: _zone("#9de178"),
+    ZoneCategory.NATURAL: _zone("#41a708"),
+    ZoneCategory.TO_URBANISE: _zone("#ca91bb"),
+    ZoneCategory.OTHER: _zone("#c4bcc5"),
 }
 
 OVERLAY_TYPE_SWATCHES: dict[str, Swatch] = {
