@@ -32,7 +32,8 @@ ZONE_OUTLINE = "#3c3c3c"
 LINE_WIDTH = 2.5
 # Point overlays are discs of their outline colour, this radius (pixels).
 POINT_RADIUS = 4.0
-# Zone codes (WMS at large scales): dark ink in a white halo.
+# Zone codes (WMS at large scales, the map page from zoom 15): dark ink in a
+# white halo.
 LABEL_INK = "#1e1e1e"
 LABEL_HALO = "#ffffff"
 LABEL_HALO_OPACITY = 0.9
@@ -178,6 +179,11 @@ def palette() -> dict:
         "references": {
             str(key): dataclasses.asdict(swatch)
             for key, swatch in REFERENCE_TYPE_SWATCHES.items()
+        },
+        "codes": {
+            "ink": LABEL_INK,
+            "halo": LABEL_HALO,
+            "halo_opacity": LABEL_HALO_OPACITY,
         },
         "parcels": dataclasses.asdict(PARCEL_SWATCH),
         "territory": dataclasses.asdict(TERRITORY_SWATCH),

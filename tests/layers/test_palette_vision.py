@@ -6,8 +6,9 @@ note's and the legend's white and over the map page's plain background
 (``.map`` in viewer/static/viewer/map.css), for normal vision and simulated
 protanopia, deuteranopia and tritanopia (Machado, Oliveira and Fernandes 2009,
 severity 1, on linear sRGB). Differences are CIEDE2000 ΔE (CIE Lab, D65);
-contrasts are WCAG 2.1 ratios. Zone codes on the map (viewer/static/viewer/
-zonecodes.js) carry the category's zone too: colour is never the only carrier.
+contrasts are WCAG 2.1 ratios. Zone codes on the map
+(``viewer/static/viewer/zonecodes.js``) tell each zone too: colour is never the
+only carrier.
 """
 
 from __future__ import annotations

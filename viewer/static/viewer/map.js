@@ -124,8 +124,9 @@
     return L.tileLayer.wms(address.origin + address.pathname, Object.assign(wms, options));
   }
   if (config.basemap.url) baseMap(config.basemap.url).addTo(map);
-  ["territories", "overview", "zones", "overlays", "parcels", "selection"].forEach(
+  ["territories", "overview", "zones", "overlays", "parcels", "codes", "selection"].forEach(
     function (name, index) { map.createPane(name).style.zIndex = 380 + index * 10; });
+  map.getPane("codes").style.pointerEvents = "none";
   map.getPane("selection").style.pointerEvents = "none";
   // What is drawn at each zoom, so the map is never an empty canvas: the
   // agencies' territories and names up to TERRITORY_MAX_ZOOM; the zoning drawn
@@ -187,6 +188,8 @@
         lineWidth: entry.style.line_width,
         pointRadius: entry.style.point_radius,
         labels: entry.style.labels,
+        // Zones' codes over them, in the palette's ink (zonecodes.js).
+        codes: entry.kind === "zoning" ? palette.codes : null,
         pane: pane,
         minZoom: entry.minzoom,
         maxNativeZoom: entry.maxzoom,
