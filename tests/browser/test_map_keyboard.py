@@ -224,3 +224,19 @@ def test_keyboard_journey_search_panel_note_and_pdf(
     page.keyboard.press("Enter")
     expect(page.locator("#info")).to_be_hidden()
     assert active_id(page) == "search-input"
+
+
+def test_closing_a_panel_that_a_link_opened_gives_the_focus_to_the_map(
+    session_factory, map_data
+):
+    # A shared link opens the panel with nothing focused: closing it must not
+    # leave the focus on <body>, where the next Tab starts from the top.
+    link = PARCEL_VIEW + "&parcel=" + PARCEL.replace(" ", "%20").replace("/", "%2F")
+    page = open_map(session_factory, "fr", "desktop", link)
+    expect(page.locator("#info-title")).to_contain_text(PARCEL)
+
+    tab_to(page, "info-close")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#info")).to_be_hidden()
+    assert active_id(page) == "map"
