@@ -181,6 +181,7 @@ def test_keyboard_journey_picking_a_place_on_the_map(
     expect(page.locator("#info-title")).to_contain_text(PARCEL)
     expect(page.locator("#issue-note")).to_be_visible()
     page.wait_for_function("() => document.activeElement.id === 'info'")
+    expect(page.locator("#info-title")).to_be_in_viewport()
     screenshot(page, f"{device}-{language}-map-keyboard-pick")
     # Closing it gives the focus back to the map, which Space identifies with.
     tab_to(page, "info-close")

@@ -376,7 +376,9 @@
     infoBody.replaceChildren.apply(infoBody, nodes);
     info.hidden = false;
     document.body.classList.add("has-info");
-    if (focus) info.focus({ preventScroll: false });
+    // On a phone the answer was brought into view from its title (revealInfo);
+    // focusing it must not scroll on to its end.
+    if (focus) info.focus({ preventScroll: phoneLayout.matches });
   }
   var phoneLayout = window.matchMedia("(max-width: 760px)");
   // On a phone the panel is below the map: bring a new answer into view.
