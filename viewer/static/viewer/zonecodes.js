@@ -117,7 +117,8 @@
       eachSegment(rings, function (x0, y0, x1, y1) {
         if (clear && crosses(box, x0, y0, x1, y1)) clear = false;
       });
-      // Clear of every edge, and its centre inside: the whole box is.
+      // Clear of every edge, and the cell centre under it inside: the whole
+      // box is inside.
       if (clear && insideAt(grid, x, y)) return box;
     }
     return null;
