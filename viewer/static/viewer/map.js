@@ -370,8 +370,13 @@
   // tool): closing the panel gives it the focus back, never to <body>.
   var opener = null;
   function showInfo(title, nodes, focus) {
-    var active = document.activeElement;
-    if (active && active !== document.body && !info.contains(active)) opener = active;
+    // Only the control that opened a hidden panel: an answer replacing another
+    // (a permalink's parcel found after its first paint) keeps the opener.
+    if (info.hidden) {
+      var active = document.activeElement;
+      opener = active && active !== document.body && !info.contains(active)
+        ? active : null;
+    }
     infoTitle.textContent = title;
     infoBody.replaceChildren.apply(infoBody, nodes);
     info.hidden = false;
