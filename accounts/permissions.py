@@ -10,7 +10,9 @@ the agency they belong to, and nothing else. A national administrator (or a
 superuser) reads and changes everything. Every path — admin, planner pages,
 API, OGC services, tiles, management commands acting for a user — asks here,
 for reads (``can_view``, ``viewable``, ``can_view_report``) as for writes
-(``can_change``, ``require_change``, ``editable``).
+(``can_change``, ``require_change``, ``editable``). Citizens' cases (requests,
+later permits and payments) are their agency's planners' alone, never public:
+``cases_viewable``, ``can_handle_case`` and ``can_view_personal_data``.
 """
 
 from __future__ import annotations
@@ -148,6 +150,40 @@ def can_view(user, obj: Model) -> bool:
     if public is None:
         return False
     return type(obj)._default_manager.filter(public, pk=obj.pk).exists()
+
+
+def can_handle_case(user, case: Model) -> bool:
+    """Whether ``user`` may act on ``case`` (acknowledge, answer, assign…):
+    a planner of its agency, and of its handling group when it has one.
+    National administrators oversee, they do not handle citizens' cases."""
+    if not is_planner(user) or case.agency_id != user.agency_id:
+        return False
+    if case.handling_group_id is None:
+        return True
+    return user.groups.filter(pk=case.handling_group_id).exists()
+
+
+def cases_viewable(user, queryset: QuerySet) -> QuerySet:
+    """Restrict a queryset of cases to those ``user`` may see: their
+    agency's for planners, every agency's for administrators, none for
+    anyone else — and only once submitted (an unconfirmed case is the
+    requester's alone)."""
+    submitted = queryset.filter(submitted_at__isnull=False)
+    if is_national_administrator(user):
+        return submitted
+    if not is_planner(user):
+        return submitted.none()
+    return submitted.filter(agency_id=user.agency_id)
+
+
+def can_view_personal_data(user, case: Model) -> bool:
+    """Whether ``user`` may read who filed ``case`` and how to reach them
+    (law 09-08): the handling agency's planners only, once submitted."""
+    return (
+        is_planner(user)
+        and case.agency_id == user.agency_id
+        and case.submitted_at is not None
+    )
 
 
 def can_view_report(user, obj: Model) -> bool:

@@ -36,6 +36,12 @@ class AuditEvent(models.Model):
             "territory_overlap_accepted",
             _("Overlap of territories accepted"),
         )
+        CASE_FILED = "case_filed", _("Case filed")
+        CASE_STATE_CHANGED = "case_state_changed", _("Case state changed")
+        CASE_ASSIGNED = "case_assigned", _("Case assigned")
+        PERSONAL_DATA_VIEWED = "personal_data_viewed", _("Personal data viewed")
+        PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+        PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     # Kept even if the account is later deactivated; an actor who appears in

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "audit",
     "layers",
     "parcels",
+    "cases",
     "notes",
     "ows",
     "viewer",
@@ -353,6 +354,30 @@ GEOPORTAIL_TOKEN_COOLOFF_MINUTES = int(
 # Notes an anonymous address may issue in an hour: each is signed and kept
 # for ever, so issuing is bounded (planners and administrators are not).
 GEOPORTAIL_NOTE_ISSUE_LIMIT = int(os.environ.get("GEOPORTAIL_NOTE_ISSUE_LIMIT", 60))
+
+# Cases (cases/, requete/). Notifications leave through the outbox
+# (manage.py outbox_send): e-mail by Django's mailer — the console unless
+# GEOPORTAIL_EMAIL_BACKEND names another — and text messages by the sender
+# class GEOPORTAIL_SMS_SENDER names.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "GEOPORTAIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@geoportail.local")
+GEOPORTAIL_SMS_SENDER = os.environ.get(
+    "GEOPORTAIL_SMS_SENDER", "cases.sms.ConsoleSmsSender"
+)
+GEOPORTAIL_OUTBOX_MAX_ATTEMPTS = int(
+    os.environ.get("GEOPORTAIL_OUTBOX_MAX_ATTEMPTS", 6)
+)
+# Days a closed case keeps its requester's personal data (law 09-08);
+# manage.py request_retention_purge erases it afterwards.
+GEOPORTAIL_CASE_RETENTION_DAYS = int(
+    os.environ.get("GEOPORTAIL_CASE_RETENTION_DAYS", 5 * 365)
+)
 
 # Bounds on one OGC request's work (ows.limits): names in LAYERS, image size,
 # layers × pixels (each layer is drawn on the whole image), and the features
