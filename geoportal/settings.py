@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "ows",
     "viewer",
     "tiles",
+    "requete",
     "geoportal",
 ]
 
@@ -377,6 +378,17 @@ GEOPORTAIL_OUTBOX_MAX_ATTEMPTS = int(
 # manage.py request_retention_purge erases it afterwards.
 GEOPORTAIL_CASE_RETENTION_DAYS = int(
     os.environ.get("GEOPORTAIL_CASE_RETENTION_DAYS", 5 * 365)
+)
+# requête-e: requests one address, and one contact (e-mail or phone), may file
+# per hour and per day; hours a confirmation link is valid; days after an
+# answer during which the requester may reopen the request.
+GEOPORTAIL_REQUEST_LIMIT_HOUR = int(os.environ.get("GEOPORTAIL_REQUEST_LIMIT_HOUR", 6))
+GEOPORTAIL_REQUEST_LIMIT_DAY = int(os.environ.get("GEOPORTAIL_REQUEST_LIMIT_DAY", 20))
+GEOPORTAIL_REQUEST_CONFIRM_HOURS = int(
+    os.environ.get("GEOPORTAIL_REQUEST_CONFIRM_HOURS", 48)
+)
+GEOPORTAIL_REQUEST_REOPEN_DAYS = int(
+    os.environ.get("GEOPORTAIL_REQUEST_REOPEN_DAYS", 30)
 )
 
 # Bounds on one OGC request's work (ows.limits): names in LAYERS, image size,

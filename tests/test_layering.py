@@ -2,6 +2,7 @@
 ever points down, or sideways within a floor.
 
     roof      geoportal
+    services  requete (the e-services, built on the readers and the case core)
     readers   notes, ows, tiles, viewer
     domain    accounts, audit, cases, layers, parcels
     tools    importing
@@ -23,7 +24,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 ROOF = {"geoportal"}
-SERVICES: set[str] = set()
+# requête-e reads the zoning through notes' composition: above the readers.
+SERVICES = {"requete"}
 READERS = {"notes", "ows", "tiles", "viewer"}
 DOMAIN = {"accounts", "audit", "cases", "layers", "parcels"}
 TOOLS = {"importing"}

@@ -1,0 +1,151 @@
+"""Reading requests: the staff queue, the zoning at a request's place, the
+counts per zone and per document for the next plan revision."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import Counter
+
+from django.contrib.gis.geos import MultiPolygon
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import permissions
+from cases.clock import overdue_q
+from cases.models import Case
+from layers.in_force import public_in_force_q
+from layers.models import Agency, Feature, PlanningDocument
+from notes.compose import Moment, note_compose
+from notes.subjects import Subject, parcel_subject
+from requete.models import SERVICE, CitizenRequest
+
+# A drawn point or line is read as the land within this distance (degrees,
+# about a metre): the zones it lies in, not an area.
+POINT_REACH = 0.00001
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueFilters:
+    """The staff queue's filters, parsed once by the page or the API."""
+
+    kind_code: str = ""
+    state: str = ""
+    overdue: bool | None = None
+    # "me", "nobody", or "" for anyone.
+    assigned: str = ""
+
+
+def request_queue(
+    *, user, filters: QueueFilters, now: datetime.datetime | None = None
+) -> QuerySet[CitizenRequest]:
+    """The requests ``user`` may handle, filtered, earliest answer due first
+    (paused and finished ones last). Slice it for a page."""
+    now = now or timezone.now()
+    cases = permissions.cases_viewable(user, Case.objects.filter(service=SERVICE))
+    requests = CitizenRequest.objects.filter(case__in=cases)
+    if filters.kind_code:
+        requests = requests.filter(kind__code=filters.kind_code)
+    if filters.state:
+        requests = requests.filter(case__state=filters.state)
+    if filters.overdue is not None:
+        late = Q(pk__in=Case.objects.filter(overdue_q(now)).values("pk"))
+        requests = requests.filter(late if filters.overdue else ~late)
+    if filters.assigned == "me":
+        requests = requests.filter(case__assignee=user)
+    elif filters.assigned == "nobody":
+        requests = requests.filter(case__assignee__isnull=True)
+    return requests.select_related("case", "kind").order_by(
+        F("case__answer_due_at").asc(nulls_last=True), "case_id"
+    )
+
+
+def _subject(request: CitizenRequest) -> Subject | None:
+    if request.parcel is not None:
+        return parcel_subject(request.parcel, kind="parcel")
+    if request.drawn is None:
+        return None
+    drawn = request.drawn
+    if drawn.geom_type not in {"Polygon", "MultiPolygon"}:
+        drawn = drawn.buffer(POINT_REACH)
+    if drawn.geom_type == "Polygon":
+        drawn = MultiPolygon(drawn, srid=drawn.srid)
+    return Subject(kind="polygon", geom=drawn, agency=request.case.agency)
+
+
+def request_zoning(
+    *, request: CitizenRequest, as_of: datetime.date | None = None
+) -> dict | None:
+    """What the planning says at the request's parcel or drawn place — the
+    content of a note about it (``notes.compose``), nothing stored — or None
+    when the request points at no land."""
+    subject = _subject(request)
+    if subject is None:
+        return None
+    return note_compose(subject=subject, moment=Moment.of(as_of))
+
+
+@dataclasses.dataclass(frozen=True)
+class ZoneCount:
+    document: str
+    zone_code: str
+    label: str
+    requests: int
+
+
+def _submitted(agency: Agency) -> QuerySet[CitizenRequest]:
+    return CitizenRequest.objects.filter(
+        case__agency=agency, case__submitted_at__isnull=False
+    )
+
+
+def request_counts_by_zone(
+    *, agency: Agency, at: datetime.datetime | None = None
+) -> list[ZoneCount]:
+    """Submitted requests per zone of the zoning in force at ``at`` (now):
+    those whose place lies in the zone or that name it. Most requested first."""
+    zones = Feature.objects.filter(
+        public_in_force_q(at, "version__"),
+        version__layer__kind="zoning",
+        version__layer__document__agency=agency,
+    )
+    within = _submitted(agency).filter(
+        Q(place__intersects=OuterRef("geom"))
+        | Q(zone_version=OuterRef("version"), zone_code=OuterRef("code"))
+    )
+    matched = within.values("case__agency").annotate(n=Count("pk")).values("n")
+    rows = zones.annotate(
+        requests=Coalesce(Subquery(matched[:1]), 0),
+        document=F("version__layer__document__reference"),
+    ).values_list("document", "code", "label_fr", "requests")
+    counts: Counter = Counter()
+    labels = {}
+    for document, code, label, requests in rows:
+        counts[(document, code)] += requests
+        labels[(document, code)] = label
+    return sorted(
+        (
+            ZoneCount(document, code, labels[(document, code)], count)
+            for (document, code), count in counts.items()
+        ),
+        key=lambda row: (-row.requests, row.document, row.zone_code),
+    )
+
+
+def request_counts_by_document(*, agency: Agency) -> list[tuple[str, int]]:
+    """Submitted requests per planning document of ``agency``: naming it, a
+    zone of one of its versions, or placed within its perimeter. As
+    (reference, count), most requested first."""
+    concerned = _submitted(agency).filter(
+        Q(document=OuterRef("pk"))
+        | Q(zone_version__layer__document=OuterRef("pk"))
+        | Q(place__intersects=OuterRef("perimeter"))
+    )
+    matched = concerned.values("case__agency").annotate(n=Count("pk")).values("n")
+    rows = (
+        PlanningDocument.objects.filter(agency=agency)
+        .annotate(requests=Coalesce(Subquery(matched[:1]), 0))
+        .values_list("reference", "requests")
+    )
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
