@@ -12,7 +12,7 @@ from django.utils import translation
 from accounts.models import User
 from layers.models import Agency, Layer, PlanningDocument
 
-pytest_plugins = ["tests.browser_fixtures", "tests.wsgi"]
+pytest_plugins = ["tests.browser_fixtures", "tests.requete_fixtures", "tests.wsgi"]
 
 
 @pytest.fixture(autouse=True)
