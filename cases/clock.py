@@ -72,12 +72,17 @@ def milestone_apply(case: Case, milestone: Milestone, at: datetime.datetime) -> 
         case.closed_at = at
 
 
-def overdue_q(now: datetime.datetime) -> Q:
+def overdue_q(now: datetime.datetime, path: str = "") -> Q:
     """Cases past a deadline at ``now``: open, clock running, not acknowledged
-    by the acknowledgement's due time or not answered by the answer's."""
-    return Q(closed_at__isnull=True, paused_since__isnull=True) & (
-        Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
-        | Q(answered_at__isnull=True, answer_due_at__lt=now)
+    by the acknowledgement's due time or not answered by the answer's.
+    ``path`` leads to the case (``"case__"`` from an e-service's model)."""
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{path}{name}": value for name, value in lookups.items()})
+
+    return q(closed_at__isnull=True, paused_since__isnull=True) & (
+        q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
+        | q(answered_at__isnull=True, answer_due_at__lt=now)
     )
 
 

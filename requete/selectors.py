@@ -50,7 +50,7 @@ def request_queue(
     if filters.state:
         requests = requests.filter(case__state=filters.state)
     if filters.overdue is not None:
-        late = Q(pk__in=Case.objects.filter(overdue_q(now)).values("pk"))
+        late = overdue_q(now, "case__")
         requests = requests.filter(late if filters.overdue else ~late)
     if filters.assigned == "me":
         requests = requests.filter(case__assignee=user)
