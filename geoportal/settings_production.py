@@ -34,3 +34,20 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+
+# Notifications' e-mails leave by SMTP (the console of the development
+# settings sends nothing): the relay and its account from the environment.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("GEOPORTAIL_EMAIL_BACKEND", SMTP_BACKEND),
+    }
+}
+if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("GEOPORTAIL_SMTP_HOST", "localhost"),
+        "port": int(os.environ.get("GEOPORTAIL_SMTP_PORT", 587)),
+        "username": os.environ.get("GEOPORTAIL_SMTP_USER", ""),
+        "password": os.environ.get("GEOPORTAIL_SMTP_PASSWORD", ""),
+        "use_tls": env_bool("GEOPORTAIL_SMTP_STARTTLS", True),
+    }
