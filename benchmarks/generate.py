@@ -292,8 +292,9 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
         (layer_ids[name],) = conn.execute(
             """
             INSERT INTO layers_layer (document_id, name, title_fr, title_ar, kind,
-                                      overlay_type, geometry_type, position)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
+                                      overlay_type, geometry_type, position,
+                                      import_mapping, reference_type)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '{}', '') RETURNING id
             """,
             [document_id, name, title_fr, title_ar, kind, overlay, gtype, position],
         ).fetchone()
@@ -919,8 +920,9 @@ def layer_create(
     (layer_id,) = conn.execute(
         """
         INSERT INTO layers_layer (document_id, name, title_fr, title_ar, kind,
-                                  overlay_type, geometry_type, position)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
+                                  overlay_type, geometry_type, position,
+                                  import_mapping, reference_type)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '{}', '') RETURNING id
         """,
         [document, name, title_fr, title_ar, kind, overlay_type, geometry_type,
          position],
