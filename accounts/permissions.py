@@ -163,17 +163,18 @@ def can_handle_case(user, case: Model) -> bool:
     return user.groups.filter(pk=case.handling_group_id).exists()
 
 
-def cases_viewable(user, queryset: QuerySet) -> QuerySet:
+def cases_viewable(user, queryset: QuerySet, path: str = "") -> QuerySet:
     """Restrict a queryset of cases to those ``user`` may see: their
     agency's for planners, every agency's for administrators, none for
     anyone else — and only once submitted (an unconfirmed case is the
-    requester's alone)."""
-    submitted = queryset.filter(submitted_at__isnull=False)
+    requester's alone). ``path`` leads to the case from an e-service's model
+    (``"case__"``), so the conditions apply to the joined case."""
+    submitted = queryset.filter(**{f"{path}submitted_at__isnull": False})
     if is_national_administrator(user):
         return submitted
     if not is_planner(user):
         return submitted.none()
-    return submitted.filter(agency_id=user.agency_id)
+    return submitted.filter(**{f"{path}agency_id": user.agency_id})
 
 
 def can_view_personal_data(user, case: Model) -> bool:

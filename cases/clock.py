@@ -73,27 +73,36 @@ def milestone_apply(case: Case, milestone: Milestone, at: datetime.datetime) -> 
 
 
 def overdue_q(now: datetime.datetime, path: str = "") -> Q:
-    """Cases past a deadline at ``now``: open, clock running, not acknowledged
-    by the acknowledgement's due time or not answered by the answer's.
+    """Cases past a deadline at ``now``: clock running (open, not paused, not
+    answered), and not acknowledged by the acknowledgement's due time or not
+    answered by the answer's.
     ``path`` leads to the case (``"case__"`` from an e-service's model)."""
 
     def q(**lookups) -> Q:
         return Q(**{f"{path}{name}": value for name, value in lookups.items()})
 
-    return q(closed_at__isnull=True, paused_since__isnull=True) & (
+    # Running: open, not paused, not answered (acknowledging comes first, so
+    # an unacknowledged case is unanswered too).
+    running = q(
+        closed_at__isnull=True, paused_since__isnull=True, answered_at__isnull=True
+    )
+    return running & (
         q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
-        | q(answered_at__isnull=True, answer_due_at__lt=now)
+        | q(answer_due_at__lt=now)
     )
 
 
 def is_overdue(case: Case, now: datetime.datetime) -> bool:
     """``overdue_q`` for one case in memory."""
-    if case.closed_at is not None or case.paused_since is not None:
+    running = (
+        case.closed_at is None
+        and case.paused_since is None
+        and case.answered_at is None
+    )
+    if not running:
         return False
     late_ack = case.acknowledged_at is None and (
         case.acknowledge_due_at is not None and case.acknowledge_due_at < now
     )
-    late_answer = case.answered_at is None and (
-        case.answer_due_at is not None and case.answer_due_at < now
-    )
+    late_answer = case.answer_due_at is not None and case.answer_due_at < now
     return late_ack or late_answer

@@ -107,6 +107,17 @@ class Case(models.Model):
                 name="case_queue",
             ),
             models.Index(fields=["agency", "answer_due_at"], name="case_due"),
+            # Cases whose clock runs (cases.clock.overdue_q): the overdue
+            # list walks these alone, not the closed years behind them.
+            models.Index(
+                fields=["agency", "answer_due_at"],
+                condition=models.Q(
+                    closed_at__isnull=True,
+                    paused_since__isnull=True,
+                    answered_at__isnull=True,
+                ),
+                name="case_running_due",
+            ),
             models.Index(fields=["assignee", "state"], name="case_assignee"),
         ]
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts import permissions
 from cases.clock import overdue_q
-from cases.models import Case
 from layers.in_force import public_in_force_q
 from layers.models import Agency, Feature, PlanningDocument
 from notes.compose import Moment, note_compose
@@ -43,8 +42,9 @@ def request_queue(
     """The requests ``user`` may handle, filtered, earliest answer due first
     (paused and finished ones last). Slice it for a page."""
     now = now or timezone.now()
-    cases = permissions.cases_viewable(user, Case.objects.filter(service=SERVICE))
-    requests = CitizenRequest.objects.filter(case__in=cases)
+    requests = permissions.cases_viewable(
+        user, CitizenRequest.objects.filter(case__service=SERVICE), path="case__"
+    )
     if filters.kind_code:
         requests = requests.filter(kind__code=filters.kind_code)
     if filters.state:
