@@ -156,6 +156,17 @@ class ZoneRuleForm(forms.ModelForm):
 
 
 class BaseZoneRuleFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The table names a column once, in its header; a control in a cell has
+        # no label of its own, so it carries its column's name (WCAG 4.1.2).
+        # The uses' check boxes have theirs, under a legend.
+        for field in form.fields.values():
+            if not field.widget.is_hidden and not isinstance(
+                field.widget, forms.CheckboxSelectMultiple
+            ):
+                field.widget.attrs.setdefault("aria-label", field.label)
+
     def clean(self):
         super().clean()
         seen = set()

@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 

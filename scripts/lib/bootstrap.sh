@@ -21,7 +21,7 @@ as_root() {
 
 # Debian/Ubuntu packages. RUNTIME for serving, TEST adds what the tests drive.
 RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
-TEST_PACKAGES=(chromium poppler-utils python3-qgis)
+TEST_PACKAGES=(chromium poppler-utils python3-qgis nodejs npm)
 
 missing_packages() {
   local pkg
@@ -193,12 +193,29 @@ compile_messages() {
   done
 }
 
+ensure_test_javascript() {
+  # axe-core, which the browser tests inject into the pages, at the exact version
+  # and integrity hash of package-lock.json, in .local/node/ (nothing is fetched
+  # while the tests run). Reinstalled only when the lock file changes.
+  local target="$LOCAL_DIR/node" digest
+  command -v npm >/dev/null 2>&1 || die "npm is needed for the browser tests' axe-core (apt install nodejs npm)"
+  digest=$(cat "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json" | sha256sum | cut -c1-16)
+  if [ "$(cat "$target/.geoportail-lock" 2>/dev/null)" = "$digest" ]; then
+    return
+  fi
+  say "installing axe-core for the browser tests (npm ci)"
+  mkdir -p "$target"
+  cp "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json" "$target/"
+  npm ci --prefix "$target" --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$digest" >"$target/.geoportail-lock"
+}
+
 bootstrap() {
   local mode="${1:-run}"
   cd "$REPO_ROOT"
   mkdir -p "$LOCAL_DIR"
   ensure_system_packages "$mode"
-  if [ "$mode" = test ]; then ensure_venv test; else ensure_venv ""; fi
+  if [ "$mode" = test ]; then ensure_venv test; ensure_test_javascript; else ensure_venv ""; fi
   ensure_database
   compile_messages
   "$VENV/bin/python" manage.py migrate --no-input -v 0

@@ -1,0 +1,178 @@
+"""axe-core's WCAG 2.0/2.1 A and AA rules on every page and state a reader meets,
+in French and Arabic, on a desktop (1280×800) and a phone (360×740): zero
+violations is the bar. Violations are written to tests/artifacts/axe/."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from accounts.models import User
+from layers.models import Layer
+from layers.services import FeatureData, layer_version_create
+from notes.services import note_issue
+from notes.subjects import SubjectQuery
+from tests.browser.axe import AxeReport
+from tests.browser.conftest import PARCEL, ZONES, cell
+from tests.browser.test_map import choose_suggestion, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ["fr", "ar"]
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {
+        "viewport": {"width": 360, "height": 740},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+# Swagger UI (a third-party widget, served as it is released) is checked like
+# the rest of the page; nothing of it is excluded today.
+SWAGGER_EXCLUDED: tuple[str, ...] = ()
+
+
+def reader(session_factory, language: str, device: str):
+    session = session_factory(
+        locale="ar-MA" if language == "ar" else "fr-FR", **VIEWPORTS[device]
+    )
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    return session
+
+
+def log_in(session, user: User) -> None:
+    client = Client()
+    client.force_login(user)
+    session.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": session.base_url,
+            }
+        ]
+    )
+
+
+@pytest.fixture
+def pages_data(map_data):
+    """map_data, with an issued note, a draft version waiting for review and a
+    planner of the agency."""
+    agency, document = map_data["agency"], map_data["document"]
+    note = note_issue(query=SubjectQuery.from_json({"parcel": PARCEL}), language="fr")
+    zoning = Layer.objects.get(document=document, kind=Layer.Kind.ZONING)
+    draft = layer_version_create(
+        layer=zoning,
+        features=[
+            FeatureData(geom=cell(column, row), code=code, label_fr=label_fr)
+            for code, label_fr, _label_ar, _category, column, row in ZONES
+        ],
+    )
+    planner = User.objects.create_user(
+        "axe-planner", password="not-a-real-password-9", agency=agency
+    )
+    return {**map_data, "note": note, "draft": draft, "planner": planner}
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_public_pages_have_no_axe_violations(
+    session_factory, pages_data, language, device
+):
+    session = reader(session_factory, language, device)
+    agency, document = pages_data["agency"], pages_data["document"]
+    zoning = Layer.objects.get(document=document, kind=Layer.Kind.ZONING)
+    token = pages_data["note"].token
+    report = AxeReport(f"public-{language}-{device}")
+    pages = {
+        "verification": f"/verify/{token}",
+        "verification of an unknown note": "/verify/not-a-token",
+        "note": f"/notes/{token}/",
+        "documents": f"/documents/{agency.code}/",
+        "document": f"/documents/{agency.code}/{document.reference}/",
+        "layer metadata": f"/layers/{zoning.pk}/metadata/",
+        "planner login": "/planner/login/",
+        "not found": "/no-such-page/",
+        "offline": "/offline",
+    }
+    page = session.new_page()
+    for state, path in pages.items():
+        page.goto(session.base_url + path)
+        report.check(page, state)
+    # The two pages that answer 404 on purpose log it in the console.
+    session.console_errors[:] = [
+        error for error in session.console_errors if "status of 404" not in error
+    ]
+    page.goto(session.base_url + "/api/v1/docs")
+    expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
+    report.check(page, "API docs", exclude=SWAGGER_EXCLUDED)
+    page.locator("#swagger-ui .opblock-summary").first.click()
+    expect(page.locator("#swagger-ui .opblock-body").first).to_be_visible()
+    report.check(page, "API docs, an operation open", exclude=SWAGGER_EXCLUDED)
+    report.assert_clean()
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_planner_pages_have_no_axe_violations(
+    session_factory, pages_data, language, device
+):
+    session = reader(session_factory, language, device)
+    log_in(session, pages_data["planner"])
+    document, draft = pages_data["document"], pages_data["draft"]
+    report = AxeReport(f"planner-{language}-{device}")
+    pages = {
+        "workspace": "/planner/",
+        "new document": "/planner/documents/new/",
+        "document": f"/planner/documents/{document.pk}/",
+        "zone rules": f"/planner/documents/{document.pk}/rules/",
+        "new layer": f"/planner/documents/{document.pk}/layers/new/",
+        "layer, upload": f"/planner/layers/{draft.layer_id}/",
+        "layer edit": f"/planner/layers/{draft.layer_id}/edit/",
+        "report of a version": f"/planner/versions/{draft.pk}/",
+        "comparison": f"/planner/versions/{draft.pk}/compare/",
+        "publish, to confirm": f"/planner/versions/{draft.pk}/publish",
+        "parcels upload": "/planner/parcels/",
+        "orthophotos": "/planner/orthophotos/",
+    }
+    page = session.new_page()
+    for state, path in pages.items():
+        page.goto(session.base_url + path)
+        page.wait_for_load_state("networkidle")
+        report.check(page, state)
+    page.goto(session.base_url + pages["publish, to confirm"])
+    page.locator("form.confirm button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    report.check(page, "after publishing")
+    report.assert_clean()
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_map_page_has_no_axe_violations_in_any_state(
+    session_factory, map_data, language, device
+):
+    session = reader(session_factory, language, device)
+    report = AxeReport(f"map-{language}-{device}")
+    page = session.open("/")
+    wait_for_map(page)
+    report.check(page, "initial")
+
+    page.locator("#search-input").fill("TF 1234")
+    expect(page.locator("#search-results").get_by_role("option")).to_have_count(2)
+    report.check(page, "search results open")
+
+    choose_suggestion(page, PARCEL, PARCEL)
+    expect(page.locator("#issue-note")).to_be_visible()
+    report.check(page, "panel open on a parcel")
+
+    with page.expect_download():
+        page.locator("#issue-note").click()
+    expect(page.locator("#note-status")).to_contain_text("PDF")
+    report.check(page, "note issued")
+
+    page.emulate_media(media="print")
+    report.check(page, "print view")
+    report.assert_clean()
