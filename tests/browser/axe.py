@@ -33,20 +33,14 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
-    """The WCAG A/AA violations axe-core finds on ``page`` as it is now.
-
-    ``exclude`` lists CSS selectors of third-party nodes we cannot change (each
-    caller says why); everything else on the page is checked.
-    """
+def axe_violations(page) -> list[dict]:
+    """The WCAG A/AA violations axe-core finds on ``page`` as it is now: the
+    whole page, third-party widgets (Swagger UI) included."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     return page.evaluate(
-        """async ([tags, exclude]) => {
-          const context = exclude.length
-            ? { include: [document], exclude: exclude.map((s) => [s]) }
-            : document;
-          const results = await axe.run(context, {
+        """async (tags) => {
+          const results = await axe.run(document, {
             runOnly: { type: "tag", values: tags },
             resultTypes: ["violations"],
           });
@@ -61,7 +55,7 @@ def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
             })),
           }));
         }""",
-        [WCAG_A_AA, list(exclude)],
+        WCAG_A_AA,
     )
 
 
@@ -73,8 +67,8 @@ class AxeReport:
         self.name = re.sub(r"[^\w.-]+", "-", name)
         self.found: dict[str, list[dict]] = {}
 
-    def check(self, page, state: str, *, exclude: tuple[str, ...] = ()) -> None:
-        violations = axe_violations(page, exclude=exclude)
+    def check(self, page, state: str) -> None:
+        violations = axe_violations(page)
         if violations:
             self.found[f"{state} ({page.url})"] = violations
 

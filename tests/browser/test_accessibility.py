@@ -29,9 +29,6 @@ VIEWPORTS = {
         "has_touch": True,
     },
 }
-# Swagger UI (a third-party widget, served as it is released) is checked like
-# the rest of the page; nothing of it is excluded today.
-SWAGGER_EXCLUDED: tuple[str, ...] = ()
 
 
 def reader(session_factory, language: str, device: str):
@@ -107,10 +104,10 @@ def test_the_public_pages_have_no_axe_violations(
     ]
     page.goto(session.base_url + "/api/v1/docs")
     expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
-    report.check(page, "API docs", exclude=SWAGGER_EXCLUDED)
+    report.check(page, "API docs")
     page.locator("#swagger-ui .opblock-summary").first.click()
     expect(page.locator("#swagger-ui .opblock-body").first).to_be_visible()
-    report.check(page, "API docs, an operation open", exclude=SWAGGER_EXCLUDED)
+    report.check(page, "API docs, an operation open")
     report.assert_clean()
 
 
