@@ -6,6 +6,7 @@ import json
 
 from django import forms
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from importing.errors import ImportRefused
@@ -24,6 +25,14 @@ class SourceFileForm(forms.Form):
         max_length=20,
         help_text=_("EPSG code, e.g. 26191; empty: the file's, else the agency's."),
     )
+
+
+def _mapping_help() -> str:
+    # Formatted when shown, in the reader's language: formatted at import, the
+    # help text stayed in the default language (French on the Arabic page).
+    return _("One target=FIELD per line; targets: %(targets)s.") % {
+        "targets": ", ".join(TARGETS)
+    }
 
 
 class UploadForm(SourceFileForm):
@@ -49,8 +58,7 @@ class UploadForm(SourceFileForm):
         label=_("Attribute mapping"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One target=FIELD per line; targets: %(targets)s.")
-        % {"targets": ", ".join(TARGETS)},
+        help_text=lazy(_mapping_help, str)(),
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
     background = forms.BooleanField(label=_("Import in the background"), required=False)
@@ -167,7 +175,7 @@ class RegulationFileForm(forms.Form):
         label=_("Title (Arabic)"), max_length=300, required=False
     )
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("fr", "Français"), ("ar", "العربية")]
+        label=_("Language"), choices=[("fr", _("French")), ("ar", _("Arabic"))]
     )
     file = forms.FileField(
         label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})

@@ -211,7 +211,7 @@ class RegulationFile(models.Model):
     language = models.CharField(
         _("language"),
         max_length=2,
-        choices=[("fr", "Français"), ("ar", "العربية")],
+        choices=[("fr", _("French")), ("ar", _("Arabic"))],
         default="fr",
     )
     file = models.FileField(_("file"), upload_to="regulations/%Y/")

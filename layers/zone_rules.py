@@ -159,13 +159,16 @@ class BaseZoneRuleFormSet(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         # The table names a column once, in its header; a control in a cell has
-        # no label of its own, so it carries its column's name (WCAG 4.1.2).
-        # The uses' check boxes have theirs, under a legend.
+        # no label of its own, so it carries its column's name (WCAG 4.1.2),
+        # and the note under the table (units, R+n) describes it, where Django
+        # would point at a help text the table does not show. The uses' check
+        # boxes have their labels, under a legend.
         for field in form.fields.values():
             if not field.widget.is_hidden and not isinstance(
                 field.widget, forms.CheckboxSelectMultiple
             ):
                 field.widget.attrs.setdefault("aria-label", field.label)
+                field.widget.attrs["aria-describedby"] = "rules-help"
 
     def clean(self):
         super().clean()

@@ -73,17 +73,12 @@ def pages_data(map_data):
     return {**map_data, "note": note, "draft": draft, "planner": planner}
 
 
-@pytest.mark.parametrize("device", VIEWPORTS)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_public_pages_have_no_axe_violations(
-    session_factory, pages_data, language, device
-):
-    session = reader(session_factory, language, device)
-    agency, document = pages_data["agency"], pages_data["document"]
+def public_pages(data: dict) -> dict[str, str]:
+    """The pages anyone reads, by name: their paths for ``pages_data``."""
+    agency, document = data["agency"], data["document"]
     zoning = Layer.objects.get(document=document, kind=Layer.Kind.ZONING)
-    token = pages_data["note"].token
-    report = AxeReport(f"public-{language}-{device}")
-    pages = {
+    token = data["note"].token
+    return {
         "verification": f"/verify/{token}",
         "verification of an unknown note": "/verify/not-a-token",
         "note": f"/notes/{token}/",
@@ -94,14 +89,47 @@ def test_the_public_pages_have_no_axe_violations(
         "not found": "/no-such-page/",
         "offline": "/offline",
     }
+
+
+def planner_pages(data: dict) -> dict[str, str]:
+    """The planner's pages, by name: their paths for ``pages_data``."""
+    document, draft = data["document"], data["draft"]
+    return {
+        "workspace": "/planner/",
+        "new document": "/planner/documents/new/",
+        "document": f"/planner/documents/{document.pk}/",
+        "zone rules": f"/planner/documents/{document.pk}/rules/",
+        "new layer": f"/planner/documents/{document.pk}/layers/new/",
+        "layer, upload": f"/planner/layers/{draft.layer_id}/",
+        "layer edit": f"/planner/layers/{draft.layer_id}/edit/",
+        "report of a version": f"/planner/versions/{draft.pk}/",
+        "comparison": f"/planner/versions/{draft.pk}/compare/",
+        "publish, to confirm": f"/planner/versions/{draft.pk}/publish",
+        "parcels upload": "/planner/parcels/",
+        "orthophotos": "/planner/orthophotos/",
+    }
+
+
+def forget_expected_not_found(session) -> None:
+    """The pages that answer 404 on purpose log it in the console."""
+    session.console_errors[:] = [
+        error for error in session.console_errors if "status of 404" not in error
+    ]
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_public_pages_have_no_axe_violations(
+    session_factory, pages_data, language, device
+):
+    session = reader(session_factory, language, device)
+    report = AxeReport(f"public-{language}-{device}")
+    pages = public_pages(pages_data)
     page = session.new_page()
     for state, path in pages.items():
         page.goto(session.base_url + path)
         report.check(page, state)
-    # The two pages that answer 404 on purpose log it in the console.
-    session.console_errors[:] = [
-        error for error in session.console_errors if "status of 404" not in error
-    ]
+    forget_expected_not_found(session)
     page.goto(session.base_url + "/api/v1/docs")
     expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
     report.check(page, "API docs")
@@ -118,22 +146,8 @@ def test_the_planner_pages_have_no_axe_violations(
 ):
     session = reader(session_factory, language, device)
     log_in(session, pages_data["planner"])
-    document, draft = pages_data["document"], pages_data["draft"]
     report = AxeReport(f"planner-{language}-{device}")
-    pages = {
-        "workspace": "/planner/",
-        "new document": "/planner/documents/new/",
-        "document": f"/planner/documents/{document.pk}/",
-        "zone rules": f"/planner/documents/{document.pk}/rules/",
-        "new layer": f"/planner/documents/{document.pk}/layers/new/",
-        "layer, upload": f"/planner/layers/{draft.layer_id}/",
-        "layer edit": f"/planner/layers/{draft.layer_id}/edit/",
-        "report of a version": f"/planner/versions/{draft.pk}/",
-        "comparison": f"/planner/versions/{draft.pk}/compare/",
-        "publish, to confirm": f"/planner/versions/{draft.pk}/publish",
-        "parcels upload": "/planner/parcels/",
-        "orthophotos": "/planner/orthophotos/",
-    }
+    pages = planner_pages(pages_data)
     page = session.new_page()
     for state, path in pages.items():
         page.goto(session.base_url + path)
