@@ -11,8 +11,11 @@ import datetime
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from accounts.models import User
 from layers.models import Agency, Layer, PlanningDocument, ZoneRule
 from layers.services import FeatureData, layer_version_create, layer_version_publish
+from notes.services import note_issue
+from notes.subjects import SubjectQuery
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 from tests.browser_fixtures import SCREENSHOTS
@@ -162,3 +165,23 @@ def screenshot(page, name: str) -> None:
     )
     page.wait_for_timeout(300)  # Leaflet's zoom animation and tile fade
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+def pages_data(map_data):
+    """map_data, with an issued note, a draft version waiting for review and a
+    planner of the agency."""
+    agency, document = map_data["agency"], map_data["document"]
+    note = note_issue(query=SubjectQuery.from_json({"parcel": PARCEL}), language="fr")
+    zoning = Layer.objects.get(document=document, kind=Layer.Kind.ZONING)
+    draft = layer_version_create(
+        layer=zoning,
+        features=[
+            FeatureData(geom=cell(column, row), code=code, label_fr=label_fr)
+            for code, label_fr, _label_ar, _category, column, row in ZONES
+        ],
+    )
+    planner = User.objects.create_user(
+        "pages-planner", password="not-a-real-password-9", agency=agency
+    )
+    return {**map_data, "note": note, "draft": draft, "planner": planner}

@@ -10,11 +10,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from layers.models import Layer
-from layers.services import FeatureData, layer_version_create
-from notes.services import note_issue
-from notes.subjects import SubjectQuery
 from tests.browser.axe import AxeReport
-from tests.browser.conftest import PARCEL, ZONES, cell
+from tests.browser.conftest import PARCEL
 from tests.browser.test_map import choose_suggestion, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -51,26 +48,6 @@ def log_in(session, user: User) -> None:
             }
         ]
     )
-
-
-@pytest.fixture
-def pages_data(map_data):
-    """map_data, with an issued note, a draft version waiting for review and a
-    planner of the agency."""
-    agency, document = map_data["agency"], map_data["document"]
-    note = note_issue(query=SubjectQuery.from_json({"parcel": PARCEL}), language="fr")
-    zoning = Layer.objects.get(document=document, kind=Layer.Kind.ZONING)
-    draft = layer_version_create(
-        layer=zoning,
-        features=[
-            FeatureData(geom=cell(column, row), code=code, label_fr=label_fr)
-            for code, label_fr, _label_ar, _category, column, row in ZONES
-        ],
-    )
-    planner = User.objects.create_user(
-        "axe-planner", password="not-a-real-password-9", agency=agency
-    )
-    return {**map_data, "note": note, "draft": draft, "planner": planner}
 
 
 def public_pages(data: dict) -> dict[str, str]:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.test_accessibility import log_in, pages_data  # noqa: F401
+from tests.browser.test_accessibility import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,7 @@ def ring_problems(page, stops: int = 60) -> list[str]:
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_the_focus_ring_has_3_to_1_contrast_on_every_page(
     session_factory,
-    pages_data,  # noqa: F811
+    pages_data,
     language,
 ):
     session = session_factory(

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from tests.browser.test_accessibility import (
     forget_expected_not_found,
     log_in,
-    pages_data,  # noqa: F401 (fixture)
     planner_pages,
     public_pages,
     reader,
@@ -87,7 +86,7 @@ def page_problems(page, as_typed: list[str]) -> dict[str, list[str]]:
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_references_exist_and_other_languages_are_marked_on_every_page(
     session_factory,
-    pages_data,  # noqa: F811
+    pages_data,
     language,
 ):
     document = pages_data["document"]

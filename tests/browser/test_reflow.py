@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from layers.models import Layer, ZoneRule
-from tests.browser.test_accessibility import pages_data  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +29,7 @@ PAGE_WIDER_THAN_WINDOW = """() => ({
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_the_pages_reflow_on_a_narrow_screen(
     session_factory,
-    pages_data,  # noqa: F811
+    pages_data,
     language,
     width,
 ):
