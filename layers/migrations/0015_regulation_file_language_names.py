@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('layers', '0013_raster_base_maps'),
+        ('layers', '0014_territory_required'),
     ]
 
     operations = [
