@@ -440,10 +440,23 @@ GEOPORTAIL_IMPORT_LEASE_SECONDS = int(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# The admin's geometry widgets (django-leaflet): the map page's base layer when
+# one is configured (its origins are in the content-security policy), else a
+# plain background — never django-leaflet's default OpenStreetMap tiles.
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (33.95, -6.85),
     "DEFAULT_ZOOM": 12,
-    "TILES": [],
+    "TILES": (
+        [
+            (
+                _("Base map"),
+                GEOPORTAIL_BASEMAP_URL,
+                {"attribution": GEOPORTAIL_BASEMAP_ATTRIBUTION},
+            )
+        ]
+        if GEOPORTAIL_BASEMAP_URL
+        else []
+    ),
     "RESET_VIEW": False,
 }
 

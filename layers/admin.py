@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.gis.admin import GISModelAdmin
 from django.http import HttpResponseRedirect
+from django.middleware.csp import get_nonce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -12,6 +12,8 @@ from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+from leaflet.forms.widgets import LeafletWidget
 
 from accounts import permissions
 from audit.models import AuditEvent
@@ -29,12 +31,26 @@ from layers.models import (
 from layers.services import agency_save
 
 
-class AgencyScopedAdmin(GISModelAdmin):
+class AgencyScopedAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     """Planners see and change only their agency's rows; administrators, all.
 
     Permission comes from accounts.permissions, not from Django's per-model
     permission table, so the rule lives in one place.
+
+    Geometries are drawn on django-leaflet's widget: Leaflet and leaflet.draw
+    from our own static files, the base map of LEAFLET_CONFIG (the map page's,
+    else none) — GeoDjango's own widget loads OpenLayers from a CDN, which
+    the content-security policy refuses.
     """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, LeafletWidget):
+            # The widget's two inline scripts need the page's nonce;
+            # django-leaflet looks for it as request.csp_nonce, where Django
+            # keeps no such attribute.
+            field.widget.csp_nonce = get_nonce(request)
+        return field
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
