@@ -47,7 +47,13 @@ from layers.models import (
     PlanningDocument,
     ZoneRule,
 )
-from layers.services import FeatureData, layer_version_create, layer_version_publish
+from layers.services import (
+    FeatureData,
+    agency_save,
+    layer_version_create,
+    layer_version_publish,
+)
+from layers.territories import TerritoryOverlap
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 
@@ -71,6 +77,11 @@ RULE_DECIMALS = (
 class DemoDataError(RuntimeError):
     """The demo data cannot be loaded (files missing or inconsistent, or data in
     the database that depends on the old demo data)."""
+
+
+class DemoTerritoryOverlap(DemoDataError):
+    """The demo agency's territory overlaps a (real) agency's: the demo is
+    left out, and the portal serves without it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -229,12 +240,7 @@ def demo_refresh(
     *, directory: Path, manifest: dict, digest: str, force: bool
 ) -> DemoSummary:
     """Create or update the demo rows from the files; returns the summary."""
-    values = manifest["agency"]
-    territory = as_multipolygon(read_features(directory / values["territory"])[0][0])
-    fields = {k: v for k, v in values.items() if k not in ("code", "territory")}
-    agency, _created = Agency.objects.update_or_create(
-        code=values["code"], defaults={**fields, "territory": territory}
-    )
+    agency = demo_agency_save(manifest["agency"], directory)
     kept: list[str] = []
     for document in manifest["documents"]:
         kept += document_load(agency, document, directory, digest)
@@ -263,6 +269,36 @@ def demo_refresh(
         },
     )
     return demo_summary(agency, loaded=True, kept=tuple(kept))
+
+
+def demo_agency_save(values: dict, directory: Path) -> Agency:
+    """Create or update the demo agency through ``agency_save``, as an operator
+    at the terminal: its territory is checked against the others' like any.
+
+    Raises DemoTerritoryOverlap when it overlaps another agency's: the real
+    agency's land is not claimed by a fictional one.
+    """
+    agency = Agency.objects.filter(code=values["code"]).first() or Agency(
+        code=values["code"]
+    )
+    for name, value in values.items():
+        if name not in ("code", "territory"):
+            setattr(agency, name, value)
+    agency.territory = as_multipolygon(
+        read_features(directory / values["territory"])[0][0]
+    )
+    try:
+        return agency_save(agency=agency)
+    except TerritoryOverlap as error:
+        others = ", ".join(
+            f"{overlap['agency']} ({overlap['area_m2']:,.0f} m²)"
+            for overlap in error.details["overlaps"]
+        )
+        raise DemoTerritoryOverlap(
+            f"The demo agency {agency.code} was not loaded: its territory "
+            f"overlaps that of {others}. The portal serves without it; remove "
+            "that agency, or the demo's, to have both."
+        ) from error
 
 
 def demo_summary(agency: Agency, *, loaded: bool, kept: tuple = ()) -> DemoSummary:

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geoportal.demo import DemoDataError, demo_accounts_ensure, demo_load
+from geoportal.demo import (
+    DemoDataError,
+    DemoTerritoryOverlap,
+    demo_accounts_ensure,
+    demo_load,
+)
 
 
 class Command(BaseCommand):
@@ -38,6 +43,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             summary = demo_load(directory=options["directory"], force=options["force"])
+        except DemoTerritoryOverlap as error:
+            # Real agencies come first: the portal starts, without the demo.
+            self.stderr.write(self.style.WARNING(str(error)))
+            return
         except DemoDataError as error:
             raise CommandError(str(error)) from error
         agency = summary.agency
