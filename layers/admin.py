@@ -43,6 +43,8 @@ class AgencyScopedAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     the content-security policy refuses.
     """
 
+    map_template = "layers/admin/geometry_widget.html"
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(field.widget, LeafletWidget):

@@ -11,6 +11,8 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser_fixtures import SCREENSHOTS
+
 # Recorded from the first script on, so a refusal while the page loads counts.
 WATCH_CSP = """
 window.cspViolations = [];
@@ -24,6 +26,10 @@ TERRITORY = MultiPolygon(
     GEOSGeometry(shapely.box(-6.815, 33.96, -6.805, 33.99).wkt, srid=4326),
     srid=4326,
 )
+
+# leaflet.draw's toolbar speaks the page's language (django-leaflet has no
+# Arabic catalogue; ours carries it).
+EDIT_TITLE = {"fr": "Modifier les formes", "ar": "تعديل الأشكال"}
 
 
 def admin_session(session_factory, live_server, administrator, language: str):
@@ -61,7 +67,12 @@ def test_the_agency_page_draws_its_territory_and_saves_it_unchanged(
     assert drawn["width"] > 50
     assert drawn["height"] > 50
     expect(territory_map.locator(".leaflet-draw-draw-polygon")).to_be_visible()
+    expect(territory_map.locator(".leaflet-draw-edit-edit")).to_have_attribute(
+        "title", EDIT_TITLE[language]
+    )
     assert page.evaluate("window.cspViolations") == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    territory_map.screenshot(path=str(SCREENSHOTS / f"admin-territory-{language}.png"))
 
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text(agency.code)
