@@ -11,6 +11,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.test import Client
 from playwright.sync_api import expect
 
+from audit.models import AuditEvent
 from tests.browser_fixtures import SCREENSHOTS
 
 # Recorded from the first script on, so a refusal while the page loads counts.
@@ -84,13 +85,9 @@ def test_the_agency_page_draws_its_territory_and_saves_it_unchanged(
     assert session.external_requests == []
 
 
-@pytest.mark.parametrize("language", ["fr", "ar"])
-def test_a_polygon_drawn_on_the_agency_page_is_added_to_its_territory(
-    session_factory, live_server, transactional_db, make_agency, administrator, language
-):
-    agency = make_agency("aumap", territory=TERRITORY)
-    session = admin_session(session_factory, live_server, administrator, language)
-    page = session.open(f"/admin/layers/agency/{agency.pk}/change/")
+def draw_a_triangle_north_east(page) -> int:
+    """Zoom out once and draw a triangle north-east of the territory, clear of
+    it and of the controls; returns how many paths the map drew before."""
     territory_map = page.locator(".leaflet-container")
     expect(territory_map.locator("path.leaflet-interactive").first).to_be_visible()
     territory_map.locator(".leaflet-control-zoom-out").click()
@@ -104,8 +101,6 @@ def test_a_polygon_drawn_on_the_agency_page_is_added_to_its_territory(
     north = min(b["y"] for b in drawn)
     assert box["x"] + box["width"] - east > 40
     assert north - box["y"] > 40
-
-    # A triangle north-east of the territory, clear of it and of the controls.
     territory_map.locator(".leaflet-draw-draw-polygon").click()
     corners = [
         (east + 15, north - 15),
@@ -118,13 +113,73 @@ def test_a_polygon_drawn_on_the_agency_page_is_added_to_its_territory(
     expect(territory_map.locator("path.leaflet-interactive")).to_have_count(
         len(drawn) + 1
     )
-    page.locator("input[name=_save]").click()
-    expect(page.locator(".messagelist .success")).to_contain_text(agency.code)
+    return len(drawn)
 
+
+def added_polygon(agency):
     agency.refresh_from_db()
     assert agency.territory.num_geom == 3
     added = [p for p in agency.territory if not TERRITORY.contains(p.centroid)]
     assert len(added) == 1
     assert added[0].centroid.x > -6.805
     assert added[0].centroid.y > 33.99
+    return added[0]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_polygon_drawn_on_the_agency_page_is_added_to_its_territory(
+    session_factory, live_server, transactional_db, make_agency, administrator, language
+):
+    agency = make_agency("aumap", territory=TERRITORY)
+    session = admin_session(session_factory, live_server, administrator, language)
+    page = session.open(f"/admin/layers/agency/{agency.pk}/change/")
+    draw_a_triangle_north_east(page)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(agency.code)
+    added_polygon(agency)
+    assert page.evaluate("window.cspViolations") == []
+
+
+OVERLAP_WORDS = {"fr": "chevauche celui de", "ar": "يتداخل مع نفوذ"}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_polygon_drawn_over_another_agency_needs_a_reason_the_log_keeps(
+    session_factory, live_server, transactional_db, make_agency, administrator, language
+):
+    agency = make_agency("aumap", territory=TERRITORY)
+    neighbour = make_agency(
+        "auvoisin",
+        territory=MultiPolygon(
+            GEOSGeometry(shapely.box(-6.804, 33.991, -6.7, 34.1).wkt, srid=4326),
+            srid=4326,
+        ),
+    )
+    session = admin_session(session_factory, live_server, administrator, language)
+    page = session.open(f"/admin/layers/agency/{agency.pk}/change/")
+    paths = draw_a_triangle_north_east(page)
+    page.locator("input[name=_save]").click()
+
+    # Refused, naming the neighbour; the page keeps the drawing on its map.
+    refusal = page.locator(".field-territory .errorlist")
+    expect(refusal).to_contain_text(OVERLAP_WORDS[language])
+    expect(refusal).to_contain_text(neighbour.code)
+    expect(page.locator(".leaflet-container path.leaflet-interactive")).to_have_count(
+        paths + 1
+    )
+    agency.refresh_from_db()
+    assert agency.territory.equals_exact(TERRITORY, tolerance=1e-9)
+
+    page.locator("textarea[name=overlap_reason]").fill(
+        "Limite provisoire, arrêté en préparation."
+    )
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(agency.code)
+    added_polygon(agency)
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.TERRITORY_OVERLAP_ACCEPTED, object_id=str(agency.pk)
+    )
+    assert event.actor == administrator
+    assert event.details["reason"] == "Limite provisoire, arrêté en préparation."
+    assert [o["agency"] for o in event.details["overlaps"]] == [neighbour.code]
     assert page.evaluate("window.cspViolations") == []
