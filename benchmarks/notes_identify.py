@@ -206,12 +206,18 @@ def bench_http(url: str, points, seconds: int) -> dict:
         process.wait(timeout=20)
 
 
-def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
+def bench_interleaved(
+    url: str, points, codes, rounds: int = 1, compare: Path | None = None
+) -> dict:
     """(a) and (b) in one loop, point by point: the raw statement on its own
     prepared connection, then ``GET /api/v1/identify`` and ``POST
     /api/v1/notes/compose`` on one keep-alive HTTP connection to granian (as
     ``scripts/run`` serves), so the three see the same machine load. Latency
-    from a Python client (``http.client``), which adds its own ≈ 0.05–0.1 ms."""
+    from a Python client (``http.client``), which adds its own ≈ 0.05–0.1 ms.
+
+    With ``compare`` (another checkout), a second server serves that code and
+    every point is composed by both in the same loop (``compose_compared``);
+    ``answers_differing`` counts the points whose two JSON answers differ."""
     import http.client
 
     import psycopg
@@ -221,14 +227,27 @@ def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
     libpq = "postgresql" + url[url.index(":") :]
     port = free_port()
     process = start_portal(port=port, env={"DATABASE_URL": url})
+    servers = [process]
     timings: dict[str, list[tuple[str, float]]] = {
         "raw": [],
         "identify": [],
         "compose": [],
     }
+    answers: dict[str, dict[int, bytes]] = {"compose": {}, "compose_compared": {}}
     try:
         http_conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Content-Type": "application/json"}
+        if compare is not None:
+            compared_port = free_port()
+            servers.append(
+                start_portal(
+                    port=compared_port, env={"DATABASE_URL": url}, root=compare
+                )
+            )
+            compared_conn = http.client.HTTPConnection(
+                "127.0.0.1", compared_port, timeout=30
+            )
+            timings["compose_compared"] = []
 
         def get(lon: float, lat: float) -> None:
             http_conn.request("GET", f"/api/v1/identify?lon={lon:.7f}&lat={lat:.7f}")
@@ -237,13 +256,17 @@ def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
             if response.status != 200:
                 raise SystemExit(f"identify answered {response.status}")
 
-        def post(lon: float, lat: float) -> None:
-            body = json.dumps({"lon": round(lon, 7), "lat": round(lat, 7)})
-            http_conn.request("POST", "/api/v1/notes/compose", body, headers)
-            response = http_conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise SystemExit(f"compose answered {response.status}")
+        def composer(connection: http.client.HTTPConnection):
+            def post(lon: float, lat: float) -> bytes:
+                body = json.dumps({"lon": round(lon, 7), "lat": round(lat, 7)})
+                connection.request("POST", "/api/v1/notes/compose", body, headers)
+                response = connection.getresponse()
+                answer = response.read()
+                if response.status != 200:
+                    raise SystemExit(f"compose answered {response.status}")
+                return answer
+
+            return post
 
         with psycopg.connect(libpq, prepare_threshold=0) as conn:
 
@@ -252,7 +275,9 @@ def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
                 params = {"day": now.date(), "at": now, "lon": lon, "lat": lat}
                 conn.execute(IDENTIFY, params).fetchall()
 
-            calls = (("raw", raw), ("identify", get), ("compose", post))
+            calls = (("raw", raw), ("identify", get), ("compose", composer(http_conn)))
+            if compare is not None:
+                calls += (("compose_compared", composer(compared_conn)),)
             # Warm: prepared plans, caches, both granian workers' connections.
             for lon, lat in points[:300]:
                 for _name, call in calls:
@@ -260,16 +285,19 @@ def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
             for turn in range(rounds):
                 for index, (lon, lat) in enumerate(points):
                     # Rotate the order so none always runs right after another.
-                    shift = (index + turn) % 3
+                    shift = (index + turn) % len(calls)
                     for name, call in calls[shift:] + calls[:shift]:
                         t0 = time.perf_counter()
-                        call(lon, lat)
+                        answer = call(lon, lat)
                         elapsed = (time.perf_counter() - t0) * 1000
                         timings[name].append((codes[index], elapsed))
+                        if name in answers:
+                            answers[name][index] = answer
         http_conn.close()
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
 
     def figures(rows: list[tuple[str, float]]) -> dict:
         values = [ms for _code, ms in rows]
@@ -282,7 +310,13 @@ def bench_interleaved(url: str, points, codes, rounds: int = 1) -> dict:
             "others_p50_ms": percentile(others, 50) if others else None,
         }
 
-    return {name: figures(rows) for name, rows in timings.items()}
+    result = {name: figures(rows) for name, rows in timings.items()}
+    if compare is not None:
+        result["answers_differing"] = sum(
+            json.loads(answer) != json.loads(answers["compose_compared"][index])
+            for index, answer in answers["compose"].items()
+        )
+    return result
 
 
 def _django(url: str) -> None:
@@ -398,6 +432,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=1, help="--interleaved: passes over the points"
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="--interleaved: another checkout (e.g. the code before a change), "
+        "served too; compose is asked of both at every point and their answers "
+        "compared",
+    )
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
     url = bench_url()
@@ -408,8 +449,11 @@ def main(argv: list[str] | None = None) -> int:
         points = random_points(args.points)
         codes = ["bench"] * len(points)
     if args.interleaved:
-        result = bench_interleaved(url, points, codes, rounds=args.rounds)
+        result = bench_interleaved(
+            url, points, codes, rounds=args.rounds, compare=args.compare
+        )
         raw_p50 = result["raw"]["p50_ms"]
+        differing = result.pop("answers_differing", None)
         for name, figures in result.items():
             split = ""
             if args.agencies == "all":
@@ -423,6 +467,11 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{name}: p50 {figures['p50_ms']:.3f} ms{split}, "
                 f"p95 {figures['p95_ms']:.3f} ms{ratio}"
+            )
+        if differing is not None:
+            print(
+                f"compose answers differing from {args.compare}'s: {differing} "
+                f"of {len(points)} points"
             )
         print(
             f"goals: identify p50 ≤ 3× raw, p95 < 5 ms; compose p50 ≤ 4× raw "

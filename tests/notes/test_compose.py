@@ -186,6 +186,43 @@ def test_warnings_are_in_the_language_of_the_request(client, site):
     assert {z["label"] for z in ua["zones"]} == {"منطقة العمارات", "منطقة الفيلات"}
 
 
+def test_labels_of_uses_documents_and_overlays_follow_each_requests_language(
+    client, site
+):
+    # Labels are translated once per language and kept: French, Arabic, then
+    # French again must each get their own words.
+    from django.utils import translation
+
+    from layers.models import LandUse, Layer
+
+    def labels(content: dict) -> dict:
+        ua = next(zone for zone in content["zones"] if zone["code"] == "UA")
+        document = content["documents"][0]
+        overlays = {o["type"]: o["type_label"] for o in content["overlays"]}
+        return {
+            "use": ua["rules"]["allowed_uses"][0]["label"],
+            "kind": document["kind_label"],
+            "status": document["status_label"],
+            "overlay": overlays["heritage"],
+        }
+
+    seen = {}
+    for language in ("fr", "ar", "fr"):
+        content = compose(
+            client, {"parcel": "TF 100/07"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        with translation.override(language):
+            expected = {
+                "use": str(LandUse("housing").label),
+                "kind": str(PlanningDocument.Kind(site.document.kind).label),
+                "status": str(PlanningDocument.Status(site.document.status).label),
+                "overlay": str(Layer.OverlayType("heritage").label),
+            }
+        assert labels(content) == expected
+        seen[language] = expected
+    assert all(seen["fr"][key] != seen["ar"][key] for key in seen["fr"])
+
+
 def test_parcel_straddling_agencies_is_flagged(client, site, make_agency):
     make_agency("aunb", lon=-6.8, lat=33.9)  # east neighbour, from lon −6.8
     from tests.notes.conftest import make_parcel

@@ -11,6 +11,7 @@ import datetime
 import json
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from notes.compose import Moment, note_compose, note_compose_query
 from notes.errors import SeveralParcels
@@ -75,3 +76,24 @@ def test_of_overlapping_parcels_a_click_names_both_and_composes_neither(site):
         "TF 100/07",
         "TF 101/07",
     ]
+
+
+def test_the_subjects_geometry_is_written_as_gdal_writes_it(client, site):
+    # A longitude of 17 significant digits: GDAL writes 15 decimals, rounding
+    # the exact binary value (…07405 → …0740), where PostGIS's ST_AsGeoJSON
+    # rounds the shortest decimal (→ …0741). Clients and signed notes hold
+    # these numbers: they must not change with the way they are computed.
+    west, east, south, north = -6.8604585074107405, -6.8594, 33.9796, 33.9806
+    ring = [(west, south), (east, south), (east, north), (west, north), (west, south)]
+    parcel = make_parcel(
+        site.agency, "TF 900/07", MultiPolygon(Polygon(ring), srid=4326)
+    )
+    response = client.post(
+        "/api/v1/notes/compose",
+        data=json.dumps({"lon": -6.86, "lat": 33.98}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    geometry = response.json()["subject"]["geometry"]
+    assert geometry == json.loads(parcel.geom.json)
+    assert geometry["coordinates"][0][0][0] == [-6.86045850741074, south]

@@ -34,6 +34,8 @@ BOW_TIE = {
         ({"parcel": "not a reference at all"}, 400, "invalid_reference"),
         ({"lon": 2.35, "lat": 48.85}, 404, "outside_agencies"),
         ({"lon": -6.86, "lat": 33.98}, 404, "no_parcel_here"),
+        ({"lon": 370000, "lat": 370000}, 400, "coordinates_out_of_range"),
+        ({"lon": "west", "lat": 33.98}, 400, "invalid_point"),
         ({"geometry": BOW_TIE}, 400, "self_intersecting"),
         (
             {"geometry": json.loads(box(-6.89, 33.91, -6.87, 33.93).json)},
