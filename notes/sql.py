@@ -114,10 +114,12 @@ WITH {subject}, versions AS (
   FROM subject
   JOIN layers_feature f ON ST_Intersects(f.geom, subject.g)
   JOIN versions ON versions.version_id = f.version_id
-), coverage AS (
+), coverage AS MATERIALIZED (
   -- What no zone of a zoning version covers (zones may overlap: a union). The
   -- union is made only when no zone covers the whole subject: an aggregate
   -- beside bool_or would be made for every version, needed or not.
+  -- MATERIALIZED: inlined, it sat inside the join below and made its union
+  -- and difference again for every layer version of the note.
   SELECT met.version_id,
          CASE WHEN met.covered THEN 0.0
               ELSE (SELECT ST_Area(ST_Difference(subject.g, ST_Union(h.geom))
