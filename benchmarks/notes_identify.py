@@ -21,6 +21,10 @@ one loop, so their ratios are taken under the same load:
 
     .venv/bin/python benchmarks/notes_identify.py --interleaved --agencies all
 
+``--compare CHECKOUT`` (with ``--interleaved``) serves another checkout beside
+this one, asks both the same clicks in the same loop and compares their compose
+answers: a change's before and after under the same load.
+
 Figures go to stdout; tests never assert on them.
 """
 
@@ -216,8 +220,12 @@ def bench_interleaved(
     from a Python client (``http.client``), which adds its own ≈ 0.05–0.1 ms.
 
     With ``compare`` (another checkout), a second server serves that code and
-    every point is composed by both in the same loop (``compose_compared``);
-    ``answers_differing`` counts the points whose two JSON answers differ."""
+    is asked the same identify then compose at every point
+    (``identify_compared``, ``compose_compared``): each server's pair runs
+    together, the raw statement and the two pairs in a rotating order, so
+    neither server is the idle one (on a loaded machine a server asked one
+    request in four answered ≈ 30 % slower than the other at the same code).
+    ``answers_differing`` counts the points whose two compose answers differ."""
     import http.client
 
     import psycopg
@@ -247,14 +255,19 @@ def bench_interleaved(
             compared_conn = http.client.HTTPConnection(
                 "127.0.0.1", compared_port, timeout=30
             )
+            timings["identify_compared"] = []
             timings["compose_compared"] = []
 
-        def get(lon: float, lat: float) -> None:
-            http_conn.request("GET", f"/api/v1/identify?lon={lon:.7f}&lat={lat:.7f}")
-            response = http_conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise SystemExit(f"identify answered {response.status}")
+        def identifier(connection: http.client.HTTPConnection):
+            def get(lon: float, lat: float) -> None:
+                path = f"/api/v1/identify?lon={lon:.7f}&lat={lat:.7f}"
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise SystemExit(f"identify answered {response.status}")
+
+            return get
 
         def composer(connection: http.client.HTTPConnection):
             def post(lon: float, lat: float) -> bytes:
@@ -275,24 +288,41 @@ def bench_interleaved(
                 params = {"day": now.date(), "at": now, "lon": lon, "lat": lat}
                 conn.execute(IDENTIFY, params).fetchall()
 
-            calls = (("raw", raw), ("identify", get), ("compose", composer(http_conn)))
-            if compare is not None:
-                calls += (("compose_compared", composer(compared_conn)),)
+            # Groups of calls that run together; the groups' order rotates.
+            groups = [[("raw", raw)]]
+            if compare is None:
+                groups += [
+                    [("identify", identifier(http_conn))],
+                    [("compose", composer(http_conn))],
+                ]
+            else:
+                for suffix, connection in (
+                    ("", http_conn),
+                    ("_compared", compared_conn),
+                ):
+                    groups.append(
+                        [
+                            ("identify" + suffix, identifier(connection)),
+                            ("compose" + suffix, composer(connection)),
+                        ]
+                    )
             # Warm: prepared plans, caches, both granian workers' connections.
             for lon, lat in points[:300]:
-                for _name, call in calls:
-                    call(lon, lat)
+                for group in groups:
+                    for _name, call in group:
+                        call(lon, lat)
             for turn in range(rounds):
                 for index, (lon, lat) in enumerate(points):
                     # Rotate the order so none always runs right after another.
-                    shift = (index + turn) % len(calls)
-                    for name, call in calls[shift:] + calls[:shift]:
-                        t0 = time.perf_counter()
-                        answer = call(lon, lat)
-                        elapsed = (time.perf_counter() - t0) * 1000
-                        timings[name].append((codes[index], elapsed))
-                        if name in answers:
-                            answers[name][index] = answer
+                    shift = (index + turn) % len(groups)
+                    for group in groups[shift:] + groups[:shift]:
+                        for name, call in group:
+                            t0 = time.perf_counter()
+                            answer = call(lon, lat)
+                            elapsed = (time.perf_counter() - t0) * 1000
+                            timings[name].append((codes[index], elapsed))
+                            if name in answers:
+                                answers[name][index] = answer
         http_conn.close()
     finally:
         for server in servers:
