@@ -230,8 +230,9 @@ def subject_data(subject: Subject, area: float) -> dict:
 def geojson(geom) -> dict:
     """``geom`` (GEOS) as GeoJSON data, exactly what ``json.loads(geom.json)``
     gives — the same GDAL writer fed the same WKB — without the spatial
-    reference that ``geom.json`` builds from the EPSG database on every call
-    (two thirds of its time) and the standard library's slower decoder."""
+    reference that ``geom.json`` builds on every call for nothing (GeoJSON
+    carries none) and the standard library's slower decoder. Not PostGIS's
+    ``ST_AsGeoJSON``: it rounds differently in the last digit."""
     return orjson.loads(OGRGeometry(memoryview(geom.wkb)).json)
 
 
