@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from layers.models import Agency
 from parcels.models import Parcel
 from parcels.references import ParcelReference
+from tests.browser.axe import AxeReport
 from tests.browser.conftest import rectangle, screenshot
 from tests.browser.test_map import TO_PIXEL, choose_suggestion, wait_for_map
 from tests.notes.test_pdf import pdf_text
@@ -109,6 +110,10 @@ def test_a_click_on_overlapping_parcels_lets_the_citizen_choose(citizen, overlap
     expect(buttons.first).to_have_accessible_name(re.compile(MOTHER))
     expect(page.locator("#issue-note")).to_have_count(0)
     screenshot(page, f"desktop-{citizen.language}-identity-choice")
+    # The choice is a state of the map page: axe-core's bar holds there too.
+    report = AxeReport(f"identity-choice-{citizen.language}-desktop")
+    report.check(page, "several parcels: the choice")
+    report.assert_clean()
     # The keyboard alone chooses: the daughter's button, then Enter.
     buttons.nth(1).focus()
     page.keyboard.press("Enter")
@@ -194,6 +199,9 @@ def test_the_choice_fits_a_phone_in_arabic(session_factory, overlapping):
     buttons = page.locator("#info ul.parcel-choice").get_by_role("button")
     expect(buttons).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    report = AxeReport("identity-choice-ar-phone")
+    report.check(page, "several parcels: the choice")
+    report.assert_clean()
     buttons.nth(1).tap()
     expect(page.locator("#info-title")).to_contain_text(DAUGHTER)
     screenshot(page, "phone-ar-identity-chosen")
