@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "layers",
     "parcels",
     "cases",
+    "library",
     "notes",
     "ows",
     "viewer",

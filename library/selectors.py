@@ -1,0 +1,84 @@
+"""Reads of the library: a text, its articles as of a day, an article's
+wordings, and the search (``library.search``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
+from library.models import Article, Text
+from library.search import (
+    ArticleHit,
+    LibraryQuery,
+    TextHit,
+    articles_search,
+    texts_search,
+)
+
+
+def valid_on_q(day: datetime.date) -> Q:
+    """Wordings valid on ``day``: ``valid_from <= day < valid_to``."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def text_get(*, key: str) -> Text:
+    """The text of ``key`` ("loi-12-90"); NotFound when there is none."""
+    text = Text.objects.filter(key=key).first()
+    if text is None:
+        raise NotFound(
+            _("No text has the reference “%(key)s”.") % {"key": key},
+            code="text_not_found",
+        )
+    return text
+
+
+def articles_as_of(*, text: Text, day: datetime.date) -> QuerySet[Article]:
+    """The wordings of ``text``'s articles valid on ``day`` (repealed ones
+    included, marked), in the text's order."""
+    return (
+        Article.objects.filter(valid_on_q(day), text=text)
+        .select_related("enacted_by")
+        .order_by("position", "number")
+    )
+
+
+def article_as_of(*, text: Text, number: str, day: datetime.date) -> Article | None:
+    """The wording of article ``number`` of ``text`` as it read on ``day``:
+    None before it existed. NotFound when the text has no such article."""
+    wordings = Article.objects.filter(text=text, number=number)
+    if not wordings.exists():
+        raise NotFound(
+            _("%(text)s has no article %(number)s.") % {"text": text, "number": number},
+            code="article_not_found",
+        )
+    return wordings.filter(valid_on_q(day)).select_related("enacted_by", "text").first()
+
+
+def article_history(*, text: Text, number: str) -> QuerySet[Article]:
+    """Every wording of article ``number`` of ``text``, oldest first."""
+    return (
+        Article.objects.filter(text=text, number=number)
+        .select_related("enacted_by")
+        .order_by("valid_from")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class LibraryResults:
+    query: LibraryQuery
+    texts: list[TextHit]
+    articles: list[ArticleHit]
+
+
+def library_search(query: LibraryQuery) -> LibraryResults:
+    """Texts and articles (as of ``query.at``) matching ``query``; a blank
+    query finds nothing."""
+    if not query.text.strip():
+        return LibraryResults(query=query, texts=[], articles=[])
+    return LibraryResults(
+        query=query, texts=texts_search(query), articles=articles_search(query)
+    )

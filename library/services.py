@@ -1,0 +1,168 @@
+"""Writes of the library: import a bundle of texts, attach a PDF.
+
+An import is checked in full first (``library.bundle``), then written in one
+transaction: texts by kind and number (created or brought up to date), each
+text's own wordings, the wordings its amendments give other texts' articles,
+and every touched article's intervals chained again — a wording holds until
+the next one starts, the last until its text is repealed. Importing the same
+bundle twice changes nothing; an amended wording is never overwritten by the
+amending text, it ends where the new one starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from library.bundle import BundleRefused, TextData, bundle_read
+from library.models import Article, Text
+from library.pdf import pdf_text
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSummary:
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    wordings: int
+
+
+def library_import(
+    *, path: Path, user=None, from_demo_data: bool = False
+) -> ImportSummary:
+    """Import the bundle ``path`` (folder or zip) and return what changed.
+    Raises BundleRefused (every problem listed, nothing written) or
+    ImportRefused (an unsafe or unreadable zip)."""
+    texts = bundle_read(path)
+    try:
+        return _write(texts, user=user, from_demo_data=from_demo_data)
+    except IntegrityError as error:  # two wordings of one article on one day
+        raise BundleRefused(
+            _("Nothing was imported: two wordings of one article overlap in time."),
+            details={"issues": [{"file": "", "where": "", "message": str(error)}]},
+        ) from error
+
+
+@transaction.atomic
+def _write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummary:
+    created, updated, touched = [], [], set()
+    stored: dict[str, Text] = {}
+    for data in texts:
+        text, is_new = Text.objects.update_or_create(
+            kind=data.kind,
+            number=data.number,
+            defaults={
+                **data.fields,
+                "key": data.key,
+                "extracted_fr": data.extracted.get("fr", ""),
+                "extracted_ar": data.extracted.get("ar", ""),
+                "from_demo_data": from_demo_data,
+            },
+        )
+        for language, pdf_path in data.pdf_paths.items():
+            with pdf_path.open("rb") as file:
+                getattr(text, f"pdf_{language}").save(
+                    f"{data.key}.{language}.pdf", File(file), save=False
+                )
+        text.save()
+        stored[data.key] = text
+        (created if is_new else updated).append(data.key)
+    for data in texts:
+        text = stored[data.key]
+        start = data.fields["in_force_on"] or data.fields["published_on"]
+        numbers = [article.number for article in data.articles]
+        Article.objects.filter(text=text, enacted_by=text).exclude(
+            number__in=numbers
+        ).delete()
+        for position, article in enumerate(data.articles, start=1):
+            Article.objects.update_or_create(
+                text=text,
+                number=article.number,
+                enacted_by=text,
+                defaults={
+                    "position": position,
+                    "body_fr": article.body_fr,
+                    "body_ar": article.body_ar,
+                    "valid_from": start,
+                    "repealed": False,
+                },
+            )
+            touched.add((text.pk, article.number))
+    for data in texts:
+        amending = stored[data.key]
+        for amendment in data.amendments:
+            target = stored.get(amendment.text_key) or Text.objects.get(
+                key=amendment.text_key
+            )
+            original = Article.objects.filter(
+                text=target, number=amendment.article, enacted_by=target
+            ).first()
+            Article.objects.update_or_create(
+                text=target,
+                number=amendment.article,
+                enacted_by=amending,
+                defaults={
+                    "position": original.position if original else 0,
+                    "body_fr": amendment.body_fr,
+                    "body_ar": amendment.body_ar,
+                    "valid_from": amendment.on,
+                    "repealed": amendment.repealed,
+                },
+            )
+            touched.add((target.pk, amendment.article))
+    wordings = sum(_chain(text_id, number) for text_id, number in sorted(touched))
+    for key in created + updated:
+        audit_record(
+            action=AuditEvent.Action.CREATED
+            if key in created
+            else AuditEvent.Action.CHANGED,
+            actor=user,
+            obj=stored[key],
+            details={"library_import": True},
+        )
+    return ImportSummary(
+        created=tuple(created), updated=tuple(updated), wordings=wordings
+    )
+
+
+def _chain(text_id: int, number: str) -> int:
+    """Chain the intervals of article ``number``'s wordings: each until the
+    next starts, the last until its text's repeal. Returns their count."""
+    wordings = list(
+        Article.objects.filter(text_id=text_id, number=number)
+        .select_related("text")
+        .order_by("valid_from")
+    )
+    for wording, following in zip(wordings, [*wordings[1:], None], strict=True):
+        end = following.valid_from if following else wording.text.repealed_on
+        if end is not None and end <= wording.valid_from:
+            end = None if following is None else end
+        if wording.valid_to != end:
+            wording.valid_to = end
+            wording.save(update_fields=["valid_to"])
+    return len(wordings)
+
+
+@transaction.atomic
+def text_pdf_attach(*, text: Text, language: str, path: Path, user) -> Text:
+    """Store the PDF ``path`` as ``text``'s ``language`` version and index its
+    words (pdftotext). Raises PdfRefused (not a PDF, too large, unreadable)."""
+    extracted = pdf_text(path)
+    with path.open("rb") as file:
+        getattr(text, f"pdf_{language}").save(
+            f"{text.key}.{language}.pdf", File(file), save=False
+        )
+    setattr(text, f"extracted_{language}", extracted)
+    text.save()
+    audit_record(
+        action=AuditEvent.Action.CHANGED,
+        actor=user,
+        obj=text,
+        details={"pdf": language, "characters": len(extracted)},
+    )
+    return text
