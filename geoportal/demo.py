@@ -54,6 +54,7 @@ from layers.services import (
     layer_version_publish,
 )
 from layers.territories import TerritoryOverlap
+from library.services import library_import
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 
@@ -217,6 +218,8 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
     digest = demo_digest(directory, manifest)
     values = manifest["agency"]
     try:
+        # National texts, no agency's: imported (unchanged texts untouched).
+        library_import(path=directory / "library", from_demo_data=True)
         agency = Agency.objects.filter(code=values["code"]).first()
         if (
             agency is not None

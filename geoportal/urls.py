@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("layers.urls")),
     path("", include("accounts.urls")),
     path("", include("parcels.urls")),
+    path("", include("library.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "manifest-<str:language>.webmanifest",

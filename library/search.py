@@ -7,8 +7,9 @@ in the Arabic columns (``geoportal_ar``, text folded by
 words side by side (``phraseto_tsquery``), otherwise the query reads as a web
 search (``websearch_to_tsquery``: quotes for a phrase, ``-`` to exclude, ``or``).
 A query that is a text's number ("loi 12-90", "12 90", "١٢-٩٠") finds the
-text by its ``number_key``; titles are matched by trigrams as well
-(``<%``: every word of the query close to a word of the title).
+text by its ``number_key``; other queries find texts by their words (title,
+PDF) and by trigrams on the title (``<%``: the query close to a stretch of the
+title, so a typo or a missing accent still finds it).
 
 Articles are searched as of a day (the wording valid then); the best
 ``limit`` are picked from the GIN index by rank first, and only they get a
@@ -31,10 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from library.folding import ARABIC, FRENCH
 
 START, STOP = "\ue000", "\ue001"
-HEADLINE_OPTIONS = (
-    f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
+HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Words that may stand before a text's number: "loi 12-90", "القانون رقم 12.90".
@@ -192,16 +190,19 @@ def texts_search(query: LibraryQuery) -> list[TextHit]:
     )
     filters, params = _text_filters(query)
     number_key = query.number_key
+    # A number alone asks for that text (and its sub-numbers: "2-13" finds
+    # "2-13-424"), not for titles that look alike.
+    matches = (
+        "(t.number_key = %(number_key)s OR t.number_key LIKE %(number_key)s || ' %%')"
+        if number_key
+        else f"(t.{column} @@ query OR folded <%% t.{title})"
+    )
     sql = f"""
         SELECT t.key, t.kind, t.number, t.title_fr, t.title_ar, t.status,
                t.published_on, t.is_excerpt
         FROM library_text t, {tsquery} AS query,
              geoportal_fold_digits(%(q)s) AS folded
-        WHERE ((%(number_key)s <> '' AND (t.number_key = %(number_key)s
-                  OR t.number_key LIKE %(number_key)s || ' %%'))
-               OR t.{column} @@ query
-               OR folded <%% t.{title})
-          AND {filters}
+        WHERE {matches} AND {filters}
         ORDER BY t.number_key = %(number_key)s DESC,
                  ts_rank_cd(t.{column}, query) + word_similarity(folded, t.{title})
                  DESC,

@@ -29,6 +29,7 @@ from library.pdf import pdf_text
 class ImportSummary:
     created: tuple[str, ...]
     updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
     wordings: int
 
 
@@ -50,48 +51,55 @@ def library_import(
 
 @transaction.atomic
 def _write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummary:
-    created, updated, touched = [], [], set()
+    created: list[str] = []
+    changed: set[str] = set()
+    touched: set[tuple[int, str]] = set()
     stored: dict[str, Text] = {}
     for data in texts:
-        text, is_new = Text.objects.update_or_create(
-            kind=data.kind,
-            number=data.number,
-            defaults={
-                **data.fields,
-                "key": data.key,
-                "extracted_fr": data.extracted.get("fr", ""),
-                "extracted_ar": data.extracted.get("ar", ""),
-                "from_demo_data": from_demo_data,
-            },
-        )
+        text = Text.objects.filter(kind=data.kind, number=data.number).first()
+        values = {
+            **data.fields,
+            "key": data.key,
+            "extracted_fr": data.extracted.get("fr", ""),
+            "extracted_ar": data.extracted.get("ar", ""),
+            "from_demo_data": from_demo_data,
+        }
+        if text is None:
+            text = Text(kind=data.kind, number=data.number)
+            created.append(data.key)
+        elif any(getattr(text, name) != value for name, value in values.items()):
+            changed.add(data.key)
+        for name, value in values.items():
+            setattr(text, name, value)
         for language, pdf_path in data.pdf_paths.items():
             with pdf_path.open("rb") as file:
                 getattr(text, f"pdf_{language}").save(
                     f"{data.key}.{language}.pdf", File(file), save=False
                 )
-        text.save()
+            changed.add(data.key)
+        if data.key in created or data.key in changed:
+            text.save()
         stored[data.key] = text
-        (created if is_new else updated).append(data.key)
     for data in texts:
         text = stored[data.key]
         start = data.fields["in_force_on"] or data.fields["published_on"]
         numbers = [article.number for article in data.articles]
-        Article.objects.filter(text=text, enacted_by=text).exclude(
-            number__in=numbers
-        ).delete()
+        if (
+            Article.objects.filter(text=text, enacted_by=text)
+            .exclude(number__in=numbers)
+            .delete()[0]
+        ):
+            changed.add(data.key)
         for position, article in enumerate(data.articles, start=1):
-            Article.objects.update_or_create(
-                text=text,
-                number=article.number,
-                enacted_by=text,
-                defaults={
-                    "position": position,
-                    "body_fr": article.body_fr,
-                    "body_ar": article.body_ar,
-                    "valid_from": start,
-                    "repealed": False,
-                },
-            )
+            values = {
+                "position": position,
+                "body_fr": article.body_fr,
+                "body_ar": article.body_ar,
+                "valid_from": start,
+                "repealed": False,
+            }
+            if _wording_put(text, article.number, enacted_by=text, values=values):
+                changed.add(data.key)
             touched.add((text.pk, article.number))
     for data in texts:
         amending = stored[data.key]
@@ -102,20 +110,20 @@ def _write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummar
             original = Article.objects.filter(
                 text=target, number=amendment.article, enacted_by=target
             ).first()
-            Article.objects.update_or_create(
-                text=target,
-                number=amendment.article,
-                enacted_by=amending,
-                defaults={
-                    "position": original.position if original else 0,
-                    "body_fr": amendment.body_fr,
-                    "body_ar": amendment.body_ar,
-                    "valid_from": amendment.on,
-                    "repealed": amendment.repealed,
-                },
-            )
+            values = {
+                "position": original.position if original else 0,
+                "body_fr": amendment.body_fr,
+                "body_ar": amendment.body_ar,
+                "valid_from": amendment.on,
+                "repealed": amendment.repealed,
+            }
+            if _wording_put(
+                target, amendment.article, enacted_by=amending, values=values
+            ):
+                changed.add(data.key)
             touched.add((target.pk, amendment.article))
     wordings = sum(_chain(text_id, number) for text_id, number in sorted(touched))
+    updated = [key for key in stored if key in changed and key not in created]
     for key in created + updated:
         audit_record(
             action=AuditEvent.Action.CREATED
@@ -126,8 +134,29 @@ def _write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummar
             details={"library_import": True},
         )
     return ImportSummary(
-        created=tuple(created), updated=tuple(updated), wordings=wordings
+        created=tuple(created),
+        updated=tuple(updated),
+        unchanged=tuple(key for key in stored if key not in created + updated),
+        wordings=wordings,
     )
+
+
+def _wording_put(text: Text, number: str, *, enacted_by: Text, values: dict) -> bool:
+    """Create or update the wording of article ``number`` of ``text`` given by
+    ``enacted_by``; True when something changed."""
+    wording = Article.objects.filter(
+        text=text, number=number, enacted_by=enacted_by
+    ).first()
+    if wording is not None and all(
+        getattr(wording, name) == value for name, value in values.items()
+    ):
+        return False
+    if wording is None:
+        wording = Article(text=text, number=number, enacted_by=enacted_by)
+    for name, value in values.items():
+        setattr(wording, name, value)
+    wording.save()
+    return True
 
 
 def _chain(text_id: int, number: str) -> int:

@@ -5,8 +5,8 @@ ever points down, or sideways within a floor.
     services  requete (the e-services, built on the readers and the case core)
     readers   notes, ows, tiles, viewer
     domain    accounts, audit, cases, layers, library, parcels
-    tools    importing
-    ground   core
+    tools     importing
+    ground    core
 
 Every module of a floor is parsed (not imported) and each ``import`` and
 ``from … import`` of a project package is checked, in functions and under

@@ -1,0 +1,94 @@
+"""The library's JSON shapes (``library/openapi.py`` describes them)."""
+
+from __future__ import annotations
+
+import datetime
+
+from library.models import Article, Text, article_reference
+from library.selectors import LibraryResults
+
+
+def _text_summary(text: Text) -> dict:
+    return {
+        "key": text.key,
+        "kind": text.kind,
+        "number": text.number,
+        "title_fr": text.title_fr,
+        "title_ar": text.title_ar,
+        "status": text.status,
+        "published_on": text.published_on,
+        "is_excerpt": text.is_excerpt,
+    }
+
+
+def _wording(article: Article) -> dict:
+    return {
+        "reference": article.reference,
+        "number": article.number,
+        "body_fr": article.body_fr,
+        "body_ar": article.body_ar,
+        "valid_from": article.valid_from,
+        "valid_to": article.valid_to,
+        "repealed": article.repealed,
+        "enacted_by": article.enacted_by.key,
+    }
+
+
+def results_data(results: LibraryResults) -> dict:
+    query = results.query
+    return {
+        "query": query.text,
+        "at": query.at,
+        "texts": [
+            {
+                "key": hit.key,
+                "kind": hit.kind,
+                "number": hit.number,
+                "title_fr": hit.title_fr,
+                "title_ar": hit.title_ar,
+                "status": hit.status,
+                "published_on": hit.published_on,
+                "is_excerpt": hit.is_excerpt,
+            }
+            for hit in results.texts
+        ],
+        "articles": [
+            {
+                "reference": hit.reference,
+                "text": hit.text_key,
+                "number": hit.number,
+                "valid_from": hit.valid_from,
+                "valid_to": hit.valid_to,
+                "snippet_html": str(hit.snippet),
+            }
+            for hit in results.articles
+        ],
+    }
+
+
+def text_data(text: Text, *, day: datetime.date, articles) -> dict:
+    return {
+        **_text_summary(text),
+        "signed_on": text.signed_on,
+        "in_force_on": text.in_force_on,
+        "repealed_on": text.repealed_on,
+        "bulletin": text.bulletin,
+        "authority_fr": text.authority_fr,
+        "authority_ar": text.authority_ar,
+        "pdf_fr": text.pdf_fr.url if text.pdf_fr else None,
+        "pdf_ar": text.pdf_ar.url if text.pdf_ar else None,
+        "at": day,
+        "articles": [_wording(article) for article in articles],
+    }
+
+
+def article_data(
+    text: Text, number: str, *, day: datetime.date, article, history
+) -> dict:
+    return {
+        "reference": article_reference(text.key, number),
+        "text": _text_summary(text),
+        "at": day,
+        "wording": _wording(article) if article else None,
+        "history": [_wording(wording) for wording in history],
+    }
