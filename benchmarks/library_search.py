@@ -7,8 +7,8 @@
 In the benchmark database (``generate.py``'s ``geoportail_bench``, migrated;
 its other tables are not needed) it generates, in SQL, 5,000 texts of every
 kind with titles and 100,000 articles in French and Arabic (40 words each
-drawn from a planning vocabulary, Arabic with its spelling variants: hamza
-forms, taa marbuta, short vowels), plus a fixed set of target articles
+drawn with Zipf-like frequencies from made-up words and a planning
+vocabulary: ``vocabulary``), plus a fixed set of target articles
 (``TARGETS``) for relevance. Then, query by query, interleaved on one
 keep-alive HTTP connection to granian (as ``scripts/run`` serves) and one
 prepared psycopg connection:
@@ -65,6 +65,30 @@ AR_WORDS = (  # noqa: SIM905 (words as one reads them)
     "الماء الكهرباء الطريق الشارع الساحة السوق العمومي اللجنة المطابقة شهادة "
     "تسلم الأشغال المهندس المعماري المساح إنشاء مبنى المدينة مسؤولية"
 ).split()
+SYNTHETIC_WORDS = 3_000
+# The ranks the vocabulary's words take in the word frequencies, spread from
+# common (rank 20: in ≈ 20 % of the articles) to rare (rank 1,500: ≈ 1 %).
+FIRST_RANK, LAST_RANK = 20, 1_500
+
+
+def vocabulary(words: list[str], letters: str, seed: int) -> list[str]:
+    """``SYNTHETIC_WORDS`` made-up words with ``words`` placed among them at
+    log-spaced ranks: drawn log-uniformly (``index = exp(random · ln n)``),
+    word frequencies fall as in a real corpus (Zipf), so a query word matches
+    from ≈ 1 % to ≈ 20 % of the articles rather than half of them."""
+    rng = random.Random(seed)
+    made_up = set()
+    while len(made_up) < SYNTHETIC_WORDS:
+        made_up.add("".join(rng.choice(letters) for _ in range(rng.randint(5, 8))))
+    ranked = sorted(made_up)
+    rng.shuffle(ranked)
+    for index, word in enumerate(words):
+        share = index / max(1, len(words) - 1)
+        rank = round(FIRST_RANK * (LAST_RANK / FIRST_RANK) ** share)
+        ranked.insert(rank, word)
+    return ranked
+
+
 KINDS = ("law", "decree", "order", "circular", "regulation", "procedure", "procurement")
 
 # Target articles (text number, article number, French, Arabic) that the
@@ -129,8 +153,17 @@ def generate(conn: psycopg.Connection) -> None:
     """The texts, their articles and the targets, in one transaction."""
     rng = random.Random(17)
     with conn.transaction():
-        conn.execute("DELETE FROM library_text WHERE number LIKE %s", [MARK + "%"])
-        conn.execute("DELETE FROM library_text WHERE number LIKE 'T-%%'")
+        generated = (
+            "SELECT id FROM library_text"
+            " WHERE number LIKE %(mark)s OR number LIKE 'T-%%'"
+        )
+        conn.execute(
+            f"DELETE FROM library_article WHERE text_id IN ({generated})",
+            {"mark": MARK + "%"},
+        )
+        conn.execute(
+            f"DELETE FROM library_text WHERE id IN ({generated})", {"mark": MARK + "%"}
+        )
         texts = []
         for index in range(TEXTS):
             kind = KINDS[index % len(KINDS)]
@@ -162,17 +195,24 @@ def generate(conn: psycopg.Connection) -> None:
             INSERT INTO library_article (text_id, enacted_by_id, number, position,
                 body_fr, body_ar, valid_from, valid_to, repealed)
             SELECT t.id, t.id, n::text, n,
-                   (SELECT string_agg((%(fr)s::text[])[1 + floor(random()
-                        * array_length(%(fr)s::text[], 1))::int], ' ')
+                   (SELECT string_agg((%(fr)s::text[])[least(%(fr_size)s,
+                        floor(exp(random() * ln(%(fr_size)s + 1)))::int)], ' ')
                     FROM generate_series(1, 40 + n * 0) g),
-                   (SELECT string_agg((%(ar)s::text[])[1 + floor(random()
-                        * array_length(%(ar)s::text[], 1))::int], ' ')
+                   (SELECT string_agg((%(ar)s::text[])[least(%(ar_size)s,
+                        floor(exp(random() * ln(%(ar_size)s + 1)))::int)], ' ')
                     FROM generate_series(1, 40 + n * 0) g),
                    t.in_force_on, NULL, false
             FROM library_text t, generate_series(1, %(per_text)s) n
             WHERE t.number LIKE %(mark)s
             """,
-            {"fr": FR_WORDS, "ar": AR_WORDS, "per_text": per_text, "mark": MARK + "%"},
+            {
+                "fr": vocabulary(FR_WORDS, "bcdfglmnoprstuéè", seed=3),
+                "ar": vocabulary(AR_WORDS, "ابتثجحخدذرزسشصضطعغفقكلمنهوي", seed=4),
+                "fr_size": SYNTHETIC_WORDS + len(FR_WORDS),
+                "ar_size": SYNTHETIC_WORDS + len(AR_WORDS),
+                "per_text": per_text,
+                "mark": MARK + "%",
+            },
         )
         print(f"{ARTICLES} articles")
         for number in sorted({target[0] for target in TARGETS}):

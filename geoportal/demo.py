@@ -11,7 +11,8 @@ updates or removes those rows only, so whatever planners make in the demo agency
 are never touched. A demo row that an issued note or a person's work depends on
 is left as it is rather than replaced. It is idempotent: the SHA-256 of the data
 set is kept in ``DemoDataset``, and a load whose data set is already in the
-database changes nothing.
+database changes nothing. The law library's demo texts (``data/demo/library/``,
+excerpts) are imported at every load; unchanged texts are left untouched.
 """
 
 from __future__ import annotations
