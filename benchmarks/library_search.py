@@ -106,7 +106,7 @@ TARGETS = [
      "ينجز صاحب التجزئة العقارية الطرق والشبكات."),
     ("T-3", "1", "La hauteur maximale des constructions est fixée par le plan.",
      "يحدد التصميم العلو الأقصى للمباني."),
-    ("T-3", "2", "La hauteur se mesure depuis le niveau du trottoir.",
+    ("T-3", "2", "La hauteur maximale se mesure depuis le trottoir.",
      "يقاس العلو الأقصى انطلاقا من مستوى الرصيف."),
     ("T-4", "1", "Le certificat de conformité est délivré après réception des travaux.",
      "تسلم شهادة المطابقة بعد تسلم الأشغال."),
@@ -253,13 +253,13 @@ def queries(language: str, count: int, seed: int) -> list[str]:
 
 RAW = {
     "fr": (
-        "SELECT a.id, ts_rank_cd(a.search_fr, q) AS rank FROM library_article a,"
+        "SELECT a.id, ts_rank_cd(a.search_fr, q, 2) AS rank FROM library_article a,"
         " websearch_to_tsquery('geoportal_fr', %(q)s) q WHERE a.search_fr @@ q"
         " AND a.valid_from <= current_date AND (a.valid_to IS NULL OR"
         " current_date < a.valid_to) ORDER BY rank DESC LIMIT 20"
     ),
     "ar": (
-        "SELECT a.id, ts_rank_cd(a.search_ar, q) AS rank FROM library_article a,"
+        "SELECT a.id, ts_rank_cd(a.search_ar, q, 2) AS rank FROM library_article a,"
         " websearch_to_tsquery('geoportal_ar', geoportal_fold_digits(%(q)s)) q"
         " WHERE a.search_ar @@ q AND a.valid_from <= current_date AND (a.valid_to"
         " IS NULL OR current_date < a.valid_to) ORDER BY rank DESC LIMIT 20"

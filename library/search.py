@@ -33,6 +33,9 @@ from library.folding import ARABIC, FRENCH
 
 START, STOP = "\ue000", "\ue001"
 HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
+# ts_rank_cd divided by the document's length: a short article holding the
+# words outranks a long one that repeats them.
+RANK_NORMALISATION = 2
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Words that may stand before a text's number: "loi 12-90", "القانون رقم 12.90".
@@ -152,11 +155,11 @@ def articles_search(query: LibraryQuery) -> list[ArticleHit]:
     filters, params = _text_filters(query)
     sql = f"""
         WITH best AS (
-            SELECT a.id, ts_rank_cd(a.{column}, query) AS rank
+            SELECT a.id, ts_rank_cd(a.{column}, {tsquery}, {RANK_NORMALISATION})
+                   AS rank
             FROM library_article a
-            JOIN library_text t ON t.id = a.text_id,
-                 {tsquery} AS query
-            WHERE a.{column} @@ query
+            JOIN library_text t ON t.id = a.text_id
+            WHERE a.{column} @@ {tsquery}
               AND a.valid_from <= %(at)s
               AND (a.valid_to IS NULL OR %(at)s < a.valid_to)
               AND {filters}
@@ -192,20 +195,26 @@ def texts_search(query: LibraryQuery) -> list[TextHit]:
     number_key = query.number_key
     # A number alone asks for that text (and its sub-numbers: "2-13" finds
     # "2-13-424"), not for titles that look alike.
-    matches = (
-        "(t.number_key = %(number_key)s OR t.number_key LIKE %(number_key)s || ' %%')"
-        if number_key
-        else f"(t.{column} @@ query OR folded <%% t.{title})"
-    )
+    folded = "geoportal_fold_digits(%(q)s)"
+    if number_key:
+        # A number alone asks for that text (and its sub-numbers: "2-13" finds
+        # "2-13-424"), not for titles that look alike.
+        matches = (
+            "SELECT id FROM library_text WHERE number_key = %(number_key)s"
+            " OR number_key LIKE %(number_key)s || ' %%'"
+        )
+    else:  # two index scans: GIN of the words, GIN of the title's trigrams
+        words = f"SELECT id FROM library_text WHERE {column} @@ {tsquery}"  # noqa: S608
+        close = f"SELECT id FROM library_text WHERE {folded} <%% {title}"  # noqa: S608
+        matches = f"{words} UNION {close}"
     sql = f"""
         SELECT t.key, t.kind, t.number, t.title_fr, t.title_ar, t.status,
                t.published_on, t.is_excerpt
-        FROM library_text t, {tsquery} AS query,
-             geoportal_fold_digits(%(q)s) AS folded
-        WHERE {matches} AND {filters}
+        FROM library_text t
+        WHERE t.id IN ({matches}) AND {filters}
         ORDER BY t.number_key = %(number_key)s DESC,
-                 ts_rank_cd(t.{column}, query) + word_similarity(folded, t.{title})
-                 DESC,
+                 ts_rank_cd(t.{column}, {tsquery}, {RANK_NORMALISATION})
+                 + word_similarity({folded}, t.{title}) DESC,
                  t.key
         LIMIT %(limit)s
     """  # noqa: S608 (names and configurations of this module; values are parameters)
