@@ -8,8 +8,8 @@ words side by side (``phraseto_tsquery``), otherwise the query reads as a web
 search (``websearch_to_tsquery``: quotes for a phrase, ``-`` to exclude, ``or``).
 A query that is a text's number ("loi 12-90", "12 90", "١٢-٩٠") finds the
 text by its ``number_key``; other queries find texts by their words (title,
-PDF) and by trigrams on the title (``<%``: the query close to a stretch of the
-title, so a typo or a missing accent still finds it).
+PDF) and, when no text holds them, by trigrams on the title (``<%``: the query
+close to a stretch of the title, so a typo or a missing accent still finds it).
 
 Articles are searched as of a day (the wording valid then); the best
 ``limit`` are picked from the GIN index by rank first, and only they get a
