@@ -11,7 +11,7 @@ updates or removes those rows only, so whatever planners make in the demo agency
 are never touched. A demo row that an issued note or a person's work depends on
 is left as it is rather than replaced. It is idempotent: the SHA-256 of the data
 set is kept in ``DemoDataset``, and a load whose data set is already in the
-database changes nothing. The law library's demo texts (``data/demo/library/``,
+database changes nothing. The law library's demo texts (``data/demo-library/``,
 excerpts) are imported at every load; unchanged texts are left untouched.
 """
 
@@ -103,6 +103,11 @@ class DemoSummary:
 def demo_directory() -> Path:
     """The folder of the committed demo data (``data/demo`` of the checkout)."""
     return Path(settings.BASE_DIR) / "data" / "demo"
+
+
+def library_demo_directory() -> Path:
+    """The law library's demo texts (excerpts), beside the generated town."""
+    return Path(settings.BASE_DIR) / "data" / "demo-library"
 
 
 def demo_password_file() -> Path:
@@ -220,7 +225,7 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
     values = manifest["agency"]
     try:
         # National texts, no agency's: imported (unchanged texts untouched).
-        library_import(path=directory / "library", from_demo_data=True)
+        library_import(path=library_demo_directory(), from_demo_data=True)
         agency = Agency.objects.filter(code=values["code"]).first()
         if (
             agency is not None
