@@ -41,7 +41,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def local_secret_key() -> str:
     """Return this checkout's own secret key, created on first use (not in git)."""
-    path = LOCAL_DIR / "secret_key"
+    return local_secret("secret_key")
+
+
+def local_secret(name: str) -> str:
+    """Return this checkout's own secret ``name``, created on first use (not
+    in git)."""
+    path = LOCAL_DIR / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:
@@ -125,6 +131,7 @@ INSTALLED_APPS = [
     "cases",
     "library",
     "notes",
+    "payments",
     "ows",
     "viewer",
     "tiles",
@@ -470,3 +477,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# prestations-e (payments/). The card gateway's store key signs the hash of
+# every form and callback; without PAYMENTS_CMI_STORE_KEY this checkout uses
+# its own generated key (.local/cmi_store_key), good only for the simulator.
+PAYMENTS_CMI_STORE_KEY = os.environ.get("PAYMENTS_CMI_STORE_KEY") or local_secret(
+    "cmi_store_key"
+)
+PAYMENTS_CMI_CLIENT_ID = os.environ.get("PAYMENTS_CMI_CLIENT_ID", "simulator")
+# The gateway's hosted payment page; empty: the local simulator's.
+PAYMENTS_CMI_GATEWAY_URL = os.environ.get("PAYMENTS_CMI_GATEWAY_URL", "")
+# The local gateway simulator (payments/simulator.py) answers only when on.
+PAYMENTS_SIMULATOR = env_bool("PAYMENTS_SIMULATOR", DEBUG)
+# How long an attempt may wait for its payment before it expires.
+PAYMENTS_ATTEMPT_MINUTES = int(os.environ.get("PAYMENTS_ATTEMPT_MINUTES", 30))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/openapi.json", openapi.openapi_json, name="openapi_json"),
     path("api/v1/docs", openapi.openapi_docs, name="openapi_docs"),
     path("", include("notes.urls")),
+    path("", include("payments.urls")),
     path("", include("viewer.urls")),
     path("", include("layers.urls")),
     path("", include("accounts.urls")),

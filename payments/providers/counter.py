@@ -1,0 +1,14 @@
+"""Payment at the agency's counter or by bank transfer: the citizen quotes the
+order's structured reference (ISO 11649) and an agent of the agency confirms
+the payment (``payments.services.counter_payment_confirm``)."""
+
+from __future__ import annotations
+
+from payments.providers.base import Instructions, Provider, ReturnUrls
+
+
+class Counter(Provider):
+    code = "counter"
+
+    def instructions(self, *, attempt, urls: ReturnUrls) -> Instructions:
+        return Instructions(reference=attempt.order.payment_reference)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from payments import simulator, views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("api/v1/payments/orders", views.order_create, name="order_create"),
+    path("payments/orders/<str:reference>/", views.order_page, name="order"),
+    path(
+        "payments/orders/<str:reference>/pay/<str:provider>",
+        views.order_pay,
+        name="pay",
+    ),
+    path("payments/callback/cmi", views.card_callback, name="card_callback"),
+    path("payments/simulator/pay", simulator.simulator_pay, name="simulator_pay"),
+    path(
+        "payments/simulator/decide",
+        simulator.simulator_decide,
+        name="simulator_decide",
+    ),
+]

@@ -1,0 +1,143 @@
+"""Adapters of prestations-e: the orders API, the order page (where every
+provider sends the citizen back: it only reads the state, whatever the return
+address carries), paying, and the card gateway's callback."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.api import api_view, json_response, read_json
+from core.errors import BadRequest, NotFound
+from layers.models import Agency
+from payments.errors import CallbackRefused, TransitionRefused, UnknownAttempt
+from payments.models import Order
+from payments.providers import PROVIDERS
+from payments.providers.base import ReturnUrls
+from payments.providers.cmi import REFUSED
+from payments.selectors import order_by_reference
+from payments.services import attempt_start, card_callback_handle, order_place
+
+
+def order_json(order: Order) -> dict:
+    return {
+        "reference": order.reference,
+        "agency": order.agency.code,
+        "service": order.tariff.service,
+        "label": order.tariff.label,
+        "subject": order.subject,
+        "language": order.language,
+        "amount_centimes": order.amount_centimes,
+        "currency": "MAD",
+        "payment_reference": order.payment_reference,
+        "status": order.status,
+        "page": reverse("payments:order", args=[order.reference]),
+    }
+
+
+@api_view("POST")
+def order_create(request: HttpRequest):
+    """Place an order; the ``Idempotency-Key`` header makes a retry safe."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 200:
+        raise BadRequest(
+            _("An Idempotency-Key header (at most 200 characters) is required."),
+            code="idempotency_key_required",
+        )
+    data = read_json(request)
+    fields = {name: data.get(name) for name in ("agency", "service", "subject")}
+    if not all(isinstance(value, str) and value.strip() for value in fields.values()):
+        raise BadRequest(
+            _("agency, service and subject are required."), code="missing_fields"
+        )
+    if len(fields["subject"]) > 200:
+        raise BadRequest(_("The subject is too long."), code="subject_too_long")
+    language = data.get("language", "fr")
+    if language not in dict(settings.LANGUAGES):
+        raise BadRequest(_("Unknown language."), code="unknown_language")
+    agency = Agency.objects.filter(code=fields["agency"]).first()
+    if agency is None:
+        raise NotFound(_("No such agency."), code="agency_not_found")
+    order, created = order_place(
+        agency=agency,
+        service=fields["service"],
+        subject=fields["subject"].strip(),
+        language=language,
+        idempotency_key=key,
+    )
+    return json_response(order_json(order), status=201 if created else 200)
+
+
+def _order(reference: str) -> Order:
+    order = order_by_reference(reference)
+    if order is None:
+        raise Http404(_("No such order."))
+    return order
+
+
+# The gateway sends the browser back with a POST of its own: accepted without
+# a CSRF token because nothing it carries is read.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def order_page(request: HttpRequest, reference: str) -> HttpResponse:
+    order = _order(reference)
+    return render(
+        request,
+        "payments/order.html",
+        {
+            "order": order,
+            "receipt": getattr(order, "receipt", None),
+        },
+    )
+
+
+@require_POST
+def order_pay(request: HttpRequest, reference: str, provider: str) -> HttpResponse:
+    """Start an attempt and show how to pay it: the counter's reference, or
+    the form that takes the citizen to the card gateway's payment page."""
+    if provider not in PROVIDERS:
+        raise Http404(_("No such payment method."))
+    order = _order(reference)
+    page = request.build_absolute_uri(reverse("payments:order", args=[reference]))
+    urls = ReturnUrls(
+        ok=page,
+        fail=page,
+        callback=request.build_absolute_uri(reverse("payments:card_callback")),
+    )
+    try:
+        attempt, instructions = attempt_start(order=order, provider=provider, urls=urls)
+    except TransitionRefused as error:
+        return render(
+            request,
+            "payments/order.html",
+            {
+                "order": order,
+                "receipt": getattr(order, "receipt", None),
+                "error": error.message,
+            },
+            status=error.http_status,
+        )
+    return render(
+        request,
+        "payments/pay.html",
+        {"order": order, "attempt": attempt, "instructions": instructions},
+    )
+
+
+# The gateway cannot hold our CSRF token: the hash, signed with the store key,
+# is what authenticates a callback (payments.services.card_callback_handle).
+@csrf_exempt
+@require_POST
+def card_callback(request: HttpRequest) -> HttpResponse:
+    try:
+        answer = card_callback_handle(fields=request.POST.dict())
+    except (CallbackRefused, UnknownAttempt) as error:
+        return HttpResponse(
+            REFUSED, status=error.http_status, content_type="text/plain"
+        )
+    return HttpResponse(answer.text, content_type="text/plain")

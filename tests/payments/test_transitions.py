@@ -1,0 +1,48 @@
+"""Every change of an attempt's state, allowed or refused, table-driven."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from payments.errors import TransitionRefused
+from payments.models import PaymentAttempt
+from payments.services import attempt_start, attempt_transition
+from tests.payments.conftest import URLS
+
+S = PaymentAttempt.Status
+ALLOWED = {
+    (S.CREATED, S.PENDING),
+    (S.CREATED, S.FAILED),
+    (S.CREATED, S.EXPIRED),
+    (S.PENDING, S.CONFIRMED),
+    (S.PENDING, S.FAILED),
+    (S.PENDING, S.EXPIRED),
+}
+PAIRS = list(itertools.product(S.values, S.values))
+
+
+@pytest.mark.parametrize(("start", "to"), PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
+def test_transition(order, start, to):
+    attempt, _instructions = attempt_start(order=order, provider="counter", urls=URLS)
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(status=start)
+    attempt.refresh_from_db()
+    if (start, to) in ALLOWED:
+        attempt_transition(attempt=attempt, to=to)
+        attempt.refresh_from_db()
+        assert attempt.status == to
+    else:
+        with pytest.raises(TransitionRefused):
+            attempt_transition(attempt=attempt, to=to)
+        attempt.refresh_from_db()
+        assert attempt.status == start
+
+
+def test_a_started_attempt_is_pending_until_its_deadline(order, payments_settings):
+    payments_settings.PAYMENTS_ATTEMPT_MINUTES = 30
+    attempt, instructions = attempt_start(order=order, provider="counter", urls=URLS)
+    assert attempt.status == S.PENDING
+    assert instructions.reference == order.payment_reference
+    minutes = (attempt.expires_at - attempt.created_at).total_seconds() / 60
+    assert 29.9 < minutes < 30.1
