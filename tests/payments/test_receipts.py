@@ -1,0 +1,108 @@
+"""Receipts: immutable, and numbered without gap or duplicate per agency and
+year, even when payments are confirmed at the same time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from payments.models import PaymentAttempt, Receipt, Tariff
+from payments.services import attempt_start, card_callback_handle, order_place
+from payments.simulator import simulated_callback
+from tests.conftest import sql_refused
+from tests.payments.conftest import URLS
+
+
+def paid_receipt(order) -> Receipt:
+    _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
+    card_callback_handle(
+        fields=simulated_callback(instructions.form_fields, approved=True)
+    )
+    return Receipt.objects.get(order=order)
+
+
+def test_the_database_refuses_changing_or_deleting_a_receipt(order):
+    receipt = paid_receipt(order)
+    sql_refused(
+        "UPDATE payments_receipt SET amount_centimes = 1 WHERE id = %s", [receipt.pk]
+    )
+    sql_refused("DELETE FROM payments_receipt WHERE id = %s", [receipt.pk])
+    receipt.refresh_from_db()
+    assert receipt.amount_centimes == 15_000
+
+
+def test_the_database_refuses_deleting_a_payment_attempt(order):
+    attempt, _instructions = attempt_start(order=order, provider="counter", urls=URLS)
+    sql_refused("DELETE FROM payments_paymentattempt WHERE id = %s", [attempt.pk])
+    assert PaymentAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_numbers_follow_per_agency(make_order, other_agency, tariff):
+    first = paid_receipt(make_order("a"))
+    second = paid_receipt(make_order("b"))
+    assert (first.number, second.number) == (1, 2)
+    assert second.reference.endswith(f"-R-{second.year}-000002")
+    Tariff.objects.create(
+        agency=other_agency,
+        service=tariff.service,
+        label_fr="x",
+        label_ar="x",
+        amount_centimes=100,
+        legal_basis="x",
+        valid_from=tariff.valid_from,
+    )
+    elsewhere, _created = order_place(
+        agency=other_agency,
+        service=tariff.service,
+        subject="TF 1/07",
+        language="fr",
+        idempotency_key="other",
+    )
+    assert paid_receipt(elsewhere).number == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payments_leave_no_gap_and_no_duplicate(make_order):
+    """Eight connections confirm 40 payments at once; one transaction takes a
+    number and rolls back. The numbers are exactly 1…40."""
+    callbacks = []
+    for index in range(41):
+        _attempt, instructions = attempt_start(
+            order=make_order(f"key-{index}"), provider="cmi", urls=URLS
+        )
+        callbacks.append(simulated_callback(instructions.form_fields, approved=True))
+    rolled_back, callbacks = callbacks[0], callbacks[1:]
+    start = threading.Barrier(9)
+    errors = []
+
+    def pay(batch):
+        try:
+            start.wait()
+            for fields in batch:
+                card_callback_handle(fields=fields)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def pay_then_roll_back():
+        try:
+            start.wait()
+            with transaction.atomic():
+                card_callback_handle(fields=rolled_back)
+                transaction.set_rollback(True)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=pay, args=(callbacks[i::8],)) for i in range(8)
+    ] + [threading.Thread(target=pay_then_roll_back)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(Receipt.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 41))
