@@ -1,0 +1,95 @@
+"""A citizen pays an order by card through the local gateway simulator, in
+French and in Arabic: the gateway's callback (server to server, over HTTP)
+confirms it, and the order page they come back to shows the receipt."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import expect
+
+from layers.models import Agency
+from payments.models import Order, Receipt, Tariff
+from payments.services import order_place
+from tests.browser_fixtures import SCREENSHOTS
+from tests.conftest import square
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def order(transactional_db, settings):
+    settings.PAYMENTS_SIMULATOR = True
+    agency = Agency.objects.create(
+        code="au-pay-test",
+        name_fr="Agence urbaine d'essai",
+        name_ar="الوكالة الحضرية للتجربة",
+        srid=26191,
+        note_prefix="AUP",
+        territory=square(-6.9, 33.9, 0.1),
+    )
+    Tariff.objects.create(
+        agency=agency,
+        service="official-note",
+        label_fr="Note de renseignements urbanistiques officielle",
+        label_ar="مذكرة المعلومات التعميرية الرسمية",
+        amount_centimes=15_000,
+        legal_basis="Arrêté tarifaire n° 12/2024",
+        valid_from=datetime.date(2024, 1, 1),
+    )
+    placed, _created = order_place(
+        agency=agency,
+        service="official-note",
+        subject="TF 12345/07",
+        language="ar",
+        idempotency_key="browser",
+    )
+    return placed
+
+
+def words(language: str, *texts: str) -> list[str]:
+    with translation.override(language):
+        return [translation.gettext(text) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("language", "decision"),
+    [
+        ("fr", "Accept the payment"),
+        ("ar", "Accept the payment"),
+        ("ar", "Refuse the payment"),
+    ],
+)
+def test_a_citizen_pays_by_card_and_comes_back_to_the_receipt(
+    session_factory, order, language, decision
+):
+    pay, go, choose = words(
+        language, "Pay by card", "Continue to the secure card payment page", decision
+    )
+    session = session_factory(locale="ar-MA" if language == "ar" else "fr-FR")
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    page = session.open(f"/payments/orders/{order.reference}/")
+    expect(page.locator("html")).to_have_attribute(
+        "dir", "rtl" if language == "ar" else "ltr"
+    )
+    page.get_by_role("button", name=pay).click()
+    page.get_by_role("button", name=go).click()
+    page.get_by_role("button", name=choose).click()
+
+    state = page.locator("#payment-state")
+    order.refresh_from_db()
+    if decision == "Accept the payment":
+        receipt = Receipt.objects.get(order=order)
+        expect(state).to_have_attribute("data-state", "paid")
+        expect(state).to_contain_text(receipt.reference)
+        assert order.status == Order.Status.PAID
+    else:
+        expect(state).to_have_attribute("data-state", "awaiting")
+        assert order.status == Order.Status.AWAITING_PAYMENT
+        assert not Receipt.objects.filter(order=order).exists()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=SCREENSHOTS / f"payments-{language}-{decision.split()[0].lower()}.png"
+    )
