@@ -1,0 +1,139 @@
+"""Measure prestations-e's order-to-paid time with the card gateway simulator.
+
+    .venv/bin/python -m geoportal.embedded_db ensure
+    .venv/bin/python benchmarks/payments.py [--orders 300]
+
+In a throw-away database of the embedded cluster (created and migrated, then
+dropped), each round goes through Django's whole request handler, in process:
+``POST /api/v1/payments/orders`` (Idempotency-Key) → ``POST
+/payments/orders/<ref>/pay/cmi`` (the attempt and the gateway's signed form)
+→ the simulator's signed approval posted to ``/payments/callback/cmi`` →
+``ACTION=POSTAUTH``, the order paid and its receipt numbered. It prints the
+p50/p95 of the whole round and of the callback alone. No network, no browser:
+the gateway's own latency is not in these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import html
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=300)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
+    os.environ["GEOPORTAIL_TEST_DATABASE"] = "geoportail_bench_payments"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    # The pages name static files without a collectstatic manifest, as in tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        measure(Client(), args.orders)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def measure(client, orders: int) -> None:
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from layers.models import Agency
+    from payments.models import Order, Receipt, Tariff
+    from payments.simulator import simulated_callback
+
+    ring = ((-6.9, 33.9), (-6.8, 33.9), (-6.8, 34.0), (-6.9, 34.0), (-6.9, 33.9))
+    agency = Agency.objects.create(
+        code="bench-pay",
+        name_fr="Agence de mesure",
+        name_ar="وكالة القياس",
+        srid=26191,
+        note_prefix="BPAY",
+        territory=MultiPolygon(Polygon(ring), srid=4326),
+    )
+    Tariff.objects.create(
+        agency=agency,
+        service="official-note",
+        label_fr="Note officielle",
+        label_ar="مذكرة رسمية",
+        amount_centimes=15_000,
+        legal_basis="Arrêté tarifaire",
+        valid_from=datetime.date(2024, 1, 1),
+    )
+    rounds, callbacks = [], []
+    for index in range(orders + 20):  # the first 20 warm the process up
+        start = time.perf_counter()
+        placed = client.post(
+            "/api/v1/payments/orders",
+            json.dumps(
+                {
+                    "agency": "bench-pay",
+                    "service": "official-note",
+                    "subject": f"TF {index}/07",
+                    "language": "fr",
+                }
+            ),
+            content_type="application/json",
+            headers={"Idempotency-Key": f"bench-{index}"},
+        ).json()
+        form = client.post(
+            f"/payments/orders/{placed['reference']}/pay/cmi"
+        ).content.decode()
+        fields = {html.unescape(k): html.unescape(v) for k, v in HIDDEN.findall(form)}
+        callback = simulated_callback(fields, approved=True)
+        called = time.perf_counter()
+        answer = client.post("/payments/callback/cmi", callback)
+        end = time.perf_counter()
+        assert answer.content == b"ACTION=POSTAUTH", answer.content
+        if index >= 20:
+            rounds.append(end - start)
+            callbacks.append(end - called)
+    assert Order.objects.filter(status=Order.Status.PAID).count() == orders + 20
+    numbers = sorted(Receipt.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, orders + 21))
+    ms = 1000
+    print(f"orders paid: {orders} (after 20 warm-up), receipts 1…{len(numbers)}")
+    print(
+        f"order → paid (3 requests): p50 {percentile(rounds, 50) * ms:.1f} ms, "
+        f"p95 {percentile(rounds, 95) * ms:.1f} ms, "
+        f"mean {statistics.fmean(rounds) * ms:.1f} ms"
+    )
+    print(
+        f"callback alone: p50 {percentile(callbacks, 50) * ms:.1f} ms, "
+        f"p95 {percentile(callbacks, 95) * ms:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
