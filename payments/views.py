@@ -40,6 +40,9 @@ def order_json(order: Order) -> dict:
     }
 
 
+# Anonymous citizens and their apps post it; no session acts on their behalf
+# and the Idempotency-Key makes a replay harmless.
+@csrf_exempt
 @api_view("POST")
 def order_create(request: HttpRequest):
     """Place an order; the ``Idempotency-Key`` header makes a retry safe."""
@@ -58,7 +61,7 @@ def order_create(request: HttpRequest):
     if len(fields["subject"]) > 200:
         raise BadRequest(_("The subject is too long."), code="subject_too_long")
     language = data.get("language", "fr")
-    if language not in dict(settings.LANGUAGES):
+    if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
         raise BadRequest(_("Unknown language."), code="unknown_language")
     agency = Agency.objects.filter(code=fields["agency"]).first()
     if agency is None:

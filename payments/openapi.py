@@ -1,0 +1,107 @@
+"""OpenAPI description of prestations-e's endpoints (assembled by
+geoportal.openapi)."""
+
+from __future__ import annotations
+
+ERROR = {"$ref": "#/components/responses/Error"}
+
+ORDER = {
+    "type": "object",
+    "required": [
+        "reference",
+        "agency",
+        "service",
+        "subject",
+        "amount_centimes",
+        "currency",
+        "payment_reference",
+        "status",
+        "page",
+    ],
+    "properties": {
+        "reference": {"type": "string", "examples": ["P-7K3M9QXW2HRT"]},
+        "agency": {"type": "string"},
+        "service": {"type": "string", "examples": ["official-note"]},
+        "label": {"type": "string"},
+        "subject": {"type": "string"},
+        "language": {"type": "string", "enum": ["fr", "ar", "en"]},
+        "amount_centimes": {
+            "type": "integer",
+            "description": "The price fixed when the order was placed, in centimes",
+        },
+        "currency": {"const": "MAD"},
+        "payment_reference": {
+            "type": "string",
+            "description": "ISO 11649 structured reference, for the counter and "
+            "bank transfers",
+        },
+        "status": {"type": "string", "enum": ["awaiting_payment", "paid"]},
+        "page": {"type": "string", "description": "The order's page: pay, receipt"},
+    },
+}
+
+SCHEMAS = {
+    "PaymentOrder": ORDER,
+    "PaymentOrderRequest": {
+        "type": "object",
+        "required": ["agency", "service", "subject"],
+        "properties": {
+            "agency": {"type": "string", "examples": ["demo-rabat"]},
+            "service": {"type": "string", "examples": ["official-note"]},
+            "subject": {
+                "type": "string",
+                "maxLength": 200,
+                "examples": ["parcelle TF 12345/07"],
+            },
+            "language": {"type": "string", "enum": ["fr", "ar", "en"], "default": "fr"},
+        },
+    },
+}
+
+
+def _order(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/PaymentOrder"}
+            }
+        },
+    }
+
+
+PATHS = {
+    "/api/v1/payments/orders": {
+        "post": {
+            "tags": ["payments"],
+            "summary": "Place an order for an agency's fee, at its tariff in force",
+            "description": (
+                "Idempotent: the same Idempotency-Key with the same body returns "
+                "the order it placed (200); with another body, 409."
+            ),
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 200},
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/PaymentOrderRequest"}
+                    }
+                },
+            },
+            "responses": {
+                "201": _order("The order placed"),
+                "200": _order("The order this key placed before"),
+                "400": ERROR,
+                "404": ERROR,
+                "409": ERROR,
+            },
+        }
+    },
+}
