@@ -41,3 +41,9 @@ class InvalidPaymentReference(BadRequest):
     """A structured reference whose check digits do not match."""
 
     code = "invalid_payment_reference"
+
+
+class RefundRefused(BadRequest):
+    """A refund without reason, of an unpaid order, or of more than remains."""
+
+    code = "refund_refused"

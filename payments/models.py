@@ -95,6 +95,7 @@ class Order(models.Model):
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     agency = models.ForeignKey(
@@ -202,22 +203,29 @@ class PaymentAttempt(models.Model):
 
 
 class ReceiptCounter(models.Model):
-    """The last receipt number given by an agency in a year; its row is locked
-    by the transaction that gives the next one (``payments.receipts``)."""
+    """The last number given by an agency in a year in one series (receipts,
+    credit notes); its row is locked by the transaction that gives the next
+    one (``payments.receipts``)."""
+
+    class Series(models.TextChoices):
+        RECEIPT = "R", _("receipt")
+        CREDIT_NOTE = "A", _("credit note")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=1, choices=Series, default=Series.RECEIPT)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "year"], name="one_receipt_counter_per_year"
+                fields=["agency", "series", "year"],
+                name="one_counter_per_series_and_year",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.year}: {self.last_number}"
+        return f"{self.agency_id} {self.series} {self.year}: {self.last_number}"
 
 
 class Receipt(models.Model):
@@ -261,3 +269,53 @@ class Receipt(models.Model):
     def reference(self) -> str:
         """``<agency prefix>-R-<year>-<number>``, e.g. ``AURS-R-2026-000017``."""
         return f"{self.agency.note_prefix}-R-{self.year}-{self.number:06d}"
+
+
+class Refund(models.Model):
+    """Money given back on a paid order, in full or in part, and the credit
+    note that records it: a receipt is never changed, it is offset. Immutable
+    like receipts (migration 0002); numbered in its own gapless series."""
+
+    AGENCY_PATH = "agency"
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    receipt = models.ForeignKey(
+        Receipt,
+        verbose_name=_("receipt"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    amount_centimes = models.PositiveIntegerField(_("amount (centimes of MAD)"))
+    reason = models.TextField(_("reason"))
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refunded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refunded_at = models.DateTimeField(_("refunded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "year", "number"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"], name="credit_note_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_centimes__gt=0), name="refund_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The credit note's: ``<agency prefix>-A-<year>-<number>``."""
+        return f"{self.agency.note_prefix}-A-{self.year}-{self.number:06d}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import editable
 from layers.models import Agency
 from payments.errors import NoTariff
-from payments.models import Order, Tariff
+from payments.models import Order, PaymentAttempt, Tariff
 
 
 def tariff_in_force(*, agency: Agency, service: str, on: datetime.date) -> Tariff:
@@ -33,4 +35,23 @@ def order_by_reference(reference: str) -> Order | None:
         Order.objects.select_related("agency", "tariff")
         .filter(reference=reference)
         .first()
+    )
+
+
+def orders_for_staff(user) -> QuerySet[Order]:
+    """The orders of the agencies ``user`` works for (all for a national
+    administrator), newest first, with their receipt, refunded total and the
+    provider of their confirmed attempt."""
+    return (
+        editable(user, Order.objects.all())
+        .select_related("agency", "tariff", "receipt")
+        .annotate(
+            refunded_centimes=Coalesce(Sum("receipt__refunds__amount_centimes"), 0),
+            paid_with=Subquery(
+                PaymentAttempt.objects.filter(
+                    order=OuterRef("pk"), status=PaymentAttempt.Status.CONFIRMED
+                ).values("provider")[:1]
+            ),
+        )
+        .order_by("-placed_at", "-id")
     )

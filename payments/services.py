@@ -9,10 +9,13 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import require_change
@@ -20,10 +23,11 @@ from layers.models import Agency
 from payments.errors import (
     CallbackRefused,
     IdempotencyKeyReused,
+    RefundRefused,
     TransitionRefused,
     UnknownAttempt,
 )
-from payments.models import Order, PaymentAttempt
+from payments.models import Order, PaymentAttempt, Receipt, ReceiptCounter, Refund
 from payments.providers import PROVIDERS
 from payments.providers.base import Instructions, ReturnUrls
 from payments.providers.cmi import (
@@ -33,7 +37,7 @@ from payments.providers.cmi import (
     amount_text,
     cmi_hash_valid,
 )
-from payments.receipts import receipt_issue
+from payments.receipts import number_take, receipt_issue
 from payments.references import (
     attempt_reference_new,
     order_reference_new,
@@ -239,3 +243,45 @@ def card_callback_handle(*, fields: dict[str, str]) -> CallbackAnswer:
         update_fields=["raw_callback", "callback_answer", "provider_transaction"]
     )
     return CallbackAnswer(answer, attempt.status)
+
+
+@transaction.atomic
+def refund_record(*, order: Order, amount_centimes: int, reason: str, by) -> Refund:
+    """Give back ``amount_centimes`` of a paid order, for ``reason``, and
+    number its credit note; the receipt stays as issued. Once all is given
+    back the order is refunded.
+
+    Raises PermissionDenied for anyone but the agency's agents, RefundRefused
+    without a reason, for an unpaid order, or for an amount that is not
+    between one centime and what remains to refund.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    require_change(by, order)
+    if not reason.strip():
+        raise RefundRefused(_("Give the reason for the refund."))
+    receipt = Receipt.objects.filter(order=order).first()
+    if receipt is None:
+        raise RefundRefused(_("Only a paid order can be refunded."))
+    given = receipt.refunds.aggregate(total=Sum("amount_centimes"))["total"] or 0
+    remaining = receipt.amount_centimes - given
+    if not 0 < amount_centimes <= remaining:
+        raise RefundRefused(
+            _("A refund must be more than 0 and at most %(remaining)s MAD.")
+            % {"remaining": number_format(Decimal(remaining) / 100, 2)}
+        )
+    year, number = number_take(
+        agency_id=order.agency_id, series=ReceiptCounter.Series.CREDIT_NOTE
+    )
+    refund = Refund.objects.create(
+        agency_id=order.agency_id,
+        year=year,
+        number=number,
+        receipt=receipt,
+        amount_centimes=amount_centimes,
+        reason=reason.strip(),
+        refunded_by=by,
+    )
+    if amount_centimes == remaining:
+        order.status = Order.Status.REFUNDED
+        order.save(update_fields=["status"])
+    return refund

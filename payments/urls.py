@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments import simulator, views
+from payments import simulator, staff, views
 
 app_name = "payments"
 
@@ -11,6 +11,12 @@ urlpatterns = [
         "payments/orders/<str:reference>/pay/<str:provider>",
         views.order_pay,
         name="pay",
+    ),
+    path("payments/staff/orders/", staff.orders, name="staff_orders"),
+    path(
+        "payments/staff/orders/<str:reference>/refund",
+        staff.refund,
+        name="staff_refund",
     ),
     path("payments/callback/cmi", views.card_callback, name="card_callback"),
     path("payments/simulator/pay", simulator.simulator_pay, name="simulator_pay"),

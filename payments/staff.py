@@ -1,0 +1,110 @@
+"""The agencies' staff pages of prestations-e: their orders (and as CSV for
+the accounts), and refunds with their credit notes."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_national_administrator, is_planner
+from payments.errors import RefundRefused
+from payments.selectors import orders_for_staff
+from payments.services import refund_record
+
+# The export's columns: stable names an accounting tool maps once.
+CSV_COLUMNS = [
+    "reference",
+    "agency",
+    "service",
+    "subject",
+    "amount_mad",
+    "status",
+    "placed_at",
+    "paid_with",
+    "receipt",
+    "refunded_mad",
+]
+
+
+def _staff(request: HttpRequest) -> None:
+    if not (is_planner(request.user) or is_national_administrator(request.user)):
+        raise PermissionDenied(_("Only the agencies' staff see the orders."))
+
+
+def _mad(centimes: int) -> str:
+    return f"{Decimal(centimes) / 100:.2f}"
+
+
+@login_required
+def orders(request: HttpRequest) -> HttpResponse:
+    """The orders list; ``?format=csv`` downloads it."""
+    _staff(request)
+    rows = orders_for_staff(request.user)
+    if request.GET.get("format") == "csv":
+        return _orders_csv(rows)
+    return render(request, "payments/staff_orders.html", {"orders": rows[:500]})
+
+
+def _orders_csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for order in rows.iterator(chunk_size=2000):
+        receipt = getattr(order, "receipt", None)
+        writer.writerow(
+            [
+                order.reference,
+                order.agency.code,
+                order.tariff.service,
+                order.subject,
+                _mad(order.amount_centimes),
+                order.status,
+                order.placed_at.isoformat(),
+                order.paid_with or "",
+                receipt.reference if receipt else "",
+                _mad(order.refunded_centimes),
+            ]
+        )
+    return response
+
+
+@login_required
+@require_POST
+def refund(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record a refund (amount in dirhams, reason) of one paid order."""
+    _staff(request)
+    order = orders_for_staff(request.user).filter(reference=reference).first()
+    if order is None:
+        raise Http404(_("No such order."))
+    try:
+        amount = Decimal(request.POST.get("amount", "").replace(",", ".").strip())
+        centimes = int(amount * 100)
+        if centimes != amount * 100:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError, OverflowError):
+        messages.error(request, _("Write the amount in dirhams, e.g. 50.00."))
+        return redirect("payments:staff_orders")
+    try:
+        done = refund_record(
+            order=order,
+            amount_centimes=centimes,
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+        )
+    except RefundRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Refunded; credit note no. %(number)s.") % {"number": done.reference},
+        )
+    return redirect("payments:staff_orders")

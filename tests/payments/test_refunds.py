@@ -1,0 +1,78 @@
+"""Refunds, full or partial, each with its credit note; the receipt is never
+changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from payments.errors import RefundRefused
+from payments.models import Order, Receipt, Refund
+from payments.services import attempt_start, card_callback_handle, refund_record
+from payments.simulator import simulated_callback
+from tests.conftest import sql_refused
+from tests.payments.conftest import URLS
+
+
+@pytest.fixture
+def paid(order):
+    _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
+    card_callback_handle(
+        fields=simulated_callback(instructions.form_fields, approved=True)
+    )
+    order.refresh_from_db()
+    return order
+
+
+def test_partial_refunds_then_the_rest(paid, planner):
+    first = refund_record(
+        order=paid, amount_centimes=5_000, reason="Double emploi", by=planner
+    )
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.PAID
+    second = refund_record(
+        order=paid, amount_centimes=10_000, reason="Service non rendu", by=planner
+    )
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.REFUNDED
+    assert (first.number, second.number) == (1, 2)
+    assert first.reference.endswith(f"-A-{first.year}-000001")
+    assert first.refunded_by == planner
+    # The receipt is as issued; the credit notes offset it.
+    assert Receipt.objects.get(order=paid).amount_centimes == 15_000
+
+
+@pytest.mark.parametrize("centimes", [0, -1, 15_001])
+def test_an_amount_outside_what_remains_is_refused(paid, planner, centimes):
+    with pytest.raises(RefundRefused):
+        refund_record(order=paid, amount_centimes=centimes, reason="x", by=planner)
+    assert not Refund.objects.exists()
+
+
+def test_more_than_remains_after_a_partial_refund_is_refused(paid, planner):
+    refund_record(order=paid, amount_centimes=10_000, reason="x", by=planner)
+    with pytest.raises(RefundRefused, match="50"):
+        refund_record(order=paid, amount_centimes=5_001, reason="x", by=planner)
+
+
+def test_a_refund_needs_a_reason_and_a_paid_order(paid, make_order, planner):
+    with pytest.raises(RefundRefused):
+        refund_record(order=paid, amount_centimes=100, reason="  ", by=planner)
+    with pytest.raises(RefundRefused):
+        refund_record(
+            order=make_order("unpaid"), amount_centimes=100, reason="x", by=planner
+        )
+
+
+def test_only_the_agencys_agents_refund(paid, other_planner, administrator):
+    with pytest.raises(PermissionDenied):
+        refund_record(order=paid, amount_centimes=100, reason="x", by=other_planner)
+    refund_record(order=paid, amount_centimes=100, reason="x", by=administrator)
+
+
+def test_the_database_refuses_changing_a_credit_note(paid, planner):
+    refund = refund_record(order=paid, amount_centimes=100, reason="x", by=planner)
+    sql_refused(
+        "UPDATE payments_refund SET amount_centimes = 1 WHERE id = %s", [refund.pk]
+    )
+    sql_refused("DELETE FROM payments_refund WHERE id = %s", [refund.pk])

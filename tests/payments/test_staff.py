@@ -1,0 +1,101 @@
+"""The staff's orders list, its CSV export and refunds from it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from payments.models import Order, Refund
+from payments.services import attempt_start, card_callback_handle
+from payments.simulator import simulated_callback
+from tests.payments.conftest import URLS
+
+LIST = "/payments/staff/orders/"
+
+
+@pytest.fixture
+def paid(order):
+    _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
+    card_callback_handle(
+        fields=simulated_callback(instructions.form_fields, approved=True)
+    )
+    order.refresh_from_db()
+    return order
+
+
+def test_a_planner_sees_the_orders_of_the_agency_and_downloads_them(
+    client, paid, make_order, planner
+):
+    unpaid = make_order("second", subject="parcelle R 4567/07")
+    client.force_login(planner)
+    page = client.get(LIST).content.decode()
+    assert paid.reference in page
+    assert unpaid.reference in page
+    answer = client.get(LIST, {"format": "csv"})
+    assert answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    by_reference = {row["reference"]: row for row in rows}
+    assert by_reference[paid.reference]["amount_mad"] == "150.00"
+    assert by_reference[paid.reference]["paid_with"] == "cmi"
+    assert by_reference[paid.reference]["receipt"] == paid.receipt.reference
+    assert by_reference[unpaid.reference]["status"] == "awaiting_payment"
+    assert by_reference[unpaid.reference]["receipt"] == ""
+
+
+def test_another_agencys_planner_sees_none_of_them(client, paid, other_planner):
+    client.force_login(other_planner)
+    assert paid.reference not in client.get(LIST).content.decode()
+    rows = client.get(LIST, {"format": "csv"}).content.decode().splitlines()
+    assert len(rows) == 1  # the header
+    url = reverse("payments:staff_refund", args=[paid.reference])
+    assert client.post(url, {"amount": "1", "reason": "x"}).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, paid):
+    answer = client.get(LIST)
+    assert answer.status_code == 302
+    assert "/login/" in answer["Location"]
+
+
+@pytest.mark.parametrize(
+    ("language", "done", "refused"),
+    [
+        ("fr", "avoir n°", "au plus 100,00 DH"),
+        ("ar", "إشعار دائن رقم", "100,00 درهم"),
+    ],
+)
+def test_a_refund_from_the_list_gives_a_credit_note(
+    client, paid, planner, language, done, refused
+):
+    client.force_login(planner)
+    url = reverse("payments:staff_refund", args=[paid.reference])
+    headers = {"Accept-Language": language}
+    first = client.post(
+        url,
+        {"amount": "50,00", "reason": "Double emploi"},
+        headers=headers,
+        follow=True,
+    ).content.decode()
+    assert done in first
+    assert Refund.objects.get().amount_centimes == 5_000
+    second = client.post(
+        url, {"amount": "100.01", "reason": "x"}, headers=headers, follow=True
+    ).content.decode()
+    assert refused in second
+    assert Refund.objects.count() == 1
+    client.post(url, {"amount": "100", "reason": "Annulé"}, headers=headers)
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.REFUNDED
+
+
+@pytest.mark.parametrize("amount", ["abc", "1.005", "NaN", "Infinity", ""])
+def test_an_unreadable_amount_refunds_nothing(client, paid, planner, amount):
+    client.force_login(planner)
+    url = reverse("payments:staff_refund", args=[paid.reference])
+    answer = client.post(url, {"amount": amount, "reason": "x"}, follow=True)
+    assert answer.status_code == 200
+    assert "Écrivez le montant en dirhams" in answer.content.decode()
+    assert not Refund.objects.exists()
