@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import editable
 from layers.models import Agency
 from payments.errors import NoTariff
-from payments.models import Order, PaymentAttempt, Tariff
+from payments.models import Order, PaymentAttempt, Receipt, Tariff
+from payments.providers import PROVIDERS
 
 
 def tariff_in_force(*, agency: Agency, service: str, on: datetime.date) -> Tariff:
@@ -55,3 +58,43 @@ def orders_for_staff(user) -> QuerySet[Order]:
         )
         .order_by("-placed_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class ReconciliationLine:
+    """What one provider brought in on one day: receipts and their total."""
+
+    day: datetime.date
+    provider: str
+    receipts: int
+    total_centimes: int
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.total_centimes) / 100
+
+    @property
+    def provider_label(self) -> str:
+        return str(PROVIDERS[self.provider].label)
+
+
+def reconciliation(
+    *, user, since: datetime.date, until: datetime.date
+) -> list[ReconciliationLine]:
+    """Receipts issued from ``since`` to ``until`` (included, the portal's
+    days) for the agencies ``user`` works for, per day and provider, to set
+    against the bank's statements and the counter's cash."""
+    rows = (
+        editable(user, Receipt.objects.all())
+        .annotate(day=TruncDate("issued_at"))
+        .filter(day__gte=since, day__lte=until)
+        .values("day", "attempt__provider")
+        .annotate(receipts=Count("id"), total=Sum("amount_centimes"))
+        .order_by("-day", "attempt__provider")
+    )
+    return [
+        ReconciliationLine(
+            row["day"], row["attempt__provider"], row["receipts"], row["total"]
+        )
+        for row in rows
+    ]

@@ -4,6 +4,7 @@ the accounts), and refunds with their credit notes."""
 from __future__ import annotations
 
 import csv
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -11,13 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_national_administrator, is_planner
-from payments.errors import RefundRefused
-from payments.selectors import orders_for_staff
-from payments.services import refund_record
+from core.errors import GeoportalError
+from payments.selectors import orders_for_staff, reconciliation
+from payments.services import counter_payment_confirm, refund_record
+
+# Days the reconciliation report covers, today included.
+RECONCILIATION_DAYS = 31
 
 # The export's columns: stable names an accounting tool maps once.
 CSV_COLUMNS = [
@@ -50,7 +55,20 @@ def orders(request: HttpRequest) -> HttpResponse:
     rows = orders_for_staff(request.user)
     if request.GET.get("format") == "csv":
         return _orders_csv(rows)
-    return render(request, "payments/staff_orders.html", {"orders": rows[:500]})
+    today = timezone.localdate()
+    return render(
+        request,
+        "payments/staff_orders.html",
+        {
+            "orders": rows[:500],
+            "reconciliation": reconciliation(
+                user=request.user,
+                since=today - datetime.timedelta(days=RECONCILIATION_DAYS - 1),
+                until=today,
+            ),
+            "reconciliation_days": RECONCILIATION_DAYS,
+        },
+    )
 
 
 def _orders_csv(rows) -> HttpResponse:
@@ -100,11 +118,33 @@ def refund(request: HttpRequest, reference: str) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             by=request.user,
         )
-    except RefundRefused as error:
+    except GeoportalError as error:
         messages.error(request, error.message)
     else:
         messages.success(
             request,
             _("Refunded; credit note no. %(number)s.") % {"number": done.reference},
+        )
+    return redirect("payments:staff_orders")
+
+
+@login_required
+@require_POST
+def counter_confirm(request: HttpRequest) -> HttpResponse:
+    """An agent confirms a payment at the counter or a transfer by the
+    structured reference the citizen quoted."""
+    _staff(request)
+    try:
+        attempt = counter_payment_confirm(
+            payment_reference=request.POST.get("payment_reference", ""),
+            agent=request.user,
+        )
+    except GeoportalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Payment confirmed; receipt no. %(number)s.")
+            % {"number": attempt.receipt.reference},
         )
     return redirect("payments:staff_orders")

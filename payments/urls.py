@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("payments/staff/orders/", staff.orders, name="staff_orders"),
     path(
+        "payments/staff/counter",
+        staff.counter_confirm,
+        name="staff_counter_confirm",
+    ),
+    path(
         "payments/staff/orders/<str:reference>/refund",
         staff.refund,
         name="staff_refund",

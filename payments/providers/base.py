@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class ReturnUrls:
@@ -31,6 +33,8 @@ class Provider:
     (an agent at the counter, a signed callback from a gateway)."""
 
     code: ClassVar[str]
+    # What staff pages call it.
+    label: ClassVar[Promise]
 
     def instructions(self, *, attempt, urls: ReturnUrls) -> Instructions:
         raise NotImplementedError

@@ -21,6 +21,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from payments.providers.base import Instructions, Provider, ReturnUrls
 
@@ -70,6 +71,7 @@ def amount_text(centimes: int) -> str:
 
 class CardGateway(Provider):
     code = "cmi"
+    label = _("Card")
 
     def instructions(self, *, attempt, urls: ReturnUrls) -> Instructions:
         fields = {

@@ -4,11 +4,14 @@ the payment (``payments.services.counter_payment_confirm``)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from payments.providers.base import Instructions, Provider, ReturnUrls
 
 
 class Counter(Provider):
     code = "counter"
+    label = _("Counter or bank transfer")
 
     def instructions(self, *, attempt, urls: ReturnUrls) -> Instructions:
         return Instructions(reference=attempt.order.payment_reference)

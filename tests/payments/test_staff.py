@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
 from payments.models import Order, Refund
-from payments.services import attempt_start, card_callback_handle
+from payments.services import (
+    attempt_start,
+    card_callback_handle,
+    counter_payment_confirm,
+)
 from payments.simulator import simulated_callback
 from tests.payments.conftest import URLS
 
@@ -99,3 +104,67 @@ def test_an_unreadable_amount_refunds_nothing(client, paid, planner, amount):
     assert answer.status_code == 200
     assert "Écrivez le montant en dirhams" in answer.content.decode()
     assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "done", "mistyped"),
+    [
+        ("fr", "Paiement confirmé ; reçu n°", "chiffres de contrôle"),
+        ("ar", "تم تأكيد الأداء؛ وصل رقم", "أرقام المراقبة"),
+    ],
+)
+def test_an_agent_confirms_a_counter_payment_from_the_list(
+    client, order, planner, language, done, mistyped
+):
+    attempt_start(order=order, provider="counter", urls=URLS)
+    client.force_login(planner)
+    url = reverse("payments:staff_counter_confirm")
+    headers = {"Accept-Language": language}
+    # One character changed: MOD 97-10 catches every single substitution.
+    last = order.payment_reference[-1]
+    wrong = order.payment_reference[:-1] + ("2" if last != "2" else "3")
+    answer = client.post(
+        url, {"payment_reference": wrong}, headers=headers, follow=True
+    )
+    assert mistyped in answer.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+    answer = client.post(
+        url,
+        {"payment_reference": order.payment_reference},
+        headers=headers,
+        follow=True,
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    page = answer.content.decode()
+    assert done in page
+    assert order.receipt.reference in page
+
+
+def test_the_reconciliation_sums_receipts_per_day_and_method(
+    client, paid, make_order, planner
+):
+    counter_order = make_order("counter")
+    attempt_start(order=counter_order, provider="counter", urls=URLS)
+    counter_payment_confirm(
+        payment_reference=counter_order.payment_reference, agent=planner
+    )
+    paid_again = make_order("card-2")
+    _attempt, instructions = attempt_start(order=paid_again, provider="cmi", urls=URLS)
+    card_callback_handle(
+        fields=simulated_callback(instructions.form_fields, approved=True)
+    )
+    client.force_login(planner)
+    page = client.get(LIST, headers={"Accept-Language": "fr"}).content.decode()
+    table = page[page.index('id="reconciliation"') :]
+    rows = re.findall(
+        r"<tr><td><bdi>([\d-]+)</bdi></td><td>([^<]+)</td>"
+        r"<td>(\d+)</td><td><bdi>([^<]+)</bdi></td></tr>",
+        table,
+    )
+    day = paid.receipt.issued_at.astimezone().date().isoformat()
+    assert sorted(rows) == [
+        (day, "Carte", "2", "300,00"),
+        (day, "Guichet ou virement", "1", "150,00"),
+    ]
