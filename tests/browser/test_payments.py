@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import translation
 from playwright.sync_api import expect
 
+from accounts.models import User
 from layers.models import Agency
-from payments.models import Order, Receipt, Tariff
+from payments.models import Order, Receipt, Refund, Tariff
 from payments.services import order_place
 from tests.browser_fixtures import SCREENSHOTS
 from tests.conftest import square
@@ -93,3 +95,52 @@ def test_a_citizen_pays_by_card_and_comes_back_to_the_receipt(
     page.screenshot(
         path=SCREENSHOTS / f"payments-{language}-{decision.split()[0].lower()}.png"
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_an_agent_confirms_a_counter_payment_and_refunds_part_of_it(
+    session_factory, live_server, order, language
+):
+    counter, confirm, refund = words(
+        language,
+        "Pay at the counter or by bank transfer",
+        "Confirm the payment",
+        "Refund",
+    )
+    session = session_factory(locale="ar-MA" if language == "ar" else "fr-FR")
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    citizen = session.open(f"/payments/orders/{order.reference}/")
+    citizen.get_by_role("button", name=counter).click()
+    quoted = citizen.locator("#payment-reference").inner_text()
+    assert quoted == order.payment_reference
+
+    agent = User.objects.create_user("agent", agency=order.agency)
+    client = Client()
+    client.force_login(agent)
+    session.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = session.open("/payments/staff/orders/")
+    expect(page.locator("html")).to_have_attribute(
+        "dir", "rtl" if language == "ar" else "ltr"
+    )
+    page.locator("input[name=payment_reference]").fill(quoted.lower())
+    page.get_by_role("button", name=confirm).click()
+    receipt = Receipt.objects.get(order=order)
+    expect(page.locator(".message-success")).to_contain_text(receipt.reference)
+
+    row = page.locator(f"#order-{order.reference}")
+    row.locator("input[name=amount]").fill("50,00")
+    row.locator("input[name=reason]").fill("Double emploi")
+    row.get_by_role("button", name=refund).click()
+    credit_note = Refund.objects.get(receipt=receipt)
+    expect(page.locator(".message-success")).to_contain_text(credit_note.reference)
+    assert credit_note.amount_centimes == 5_000
+    expect(page.locator("#reconciliation")).to_contain_text("150")
+    page.screenshot(path=SCREENSHOTS / f"payments-staff-{language}.png")
