@@ -58,6 +58,7 @@ from layers.territories import TerritoryOverlap
 from library.services import library_import
 from parcels.models import Parcel
 from parcels.references import ParcelReference
+from payments.models import Tariff
 
 MANIFEST_NAME = "demo.json"
 PASSWORD_VARIABLE = "GEOPORTAIL_DEMO_PASSWORD"  # noqa: S105 (a variable name)
@@ -233,16 +234,36 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
             and demo_is_loaded(agency, manifest, digest)
         ):
             demo_orthophoto_ensure(agency)
+            demo_tariff_ensure(agency)
             return demo_summary(agency, loaded=False)
         summary = demo_refresh(
             directory=directory, manifest=manifest, digest=digest, force=force
         )
-        demo_orthophoto_ensure(Agency.objects.get(code=values["code"]))
+        agency = Agency.objects.get(code=values["code"])
+        demo_orthophoto_ensure(agency)
+        demo_tariff_ensure(agency)
         return summary
     except ProgrammingError as error:
         raise DemoDataError(
             f"The database is not fully migrated (run manage.py migrate): {error}"
         ) from error
+
+
+def demo_tariff_ensure(agency: Agency) -> None:
+    """The demo agency's fee for an official note, so that the demo can be
+    paid through the gateway simulator; left alone once it has any tariff."""
+    if Tariff.objects.filter(agency=agency).exists():
+        return
+    Tariff.objects.create(
+        agency=agency,
+        service="official-note",
+        label_fr="Note de renseignements urbanistiques officielle",
+        label_ar="مذكرة المعلومات التعميرية الرسمية",
+        label_en="Official urban information note",
+        amount_centimes=15_000,
+        legal_basis="Tarif fictif de démonstration",
+        valid_from=datetime.date(2024, 1, 1),
+    )
 
 
 def demo_refresh(
