@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from payments.models import PaymentAttempt, Receipt, Tariff
+from payments.models import PaymentAttempt, Receipt, ReceiptCounter, Tariff
 from payments.services import attempt_start, card_callback_handle, order_place
 from payments.simulator import simulated_callback
 from tests.conftest import sql_refused
@@ -106,3 +106,32 @@ def test_concurrent_payments_leave_no_gap_and_no_duplicate(make_order):
     assert errors == []
     numbers = sorted(Receipt.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 41))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_callback_posted_at_once_counts_once(order):
+    """A gateway retrying while its first callback is still being handled:
+    the attempt's row lock makes the second wait, then read the answer."""
+    _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
+    callback = simulated_callback(instructions.form_fields, approved=True)
+    start = threading.Barrier(4)
+    answers, errors = [], []
+
+    def post():
+        try:
+            start.wait()
+            answers.append(card_callback_handle(fields=callback).text)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert answers == ["ACTION=POSTAUTH"] * 4
+    assert Receipt.objects.filter(order=order).count() == 1
+    assert ReceiptCounter.objects.get(agency=order.agency).last_number == 1
