@@ -26,6 +26,9 @@ if not os.environ.get("GEOPORTAIL_SIGNING_KEY"):
         "GEOPORTAIL_SIGNING_KEY must hold the Ed25519 key that signs notes."
     )
 
+# The card gateway simulator signs approvals with the store key: never here.
+PAYMENTS_SIMULATOR = False
+
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000))

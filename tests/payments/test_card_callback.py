@@ -160,3 +160,23 @@ def test_the_return_before_the_callback_only_reads_the_state(
     after = client.get(page, headers=headers).content.decode()
     assert paid in after
     assert attempt.receipt.reference in after
+
+
+def test_the_simulator_does_not_answer_when_off(client, card_attempt, settings):
+    settings.PAYMENTS_SIMULATOR = False
+    _attempt, fields = card_attempt
+    answer = client.post(reverse("payments:simulator_pay"), fields)
+    assert answer.status_code == 404
+    answer = client.post(
+        reverse("payments:simulator_decide"), {**fields, "outcome": "approve"}
+    )
+    assert answer.status_code == 404
+
+
+def test_the_simulator_refuses_a_form_it_cannot_authenticate(client, card_attempt):
+    _attempt, fields = card_attempt
+    forged = {**fields, "amount": "0.01"}
+    assert client.post(reverse("payments:simulator_pay"), forged).status_code == 404
+    page = client.post(reverse("payments:simulator_pay"), fields)
+    assert page.status_code == 200
+    assert "150.00" in page.content.decode()
