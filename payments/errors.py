@@ -47,3 +47,9 @@ class RefundRefused(BadRequest):
     """A refund without reason, of an unpaid order, or of more than remains."""
 
     code = "refund_refused"
+
+
+class StatementUnreadable(BadRequest):
+    """A bank statement that is not the CSV the import reads."""
+
+    code = "statement_unreadable"

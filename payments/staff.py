@@ -14,12 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_national_administrator, is_planner
 from core.errors import GeoportalError
 from payments.selectors import orders_for_staff, reconciliation
 from payments.services import counter_payment_confirm, refund_record
+from payments.statements import statement_import
+
+# Largest bank statement accepted.
+STATEMENT_MAX_BYTES = 5 * 1024 * 1024
 
 # Days the reconciliation report covers, today included.
 RECONCILIATION_DAYS = 31
@@ -146,5 +151,34 @@ def counter_confirm(request: HttpRequest) -> HttpResponse:
             request,
             _("Payment confirmed; receipt no. %(number)s.")
             % {"number": attempt.receipt.reference},
+        )
+    return redirect("payments:staff_orders")
+
+
+@login_required
+@require_POST
+def statement(request: HttpRequest) -> HttpResponse:
+    """Import a bank statement: confirm the transfers it shows."""
+    _staff(request)
+    upload = request.FILES.get("statement")
+    if upload is None or upload.size > STATEMENT_MAX_BYTES:
+        messages.error(request, _("Choose a bank statement (CSV, at most 5 MB)."))
+        return redirect("payments:staff_orders")
+    try:
+        report = statement_import(content=upload.read(), agent=request.user)
+    except GeoportalError as error:
+        messages.error(request, error.message)
+        return redirect("payments:staff_orders")
+    count = len(report.confirmed)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s transfer confirmed.", "%(count)s transfers confirmed.", count
+        )
+        % {"count": count},
+    )
+    for line, reason in report.left:
+        messages.warning(
+            request, _("Line %(line)s: %(reason)s") % {"line": line, "reason": reason}
         )
     return redirect("payments:staff_orders")

@@ -18,6 +18,7 @@ urlpatterns = [
         staff.counter_confirm,
         name="staff_counter_confirm",
     ),
+    path("payments/staff/statement", staff.statement, name="staff_statement"),
     path(
         "payments/staff/orders/<str:reference>/refund",
         staff.refund,
