@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 from accounts.models import User
 from layers.models import Agency
 from payments.models import Order, Receipt, Refund, Tariff
-from payments.services import order_place
+from payments.providers.base import ReturnUrls
+from payments.services import attempt_start, order_place
 from tests.browser_fixtures import SCREENSHOTS
 from tests.conftest import square
 
@@ -144,3 +145,44 @@ def test_an_agent_confirms_a_counter_payment_and_refunds_part_of_it(
     assert credit_note.amount_centimes == 5_000
     expect(page.locator("#reconciliation")).to_contain_text("150")
     page.screenshot(path=SCREENSHOTS / f"payments-staff-{language}.png")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_an_agent_matches_a_bank_statement(
+    session_factory, live_server, order, language, tmp_path
+):
+    attempt_start(
+        order=order, provider="counter", urls=ReturnUrls(ok="", fail="", callback="")
+    )
+    match = words(language, "Match the transfers")[0]
+    with translation.override(language):
+        confirmed = translation.ngettext(
+            "%(count)s transfer confirmed.", "%(count)s transfers confirmed.", 1
+        ) % {"count": 1}
+    statement = tmp_path / "releve.csv"
+    statement.write_text(
+        f"date;reference;amount\n2026-12-01;{order.payment_reference};150,00\n"
+        "2026-12-01;RF00 0000;10,00\n"
+    )
+    agent = User.objects.create_user("agent", agency=order.agency)
+    client = Client()
+    client.force_login(agent)
+    session = session_factory(locale="ar-MA" if language == "ar" else "fr-FR")
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    session.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = session.open("/payments/staff/orders/")
+    page.locator("input[name=statement]").set_input_files(statement)
+    page.get_by_role("button", name=match).click()
+    expect(page.locator(".message-success")).to_have_text(confirmed)
+    expect(page.locator(".message-warning")).to_have_count(1)
+    expect(page.locator(f"#order-{order.reference}")).to_contain_text(
+        Receipt.objects.get(order=order).reference
+    )
