@@ -8,6 +8,11 @@ urlpatterns = [
     path("api/v1/payments/orders", views.order_create, name="order_create"),
     path("payments/orders/<str:reference>/", views.order_page, name="order"),
     path(
+        "payments/orders/<str:reference>/receipt.pdf",
+        views.receipt_pdf_download,
+        name="receipt_pdf",
+    ),
+    path(
         "payments/orders/<str:reference>/pay/<str:provider>",
         views.order_pay,
         name="pay",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +17,8 @@ from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, NotFound
 from layers.models import Agency
 from payments.errors import CallbackRefused, TransitionRefused, UnknownAttempt
-from payments.models import Order
+from payments.models import Order, Receipt
+from payments.pdf import receipt_pdf
 from payments.providers import PROVIDERS
 from payments.providers.base import ReturnUrls
 from payments.providers.cmi import REFUSED
@@ -144,3 +146,19 @@ def card_callback(request: HttpRequest) -> HttpResponse:
             REFUSED, status=error.http_status, content_type="text/plain"
         )
     return HttpResponse(answer.text, content_type="text/plain")
+
+
+def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
+    """The order's receipt as a PDF, in the reader's language."""
+    order = _order(reference)
+    receipt = (
+        Receipt.objects.filter(order=order).select_related("agency", "attempt").first()
+    )
+    if receipt is None:
+        raise Http404(_("This order is not paid yet."))
+    language = get_language() if get_language() in dict(settings.LANGUAGES) else "fr"
+    return HttpResponse(
+        receipt_pdf(receipt, language=language),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{receipt.reference}.pdf"'},
+    )

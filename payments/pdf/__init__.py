@@ -1,0 +1,99 @@
+"""A receipt's PDF, rendered with typst, in French, Arabic or English.
+
+Plain for now: document-e, the registry of issued documents, will sign it and
+give it its QR code. Fonts are the few a receipt needs, so no system font
+discovery happens; one compiler per process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import typst
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from payments.models import Receipt
+from payments.providers import PROVIDERS
+
+TEMPLATE = Path(__file__).with_name("receipt.typ")
+FONT_FILES = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
+)
+
+
+class _Engine:
+    def __init__(self) -> None:
+        root = Path(tempfile.mkdtemp(prefix="geoportail-receipts-pdf-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        fonts = root / "fonts"
+        fonts.mkdir()
+        for font in FONT_FILES:
+            (fonts / Path(font).name).symlink_to(font)
+        (root / "receipt.typ").write_bytes(TEMPLATE.read_bytes())
+        self.compiler = typst.Compiler(
+            str(root / "receipt.typ"),
+            root=str(root),
+            font_paths=[str(fonts)],
+            ignore_system_fonts=True,
+        )
+        # typst's compiler is not meant to be shared by threads at once.
+        self.lock = threading.Lock()
+
+    def compile(self, data: dict) -> bytes:
+        with self.lock:
+            return self.compiler.compile(
+                format="pdf",
+                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+                pdf_tags=False,
+            )
+
+
+@functools.cache
+def _engine() -> _Engine:
+    return _Engine()
+
+
+def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
+    """The receipt as a PDF in ``language`` (fr, ar or en)."""
+    order = receipt.order
+    with translation.override(language):
+        amount = formats.number_format(order.amount, 2, use_l10n=True)
+        data = {
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "reference": receipt.reference,
+            "agency": receipt.agency.name,
+            "labels": {
+                "title": _("Receipt"),
+                "footer": _(
+                    "Issued by the Geoportail for the agency named above. Keep it: "
+                    "a refund is recorded by a credit note, never by changing it."
+                ),
+            },
+            "rows": [
+                [
+                    _("Date of issue"),
+                    formats.date_format(
+                        timezone.localtime(receipt.issued_at), "DATETIME_FORMAT"
+                    ),
+                ],
+                [_("Order"), order.reference],
+                [_("Service"), order.tariff.label],
+                [_("Subject"), order.subject],
+                [_("Amount"), f"{amount} {_('MAD')}"],
+                [_("Payment method"), str(PROVIDERS[receipt.attempt.provider].label)],
+                [_("Payment reference"), order.payment_reference],
+                [_("Legal basis"), order.tariff.legal_basis],
+            ],
+        }
+    return _engine().compile(data)
