@@ -88,7 +88,8 @@ def test_a_citizen_pays_by_card_and_comes_back_to_the_receipt(
         expect(state).to_have_attribute("data-state", "paid")
         expect(state).to_contain_text(receipt.reference)
         assert order.status == Order.Status.PAID
-        pdf = page.request.get(page.locator("#receipt-pdf").get_attribute("href"))
+        href = page.locator("#receipt-pdf").get_attribute("href")
+        pdf = page.request.get(session.base_url + href)
         assert pdf.headers["content-type"] == "application/pdf"
         assert pdf.body().startswith(b"%PDF")
     else:
