@@ -79,27 +79,31 @@ def order_place(
             [agency.code, service, subject, language], ensure_ascii=False
         ).encode()
     ).hexdigest()
-    tariff = tariff_in_force(
-        agency=agency, service=service, on=on or timezone.localdate()
-    )
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                reference=order_reference_new(),
-                agency=agency,
-                tariff=tariff,
-                amount_centimes=tariff.amount_centimes,
-                subject=subject,
-                language=language,
-                payment_reference=structured_reference_new(),
-                idempotency_key=idempotency_key,
-                request_digest=digest,
-            )
-        return order, True
-    except IntegrityError:
-        # Placed before, or by a concurrent request with the same key that
-        # committed first: the unique key decides, then the digest.
-        order = Order.objects.get(idempotency_key=idempotency_key)
+    order = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if order is None:
+        # A retry finds its order above even if the price has changed since.
+        tariff = tariff_in_force(
+            agency=agency, service=service, on=on or timezone.localdate()
+        )
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    reference=order_reference_new(),
+                    agency=agency,
+                    tariff=tariff,
+                    amount_centimes=tariff.amount_centimes,
+                    subject=subject,
+                    language=language,
+                    payment_reference=structured_reference_new(),
+                    idempotency_key=idempotency_key,
+                    request_digest=digest,
+                )
+            return order, True
+        except IntegrityError:
+            # A concurrent request with the same key committed first.
+            order = Order.objects.filter(idempotency_key=idempotency_key).first()
+            if order is None:
+                raise
     if order.request_digest != digest:
         raise IdempotencyKeyReused(
             _("This Idempotency-Key was already used for another order.")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from payments.errors import IdempotencyKeyReused
 from payments.models import Order
@@ -90,3 +93,36 @@ def test_the_api_answers_a_service_without_tariff(client, body):
 
 def test_an_unknown_order_page_is_a_404(client, db):
     assert client.get(reverse("payments:order", args=["P-NONE"])).status_code == 404
+
+
+def test_a_retry_after_the_price_changed_gets_its_order(make_order, tariff):
+    first = make_order("retry")
+    tariff.valid_to = timezone.localdate()
+    tariff.save()
+    again = make_order("retry")  # no tariff in force today any more
+    assert again.pk == first.pk
+    assert again.amount_centimes == 15_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_place_one_order(make_order):
+    start = threading.Barrier(4)
+    placed, errors = [], []
+
+    def place():
+        try:
+            start.wait()
+            placed.append(make_order("same-time").pk)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=place) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(placed)) == 1
+    assert Order.objects.filter(idempotency_key="same-time").count() == 1
