@@ -489,5 +489,10 @@ PAYMENTS_CMI_CLIENT_ID = os.environ.get("PAYMENTS_CMI_CLIENT_ID", "simulator")
 PAYMENTS_CMI_GATEWAY_URL = os.environ.get("PAYMENTS_CMI_GATEWAY_URL", "")
 # The local gateway simulator (payments/simulator.py) answers only when on.
 PAYMENTS_SIMULATOR = env_bool("PAYMENTS_SIMULATOR", DEBUG)
+# Cash paid at the counter from this amount (centimes of MAD) on takes the
+# confirmation of two agents.
+PAYMENTS_CASH_SECOND_AGENT_CENTIMES = int(
+    os.environ.get("PAYMENTS_CASH_SECOND_AGENT_CENTIMES", 500_000)
+)
 # How long an attempt may wait for its payment before it expires.
 PAYMENTS_ATTEMPT_MINUTES = int(os.environ.get("PAYMENTS_ATTEMPT_MINUTES", 30))

@@ -177,6 +177,15 @@ class PaymentAttempt(models.Model):
     provider_transaction = models.CharField(
         _("provider's transaction"), max_length=64, blank=True
     )
+    # Cash above a threshold: the first of the two agents who confirm it.
+    first_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confirmed by"),

@@ -178,15 +178,20 @@ def _expired(attempt: PaymentAttempt) -> bool:
 
 
 @transaction.atomic
-def counter_payment_confirm(*, payment_reference: str, agent) -> PaymentAttempt:
+def counter_payment_confirm(
+    *, payment_reference: str, agent, cash: bool
+) -> PaymentAttempt:
     """An agent of the order's agency confirms that the order quoting
-    ``payment_reference`` was paid at the counter or by transfer; its pending
-    counter attempt is confirmed and the order gets its receipt.
+    ``payment_reference`` was paid at the counter (``cash``) or by transfer;
+    its pending counter attempt is confirmed and the order gets its receipt.
+    Cash of ``PAYMENTS_CASH_SECOND_AGENT_CENTIMES`` or more takes two agents:
+    the first one's confirmation is recorded and the attempt stays pending
+    until another agent confirms.
 
     Raises InvalidPaymentReference for a reference whose check digits are
     wrong, UnknownAttempt when no counter attempt of that order is pending,
     PermissionDenied for anyone but the agency's agents, TransitionRefused
-    when the attempt has expired.
+    when the attempt has expired or the same agent confirms twice.
     """
     reference = structured_reference_normalise(payment_reference)
     attempt = _locked_attempt(
@@ -197,6 +202,17 @@ def counter_payment_confirm(*, payment_reference: str, agent) -> PaymentAttempt:
     require_change(agent, attempt.order)
     if _expired(attempt):
         raise TransitionRefused(_("This payment reference has expired."))
+    two_agents = (
+        cash and attempt.amount_centimes >= settings.PAYMENTS_CASH_SECOND_AGENT_CENTIMES
+    )
+    if two_agents and attempt.first_confirmed_by_id is None:
+        attempt.first_confirmed_by = agent
+        attempt.save(update_fields=["first_confirmed_by", "changed_at"])
+        return attempt
+    if two_agents and attempt.first_confirmed_by_id == agent.pk:
+        raise TransitionRefused(
+            _("Another agent must confirm this cash payment a second time.")
+        )
     _attempt_confirm(attempt=attempt)
     attempt.confirmed_by = agent
     attempt.save(update_fields=["confirmed_by"])

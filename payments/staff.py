@@ -136,22 +136,32 @@ def refund(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def counter_confirm(request: HttpRequest) -> HttpResponse:
-    """An agent confirms a payment at the counter or a transfer by the
+    """An agent confirms cash paid at the counter, or a transfer, by the
     structured reference the citizen quoted."""
     _staff(request)
     try:
         attempt = counter_payment_confirm(
             payment_reference=request.POST.get("payment_reference", ""),
             agent=request.user,
+            cash=request.POST.get("means") != "transfer",
         )
     except GeoportalError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Payment confirmed; receipt no. %(number)s.")
-            % {"number": attempt.receipt.reference},
-        )
+        if attempt.status == attempt.Status.CONFIRMED:
+            messages.success(
+                request,
+                _("Payment confirmed; receipt no. %(number)s.")
+                % {"number": attempt.receipt.reference},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "First confirmation recorded: another agent must confirm this "
+                    "cash payment."
+                ),
+            )
     return redirect("payments:staff_orders")
 
 

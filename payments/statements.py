@@ -87,7 +87,7 @@ def statement_import(*, content: bytes, agent) -> StatementReport:
                     )
                     continue
                 attempt = counter_payment_confirm(
-                    payment_reference=reference, agent=agent
+                    payment_reference=reference, agent=agent, cash=False
                 )
         except GeoportalError as error:
             report.left.append((line, str(error.message)))

@@ -76,8 +76,8 @@ def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
             "labels": {
                 "title": _("Receipt"),
                 "footer": _(
-                    "Issued by the Geoportail for the agency named above. Keep it: "
-                    "a refund is recorded by a credit note, never by changing it."
+                    "Issued by the Geoportail for the agency named above. Keep it: a "
+                    "refund is recorded apart and never changes it."
                 ),
             },
             "rows": [

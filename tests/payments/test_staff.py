@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from payments.models import Order, Refund
 from payments.services import (
     attempt_start,
@@ -148,7 +149,7 @@ def test_the_reconciliation_sums_receipts_per_day_and_method(
     counter_order = make_order("counter")
     attempt_start(order=counter_order, provider="counter", urls=URLS)
     counter_payment_confirm(
-        payment_reference=counter_order.payment_reference, agent=planner
+        payment_reference=counter_order.payment_reference, agent=planner, cash=True
     )
     paid_again = make_order("card-2")
     _attempt, instructions = attempt_start(order=paid_again, provider="cmi", urls=URLS)
@@ -168,3 +169,27 @@ def test_the_reconciliation_sums_receipts_per_day_and_method(
         (day, "Carte", "2", "300,00"),
         (day, "Guichet ou virement", "1", "150,00"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [("fr", "un autre agent doit confirmer"), ("ar", "يجب أن يؤكد عون آخر")],
+)
+def test_large_cash_at_the_counter_takes_a_second_agent(
+    client, order, planner, payments_settings, language, first
+):
+    payments_settings.PAYMENTS_CASH_SECOND_AGENT_CENTIMES = 10_000
+    attempt_start(order=order, provider="counter", urls=URLS)
+    url = reverse("payments:staff_counter_confirm")
+    headers = {"Accept-Language": language}
+    form = {"payment_reference": order.payment_reference, "means": "cash"}
+    client.force_login(planner)
+    page = client.post(url, form, headers=headers, follow=True).content.decode()
+    assert first in page
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+    second = User.objects.create_user("second-agent", agency=order.agency)
+    client.force_login(second)
+    client.post(url, form, headers=headers)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
