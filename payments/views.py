@@ -97,6 +97,7 @@ def order_page(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "order": order,
             "receipt": getattr(order, "receipt", None),
+            "last_attempt": order.attempts.first(),
         },
     )
 

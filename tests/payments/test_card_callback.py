@@ -180,3 +180,33 @@ def test_the_simulator_refuses_a_form_it_cannot_authenticate(client, card_attemp
     page = client.post(reverse("payments:simulator_pay"), fields)
     assert page.status_code == 200
     assert "150.00" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "declined"),
+    [("fr", "n'a pas été accepté"), ("ar", "لم يُقبل أداؤك الأخير")],
+)
+def test_the_order_page_says_the_last_payment_was_declined(
+    client, card_attempt, post_callback, language, declined
+):
+    attempt, fields = card_attempt
+    page = reverse("payments:order", args=[attempt.order.reference])
+    headers = {"Accept-Language": language}
+    assert declined not in client.get(page, headers=headers).content.decode()
+    post_callback(simulated_callback(fields, approved=False))
+    assert declined in client.get(page, headers=headers).content.decode()
+
+
+def test_the_order_page_says_the_last_attempt_expired(
+    client, card_attempt, post_callback
+):
+    attempt, fields = card_attempt
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    post_callback(simulated_callback(fields, approved=True))
+    page = client.get(
+        reverse("payments:order", args=[attempt.order.reference]),
+        headers={"Accept-Language": "ar"},
+    ).content.decode()
+    assert "انتهت صلاحية محاولة أدائك الأخيرة" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from payments.errors import RefundRefused
 from payments.models import Order, Receipt, Refund
@@ -76,3 +77,13 @@ def test_the_database_refuses_changing_a_credit_note(paid, planner):
         "UPDATE payments_refund SET amount_centimes = 1 WHERE id = %s", [refund.pk]
     )
     sql_refused("DELETE FROM payments_refund WHERE id = %s", [refund.pk])
+
+
+def test_the_order_page_says_a_full_refund(client, paid, planner):
+    refund_record(order=paid, amount_centimes=15_000, reason="x", by=planner)
+    page = client.get(
+        reverse("payments:order", args=[paid.reference]),
+        headers={"Accept-Language": "fr"},
+    ).content.decode()
+    assert "Remboursée en totalité" in page
+    assert paid.receipt.reference in page
