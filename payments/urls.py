@@ -6,6 +6,7 @@ app_name = "payments"
 
 urlpatterns = [
     path("api/v1/payments/orders", views.order_create, name="order_create"),
+    path("payments/orders/new", views.order_new, name="order_new"),
     path("payments/orders/<str:reference>/", views.order_page, name="order"),
     path(
         "payments/orders/<str:reference>/receipt.pdf",

@@ -4,17 +4,21 @@ address carries), paying, and the card gateway's callback."""
 
 from __future__ import annotations
 
+import secrets
+from decimal import Decimal
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.api import api_view, json_response, read_json
-from core.errors import BadRequest, NotFound
+from core.errors import BadRequest, GeoportalError, NotFound
 from layers.models import Agency
 from payments.errors import CallbackRefused, TransitionRefused, UnknownAttempt
 from payments.models import Order, Receipt
@@ -22,7 +26,7 @@ from payments.pdf import receipt_pdf
 from payments.providers import PROVIDERS
 from payments.providers.base import ReturnUrls
 from payments.providers.cmi import REFUSED
-from payments.selectors import order_by_reference
+from payments.selectors import order_by_reference, tariff_in_force
 from payments.services import attempt_start, card_callback_handle, order_place
 
 
@@ -162,4 +166,50 @@ def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
         receipt_pdf(receipt, language=language),
         content_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{receipt.reference}.pdf"'},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest) -> HttpResponse:
+    """A citizen's order of ``service`` from ``agency`` about ``subject``:
+    the price and its legal basis, then the order placed. The form carries an
+    idempotency key made when it is shown, so a double submit places one order."""
+    params = request.POST if request.method == "POST" else request.GET
+    agency = Agency.objects.filter(code=params.get("agency", "")).first()
+    service, subject = params.get("service", ""), params.get("subject", "").strip()
+    if agency is None or not subject or len(subject) > 200:
+        raise Http404(_("No such agency, or no subject."))
+    try:
+        tariff = tariff_in_force(
+            agency=agency, service=service, on=timezone.localdate()
+        )
+        if request.method == "POST":
+            key = params.get("idempotency_key", "")
+            if not 16 <= len(key) <= 200:
+                raise BadRequest(_("This form is out of date: open it again."))
+            order, _created = order_place(
+                agency=agency,
+                service=service,
+                subject=subject,
+                language=get_language(),
+                idempotency_key=key,
+            )
+            return redirect("payments:order", reference=order.reference)
+    except GeoportalError as error:
+        return render(
+            request,
+            "payments/order_new.html",
+            {"error": error.message},
+            status=error.http_status,
+        )
+    return render(
+        request,
+        "payments/order_new.html",
+        {
+            "agency": agency,
+            "tariff": tariff,
+            "subject": subject,
+            "amount": Decimal(tariff.amount_centimes) / 100,
+            "idempotency_key": secrets.token_urlsafe(24),
+        },
     )

@@ -1,6 +1,7 @@
-"""A citizen pays an order by card through the local gateway simulator, in
+"""A citizen orders and pays by card through the local gateway simulator, in
 French and in Arabic: the gateway's callback (server to server, over HTTP)
-confirms it, and the order page they come back to shows the receipt."""
+confirms it, and the order page they come back to shows the receipt; agents
+confirm counter payments, match bank statements and refund."""
 
 from __future__ import annotations
 
@@ -68,15 +69,25 @@ def words(language: str, *texts: str) -> list[str]:
 def test_a_citizen_pays_by_card_and_comes_back_to_the_receipt(
     session_factory, order, language, decision
 ):
-    pay, go, choose = words(
-        language, "Pay by card", "Continue to the secure card payment page", decision
+    place, pay, go, choose = words(
+        language,
+        "Place the order",
+        "Pay by card",
+        "Continue to the secure card payment page",
+        decision,
     )
     session = session_factory(locale="ar-MA" if language == "ar" else "fr-FR")
     session.context.set_extra_http_headers({"Accept-Language": language})
-    page = session.open(f"/payments/orders/{order.reference}/")
+    page = session.open(
+        f"/payments/orders/new?agency={order.agency.code}&service=official-note"
+        "&subject=TF%2099/07"
+    )
     expect(page.locator("html")).to_have_attribute(
         "dir", "rtl" if language == "ar" else "ltr"
     )
+    page.get_by_role("button", name=place).click()
+    order = Order.objects.get(subject="TF 99/07")
+    assert order.language == language
     page.get_by_role("button", name=pay).click()
     page.get_by_role("button", name=go).click()
     page.get_by_role("button", name=choose).click()
