@@ -1,5 +1,6 @@
 """The agencies' staff pages of prestations-e: their orders (and as CSV for
-the accounts), and refunds with their credit notes."""
+the accounts), counter confirmations, bank statements, refunds with their
+credit notes, and the receipts per day and payment method."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def _staff(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only the agencies' staff see the orders."))
 
 
+def _cell(text: str) -> str:
+    """A citizen's text as a spreadsheet shows it, never as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _mad(centimes: int) -> str:
     return f"{Decimal(centimes) / 100:.2f}"
 
@@ -88,7 +94,7 @@ def _orders_csv(rows) -> HttpResponse:
                 order.reference,
                 order.agency.code,
                 order.tariff.service,
-                order.subject,
+                _cell(order.subject),
                 _mad(order.amount_centimes),
                 order.status,
                 order.placed_at.isoformat(),
@@ -147,6 +153,8 @@ def counter_confirm(request: HttpRequest) -> HttpResponse:
         )
     except GeoportalError as error:
         messages.error(request, error.message)
+    except PermissionDenied as error:  # another agency's order
+        messages.error(request, str(error))
     else:
         if attempt.status == attempt.Status.CONFIRMED:
             messages.success(

@@ -193,3 +193,30 @@ def test_large_cash_at_the_counter_takes_a_second_agent(
     client.post(url, form, headers=headers)
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
+
+
+def test_the_csv_never_carries_a_formula(client, make_order, planner):
+    make_order("formula", subject='=HYPERLINK("http://evil")')
+    client.force_login(planner)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(LIST, {"format": "csv"}).content.decode())
+        )
+    )
+    assert rows[0]["subject"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_another_agencys_reference_at_the_counter_is_refused_with_a_message(
+    client, order, other_planner
+):
+    attempt_start(order=order, provider="counter", urls=URLS)
+    client.force_login(other_planner)
+    answer = client.post(
+        reverse("payments:staff_counter_confirm"),
+        {"payment_reference": order.payment_reference, "means": "transfer"},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    assert "que les données de votre agence" in answer.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
