@@ -494,5 +494,7 @@ PAYMENTS_SIMULATOR = env_bool("PAYMENTS_SIMULATOR", DEBUG)
 PAYMENTS_CASH_SECOND_AGENT_CENTIMES = int(
     os.environ.get("PAYMENTS_CASH_SECOND_AGENT_CENTIMES", 500_000)
 )
-# How long an attempt may wait for its payment before it expires.
+# How long a card payment attempt may wait for the gateway before it expires,
+# and a counter or transfer reference for its payment.
 PAYMENTS_ATTEMPT_MINUTES = int(os.environ.get("PAYMENTS_ATTEMPT_MINUTES", 30))
+PAYMENTS_COUNTER_DAYS = int(os.environ.get("PAYMENTS_COUNTER_DAYS", 15))

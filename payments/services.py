@@ -133,8 +133,8 @@ def attempt_transition(*, attempt: PaymentAttempt, to: str) -> PaymentAttempt:
 def attempt_start(
     *, order: Order, provider: str, urls: ReturnUrls
 ) -> tuple[PaymentAttempt, Instructions]:
-    """Record a new attempt to pay ``order`` with ``provider``, pending until
-    ``PAYMENTS_ATTEMPT_MINUTES`` from now, and what the citizen must do.
+    """Record a new attempt to pay ``order`` with ``provider``, pending for
+    the provider's validity, and what the citizen must do.
 
     Raises TransitionRefused when the order is already paid.
     """
@@ -146,8 +146,7 @@ def attempt_start(
         order=order,
         provider=provider,
         amount_centimes=order.amount_centimes,
-        expires_at=timezone.now()
-        + datetime.timedelta(minutes=settings.PAYMENTS_ATTEMPT_MINUTES),
+        expires_at=timezone.now() + PROVIDERS[provider].validity(),
     )
     instructions = PROVIDERS[provider].instructions(attempt=attempt, urls=urls)
     attempt_transition(attempt=attempt, to=Status.PENDING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -37,4 +38,8 @@ class Provider:
     label: ClassVar[Promise]
 
     def instructions(self, *, attempt, urls: ReturnUrls) -> Instructions:
+        raise NotImplementedError
+
+    def validity(self) -> datetime.timedelta:
+        """How long an attempt may wait for its payment before it expires."""
         raise NotImplementedError

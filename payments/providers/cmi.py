@@ -15,6 +15,7 @@ and before anything is read or changed. The payment is captured (the answer
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import hmac
 import re
@@ -95,3 +96,6 @@ class CardGateway(Provider):
             or reverse("payments:simulator_pay"),
             form_fields=fields,
         )
+
+    def validity(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=settings.PAYMENTS_ATTEMPT_MINUTES)

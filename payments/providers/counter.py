@@ -4,6 +4,9 @@ the payment (``payments.services.counter_payment_confirm``)."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from payments.providers.base import Instructions, Provider, ReturnUrls
@@ -15,3 +18,7 @@ class Counter(Provider):
 
     def instructions(self, *, attempt, urls: ReturnUrls) -> Instructions:
         return Instructions(reference=attempt.order.payment_reference)
+
+    def validity(self) -> datetime.timedelta:
+        # A transfer takes days to show on the agency's statement.
+        return datetime.timedelta(days=settings.PAYMENTS_COUNTER_DAYS)
