@@ -24,6 +24,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Deferrable, F, Func, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import localized
 from layers.search import Fold, folded_trigram_index
@@ -38,7 +39,7 @@ class DateRange(Func):
 class TextKind(models.TextChoices):
     LAW = "law", _("Law")
     DECREE = "decree", _("Decree")
-    ORDER = "order", _("Order")
+    ORDER = "order", pgettext_lazy("kind of legal text", "Order")
     CIRCULAR = "circular", _("Circular")
     REGULATION = "regulation", _("Regulation of a planning document")
     PROCEDURE = "procedure", _("Procedure guide")

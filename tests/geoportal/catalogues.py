@@ -18,12 +18,14 @@ REPO = Path(__file__).resolve().parents[2]
 @dataclasses.dataclass(frozen=True)
 class Entry:
     """One translated text: its English msgid and one of its translations
-    (``form``: which plural form, None for a text without plural)."""
+    (``form``: which plural form, None for a text without plural; ``context``:
+    its msgctxt, None without — gettext keeps one text in two contexts apart)."""
 
     catalogue: str
     msgid: str
     msgstr: str
     form: int | None = None
+    context: str | None = None
 
 
 def catalogue_paths(language: str) -> list[Path]:
@@ -48,5 +50,6 @@ def entries(language: str) -> list[Entry]:
             for key, msgstr in catalog.items():
                 msgid, form = key if isinstance(key, tuple) else (key, None)
                 if msgid:  # not the header
-                    found.append(Entry(name, msgid.split("\x04")[-1], msgstr, form))
+                    context, _, text = msgid.rpartition("\x04")
+                    found.append(Entry(name, text, msgstr, form, context or None))
     return found

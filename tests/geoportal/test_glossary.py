@@ -94,13 +94,16 @@ def test_the_glossary_check_sees_a_wrong_arabic_term():
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_a_text_reads_the_same_in_every_catalogue(language):
     """Django merges the catalogues: a text translated two ways would read one
-    way or the other depending on the order of the apps."""
+    way or the other depending on the order of the apps. A text in another
+    context (msgctxt: "Order" a legal text's kind, not a payment's order) is
+    another text."""
     translations = defaultdict(set)
     for entry in entries(language):
-        translations[entry.msgid, entry.form].add((entry.msgstr, entry.catalogue))
+        key = (entry.context, entry.msgid, entry.form)
+        translations[key].add((entry.msgstr, entry.catalogue))
     differing = [
         f"{msgid!r}: {sorted(found)}"
-        for (msgid, _form), found in translations.items()
+        for (_context, msgid, _form), found in translations.items()
         if len({msgstr for msgstr, _catalogue in found}) > 1
     ]
     assert not differing, "\n".join(differing)

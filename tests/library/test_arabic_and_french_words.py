@@ -97,10 +97,17 @@ def test_snippets_mark_the_words_and_escape_the_text(import_texts):
             ],
         )
     )
-    (hit,) = library_search(LibraryQuery(text="règlements", at=DAY)).articles
+
+    # Only this test's text: the demo's texts may be in the database too.
+    def ours(text):
+        found = library_search(LibraryQuery(text=text, at=DAY)).articles
+        (hit,) = [hit for hit in found if hit.text_number == "9901-1"]
+        return hit
+
+    hit = ours("règlements")
     assert "<mark>règlement</mark>" in hit.snippet
     assert "<script>" not in hit.snippet
     assert "&amp; ses annexes : recul &lt; 5 m" in hit.snippet
-    (hit,) = library_search(LibraryQuery(text="رخصة", at=DAY)).articles
+    hit = ours("رخصة")
     assert "<mark>رخصة</mark>" in hit.snippet
     assert "<b>" not in hit.snippet
