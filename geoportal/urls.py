@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("parcels.urls")),
     path("", include("library.urls")),
+    path("", include("requete.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "manifest-<str:language>.webmanifest",

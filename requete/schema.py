@@ -43,6 +43,11 @@ class _Titled:
             setattr(self, f"title_{language}", spec.get(f"title_{language}", ""))
 
 
+def field_title(name: str, spec: dict) -> str:
+    """The title of field ``name`` in the reader's language, else its name."""
+    return localized(_Titled(spec), "title") or name
+
+
 def schema_check(schema: dict) -> list[str]:
     """What is wrong with ``schema`` as a kind's extra fields (empty: fine)."""
     if schema in ({}, None):

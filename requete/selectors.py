@@ -8,7 +8,7 @@ import datetime
 from collections import Counter
 
 from django.contrib.gis.geos import MultiPolygon
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from layers.models import Agency, Feature, PlanningDocument
 from notes.compose import Moment, note_compose
 from notes.subjects import Subject, parcel_subject
 from requete.models import SERVICE, CitizenRequest
+from requete.states import FINAL, State
 
 # A drawn point or line is read as the land within this distance (degrees,
 # about a metre): the zones it lies in, not an area.
@@ -58,6 +59,54 @@ def request_queue(
         requests = requests.filter(case__assignee__isnull=True)
     return requests.select_related("case", "kind").order_by(
         F("case__answer_due_at").asc(nulls_last=True), "case_id"
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicFilters:
+    """What a public list of requests asks for (Open311's GET requests)."""
+
+    agency: Agency | None = None
+    references: tuple[str, ...] = ()
+    kind_codes: tuple[str, ...] = ()
+    # "open", "closed" or both (empty: both).
+    statuses: frozenset[str] = frozenset()
+    start: datetime.datetime | None = None
+    end: datetime.datetime | None = None
+    limit: int = 1000
+
+
+# What the public sees as "closed": the agency answered, or the request ended.
+CLOSED = FINAL | {State.ANSWERED}
+
+
+def requests_public(*, filters: PublicFilters) -> QuerySet[CitizenRequest]:
+    """Submitted requests anyone may list, most recent first, each with
+    ``updated_at`` (its last public event). Personal data and free text are
+    the caller's to leave out: this selects rows, it does not anonymise."""
+    requests = CitizenRequest.objects.filter(
+        case__service=SERVICE, case__submitted_at__isnull=False
+    )
+    if filters.agency is not None:
+        requests = requests.filter(case__agency=filters.agency)
+    if filters.references:
+        requests = requests.filter(case__reference__in=filters.references)
+    if filters.kind_codes:
+        requests = requests.filter(kind__code__in=filters.kind_codes)
+    if filters.statuses == {"open"}:
+        requests = requests.exclude(case__state__in=CLOSED)
+    elif filters.statuses == {"closed"}:
+        requests = requests.filter(case__state__in=CLOSED)
+    if filters.start is not None:
+        requests = requests.filter(case__submitted_at__gte=filters.start)
+    if filters.end is not None:
+        requests = requests.filter(case__submitted_at__lte=filters.end)
+    return (
+        requests.select_related("case", "case__agency", "kind", "duplicate_of__case")
+        .annotate(
+            updated_at=Max("case__events__at", filter=Q(case__events__public=True))
+        )
+        .order_by("-case__submitted_at", "-case_id")[: filters.limit]
     )
 
 

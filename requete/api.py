@@ -1,0 +1,278 @@
+"""requête-e in the portal's JSON API (``/api/v1/requests``), over
+``requete.services`` and ``requete.selectors``.
+
+- ``POST /api/v1/requests``: file a request (anonymous); the answer gives
+  its reference and follow code, once. Exempt from CSRF: an anonymous filing
+  reads no cookie and acts for no session, and the limits and the
+  requester's confirmation guard it.
+- ``GET /api/v1/requests/<reference>`` with the ``X-Follow-Code`` header:
+  the requester follows their request (public events only); the code stays
+  out of addresses and their logs; lookups are counted per client address.
+- ``GET /api/v1/requests``: the staff queue, by API token or session (with
+  the CSRF check), through ``accounts.permissions``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.throttle import client_address, quota_take
+from accounts.tokens import token_or_session
+from cases.errors import CaseNotFollowed
+from cases.selectors import case_by_follow_code
+from cases.services import RequesterData
+from core.api import api_view, error_response, json_response, read_json
+from core.errors import BadRequest, NotAuthenticated, TooManyRequests
+from requete import selectors, services
+from requete.errors import KindNotFound
+from requete.models import CitizenRequest, RequestKind
+from requete.places import PlaceInput
+from requete.selectors import QueueFilters
+from requete.states import State
+
+# Follow-code lookups one address may make in an hour: a requester checks a
+# few times a day; a guesser needs billions (cases.codes: ≈ 59 bits).
+FOLLOW_LOOKUPS_PER_HOUR = 60
+QUEUE_PAGE = 100
+
+
+def _text(data: dict, name: str) -> str:
+    value = data.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadRequest(
+            _("“%(name)s” must be text.") % {"name": name},
+            code="invalid_field",
+            details={"fields": {name: _("Write text.")}},
+        )
+    return value
+
+
+def _optional_id(place: dict, name: str) -> int | None:
+    value = place.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(
+            _("“%(name)s” must be a whole number.") % {"name": name},
+            code="invalid_field",
+        )
+    return value
+
+
+def _place(data: dict) -> PlaceInput:
+    place = data.get("place") or {}
+    if not isinstance(place, dict):
+        raise BadRequest(_("“place” must be an object."), code="invalid_field")
+    geometry = place.get("geometry")
+    if geometry is not None and not isinstance(geometry, dict):
+        raise BadRequest(_("“geometry” must be GeoJSON."), code="invalid_field")
+    return PlaceInput(
+        parcel_reference=_text(place, "parcel"),
+        geometry=geometry,
+        note_reference=_text(place, "note"),
+        zone_version_id=_optional_id(place, "zone_version"),
+        zone_code=_text(place, "zone_code"),
+        document_id=_optional_id(place, "document"),
+    )
+
+
+def _kind(data: dict) -> RequestKind:
+    kind = RequestKind.objects.filter(
+        agency__code=_text(data, "agency"), code=_text(data, "kind"), active=True
+    ).first()
+    if kind is None:
+        raise KindNotFound(
+            _("The agency takes no request of this kind."),
+            details={"fields": {"kind": _("Choose a kind of request.")}},
+        )
+    return kind
+
+
+def filing_parse(data: dict) -> services.RequestFiling:
+    """A JSON body as a filing (fields checked by ``request_file``)."""
+    return services.RequestFiling(
+        kind=_kind(data),
+        requester_type=_text(data, "requester_type") or "citizen",
+        subject=_text(data, "subject"),
+        description=_text(data, "description"),
+        requester=RequesterData(
+            name=_text(data, "name"),
+            email=_text(data, "email"),
+            phone=_text(data, "phone"),
+        ),
+        place=_place(data),
+        extra=data.get("extra"),
+        language=_text(data, "language") or "fr",
+        honeypot=_text(data, "website"),
+    )
+
+
+def _file(request: HttpRequest) -> HttpResponse:
+    filed = services.request_file(
+        filing=filing_parse(read_json(request)),
+        client_address=client_address(request),
+    )
+    reference = filed.request.case.reference
+    hours = settings.GEOPORTAIL_REQUEST_CONFIRM_HOURS
+    return json_response(
+        {
+            "reference": reference,
+            "follow_code": filed.follow_code,
+            "state": State.UNCONFIRMED.value,
+            "message": ngettext(
+                "Open the link sent to your e-mail or phone within %(count)d "
+                "hour to register the request. Keep your follow code.",
+                "Open the link sent to your e-mail or phone within %(count)d "
+                "hours to register the request. Keep your follow code.",
+                hours,
+            )
+            % {"count": hours},
+        },
+        status=201,
+        headers={"Location": reverse("requete:api_request", args=[reference])},
+    )
+
+
+def _queue_filters(params) -> QueueFilters:
+    overdue = params.get("overdue", "")
+    if overdue not in {"", "true", "false"}:
+        raise BadRequest(_("overdue must be true or false."), code="invalid_filter")
+    assigned = params.get("assigned", "")
+    if assigned not in {"", "me", "nobody"}:
+        raise BadRequest(_("assigned must be me or nobody."), code="invalid_filter")
+    state = params.get("state", "")
+    if state and state not in State.values:
+        raise BadRequest(
+            _("state must be one of: %(states)s.")
+            % {"states": ", ".join(State.values)},
+            code="invalid_filter",
+        )
+    return QueueFilters(
+        kind_code=params.get("kind", ""),
+        state=state,
+        overdue=None if not overdue else overdue == "true",
+        assigned=assigned,
+    )
+
+
+def _offset(params) -> int:
+    text = params.get("offset", "0")
+    if not text.isdigit() or len(text) > 9:
+        raise BadRequest(_("offset must be a whole number."), code="invalid_filter")
+    return int(text)
+
+
+def _queued(request: CitizenRequest) -> dict:
+    case = request.case
+    return {
+        "reference": case.reference,
+        "agency": case.agency.code,
+        "kind": request.kind.code,
+        "state": case.state,
+        "subject": request.subject,
+        "submitted_at": case.submitted_at,
+        "acknowledge_due_at": case.acknowledge_due_at,
+        "answer_due_at": case.answer_due_at,
+        "paused": case.paused_since is not None,
+        "assignee": case.assignee.get_username() if case.assignee else None,
+    }
+
+
+@token_or_session(error_response)
+@api_view("GET")
+def _queue(request: HttpRequest) -> dict:
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(_("Log in, or send an API token."))
+    offset = _offset(request.GET)
+    rows = selectors.request_queue(
+        user=request.user, filters=_queue_filters(request.GET)
+    ).select_related("case__agency", "case__assignee")[offset : offset + QUEUE_PAGE]
+    return {"offset": offset, "requests": [_queued(row) for row in rows]}
+
+
+@csrf_exempt
+def requests(request: HttpRequest) -> HttpResponse:
+    """``/api/v1/requests``: POST files (anonymous), GET is the staff queue."""
+    if request.method == "POST":
+        return _filing_view(request)
+    return _queue(request)
+
+
+@api_view("POST")
+def _filing_view(request: HttpRequest) -> HttpResponse:
+    return _file(request)
+
+
+def _follow_quota_take(request: HttpRequest) -> None:
+    wait = quota_take(
+        scope="request_follow",
+        address=client_address(request),
+        limit=FOLLOW_LOOKUPS_PER_HOUR,
+        window=datetime.timedelta(hours=1),
+    )
+    if wait is not None:
+        raise TooManyRequests(
+            _("Too many look-ups from your address; try again later."),
+            retry_after=math.ceil(wait.total_seconds()),
+        )
+
+
+def _event(event) -> dict:
+    return {
+        "at": event.at,
+        "kind": event.kind,
+        "state": event.to_state or None,
+        "by_requester": event.by_requester,
+        "text": event.text,
+        "data": event.data,
+    }
+
+
+@api_view("GET")
+def request_follow(request: HttpRequest, reference: str) -> dict:
+    """``GET /api/v1/requests/<reference>``: the requester's view of their
+    request, by its follow code (header ``X-Follow-Code``)."""
+    _follow_quota_take(request)
+    case = case_by_follow_code(
+        reference=reference, code=request.headers.get("X-Follow-Code", "")
+    )
+    filed = (
+        CitizenRequest.objects.select_related("kind", "duplicate_of__case")
+        .filter(case=case)
+        .first()
+    )
+    if filed is None:  # another e-service's case: not followed here
+        raise CaseNotFollowed(_("No request has this reference and follow code."))
+    return {
+        "reference": case.reference,
+        "agency": case.agency.code,
+        "agency_name": case.agency.name,
+        "kind": filed.kind.code,
+        "kind_name": filed.kind.label,
+        "state": case.state,
+        "state_label": str(State(case.state).label),
+        "subject": filed.subject,
+        "description": filed.description,
+        "created_at": case.created_at,
+        "submitted_at": case.submitted_at,
+        "acknowledge_due_at": case.acknowledge_due_at,
+        "answer_due_at": case.answer_due_at,
+        "answered_at": case.answered_at,
+        "closed_at": case.closed_at,
+        "competent_authority": filed.competent_authority or None,
+        "duplicate_of": (
+            filed.duplicate_of.case.reference if filed.duplicate_of else None
+        ),
+        "rating": filed.rating,
+        "events": [_event(event) for event in case.events.filter(public=True)],
+    }
