@@ -8,8 +8,11 @@
 - ``GET /api/v1/requests/<reference>`` with the ``X-Follow-Code`` header:
   the requester follows their request (public events only); the code stays
   out of addresses and their logs; lookups are counted per client address.
-- ``GET /api/v1/requests``: the staff queue, by API token or session (with
-  the CSRF check), through ``accounts.permissions``.
+- ``GET /api/v1/requests``: the staff queue, and ``POST
+  /api/v1/requests/<reference>/actions`` the staff's moves
+  (``requete.api_actions``), by API token or session (with the CSRF
+  check), through ``accounts.permissions``: another agency's request is
+  not found.
 """
 
 from __future__ import annotations
@@ -24,14 +27,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts import permissions
 from accounts.throttle import client_address, quota_take
 from accounts.tokens import token_or_session
 from cases.errors import CaseNotFollowed
 from cases.selectors import case_by_follow_code
 from cases.services import RequesterData
 from core.api import api_view, error_response, json_response, read_json
-from core.errors import BadRequest, NotAuthenticated, TooManyRequests
+from core.errors import BadRequest, NotAuthenticated, NotFound, TooManyRequests
 from requete import selectors, services
+from requete.api_actions import action_take
 from requete.errors import KindNotFound
 from requete.models import CitizenRequest, RequestKind
 from requete.places import PlaceInput
@@ -188,11 +193,15 @@ def _queued(request: CitizenRequest) -> dict:
     }
 
 
+def _staff_only(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(_("Log in, or send an API token."))
+
+
 @token_or_session(error_response)
 @api_view("GET")
 def _queue(request: HttpRequest) -> dict:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in, or send an API token."))
+    _staff_only(request)
     offset = _offset(request.GET)
     rows = selectors.request_queue(
         user=request.user, filters=_queue_filters(request.GET)
@@ -276,3 +285,21 @@ def request_follow(request: HttpRequest, reference: str) -> dict:
         "rating": filed.rating,
         "events": [_event(event) for event in case.events.filter(public=True)],
     }
+
+
+@token_or_session(error_response)
+@api_view("POST")
+def request_action(request: HttpRequest, reference: str) -> dict:
+    """``POST /api/v1/requests/<reference>/actions``: a staff move
+    (``{"action": "acknowledge"}``, ``{"action": "answer", "text": …}``…);
+    answers the request's new state."""
+    _staff_only(request)
+    handled = permissions.cases_viewable(
+        request.user, CitizenRequest.objects.all(), path="case__"
+    )
+    found = handled.filter(case__reference=reference.upper()).first()
+    if found is None:
+        raise NotFound(_("No request of your agency has this reference."))
+    action_take(request=found, actor=request.user, data=read_json(request))
+    found.case.refresh_from_db()
+    return {"reference": found.case.reference, "state": found.case.state}

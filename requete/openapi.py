@@ -139,6 +139,44 @@ SCHEMAS = {
             },
         },
     },
+    "RequestAction": {
+        "type": "object",
+        "required": ["action"],
+        "properties": {
+            "action": {
+                "type": "string",
+                "enum": [
+                    "acknowledge",
+                    "review",
+                    "ask",
+                    "resume",
+                    "answer",
+                    "close",
+                    "reject",
+                    "mark_duplicate",
+                    "redirect",
+                ],
+            },
+            "text": {
+                "type": "string",
+                "description": "The question (ask), answer, or reason (reject)",
+            },
+            "citations": {
+                "type": "array",
+                "description": "answer: the zone rules or articles relied on",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "zone_rule": {"type": "integer"},
+                        "article": _TEXT,
+                    },
+                },
+            },
+            "original": {"type": "string", "description": "mark_duplicate"},
+            "authority": {"type": "string", "description": "redirect"},
+        },
+        "examples": [{"action": "answer", "text": "La zone reste verte."}],
+    },
     "RequestQueue": {
         "type": "object",
         "required": ["offset", "requests"],
@@ -228,6 +266,44 @@ PATHS = {
             "responses": {
                 "200": _json(_ref("RequestFollowed"), "The request"),
                 "404": ERROR,
+                "429": ERROR,
+            },
+        }
+    },
+    "/api/v1/requests/{reference}/actions": {
+        "post": {
+            "tags": ["requests"],
+            "summary": "A staff move of the agency's request (acknowledge, answer…)",
+            "security": [{"token": []}, {"session": []}],
+            "parameters": [
+                {
+                    "name": "reference",
+                    "in": "path",
+                    "required": True,
+                    "schema": _TEXT,
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("RequestAction")}},
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["reference", "state"],
+                        "properties": {
+                            "reference": _TEXT,
+                            "state": {"type": "string", "enum": _STATES},
+                        },
+                    },
+                    "The request's new state",
+                ),
+                "400": ERROR,
+                "401": ERROR,
+                "403": ERROR,
+                "404": ERROR,
+                "409": ERROR,
                 "429": ERROR,
             },
         }

@@ -34,4 +34,9 @@ urlpatterns = [
     ),
     path("api/v1/requests", api.requests, name="api_requests"),
     path("api/v1/requests/<str:reference>", api.request_follow, name="api_request"),
+    path(
+        "api/v1/requests/<str:reference>/actions",
+        api.request_action,
+        name="api_request_action",
+    ),
 ]

@@ -147,3 +147,35 @@ def test_the_queue_needs_a_login_or_a_valid_token(client, kind):
     assert client.get("/api/v1/requests").status_code == 401
     refused = client.get("/api/v1/requests", headers={"Authorization": "Token forged"})
     assert refused.status_code == 401
+
+
+def test_staff_move_a_request_to_its_answer_through_the_api(
+    client, kind, planner, other_planner, request_in
+):
+    filed = request_in("submitted")
+    url = f"/api/v1/requests/{filed.request.case.reference}/actions"
+    _token, other_key = api_token_create(user=other_planner)
+    foreign = client.post(
+        url,
+        {"action": "acknowledge"},
+        content_type="application/json",
+        headers={"Authorization": f"Token {other_key}"},
+    )
+    assert foreign.status_code == 404  # another agency's: not even found
+    _token, key = api_token_create(user=planner)
+    token = {"Authorization": f"Token {key}"}
+
+    def move(**body):
+        return client.post(url, body, content_type="application/json", headers=token)
+
+    assert move(action="acknowledge").json()["state"] == "acknowledged"
+    assert move(action="review").json()["state"] == "in_review"
+    refused = move(action="close")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "transition_refused"
+    assert move(action="answer", text="").status_code == 400
+    answered = move(action="answer", text="La zone reste verte.", citations=[])
+    assert answered.json()["state"] == "answered"
+    assert move(action="fly").status_code == 400
+    assert move(action="close").json()["state"] == "closed"
+    assert CitizenRequest.objects.get().case.state == "closed"
