@@ -1,9 +1,9 @@
 """The answer to an error raised outside any view — a NUL in the address, a
 database outage, an address that matches nothing — in the form the client at
 that address reads: the OGC services' clients an exception report, the JSON
-API's clients its JSON error. Views answer their own errors (``core.api``,
-``ows.registry``); this is the same choice for what happens before or around
-them.
+API's clients its JSON error, Open311 clients GeoReport v2 errors. Views
+answer their own errors (``core.api``, ``ows.registry``); this is the same
+choice for what happens before or around them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from core.api import error_response
 from core.errors import GeoportalError
 from ows.exceptions import ows_exception_report, wms_exception_report
+from requete.open311.answers import error_answer as open311_error_answer
 
 OWS_PATHS = re.compile(r"/(?:ows|wms|wfs|ows/[^/]*/)")
 
@@ -37,4 +38,8 @@ def error_answer(request: HttpRequest, error: GeoportalError) -> HttpResponse | 
         return ows_exception_report(error, "2.0.0")
     if path.startswith("/api/"):
         return error_response(error)
+    if path.startswith("/open311/"):
+        return open311_error_answer(
+            error, fmt="xml" if path.endswith(".xml") else "json"
+        )
     return None

@@ -282,3 +282,12 @@ def test_filing_past_the_limit_is_a_429_in_the_readers_language(
     assert int(caught.value.headers["Retry-After"]) > 0
     assert words in caught.value.errors[0]["description"]
     assert CitizenRequest.objects.count() == 1
+
+
+def test_errors_outside_the_views_are_georeport_errors_too(client, kinds):
+    unknown = client.get("/open311/v2/nothing.json")
+    assert unknown.status_code == 404
+    assert unknown.json()[0]["code"] == 404
+    nul = client.get("/open311/v2/requests.xml?status=open%00")
+    assert nul.status_code == 400
+    assert ET.fromstring(nul.content).findtext("error/code") == "400"
