@@ -8,12 +8,13 @@ import datetime
 from collections import Counter
 
 from django.contrib.gis.geos import MultiPolygon
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import permissions
 from cases.clock import overdue_q
+from cases.models import CaseEvent
 from layers.in_force import public_in_force_q
 from layers.models import Agency, Feature, PlanningDocument
 from notes.compose import Moment, note_compose
@@ -101,11 +102,16 @@ def requests_public(*, filters: PublicFilters) -> QuerySet[CitizenRequest]:
         requests = requests.filter(case__submitted_at__gte=filters.start)
     if filters.end is not None:
         requests = requests.filter(case__submitted_at__lte=filters.end)
+    # A subquery per row shown (PostgreSQL evaluates it after the sort and
+    # the limit), not a join and GROUP BY over every request of the span.
+    last_public = (
+        CaseEvent.objects.filter(case=OuterRef("case_id"), public=True)
+        .order_by("-at")
+        .values("at")
+    )
     return (
         requests.select_related("case", "case__agency", "kind", "duplicate_of__case")
-        .annotate(
-            updated_at=Max("case__events__at", filter=Q(case__events__public=True))
-        )
+        .annotate(updated_at=Subquery(last_public[:1]))
         .order_by("-case__submitted_at", "-case_id")[: filters.limit]
     )
 
