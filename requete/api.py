@@ -36,7 +36,7 @@ from cases.services import RequesterData
 from core.api import api_view, error_response, json_response, read_json
 from core.errors import BadRequest, NotAuthenticated, NotFound, TooManyRequests
 from requete import selectors, services
-from requete.api_actions import action_take
+from requete.api_actions import action_take, text_field
 from requete.errors import KindNotFound
 from requete.models import CitizenRequest, RequestKind
 from requete.places import PlaceInput
@@ -47,19 +47,6 @@ from requete.states import State
 # few times a day; a guesser needs billions (cases.codes: ≈ 59 bits).
 FOLLOW_LOOKUPS_PER_HOUR = 60
 QUEUE_PAGE = 100
-
-
-def _text(data: dict, name: str) -> str:
-    value = data.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise BadRequest(
-            _("“%(name)s” must be text.") % {"name": name},
-            code="invalid_field",
-            details={"fields": {name: _("Write text.")}},
-        )
-    return value
 
 
 def _optional_id(place: dict, name: str) -> int | None:
@@ -82,18 +69,20 @@ def _place(data: dict) -> PlaceInput:
     if geometry is not None and not isinstance(geometry, dict):
         raise BadRequest(_("“geometry” must be GeoJSON."), code="invalid_field")
     return PlaceInput(
-        parcel_reference=_text(place, "parcel"),
+        parcel_reference=text_field(place, "parcel"),
         geometry=geometry,
-        note_reference=_text(place, "note"),
+        note_reference=text_field(place, "note"),
         zone_version_id=_optional_id(place, "zone_version"),
-        zone_code=_text(place, "zone_code"),
+        zone_code=text_field(place, "zone_code"),
         document_id=_optional_id(place, "document"),
     )
 
 
 def _kind(data: dict) -> RequestKind:
     kind = RequestKind.objects.filter(
-        agency__code=_text(data, "agency"), code=_text(data, "kind"), active=True
+        agency__code=text_field(data, "agency"),
+        code=text_field(data, "kind"),
+        active=True,
     ).first()
     if kind is None:
         raise KindNotFound(
@@ -107,18 +96,18 @@ def filing_parse(data: dict) -> services.RequestFiling:
     """A JSON body as a filing (fields checked by ``request_file``)."""
     return services.RequestFiling(
         kind=_kind(data),
-        requester_type=_text(data, "requester_type") or "citizen",
-        subject=_text(data, "subject"),
-        description=_text(data, "description"),
+        requester_type=text_field(data, "requester_type") or "citizen",
+        subject=text_field(data, "subject"),
+        description=text_field(data, "description"),
         requester=RequesterData(
-            name=_text(data, "name"),
-            email=_text(data, "email"),
-            phone=_text(data, "phone"),
+            name=text_field(data, "name"),
+            email=text_field(data, "email"),
+            phone=text_field(data, "phone"),
         ),
         place=_place(data),
         extra=data.get("extra"),
-        language=_text(data, "language") or "fr",
-        honeypot=_text(data, "website"),
+        language=text_field(data, "language") or "fr",
+        honeypot=text_field(data, "website"),
     )
 
 

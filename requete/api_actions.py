@@ -15,18 +15,24 @@ from requete.models import CitizenRequest
 from requete.states import Action
 
 
-def _text(data: dict, name: str) -> str:
+def text_field(data: dict, name: str) -> str:
+    """The text of field ``name`` of a JSON body ("" when absent or null);
+    BadRequest naming it when it is not text."""
     value = data.get(name, "")
+    if value is None:
+        return ""
     if not isinstance(value, str):
         raise BadRequest(
-            _("“%(name)s” must be text.") % {"name": name}, code="invalid_field"
+            _("“%(name)s” must be text.") % {"name": name},
+            code="invalid_field",
+            details={"fields": {name: _("Write text.")}},
         )
     return value
 
 
 def _original(request: CitizenRequest, data: dict) -> CitizenRequest:
     original = CitizenRequest.objects.filter(
-        case__reference=_text(data, "original").strip().upper(),
+        case__reference=text_field(data, "original").strip().upper(),
         case__agency_id=request.case.agency_id,
     ).first()
     if original is None:
@@ -53,7 +59,9 @@ def _citations(data: dict) -> list[services.Citation]:
                 code="invalid_field",
             )
         citations.append(
-            services.Citation(zone_rule_id=rule, article=_text(citation, "article"))
+            services.Citation(
+                zone_rule_id=rule, article=text_field(citation, "article")
+            )
         )
     return citations
 
@@ -68,7 +76,7 @@ ACTIONS: dict[str, Move] = {
         request=request, actor=actor
     ),
     Action.ASK: lambda request, actor, data: services.request_ask(
-        request=request, actor=actor, question=_text(data, "text")
+        request=request, actor=actor, question=text_field(data, "text")
     ),
     Action.RESUME: lambda request, actor, data: services.request_resume(
         request=request, actor=actor
@@ -76,14 +84,14 @@ ACTIONS: dict[str, Move] = {
     Action.ANSWER: lambda request, actor, data: services.request_answer(
         request=request,
         actor=actor,
-        answer=_text(data, "text"),
+        answer=text_field(data, "text"),
         citations=_citations(data),
     ),
     Action.CLOSE: lambda request, actor, data: services.request_close(
         request=request, actor=actor
     ),
     Action.REJECT: lambda request, actor, data: services.request_reject(
-        request=request, actor=actor, reason=_text(data, "text")
+        request=request, actor=actor, reason=text_field(data, "text")
     ),
     Action.MARK_DUPLICATE: lambda request, actor, data: services.request_mark_duplicate(
         request=request, actor=actor, original=_original(request, data)
@@ -91,8 +99,8 @@ ACTIONS: dict[str, Move] = {
     Action.REDIRECT: lambda request, actor, data: services.request_redirect(
         request=request,
         actor=actor,
-        authority=_text(data, "authority"),
-        explanation=_text(data, "text"),
+        authority=text_field(data, "authority"),
+        explanation=text_field(data, "text"),
     ),
 }
 
