@@ -6,6 +6,7 @@ as the specification shapes them, and the filing limits as 429."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -291,3 +292,23 @@ def test_errors_outside_the_views_are_georeport_errors_too(client, kinds):
     nul = client.get("/open311/v2/requests.xml?status=open%00")
     assert nul.status_code == 400
     assert ET.fromstring(nul.content).findtext("error/code") == "400"
+
+
+def test_the_list_spans_the_last_90_days_unless_dates_are_given(georeport):
+    _post(georeport)
+    _confirm_by_the_outbox_link(EMAIL)
+    case = CitizenRequest.objects.get().case
+    case.submitted_at -= datetime.timedelta(days=91)
+    case.save(update_fields=["submitted_at"])
+    assert georeport.requests() == []
+    since = (case.submitted_at - datetime.timedelta(days=1)).isoformat()
+    assert len(georeport.requests(start_date=since)) == 1
+    assert len(georeport.request(case.reference)) == 1
+
+
+def test_a_refused_filing_is_explained_in_arabic(georeport):
+    georeport.language = "ar"
+    with pytest.raises(GeoReportError) as caught:
+        _post(georeport, email="", phone="")
+    description = caught.value.errors[0]["description"]
+    assert any("\u0600" <= character <= "\u06ff" for character in description)
