@@ -15,6 +15,7 @@ app_name = "requete"
 FORMAT = r"\.(?P<fmt>json|xml)$"
 
 urlpatterns = [
+    re_path(r"^open311/discovery" + FORMAT, open311.discovery, name="discovery"),
     re_path(r"^open311/v2/services" + FORMAT, open311.services_list, name="services"),
     re_path(
         r"^open311/v2/services/(?P<code>[-a-zA-Z0-9_]+)" + FORMAT,

@@ -31,7 +31,33 @@ XML_ITEMS = {
     "attributes": "attribute",
     "values": "value",
     "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
 }
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this interface last changed as a client would notice: move it then.
+CHANGESET = "2026-12-05T00:00:00Z"
+
+
+def discovery(endpoint_url: str) -> dict:
+    """The service discovery document GeoReport v2 asks every server for."""
+    return {
+        "changeset": CHANGESET,
+        "contact": _("Write to the urban agency named by the jurisdiction_id."),
+        "key_service": _(
+            "No API key is needed: a filing is registered once its requester "
+            "confirms it."
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": endpoint_url,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
 
 
 def service(kind: RequestKind) -> dict:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -48,6 +49,16 @@ def open311_view(*methods: str) -> Callable:
 
 def _extensions(request: HttpRequest) -> bool:
     return request.GET.get("extensions", "").lower() == "true"
+
+
+@open311_view("GET")
+def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """GET discovery.<fmt>: where the GeoReport v2 endpoint is."""
+    base = settings.GEOPORTAIL_PUBLIC_URL or request.build_absolute_uri("/")[:-1]
+    # The endpoint is the folder of its resources: /open311/v2.
+    endpoint = reverse("requete:services", kwargs={"fmt": "json"}).rsplit("/", 1)[0]
+    document = answers.discovery(base + endpoint)
+    return answers.answer(document, fmt=fmt, root="discovery")
 
 
 @open311_view("GET")

@@ -7,7 +7,9 @@ as the specification shapes them, and the filing limits as 429."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
+import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -312,3 +314,17 @@ def test_a_refused_filing_is_explained_in_arabic(georeport):
         _post(georeport, email="", phone="")
     description = caught.value.errors[0]["description"]
     assert any("\u0600" <= character <= "\u06ff" for character in description)
+
+
+def test_a_client_finds_the_endpoint_by_service_discovery(georeport, live_server):
+    discovery = json.loads(
+        urllib.request.urlopen(f"{live_server.url}/open311/discovery.json").read()
+    )
+    [endpoint] = discovery["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == f"{live_server.url}/open311/v2"
+    assert set(endpoint["formats"]) == {"application/json", "text/xml"}
+    found = GeoReport(endpoint["url"] + "/", jurisdiction_id="aurs")
+    assert len(found.services()) == 2
+    xml = urllib.request.urlopen(f"{live_server.url}/open311/discovery.xml").read()
+    assert ET.fromstring(xml).findtext("endpoints/endpoint/type") == "production"
