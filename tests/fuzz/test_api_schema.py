@@ -29,9 +29,11 @@ from schemathesis.specs.openapi.checks import (
 from accounts.tokens import api_token_create
 from geoportal.wsgi import application
 from layers.models import Layer
+from library.services import library_import
 from notes.services import note_issue
 from notes.subjects import SubjectQuery
 from tests.fuzz import fuzz_settings
+from tests.library.conftest import article, law, text_file
 from tests.notes.conftest import site  # noqa: F401 - a fixture
 
 CHECKS = [
@@ -43,16 +45,24 @@ CHECKS = [
 
 
 @pytest.fixture
-def known(site, planner, administrator):  # noqa: F811 - site is a fixture
+def known(site, planner, administrator, tmp_path):  # noqa: F811 - site is a fixture
     """Real values of the API's path parameters, and the tokens of a planner
     and of an administrator (who alone creates agencies)."""
     note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
+    text_file(
+        tmp_path / "library",
+        "law.json",
+        **law("9990-1", articles=[article("1", "Le règlement s'applique.")]),
+    )
+    (key,) = library_import(path=tmp_path / "library").created
     layer = Layer.objects.get(document=site.document, kind=Layer.Kind.ZONING)
     _token, key = api_token_create(user=planner)
     _token, admin_key = api_token_create(user=administrator)
     return {
         "code": site.agency.code,
         "reference": note.reference,
+        "key": key,
+        "number": "1",
         "token": key,
         "admin_token": admin_key,
         "pk": {
