@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("parcels.urls")),
     path("", include("library.urls")),
     path("", include("requete.urls")),
+    path("", include("requete.citizen_urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "manifest-<str:language>.webmanifest",

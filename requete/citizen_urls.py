@@ -1,0 +1,11 @@
+from django.urls import path
+
+from requete import citizen
+
+app_name = "requete_citizen"
+
+urlpatterns = [
+    path("requests/new", citizen.request_new, name="new"),
+    path("requests/confirm/<str:token>", citizen.request_confirm, name="confirm"),
+    path("requests/follow", citizen.request_follow, name="follow"),
+]
