@@ -56,6 +56,7 @@ def map_messages() -> dict[str, str | dict[str, str]]:
         "download_pdf": _("Download the PDF"),
         "verify": _("Verification page"),
         "issue_failed": _("The note could not be issued."),
+        "file_request": _("File a request about this parcel"),
         "close": _("Close"),
         "draw_help": _(
             "Click the map to add corners; double-click or press Enter to finish, "

@@ -553,7 +553,18 @@
         })
         .finally(function () { button.removeAttribute("aria-disabled"); });
     });
-    return element("div", { class: "note-actions" }, [button, status]);
+    return element("div", { class: "note-actions" }, [button, status].concat(requestLink(subject)));
+  }
+
+  // requête-e: file a request about this parcel (requete/citizen.py fills
+  // the form's agency and parcel from the link).
+  function requestLink(subject) {
+    if (!subject.parcel) return [];
+    var query = new URLSearchParams({ parcel: subject.parcel });
+    if (subject.agency) query.set("agency", subject.agency);
+    return [element("p", { class: "request-link" }, [
+      element("a", { href: config.requestUrl + "?" + query, id: "file-request", text: text.file_request }),
+    ])];
   }
 
   // A subject of compose and of a note, as of the map's day.
