@@ -4,7 +4,10 @@ reopen, rate). Thin: each page parses, calls ``requete.services`` and shows
 the answer or the refusal in the reader's language — no rule lives here.
 
 The pages work without JavaScript (plain forms, CSRF-protected) and are
-never cached: they show a follow code or a request's history.
+never cached: they show a follow code or a request's history. A form shown
+again with its errors answers 200, as Django's forms do (the page is the
+answer); limits answer 429 with Retry-After, a refused link its error's
+status.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         return _filing_page(request, form, agency_code)
     form = FilingForm(request.POST, kinds=kinds)
     if not form.is_valid():
-        return _filing_page(request, form, agency_code, status=400)
+        return _filing_page(request, form, agency_code)
     try:
         filed = services.request_file(
             filing=form.filing(language=get_language()),
@@ -77,7 +80,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         )
     except FilingRefused as exc:
         form.service_errors(exc.details.get("fields", {}), exc.message)
-        return _filing_page(request, form, agency_code, status=400)
+        return _filing_page(request, form, agency_code)
     except TooManyRequests as exc:
         form.add_error(None, exc.message)
         response = _filing_page(request, form, agency_code, status=429)
@@ -195,7 +198,7 @@ def request_follow(request: HttpRequest) -> HttpResponse:
         return _follow_page(request, form)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        return _follow_page(request, form, status=400)
+        return _follow_page(request, form)
     address = client_address(request)
     locked = _follow_locked(address)
     if locked is not None:
@@ -212,21 +215,21 @@ def request_follow(request: HttpRequest) -> HttpResponse:
     except CaseNotFollowed as exc:
         _follow_refused(address)
         form.add_error(None, exc.message)
-        return _follow_page(request, form, status=404)
+        return _follow_page(request, form)
     citizen_request = CitizenRequest.objects.select_related("case", "kind").get(
         pk=case.pk
     )
-    done, refused, status = "", "", 200
+    done, refused = "", ""
     action = request.POST.get("action", "")
     if action:
         try:
             done = _act(action, citizen_request, code, request.POST)
         except GeoportalError as exc:
-            refused, status = exc.message, exc.http_status
+            refused = exc.message
         citizen_request = CitizenRequest.objects.select_related("case", "kind").get(
             pk=case.pk
         )
-    return _followed_page(request, citizen_request, code, done, refused, status)
+    return _followed_page(request, citizen_request, code, done, refused)
 
 
 def _follow_page(request, form, status=200) -> HttpResponse:
@@ -234,7 +237,7 @@ def _follow_page(request, form, status=200) -> HttpResponse:
     return render(request, "requete/citizen/follow.html", {"form": form}, status=status)
 
 
-def _followed_page(request, citizen_request, code, done, refused, status):
+def _followed_page(request, citizen_request, code, done, refused):
     case = citizen_request.case
     state = State(case.state)
     # Public events only: internal notes and assignments are the agency's.
@@ -270,9 +273,12 @@ def _followed_page(request, citizen_request, code, done, refused, status):
             and citizen_request.rating is None,
             "ratings": RATINGS,
         },
-        status=status,
     )
 
 
 def _event_state(event: CaseEvent) -> str:
+    """The state an event moved to; the confirmation says so, not "submitted",
+    which reads like the filing before it in some languages."""
+    if event.to_state == State.SUBMITTED:
+        return _("Confirmed")
     return State(event.to_state).label if event.to_state in State.values else ""

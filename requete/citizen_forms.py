@@ -123,6 +123,11 @@ class FilingForm(DescribedForm):
         for name, value in AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = value
         self.fields["website"].widget.attrs["tabindex"] = "-1"
+        # Addresses, numbers and references read left to right in Arabic too.
+        for name in ("email", "phone", "lon", "lat"):
+            self.fields[name].widget.attrs["dir"] = "ltr"
+        for name in ("parcel", "note"):
+            self.fields[name].widget.attrs["dir"] = "auto"
 
     def _chosen_kind(self, kinds) -> RequestKind | None:
         value = self.data.get("kind") if self.is_bound else self.initial.get("kind")
@@ -182,6 +187,11 @@ class FollowForm(DescribedForm):
     reference = forms.CharField(
         label=_("Reference of the request"),
         max_length=32,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
         help_text=_("As in the confirmation, e.g. AURS-2027-000123."),
     )
-    code = forms.CharField(label=_("Follow code"), max_length=32)
+    code = forms.CharField(
+        label=_("Follow code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )

@@ -16,8 +16,8 @@ from viewer.selectors import map_config
 
 def test_the_verification_page_links_to_a_form_about_the_note(
     client,
-    site,
-    kind,  # noqa: F811 - site is the fixture imported above
+    site,  # noqa: F811 - site is the fixture imported above
+    kind,
 ):
     issued = client.post(
         "/api/v1/notes",
