@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import Forbidden, NotFound
+from core.errors import BadRequest, Forbidden, NotFound
 
 
 class CaseNotFollowed(NotFound):
@@ -22,3 +22,9 @@ class PersonalDataRefused(Forbidden):
     """Personal data is for the handling agency's staff only."""
 
     code = "personal_data_refused"
+
+
+class AttachmentRefused(BadRequest):
+    """An attached file is too big, not a PDF, JPEG or PNG, or unreadable."""
+
+    code = "attachment_refused"

@@ -250,3 +250,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.case_id} {self.status}"
+
+
+class CaseAttachment(models.Model):
+    """A file joined to a case (a PDF, or a JPEG or PNG re-encoded without its
+    metadata: ``cases.attachments``), named by its ``attachment`` event."""
+
+    AGENCY_PATH = "case__agency"
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("case"),
+    )
+    file = models.FileField(_("file"), upload_to="cases/attachments/%Y/%m/")
+    # The name as the sender gave it (personal data: it may name them).
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    by_requester = models.BooleanField(_("by the requester"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -398,6 +398,10 @@ GEOPORTAIL_REQUEST_CONFIRM_HOURS = int(
 GEOPORTAIL_REQUEST_REOPEN_DAYS = int(
     os.environ.get("GEOPORTAIL_REQUEST_REOPEN_DAYS", 30)
 )
+# A case's attachment (cases/attachments.py): PDF, JPEG or PNG up to this size.
+GEOPORTAIL_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("GEOPORTAIL_ATTACHMENT_MAX_BYTES", 5_000_000)
+)
 
 # Bounds on one OGC request's work (ows.limits): names in LAYERS, image size,
 # layers × pixels (each layer is drawn on the whole image), and the features

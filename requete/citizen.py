@@ -44,6 +44,7 @@ PUBLIC_KINDS = [
     CaseEvent.Kind.STATE,
     CaseEvent.Kind.MESSAGE,
     CaseEvent.Kind.RATING,
+    CaseEvent.Kind.ATTACHMENT,
 ]
 
 
@@ -158,8 +159,20 @@ def _follow_refused(address: str) -> None:
     )
 
 
-def _act(action: str, citizen_request: CitizenRequest, code: str, post) -> str:
+def _act(action: str, citizen_request: CitizenRequest, code: str, request) -> str:
     """Take the requester's ``action``; return what the page says it did."""
+    post = request.POST
+    if action == "attach":
+        upload = request.FILES.get("file")
+        # One byte past the limit is enough for the service to refuse it.
+        limit = settings.GEOPORTAIL_ATTACHMENT_MAX_BYTES
+        services.request_attach(
+            request=citizen_request,
+            follow_code=code,
+            name=upload.name if upload else "",
+            content=upload.read(limit + 1) if upload else b"",
+        )
+        return _("Your file is attached to the request.")
     if action == "reply":
         services.request_reply(
             request=citizen_request, follow_code=code, reply=post.get("text", "")
@@ -223,7 +236,7 @@ def request_follow(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if action:
         try:
-            done = _act(action, citizen_request, code, request.POST)
+            done = _act(action, citizen_request, code, request)
         except GeoportalError as exc:
             refused = exc.message
         citizen_request = CitizenRequest.objects.select_related("case", "kind").get(
@@ -272,6 +285,7 @@ def _followed_page(request, citizen_request, code, done, refused):
             "can_rate": state in {State.ANSWERED, State.CLOSED}
             and citizen_request.rating is None,
             "ratings": RATINGS,
+            "max_megabytes": f"{settings.GEOPORTAIL_ATTACHMENT_MAX_BYTES / 1e6:g}",
         },
     )
 

@@ -25,8 +25,9 @@ from django.utils.translation import ngettext
 
 from accounts import permissions
 from cases import codes
+from cases.attachments import case_attachment_add
 from cases.errors import NotCaseHandler
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseAttachment, CaseEvent
 from cases.services import (
     RequesterData,
     case_assign,
@@ -42,7 +43,7 @@ from requete.errors import ConfirmationInvalid, FilingRefused, TransitionRefused
 from requete.models import SERVICE, CitizenRequest, RequestKind
 from requete.places import PlaceInput, place_resolve
 from requete.schema import extra_validate
-from requete.states import REQUESTER, STAFF, TRANSITIONS, Action, State
+from requete.states import OPEN, REQUESTER, STAFF, TRANSITIONS, Action, State
 
 MAX_SUBJECT = 200
 MAX_TEXT = 5000
@@ -667,3 +668,21 @@ def requests_assign(
         case_assign(case=_locked(request).case, assignee=assignee, actor=actor)
         for request in requests
     ]
+
+
+@transaction.atomic
+def request_attach(
+    *, request: CitizenRequest, follow_code: str, name: str, content: bytes
+) -> CaseAttachment:
+    """The requester joins a file (PDF, JPEG, PNG: ``cases.attachments``) to
+    a request still being handled. Raises AttachmentRefused, or
+    TransitionRefused once the request is answered or ended."""
+    case = _locked(request).case
+    if not codes.follow_code_matches(follow_code, case.follow_code_digest):
+        raise NotCaseHandler(_("The follow code is not this request's."))
+    if case.state not in OPEN:
+        raise TransitionRefused(
+            _("Files may be added only while the request is being handled."),
+            code="attachment_closed",
+        )
+    return case_attachment_add(case=case, name=name, content=content, by_requester=True)

@@ -269,3 +269,21 @@ def test_the_confirmation_is_sent_by_the_outbox_in_the_filers_language(client, k
     assert len(mail.outbox) == 1
     assert "/requests/confirm/" in mail.outbox[0].body
     assert any("\u0600" <= c <= "\u06ff" for c in mail.outbox[0].body)
+
+
+def test_the_requester_attaches_a_photo_then_a_zip_is_refused(client, followed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import CaseAttachment
+    from tests.cases.test_attachments import jpeg_with_exif, zipped
+
+    case, code = followed
+    photo = SimpleUploadedFile("chantier.jpg", jpeg_with_exif(), "image/jpeg")
+    page = follow(client, case, code, action="attach", file=photo)
+    assert "chantier.jpg" in page.content.decode()
+    stored = CaseAttachment.objects.get(case=case)
+    assert b"SecretPhone" not in stored.file.read()
+    archive = SimpleUploadedFile("plan.pdf", zipped(), "application/pdf")
+    refused = follow(client, case, code, action="attach", file=archive)
+    assert 'role="alert"' in refused.content.decode()
+    assert CaseAttachment.objects.filter(case=case).count() == 1
