@@ -123,9 +123,10 @@ def case_attachment_add(
         kind=CaseEvent.Kind.ATTACHMENT,
         actor=actor,
         by_requester=by_requester,
+        # Not the name: it may name the sender, and erasure deletes the
+        # attachment while the history (append-only) keeps this event.
         data={
             "attachment": attachment.pk,
-            "name": attachment.name,
             "size": attachment.size,
             "type": attachment.content_type,
         },

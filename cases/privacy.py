@@ -10,6 +10,7 @@ functions return and erase.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import codes
 from cases.errors import PersonalDataRefused
-from cases.models import Case, CaseEvent, Notification, Requester
+from cases.models import Case, CaseAttachment, CaseEvent, Notification, Requester
 
 
 def requester_view(*, case: Case, user) -> Requester:
@@ -60,6 +61,10 @@ def case_personal_data(case: Case) -> dict:
             {"at": event.at.isoformat(), "text": event.text}
             for event in case.events.filter(by_requester=True).exclude(text="")
         ],
+        "attachments": [
+            {"at": a.created_at.isoformat(), "name": a.name, "size": a.size}
+            for a in case.attachments.filter(by_requester=True)
+        ],
     }
 
 
@@ -73,6 +78,13 @@ def case_personal_data_erase(case: Case, *, at: datetime.datetime) -> None:
         text=""
     ).update(text="", redacted_at=at)
     Notification.objects.filter(case=case).update(recipient="", body="")
+    # The requester's files go too, once the erasure is committed.
+    attachments = CaseAttachment.objects.filter(case=case, by_requester=True)
+    for attachment in attachments:
+        transaction.on_commit(
+            functools.partial(attachment.file.storage.delete, attachment.file.name)
+        )
+    attachments.delete()
 
 
 @transaction.atomic

@@ -257,6 +257,8 @@ def _followed_page(request, citizen_request, code, done, refused):
     events = CaseEvent.objects.filter(
         case=case, public=True, kind__in=PUBLIC_KINDS
     ).order_by("at", "id")
+    # Attachments' names by id: an erased attachment has none left.
+    names = dict(case.attachments.values_list("pk", "name"))
     now = timezone.now()
     reopen_until = (
         case.answered_at
@@ -271,7 +273,10 @@ def _followed_page(request, citizen_request, code, done, refused):
             "case": case,
             "citizen_request": citizen_request,
             "state": state,
-            "events": [(event, _event_state(event)) for event in events],
+            "events": [
+                (event, _event_state(event), names.get(event.data.get("attachment")))
+                for event in events
+            ],
             "code": code,
             "done": done,
             "refused": refused,

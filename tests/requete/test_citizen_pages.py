@@ -8,12 +8,16 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from cases.models import Case, CaseEvent, Notification
+from cases.models import Case, CaseAttachment, CaseEvent, Notification
 from requete import services
 from requete.models import CitizenRequest
+from requete.privacy import requester_erase
 from requete.states import State
+from tests.cases.test_attachments import PDF, jpeg_with_exif, zipped
 
 NEW = "/requests/new"
 FOLLOW = "/requests/follow"
@@ -272,11 +276,6 @@ def test_the_confirmation_is_sent_by_the_outbox_in_the_filers_language(client, k
 
 
 def test_the_requester_attaches_a_photo_then_a_zip_is_refused(client, followed):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from cases.models import CaseAttachment
-    from tests.cases.test_attachments import jpeg_with_exif, zipped
-
     case, code = followed
     photo = SimpleUploadedFile("chantier.jpg", jpeg_with_exif(), "image/jpeg")
     page = follow(client, case, code, action="attach", file=photo)
@@ -287,3 +286,19 @@ def test_the_requester_attaches_a_photo_then_a_zip_is_refused(client, followed):
     refused = follow(client, case, code, action="attach", file=archive)
     assert 'role="alert"' in refused.content.decode()
     assert CaseAttachment.objects.filter(case=case).count() == 1
+
+
+def test_erasure_deletes_the_requesters_files(
+    client, followed, django_capture_on_commit_callbacks
+):
+    case, code = followed
+    upload = SimpleUploadedFile("acte-Amina-Berrada.pdf", PDF, "application/pdf")
+    follow(client, case, code, action="attach", file=upload)
+    stored = CaseAttachment.objects.get(case=case).file.name
+    assert default_storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        requester_erase(email="amina@example.ma")
+    assert not CaseAttachment.objects.filter(case=case).exists()
+    assert not default_storage.exists(stored)
+    html = follow(client, case, code).content.decode()
+    assert "Amina-Berrada" not in html
