@@ -22,6 +22,7 @@ from tests.browser.conftest import CELL, ORIGIN_LON, PARCEL
 from tests.browser.test_first_minutes import phone_in
 from tests.browser.test_map import MAP_VIEW, click_lonlat, wait_for_map
 from tests.browser_fixtures import SCREENSHOTS
+from tests.cases.test_attachments import png
 
 WORDS = {
     "fr": {
@@ -30,6 +31,7 @@ WORDS = {
         "follow": "Suivre",
         "answered": "Répondue",
         "rate": "Évaluer",
+        "attach": "Joindre le fichier",
     },
     "ar": {
         "file": "إيداع الطلب",
@@ -37,6 +39,7 @@ WORDS = {
         "follow": "تتبع",
         "answered": "تم الجواب",
         "rate": "تقييم",
+        "attach": "إرفاق الملف",
     },
 }
 
@@ -117,6 +120,20 @@ def test_file_confirm_and_follow_a_request_on_a_phone(
     case.refresh_from_db()
     assert case.state == State.SUBMITTED
 
+    # Following it at once, the requester attaches a photo of the site.
+    page.locator(".requete a[href*='/requests/follow']").click()
+    page.locator("#id_code").fill(code)
+    page.get_by_role("button", name=words["follow"], exact=True).click()
+    page.locator("#attach-file").set_input_files(
+        files=[{"name": "chantier.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    snapshot(page, f"phone-{language}-request-attaching")
+    page.get_by_role("button", name=words["attach"]).click()
+    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator(".history")).to_contain_text("chantier.png")
+    axe.check(page, "attached")
+    follow_url = page.url + f"?reference={reference}"
+
     # The agency answers (the staff pages are another part: its services).
     planner = User.objects.create_user(
         f"planner-{language}", password="not-a-real-password-5", agency=kind.agency
@@ -128,8 +145,8 @@ def test_file_confirm_and_follow_a_request_on_a_phone(
         request=request, actor=planner, answer="La zone reste verte (art. 12)."
     )
 
-    # Following: the reference and the code, the answer, then a rating.
-    page.locator(".requete a[href*='/requests/follow']").click()
+    # Following again: the reference and the code, the answer, then a rating.
+    page.goto(follow_url)
     expect(page.locator("#id_reference")).to_have_value(reference)
     page.locator("#id_code").fill(code)
     axe.check(page, "follow")
