@@ -160,3 +160,37 @@ def test_file_confirm_and_follow_a_request_on_a_phone(
     expect(page.locator(".notice")).to_be_visible()
     assert CitizenRequest.objects.get(pk=case.pk).rating == 4
     axe.assert_clean()
+
+
+def test_the_form_is_walked_with_the_keyboard_past_the_honeypot(
+    session_factory, map_data, kind
+):
+    page = phone_in(session_factory, "ar").open("/requests/new")
+    focused = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused.append(
+            page.evaluate("document.activeElement.id || document.activeElement.tagName")
+        )
+        if (
+            focused[-1] == "BUTTON"
+            and page.evaluate("document.activeElement.type") == "submit"
+            and "id_phone" in focused
+        ):
+            break
+    fields = [
+        "id_kind",
+        "id_requester_type",
+        "id_subject",
+        "id_description",
+        "id_parcel",
+        "id_note",
+        "id_lon",
+        "id_lat",
+        "id_name",
+        "id_email",
+        "id_phone",
+    ]
+    assert [name for name in focused if name in fields] == fields
+    assert "id_website" not in focused
+    assert focused[-1] == "BUTTON"

@@ -302,3 +302,18 @@ def test_erasure_deletes_the_requesters_files(
     assert not default_storage.exists(stored)
     html = follow(client, case, code).content.decode()
     assert "Amina-Berrada" not in html
+
+
+def test_the_pages_carry_no_inline_script(client, followed):
+    case, code = followed
+    pages = [
+        client.get(NEW),
+        client.get(FOLLOW),
+        follow(client, case, code),
+        client.get("/requests/confirm/forged"),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+        assert "onclick=" not in html
+        assert "style=" not in html
