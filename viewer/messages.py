@@ -57,6 +57,7 @@ def map_messages() -> dict[str, str | dict[str, str]]:
         "verify": _("Verification page"),
         "issue_failed": _("The note could not be issued."),
         "file_request": _("File a request about this parcel"),
+        "file_request_here": _("File a request about this place"),
         "close": _("Close"),
         "draw_help": _(
             "Click the map to add corners; double-click or press Enter to finish, "

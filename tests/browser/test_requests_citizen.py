@@ -194,3 +194,27 @@ def test_the_form_is_walked_with_the_keyboard_past_the_honeypot(
     assert [name for name in focused if name in fields] == fields
     assert "id_website" not in focused
     assert focused[-1] == "BUTTON"
+
+
+# In view, just south of the parcels: no parcel is registered there.
+HERE = (ORIGIN_LON + CELL - 0.0001, 33.9912)
+
+
+def test_a_place_without_parcel_is_passed_by_its_coordinates(
+    session_factory, map_data, kind
+):
+    page = phone_in(session_factory, "fr").open("/" + MAP_VIEW)
+    wait_for_map(page)
+    click_lonlat(page, *HERE)
+    link = page.locator("#file-request")
+    expect(link).to_have_text("Déposer une requête sur ce lieu")
+    link.click()
+    expect(page.locator("#id_parcel")).to_be_visible()
+    # Where the finger landed, within a pixel or two at zoom 17.
+    assert float(page.locator("#id_lon").input_value()) == pytest.approx(
+        HERE[0], abs=5e-5
+    )
+    assert float(page.locator("#id_lat").input_value()) == pytest.approx(
+        HERE[1], abs=5e-5
+    )
+    expect(page.locator("#id_parcel")).to_have_value("")

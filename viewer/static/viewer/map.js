@@ -553,17 +553,19 @@
         })
         .finally(function () { button.removeAttribute("aria-disabled"); });
     });
-    return element("div", { class: "note-actions" }, [button, status].concat(requestLink(subject)));
+    var link = subject.parcel ? requestLink(subject) : [];
+    return element("div", { class: "note-actions" }, [button, status].concat(link));
   }
 
-  // requête-e: file a request about this parcel (requete/citizen.py fills
-  // the form's agency and parcel from the link).
-  function requestLink(subject) {
-    if (!subject.parcel) return [];
-    var query = new URLSearchParams({ parcel: subject.parcel });
-    if (subject.agency) query.set("agency", subject.agency);
+  // requête-e: file a request about this parcel, or this point where no
+  // parcel is registered (requete/citizen.py fills the form from the link).
+  function requestLink(place) {
+    var query = new URLSearchParams(place.parcel ? { parcel: place.parcel }
+                                                 : { lon: place.lon, lat: place.lat });
+    if (place.agency) query.set("agency", place.agency);
     return [element("p", { class: "request-link" }, [
-      element("a", { href: config.requestUrl + "?" + query, id: "file-request", text: text.file_request }),
+      element("a", { href: config.requestUrl + "?" + query, id: "file-request",
+                     text: place.parcel ? text.file_request : text.file_request_here }),
     ])];
   }
 
@@ -597,7 +599,8 @@
           setParcel("");
           highlight({ type: "Point", coordinates: [latlng.lng, latlng.lat] });
           var nodes = [element("p", { class: "hint", text: text.nothing_here })];
-          showInfo(text.parcel, nodes.concat(contentNodes(data)), options.focus);
+          var here = { lon: latlng.lng.toFixed(7), lat: latlng.lat.toFixed(7) };
+          showInfo(text.parcel, nodes.concat(contentNodes(data), requestLink(here)), options.focus);
           return;
         }
         setParcel(parcel.reference, parcel.agency);
