@@ -18,7 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -299,5 +299,5 @@ def _event_state(event: CaseEvent) -> str:
     """The state an event moved to; the confirmation says so, not "submitted",
     which reads like the filing before it in some languages."""
     if event.to_state == State.SUBMITTED:
-        return _("Confirmed")
+        return pgettext("a request, feminine in French", "Confirmed")
     return State(event.to_state).label if event.to_state in State.values else ""
