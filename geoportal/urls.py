@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("library.urls")),
     path("", include("requete.urls")),
     path("", include("requete.citizen_urls")),
+    path("", include("requete.staff_urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "manifest-<str:language>.webmanifest",

@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.models import User
 from cases.clock import overdue_q
 from cases.models import CaseEvent
 from layers.in_force import public_in_force_q
-from layers.models import Agency, Feature, PlanningDocument
+from layers.models import Agency, Feature, PlanningDocument, ZoneRule
 from notes.compose import Moment, note_compose
 from notes.subjects import Subject, parcel_subject
 from requete.models import SERVICE, CitizenRequest
@@ -204,3 +205,76 @@ def request_counts_by_document(*, agency: Agency) -> list[tuple[str, int]]:
         .values_list("reference", "requests")
     )
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def request_for_staff(*, user, reference: str) -> CitizenRequest | None:
+    """The request ``reference`` if ``user`` may see it in the staff pages
+    (their agency's, once submitted), else None — the page answers 404, as
+    if it did not exist."""
+    return (
+        permissions.cases_viewable(
+            user, CitizenRequest.objects.filter(case__service=SERVICE), path="case__"
+        )
+        .select_related("case__agency", "case__assignee", "kind", "parcel", "document")
+        .filter(case__reference=reference)
+        .first()
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryEntry:
+    """One event of a request as the staff page shows it."""
+
+    at: datetime.datetime
+    kind: str
+    who: str
+    public: bool
+    from_state: str
+    to_state: str
+    text: str
+    data: dict
+
+
+def _who(event) -> str:
+    if event.by_requester:
+        return str(CitizenRequest._meta.get_field("requester_type").verbose_name)
+    if event.actor is None:
+        return ""
+    return event.actor.get_full_name() or event.actor.get_username()
+
+
+def request_history(*, request: CitizenRequest) -> list[HistoryEntry]:
+    """Every event of ``request``, public and internal, oldest first; states
+    and kinds in the reader's language, the requester never named."""
+    entries = []
+    for event in request.case.events.select_related("actor"):
+        entries.append(
+            HistoryEntry(
+                at=event.at,
+                kind=event.get_kind_display(),
+                who=_who(event),
+                public=event.public,
+                from_state=State(event.from_state).label if event.from_state else "",
+                to_state=State(event.to_state).label if event.to_state else "",
+                text=event.text,
+                data=event.data,
+            )
+        )
+    return entries
+
+
+def request_handlers(*, agency: Agency) -> QuerySet:
+    """The active planners of ``agency``: whom its requests may be assigned
+    to (``cases.services.case_assign`` still checks each case's group)."""
+    return User.objects.filter(
+        agency=agency, role=User.Role.PLANNER, is_active=True
+    ).order_by("username")
+
+
+def citable_rules(*, agency: Agency) -> QuerySet[ZoneRule]:
+    """The zone rules an answer of ``agency`` may cite: its documents'."""
+    return (
+        ZoneRule.objects.filter(document__agency=agency)
+        .select_related("document")
+        .order_by("document__reference", "code")
+    )

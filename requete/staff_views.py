@@ -1,0 +1,317 @@
+"""The agency's pages for requête-e: the queue (filters, bulk assignment, CSV
+export) and a request's page (history, zoning at its place, the requester's
+contact, the actions). Views are adapters: parse, call one selector or one
+service of ``requete.services``, render; what a user may not see is a 404
+(``selectors.request_for_staff``), what the services refuse is shown in the
+planner's language on the page it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from audit.models import AuditEvent
+from cases.clock import is_overdue
+from cases.privacy import personal_data_audit, requester_view
+from core.errors import BadRequest, GeoportalError
+from requete import selectors, services, staff_export
+from requete.models import CitizenRequest, RequestKind
+from requete.staff_forms import QueueFilterForm
+from requete.states import STAFF, TRANSITIONS, State
+
+PAGE_SIZE = 50
+
+
+def _filter_form(request: HttpRequest) -> QueueFilterForm:
+    kinds = permissions.editable(request.user, RequestKind.objects.all())
+    filters = request.GET.copy()
+    for name in ("page", "contacts"):
+        filters.pop(name, None)
+    return QueueFilterForm(filters or None, kinds=kinds)
+
+
+def _queue(request: HttpRequest, form: QueueFilterForm):
+    filters = form.filters() if form.is_bound else selectors.QueueFilters()
+    return selectors.request_queue(user=request.user, filters=filters)
+
+
+@login_required
+def request_queue(request: HttpRequest) -> HttpResponse:
+    """The requests the planner's agency handles, filtered, 50 a page; filters
+    outside their choices are a 400 with the form's errors."""
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return _queue_page(request, form, requests=CitizenRequest.objects.none())
+    return _queue_page(request, form, requests=_queue(request, form))
+
+
+def _queue_page(request, form, *, requests) -> HttpResponse:
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        (item, is_overdue(item.case, now), State(item.case.state))
+        for item in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "requete/staff/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "handlers": _handlers(request.user),
+            "may_export_contacts": permissions.is_planner(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _handlers(user):
+    if not permissions.is_planner(user):
+        return []
+    return selectors.request_handlers(agency=user.agency)
+
+
+@login_required
+def request_queue_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered queue as CSV. The requester's contact and the subject
+    only when asked (``contacts=1``) by the handling agency's planner, each
+    request's export written to the audit log first."""
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return _queue_page(request, form, requests=CitizenRequest.objects.none())
+    requests = _queue(request, form)
+    contacts = request.GET.get("contacts") == "1"
+    if contacts:
+        if not permissions.is_planner(request.user):
+            raise Http404
+        requests = list(
+            requests.select_related(
+                "case__requester", "case__assignee", "parcel", "document"
+            )
+        )
+        personal_data_audit(
+            action=AuditEvent.Action.PERSONAL_DATA_EXPORTED,
+            actor=request.user,
+            cases=[item.case for item in requests],
+        )
+    else:
+        requests = requests.select_related(
+            "case__assignee", "parcel", "document"
+        ).iterator(2000)
+    response = StreamingHttpResponse(
+        staff_export.queue_csv(requests, contacts=contacts, now=timezone.now()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="requests.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def requests_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the checked requests of the queue to one planner (or nobody)."""
+    wanted = set(request.POST.getlist("request"))
+    back = redirect(f"{reverse('requete-staff:queue')}?{request.POST.get('query', '')}")
+    if not wanted:
+        messages.error(request, _("Check the requests to assign."))
+        return back
+    chosen = selectors.request_queue(
+        user=request.user, filters=selectors.QueueFilters()
+    ).filter(case__reference__in=wanted)
+    if len(chosen) != len(wanted):
+        raise Http404
+    try:
+        assignee = _assignee(request.user, request.POST)
+        services.requests_assign(
+            requests=list(chosen), actor=request.user, assignee=assignee
+        )
+    except GeoportalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d request assigned.",
+                "%(count)d requests assigned.",
+                len(wanted),
+            )
+            % {"count": len(wanted)},
+        )
+    return back
+
+
+def _assignee(user, post):
+    """The planner chosen in the form, None for nobody."""
+    chosen = post.get("assignee", "")
+    if not chosen:
+        return None
+    handlers = _handlers(user)
+    found = (
+        handlers.filter(pk=chosen).first() if chosen.isdigit() and handlers else None
+    )
+    if found is None:
+        raise BadRequest(_("Choose a member of the agency's staff."))
+    return found
+
+
+def _staff_request(request: HttpRequest, reference: str) -> CitizenRequest:
+    found = selectors.request_for_staff(user=request.user, reference=reference)
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """A request for its agency's staff: facts, history, zoning there, the
+    requester's contact on demand (logged), and the actions its state allows."""
+    citizen_request = _staff_request(request, reference)
+    case = citizen_request.case
+    contact = None
+    may_see_contact = permissions.can_view_personal_data(request.user, case)
+    if may_see_contact and request.GET.get("contact") == "1":
+        contact = requester_view(case=case, user=request.user)
+    zoning = _zoning(citizen_request)
+    actions = {
+        action.value
+        for action, transition in TRANSITIONS.items()
+        if transition.by == STAFF and case.state in transition.sources
+    }
+    return render(
+        request,
+        "requete/staff/request.html",
+        {
+            "item": citizen_request,
+            "case": case,
+            "state": State(case.state),
+            "overdue": is_overdue(case, timezone.now()),
+            "history": selectors.request_history(request=citizen_request),
+            "zoning": zoning,
+            "contact": contact,
+            "may_see_contact": may_see_contact,
+            "may_handle": permissions.can_handle_case(request.user, case),
+            "actions": actions,
+            "handlers": _handlers(request.user),
+            "rules": _rules(citizen_request, zoning),
+        },
+    )
+
+
+def _zoning(citizen_request: CitizenRequest) -> dict | None:
+    try:
+        return selectors.request_zoning(request=citizen_request)
+    except GeoportalError:
+        # The planning is being republished: the page still opens, the
+        # zoning is asked again on the next visit.
+        return None
+
+
+def _rules(citizen_request: CitizenRequest, zoning: dict | None) -> list:
+    """The agency's zone rules, those of the zones at the request's place
+    first, as (rule, at the place)."""
+    here = {
+        (zone["document"], zone["code"]) for zone in (zoning or {}).get("zones", [])
+    }
+    rules = selectors.citable_rules(agency=citizen_request.case.agency)
+    marked = [(rule, (rule.document.reference, rule.code) in here) for rule in rules]
+    return sorted(marked, key=lambda pair: not pair[1])
+
+
+def _citations(post) -> list[services.Citation]:
+    citations = []
+    for value in post.getlist("zone_rule"):
+        if not value.isdigit():
+            raise BadRequest(_("Choose a zone rule from the list."))
+        citations.append(services.Citation(zone_rule_id=int(value)))
+    article = post.get("article", "")
+    if article.strip():
+        citations.append(services.Citation(article=article))
+    return citations
+
+
+def _original(user, post) -> CitizenRequest:
+    reference = post.get("original", "").strip()
+    original = selectors.request_for_staff(user=user, reference=reference)
+    if original is None:
+        raise BadRequest(
+            _("No request of the agency has the reference “%(reference)s”.")
+            % {"reference": reference[:40]}
+        )
+    return original
+
+
+# Each action of the request's page: the service it calls, from the POST.
+ACTIONS: dict[str, Callable] = {
+    "acknowledge": lambda item, user, post: services.request_acknowledge(
+        request=item, actor=user
+    ),
+    "review": lambda item, user, post: services.request_review(
+        request=item, actor=user
+    ),
+    "ask": lambda item, user, post: services.request_ask(
+        request=item, actor=user, question=post.get("text", "")
+    ),
+    "resume": lambda item, user, post: services.request_resume(
+        request=item, actor=user
+    ),
+    "answer": lambda item, user, post: services.request_answer(
+        request=item,
+        actor=user,
+        answer=post.get("text", ""),
+        citations=_citations(post),
+    ),
+    "close": lambda item, user, post: services.request_close(request=item, actor=user),
+    "reject": lambda item, user, post: services.request_reject(
+        request=item, actor=user, reason=post.get("text", "")
+    ),
+    "mark_duplicate": lambda item, user, post: services.request_mark_duplicate(
+        request=item, actor=user, original=_original(user, post)
+    ),
+    "redirect": lambda item, user, post: services.request_redirect(
+        request=item,
+        actor=user,
+        authority=post.get("authority", ""),
+        explanation=post.get("text", ""),
+    ),
+    "assign": lambda item, user, post: services.requests_assign(
+        requests=[item], actor=user, assignee=_assignee(user, post)
+    ),
+    "message": lambda item, user, post: services.request_message_add(
+        request=item,
+        actor=user,
+        text=post.get("text", ""),
+        public=post.get("public") == "1",
+    ),
+}
+
+
+@login_required
+@require_POST
+def request_act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """Take ``action`` on the request through its service; a refusal is
+    shown on the request's page."""
+    citizen_request = _staff_request(request, reference)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](citizen_request, request.user, request.POST)
+    except GeoportalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request is updated."))
+    return redirect("requete-staff:request", reference=reference)

@@ -1,0 +1,317 @@
+"""The agency's requête-e pages: the queue (filters, pages, bulk assignment,
+CSV), a request's page (history, zoning, contact) and its action forms —
+each reaching its service, each refusal shown in the planner's language —
+and agency A's staff never seeing agency B's requests."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import html
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases.models import CaseEvent
+from layers.models import ZoneRule
+from requete.models import CitizenRequest
+from requete.places import PlaceInput
+from requete.states import State
+from tests.notes.conftest import site  # noqa: F401 - the planning site fixture
+from tests.requete_fixtures import act
+
+QUEUE = reverse("requete-staff:queue")
+CSV = reverse("requete-staff:csv")
+
+
+def page_of(reference: str) -> str:
+    return reverse("requete-staff:request", args=[reference])
+
+
+def action_url(reference: str, action: str) -> str:
+    return reverse("requete-staff:act", args=[reference, action])
+
+
+@pytest.fixture
+def signed_in(client, planner):
+    client.force_login(planner)
+    return client
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def reference_of(filed) -> str:
+    return filed.request.case.reference
+
+
+def test_the_queue_lists_the_agencys_submitted_requests_only(
+    signed_in, request_in, other_kind, other_planner, file_request
+):
+    submitted = request_in(State.SUBMITTED)
+    unconfirmed = request_in(State.UNCONFIRMED)
+    foreign = file_request(other_kind)
+    act("confirm", foreign, staff=other_planner)
+    body = signed_in.get(QUEUE).content.decode()
+    assert reference_of(submitted) in body
+    assert reference_of(unconfirmed) not in body
+    assert reference_of(foreign) not in body
+    # A guessed address of the other agency's request, or of an unconfirmed
+    # one, is a 404 as if it did not exist; so are its actions.
+    assert signed_in.get(page_of(reference_of(foreign))).status_code == 404
+    assert signed_in.get(page_of(reference_of(unconfirmed))).status_code == 404
+    response = signed_in.post(action_url(reference_of(foreign), "acknowledge"))
+    assert response.status_code == 404
+    foreign_case = CitizenRequest.objects.get(pk=foreign.request.pk).case
+    assert foreign_case.state == State.SUBMITTED
+    rows = csv_rows(signed_in.get(CSV))
+    assert [row[0] for row in rows[1:]] == [reference_of(submitted)]
+
+
+def test_filters_and_lateness_in_words(
+    signed_in, request_in, kind, planner, file_request
+):
+    in_review = request_in(State.IN_REVIEW)  # confirmed in 2027: not late yet
+    weeks_ago = timezone.now() - datetime.timedelta(days=20)
+    late = file_request(kind, at=weeks_ago)
+    act("confirm", late, staff=planner, at=weeks_ago)
+    body = signed_in.get(QUEUE, {"state": "in_review"}).content.decode()
+    assert reference_of(in_review) in body
+    assert reference_of(late) not in body
+    # Unacknowledged after 15 days: late, said in words, not by colour alone.
+    overdue = signed_in.get(QUEUE, {"overdue": "yes"}).content.decode()
+    assert reference_of(late) in overdue
+    assert reference_of(in_review) not in overdue
+    assert "⚠</span> En retard" in overdue
+    on_time = signed_in.get(QUEUE, {"overdue": "no"}).content.decode()
+    assert reference_of(in_review) in on_time
+    assert "⚠</span> En retard" not in on_time
+    assert (
+        reference_of(late)
+        not in signed_in.get(QUEUE, {"assigned": "me"}).content.decode()
+    )
+    refused = signed_in.get(QUEUE, {"state": "unconfirmed"})
+    assert refused.status_code == 400
+    assert "choix valide" in html.unescape(refused.content.decode())
+
+
+def test_the_queue_comes_in_pages_of_fifty(signed_in, kind, planner, file_request):
+    for _ in range(51):
+        act("confirm", file_request(kind), staff=planner)
+    first = signed_in.get(QUEUE).content.decode()
+    second = signed_in.get(QUEUE, {"page": 2}).content.decode()
+    assert first.count('name="request"') == 50
+    assert second.count('name="request"') == 1
+    assert "Page 2 sur 2" in second
+
+
+def test_bulk_assignment_assigns_the_checked_requests(
+    signed_in, request_in, planner, other_planner
+):
+    one, two = request_in(State.SUBMITTED), request_in(State.ACKNOWLEDGED)
+    response = signed_in.post(
+        reverse("requete-staff:assign"),
+        {"request": [reference_of(one), reference_of(two)], "assignee": planner.pk},
+        follow=True,
+    )
+    assert "2 requêtes confiées." in html.unescape(response.content.decode())
+    assigned = CitizenRequest.objects.filter(case__assignee=planner)
+    assert assigned.count() == 2
+    mine = signed_in.get(QUEUE, {"assigned": "me"}).content.decode()
+    assert reference_of(one) in mine
+    assert reference_of(two) in mine
+    # Another agency's planner is not a choice.
+    response = signed_in.post(
+        reverse("requete-staff:assign"),
+        {"request": [reference_of(one)], "assignee": other_planner.pk},
+        follow=True,
+    )
+    assert "Choisissez un membre du personnel de l'agence." in (
+        html.unescape(response.content.decode())
+    )
+    assert CitizenRequest.objects.get(pk=one.request.pk).case.assignee == planner
+
+
+def test_bulk_assignment_of_a_foreign_request_is_a_404(
+    signed_in, request_in, other_kind, other_planner, file_request, planner
+):
+    mine = request_in(State.SUBMITTED)
+    foreign = file_request(other_kind)
+    act("confirm", foreign, staff=other_planner)
+    response = signed_in.post(
+        reverse("requete-staff:assign"),
+        {"request": [reference_of(mine), reference_of(foreign)], "assignee": ""},
+    )
+    assert response.status_code == 404
+    assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.ASSIGNMENT).exists()
+
+
+def test_the_csv_holds_contacts_only_when_asked_and_logs_them(
+    signed_in, request_in, planner
+):
+    filed = request_in(State.SUBMITTED)
+    plain = csv_rows(signed_in.get(CSV))
+    assert len(plain[0]) == 10
+    assert "@example.ma" not in repr(plain)
+    assert not AuditEvent.objects.filter(
+        action=AuditEvent.Action.PERSONAL_DATA_EXPORTED
+    ).exists()
+    full = csv_rows(signed_in.get(CSV, {"contacts": "1"}))
+    assert full[1][-2].endswith("@example.ma")
+    logged = AuditEvent.objects.get(action=AuditEvent.Action.PERSONAL_DATA_EXPORTED)
+    assert logged.object_id == str(filed.request.pk)
+
+
+def test_an_administrator_oversees_but_never_reads_contacts(
+    client, administrator, request_in
+):
+    filed = request_in(State.SUBMITTED)
+    client.force_login(administrator)
+    assert client.get(CSV, {"contacts": "1"}).status_code == 404
+    body = client.get(page_of(reference_of(filed)), {"contact": "1"}).content
+    assert b"@example.ma" not in body
+    assert 'action="/planner/requests/' not in body.decode()
+
+
+def test_the_contact_is_shown_on_demand_and_logged(signed_in, request_in):
+    filed = request_in(State.SUBMITTED)
+    body = signed_in.get(page_of(reference_of(filed))).content.decode()
+    assert "@example.ma" not in body
+    assert not AuditEvent.objects.filter(
+        action=AuditEvent.Action.PERSONAL_DATA_VIEWED
+    ).exists()
+    body = signed_in.get(page_of(reference_of(filed)), {"contact": "1"}).content
+    assert b"@example.ma" in body
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.PERSONAL_DATA_VIEWED
+    ).exists()
+
+
+def post(client, filed, action, **data):
+    response = client.post(action_url(reference_of(filed), action), data, follow=True)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def state_of(filed) -> str:
+    return CitizenRequest.objects.get(pk=filed.request.pk).case.state
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "data", "target"),
+    [
+        (State.SUBMITTED, "acknowledge", {}, State.ACKNOWLEDGED),
+        (State.ACKNOWLEDGED, "review", {}, State.IN_REVIEW),
+        (State.IN_REVIEW, "ask", {"text": "Le numéro ?"}, State.WAITING),
+        (State.WAITING, "resume", {}, State.IN_REVIEW),
+        (State.IN_REVIEW, "answer", {"text": "Réponse."}, State.ANSWERED),
+        (State.ANSWERED, "close", {}, State.CLOSED),
+        (State.SUBMITTED, "reject", {"text": "Hors sujet."}, State.INADMISSIBLE),
+        (
+            State.ACKNOWLEDGED,
+            "redirect",
+            {"authority": "Commune de Salé"},
+            State.NOT_COMPETENT,
+        ),
+    ],
+)
+def test_each_action_form_reaches_its_service(
+    signed_in, request_in, state, action, data, target
+):
+    filed = request_in(state)
+    body = post(signed_in, filed, action, **data)
+    assert state_of(filed) == target
+    assert "La requête est mise à jour." in body
+
+
+def test_mark_duplicate_names_the_original_by_its_reference(signed_in, request_in):
+    original = request_in(State.SUBMITTED)
+    filed = request_in(State.SUBMITTED)
+    body = post(signed_in, filed, "mark_duplicate", original="AURS-9999-999999")
+    assert "Aucune requête de l'agence n'a la référence" in body
+    assert state_of(filed) == State.SUBMITTED
+    body = post(signed_in, filed, "mark_duplicate", original=reference_of(original))
+    assert state_of(filed) == State.DUPLICATE
+    assert reference_of(original) in body
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_refusals_are_shown_in_the_planners_language(signed_in, request_in, language):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    submitted = request_in(State.SUBMITTED)
+    # The state does not allow it.
+    body = signed_in.post(
+        action_url(reference_of(submitted), "close"), follow=True, **headers
+    ).content.decode()
+    body = html.unescape(body)
+    expected = {
+        "fr": "n'est pas possible sur une requête",
+        "ar": "لا يمكن",
+    }[language]
+    assert expected in body
+    # A required text or authority is missing.
+    body = signed_in.post(
+        action_url(reference_of(submitted), "redirect"),
+        {"authority": " "},
+        follow=True,
+        **headers,
+    ).content.decode()
+    body = html.unescape(body)
+    expected = {"fr": "Nommez l'autorité compétente", "ar": "الجهة المختصة"}[language]
+    assert expected in body
+    assert state_of(submitted) == State.SUBMITTED
+
+
+def test_an_answer_cites_a_zone_rule_chosen_on_the_page(
+    site,  # noqa: F811 - the fixture imported above
+    signed_in,
+    kind,
+    planner,
+    file_request,
+):
+    # A rule of a zone the parcel does not meet: offered, after the others.
+    ZoneRule.objects.create(document=site.document, code="AA", label_fr="Ailleurs")
+    filed = file_request(kind, place=PlaceInput(parcel_reference="TF 100/07"))
+    for name in ("confirm", "acknowledge", "review"):
+        act(name, filed, staff=planner)
+    page = html.unescape(signed_in.get(page_of(reference_of(filed))).content.decode())
+    # The zoning at the parcel, and its rules offered first.
+    assert "Zone d'immeubles" in page
+    rule = ZoneRule.objects.get(document=site.document, code="UA")
+    select = page[page.index('id="answer-rules"') :]
+    options = re.findall(
+        r"<option[^>]*>([^<]*)</option>", select[: select.index("</select>")]
+    )
+    here = "(à l'emplacement de la requête)"
+    assert [option.split(" — ")[1].split()[0] for option in options] == [
+        "UA",
+        "VE",
+        "AA",
+    ]
+    assert [here in option for option in options] == [True, True, False]
+    body = post(
+        signed_in,
+        filed,
+        "answer",
+        text="La hauteur est limitée à R+4.",
+        zone_rule=str(rule.pk),
+        article="Article 14",
+    )
+    assert state_of(filed) == State.ANSWERED
+    assert "Cite la règle de la zone UA de PA-1" in body
+    assert "Article 14" in body
+
+
+def test_a_subject_a_spreadsheet_would_run_is_quoted(
+    signed_in, kind, planner, file_request
+):
+    filed = file_request(kind, subject='=HYPERLINK("http://example.com","x")')
+    act("confirm", filed, staff=planner)
+    rows = csv_rows(signed_in.get(CSV, {"contacts": "1"}))
+    assert rows[1][-4] == '\'=HYPERLINK("http://example.com","x")'
