@@ -1,0 +1,125 @@
+"""A planner handles a citizen's request in the real page, in French and
+Arabic: logs in, opens the queue from the workspace, opens the request,
+reads the zoning at its parcel and answers it citing the zone rule there —
+with axe-core's WCAG A/AA rules on each page, zero violations."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from cases.services import RequesterData
+from layers.models import ZoneRule
+from requete import services
+from requete.models import CitizenRequest, RequestKind
+from requete.places import PlaceInput
+from tests.browser.axe import AxeReport
+from tests.browser.conftest import PARCEL
+from tests.browser_fixtures import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "not-a-real-password-14"
+TEXTS = {
+    "fr": {
+        "queue": "Requêtes à traiter",
+        "zone": "Immeubles R+4",
+        "updated": "La requête est mise à jour.",
+        "answered": "Répondue",
+        "cites": "Cite la règle de la zone R+4 de PA-RABAT-2021",
+    },
+    "ar": {
+        "queue": "الطلبات المراد معالجتها",
+        "zone": "عمارات",
+        "updated": "تم تحديث الطلب.",
+        "answered": "تم الجواب",
+        "cites": "يستند إلى ضابط المنطقة R+4 من PA-RABAT-2021",
+    },
+}
+
+
+@pytest.fixture
+def request_in_review(map_data):
+    """A request about the test parcel, confirmed, acknowledged and in
+    review, and a planner of its agency."""
+    agency = map_data["agency"]
+    planner = User.objects.create_user(
+        "requests-planner", password=PASSWORD, agency=agency
+    )
+    kind = RequestKind.objects.create(
+        agency=agency,
+        code="zoning-complaint",
+        family=RequestKind.Family.COMPLAINT,
+        label_fr="Réclamation sur le zonage",
+        label_ar="شكاية حول التنطيق",
+    )
+    filed_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3)
+    filed = services.request_file(
+        filing=services.RequestFiling(
+            kind=kind,
+            requester_type=CitizenRequest.RequesterType.CITIZEN,
+            subject="Hauteur permise sur ma parcelle",
+            description="Combien d'étages puis-je construire ?",
+            requester=RequesterData(name="Amina Berrada", email="amina@example.ma"),
+            place=PlaceInput(parcel_reference=PARCEL),
+        ),
+        client_address="192.0.2.14",
+        at=filed_at,
+    )
+    services.request_confirm(token=filed.confirmation_token, at=filed_at)
+    request = CitizenRequest.objects.get(pk=filed.request.pk)
+    services.request_acknowledge(request=request, actor=planner)
+    services.request_review(request=request, actor=planner)
+    return request
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_planner_answers_a_request_citing_the_zone_rule(
+    session_factory, request_in_review, language
+):
+    texts = TEXTS[language]
+    reference = request_in_review.case.reference
+    session = session_factory(
+        locale="ar-MA" if language == "ar" else "fr-FR",
+        viewport={"width": 1280, "height": 800},
+    )
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    report = AxeReport(f"request-staff-{language}")
+    page = session.open("/planner/login/")
+    page.locator("#id_username").fill("requests-planner")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/planner/")
+
+    page.get_by_role("link", name=texts["queue"]).click()
+    page.wait_for_url("**/planner/requests/")
+    expect(page.locator("h1")).to_have_text(texts["queue"])
+    report.check(page, "queue")
+
+    page.get_by_role("link", name=reference).click()
+    page.wait_for_url(f"**/planner/requests/{reference}/")
+    # The zoning at the parcel, and its rule offered first in the answer.
+    expect(page.locator("section", has=page.locator("#zoning-title"))).to_contain_text(
+        texts["zone"]
+    )
+    report.check(page, "request in review")
+
+    rule = ZoneRule.objects.get(code="R+4", document__reference="PA-RABAT-2021")
+    page.locator("#answer-text").fill("Votre parcelle est en zone R+4.")
+    page.locator("#answer-rules").select_option(str(rule.pk))
+    page.locator("#answer-article").fill("Article 14")
+    page.locator("#answer-form button[type=submit]").click()
+    page.wait_for_url(f"**/planner/requests/{reference}/")
+    expect(page.locator(".messages")).to_contain_text(texts["updated"])
+    expect(page.locator("#request-state")).to_have_text(texts["answered"])
+    expect(page.locator("#history")).to_contain_text(texts["cites"])
+    expect(page.locator("#history")).to_contain_text("Article 14")
+    report.check(page, "answered")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"request-staff-{language}.png"))
+    report.assert_clean()
+    request_in_review.case.refresh_from_db()
+    assert request_in_review.case.state == "answered"
