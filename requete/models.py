@@ -174,3 +174,42 @@ class CitizenRequest(models.Model):
     @property
     def state(self) -> State:
         return State(self.case.state)
+
+
+class AnswerTemplate(models.Model):
+    """A text an agency's staff start an answer from, in French and Arabic
+    (the requester's language picks one); for one kind or for every kind."""
+
+    AGENCY_PATH = "agency"
+
+    agency = models.ForeignKey(
+        "layers.Agency",
+        on_delete=models.PROTECT,
+        related_name="answer_templates",
+        verbose_name=_("agency"),
+    )
+    kind = models.ForeignKey(
+        RequestKind,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answer_templates",
+        verbose_name=_("kind"),
+        help_text=_("Empty: offered for every kind of request."),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text_fr = models.TextField(_("text (French)"))
+    text_ar = models.TextField(_("text (Arabic)"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["agency", "title"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def text_for(self, language: str) -> str:
+        """The text in ``language`` — Arabic for Arabic, else French."""
+        return self.text_ar if language == "ar" else self.text_fr

@@ -20,7 +20,7 @@ from layers.in_force import public_in_force_q
 from layers.models import Agency, Feature, PlanningDocument, ZoneRule
 from notes.compose import Moment, note_compose
 from notes.subjects import Subject, parcel_subject
-from requete.models import SERVICE, CitizenRequest
+from requete.models import SERVICE, AnswerTemplate, CitizenRequest
 from requete.states import FINAL, State
 
 # A drawn point or line is read as the land within this distance (degrees,
@@ -278,3 +278,13 @@ def citable_rules(*, agency: Agency) -> QuerySet[ZoneRule]:
         .select_related("document")
         .order_by("document__reference", "code")
     )
+
+
+def answer_templates(*, request: CitizenRequest) -> QuerySet[AnswerTemplate]:
+    """The active answer templates of the request's agency for its kind (or
+    for every kind)."""
+    return AnswerTemplate.objects.filter(
+        Q(kind__isnull=True) | Q(kind=request.kind_id),
+        agency=request.case.agency_id,
+        active=True,
+    ).order_by("title")

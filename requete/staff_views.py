@@ -187,6 +187,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if may_see_contact and request.GET.get("contact") == "1":
         contact = requester_view(case=case, user=request.user)
     zoning = _zoning(citizen_request)
+    templates = selectors.answer_templates(request=citizen_request)
     actions = {
         action.value
         for action, transition in TRANSITIONS.items()
@@ -208,8 +209,18 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "actions": actions,
             "handlers": _handlers(request.user),
             "rules": _rules(citizen_request, zoning),
+            "templates": templates,
+            "answer_start": _answer_start(request, templates, case),
         },
     )
+
+
+def _answer_start(request: HttpRequest, templates, case) -> str:
+    """The text of the template chosen (``?template=``) in the requester's
+    language, to start the answer from; empty when none is chosen."""
+    chosen = request.GET.get("template", "")
+    template = templates.filter(pk=chosen).first() if chosen.isdigit() else None
+    return template.text_for(case.language) if template else ""
 
 
 def _zoning(citizen_request: CitizenRequest) -> dict | None:

@@ -14,7 +14,7 @@ from accounts.models import User
 from cases.services import RequesterData
 from layers.models import ZoneRule
 from requete import services
-from requete.models import CitizenRequest, RequestKind
+from requete.models import AnswerTemplate, CitizenRequest, RequestKind
 from requete.places import PlaceInput
 from tests.browser.axe import AxeReport
 from tests.browser.conftest import PARCEL
@@ -30,6 +30,7 @@ TEXTS = {
         "updated": "La requête est mise à jour.",
         "answered": "Répondue",
         "cites": "Cite la règle de la zone R+4 de PA-RABAT-2021",
+        "use": "Utiliser ce modèle",
     },
     "ar": {
         "queue": "الطلبات المراد معالجتها",
@@ -37,6 +38,7 @@ TEXTS = {
         "updated": "تم تحديث الطلب.",
         "answered": "تم الجواب",
         "cites": "يستند إلى ضابط المنطقة R+4 من PA-RABAT-2021",
+        "use": "استعمال هذا النموذج",
     },
 }
 
@@ -73,6 +75,12 @@ def request_in_review(map_data):
     request = CitizenRequest.objects.get(pk=filed.request.pk)
     services.request_acknowledge(request=request, actor=planner)
     services.request_review(request=request, actor=planner)
+    AnswerTemplate.objects.create(
+        agency=agency,
+        title="Zone de la parcelle",
+        text_fr="Votre parcelle est en zone R+4.",
+        text_ar="قطعتكم الأرضية في المنطقة R+4.",
+    )
     return request
 
 
@@ -108,7 +116,12 @@ def test_a_planner_answers_a_request_citing_the_zone_rule(
     report.check(page, "request in review")
 
     rule = ZoneRule.objects.get(code="R+4", document__reference="PA-RABAT-2021")
-    page.locator("#answer-text").fill("Votre parcelle est en zone R+4.")
+    # The answer starts from the agency's template, in the requester's
+    # language (French here, whatever the planner reads).
+    page.get_by_role("button", name=texts["use"]).click()
+    expect(page.locator("#answer-text")).to_have_value(
+        "Votre parcelle est en zone R+4."
+    )
     page.locator("#answer-rules").select_option(str(rule.pk))
     page.locator("#answer-article").fill("Article 14")
     page.locator("#answer-form button[type=submit]").click()

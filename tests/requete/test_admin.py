@@ -3,9 +3,10 @@ schema checked; cases read only, scoped, without personal data."""
 
 from __future__ import annotations
 
+import html
 import json
 
-from requete.models import RequestKind
+from requete.models import AnswerTemplate, RequestKind
 from requete.states import State
 
 
@@ -78,3 +79,29 @@ def test_cases_are_read_only_scoped_and_without_personal_data(
         403,
         404,
     )
+
+
+def test_answer_templates_are_the_agencys_and_for_its_kinds(
+    client, administrator, planner, kind, other_kind, agency
+):
+    template = {
+        "agency": agency.pk,
+        "title": "Zone confirmée",
+        "text_fr": "La zone est confirmée.",
+        "text_ar": "تم تأكيد المنطقة.",
+        "active": "on",
+    }
+    client.force_login(planner)
+    response = client.post(
+        "/admin/requete/answertemplate/add/", {**template, "kind": kind.pk}
+    )
+    assert response.status_code == 302
+    # An administrator may choose any agency's kind, not one of another
+    # agency than the template's.
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/requete/answertemplate/add/", {**template, "kind": other_kind.pk}
+    )
+    assert response.status_code == 200
+    assert "celui d'une autre agence" in html.unescape(response.content.decode())
+    assert AnswerTemplate.objects.count() == 1

@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import CaseEvent
 from layers.models import ZoneRule
-from requete.models import CitizenRequest
+from requete.models import AnswerTemplate, CitizenRequest
 from requete.places import PlaceInput
 from requete.states import State
 from tests.notes.conftest import site  # noqa: F401 - the planning site fixture
@@ -315,3 +315,43 @@ def test_a_subject_a_spreadsheet_would_run_is_quoted(
     act("confirm", filed, staff=planner)
     rows = csv_rows(signed_in.get(CSV, {"contacts": "1"}))
     assert rows[1][-4] == '\'=HYPERLINK("http://example.com","x")'
+
+
+def test_an_answer_starts_from_a_template_in_the_requesters_language(
+    signed_in, kind, other_agency, planner, file_request
+):
+    mine = AnswerTemplate.objects.create(
+        agency=kind.agency,
+        title="Zone confirmée",
+        text_fr="La zone de votre parcelle est confirmée.",
+        text_ar="تم تأكيد منطقة قطعتكم الأرضية.",
+    )
+    AnswerTemplate.objects.create(
+        agency=kind.agency,
+        title="Retiré",
+        text_fr="Ancien texte.",
+        text_ar="نص قديم.",
+        active=False,
+    )
+    foreign = AnswerTemplate.objects.create(
+        agency=other_agency, title="Autre agence", text_fr="Non.", text_ar="لا."
+    )
+    filed = file_request(kind, language="ar")
+    for name in ("confirm", "acknowledge", "review"):
+        act(name, filed, staff=planner)
+    page = html.unescape(signed_in.get(page_of(reference_of(filed))).content.decode())
+    assert "Zone confirmée" in page
+    assert "Retiré" not in page
+    assert "Autre agence" not in page
+    chosen = signed_in.get(page_of(reference_of(filed)), {"template": mine.pk})
+    answer = re.search(
+        r'<textarea name="text" id="answer-text"[^>]*>([^<]*)</textarea>',
+        chosen.content.decode(),
+    )
+    assert answer.group(1) == "تم تأكيد منطقة قطعتكم الأرضية."
+    guessed = signed_in.get(page_of(reference_of(filed)), {"template": foreign.pk})
+    answer = re.search(
+        r'<textarea name="text" id="answer-text"[^>]*>([^<]*)</textarea>',
+        guessed.content.decode(),
+    )
+    assert answer.group(1) == ""
