@@ -8,7 +8,17 @@ import datetime
 from collections import Counter
 
 from django.contrib.gis.geos import MultiPolygon
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,7 +30,7 @@ from layers.in_force import public_in_force_q
 from layers.models import Agency, Feature, PlanningDocument, ZoneRule
 from notes.compose import Moment, note_compose
 from notes.subjects import Subject, parcel_subject
-from requete.models import SERVICE, AnswerTemplate, CitizenRequest
+from requete.models import SERVICE, AnswerTemplate, CitizenRequest, RequestKind
 from requete.states import FINAL, State
 
 # A drawn point or line is read as the land within this distance (degrees,
@@ -288,3 +298,89 @@ def answer_templates(*, request: CitizenRequest) -> QuerySet[AnswerTemplate]:
         agency=request.case.agency_id,
         active=True,
     ).order_by("title")
+
+
+class Median(Aggregate):
+    """PostgreSQL's median (``percentile_cont(0.5)``), of numbers or of
+    intervals."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+@dataclasses.dataclass(frozen=True)
+class KindStatistics:
+    """How a kind of request (or all, ``kind`` None) was handled."""
+
+    kind: RequestKind | None
+    submitted: int
+    acknowledged: int
+    answered: int
+    median_days_to_acknowledge: float | None
+    median_days_to_answer: float | None
+    acknowledged_in_time: float | None  # share of those acknowledged
+    answered_in_time: float | None  # share of those answered
+
+
+def _since_submitted(field: str) -> ExpressionWrapper:
+    return ExpressionWrapper(
+        F(f"case__{field}") - F("case__submitted_at"), output_field=DurationField()
+    )
+
+
+STATISTICS = {
+    "submitted": Count("pk"),
+    "acknowledged": Count("pk", filter=Q(case__acknowledged_at__isnull=False)),
+    "answered": Count("pk", filter=Q(case__answered_at__isnull=False)),
+    "median_to_acknowledge": Median(
+        _since_submitted("acknowledged_at"), output_field=DurationField()
+    ),
+    "median_to_answer": Median(
+        _since_submitted("answered_at"), output_field=DurationField()
+    ),
+    "acknowledged_on_time": Count(
+        "pk", filter=Q(case__acknowledged_at__lte=F("case__acknowledge_due_at"))
+    ),
+    "answered_on_time": Count(
+        "pk", filter=Q(case__answered_at__lte=F("case__answer_due_at"))
+    ),
+}
+
+
+def _statistics(kind: RequestKind | None, row: dict) -> KindStatistics:
+    def share(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    def days(duration: datetime.timedelta | None) -> float | None:
+        return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+    return KindStatistics(
+        kind=kind,
+        submitted=row["submitted"],
+        acknowledged=row["acknowledged"],
+        answered=row["answered"],
+        median_days_to_acknowledge=days(row["median_to_acknowledge"]),
+        median_days_to_answer=days(row["median_to_answer"]),
+        acknowledged_in_time=share(row["acknowledged_on_time"], row["acknowledged"]),
+        answered_in_time=share(row["answered_on_time"], row["answered"]),
+    )
+
+
+def request_statistics(*, user) -> list[KindStatistics]:
+    """Per kind of request ``user`` may see (their agency's), then for all:
+    volumes submitted, acknowledged and answered, median times from
+    submission to acknowledgement and to the answer (calendar time, pauses
+    included), and the shares acknowledged and answered within their
+    deadlines (which the pauses pushed back). Kinds with no request are
+    left out."""
+    requests = permissions.cases_viewable(
+        user, CitizenRequest.objects.filter(case__service=SERVICE), path="case__"
+    )
+    rows = requests.values("kind").annotate(**STATISTICS).order_by("kind")
+    kinds = RequestKind.objects.in_bulk([row["kind"] for row in rows])
+    per_kind = sorted(
+        (_statistics(kinds[row["kind"]], row) for row in rows),
+        key=lambda stats: (stats.kind.agency_id, stats.kind.code),
+    )
+    total = _statistics(None, requests.aggregate(**STATISTICS))
+    return [*per_kind, total]

@@ -326,3 +326,13 @@ def request_act(request: HttpRequest, reference: str, action: str) -> HttpRespon
     else:
         messages.success(request, _("The request is updated."))
     return redirect("requete-staff:request", reference=reference)
+
+
+@login_required
+def request_statistics(request: HttpRequest) -> HttpResponse:
+    """Volumes, median times and shares within the deadlines, per kind."""
+    return render(
+        request,
+        "requete/staff/statistics.html",
+        {"rows": selectors.request_statistics(user=request.user)},
+    )

@@ -1,7 +1,8 @@
 """A planner handles a citizen's request in the real page, in French and
 Arabic: logs in, opens the queue from the workspace, opens the request,
-reads the zoning at its parcel and answers it citing the zone rule there —
-with axe-core's WCAG A/AA rules on each page, zero violations."""
+reads the zoning at its parcel and answers it from a template, citing the
+zone rule there, then reads the statistics — with axe-core's WCAG A/AA
+rules on each page, zero violations."""
 
 from __future__ import annotations
 
@@ -130,9 +131,12 @@ def test_a_planner_answers_a_request_citing_the_zone_rule(
     expect(page.locator("#request-state")).to_have_text(texts["answered"])
     expect(page.locator("#history")).to_contain_text(texts["cites"])
     expect(page.locator("#history")).to_contain_text("Article 14")
-    report.check(page, "answered")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"request-staff-{language}.png"))
+    report.check(page, "answered")
+    page.goto(session.base_url + "/planner/requests/statistics/")
+    expect(page.locator("#statistics tbody tr")).to_have_count(2)
+    report.check(page, "statistics")
     report.assert_clean()
     request_in_review.case.refresh_from_db()
     assert request_in_review.case.state == "answered"

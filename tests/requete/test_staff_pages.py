@@ -18,11 +18,12 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import CaseEvent
 from layers.models import ZoneRule
+from requete import selectors
 from requete.models import AnswerTemplate, CitizenRequest
 from requete.places import PlaceInput
 from requete.states import State
 from tests.notes.conftest import site  # noqa: F401 - the planning site fixture
-from tests.requete_fixtures import act
+from tests.requete_fixtures import FILED_AT, act
 
 QUEUE = reverse("requete-staff:queue")
 CSV = reverse("requete-staff:csv")
@@ -355,3 +356,61 @@ def test_an_answer_starts_from_a_template_in_the_requesters_language(
         guessed.content.decode(),
     )
     assert answer.group(1) == ""
+
+
+def handled(filed, planner, *, acknowledged=None, answered=None):
+    """Confirm ``filed`` at FILED_AT, acknowledge it and answer it after
+    the given numbers of days."""
+    day = datetime.timedelta(days=1)
+    act("confirm", filed, staff=planner, at=FILED_AT)
+    if acknowledged is not None:
+        act("acknowledge", filed, staff=planner, at=FILED_AT + acknowledged * day)
+    if answered is not None:
+        act("review", filed, staff=planner, at=FILED_AT + answered * day)
+        act("answer", filed, staff=planner, at=FILED_AT + answered * day)
+
+
+def test_statistics_per_kind_and_for_all(
+    signed_in,
+    kind,
+    make_kind,
+    planner,
+    other_kind,
+    other_planner,
+    file_request,
+):
+    suggestion = make_kind(kind.agency, "suggestion", label_fr="Suggestion")
+    handled(file_request(kind), planner, acknowledged=2, answered=10)
+    handled(file_request(kind), planner, acknowledged=20, answered=70)
+    handled(file_request(kind), planner)
+    handled(file_request(suggestion), planner, acknowledged=4)
+    handled(file_request(other_kind), other_planner, acknowledged=1, answered=1)
+    rows = selectors.request_statistics(user=planner)
+    assert [row.kind for row in rows] == [suggestion, kind, None]
+    complaint, total = rows[1], rows[2]
+    assert (complaint.submitted, complaint.acknowledged, complaint.answered) == (
+        3,
+        2,
+        2,
+    )
+    assert complaint.median_days_to_acknowledge == 11.0
+    assert complaint.median_days_to_answer == 40.0
+    assert complaint.acknowledged_in_time == 0.5
+    assert complaint.answered_in_time == 0.5
+    assert (total.submitted, total.acknowledged, total.answered) == (4, 3, 2)
+    assert total.median_days_to_acknowledge == 4.0
+    assert total.acknowledged_in_time == pytest.approx(2 / 3)
+    page = html.unescape(
+        signed_in.get(reverse("requete-staff:statistics")).content.decode()
+    )
+    medians = re.search(r"Réclamation sur le zonage</th>(.*?)</tr>", page, re.S)
+    assert [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", medians[1], re.S)][
+        3:
+    ] == [
+        "11",
+        "40",
+        "50 %",
+        "50 %",
+    ]
+    assert "67 %" in page
+    assert page.count("Réclamation sur le zonage") == 1  # not agency B's kind
