@@ -19,6 +19,7 @@ from requete.models import AnswerTemplate, CitizenRequest, RequestKind
 from requete.places import PlaceInput
 from tests.browser.axe import AxeReport
 from tests.browser.conftest import PARCEL
+from tests.browser.test_accessibility import log_in, reader
 from tests.browser_fixtures import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -140,3 +141,28 @@ def test_a_planner_answers_a_request_citing_the_zone_rule(
     report.assert_clean()
     request_in_review.case.refresh_from_db()
     assert request_in_review.case.state == "answered"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_request_pages_on_a_phone(session_factory, request_in_review, language):
+    """On a phone, in French and Arabic: the queue, a request and the
+    statistics pass axe-core and do not scroll sideways (their tables
+    scroll in their own region)."""
+    session = reader(session_factory, language, "phone")
+    log_in(session, User.objects.get(username="requests-planner"))
+    report = AxeReport(f"request-staff-phone-{language}")
+    page = session.new_page()
+    reference = request_in_review.case.reference
+    for state, path in {
+        "queue": "/planner/requests/",
+        "queue, late only": "/planner/requests/?overdue=yes",
+        "request": f"/planner/requests/{reference}/",
+        "statistics": "/planner/requests/statistics/",
+    }.items():
+        page.goto(session.base_url + path)
+        page.wait_for_load_state("networkidle")
+        report.check(page, state)
+        assert page.evaluate(
+            "() => document.documentElement.scrollWidth <= innerWidth"
+        ), state
+    report.assert_clean()
