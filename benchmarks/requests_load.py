@@ -21,7 +21,10 @@ Then measures, through the services and selectors (no HTTP):
   transaction rolled back afterwards, so the database stays as loaded;
 - the staff queue's first page (50 rows) for the bench agency's planner:
   ``requete.selectors.request_queue`` with no filter, by kind, by state,
-  overdue, assigned to the planner, and kind + overdue + unassigned.
+  overdue, assigned to the planner, and kind + overdue + unassigned;
+- the staff pages through Django's test client as that planner: the queue
+  (50 a page, its count, the template), a far page, two filters, a
+  request's page (history, zoning at its parcel) and the statistics.
 
 Prints p50 and p95 of each (ms). Nothing asserts on time.
 """
@@ -371,6 +374,41 @@ def measure(samples: int) -> None:
         print(f"queue, first page, {name:24} {len(page):2} rows  {percentiles(times)}")
 
 
+def measure_pages(samples: int) -> None:
+    """The staff pages as a planner's browser gets them (Django's handler,
+    session, middleware, template), through Django's test client."""
+    from django.test import Client
+
+    from accounts.models import User
+    from layers.models import Agency
+    from requete import selectors
+
+    agency = Agency.objects.get(code="bench")
+    planner = User.objects.filter(agency=agency).order_by("pk").first()
+    client = Client()
+    client.force_login(planner)
+    first = selectors.request_queue(user=planner, filters=selectors.QueueFilters())
+    reference = first.first().case.reference
+    pages = {
+        "queue page, no filter": "/planner/requests/",
+        "queue page, page 300": "/planner/requests/?page=300",
+        "queue page, overdue": "/planner/requests/?overdue=yes",
+        "queue page, kind + late + nobody": (
+            "/planner/requests/?kind=zoning-complaint&overdue=yes&assigned=nobody"
+        ),
+        "a request's page": f"/planner/requests/{reference}/",
+        "statistics page": "/planner/requests/statistics/",
+    }
+    for name, path in pages.items():
+        times = []
+        for _ in range(max(samples // 4, 20)):
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+        print(f"{name:42} {percentiles(times)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
@@ -391,7 +429,9 @@ def main() -> None:
     settings.GEOPORTAIL_REQUEST_LIMIT_HOUR = settings.GEOPORTAIL_REQUEST_LIMIT_DAY = (
         10**6
     )
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     measure(args.samples)
+    measure_pages(args.samples)
 
 
 if __name__ == "__main__":

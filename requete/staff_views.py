@@ -21,10 +21,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.models import User
 from audit.models import AuditEvent
 from cases.clock import is_overdue
 from cases.privacy import personal_data_audit, requester_view
 from core.errors import BadRequest, GeoportalError
+from notes.errors import PlanningChanging
 from requete import selectors, services, staff_export
 from requete.models import CitizenRequest, RequestKind
 from requete.staff_forms import QueueFilterForm
@@ -82,8 +84,14 @@ def _queue_page(request, form, *, requests) -> HttpResponse:
 
 def _handlers(user):
     if not permissions.is_planner(user):
-        return []
+        return User.objects.none()
     return selectors.request_handlers(agency=user.agency)
+
+
+def _number(text: str) -> int | None:
+    """A form's id as a number; None unless plain ASCII digits ("²" and
+    "٣" are digits to ``str.isdigit``, not to the database)."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 @login_required
@@ -160,10 +168,8 @@ def _assignee(user, post):
     chosen = post.get("assignee", "")
     if not chosen:
         return None
-    handlers = _handlers(user)
-    found = (
-        handlers.filter(pk=chosen).first() if chosen.isdigit() and handlers else None
-    )
+    number = _number(chosen)
+    found = None if number is None else _handlers(user).filter(pk=number).first()
     if found is None:
         raise BadRequest(_("Choose a member of the agency's staff."))
     return found
@@ -218,15 +224,15 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _answer_start(request: HttpRequest, templates, case) -> str:
     """The text of the template chosen (``?template=``) in the requester's
     language, to start the answer from; empty when none is chosen."""
-    chosen = request.GET.get("template", "")
-    template = templates.filter(pk=chosen).first() if chosen.isdigit() else None
+    number = _number(request.GET.get("template", ""))
+    template = None if number is None else templates.filter(pk=number).first()
     return template.text_for(case.language) if template else ""
 
 
 def _zoning(citizen_request: CitizenRequest) -> dict | None:
     try:
         return selectors.request_zoning(request=citizen_request)
-    except GeoportalError:
+    except PlanningChanging:
         # The planning is being republished: the page still opens, the
         # zoning is asked again on the next visit.
         return None
@@ -246,9 +252,10 @@ def _rules(citizen_request: CitizenRequest, zoning: dict | None) -> list:
 def _citations(post) -> list[services.Citation]:
     citations = []
     for value in post.getlist("zone_rule"):
-        if not value.isdigit():
+        number = _number(value)
+        if number is None:
             raise BadRequest(_("Choose a zone rule from the list."))
-        citations.append(services.Citation(zone_rule_id=int(value)))
+        citations.append(services.Citation(zone_rule_id=number))
     article = post.get("article", "")
     if article.strip():
         citations.append(services.Citation(article=article))

@@ -414,3 +414,15 @@ def test_statistics_per_kind_and_for_all(
     ]
     assert "67 %" in page
     assert page.count("Réclamation sur le zonage") == 1  # not agency B's kind
+
+
+def test_ids_that_are_not_plain_numbers_are_refused_not_a_500(signed_in, request_in):
+    filed = request_in(State.IN_REVIEW)
+    for value in ("²", "٣", "1.5", "x"):
+        body = post(signed_in, filed, "answer", text="Réponse.", zone_rule=value)
+        assert "Choisissez une règle de zone dans la liste." in body
+        body = post(signed_in, filed, "assign", assignee=value)
+        assert "Choisissez un membre du personnel de l'agence." in body
+        page = signed_in.get(page_of(reference_of(filed)), {"template": value})
+        assert page.status_code == 200
+    assert state_of(filed) == State.IN_REVIEW
