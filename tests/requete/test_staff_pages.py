@@ -426,3 +426,27 @@ def test_ids_that_are_not_plain_numbers_are_refused_not_a_500(signed_in, request
         page = signed_in.get(page_of(reference_of(filed)), {"template": value})
         assert page.status_code == 200
     assert state_of(filed) == State.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("acknowledge", {}),
+        ("review", {}),
+        ("ask", {"text": "Le numéro ?"}),
+        ("resume", {}),
+        ("answer", {"text": "Réponse."}),
+        ("close", {}),
+        ("reject", {"text": "Hors sujet."}),
+        ("redirect", {"authority": "Commune de Salé"}),
+    ],
+)
+def test_each_action_form_shows_its_refusal(signed_in, request_in, action, data):
+    """On a closed request every move is refused, in words, and nothing
+    changes."""
+    filed = request_in(State.CLOSED)
+    events = CaseEvent.objects.filter(case=filed.request.pk).count()
+    body = post(signed_in, filed, action, **data)
+    assert "n'est pas possible sur une requête à l'état « Close »" in body
+    assert state_of(filed) == State.CLOSED
+    assert CaseEvent.objects.filter(case=filed.request.pk).count() == events
