@@ -186,7 +186,18 @@ def _staff_request(request: HttpRequest, reference: str) -> CitizenRequest:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """A request for its agency's staff: facts, history, zoning there, the
     requester's contact on demand (logged), and the actions its state allows."""
-    citizen_request = _staff_request(request, reference)
+    return _request_page(request, _staff_request(request, reference))
+
+
+def _request_page(
+    request: HttpRequest,
+    citizen_request: CitizenRequest,
+    *,
+    refused: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The request's page; after a refused action (``refused``), its form
+    shows again what the planner wrote."""
     case = citizen_request.case
     contact = None
     may_see_contact = permissions.can_view_personal_data(request.user, case)
@@ -217,7 +228,10 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "rules": _rules(citizen_request, zoning),
             "templates": templates,
             "answer_start": _answer_start(request, templates, case),
+            "refused": refused,
+            "posted": request.POST if refused else {},
         },
+        status=status,
     )
 
 
@@ -321,8 +335,9 @@ ACTIONS: dict[str, Callable] = {
 @login_required
 @require_POST
 def request_act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    """Take ``action`` on the request through its service; a refusal is
-    shown on the request's page."""
+    """Take ``action`` on the request through its service. A refusal is
+    shown on the request's page with its status, the form keeping what the
+    planner wrote; a success goes back to the page (POST, redirect, GET)."""
     citizen_request = _staff_request(request, reference)
     if action not in ACTIONS:
         raise Http404
@@ -330,8 +345,11 @@ def request_act(request: HttpRequest, reference: str, action: str) -> HttpRespon
         ACTIONS[action](citizen_request, request.user, request.POST)
     except GeoportalError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The request is updated."))
+        citizen_request = _staff_request(request, reference)
+        return _request_page(
+            request, citizen_request, refused=action, status=exc.http_status
+        )
+    messages.success(request, _("The request is updated."))
     return redirect("requete-staff:request", reference=reference)
 
 
