@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections import Counter
 
 from django.contrib.gis.geos import MultiPolygon
@@ -384,3 +385,42 @@ def request_statistics(*, user) -> list[KindStatistics]:
     )
     total = _statistics(None, requests.aggregate(**STATISTICS))
     return [*per_kind, total]
+
+
+# How far around a request's place its map shows the zoning (degrees,
+# about 200 m).
+MAP_REACH = 0.002
+
+
+def request_place_map(
+    *, request: CitizenRequest, at: datetime.datetime | None = None
+) -> dict | None:
+    """The request's place and the zones in force around it (``at``, now),
+    as GeoJSON for the staff page's small map; None when it points at no
+    land."""
+    place = request.drawn or (request.parcel.geom if request.parcel else None)
+    place = place or request.place
+    if place is None:
+        return None
+    zones = Feature.objects.filter(
+        public_in_force_q(at or timezone.now(), "version__"),
+        version__layer__kind="zoning",
+        version__layer__document__agency=request.case.agency_id,
+        geom__intersects=place.envelope.buffer(MAP_REACH),
+    ).only("geom", "code")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(zone.geom.geojson),
+            "properties": {"code": zone.code, "role": "zone"},
+        }
+        for zone in zones[:200]
+    ]
+    features.append(
+        {
+            "type": "Feature",
+            "geometry": json.loads(place.geojson),
+            "properties": {"role": "place"},
+        }
+    )
+    return {"type": "FeatureCollection", "features": features}

@@ -220,6 +220,7 @@ def _request_page(
             "overdue": is_overdue(case, timezone.now()),
             "history": selectors.request_history(request=citizen_request),
             "zoning": zoning,
+            "place_map": selectors.request_place_map(request=citizen_request),
             "contact": contact,
             "may_see_contact": may_see_contact,
             "may_handle": permissions.can_handle_case(request.user, case),

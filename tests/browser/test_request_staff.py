@@ -115,6 +115,9 @@ def test_a_planner_answers_a_request_citing_the_zone_rule(
     expect(page.locator("section", has=page.locator("#zoning-title"))).to_contain_text(
         texts["zone"]
     )
+    # The small map: the parcel outlined over the zones around it, named.
+    expect(page.locator("#place-map .leaflet-tooltip", has_text="R+4")).to_be_visible()
+    expect(page.locator("#place-map path.leaflet-interactive")).to_have_count(5)
     report.check(page, "request in review")
 
     rule = ZoneRule.objects.get(code="R+4", document__reference="PA-RABAT-2021")

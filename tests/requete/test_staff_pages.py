@@ -466,3 +466,22 @@ def test_a_refused_form_keeps_what_the_planner_wrote(signed_in, request_in):
     # The state forbids the move: a 409.
     response = signed_in.post(action_url(reference_of(filed), "close"))
     assert response.status_code == 409
+
+
+def test_the_map_shows_the_place_and_the_zones_around_it(
+    site,  # noqa: F811 - the fixture imported above
+    kind,
+    planner,
+    file_request,
+    request_in,
+):
+    filed = file_request(kind, place=PlaceInput(parcel_reference="TF 100/07"))
+    act("confirm", filed, staff=planner)
+    request = CitizenRequest.objects.get(pk=filed.request.pk)
+    drawn = selectors.request_place_map(request=request)
+    roles = [
+        feature["properties"].get("code", "place") for feature in drawn["features"]
+    ]
+    assert sorted(roles) == ["UA", "VE", "place"]
+    nowhere = request_in(State.SUBMITTED).request
+    assert selectors.request_place_map(request=nowhere) is None
