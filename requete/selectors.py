@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts import permissions
 from accounts.models import User
@@ -248,7 +249,7 @@ class HistoryEntry:
 
 def _who(event) -> str:
     if event.by_requester:
-        return str(CitizenRequest._meta.get_field("requester_type").verbose_name)
+        return capfirst(CitizenRequest._meta.get_field("requester_type").verbose_name)
     if event.actor is None:
         return ""
     return event.actor.get_full_name() or event.actor.get_username()
