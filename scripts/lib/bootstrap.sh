@@ -19,9 +19,10 @@ as_root() {
   fi
 }
 
-# Debian/Ubuntu packages. RUNTIME for serving, TEST adds what the tests drive.
-RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
-TEST_PACKAGES=(chromium poppler-utils python3-qgis)
+# Debian/Ubuntu packages. RUNTIME for serving (poppler-utils: the law library reads
+# uploaded PDFs with pdftotext), TEST adds what the tests drive.
+RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext poppler-utils fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
+TEST_PACKAGES=(chromium python3-qgis)
 
 missing_packages() {
   local pkg
