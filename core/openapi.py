@@ -39,9 +39,11 @@ def document(paths: dict, schemas: dict) -> dict:
             "description": (
                 "The public JSON API of the geoportal of approved urban-planning "
                 "documents: identify a parcel, compose and issue urban information "
-                "notes, verify them. Messages follow Accept-Language (fr, ar, en). "
-                "Errors share one shape (Error). No rate limiting is applied by "
-                "the application."
+                "notes, verify them; citizens' requests, fees and the law library. "
+                "Messages follow Accept-Language (fr, ar, en). Errors share one "
+                "shape (Error). Issuing notes, filing and following requests are "
+                "limited per client address (and per contact): beyond the limit "
+                "the answer is 429 with Retry-After."
             ),
             "license": {"name": "AGPL-3.0-or-later"},
         },
