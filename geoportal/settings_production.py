@@ -28,6 +28,13 @@ if not os.environ.get("GEOPORTAIL_SIGNING_KEY"):
 
 # The card gateway simulator signs approvals with the store key: never here.
 PAYMENTS_SIMULATOR = False
+# With a real card gateway, its store key is the one the bank gave: a key
+# generated per machine would refuse the gateway's callbacks.
+if PAYMENTS_CMI_GATEWAY_URL and not os.environ.get("PAYMENTS_CMI_STORE_KEY"):  # noqa: F405
+    raise ImproperlyConfigured(
+        "PAYMENTS_CMI_STORE_KEY must hold the card gateway's store key when "
+        "PAYMENTS_CMI_GATEWAY_URL is set."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -102,6 +102,22 @@ def test_production_settings_refuse_to_start_without_a_signing_key():
     assert "GEOPORTAIL_SIGNING_KEY" in result.stderr
 
 
+def test_production_settings_refuse_a_card_gateway_without_its_store_key():
+    signing = base64.b64encode(bytes(range(32))).decode()
+    production = {
+        "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
+        "DJANGO_SECRET_KEY": "s" * 10 + "-a-long-random-production-secret-0123456789",
+        "GEOPORTAIL_SIGNING_KEY": signing,
+        "PAYMENTS_CMI_GATEWAY_URL": "https://payment.example.ma/fim/est3Dgate",
+        "PAYMENTS_CMI_STORE_KEY": "",
+    }
+    result = settings_under(production, "geoportal.settings_production")
+    assert result.returncode != 0
+    assert "PAYMENTS_CMI_STORE_KEY" in result.stderr
+    production["PAYMENTS_CMI_STORE_KEY"] = "the-bank-s-store-key"
+    assert settings_under(production, "geoportal.settings_production").returncode == 0
+
+
 def test_production_settings_refuse_to_start_without_a_secret():
     result = settings_under(
         {"DJANGO_ALLOWED_HOSTS": "geo.example.ma"}, "geoportal.settings_production"
