@@ -141,8 +141,13 @@ def test_the_zoom_buttons_speak_the_pages_language_and_take_space(
     expect(page.get_by_role("button", name="Zoom in")).to_have_count(0)
 
     zoom_in.focus()
+    zoomed = "() => new Promise((done) => window.geoportailMap.once('zoomend', done))"
+    page.evaluate(f"() => {{ window.zoomed = ({zoomed})(); }}")
     page.keyboard.press("Space")
     page.wait_for_function("() => window.geoportailMap.getZoom() === 18")
+    # Leaflet drops a zoom asked while the last one is still animating, as a
+    # reader's would be: the next key waits for the end of this one.
+    page.evaluate("() => window.zoomed")
     zoom_out.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.geoportailMap.getZoom() === 17")
