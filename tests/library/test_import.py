@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from audit.models import AuditEvent
+from importing.errors import UnsafeArchive
 from library.bundle import BundleRefused
 from library.models import Article, Text
 from library.pdf import PdfRefused
@@ -86,6 +87,36 @@ def test_a_zip_of_the_bundle_is_imported(db, tmp_path):
             ' "articles": [{"number": "1", "body": {"fr": "Un."}}]}',
         )
     assert library_import(path=archive).created == ("loi-9903-2",)
+
+
+@pytest.mark.parametrize(
+    "name", ["../secret.pdf", "/etc/passwd", "sub/../../secret.pdf"]
+)
+def test_a_pdf_named_outside_the_bundle_is_refused_and_nothing_read(db, tmp_path, name):
+    # A bundle naming a file beside or above it must not get it read into the
+    # public full-text index.
+    (tmp_path / "secret.pdf").write_bytes(pdf_bytes("Secret words"))
+    folder = tmp_path / "bundle"
+    text_file(folder, "loi.json", **law("9903-20", articles=[], pdf={"fr": name}))
+    with pytest.raises(BundleRefused) as refused:
+        library_import(path=folder)
+    assert refused.value.details["issues"][0]["where"] == "pdf.fr"
+    assert not Text.objects.filter(number="9903-20").exists()
+
+
+def test_a_zip_climbing_out_of_its_folder_is_refused_and_nothing_written(db, tmp_path):
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr(
+            "../loi.json",
+            '{"kind": "law", "number": "9903-21", "title": {"fr": "Loi"},'
+            ' "authority": {"fr": "Parlement"}, "in_force_on": "2002-01-01",'
+            ' "articles": []}',
+        )
+    with pytest.raises(UnsafeArchive):
+        library_import(path=archive)
+    assert not (tmp_path.parent / "loi.json").exists()
+    assert not Text.objects.filter(number="9903-21").exists()
 
 
 def test_a_malformed_bundle_is_refused_whole_with_every_problem(db, tmp_path):
