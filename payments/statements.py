@@ -46,8 +46,14 @@ def _rows(content: bytes) -> list[dict[str, str]]:
         raise StatementUnreadable(
             _("The statement needs the columns reference and amount.")
         )
+    # Cells past the header's columns (``csv`` files them under None) are
+    # no column of ours: left out, not read.
     return [
-        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        {
+            (k or "").strip().lower(): (v or "").strip()
+            for k, v in row.items()
+            if k is not None
+        }
         for row in reader
     ]
 
