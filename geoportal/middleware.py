@@ -33,8 +33,13 @@ def refuse_nul_bytes(get_response: Callable) -> Callable:
     return middleware
 
 
+# Forms as browsers and clients post them; a multipart form's files are
+# files (not in ``request.POST``), its fields text like any other form's.
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
 def _form_has_nul_byte(request: HttpRequest) -> bool:
-    if request.content_type != "application/x-www-form-urlencoded":
+    if request.content_type not in FORM_TYPES:
         return False
     return any(
         "\x00" in name or any("\x00" in value for value in values)

@@ -65,3 +65,22 @@ def test_a_json_body_holding_a_nul_is_refused_too(client, agency):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "nul_byte"
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_form_holding_a_nul_is_refused_however_it_is_posted(
+    client, agency, multipart
+):
+    # Browsers post a form with a file as multipart: its fields are text too.
+    fields = {"description": "Bruit\x00 la nuit", "email": "a@example.ma"}
+    if multipart:
+        response = client.post("/requests/new", fields, HTTP_ACCEPT_LANGUAGE="fr")
+    else:
+        response = client.post(
+            "/requests/new",
+            "description=Bruit%00&email=a%40example.ma",
+            content_type="application/x-www-form-urlencoded",
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    assert response.status_code == 400
+    assert FRENCH in response.content.decode()
