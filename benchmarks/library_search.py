@@ -15,10 +15,15 @@ prepared psycopg connection:
 
 - ``GET /api/v1/library/search?q=…`` (texts by number or title, articles with
   snippets, as of today);
-- the raw PostgreSQL full-text query it rests on (the best 20 articles of the
-  GIN index by rank, no snippet, no texts);
+- the anchor: the raw PostgreSQL full-text statements that answer the same
+  question — the statements of ``library/search.py`` (texts by number, words
+  or trigrams, the first that finds; the best 20 articles with their
+  snippets), prepared, on a psycopg connection, without Django or HTTP;
+- the ranking alone, for context (the best 20 articles of the GIN index by
+  rank: no snippet, no texts);
 
-and prints p50/p95 of each, French and Arabic apart, and their ratio. Then
+and prints p50/p95 of each, French and Arabic apart, and the ratios of the
+HTTP answer to the anchor (the goal: ≤ 2×) and to the ranking alone. Then
 precision at 5 on ``RELEVANCE``: for each query, the share of its expected
 articles among the top five the API answers (of at most five expected).
 Figures go to stdout; tests never assert on them.
@@ -27,6 +32,7 @@ Figures go to stdout; tests never assert on them.
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import random
@@ -43,6 +49,12 @@ sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 import psycopg  # noqa: E402
 from generate import bench_url, ensure_database  # noqa: E402
 from serving import free_port, start_portal  # noqa: E402
+
+from library.search import (  # noqa: E402
+    LibraryQuery,
+    articles_statement,
+    texts_statements,
+)
 
 TEXTS = 5_000
 ARTICLES = 100_000
@@ -251,7 +263,7 @@ def queries(language: str, count: int, seed: int) -> list[str]:
     return result
 
 
-RAW = {
+RANKING = {
     "fr": (
         "SELECT a.id, ts_rank_cd(a.search_fr, q, 2) AS rank FROM library_article a,"
         " websearch_to_tsquery('geoportal_fr', %(q)s) q WHERE a.search_fr @@ q"
@@ -267,6 +279,17 @@ RAW = {
 }
 
 
+def statements_run(conn: psycopg.Connection, q: str) -> None:
+    """The search's own statements, raw: texts (the first statement that
+    finds some answers) and articles with their snippets."""
+    query = LibraryQuery(text=q, at=datetime.date.today())
+    for sql, params in texts_statements(query):
+        if conn.execute(sql, params).fetchall():
+            break
+    sql, params = articles_statement(query)
+    conn.execute(sql, params).fetchall()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -275,7 +298,8 @@ def percentile(values: list[float], q: float) -> float:
 def measure(url: str, count: int) -> tuple[dict, dict]:
     port = free_port()
     process = start_portal(port=port, env={"DATABASE_URL": url})
-    timings = {(lang, way): [] for lang in ("fr", "ar") for way in ("http", "raw")}
+    ways = ("http", "anchor", "ranking")
+    timings = {(lang, way): [] for lang in ("fr", "ar") for way in ways}
     precision: dict[str, list[float]] = {"fr": [], "ar": []}
     try:
         http_conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -298,17 +322,21 @@ def measure(url: str, count: int) -> tuple[dict, dict]:
             for lang in ("fr", "ar"):  # warm both workers and the plans
                 for q in plan[lang][:50]:
                     api(q)
-                    conn.execute(RAW[lang], {"q": q}).fetchall()
+                    statements_run(conn, q)
+                    conn.execute(RANKING[lang], {"q": q}).fetchall()
             for index in range(count):
                 for lang in ("fr", "ar"):
                     q = plan[lang][index]
-                    order = ("http", "raw") if index % 2 else ("raw", "http")
+                    # Each way first, second and last in turn.
+                    order = ways[index % 3 :] + ways[: index % 3]
                     for way in order:
                         t0 = time.perf_counter()
                         if way == "http":
                             api(q)
+                        elif way == "anchor":
+                            statements_run(conn, q)
                         else:
-                            conn.execute(RAW[lang], {"q": q}).fetchall()
+                            conn.execute(RANKING[lang], {"q": q}).fetchall()
                         timings[(lang, way)].append((time.perf_counter() - t0) * 1000)
             for lang, expected in RELEVANCE.items():
                 for q, relevant in expected.items():
@@ -341,14 +369,20 @@ def main() -> None:
     timings, precision = measure(url, args.queries)
     print(f"\n{args.queries} queries per language, interleaved (ms):")
     for lang in ("fr", "ar"):
-        http_ms, raw_ms = timings[(lang, "http")], timings[(lang, "raw")]
-        print(
-            f"  {lang}: HTTP p50 {percentile(http_ms, 50):.2f} p95 "
-            f"{percentile(http_ms, 95):.2f} | raw SQL p50 {percentile(raw_ms, 50):.2f}"
-            f" p95 {percentile(raw_ms, 95):.2f} | ratio p50 "
-            f"{percentile(http_ms, 50) / percentile(raw_ms, 50):.2f} p95 "
-            f"{percentile(http_ms, 95) / percentile(raw_ms, 95):.2f}"
+        http_ms = timings[(lang, "http")]
+        line = (
+            f"  {lang}: HTTP p50 {percentile(http_ms, 50):.2f}"
+            f" p95 {percentile(http_ms, 95):.2f}"
         )
+        for way, name in (("anchor", "raw statements"), ("ranking", "ranking alone")):
+            raw_ms = timings[(lang, way)]
+            line += (
+                f" | {name} p50 {percentile(raw_ms, 50):.2f}"
+                f" p95 {percentile(raw_ms, 95):.2f}, HTTP/{name.split()[0]} p50 "
+                f"{percentile(http_ms, 50) / percentile(raw_ms, 50):.2f}"
+                f" p95 {percentile(http_ms, 95) / percentile(raw_ms, 95):.2f}"
+            )
+        print(line)
     for lang, values in precision.items():
         print(f"  precision at 5, {lang}: {statistics.mean(values):.2f}")
 

@@ -145,6 +145,16 @@ def _tsquery(query: LibraryQuery) -> tuple[str, str]:
 def articles_search(query: LibraryQuery) -> list[ArticleHit]:
     """The best ``query.limit`` wordings valid on ``query.at`` that match,
     best first, each with its snippet."""
+    sql, params = articles_statement(query)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [ArticleHit(*row[:9], snippet=snippet_html(row[9])) for row in rows]
+
+
+def articles_statement(query: LibraryQuery) -> tuple[str, dict]:
+    """The one statement of ``articles_search``: SQL and its parameters
+    (``%(name)s`` placeholders, as psycopg reads them too)."""
     tsquery, config = _tsquery(query)
     column, body = (
         ("search_ar", "body_ar") if config == ARABIC else ("search_fr", "body_fr")
@@ -184,62 +194,72 @@ def articles_search(query: LibraryQuery) -> list[ArticleHit]:
         ORDER BY best.rank DESC, a.id
     """  # noqa: S608 (names and configurations of this module; values are parameters)
     params.update(q=query.text, limit=query.limit, options=HEADLINE_OPTIONS)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [ArticleHit(*row[:9], snippet=snippet_html(row[9])) for row in rows]
+    return sql, params
 
 
 def texts_search(query: LibraryQuery) -> list[TextHit]:
     """Texts whose number is the query, else whose title or PDF holds its
     words, else — a typo, a missing accent — whose title is close to it by
     trigrams: the number first, then by rank."""
+    with connection.cursor() as cursor:
+        for sql, params in texts_statements(query):
+            cursor.execute(sql, params)
+            if rows := cursor.fetchall():
+                return [TextHit(*row) for row in rows]
+    return []
+
+
+def texts_statements(query: LibraryQuery) -> list[tuple[str, dict]]:
+    """The statements of ``texts_search``, in the order they are tried: the
+    first that finds texts answers."""
     number_key = query.number_key
     if number_key:
         # A number alone asks for that text (and its sub-numbers: "2-13" finds
         # "2-13-424"), not for titles that look alike.
-        return _texts(
+        return [
+            _texts_statement(
+                query,
+                "SELECT id FROM library_text WHERE number_key = %(number_key)s"
+                " OR number_key LIKE %(number_key)s || ' %%'",
+                order="t.number_key = %(number_key)s DESC",
+            )
+        ]
+    tsquery, config = _tsquery(query)
+    column, title = (
+        ("search_ar", "title_ar_folded")
+        if config == ARABIC
+        else ("search_fr", "title_fr_folded")
+    )
+    # The trigrams' recheck costs ≈ 20 µs a title: only when words found none,
+    # and only they are ordered by it (a common word matches hundreds of texts).
+    return [
+        _texts_statement(
             query,
-            "SELECT id FROM library_text WHERE number_key = %(number_key)s"
-            " OR number_key LIKE %(number_key)s || ' %%'",
-        )
-    tsquery, config = _tsquery(query)
-    column, title = (
-        ("search_ar", "title_ar_folded")
-        if config == ARABIC
-        else ("search_fr", "title_fr_folded")
-    )
-    # The trigrams' recheck costs ≈ 20 µs a title: only when words found none.
-    return _texts(
-        query,
-        f"SELECT id FROM library_text WHERE {column} @@ {tsquery}",  # noqa: S608
-    ) or _texts(
-        query,
-        f"SELECT id FROM library_text WHERE geoportal_fold_digits(%(q)s) <%% {title}",  # noqa: S608
-    )
+            f"SELECT id FROM library_text WHERE {column} @@ {tsquery}",  # noqa: S608
+            order=f"ts_rank_cd(t.{column}, {tsquery}, {RANK_NORMALISATION}) DESC",
+        ),
+        _texts_statement(
+            query,
+            "SELECT id FROM library_text"  # noqa: S608 (a column name of this module)
+            f" WHERE geoportal_fold_digits(%(q)s) <%% {title}",
+            order=f"word_similarity(geoportal_fold_digits(%(q)s), t.{title}) DESC",
+        ),
+    ]
 
 
-def _texts(query: LibraryQuery, matches: str) -> list[TextHit]:
-    """The texts of ``matches`` (SQL of their ids) within the filters, ranked."""
-    tsquery, config = _tsquery(query)
-    column, title = (
-        ("search_ar", "title_ar_folded")
-        if config == ARABIC
-        else ("search_fr", "title_fr_folded")
-    )
+def _texts_statement(
+    query: LibraryQuery, matches: str, *, order: str
+) -> tuple[str, dict]:
+    """The texts of ``matches`` (SQL of their ids) within the filters, in
+    ``order`` (SQL), then by key."""
     filters, params = _text_filters(query)
     sql = f"""
         SELECT t.key, t.kind, t.number, t.title_fr, t.title_ar, t.status,
                t.published_on, t.is_excerpt
         FROM library_text t
         WHERE t.id IN ({matches}) AND {filters}
-        ORDER BY t.number_key = %(number_key)s DESC,
-                 ts_rank_cd(t.{column}, {tsquery}, {RANK_NORMALISATION})
-                 + word_similarity(geoportal_fold_digits(%(q)s), t.{title}) DESC,
-                 t.key
+        ORDER BY {order}, t.key
         LIMIT %(limit)s
     """  # noqa: S608 (names and configurations of this module; values are parameters)
     params.update(q=query.text, number_key=query.number_key, limit=query.limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [TextHit(*row) for row in cursor.fetchall()]
+    return sql, params

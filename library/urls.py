@@ -1,16 +1,27 @@
 from django.urls import path
 
+from core.routes import machine
 from library import views
 
 app_name = "library"
 
 urlpatterns = [
-    path("api/v1/library/search", views.api_search, name="api-search"),
-    path("api/v1/library/texts/<slug:key>", views.api_text, name="api-text"),
-    path(
-        "api/v1/library/texts/<slug:key>/articles/<slug:number>",
-        views.api_article,
-        name="api-article",
+    # Machine routes (core.routes): anonymous reads take the machine path.
+    machine(
+        path("api/v1/library/search", views.api_search, name="api-search"),
+        methods=("GET",),
+    ),
+    machine(
+        path("api/v1/library/texts/<slug:key>", views.api_text, name="api-text"),
+        methods=("GET",),
+    ),
+    machine(
+        path(
+            "api/v1/library/texts/<slug:key>/articles/<slug:number>",
+            views.api_article,
+            name="api-article",
+        ),
+        methods=("GET",),
     ),
     path("library/", views.search_page, name="search"),
     path("library/<slug:key>/", views.text_page, name="text"),

@@ -165,6 +165,9 @@ def test_machine_routes_are_found_in_the_url_configuration():
         "tiles:raster_tile",
         "notes:identify",
         "notes:compose",
+        "library:api-search",
+        "library:api-text",
+        "library:api-article",
     }
 
 
