@@ -22,11 +22,15 @@ from __future__ import annotations
 import select
 
 import psycopg
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import InterfaceError, OperationalError, connections
+
+from core.replicas import read_connection
 
 
 def server_cursor() -> psycopg.Cursor:
-    """A server-binding cursor on Django's (open) connection."""
+    """A server-binding cursor on Django's (open) connection for reads
+    (``core.replicas``: a replica's in ``replica_reads``)."""
+    connection = read_connection()
     if connection.connection is not None and connection.connection.closed:
         connection.close()
     connection.ensure_connection()
@@ -36,7 +40,7 @@ def server_cursor() -> psycopg.Cursor:
 def prepare() -> bool | None:
     """The ``prepare`` argument of ``execute``: prepare statements only where
     the settings do."""
-    options = connection.settings_dict.get("OPTIONS", {})
+    options = read_connection().settings_dict.get("OPTIONS", {})
     return None if options.get("server_side_binding") else False
 
 
@@ -54,7 +58,7 @@ def database_unavailable(error: BaseException) -> bool:
     )
 
 
-def _hung_up(raw: psycopg.Connection) -> bool:
+def hung_up(raw: psycopg.Connection) -> bool:
     """Whether the server closed an idle connection (no round trip).
 
     An idle connection has nothing to read unless the server spoke first:
@@ -74,7 +78,7 @@ def connections_drop_dead(**kwargs) -> None:
     """Close this thread's connections the server hung up on (request_started)."""
     for wrapper in connections.all(initialized_only=True):
         raw = wrapper.connection
-        if raw is not None and not wrapper.in_atomic_block and _hung_up(raw):
+        if raw is not None and not wrapper.in_atomic_block and hung_up(raw):
             wrapper.close()
 
 

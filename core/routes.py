@@ -37,7 +37,9 @@ def machine(
     pattern: URLPattern, *, methods: Iterable[str], lane: Lane | None = None
 ) -> URLPattern:
     """Mark ``pattern`` as a machine route (its ``machine_route``, which
-    Django ignores) and return it.
+    Django ignores) and return it. A machine route reads and never writes:
+    its anonymous requests may be answered from a read replica
+    (``core/replicas.py``), whatever their method.
 
     Raises ImproperlyConfigured when the pattern has no name: the machine path
     recognises its routes by their view name, as ``reverse`` does.

@@ -11,6 +11,8 @@ A request takes the machine path when it is anonymous and Django's resolver
 finds a route marked ``core.routes.machine`` for it, with an allowed method;
 every other request — and every one with a session or a token, so a planner
 still sees their drafts — goes to the project's application unchanged.
+Machine routes never write, so the reads of the machine path go to a read
+replica when there are some (``core/replicas.py``).
 
 On the machine path, the route's lane (``core.lanes.Lane``: map images,
 tiles) answers first, without Django's handler; what it leaves, and what it
@@ -43,6 +45,7 @@ from django.utils.module_loading import import_string
 from core.errors import GeoportalError
 from core.lanes import Lane, request_signals
 from core.nul import has_nul_byte
+from core.replicas import replica_aliases, request_reads
 from core.routes import MachineRoute, MachineRoutes
 
 # The client's mistakes a lane raises and leaves to the machine handler, which
@@ -103,6 +106,7 @@ class MachinePath:
         self.application = application
         self.handler = MachineHandler()
         # Only their process_response is called, on a lane's answer.
+        self.replicas = bool(replica_aliases())
         self.lane_middleware = [
             import_string(name)(lambda request: None)
             for name in settings.LANE_MIDDLEWARE
@@ -130,6 +134,9 @@ class MachinePath:
         if found is None:
             return self.application(environ, start_response)
         route, kwargs = found
+        # Machine routes never write: their reads may go to a replica.
+        if self.replicas:
+            request_reads(replica=True)
         # A NUL is refused by the handler's middleware, in the client's language.
         if route.lane is not None and not has_nul_byte(environ):
             response = self.lane_response(route.lane, environ, kwargs)

@@ -59,8 +59,19 @@ def local_secret(name: str) -> str:
 
 
 def database_settings() -> dict:
-    """DATABASE_URL when set; otherwise the embedded cluster of this checkout."""
-    url = os.environ.get("DATABASE_URL")
+    """DATABASE_URL when set, otherwise the embedded cluster of this checkout;
+    and the read replicas of DATABASE_REPLICA_URLS (core/replicas.py)."""
+    databases = {"default": database_config(os.environ.get("DATABASE_URL"))}
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+        replica = database_config(url)
+        # Tests read the primary's test database through it.
+        replica["TEST"] = {"MIRROR": "default"}
+        databases[f"replica_{number}"] = replica
+    return databases
+
+
+def database_config(url: str | None) -> dict:
+    """One database's settings: ``url``, or the embedded cluster."""
     if url:
         config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
         config["ENGINE"] = "django.contrib.gis.db.backends.postgis"
@@ -101,7 +112,7 @@ def database_settings() -> dict:
     test_name = os.environ.get("GEOPORTAIL_TEST_DATABASE")
     if test_name:
         config["TEST"] = {"NAME": test_name}
-    return {"default": config}
+    return config
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
@@ -141,6 +152,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous safe requests read a replica, when there are replicas.
+    "geoportal.replica_reads.replica_reads",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -198,6 +211,10 @@ MACHINE_SKIPPED_MIDDLEWARE = {
         "messages are shown on pages, which are no machine route"
     ),
     "axes.middleware.AxesMiddleware": "it acts on logins only",
+    "geoportal.replica_reads.replica_reads": (
+        "the machine path chooses itself: its routes never write, so every "
+        "request reads a replica (geoportal.machine.MachinePath)"
+    ),
 }
 # Of MACHINE_MIDDLEWARE, those whose whole effect on a successful answer is its
 # headers: the fast lanes (core.lanes), which answer only plain successes
@@ -253,6 +270,17 @@ TEMPLATES = [
 ]
 
 DATABASES = database_settings()
+# Hot standbys of the primary (core/replicas.py): anonymous reads go there.
+DATABASE_REPLICAS = tuple(alias for alias in DATABASES if alias != "default")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# After an unsafe request, the client's reads stay on the primary this long
+# (replication lag is usually milliseconds; a lagging standby, seconds).
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+# A replica that could not be reached is not tried again for this long.
+DATABASE_REPLICA_RETRY_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "5")
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

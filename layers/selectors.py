@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
 from django.db.models import QuerySet
 
+from core.replicas import read_connection
 from layers.in_force import documents_in_force_q, versions_in_force_q
 from layers.models import (
     Agency,
@@ -74,7 +74,7 @@ def catalogue_revision() -> int | None:
     """A number that changes whenever agencies, documents, layers, versions or
     zone rules change (bumped by PostgreSQL triggers: migration 0003), for
     caches of what is published; None if it cannot be read."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(CATALOGUE_REVISION_SQL)
         row = cursor.fetchone()
     return row[0] if row else None

@@ -25,10 +25,10 @@ import dataclasses
 import datetime
 import re
 
-from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.replicas import read_connection
 from library.folding import ARABIC, FRENCH
 
 START, STOP = "\ue000", "\ue001"
@@ -146,7 +146,7 @@ def articles_search(query: LibraryQuery) -> list[ArticleHit]:
     """The best ``query.limit`` wordings valid on ``query.at`` that match,
     best first, each with its snippet."""
     sql, params = articles_statement(query)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [ArticleHit(*row[:9], snippet=snippet_html(row[9])) for row in rows]
@@ -201,7 +201,7 @@ def texts_search(query: LibraryQuery) -> list[TextHit]:
     """Texts whose number is the query, else whose title or PDF holds its
     words, else — a typo, a missing accent — whose title is close to it by
     trigrams: the number first, then by rank."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         for sql, params in texts_statements(query):
             cursor.execute(sql, params)
             if rows := cursor.fetchall():

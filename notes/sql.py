@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Model
 
+from core.replicas import read_connection
 from layers.in_force import in_force_sql
 from layers.models import Agency
 from parcels.models import Parcel
@@ -224,7 +225,7 @@ SELECT (SELECT revision FROM layers_catalogue_revision),
 def agency_planning(*, agency_id: int) -> tuple[int, str, str]:
     """(catalogue revision, documents JSON, zone rules JSON) of the agency's
     documents but drafts and annulled ones, from one snapshot."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(AGENCY_PLANNING, {"agency": agency_id})
         return cursor.fetchone()
 
@@ -288,7 +289,7 @@ def identify_rows(
     *, lon: float, lat: float, day: datetime.date, at: datetime.datetime
 ) -> list[IdentifyRow]:
     """Point → parcel → zones in one round trip; at least one row (maybe empty)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(IDENTIFY, {"lon": lon, "lat": lat, "day": day, "at": at})
         return [IdentifyRow(*row) for row in cursor.fetchall()]
 
@@ -301,7 +302,7 @@ def compose_rows(
     One row per (version, feature); a version with no feature there gives one row
     with empty feature columns; no version at all gives one row with the area.
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(COMPOSE, {"wkb": wkb, "agency": agency_id, "day": day, "at": at})
         return _compose_rows(cursor.fetchall())
 
@@ -316,7 +317,7 @@ def _compose_rows(rows: list[tuple]) -> list[ComposeRow]:
 
 def agencies_under(*, wkb: bytes) -> list[tuple[int, float]]:
     """(agency id, area of the subject inside its territory in m²), largest first."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(AGENCIES_UNDER, {"wkb": wkb})
         return list(cursor.fetchall())
 
@@ -414,7 +415,7 @@ def _parcel(values) -> Parcel:
 
 def parcels_at_point(*, lon: float, lat: float) -> list[Parcel]:
     """The parcels containing the point (EPSG:4326), their agency loaded."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(PARCELS_AT_POINT, {"lon": lon, "lat": lat})
         return [_parcel(row) for row in cursor.fetchall()]
 
@@ -435,7 +436,7 @@ def compose_at_point(
     """The first parcel (by id) containing the point (EPSG:4326) and
     ``compose_rows`` about it, in one round trip; no parcel and no rows when
     no parcel contains the point."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(COMPOSE_AT_POINT, {"lon": lon, "lat": lat, "day": day, "at": at})
         rows = cursor.fetchall()
     if not rows:
@@ -464,6 +465,6 @@ def next_note_number(*, agency_id: int, year: int) -> int:
     The upsert takes a row lock until the transaction ends, so two issuers never
     get the same number, and a rolled-back issue gives its number back.
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(NEXT_NOTE_NUMBER, {"agency": agency_id, "year": year})
         return cursor.fetchone()[0]

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import re
 
-from django.db import connection
+from core.replicas import read_connection
 
 # Offered for every layer, besides the layer's own source CRS.
 COMMON_SRIDS = (4326, 3857, 26191, 26192, 26194, 26195)
@@ -47,7 +47,7 @@ class Crs:
 @functools.cache
 def is_geographic(srid: int) -> bool:
     """Whether EPSG ``srid`` is geographic (lat/lon in the EPSG axis order)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT srtext FROM spatial_ref_sys WHERE srid = %s", [srid])
         row = cursor.fetchone()
     return bool(row and row[0].startswith("GEOGCS"))
@@ -56,7 +56,7 @@ def is_geographic(srid: int) -> bool:
 @functools.cache
 def srid_exists(srid: int) -> bool:
     """Whether PostGIS knows ``srid``."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", [srid])
         return cursor.fetchone() is not None
 

@@ -31,8 +31,8 @@ import threading
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import connection
 
+from core.replicas import read_connection
 from layers.models import LayerVersion
 from ows import paths
 
@@ -255,7 +255,7 @@ class _Cache:
         _id, _created, feature_count = key
         if feature_count > MAX_FEATURES:
             return None
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(_LOAD_SQL, [version_id])
             rows = cursor.fetchall()
         geometry = VersionGeometry.from_rows(rows)

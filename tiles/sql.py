@@ -11,9 +11,8 @@ down and clip every feature twice; ``ST_AsMVT`` skips empty geometries itself.)
 
 from __future__ import annotations
 
-from django.db import connection
-
 from core import db
+from core.replicas import read_connection
 from layers.in_force import in_force_params, in_force_sql
 
 # Tiles are 4,096 units wide with a 64-unit buffer (literals in the SQL).
@@ -113,7 +112,7 @@ def version_state(version_id: int) -> tuple | None:
     """(version status, document status, agency code, document reference, layer
     name, layer kind, overlay type, reference type, layer id, document id,
     agency id, public and in force now) of a version, or None if it is gone."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(VERSION_STATE_SQL, {"version": version_id, **in_force_params()})
         return cursor.fetchone()
 
@@ -169,7 +168,7 @@ def layer_tile_checked(**tile) -> tuple[tuple | None, bytes]:
 
 
 def _fetch_tile(sql: str, params: dict) -> bytes:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return _tile_of(cursor.fetchone())
 

@@ -22,11 +22,11 @@ from typing import NamedTuple
 import numpy as np
 import orjson
 from django.contrib.gis.db.models.functions import AsWKB, GeometryType, Transform
-from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from pyogrio import raw
 
+from core.replicas import read_connection
 from layers.downloads.formats import ExportFormat
 from layers.models import STORAGE_SRID, Feature, Layer, LayerVersion
 
@@ -108,7 +108,7 @@ def version_columns(
     differs from an earlier one by case only (a GeoPackage's columns ignore
     case) gets a ``_1``, ``_2``… suffix.
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_ATTRIBUTES_SQL, [version.pk])
         attributes = cursor.fetchall()
     taken = {name.lower() for name, _types, _whole in attributes}

@@ -19,9 +19,9 @@ import math
 import numpy as np
 import shapely
 import skia
-from django.db import connection
 from PIL import Image, ImageDraw, ImageFont
 
+from core.replicas import read_connection
 from layers.in_force import in_force_params, in_force_sql
 from layers.models import Layer
 from layers.styles import PARCEL_SWATCH, reference_swatch, rgb
@@ -111,7 +111,7 @@ def streets_in_view(*, agency: str, as_of: datetime.date, view: View) -> list[St
     """The streets of ``agency`` in force on ``as_of`` in ``view``, longest
     first."""
     params = _box(view, agency) | in_force_params(Moment.of(as_of).at)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(STREETS, params)
         rows = cursor.fetchall()
     return [
@@ -123,7 +123,7 @@ def streets_in_view(*, agency: str, as_of: datetime.date, view: View) -> list[St
 
 def parcels_in_view(*, agency: str, view: View) -> list[np.ndarray]:
     """The outlines of the agency's parcels in ``view``, in pixels."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(PARCELS, _box(view, agency))
         rows = cursor.fetchall()
     return [

@@ -29,10 +29,10 @@ import math
 import numpy as np
 import shapely
 import skia
-from django.db import connection
 from PIL import Image
 from pyproj import Transformer
 
+from core.replicas import read_connection
 from layers.models import Layer, LayerVersion
 from layers.styles import WHITE, hex_colour, overlay_swatch, zone_swatch
 from notes.pdf import bearings
@@ -207,7 +207,7 @@ def _map_versions(ids: list[int], view: View) -> list[_MapVersion]:
     """The note's layer versions in drawing order (``MAP_VERSIONS``), in one
     round trip."""
     box = {"x0": view.minx, "y0": view.miny, "x1": view.maxx, "y1": view.maxy}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             MAP_VERSIONS, {**box, "versions": ids, "zoning": Layer.Kind.ZONING}
         )

@@ -12,11 +12,12 @@ import dataclasses
 import re
 from xml.sax.saxutils import quoteattr
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from core.db import database_unavailable
+from core.replicas import read_connection
 from ows.crs import Crs, parse_crs, srid_exists
 from ows.exceptions import (
     InvalidParameterValue,
@@ -368,7 +369,8 @@ def check_geometry(sql: str, text: str) -> None:
     refuses is the client's InvalidParameterValue rather than a failed query.
     """
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        connection = read_connection()
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute(f"SELECT {sql}", [text])
     except DatabaseError as error:
         if database_unavailable(error):

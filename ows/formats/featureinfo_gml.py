@@ -10,9 +10,9 @@ OGC suite's does.
 
 from __future__ import annotations
 
-from django.db import connection
 from lxml import etree
 
+from core.replicas import read_connection
 from ows.crs import Crs, is_geographic
 from ows.formats.featureinfo import FeatureInfo
 from ows.formats.gml import xml_safe
@@ -39,7 +39,7 @@ def _geometries(
         "FROM layers_feature WHERE id = ANY(%s)"
     )
     wrapper = f'<g xmlns:gml="{GML}">{{}}</g>'
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [crs.srid, digits, ST_ASGML_OPTIONS, ids])
         return {pk: etree.fromstring(wrapper.format(text))[0] for pk, text in cursor}
 

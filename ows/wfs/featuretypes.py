@@ -13,9 +13,9 @@ import functools
 import re
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
+from core.replicas import read_connection
 from layers.models import Layer
 from ows.catalog import CatalogLayer, catalog_layers, find_layers
 from ows.exceptions import InvalidParameterValue
@@ -162,7 +162,7 @@ def attribute_schema(version_id: int) -> tuple[tuple[str, str], ...]:
         WHERE f.version_id = %s AND jsonb_typeof(e.value) <> 'null'
         GROUP BY e.key ORDER BY e.key
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [version_id])
         rows = cursor.fetchall()
     schema = []

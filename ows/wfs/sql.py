@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 
-from django.db import connection
 from psycopg import capabilities
 from psycopg.adapt import Loader
 
+from core.replicas import read_connection
 from layers.models import Layer
 from ows.crs import Crs, is_geographic
 from ows.filters.fes import value_sql
@@ -67,7 +67,7 @@ def _where(query: Query) -> tuple[str, list]:
 def count(query: Query) -> int:
     """How many features of the query's version match its condition."""
     where, params = _where(query)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         # The SQL text is assembled from fixed fragments; values are parameters.
         sql = f"SELECT count(*) FROM layers_feature f WHERE {where}"  # noqa: S608
         cursor.execute(sql, params)
@@ -284,6 +284,7 @@ def gml_features(
         f"FROM {page} ORDER BY {order}"
     )
     params = [*plain_params, *escaped_params, *page_params, *order_params]
+    connection = read_connection()
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.adapters.register_loader("text", _Utf8)
         # Streamed (psycopg's cursor, not Django's execute()), so that the
@@ -308,7 +309,7 @@ def rows(
         f"FROM layers_feature f WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
     )
     params = [*geometry_params, *where_params, *order_params, limit, offset]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(FETCH_SIZE):
             yield from batch
@@ -320,7 +321,7 @@ def values(query: Query, prop_sql: tuple[str, list], offset: int, limit: int):
     page, page_params = _page(query, offset, limit)
     order, order_params = _order(query)
     sql = f"SELECT f.id, {prop_sql[0]} FROM {page} ORDER BY {order}"  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*prop_sql[1], *page_params, *order_params])
         while batch := cursor.fetchmany(FETCH_SIZE):
             yield from batch

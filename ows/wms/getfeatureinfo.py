@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db import connection
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from core.replicas import read_connection
 from layers.models import Feature
 from ows.catalog import CatalogLayer
 from ows.exceptions import (
@@ -147,7 +147,7 @@ def features_near(
         "ORDER BY ST_Distance(f.geom, "
         "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), %s), 4326)), f.id LIMIT %s"
     )
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [entry.version.pk, *box, srid, *point, srid, count])
         ids = [row[0] for row in cursor]
     features = Feature.objects.in_bulk(ids)
