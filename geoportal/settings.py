@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "parcels",
     "cases",
     "library",
+    "tenders",
     "notes",
     "payments",
     "ows",

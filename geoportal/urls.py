@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("parcels.urls")),
     path("", include("library.urls")),
+    path("", include("tenders.urls")),
     path("", include("requete.urls")),
     path("", include("requete.citizen_urls")),
     path("", include("requete.staff_urls")),

@@ -2,15 +2,18 @@
 written (docs/library-import.md describes it).
 
 A bundle is a folder, or a zip of one, holding one ``<anything>.json`` per
-text and the PDFs they name. ``bundle_read`` returns the texts as
-``TextData`` or raises ``BundleRefused`` whose ``details["issues"]`` lists
-every problem found (file, place in it, sentence in the reader's language).
+text or per procedure (a file whose object has ``"procedure"``: a
+step-by-step guide) and the PDFs they name. ``bundle_read`` returns them as a
+``Bundle`` of ``TextData`` and ``ProcedureData`` or raises ``BundleRefused``
+whose ``details["issues"]`` lists every problem found (file, place in it,
+sentence in the reader's language).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import re
 import tempfile
@@ -22,13 +25,22 @@ from django.utils.translation import ngettext
 from core.dates import day_parse
 from importing.archive import archive_extract, is_archive
 from importing.errors import ImportRefused
-from library.models import KEY_PREFIXES, TextKind, TextStatus
+from library.models import (
+    KEY_PREFIXES,
+    PortalPage,
+    TextKind,
+    TextStatus,
+    article_reference,
+)
 from library.pdf import PdfRefused, pdf_text
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
 ARTICLE_NUMBER = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
 TEXT_NUMBER = re.compile(r"^[0-9A-Za-z]+([-./][0-9A-Za-z]+)*$")
 LANGUAGES = ("fr", "ar")
+# Procedures speak to citizens: English too.
+PROCEDURE_LANGUAGES = ("fr", "ar", "en")
+PROCEDURE_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class BundleRefused(ImportRefused):
@@ -71,6 +83,29 @@ class TextData:
     extracted: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
+@dataclasses.dataclass(frozen=True)
+class StepData:
+    title: dict[str, str]
+    body: dict[str, str]
+    page: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ProcedureData:
+    source: str
+    key: str
+    fields: dict
+    steps: list[StepData]
+    # (text key, article number or ""), checked against the bundle and library.
+    bases: list[tuple[str, str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Bundle:
+    texts: list[TextData]
+    procedures: list[ProcedureData]
+
+
 def text_key(kind: str, number: str) -> str:
     """The stable reference of a text: "loi-12-90" for law 12-90."""
     slug = re.sub(r"[^0-9a-z]+", "-", number.lower()).strip("-")
@@ -87,8 +122,8 @@ class _Issues:
         self.items.append({"file": source, "where": where, "message": message})
 
 
-def bundle_read(path: Path, *, workdir: Path | None = None) -> list[TextData]:
-    """The texts of the bundle ``path`` (folder or zip), checked together
+def bundle_read(path: Path, *, workdir: Path | None = None) -> Bundle:
+    """The texts and procedures of the bundle ``path`` (folder or zip), checked together
     (PDFs read by pdftotext). Raises BundleRefused listing every problem,
     or ImportRefused when the zip itself is unsafe or unreadable."""
     if path.is_file() and is_archive(path):
@@ -101,13 +136,21 @@ def bundle_read(path: Path, *, workdir: Path | None = None) -> list[TextData]:
     return _folder_read(path)
 
 
-def _folder_read(folder: Path) -> list[TextData]:
+def _folder_read(folder: Path) -> Bundle:
     issues = _Issues()
     files = sorted(p for p in folder.rglob("*.json") if p.is_file())
     if not files:
         issues.add("", "", _("The bundle holds no JSON file."))
-    texts = [text for file in files if (text := _file_read(file, folder, issues))]
+    texts: list[TextData] = []
+    procedures: list[ProcedureData] = []
+    for file in files:
+        item = _file_read(file, folder, issues)
+        if isinstance(item, ProcedureData):
+            procedures.append(item)
+        elif item is not None:
+            texts.append(item)
     _cross_check(texts, issues)
+    _procedures_check(procedures, texts, issues)
     if issues.items:
         count = len(issues.items)
         raise BundleRefused(
@@ -119,10 +162,12 @@ def _folder_read(folder: Path) -> list[TextData]:
             % {"count": count},
             details={"issues": issues.items},
         )
-    return texts
+    return Bundle(texts=texts, procedures=procedures)
 
 
-def _file_read(file: Path, folder: Path, issues: _Issues) -> TextData | None:
+def _file_read(
+    file: Path, folder: Path, issues: _Issues
+) -> TextData | ProcedureData | None:
     source = file.relative_to(folder).as_posix()
     if file.stat().st_size > MAX_JSON_BYTES:
         issues.add(source, "", _("The file is larger than 5 MB."))
@@ -137,6 +182,9 @@ def _file_read(file: Path, folder: Path, issues: _Issues) -> TextData | None:
         return None
     before = len(issues.items)
     reader = _Reader(source, issues)
+    if "procedure" in data:
+        procedure = _procedure_read(data, reader)
+        return procedure if len(issues.items) == before else None
     kind = reader.choice(data, "kind", TextKind.values)
     number = reader.string(data, "number", pattern=TEXT_NUMBER, max_length=40)
     title = reader.languages(data, "title", required=("fr",), max_length=500)
@@ -255,6 +303,123 @@ def _cross_check(texts: list[TextData], issues: _Issues) -> None:
                 )
 
 
+def _procedure_read(data: dict, reader: _Reader) -> ProcedureData:
+    """A procedure's file read; its problems noted by ``reader``."""
+    key = reader.string(data, "procedure", max_length=80)
+    if key and not PROCEDURE_KEY.match(key):
+        reader.problem(
+            "procedure",
+            _("“%(value)s” is not a reference (lower-case letters, digits, “-”).")
+            % {"value": key},
+        )
+    text = functools.partial(reader.languages, allowed=PROCEDURE_LANGUAGES)
+    title = text(data, "title", required=("fr",), max_length=300)
+    summary = text(data, "summary", required=())
+    fees = text(data, "fees", required=(), max_length=300)
+    delay = data.get("delay_days")
+    if delay is not None and (
+        not isinstance(delay, int) or isinstance(delay, bool) or not 0 < delay < 1000
+    ):
+        reader.problem("delay_days", _("Must be a number of days from 1 to 999."))
+        delay = None
+    documents = [
+        text(item, "label", required=("fr",), max_length=300, where=f"documents[{i}]")
+        for i, item in enumerate(reader.items(data, "documents"))
+    ]
+    steps = []
+    for index, item in enumerate(reader.items(data, "steps")):
+        where = f"steps[{index}]"
+        steps.append(
+            StepData(
+                title=text(
+                    item,
+                    "title",
+                    required=("fr",),
+                    max_length=300,
+                    where=f"{where}.title",
+                ),
+                body=text(item, "body", required=(), where=f"{where}.body"),
+                page=reader.choice(
+                    item, "page", ["", *PortalPage.values], where=f"{where}.page"
+                ),
+            )
+        )
+    if not steps:
+        reader.problem("steps", _("A procedure needs at least one step."))
+    bases = []
+    for index, item in enumerate(reader.items(data, "based_on")):
+        where = f"based_on[{index}]"
+        bases.append(
+            (
+                reader.string(item, "text", where=f"{where}.text", max_length=60),
+                reader.string(
+                    item,
+                    "article",
+                    where=f"{where}.article",
+                    required=False,
+                    pattern=ARTICLE_NUMBER,
+                    max_length=20,
+                ),
+            )
+        )
+    if len(set(bases)) < len(bases):
+        reader.problem("based_on", _("A text or article is cited twice."))
+    return ProcedureData(
+        source=reader.source,
+        key=key,
+        fields={
+            **{f"title_{lang}": title.get(lang, "") for lang in PROCEDURE_LANGUAGES},
+            **{
+                f"summary_{lang}": summary.get(lang, "") for lang in PROCEDURE_LANGUAGES
+            },
+            **{f"fees_{lang}": fees.get(lang, "") for lang in PROCEDURE_LANGUAGES},
+            "delay_days": delay,
+            "documents": documents,
+        },
+        steps=steps,
+        bases=bases,
+    )
+
+
+def _procedures_check(
+    procedures: list[ProcedureData], texts: list[TextData], issues: _Issues
+) -> None:
+    """A procedure twice; a basis naming a text or an article that is
+    neither in the bundle nor in the library."""
+    from library.models import Article, Text
+
+    seen: dict[str, str] = {}
+    for procedure in procedures:
+        if procedure.key in seen:
+            issues.add(
+                procedure.source,
+                "procedure",
+                _("%(key)s is also in %(file)s.")
+                % {"key": procedure.key, "file": seen[procedure.key]},
+            )
+        seen[procedure.key] = procedure.source
+    cited = {key for procedure in procedures for key, _number in procedure.bases}
+    bundled = {text.key: {a.number for a in text.articles} for text in texts}
+    stored_texts = set(Text.objects.filter(key__in=cited).values_list("key", flat=True))
+    stored = set(
+        Article.objects.filter(text__key__in=cited).values_list("text__key", "number")
+    )
+    for procedure in procedures:
+        for index, (key, number) in enumerate(procedure.bases):
+            if key in bundled:
+                found = not number or number in bundled[key]
+            else:
+                found = key in stored_texts and (not number or (key, number) in stored)
+            if found:
+                continue
+            issues.add(
+                procedure.source,
+                f"based_on[{index}]",
+                _("%(key)s is neither in the bundle nor in the library.")
+                % {"key": article_reference(key, number) if number else key},
+            )
+
+
 class _Reader:
     """Reads fields of one file, noting each problem with its place."""
 
@@ -297,11 +462,15 @@ class _Reader:
             )
         return value
 
-    def choice(self, data: dict, name: str, values, *, default: str = "") -> str:
+    def choice(
+        self, data: dict, name: str, values, *, default: str = "", where: str = ""
+    ) -> str:
         value = data.get(name, default)
         if value not in values:
             self.problem(
-                name, _("Must be one of: %(values)s.") % {"values": ", ".join(values)}
+                where or name,
+                _("Must be one of: %(values)s.")
+                % {"values": ", ".join(v for v in values if v)},
             )
             return ""
         return value
@@ -329,12 +498,18 @@ class _Reader:
         required: tuple,
         max_length: int = 0,
         where: str = "",
+        allowed: tuple[str, ...] = LANGUAGES,
     ) -> dict[str, str]:
         where = where or name
         value = data.get(name) or {}
-        if not isinstance(value, dict) or set(value) - set(LANGUAGES):
-            self.problem(where, _("Must be an object with “fr” and “ar”."))
-            return {language: "" for language in LANGUAGES}
+        if not isinstance(value, dict) or set(value) - set(allowed):
+            self.problem(
+                where,
+                _("Must be an object with “fr” and “ar”.")
+                if allowed == LANGUAGES
+                else _("Must be an object with “fr”, “ar” and “en”."),
+            )
+            return {language: "" for language in allowed}
         return {
             language: self.string(
                 value,
@@ -343,7 +518,7 @@ class _Reader:
                 required=language in required,
                 max_length=max_length,
             )
-            for language in LANGUAGES
+            for language in allowed
             if language in value or language in required
         }
 

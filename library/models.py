@@ -23,8 +23,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Deferrable, F, Func, Q
+from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.i18n import localized
 from layers.search import Fold, folded_trigram_index
@@ -239,3 +240,173 @@ class Article(models.Model):
 
 def article_reference(text_key: str, number: str) -> str:
     return f"{text_key}:art-{number}"
+
+
+class PortalPage(models.TextChoices):
+    """Pages of the portal a procedure's step may send the reader to; each
+    names the URL it reverses (``PORTAL_PAGE_URLS``)."""
+
+    NOTE = "note", _("Urban information note (the map)")
+    REQUEST = "request", _("File a request or a complaint")
+    PAYMENT = "payment", _("Pay a fee")
+
+
+PORTAL_PAGE_URLS = {
+    PortalPage.NOTE: "viewer:map",
+    PortalPage.REQUEST: "requete_citizen:new",
+    PortalPage.PAYMENT: "payments:order_new",
+}
+
+
+class Procedure(models.Model):
+    """A step-by-step guide (how to obtain a note, a permit, file a request,
+    pay a fee): ordered steps, the documents to bring, the delay and fees
+    where known, and the texts and articles it is based on. National, like
+    the texts it cites; imported with them (``library.bundle``)."""
+
+    key = models.SlugField(_("reference"), max_length=80, unique=True)
+    title_fr = models.CharField(_("title (French)"), max_length=300)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
+    summary_ar = models.TextField(_("summary (Arabic)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    # Each item {"fr": …, "ar": …, "en": …}: the documents to bring.
+    documents = models.JSONField(_("documents to bring"), default=list, blank=True)
+    delay_days = models.PositiveIntegerField(_("delay (days)"), null=True, blank=True)
+    fees_fr = models.CharField(_("fees (French)"), max_length=300, blank=True)
+    fees_ar = models.CharField(_("fees (Arabic)"), max_length=300, blank=True)
+    fees_en = models.CharField(_("fees (English)"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    from_demo_data = models.BooleanField(default=False, editable=False)
+
+    title_fr_folded = models.GeneratedField(
+        expression=Fold("title_fr"), output_field=models.TextField(), db_persist=True
+    )
+    title_ar_folded = models.GeneratedField(
+        expression=FoldDigits("title_ar"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    search_fr = models.GeneratedField(
+        expression=_searchable("title_fr", "summary_fr", config=FRENCH),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_ar = models.GeneratedField(
+        expression=_searchable("title_ar", "summary_ar", config=ARABIC, fold=True),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["position", "key"]
+        indexes = [
+            folded_trigram_index("title_fr_folded", name="procedure_title_fr_trgm"),
+            folded_trigram_index("title_ar_folded", name="procedure_title_ar_trgm"),
+            GinIndex(fields=["search_fr"], name="procedure_search_fr"),
+            GinIndex(fields=["search_ar"], name="procedure_search_ar"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_fr
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def summary(self) -> str:
+        return localized(self, "summary")
+
+    @property
+    def fees(self) -> str:
+        return localized(self, "fees")
+
+    @property
+    def documents_localized(self) -> list[str]:
+        """The documents to bring, in the reader's language (else French)."""
+        lang = (get_language() or "fr").split("-")[0]
+        return [item.get(lang) or item["fr"] for item in self.documents]
+
+
+class ProcedureStep(models.Model):
+    """One step of a procedure, in its order, optionally sending the reader
+    to a page of the portal."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveIntegerField()
+    title_fr = models.CharField(_("title (French)"), max_length=300)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_fr = models.TextField(_("text (French)"), blank=True)
+    body_ar = models.TextField(_("text (Arabic)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    page = models.CharField(
+        _("page of the portal"), max_length=16, choices=PortalPage.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["procedure", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "position"], name="procedure_step_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title_fr}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def body(self) -> str:
+        return localized(self, "body")
+
+    @property
+    def page_url(self) -> str:
+        """The address of the step's page of the portal, or ""."""
+        return reverse(PORTAL_PAGE_URLS[self.page]) if self.page else ""
+
+
+class ProcedureBasis(models.Model):
+    """A text (or one of its articles, by number) a procedure is based on."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="bases"
+    )
+    text = models.ForeignKey(
+        Text, on_delete=models.CASCADE, related_name="procedure_bases"
+    )
+    article = models.CharField(_("article"), max_length=20, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["procedure", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "text", "article"], name="procedure_basis_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.article:
+            return article_reference(self.text.key, self.article)
+        return self.text.key
+
+    @property
+    def url(self) -> str:
+        """The library's page of the text, or of the article."""
+        if self.article:
+            return reverse("library:article", args=[self.text.key, self.article])
+        return reverse("library:text", args=[self.text.key])

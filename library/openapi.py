@@ -83,6 +83,20 @@ SCHEMAS = {
     },
 }
 
+_LANGUAGES_TEXT = {
+    "title_fr": {"type": "string"},
+    "title_ar": {"type": "string"},
+    "title_en": {"type": "string"},
+}
+SCHEMAS["LibraryProcedureSummary"] = {
+    "type": "object",
+    "required": ["key", "title_fr"],
+    "properties": {
+        "key": {"type": "string", "examples": ["permis-de-construire"]},
+        **_LANGUAGES_TEXT,
+    },
+}
+
 PATHS = {
     "/api/v1/library/search": {
         "get": {
@@ -148,6 +162,13 @@ PATHS = {
                         "type": "object",
                         "required": ["query", "at", "texts", "articles"],
                         "properties": {
+                            "procedures": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/components/schemas/"
+                                    "LibraryProcedureSummary"
+                                },
+                            },
                             "query": {"type": "string"},
                             "at": {"type": "string", "format": "date"},
                             "texts": {
@@ -252,6 +273,114 @@ PATHS = {
                     "The wording valid then (null before the article existed)",
                 ),
                 **_ERRORS,
+            },
+        }
+    },
+    "/api/v1/library/procedures": {
+        "get": {
+            "tags": ["library"],
+            "summary": "The step-by-step procedures (how to obtain a note, a permit…)",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["procedures"],
+                        "properties": {
+                            "procedures": {
+                                "type": "array",
+                                "items": {
+                                    "$ref": "#/components/schemas/"
+                                    "LibraryProcedureSummary"
+                                },
+                            }
+                        },
+                    },
+                    "Every procedure, in the library's order",
+                )
+            },
+        }
+    },
+    "/api/v1/library/procedures/{key}": {
+        "get": {
+            "tags": ["library"],
+            "summary": "A procedure: its steps, documents, delay, fees and bases",
+            "parameters": [
+                {
+                    "name": "key",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": (
+                        'a procedure\'s reference, e.g. "permis-de-construire"'
+                    ),
+                }
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/LibraryProcedureSummary"},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "summary_fr": {"type": "string"},
+                                    "summary_ar": {"type": "string"},
+                                    "summary_en": {"type": "string"},
+                                    "fees_fr": {"type": "string"},
+                                    "fees_ar": {"type": "string"},
+                                    "fees_en": {"type": "string"},
+                                    "delay_days": {"type": ["integer", "null"]},
+                                    "documents": {
+                                        "type": "array",
+                                        "description": "documents to bring",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "fr": {"type": "string"},
+                                                "ar": {"type": "string"},
+                                                "en": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                    "steps": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "position": {"type": "integer"},
+                                                **_LANGUAGES_TEXT,
+                                                "body_fr": {"type": "string"},
+                                                "body_ar": {"type": "string"},
+                                                "body_en": {"type": "string"},
+                                                "page": {
+                                                    "type": ["string", "null"],
+                                                    "description": (
+                                                        "address of the portal's "
+                                                        "page for this step"
+                                                    ),
+                                                },
+                                            },
+                                        },
+                                    },
+                                    "based_on": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "text": {"type": "string"},
+                                                "article": {"type": ["string", "null"]},
+                                                "reference": {"type": "string"},
+                                                "url": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        ]
+                    },
+                    "The procedure",
+                ),
+                "404": {"$ref": "#/components/responses/Error"},
             },
         }
     },

@@ -89,6 +89,14 @@ class TextHit:
 
 
 @dataclasses.dataclass(frozen=True)
+class ProcedureHit:
+    key: str
+    title_fr: str
+    title_ar: str
+    title_en: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ArticleHit:
     text_key: str
     text_kind: str
@@ -263,3 +271,30 @@ def _texts_statement(
     """  # noqa: S608 (names and configurations of this module; values are parameters)
     params.update(q=query.text, number_key=query.number_key, limit=query.limit)
     return sql, params
+
+
+def procedures_search(query: LibraryQuery) -> list[ProcedureHit]:
+    """Procedures whose title or summary holds the query's words, else whose
+    title is close to it by trigrams; best first. The text filters (kind,
+    status, days) are the texts': a query that sets one asks for texts."""
+    if query.kinds or query.statuses or query.published_from or query.published_to:
+        return []
+    tsquery, config = _tsquery(query)
+    column, title = (
+        ("search_ar", "title_ar_folded")
+        if config == ARABIC
+        else ("search_fr", "title_fr_folded")
+    )
+    sql = f"""
+        SELECT key, title_fr, title_ar, title_en
+        FROM library_procedure
+        WHERE {column} @@ {tsquery}
+           OR geoportal_fold_digits(%(q)s) <%% {title}
+        ORDER BY ts_rank_cd({column}, {tsquery}, {RANK_NORMALISATION})
+                 + word_similarity(geoportal_fold_digits(%(q)s), {title}) DESC,
+                 key
+        LIMIT %(limit)s
+    """  # noqa: S608 (names and configurations of this module; values are parameters)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, {"q": query.text, "limit": query.limit})
+        return [ProcedureHit(*row) for row in cursor.fetchall()]

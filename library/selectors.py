@@ -1,21 +1,23 @@
 """Reads of the library: a text, its articles as of a day, an article's
-wordings, and the search (``library.search``)."""
+wordings, the procedures, and the search (``library.search``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from library.models import Article, Text
+from library.models import Article, Procedure, ProcedureBasis, Text
 from library.search import (
     ArticleHit,
     LibraryQuery,
+    ProcedureHit,
     TextHit,
     articles_search,
+    procedures_search,
     texts_search,
 )
 
@@ -72,6 +74,7 @@ class LibraryResults:
     query: LibraryQuery
     texts: list[TextHit]
     articles: list[ArticleHit]
+    procedures: list[ProcedureHit] = dataclasses.field(default_factory=list)
 
 
 def library_search(query: LibraryQuery) -> LibraryResults:
@@ -80,5 +83,32 @@ def library_search(query: LibraryQuery) -> LibraryResults:
     if not query.text.strip():
         return LibraryResults(query=query, texts=[], articles=[])
     return LibraryResults(
-        query=query, texts=texts_search(query), articles=articles_search(query)
+        query=query,
+        texts=texts_search(query),
+        articles=articles_search(query),
+        procedures=procedures_search(query),
     )
+
+
+def procedures_list() -> QuerySet[Procedure]:
+    """Every procedure, in the library's order."""
+    return Procedure.objects.all()
+
+
+def procedure_get(*, key: str) -> Procedure:
+    """The procedure of ``key`` with its steps and bases (their texts);
+    NotFound when there is none."""
+    procedure = (
+        Procedure.objects.filter(key=key)
+        .prefetch_related(
+            "steps",
+            Prefetch("bases", ProcedureBasis.objects.select_related("text")),
+        )
+        .first()
+    )
+    if procedure is None:
+        raise NotFound(
+            _("No procedure has the reference “%(key)s”.") % {"key": key},
+            code="procedure_not_found",
+        )
+    return procedure

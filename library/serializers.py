@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from library.models import Article, Text, article_reference
+from library.models import Article, Procedure, Text, article_reference
 from library.selectors import LibraryResults
 
 
@@ -63,6 +63,15 @@ def results_data(results: LibraryResults) -> dict:
             }
             for hit in results.articles
         ],
+        "procedures": [
+            {
+                "key": hit.key,
+                "title_fr": hit.title_fr,
+                "title_ar": hit.title_ar,
+                "title_en": hit.title_en,
+            }
+            for hit in results.procedures
+        ],
     }
 
 
@@ -91,4 +100,52 @@ def article_data(
         "at": day,
         "wording": _wording(article) if article else None,
         "history": [_wording(wording) for wording in history],
+    }
+
+
+def _procedure_summary(procedure: Procedure) -> dict:
+    return {
+        "key": procedure.key,
+        "title_fr": procedure.title_fr,
+        "title_ar": procedure.title_ar,
+        "title_en": procedure.title_en,
+    }
+
+
+def procedures_data(procedures) -> dict:
+    return {"procedures": [_procedure_summary(p) for p in procedures]}
+
+
+def procedure_data(procedure: Procedure) -> dict:
+    languages = ("fr", "ar", "en")
+    return {
+        **_procedure_summary(procedure),
+        **{
+            f"summary_{lang}": getattr(procedure, f"summary_{lang}")
+            for lang in languages
+        },
+        **{f"fees_{lang}": getattr(procedure, f"fees_{lang}") for lang in languages},
+        "delay_days": procedure.delay_days,
+        "documents": procedure.documents,
+        "steps": [
+            {
+                "position": step.position,
+                **{
+                    f"title_{lang}": getattr(step, f"title_{lang}")
+                    for lang in languages
+                },
+                **{f"body_{lang}": getattr(step, f"body_{lang}") for lang in languages},
+                "page": step.page_url or None,
+            }
+            for step in procedure.steps.all()
+        ],
+        "based_on": [
+            {
+                "text": basis.text.key,
+                "article": basis.article or None,
+                "reference": str(basis),
+                "url": basis.url,
+            }
+            for basis in procedure.bases.all()
+        ],
     }

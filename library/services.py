@@ -1,4 +1,4 @@
-"""Writes of the library: import a bundle of texts, attach a PDF.
+"""Writes of the library: import a bundle of texts and procedures, attach a PDF.
 
 An import is checked in full first (``library.bundle``), then written in one
 transaction: texts by kind and number (created or brought up to date), each
@@ -6,7 +6,9 @@ text's own wordings, the wordings its amendments give other texts' articles,
 and every touched article's intervals chained again — a wording holds until
 the next one starts, the last until its text is repealed. Importing the same
 bundle twice changes nothing; an amended wording is never overwritten by the
-amending text, it ends where the new one starts.
+amending text, it ends where the new one starts. A procedure, recognised by
+its key, is written after the texts it cites: its steps and bases are those of
+the file, in its order.
 """
 
 from __future__ import annotations
@@ -20,8 +22,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from library.bundle import BundleRefused, TextData, bundle_read
-from library.models import Article, Text
+from library.bundle import (
+    Bundle,
+    BundleRefused,
+    ProcedureData,
+    TextData,
+    bundle_read,
+)
+from library.models import Article, Procedure, ProcedureBasis, ProcedureStep, Text
 from library.pdf import pdf_text
 
 
@@ -31,6 +39,8 @@ class ImportSummary:
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
     wordings: int
+    # The keys of the procedures created or changed.
+    procedures: tuple[str, ...] = ()
 
 
 def library_import(
@@ -39,9 +49,9 @@ def library_import(
     """Import the bundle ``path`` (folder or zip) and return what changed.
     Raises BundleRefused (every problem listed, nothing written) or
     ImportRefused (an unsafe or unreadable zip)."""
-    texts = bundle_read(path)
+    bundle = bundle_read(path)
     try:
-        return _write(texts, user=user, from_demo_data=from_demo_data)
+        return _write(bundle, user=user, from_demo_data=from_demo_data)
     except IntegrityError as error:  # two wordings of one article on one day
         raise BundleRefused(
             _("Nothing was imported: two wordings of one article overlap in time."),
@@ -50,7 +60,17 @@ def library_import(
 
 
 @transaction.atomic
-def _write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummary:
+def _write(bundle: Bundle, *, user, from_demo_data: bool) -> ImportSummary:
+    summary = _texts_write(bundle.texts, user=user, from_demo_data=from_demo_data)
+    procedures = tuple(
+        procedure.key
+        for procedure in bundle.procedures
+        if _procedure_put(procedure, user=user, from_demo_data=from_demo_data)
+    )
+    return dataclasses.replace(summary, procedures=procedures)
+
+
+def _texts_write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummary:
     created: list[str] = []
     changed: set[str] = set()
     touched: set[tuple[int, str]] = set()
@@ -139,6 +159,70 @@ def _write(texts: list[TextData], *, user, from_demo_data: bool) -> ImportSummar
         unchanged=tuple(key for key in stored if key not in created + updated),
         wordings=wordings,
     )
+
+
+def _procedure_put(data: ProcedureData, *, user, from_demo_data: bool) -> bool:
+    """Create or update the procedure of ``data`` (steps and bases replaced
+    by the file's); True when something changed."""
+    procedure = Procedure.objects.filter(key=data.key).first()
+    created = procedure is None
+    values = {**data.fields, "from_demo_data": from_demo_data}
+    steps = [
+        {
+            "position": position,
+            **{f"title_{lang}": value for lang, value in step.title.items()},
+            **{f"body_{lang}": value for lang, value in step.body.items()},
+            "page": step.page,
+        }
+        for position, step in enumerate(data.steps, start=1)
+    ]
+    texts = {
+        text.key: text
+        for text in Text.objects.filter(key__in={key for key, _n in data.bases})
+    }
+    bases = [(texts[key].pk, number) for key, number in data.bases]
+    if not created and (
+        all(getattr(procedure, name) == value for name, value in values.items())
+        and _steps_of(procedure) == [_step_values(step) for step in steps]
+        and list(procedure.bases.values_list("text_id", "article")) == bases
+    ):
+        return False
+    if created:
+        procedure = Procedure(key=data.key)
+    for name, value in values.items():
+        setattr(procedure, name, value)
+    procedure.save()
+    procedure.steps.all().delete()
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(procedure=procedure, **step) for step in steps
+    )
+    procedure.bases.all().delete()
+    ProcedureBasis.objects.bulk_create(
+        ProcedureBasis(procedure=procedure, text_id=text_id, article=number, position=i)
+        for i, (text_id, number) in enumerate(bases, start=1)
+    )
+    audit_record(
+        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+        actor=user,
+        obj=procedure,
+        details={"library_import": True},
+    )
+    return True
+
+
+_STEP_FIELDS = (
+    "position",
+    *(f"{part}_{lang}" for part in ("title", "body") for lang in ("fr", "ar", "en")),
+    "page",
+)
+
+
+def _step_values(step: dict) -> tuple:
+    return tuple(step.get(name, "") for name in _STEP_FIELDS)
+
+
+def _steps_of(procedure: Procedure) -> list[tuple]:
+    return list(procedure.steps.order_by("position").values_list(*_STEP_FIELDS))
 
 
 def _wording_put(text: Text, number: str, *, enacted_by: Text, values: dict) -> bool:

@@ -23,7 +23,17 @@ urlpatterns = [
         ),
         methods=("GET",),
     ),
+    path("api/v1/library/procedures", views.api_procedures, name="api-procedures"),
+    path(
+        "api/v1/library/procedures/<slug:key>",
+        views.api_procedure,
+        name="api-procedure",
+    ),
     path("library/", views.search_page, name="search"),
+    # Before a text's page: "procedures" is no text's key (keys start with
+    # their kind: "loi-…", "procedure-…").
+    path("library/procedures/", views.procedures_page, name="procedures"),
+    path("library/procedures/<slug:key>/", views.procedure_page, name="procedure"),
     path("library/<slug:key>/", views.text_page, name="text"),
     path("library/<slug:key>/art-<slug:number>/", views.article_page, name="article"),
 ]

@@ -1,5 +1,5 @@
-"""The library's pages (search, a text, an article as of a day) and its JSON
-API. Views are adapters: parse, call one selector, render."""
+"""The library's pages (search, a text, an article as of a day, the
+procedures) and its JSON API. Views are adapters: parse, call one selector, render."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from library.selectors import (
     article_history,
     articles_as_of,
     library_search,
+    procedure_get,
+    procedures_list,
     text_get,
 )
 
@@ -93,6 +95,32 @@ def article_page(request: HttpRequest, key: str, number: str) -> HttpResponse:
             "history": article_history(text=text, number=number),
         },
     )
+
+
+def procedures_page(request: HttpRequest) -> HttpResponse:
+    """``/library/procedures/``: the step-by-step guides."""
+    return render(request, "library/procedures.html", {"procedures": procedures_list()})
+
+
+@_page
+def procedure_page(request: HttpRequest, key: str) -> HttpResponse:
+    """``/library/procedures/<key>/``: a guide's steps, documents, delay,
+    fees and the texts it is based on."""
+    return render(
+        request, "library/procedure.html", {"procedure": procedure_get(key=key)}
+    )
+
+
+@api_view("GET")
+def api_procedures(request: HttpRequest) -> dict:
+    """``GET /api/v1/library/procedures``."""
+    return serializers.procedures_data(procedures_list())
+
+
+@api_view("GET")
+def api_procedure(request: HttpRequest, key: str) -> dict:
+    """``GET /api/v1/library/procedures/<key>``."""
+    return serializers.procedure_data(procedure_get(key=key))
 
 
 @api_view("GET")

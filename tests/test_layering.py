@@ -4,7 +4,7 @@ ever points down, or sideways within a floor.
     roof      geoportal
     services  requete (the e-services, built on the readers and the case core)
     readers   notes, ows, tiles, viewer
-    domain    accounts, audit, cases, layers, library, parcels, payments
+    domain    accounts, audit, cases, layers, library, parcels, payments, tenders
     tools     importing
     ground    core
 
@@ -27,7 +27,16 @@ ROOF = {"geoportal"}
 # requête-e reads the zoning through notes' composition: above the readers.
 SERVICES = {"requete"}
 READERS = {"notes", "ows", "tiles", "viewer"}
-DOMAIN = {"accounts", "audit", "cases", "layers", "library", "parcels", "payments"}
+DOMAIN = {
+    "accounts",
+    "audit",
+    "cases",
+    "layers",
+    "library",
+    "parcels",
+    "payments",
+    "tenders",
+}
 TOOLS = {"importing"}
 GROUND = {"core"}
 APPS = ROOF | SERVICES | READERS | DOMAIN

@@ -34,5 +34,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(summary.created)} created, {len(summary.updated)} updated, "
             f"{len(summary.unchanged)} unchanged, "
-            f"{summary.wordings} article wordings."
+            f"{summary.wordings} article wordings, "
+            f"{len(summary.procedures)} procedures created or changed."
         )
