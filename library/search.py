@@ -273,6 +273,24 @@ def _texts_statement(
     return sql, params
 
 
+def texts_filtered(query: LibraryQuery) -> list[TextHit]:
+    """Without words, the texts the filters keep (a kind: "the procurement
+    texts"), latest published first."""
+    filters, params = _text_filters(query)
+    sql = f"""
+        SELECT t.key, t.kind, t.number, t.title_fr, t.title_ar, t.status,
+               t.published_on, t.is_excerpt
+        FROM library_text t
+        WHERE {filters}
+        ORDER BY t.published_on DESC NULLS LAST, t.key
+        LIMIT %(limit)s
+    """  # noqa: S608 (conditions of this module; values are parameters)
+    params["limit"] = query.limit
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [TextHit(*row) for row in cursor.fetchall()]
+
+
 def procedures_search(query: LibraryQuery) -> list[ProcedureHit]:
     """Procedures whose title or summary holds the query's words, else whose
     title is close to it by trigrams; best first. The text filters (kind,

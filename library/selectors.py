@@ -18,6 +18,7 @@ from library.search import (
     TextHit,
     articles_search,
     procedures_search,
+    texts_filtered,
     texts_search,
 )
 
@@ -79,9 +80,14 @@ class LibraryResults:
 
 def library_search(query: LibraryQuery) -> LibraryResults:
     """Texts and articles (as of ``query.at``) matching ``query``; a blank
-    query finds nothing."""
+    query finds nothing, unless it filters the texts (by kind, status or
+    days): then it lists them."""
     if not query.text.strip():
-        return LibraryResults(query=query, texts=[], articles=[])
+        filtered = bool(
+            query.kinds or query.statuses or query.published_from or query.published_to
+        )
+        texts = texts_filtered(query) if filtered else []
+        return LibraryResults(query=query, texts=texts, articles=[])
     return LibraryResults(
         query=query,
         texts=texts_search(query),

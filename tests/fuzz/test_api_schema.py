@@ -13,12 +13,14 @@ Reproducible and bounded: derandomized, a few dozen examples per operation.
 
 from __future__ import annotations
 
+import datetime
 import zlib
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -32,6 +34,7 @@ from layers.models import Layer
 from library.services import library_import
 from notes.services import note_issue
 from notes.subjects import SubjectQuery
+from tenders.models import CallForTenders
 from tests.fuzz import fuzz_settings
 from tests.library.conftest import article, law, text_file
 from tests.notes.conftest import site  # noqa: F401 - a fixture
@@ -56,6 +59,13 @@ def known(site, planner, administrator, tmp_path):  # noqa: F811 - site is a fix
     )
     (key,) = library_import(path=tmp_path / "library").created
     layer = Layer.objects.get(document=site.document, kind=Layer.Kind.ZONING)
+    call = CallForTenders.objects.create(
+        agency=site.agency,
+        reference="AO n° 1/2026",
+        object_fr="Étude",
+        published_on=datetime.date(2026, 1, 5),
+        deadline=timezone.now() + datetime.timedelta(days=20),
+    )
     _token, key = api_token_create(user=planner)
     _token, admin_key = api_token_create(user=administrator)
     return {
@@ -75,6 +85,7 @@ def known(site, planner, administrator, tmp_path):  # noqa: F811 - site is a fix
             "/api/v1/versions/{pk}/restore": site.v1.pk,
             "/api/v1/imports/{pk}": 1,
             "/api/v1/imports/{pk}/retry": 1,
+            "/api/v1/tenders/{pk}": call.pk,
         },
     }
 
