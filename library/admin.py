@@ -1,6 +1,6 @@
-"""The library in the admin: national administrators read and change texts,
-import bundles (a zip) and attach PDFs; planners read them. Writes go
-through ``library.services``."""
+"""The library in the admin: national administrators read and change texts
+and procedures, import bundles (a zip) and attach PDFs; planners read them.
+Writes go through ``library.services``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from accounts import permissions
 from importing.errors import ImportRefused
 from layers.services import upload_size_check, upload_store
 from library.forms import BundleUploadForm, PdfUploadForm
-from library.models import Article, Text
+from library.models import Article, Procedure, ProcedureBasis, ProcedureStep, Text
 from library.services import library_import, text_pdf_attach
 
 
@@ -109,6 +109,16 @@ class TextAdmin(LibraryAdmin):
                     )
                     % {"count": count},
                 )
+                if summary.procedures:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d procedure created or changed.",
+                            "%(count)d procedures created or changed.",
+                            len(summary.procedures),
+                        )
+                        % {"count": len(summary.procedures)},
+                    )
                 return redirect(reverse("admin:library_text_changelist"))
         return TemplateResponse(
             request,
@@ -162,3 +172,44 @@ class ArticleAdmin(LibraryAdmin):
     list_filter = ("repealed",)
     search_fields = ("text__number", "number", "body_fr", "body_ar")
     list_select_related = ("text", "enacted_by")
+
+
+class NationalInline(admin.TabularInline):
+    """Rows of a procedure: written by national administrators only."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_use_admin(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.is_national_administrator(request.user)
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
+
+
+class ProcedureStepInline(NationalInline):
+    model = ProcedureStep
+    fields = (
+        "position",
+        "title_fr",
+        "title_ar",
+        "title_en",
+        "body_fr",
+        "body_ar",
+        "body_en",
+        "page",
+    )
+
+
+class ProcedureBasisInline(NationalInline):
+    model = ProcedureBasis
+    fields = ("position", "text", "article")
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(LibraryAdmin):
+    list_display = ("key", "title_fr", "delay_days")
+    search_fields = ("key", "title_fr", "title_ar", "title_en")
+    inlines = [ProcedureStepInline, ProcedureBasisInline]

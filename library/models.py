@@ -21,6 +21,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Deferrable, F, Func, Q
 from django.urls import reverse
@@ -403,6 +404,16 @@ class ProcedureBasis(models.Model):
         if self.article:
             return article_reference(self.text.key, self.article)
         return self.text.key
+
+    def clean(self) -> None:
+        if (
+            self.article
+            and self.text_id
+            and not Article.objects.filter(
+                text_id=self.text_id, number=self.article
+            ).exists()
+        ):
+            raise ValidationError({"article": _("This text has no such article.")})
 
     @property
     def url(self) -> str:

@@ -214,3 +214,34 @@ def test_the_api_gives_the_procedures_and_one_with_its_steps(client, db, bundle)
     missing = client.get(reverse("library:api-procedure", args=["nulle-part"]))
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "procedure_not_found"
+
+
+def test_administrators_edit_procedures_and_planners_only_read_them(
+    client, db, bundle, administrator, planner
+):
+    library_import(path=bundle)
+    procedure = Procedure.objects.get(key="permis-d-essai")
+    change = reverse("admin:library_procedure_change", args=[procedure.pk])
+    client.force_login(planner)
+    assert client.get(change).status_code == 200
+    client.post(change, {"title_fr": "Détourné"})
+    procedure.refresh_from_db()
+    assert procedure.title_fr == "Obtenir un permis expérimental"
+    client.force_login(administrator)
+    page = client.get(change, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Déposer la demande" in page  # the steps, inline
+
+
+def test_a_basis_naming_an_article_the_text_lacks_is_refused(db, bundle):
+    from django.core.exceptions import ValidationError
+
+    from library.models import ProcedureBasis
+
+    library_import(path=bundle)
+    basis = ProcedureBasis(
+        procedure=Procedure.objects.get(key="permis-d-essai"),
+        text=Text.objects.get(number="9905-1"),
+        article="99",
+    )
+    with pytest.raises(ValidationError):
+        basis.full_clean()
