@@ -59,6 +59,7 @@ from library.services import library_import
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 from payments.models import Tariff
+from tenders.models import CallForTenders, TenderProcedure, TenderStatus
 
 MANIFEST_NAME = "demo.json"
 PASSWORD_VARIABLE = "GEOPORTAIL_DEMO_PASSWORD"  # noqa: S105 (a variable name)
@@ -235,6 +236,7 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
         ):
             demo_orthophoto_ensure(agency)
             demo_tariff_ensure(agency)
+            demo_tenders_ensure(agency)
             return demo_summary(agency, loaded=False)
         summary = demo_refresh(
             directory=directory, manifest=manifest, digest=digest, force=force
@@ -242,11 +244,58 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
         agency = Agency.objects.get(code=values["code"])
         demo_orthophoto_ensure(agency)
         demo_tariff_ensure(agency)
+        demo_tenders_ensure(agency)
         return summary
     except ProgrammingError as error:
         raise DemoDataError(
             f"The database is not fully migrated (run manage.py migrate): {error}"
         ) from error
+
+
+def demo_tenders_ensure(agency: Agency) -> None:
+    """Three calls for tenders of the demo agency (one open three weeks from
+    the first load, one awarded, one unsuccessful); left alone once it has
+    any call, so that a planner's changes stay."""
+    if CallForTenders.objects.filter(agency=agency).exists():
+        return
+    today = timezone.localdate()
+    ten = datetime.time(10, 0, tzinfo=timezone.get_current_timezone())
+    open_deadline = datetime.datetime.combine(today + datetime.timedelta(days=21), ten)
+    common = {"agency": agency, "procedure": TenderProcedure.OPEN}
+    CallForTenders.objects.create(
+        reference=f"AO n° 1/{today.year}",
+        object_fr="Étude de restructuration du quartier de l'oued (démonstration)",
+        object_ar="دراسة إعادة هيكلة حي الوادي (للعرض)",
+        published_on=today,
+        deadline=open_deadline,
+        opening_at=open_deadline + datetime.timedelta(hours=1),
+        opening_place_fr="Siège de l'agence urbaine, salle des réunions",
+        opening_place_ar="مقر الوكالة الحضرية، قاعة الاجتماعات",
+        estimate=Decimal("850000.00"),
+        deposit=Decimal("10000.00"),
+        **common,
+    )
+    CallForTenders.objects.create(
+        reference="AO n° 7/2025",
+        object_fr="Levés topographiques du centre (démonstration)",
+        object_ar="أعمال طبوغرافية للمركز (للعرض)",
+        published_on=datetime.date(2025, 3, 3),
+        deadline=datetime.datetime(2025, 4, 2, 10, 0, tzinfo=datetime.UTC),
+        status=TenderStatus.AWARDED,
+        awardee="Cabinet Atlas Topographie (fictif)",
+        award_amount=Decimal("412500.00"),
+        awarded_on=datetime.date(2025, 5, 12),
+        **common,
+    )
+    CallForTenders.objects.create(
+        reference="AO n° 9/2025",
+        object_fr="Signalétique des équipements publics (démonstration)",
+        object_ar="تشوير المرافق العمومية (للعرض)",
+        published_on=datetime.date(2025, 6, 2),
+        deadline=datetime.datetime(2025, 7, 1, 10, 0, tzinfo=datetime.UTC),
+        status=TenderStatus.UNSUCCESSFUL,
+        **common,
+    )
 
 
 def demo_tariff_ensure(agency: Agency) -> None:
