@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from library.folding import ARABIC, FRENCH, FoldDigits
-from library.search import ARABIC_SCRIPT
+from library.search import ARABIC_SCRIPT, DIGITS
 from tenders.models import CallForTenders, open_now_q
 
 FEED_SIZE = 50
@@ -31,14 +31,15 @@ class TenderQuery:
 def _words_q(text: str) -> Q:
     """Calls whose object holds the words (through the library's search
     configurations: Arabic folded the same way on both sides) or whose
-    reference contains the text."""
+    reference contains the text, its digits read as 0–9 ("١٢/٢٠٢٦")."""
+    reference = Q(reference__icontains=text.translate(DIGITS))
     if ARABIC_SCRIPT.search(text):
         words = SearchQuery(
             FoldDigits(Value(text)), config=ARABIC, search_type="websearch"
         )
-        return Q(search_ar=words)
+        return Q(search_ar=words) | reference
     words = SearchQuery(text, config=FRENCH, search_type="websearch")
-    return Q(search_fr=words) | Q(reference__icontains=text)
+    return Q(search_fr=words) | reference
 
 
 def calls_search(query: TenderQuery) -> QuerySet[CallForTenders]:

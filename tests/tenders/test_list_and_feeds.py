@@ -81,6 +81,7 @@ def test_a_passed_deadline_takes_the_call_out_of_open_now(client, make_call, age
         ("دراسة", ["AO n° 12/2026"]),
         ("طبوغرافيه", ["AO n° 3/2026"]),  # taa marbuta written as haa
         ("13/2026", ["AO n° 13/2026"]),
+        ("١٣/٢٠٢٦", ["AO n° 13/2026"]),  # Arabic-Indic digits
     ],
 )
 def test_search_the_object_in_french_and_arabic(
