@@ -1,7 +1,9 @@
 """Calls for tenders in the admin: a planner publishes and manages their
 agency's calls and nothing else's (``layers.admin.AgencyScopedAdmin``,
 ``accounts.permissions``); national administrators, every agency's. A
-document's file is checked by ``tenders.services.tender_document_check``."""
+document's file is checked by ``tenders.services.tender_document_check``.
+Every call saved is written to the audit log with the fields changed: a
+call's dates and results are public commitments."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from audit.models import AuditEvent
+from audit.services import audit_record
 from layers.admin import AgencyScopedAdmin
 from tenders.models import CallForTenders, TenderDocument
 from tenders.services import TenderDocumentRefused, tender_document_check
@@ -84,3 +88,12 @@ class CallForTendersAdmin(AgencyScopedAdmin):
         ),
         (_("Results"), {"fields": ("awardee", "award_amount", "awarded_on")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=AuditEvent.Action.CHANGED if change else AuditEvent.Action.CREATED,
+            actor=request.user,
+            obj=obj,
+            details={"fields": sorted(form.changed_data)},
+        )

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from tenders.models import CallForTenders, TenderDocument
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -75,6 +76,12 @@ def test_a_planner_publishes_a_call_of_their_agency_with_a_pdf(client, planner, 
     assert document.file.read() == PDF
     page = client.get(reverse("tenders:call", args=[call.pk])).content.decode()
     assert document.file.url in page
+    event = AuditEvent.objects.get(object_type="tenders.callfortenders")
+    assert (event.action, event.actor, event.agency_id) == (
+        AuditEvent.Action.CREATED,
+        planner,
+        agency.pk,
+    )
 
 
 def test_a_planner_of_another_agency_neither_sees_nor_edits_the_call(
