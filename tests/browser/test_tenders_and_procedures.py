@@ -158,3 +158,26 @@ def test_read_a_procedure_and_follow_its_basis_to_the_article(
     report.check(page, "the procedures")
     report.assert_clean()
     session.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_pages_reflow_at_320_px(session_factory, calls, procedure, language):
+    from tests.browser.test_reflow import PAGE_WIDER_THAN_WINDOW
+
+    session = session_factory(viewport={"width": 320, "height": 740}, locale=language)
+    session.context.set_extra_http_headers({"Accept-Language": language})
+    call = CallForTenders.objects.get(reference="AO n° 51/2026")
+    page = session.new_page()
+    overflowing = []
+    for path in (
+        "/tenders/",
+        f"/tenders/{call.pk}/",
+        "/library/procedures/",
+        "/library/procedures/guide-d-essai/",
+    ):
+        page.goto(session.base_url + path)
+        measure = page.evaluate(PAGE_WIDER_THAN_WINDOW)
+        if measure["page"] > measure["window"]:
+            overflowing.append((path, measure))
+    assert overflowing == []
+    session.close()
