@@ -118,3 +118,11 @@ def procedure_get(*, key: str) -> Procedure:
             code="procedure_not_found",
         )
     return procedure
+
+
+def procedures_citing(*, text: Text, number: str) -> QuerySet[Procedure]:
+    """The procedures based on article ``number`` of ``text``, or on the
+    whole text."""
+    return Procedure.objects.filter(
+        Q(bases__article=number) | Q(bases__article=""), bases__text=text
+    ).distinct()

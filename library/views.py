@@ -20,6 +20,7 @@ from library.selectors import (
     articles_as_of,
     library_search,
     procedure_get,
+    procedures_citing,
     procedures_list,
     text_get,
 )
@@ -93,6 +94,7 @@ def article_page(request: HttpRequest, key: str, number: str) -> HttpResponse:
             "day": day,
             "article": article_as_of(text=text, number=number, day=day),
             "history": article_history(text=text, number=number),
+            "procedures": procedures_citing(text=text, number=number),
         },
     )
 

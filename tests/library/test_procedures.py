@@ -245,3 +245,13 @@ def test_a_basis_naming_an_article_the_text_lacks_is_refused(db, bundle):
     )
     with pytest.raises(ValidationError):
         basis.full_clean()
+
+
+def test_the_article_page_lists_the_procedures_based_on_it(client, db, bundle):
+    library_import(path=bundle)
+    page = client.get(
+        reverse("library:article", args=["loi-9905-1", "3"]),
+        HTTP_ACCEPT_LANGUAGE="ar",
+    ).content.decode()
+    assert "المساطر المستندة إليها" in page
+    assert page.count(reverse("library:procedure", args=["permis-d-essai"])) == 1
