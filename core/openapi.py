@@ -39,7 +39,8 @@ def document(paths: dict, schemas: dict) -> dict:
             "description": (
                 "The public JSON API of the geoportal of approved urban-planning "
                 "documents: identify a parcel, compose and issue urban information "
-                "notes, verify them; citizens' requests, fees and the law library. "
+                "notes, verify them; citizens' requests, fees, the law library and its "
+                "procedures, the agencies' calls for tenders. "
                 "Messages follow Accept-Language (fr, ar, en). Errors share one "
                 "shape (Error). Issuing notes, filing and following requests are "
                 "limited per client address (and per contact): beyond the limit "
