@@ -159,7 +159,8 @@ def test_a_zip_file_is_accepted(client, planner, agency):
         },
     )
     assert client.post(ADD, data).status_code == 302
-    assert TenderDocument.objects.get().file.name.endswith(".zip")
+    document = TenderDocument.objects.get(call__agency=agency)
+    assert document.file.name.endswith(".zip")
 
 
 def test_an_awarded_call_needs_its_results(client, planner, agency):
@@ -168,4 +169,4 @@ def test_an_awarded_call_needs_its_results(client, planner, agency):
         ADD, call_form(agency, status="awarded"), HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert response.status_code == 200
-    assert not CallForTenders.objects.exists()
+    assert not CallForTenders.objects.filter(agency=agency).exists()
