@@ -53,6 +53,7 @@ from serving import free_port, start_portal  # noqa: E402
 from library.search import (  # noqa: E402
     LibraryQuery,
     articles_statement,
+    procedures_statement,
     texts_statements,
 )
 
@@ -281,13 +282,13 @@ RANKING = {
 
 def statements_run(conn: psycopg.Connection, q: str) -> None:
     """The search's own statements, raw: texts (the first statement that
-    finds some answers) and articles with their snippets."""
+    finds some answers), procedures, and articles with their snippets."""
     query = LibraryQuery(text=q, at=datetime.date.today())
     for sql, params in texts_statements(query):
         if conn.execute(sql, params).fetchall():
             break
-    sql, params = articles_statement(query)
-    conn.execute(sql, params).fetchall()
+    for sql, params in (procedures_statement(query), articles_statement(query)):
+        conn.execute(sql, params).fetchall()
 
 
 def percentile(values: list[float], q: float) -> float:

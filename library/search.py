@@ -286,7 +286,7 @@ def texts_filtered(query: LibraryQuery) -> list[TextHit]:
         LIMIT %(limit)s
     """  # noqa: S608 (conditions of this module; values are parameters)
     params["limit"] = query.limit
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return [TextHit(*row) for row in cursor.fetchall()]
 
@@ -297,6 +297,14 @@ def procedures_search(query: LibraryQuery) -> list[ProcedureHit]:
     status, days) are the texts': a query that sets one asks for texts."""
     if query.kinds or query.statuses or query.published_from or query.published_to:
         return []
+    sql, params = procedures_statement(query)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return [ProcedureHit(*row) for row in cursor.fetchall()]
+
+
+def procedures_statement(query: LibraryQuery) -> tuple[str, dict]:
+    """The one statement of ``procedures_search``."""
     tsquery, config = _tsquery(query)
     column, title = (
         ("search_ar", "title_ar_folded")
@@ -313,6 +321,4 @@ def procedures_search(query: LibraryQuery) -> list[ProcedureHit]:
                  key
         LIMIT %(limit)s
     """  # noqa: S608 (names and configurations of this module; values are parameters)
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, {"q": query.text, "limit": query.limit})
-        return [ProcedureHit(*row) for row in cursor.fetchall()]
+    return sql, {"q": query.text, "limit": query.limit}

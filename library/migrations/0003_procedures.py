@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0001_library'),
+        ('library', '0002_article_storage'),
     ]
 
     operations = [
