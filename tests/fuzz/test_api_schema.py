@@ -66,14 +66,14 @@ def known(site, planner, administrator, tmp_path):  # noqa: F811 - site is a fix
         published_on=datetime.date(2026, 1, 5),
         deadline=timezone.now() + datetime.timedelta(days=20),
     )
-    _token, key = api_token_create(user=planner)
+    _token, planner_key = api_token_create(user=planner)
     _token, admin_key = api_token_create(user=administrator)
     return {
         "code": site.agency.code,
         "reference": note.reference,
         "key": key,
         "number": "1",
-        "token": key,
+        "token": planner_key,
         "admin_token": admin_key,
         "pk": {
             "/api/v1/documents/{pk}/layers": site.document.pk,
