@@ -8,7 +8,7 @@ class GeoportalConfig(AppConfig):
     verbose_name = _("Geoportail")
 
     def ready(self) -> None:
-        from core import db
+        from core import db, pades
         from geoportal import machine
 
         # After Django's own upkeep (close_old_connections), on every path:
@@ -17,3 +17,4 @@ class GeoportalConfig(AppConfig):
         signals.request_started.connect(db.connections_drop_dead)
         signals.request_finished.connect(db.connections_drop_broken)
         checks.register(machine.machine_middleware_check)
+        checks.register(pades.pades_configured_check, deploy=True)

@@ -509,6 +509,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # pyHanko warns at every B-LT signature that it fetches no revocation
+        # data: core.pades gives it the CRLs on purpose.
+        "pyhanko.sign.signers.pdf_signer": {"level": "ERROR"},
+    },
 }
 
 # prestations-e (payments/). The card gateway's store key signs the hash of
@@ -531,3 +536,14 @@ PAYMENTS_CASH_SECOND_AGENT_CENTIMES = int(
 # and a counter or transfer reference for its payment.
 PAYMENTS_ATTEMPT_MINUTES = int(os.environ.get("PAYMENTS_ATTEMPT_MINUTES", 30))
 PAYMENTS_COUNTER_DAYS = int(os.environ.get("PAYMENTS_COUNTER_DAYS", 15))
+
+# PAdES signatures of the PDFs the portal issues (core/pades.py): one PKCS#12
+# file per agency, <agency code>.p12, in GEOPORTAIL_PADES_DIR (its password in
+# GEOPORTAIL_PADES_PASSWORD), with the CRLs of their chain (*.crl) for B-LT.
+# Without it, a local test CA (.local/pades/) only when GEOPORTAIL_PADES_TEST_CA
+# is on; otherwise `manage.py check --deploy` refuses (core.E101) and a PDF
+# cannot be issued.
+GEOPORTAIL_PADES = env_bool("GEOPORTAIL_PADES", True)
+GEOPORTAIL_PADES_DIR = os.environ.get("GEOPORTAIL_PADES_DIR", "")
+GEOPORTAIL_PADES_PASSWORD = os.environ.get("GEOPORTAIL_PADES_PASSWORD", "")
+GEOPORTAIL_PADES_TEST_CA = env_bool("GEOPORTAIL_PADES_TEST_CA", DEBUG)

@@ -36,6 +36,16 @@ if PAYMENTS_CMI_GATEWAY_URL and not os.environ.get("PAYMENTS_CMI_STORE_KEY"):  #
         "PAYMENTS_CMI_GATEWAY_URL is set."
     )
 
+# Issued PDFs are signed with each agency's own certificate (core/pades.py);
+# the local test CA's signatures are trusted by no one: never here.
+GEOPORTAIL_PADES_TEST_CA = False
+if GEOPORTAIL_PADES and not GEOPORTAIL_PADES_DIR:  # noqa: F405
+    raise ImproperlyConfigured(
+        "GEOPORTAIL_PADES_DIR must name the folder of the agencies' PKCS#12 "
+        "files (<agency code>.p12) that sign issued PDFs, or set "
+        "GEOPORTAIL_PADES=false."
+    )
+
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000))

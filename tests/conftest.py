@@ -31,6 +31,12 @@ def _plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _pades_test_ca(settings):
+    """Issued PDFs are signed by the checkout's local test CA (core.pades)."""
+    settings.GEOPORTAIL_PADES_TEST_CA = True
+
+
+@pytest.fixture(autouse=True)
 def _default_language(settings):
     """Every test starts in the site's language, whatever the test before left:
     Django keeps the active language per thread, and a page requested in Arabic

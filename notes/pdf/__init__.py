@@ -24,6 +24,7 @@ import typst
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.pades import AgencyIdentity, issued_pdf_sign
 from layers.models import Layer, ZoneCategory
 from notes.pdf.mapimage import render_map
 from notes.presentation import display_content, distance
@@ -142,7 +143,8 @@ def labels() -> dict[str, str]:
 def render_note_pdf(
     content: dict, *, language: str, verify_url: str, sha256: str
 ) -> bytes:
-    """The PDF (A4) of a note's ``content`` in ``language`` ("fr", "ar", "en")."""
+    """The PDF (A4) of a note's ``content`` in ``language`` ("fr", "ar", "en"),
+    signed (PAdES) by the agency that issued it."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported PDF language: {language}")
     excerpt = render_map(content, language=language)
@@ -179,4 +181,8 @@ def render_note_pdf(
             "qr": qr_svg(verify_url),
             "sha256": sha256,
         }
-    return _engine().compile(data, {map_file: excerpt.rgb})
+    agency = content["agency"]
+    return issued_pdf_sign(
+        _engine().compile(data, {map_file: excerpt.rgb}),
+        agency=AgencyIdentity(agency["code"], agency["name_fr"], agency["name_ar"]),
+    )

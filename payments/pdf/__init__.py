@@ -1,8 +1,8 @@
 """A receipt's PDF, rendered with typst, in French, Arabic or English.
 
-Plain for now: document-e, the registry of issued documents, will sign it and
-give it its QR code. Fonts are the few a receipt needs, so no system font
-discovery happens; one compiler per process.
+Signed (PAdES, ``core.pades``) by the agency; document-e, the registry of
+issued documents, will give it its QR code. Fonts are the few a receipt needs,
+so no system font discovery happens; one compiler per process.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import typst
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from core.pades import AgencyIdentity, issued_pdf_sign
 from payments.models import Receipt
 from payments.providers import PROVIDERS
 
@@ -64,7 +65,8 @@ def _engine() -> _Engine:
 
 
 def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
-    """The receipt as a PDF in ``language`` (fr, ar or en)."""
+    """The receipt as a PDF in ``language`` (fr, ar or en), signed (PAdES) by
+    its agency."""
     order = receipt.order
     with translation.override(language):
         amount = formats.number_format(order.amount, 2, use_l10n=True)
@@ -96,4 +98,8 @@ def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
                 [_("Legal basis"), order.tariff.legal_basis],
             ],
         }
-    return _engine().compile(data)
+    agency = receipt.agency
+    return issued_pdf_sign(
+        _engine().compile(data),
+        agency=AgencyIdentity(agency.code, agency.name_fr, agency.name_ar),
+    )

@@ -20,9 +20,10 @@ as_root() {
 }
 
 # Debian/Ubuntu packages. RUNTIME for serving (poppler-utils: the law library reads
-# uploaded PDFs with pdftotext), TEST adds what the tests drive.
+# uploaded PDFs with pdftotext), TEST adds what the tests drive (libnss3-tools:
+# certutil, for pdfsig to trust the test CA).
 RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext poppler-utils fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
-TEST_PACKAGES=(chromium python3-qgis)
+TEST_PACKAGES=(chromium python3-qgis libnss3-tools)
 
 missing_packages() {
   local pkg

@@ -33,7 +33,9 @@ def settings_under(
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "GEOPORTAIL_SIGNING"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_", "GEOPORTAIL_SIGNING", "GEOPORTAIL_PADES")
+        )
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     return subprocess.run(
@@ -102,12 +104,63 @@ def test_production_settings_refuse_to_start_without_a_signing_key():
     assert "GEOPORTAIL_SIGNING_KEY" in result.stderr
 
 
-def test_production_settings_refuse_a_card_gateway_without_its_store_key():
+def agency_certificates(folder: Path) -> Path:
+    """A folder of one agency's PKCS#12 (a self-signed certificate, password
+    "secret"), as GEOPORTAIL_PADES_DIR names in production."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        pkcs12,
+    )
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Agence urbaine")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir()
+    (folder / "aurs.p12").write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"aurs", key, cert, None, BestAvailableEncryption(b"secret")
+        )
+    )
+    return folder
+
+
+def test_production_settings_refuse_to_start_without_agency_certificates(tmp_path):
+    production = {
+        "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
+        "DJANGO_SECRET_KEY": "s" * 10 + "-a-long-random-production-secret-0123456789",
+        "GEOPORTAIL_SIGNING_KEY": base64.b64encode(bytes(range(32))).decode(),
+        "GEOPORTAIL_PADES_TEST_CA": "true",
+    }
+    result = settings_under(production, "geoportal.settings_production")
+    assert result.returncode != 0
+    assert "GEOPORTAIL_PADES_DIR" in result.stderr
+    production["GEOPORTAIL_PADES_DIR"] = str(agency_certificates(tmp_path / "certs"))
+    assert settings_under(production, "geoportal.settings_production").returncode == 0
+
+
+def test_production_settings_refuse_a_card_gateway_without_its_store_key(tmp_path):
     signing = base64.b64encode(bytes(range(32))).decode()
     production = {
         "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
         "DJANGO_SECRET_KEY": "s" * 10 + "-a-long-random-production-secret-0123456789",
         "GEOPORTAIL_SIGNING_KEY": signing,
+        "GEOPORTAIL_PADES_DIR": str(agency_certificates(tmp_path / "certs")),
         "PAYMENTS_CMI_GATEWAY_URL": "https://payment.example.ma/fim/est3Dgate",
         "PAYMENTS_CMI_STORE_KEY": "",
     }
@@ -126,13 +179,15 @@ def test_production_settings_refuse_to_start_without_a_secret():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_production_settings_pass_the_deploy_checks():
+def test_production_settings_pass_the_deploy_checks(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="geoportal.settings_production",
         DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="geo.example.ma",
         GEOPORTAIL_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
+        GEOPORTAIL_PADES_DIR=str(agency_certificates(tmp_path / "certs")),
+        GEOPORTAIL_PADES_PASSWORD="secret",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -143,3 +198,25 @@ def test_production_settings_pass_the_deploy_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_open_every_agency_certificate(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="geoportal.settings_production",
+        DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
+        DJANGO_ALLOWED_HOSTS="geo.example.ma",
+        GEOPORTAIL_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
+        GEOPORTAIL_PADES_DIR=str(agency_certificates(tmp_path / "certs")),
+        GEOPORTAIL_PADES_PASSWORD="not-the-password",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "core.E102" in result.stderr
+    assert "aurs.p12" in result.stderr

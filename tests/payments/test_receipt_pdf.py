@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from payments.services import attempt_start, card_callback_handle
 from payments.simulator import simulated_callback
+from tests.pades import pdfsig, pyhanko_verdict
 from tests.payments.conftest import URLS
 
 
@@ -51,3 +52,14 @@ def test_the_order_page_links_the_receipt_once_paid(client, paid):
     assert (
         reverse("payments:receipt_pdf", args=[paid.reference]) in page.content.decode()
     )
+
+
+def test_the_receipt_pdf_is_signed_by_the_agency(client, paid, tmp_path):
+    answer = client.get(reverse("payments:receipt_pdf", args=[paid.reference]))
+    report = pdfsig(answer.content, tmp_path)
+    assert f"Signer Certificate Common Name: {paid.agency.name_fr}" in report
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Certificate Validation: Certificate is Trusted." in report
+    verdict = pyhanko_verdict(answer.content)
+    assert verdict.intact
+    assert verdict.trusted

@@ -1,0 +1,449 @@
+"""PAdES signatures of the PDFs the portal issues, with pyHanko.
+
+Each agency signs with its own certificate, whose subject carries its names.
+In production ``GEOPORTAIL_PADES_DIR`` holds one PKCS#12 file per agency,
+``<agency code>.p12`` (key, certificate and its chain; password in
+``GEOPORTAIL_PADES_PASSWORD``), and the CRLs of that chain (``*.crl``, DER or
+PEM). Without it, and only when ``GEOPORTAIL_PADES_TEST_CA`` is on (by
+default with ``DJANGO_DEBUG``), a local test CA under ``.local/pades/``
+(files mode 0600, made on first use) issues each agency's certificate and an
+empty CRL; anything it signs is trusted by nobody but who trusts that CA.
+
+A signature is PAdES B-LT when the chain's revocation information is at hand
+(the certificates and CRLs are embedded in the document security store, so a
+validator needs no network), B-B otherwise. Loading a signer (reading the
+PKCS#12, building the validation context) costs more than a signature, so
+signers are kept per process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import functools
+import hashlib
+import os
+import re
+import stringprep
+import unicodedata
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from pyhanko.keys import load_private_key_from_pemder_data
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+FIELD_NAME = "Signature"
+TEST_CA_NAME = "Geoportail local test CA"
+# The test CA's CRL is issued again when less than this is left of it.
+CRL_REFRESH = datetime.timedelta(days=1)
+CRL_LIFETIME = datetime.timedelta(days=7)
+# Room kept for the signature container (DER; twice as many bytes in the
+# file, written in hex). Without it pyHanko makes a dummy signature first to
+# measure the container (benchmarks/pades.py: ≈ 45 → 35 ms a B-B signature).
+# An ECDSA signature with its two-certificate chain takes under 2 kB, an
+# RSA-4096 chain of three about 6 kB.
+SIGNATURE_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class AgencyIdentity:
+    """Who signs: an agency's code (which file holds its key) and its names
+    (the subject of its test certificate)."""
+
+    code: str
+    name_fr: str
+    name_ar: str = ""
+
+
+@dataclass(frozen=True)
+class PadesSigner:
+    """A loaded signer: pyHanko's signer, and the validation context that
+    makes its signatures B-LT (None: B-B)."""
+
+    signer: signers.SimpleSigner
+    validation_context: ValidationContext | None
+    trust_roots: tuple[asn1_x509.Certificate, ...]
+    crls: tuple[asn1_crl.CertificateList, ...]
+
+    @property
+    def level(self) -> str:
+        return "B-LT" if self.validation_context is not None else "B-B"
+
+
+def sign_pdf(pdf: bytes, *, signer: PadesSigner) -> bytes:
+    """``pdf`` with a PAdES signature of ``signer`` appended (an incremental
+    update: the signed bytes are the original ones)."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=signer.validation_context is not None,
+        validation_context=signer.validation_context,
+    )
+    output = BytesIO()
+    signers.PdfSigner(metadata, signer=signer.signer).sign_pdf(
+        writer, output=output, bytes_reserved=SIGNATURE_BYTES
+    )
+    return output.getvalue()
+
+
+def issued_pdf_sign(pdf: bytes, *, agency: AgencyIdentity) -> bytes:
+    """``pdf`` signed by ``agency`` when ``GEOPORTAIL_PADES`` is on (the
+    default), unchanged when off. The one call of the places that issue PDFs.
+
+    Raises ImproperlyConfigured as ``agency_signer`` does.
+    """
+    if not settings.GEOPORTAIL_PADES:
+        return pdf
+    return sign_pdf(pdf, signer=agency_signer(agency))
+
+
+def agency_signer(agency: AgencyIdentity) -> PadesSigner:
+    """The signer of ``agency``, loaded once per process (and per name: a
+    renamed agency gets a test certificate with its new names).
+
+    Raises ImproperlyConfigured when signing has no certificate to use: no
+    ``GEOPORTAIL_PADES_DIR`` and the test CA off, or no ``<code>.p12`` there.
+    """
+    directory = settings.GEOPORTAIL_PADES_DIR
+    if directory:
+        return _configured_signer(Path(directory), agency.code)
+    if not settings.GEOPORTAIL_PADES_TEST_CA:
+        raise ImproperlyConfigured(
+            "Signing PDFs needs GEOPORTAIL_PADES_DIR (the agencies' PKCS#12 "
+            "files), or GEOPORTAIL_PADES_TEST_CA for development and tests."
+        )
+    return _test_ca_signer(_local_dir(), agency)
+
+
+@functools.cache
+def _configured_signer(directory: Path, code: str) -> PadesSigner:
+    path = directory / f"{code}.p12"
+    if not path.is_file():
+        raise ImproperlyConfigured(f"No PKCS#12 file for agency {code!r}: {path}")
+    password = settings.GEOPORTAIL_PADES_PASSWORD.encode() or None
+    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password)
+    if signer is None:
+        raise ImproperlyConfigured(f"{path} cannot be opened with its password")
+    chain = [cert for cert in signer.cert_registry if cert != signer.signing_cert]
+    roots = tuple(cert for cert in chain if cert.self_signed == "maybe") or tuple(
+        chain[-1:]
+    )
+    crls = tuple(
+        _read_crl(crl_path.read_bytes()) for crl_path in sorted(directory.glob("*.crl"))
+    )
+    return _signer(signer, roots, crls)
+
+
+def _signer(
+    signer: signers.SimpleSigner,
+    roots: tuple[asn1_x509.Certificate, ...],
+    crls: tuple[asn1_crl.CertificateList, ...],
+) -> PadesSigner:
+    context = None
+    if roots and crls:
+        # Revocation is checked when signing, against the CRLs given: a
+        # revoked or unknown certificate fails the signature instead of
+        # producing one that no validator would accept.
+        context = ValidationContext(
+            trust_roots=list(roots),
+            crls=list(crls),
+            allow_fetching=False,
+            revocation_mode="hard-fail",
+        )
+    return PadesSigner(signer, context, roots, crls)
+
+
+def _read_crl(data: bytes) -> asn1_crl.CertificateList:
+    if pem.detect(data):
+        _type, _headers, data = pem.unarmor(data)
+    return asn1_crl.CertificateList.load(data)
+
+
+def _local_dir() -> Path:
+    return Path(settings.LOCAL_DIR) / "pades"
+
+
+def local_ca_certificate_pem() -> bytes:
+    """The local test CA's certificate (PEM), made on first use: what a
+    validator must trust to accept the test signatures."""
+    directory = _local_dir()
+    with _locked(directory):
+        _ca_ensure(directory)
+    return (directory / "ca.cert.pem").read_bytes()
+
+
+@functools.lru_cache(maxsize=64)
+def _test_ca_signer_cached(directory: Path, agency: AgencyIdentity) -> PadesSigner:
+    with _locked(directory):
+        ca_key, ca_cert = _ca_ensure(directory)
+        key_pem, cert_pem = _agency_certificate_ensure(
+            directory, agency, ca_key, ca_cert
+        )
+        crl_der = _crl_ensure(directory, ca_key, ca_cert)
+    ca_asn1 = asn1_x509.Certificate.load(
+        ca_cert.public_bytes(serialization.Encoding.DER)
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(
+            x509.load_pem_x509_certificate(cert_pem).public_bytes(
+                serialization.Encoding.DER
+            )
+        ),
+        signing_key=load_private_key_from_pemder_data(key_pem, None),
+        cert_registry=SimpleCertificateStore.from_certs([ca_asn1]),
+    )
+    return _signer(signer, (ca_asn1,), (asn1_crl.CertificateList.load(crl_der),))
+
+
+def _test_ca_signer(directory: Path, agency: AgencyIdentity) -> PadesSigner:
+    signer = _test_ca_signer_cached(directory, agency)
+    # The CRL ages; a process that lives long loads it again once it is old.
+    (crl,) = signer.crls
+    next_update = crl["tbs_cert_list"]["next_update"].native
+    if next_update - datetime.datetime.now(datetime.UTC) < CRL_REFRESH:
+        _test_ca_signer_cached.cache_clear()
+        signer = _test_ca_signer_cached(directory, agency)
+    return signer
+
+
+class _locked:
+    """An exclusive lock on the test CA's folder: two workers starting at once
+    make one CA, not two."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def __enter__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.handle = open(self.directory / ".lock", "a")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _ca_ensure(directory: Path) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key_path, cert_path = directory / "ca.key.pem", directory / "ca.cert.pem"
+    if key_path.exists() and cert_path.exists():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), None)
+        return key, x509.load_pem_x509_certificate(cert_path.read_bytes())
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Geoportail"),
+            x509.NameAttribute(NameOID.COMMON_NAME, TEST_CA_NAME),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    _write_private(key_path, _key_pem(key))
+    _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    return key, cert
+
+
+def directory_text(name: str) -> str:
+    """``name`` as a certificate's name may hold it, or "" when it cannot.
+
+    Validators compare names after RFC 4518's string preparation, whose
+    bidirectional rule (RFC 3454 §6) refuses a right-to-left text that starts
+    or ends with anything but a right-to-left letter, or holds a Latin one:
+    a final parenthesis (the demo agency's "(وهمية)") makes pyHanko refuse
+    the certificate. A final parenthesised part, then punctuation and spaces
+    at both ends, are dropped; a text that still breaks the rule (Latin
+    letters, a final digit) is left out rather than cut.
+    """
+    if not any(stringprep.in_table_d1(char) for char in name):
+        return name
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    while text and unicodedata.category(text[0])[0] in "PZS":
+        text = text[1:]
+    while text and unicodedata.category(text[-1])[0] in "PZS":
+        text = text[:-1]
+    valid = (
+        text
+        and stringprep.in_table_d1(text[0])
+        and stringprep.in_table_d1(text[-1])
+        and not any(stringprep.in_table_d2(char) for char in text)
+    )
+    return text if valid else ""
+
+
+def _agency_subject(agency: AgencyIdentity) -> x509.Name:
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "MA"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name_fr),
+    ]
+    if name_ar := directory_text(agency.name_ar):
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, name_ar))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, agency.name_fr))
+    return x509.Name(attributes)
+
+
+def _agency_certificate_ensure(
+    directory: Path,
+    agency: AgencyIdentity,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_cert: x509.Certificate,
+) -> tuple[bytes, bytes]:
+    """(key PEM, certificate PEM) of ``agency``, issued by the test CA; named
+    by a digest of the agency's names, so a rename issues a new one."""
+    names = f"{agency.code}\n{agency.name_fr}\n{agency.name_ar}".encode()
+    stem = f"{agency.code}-{hashlib.sha256(names).hexdigest()[:12]}"
+    key_path, cert_path = directory / f"{stem}.key.pem", directory / f"{stem}.cert.pem"
+    if key_path.exists() and cert_path.exists():
+        return key_path.read_bytes(), cert_path.read_bytes()
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_agency_subject(agency))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_pem = _key_pem(key)
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    _write_private(key_path, key_pem)
+    _write_private(cert_path, cert_pem)
+    return key_pem, cert_pem
+
+
+def _crl_ensure(
+    directory: Path, ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate
+) -> bytes:
+    """The test CA's CRL (DER, nothing revoked), issued again when it is about
+    to expire."""
+    path = directory / "ca.crl"
+    now = datetime.datetime.now(datetime.UTC)
+    if path.exists():
+        current = x509.load_der_x509_crl(path.read_bytes())
+        if current.next_update_utc - now > CRL_REFRESH:
+            return path.read_bytes()
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - datetime.timedelta(minutes=5))
+        .next_update(now + CRL_LIFETIME)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    data = crl.public_bytes(serialization.Encoding.DER)
+    _write_private(path, data)
+    return data
+
+
+def pades_configured_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """System check: with PDF signing on, a certificate source is configured
+    (E001), and each PKCS#12 file opens with the password (E002)."""
+    if not settings.GEOPORTAIL_PADES:
+        return []
+    directory = settings.GEOPORTAIL_PADES_DIR
+    if not directory:
+        if settings.GEOPORTAIL_PADES_TEST_CA:
+            return []
+        return [
+            checks.Error(
+                "PDF signing is on but no agency certificate is configured.",
+                hint="Set GEOPORTAIL_PADES_DIR to a folder of <agency code>.p12 "
+                "files (password in GEOPORTAIL_PADES_PASSWORD); the local test CA "
+                "(GEOPORTAIL_PADES_TEST_CA) is for development and tests only.",
+                id="core.E101",
+            )
+        ]
+    errors = []
+    for path in sorted(Path(directory).glob("*.p12")):
+        try:
+            _configured_signer(Path(directory), path.stem)
+        except (ImproperlyConfigured, ValueError) as error:
+            errors.append(
+                checks.Error(f"{path}: {error}", id="core.E102"),
+            )
+    return errors
