@@ -73,6 +73,16 @@ class Note(models.Model):
         verbose_name=_("layer versions used"),
     )
     issued_at = models.DateTimeField(_("issued"))
+    # The paid order an official note was issued for; none: an indicative
+    # note, free of charge (``notes.official``).
+    order = models.OneToOneField(
+        "payments.Order",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-issued_at"]
@@ -81,6 +91,10 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_official(self) -> bool:
+        return self.order_id is not None
 
     @property
     def content(self) -> dict:

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from notes import selectors
 from notes.errors import NoteNotFound
+from notes.official import official_order_url
 from notes.pdf import render_note_pdf
 from notes.pdf.mapimage import render_map
 from notes.presentation import note_context
@@ -50,7 +51,11 @@ def note_page(request: HttpRequest, token: str) -> HttpResponse:
     language = asked_language(request, _reader_language())
     with translation.override(language):
         context = note_context(note.content, language)
-        context.update(note=note, verify_url=verify_url(note, request))
+        context.update(
+            note=note,
+            verify_url=verify_url(note, request),
+            official_order_url=official_order_url(note),
+        )
         response = render(request, "notes/note.html", context)
     response["Content-Language"] = language
     return response

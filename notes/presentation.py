@@ -170,6 +170,21 @@ def _document_lines(document: dict, language: str) -> dict:
     }
 
 
+def standing(note: dict) -> str:
+    """What a note is worth, from its ``content["note"]``: official (paid,
+    naming its order and receipt) or indicative (free of charge)."""
+    paid = note.get("official")
+    if paid:
+        return _(
+            "Official note, issued on payment of order %(order)s "
+            "(receipt no. %(receipt)s)."
+        ) % {"order": paid["order"], "receipt": paid["receipt"]}
+    return _(
+        "Indicative note, free of charge. The official note is issued once "
+        "its fee is paid."
+    )
+
+
 def display_content(content: dict, language: str) -> dict:
     """The content as strings ready to print in ``language`` ("fr", "ar", "en")."""
     with translation.override(language):
@@ -205,6 +220,7 @@ def display_content(content: dict, language: str) -> dict:
         ]
         official = subject.get("official_area_m2")
         return {
+            "standing": standing(note),
             "language": language,
             "direction": "rtl" if language == "ar" else "ltr",
             "colon": COLONS.get(language, ": "),

@@ -13,16 +13,25 @@ from notes import signing, sql
 from notes.compose import Moment, note_compose
 from notes.models import Note
 from notes.subjects import SubjectQuery, subject_resolve
+from payments.models import Order, Receipt
 
 
 @transaction.atomic
 def note_issue(
-    *, query: SubjectQuery, language: str | None = None, issued_by=None
+    *,
+    query: SubjectQuery,
+    language: str | None = None,
+    issued_by=None,
+    order: Order | None = None,
+    receipt: Receipt | None = None,
 ) -> Note:
     """Compose the note for ``query``, freeze it, sign it and store it.
 
     ``issued_by`` is the logged-in user who asked, if any (citizens are
     anonymous); the audit log records the issue with the client's address.
+    With the paid ``order`` and its ``receipt`` the note is official: it
+    names both (``content["note"]["official"]``) and the order (``Note.order``);
+    without, it is indicative.
 
     Returns the new Note, whose reference is ``<agency prefix>-<year>-<6 digits>``
     and whose snapshot is the canonical JSON of the content. Raises the
@@ -45,6 +54,11 @@ def note_issue(
         "as_of": moment.day.isoformat(),
         "at": moment.at.isoformat(),
     }
+    if order is not None:
+        content["note"]["official"] = {
+            "order": order.reference,
+            "receipt": receipt.reference,
+        }
     snapshot = signing.canonical_json(content)
     digest = signing.sha256_hex(snapshot)
     note = Note.objects.create(
@@ -61,6 +75,7 @@ def note_issue(
         signature=signing.sign(reference, digest),
         key_id=signing.key_id(),
         issued_at=issued_at,
+        order=order,
     )
     note.layer_versions.set(
         [version["version_id"] for version in content["layer_versions"]]

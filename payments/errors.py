@@ -53,3 +53,9 @@ class StatementUnreadable(BadRequest):
     """A bank statement that is not the CSV the import reads."""
 
     code = "statement_unreadable"
+
+
+class UnknownParcel(NotFound):
+    """An order about a parcel the agency does not hold."""
+
+    code = "parcel_not_found"

@@ -108,6 +108,15 @@ class Order(models.Model):
     subject = models.CharField(
         _("subject"), max_length=200, help_text=_("e.g. parcel TF 12345/07")
     )
+    # The parcel the order is about, when it is one (an official note's).
+    parcel = models.ForeignKey(
+        "parcels.Parcel",
+        verbose_name=_("parcel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     language = models.CharField(_("language"), max_length=8)
     # The bank's structured reference (ISO 11649, "RF…"): what a transfer or
     # the counter quotes.

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import editable
 from layers.models import Agency
+from parcels.models import Parcel
+from parcels.references import InvalidReference, ParcelReference
 from payments.errors import NoTariff
 from payments.models import Order, PaymentAttempt, Receipt, Tariff
 from payments.providers import PROVIDERS
@@ -31,6 +33,16 @@ def tariff_in_force(*, agency: Agency, service: str, on: datetime.date) -> Tarif
     if tariff is None:
         raise NoTariff(_("This agency has no fee for that service on that day."))
     return tariff
+
+
+def parcel_of_agency(*, agency: Agency, reference: str) -> Parcel | None:
+    """The agency's parcel of land reference ``reference`` as typed (any
+    spacing, case or digits), or None — also when it is no reference."""
+    try:
+        key = ParcelReference.parse(reference).key
+    except InvalidReference:
+        return None
+    return Parcel.objects.filter(agency=agency, reference_key=key).first()
 
 
 def order_by_reference(reference: str) -> Order | None:

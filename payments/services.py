@@ -20,13 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import require_change
 from layers.models import Agency
+from parcels.models import Parcel
 from payments.errors import (
     CallbackRefused,
     IdempotencyKeyReused,
     RefundRefused,
     TransitionRefused,
     UnknownAttempt,
+    UnknownParcel,
 )
+from payments.fulfilment import order_deliver
 from payments.models import Order, PaymentAttempt, Receipt, ReceiptCounter, Refund
 from payments.providers import PROVIDERS
 from payments.providers.base import Instructions, ReturnUrls
@@ -67,17 +70,23 @@ def order_place(
     language: str,
     idempotency_key: str,
     on: datetime.date | None = None,
+    parcel: Parcel | None = None,
 ) -> tuple[Order, bool]:
-    """Place an order at the price of the tariff in force ``on`` (today).
+    """Place an order at the price of the tariff in force ``on`` (today),
+    about ``parcel`` when it is one of the agency's (an official note's).
 
     Returns the order and whether it was created: the same key with the same
     request returns the order it placed. Raises IdempotencyKeyReused when the
-    key placed an order for another request, NoTariff when no price applies.
+    key placed an order for another request, NoTariff when no price applies,
+    UnknownParcel for another agency's parcel.
     """
+    if parcel is not None and parcel.agency_id != agency.pk:
+        raise UnknownParcel(_("This agency holds no such parcel."))
+    request = [agency.code, service, subject, language]
+    if parcel is not None:
+        request.append(parcel.pk)
     digest = hashlib.sha256(
-        json.dumps(
-            [agency.code, service, subject, language], ensure_ascii=False
-        ).encode()
+        json.dumps(request, ensure_ascii=False).encode()
     ).hexdigest()
     order = Order.objects.filter(idempotency_key=idempotency_key).first()
     if order is None:
@@ -93,6 +102,7 @@ def order_place(
                     tariff=tariff,
                     amount_centimes=tariff.amount_centimes,
                     subject=subject,
+                    parcel=parcel,
                     language=language,
                     payment_reference=structured_reference_new(),
                     idempotency_key=idempotency_key,
@@ -154,10 +164,12 @@ def attempt_start(
 
 
 def _attempt_confirm(*, attempt: PaymentAttempt) -> None:
-    """Confirm a locked attempt: the order is paid and its receipt numbered."""
+    """Confirm a locked attempt: the order is paid, its receipt numbered and
+    what it bought delivered (``payments.fulfilment``)."""
     attempt_transition(attempt=attempt, to=Status.CONFIRMED)
     Order.objects.filter(pk=attempt.order_id).update(status=Order.Status.PAID)
-    receipt_issue(attempt=attempt)
+    receipt = receipt_issue(attempt=attempt)
+    order_deliver(order=receipt.order, receipt=receipt)
 
 
 def _locked_attempt(**lookup) -> PaymentAttempt:

@@ -21,12 +21,13 @@ from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, GeoportalError, NotFound
 from layers.models import Agency
 from payments.errors import CallbackRefused, TransitionRefused, UnknownAttempt
+from payments.fulfilment import order_delivered
 from payments.models import Order, Receipt
 from payments.pdf import receipt_pdf
 from payments.providers import PROVIDERS
 from payments.providers.base import ReturnUrls
 from payments.providers.cmi import REFUSED
-from payments.selectors import order_by_reference, tariff_in_force
+from payments.selectors import order_by_reference, parcel_of_agency, tariff_in_force
 from payments.services import attempt_start, card_callback_handle, order_place
 
 
@@ -101,6 +102,7 @@ def order_page(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "order": order,
             "receipt": getattr(order, "receipt", None),
+            "delivered": order_delivered(order),
             "last_attempt": order.attempts.first(),
         },
     )
@@ -177,6 +179,14 @@ def order_new(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     agency = Agency.objects.filter(code=params.get("agency", "")).first()
     service, subject = params.get("service", ""), params.get("subject", "").strip()
+    parcel = None
+    if agency is not None and params.get("parcel"):
+        # An order about a parcel (an official note's): its subject is the
+        # parcel's reference as the registry writes it.
+        parcel = parcel_of_agency(agency=agency, reference=params["parcel"])
+        if parcel is None:
+            raise Http404(_("This agency holds no such parcel."))
+        subject = parcel.reference
     if agency is None or not subject or len(subject) > 200:
         raise Http404(_("No such agency, or no subject."))
     try:
@@ -193,6 +203,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 subject=subject,
                 language=get_language(),
                 idempotency_key=key,
+                parcel=parcel,
             )
             return redirect("payments:order", reference=order.reference)
     except GeoportalError as error:
@@ -209,6 +220,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "tariff": tariff,
             "subject": subject,
+            "parcel": parcel,
             "amount": Decimal(tariff.amount_centimes) / 100,
             "idempotency_key": secrets.token_urlsafe(24),
         },

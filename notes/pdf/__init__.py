@@ -96,10 +96,13 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def labels() -> dict[str, str]:
-    """The template's fixed texts in the active language."""
+def labels(*, official: bool = False) -> dict[str, str]:
+    """The template's fixed texts in the active language (the title says
+    whether the note is the official one)."""
     return {
-        "title": _("Urban information note"),
+        "title": _("Official urban information note")
+        if official
+        else _("Urban information note"),
         "reference": _("Reference"),
         "issued_at": _("Issued on"),
         "as_of": _("Planning as of"),
@@ -172,7 +175,7 @@ def render_note_pdf(
             legend.append({"color": entry.color, "label": label})
         data = {
             **display,
-            "labels": labels(),
+            "labels": labels(official="official" in content.get("note", {})),
             "legend": legend,
             "scale_label": distance(excerpt.scale_m, language),
             "map_file": map_file,

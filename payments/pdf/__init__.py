@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
+from payments.fulfilment import order_delivered
 from payments.models import Receipt
 from payments.providers import PROVIDERS
 
@@ -96,7 +97,9 @@ def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
                 [_("Payment method"), str(PROVIDERS[receipt.attempt.provider].label)],
                 [_("Payment reference"), order.payment_reference],
                 [_("Legal basis"), order.tariff.legal_basis],
-            ],
+            ]
+            # What the payment delivered, e.g. the official note it cites.
+            + [[item.label, item.reference] for item in order_delivered(order)],
         }
     agency = receipt.agency
     return issued_pdf_sign(
