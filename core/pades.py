@@ -18,6 +18,8 @@ signers are kept per process.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime
 import fcntl
 import functools
@@ -26,6 +28,8 @@ import os
 import re
 import stringprep
 import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -79,14 +83,26 @@ class PadesSigner:
     trust_roots: tuple[asn1_x509.Certificate, ...]
     crls: tuple[asn1_crl.CertificateList, ...]
 
-    @property
-    def level(self) -> str:
-        return "B-LT" if self.validation_context is not None else "B-B"
-
 
 def sign_pdf(pdf: bytes, *, signer: PadesSigner) -> bytes:
     """``pdf`` with a PAdES signature of ``signer`` appended (an incremental
     update: the signed bytes are the original ones)."""
+    return outside_event_loop(_sign, pdf, signer)
+
+
+def outside_event_loop[T](function: Callable[..., T], *args) -> T:
+    """``function(*args)``, in a worker thread when this thread runs an event
+    loop: pyHanko's synchronous calls go through ``asyncio.run``, which such a
+    thread cannot call (an async server's, or Playwright's in the tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
+
+
+def _sign(pdf: bytes, signer: PadesSigner) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -141,7 +157,7 @@ def _configured_signer(directory: Path, code: str) -> PadesSigner:
     if signer is None:
         raise ImproperlyConfigured(f"{path} cannot be opened with its password")
     chain = [cert for cert in signer.cert_registry if cert != signer.signing_cert]
-    roots = tuple(cert for cert in chain if cert.self_signed == "maybe") or tuple(
+    roots = tuple(cert for cert in chain if cert.self_signed != "no") or tuple(
         chain[-1:]
     )
     crls = tuple(
@@ -222,21 +238,17 @@ def _test_ca_signer(directory: Path, agency: AgencyIdentity) -> PadesSigner:
     return signer
 
 
-class _locked:
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
     """An exclusive lock on the test CA's folder: two workers starting at once
     make one CA, not two."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def __enter__(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.handle = open(self.directory / ".lock", "a")
-        fcntl.flock(self.handle, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(directory / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_private(path: Path, data: bytes) -> None:

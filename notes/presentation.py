@@ -219,8 +219,11 @@ def display_content(content: dict, language: str) -> dict:
             for overlay in content.get("overlays", [])
         ]
         official = subject.get("official_area_m2")
+        paid = note.get("official") or {}
         return {
             "standing": standing(note),
+            "official_order": _ltr(paid.get("order", ""), language),
+            "official_receipt": _ltr(paid.get("receipt", ""), language),
             "language": language,
             "direction": "rtl" if language == "ar" else "ltr",
             "colon": COLONS.get(language, ": "),

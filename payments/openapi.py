@@ -24,6 +24,7 @@ ORDER = {
         "service": {"type": "string", "examples": ["official-note"]},
         "label": {"type": "string"},
         "subject": {"type": "string"},
+        "parcel": {"type": ["string", "null"]},
         "language": {"type": "string", "enum": ["fr", "ar", "en"]},
         "amount_centimes": {
             "type": "integer",
@@ -44,10 +45,19 @@ SCHEMAS = {
     "PaymentOrder": ORDER,
     "PaymentOrderRequest": {
         "type": "object",
-        "required": ["agency", "service", "subject"],
+        "required": ["agency", "service"],
+        "description": "`subject` is required unless `parcel` names one of "
+        "the agency's parcels (an official note's order), which then is the "
+        "subject.",
         "properties": {
             "agency": {"type": "string", "examples": ["demo-rabat"]},
             "service": {"type": "string", "examples": ["official-note"]},
+            "parcel": {
+                "type": "string",
+                "description": "A land reference of the agency's: once paid, an "
+                "official-note order gets the official note of that parcel",
+                "examples": ["TF 12345/07"],
+            },
             "subject": {
                 "type": "string",
                 "maxLength": 200,

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, GeoportalError, NotFound
 from layers.models import Agency
-from payments.errors import CallbackRefused, TransitionRefused, UnknownAttempt
+from payments.errors import (
+    CallbackRefused,
+    TransitionRefused,
+    UnknownAttempt,
+    UnknownParcel,
+)
 from payments.fulfilment import order_delivered
 from payments.models import Order, Receipt
 from payments.pdf import receipt_pdf
@@ -38,6 +43,7 @@ def order_json(order: Order) -> dict:
         "service": order.tariff.service,
         "label": order.tariff.label,
         "subject": order.subject,
+        "parcel": order.parcel.reference if order.parcel_id else None,
         "language": order.language,
         "amount_centimes": order.amount_centimes,
         "currency": "MAD",
@@ -60,6 +66,9 @@ def order_create(request: HttpRequest):
             code="idempotency_key_required",
         )
     data = read_json(request)
+    if isinstance(data.get("parcel"), str) and not data.get("subject"):
+        # An order about a parcel: its subject is the parcel's reference.
+        data["subject"] = data["parcel"]
     fields = {name: data.get(name) for name in ("agency", "service", "subject")}
     if not all(isinstance(value, str) and value.strip() for value in fields.values()):
         raise BadRequest(
@@ -73,12 +82,19 @@ def order_create(request: HttpRequest):
     agency = Agency.objects.filter(code=fields["agency"]).first()
     if agency is None:
         raise NotFound(_("No such agency."), code="agency_not_found")
+    parcel = None
+    if data.get("parcel") not in (None, ""):
+        parcel = parcel_of_agency(agency=agency, reference=str(data["parcel"]))
+        if parcel is None:
+            raise UnknownParcel(_("This agency holds no such parcel."))
+        fields["subject"] = parcel.reference
     order, created = order_place(
         agency=agency,
         service=fields["service"],
         subject=fields["subject"].strip(),
         language=language,
         idempotency_key=key,
+        parcel=parcel,
     )
     return json_response(order_json(order), status=201 if created else 200)
 

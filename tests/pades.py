@@ -15,7 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from core.pades import local_ca_certificate_pem
+from core.pades import local_ca_certificate_pem, outside_event_loop
 
 
 def nss_database(folder: Path) -> str:
@@ -59,6 +59,10 @@ class PyhankoVerdict:
 def pyhanko_verdict(pdf: bytes) -> PyhankoVerdict:
     """pyHanko's validation of the one signature of ``pdf``, trusting the
     local test CA only and fetching nothing: a B-LT signature brings its CRLs."""
+    return outside_event_loop(_pyhanko_verdict, pdf)
+
+
+def _pyhanko_verdict(pdf: bytes) -> PyhankoVerdict:
     _type, _headers, der = pem.unarmor(local_ca_certificate_pem())
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     (signature,) = reader.embedded_signatures

@@ -106,6 +106,8 @@ def labels(*, official: bool = False) -> dict[str, str]:
         "reference": _("Reference"),
         "issued_at": _("Issued on"),
         "as_of": _("Planning as of"),
+        "paid_order": _("Paid order"),
+        "receipt": _("Receipt"),
         "scan_to_verify": _("Scan to verify"),
         "subject": _("Subject"),
         "subject_kind": _("Kind"),

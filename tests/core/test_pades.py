@@ -151,3 +151,15 @@ def test_a_configured_pkcs12_signs_with_its_chain(settings, tmp_path, plain_pdf)
     pades._configured_signer.cache_clear()
     (error,) = pades.pades_configured_check(None)
     assert error.id == "core.E102"
+
+
+def test_a_thread_running_an_event_loop_signs_too(plain_pdf):
+    """An async server's thread, or Playwright's in the browser tests, runs
+    an event loop, in which pyHanko's asyncio.run cannot start."""
+    import asyncio
+
+    async def sign_inside_a_loop() -> bytes:
+        return pades.sign_pdf(plain_pdf, signer=pades.agency_signer(AGENCY))
+
+    signed = asyncio.run(sign_inside_a_loop())
+    assert pyhanko_verdict(signed).intact

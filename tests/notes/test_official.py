@@ -183,3 +183,26 @@ def test_the_indicative_note_page_offers_the_official_one(order, client, site):
     assert 'id="order-official"' in page
     assert "service=official-note" in page
     assert "parcel=TF+100%2F07" in page
+
+
+def test_the_api_orders_the_official_note_of_a_parcel(order, client, site):
+    def post(body: dict, key: str):
+        return client.post(
+            reverse("payments:order_create"),
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+
+    body = {"agency": site.agency.code, "service": "official-note"}
+    answer = post({**body, "parcel": "TF 200/07", "language": "ar"}, "api-1")
+    assert answer.status_code == 201
+    assert answer.json()["parcel"] == "TF 200/07"
+    assert answer.json()["subject"] == "TF 200/07"
+    placed = Order.objects.get(reference=answer.json()["reference"])
+    assert placed.parcel == site.parcels["TF 200/07"]
+    pay(placed)
+    assert Note.objects.get(order=placed).language == "ar"
+    unknown = post({**body, "parcel": "TF 9/9"}, "api-2")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "parcel_not_found"
