@@ -157,9 +157,12 @@ def test_a_thread_running_an_event_loop_signs_too(plain_pdf):
     """An async server's thread, or Playwright's in the browser tests, runs
     an event loop, in which pyHanko's asyncio.run cannot start."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def sign_inside_a_loop() -> bytes:
         return pades.sign_pdf(plain_pdf, signer=pades.agency_signer(AGENCY))
 
-    signed = asyncio.run(sign_inside_a_loop())
+    # A thread of its own: the browser tests may hold this one's loop.
+    with ThreadPoolExecutor(1) as pool:
+        signed = pool.submit(asyncio.run, sign_inside_a_loop()).result()
     assert pyhanko_verdict(signed).intact
