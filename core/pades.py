@@ -75,13 +75,35 @@ class AgencyIdentity:
 
 @dataclass(frozen=True)
 class PadesSigner:
-    """A loaded signer: pyHanko's signer, and the validation context that
-    makes its signatures B-LT (None: B-B)."""
+    """A loaded signer: pyHanko's signer, the roots of its chain and their
+    CRLs (both: B-LT; else B-B)."""
 
     signer: signers.SimpleSigner
-    validation_context: ValidationContext | None
     trust_roots: tuple[asn1_x509.Certificate, ...]
     crls: tuple[asn1_crl.CertificateList, ...]
+
+    def validation_context(self) -> ValidationContext | None:
+        """A context checking the chain now against the CRLs, which pyHanko
+        then embeds; None without roots or CRLs (B-B). A new one per
+        signature: a context keeps the moment it was made and its caches."""
+        if not (self.trust_roots and self.crls):
+            return None
+        # A certificate a CRL revokes fails the signature; a CRL past its
+        # next update (not yet refreshed in GEOPORTAIL_PADES_DIR) does not.
+        return ValidationContext(
+            trust_roots=list(self.trust_roots),
+            crls=list(self.crls),
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+
+    def crls_ageing(self) -> bool:
+        """Whether a CRL is near or past its next update (read them again)."""
+        now = datetime.datetime.now(datetime.UTC)
+        return any(
+            crl["tbs_cert_list"]["next_update"].native - now < CRL_REFRESH
+            for crl in self.crls
+        )
 
 
 def sign_pdf(pdf: bytes, *, signer: PadesSigner) -> bytes:
@@ -104,12 +126,13 @@ def outside_event_loop[T](function: Callable[..., T], *args) -> T:
 
 def _sign(pdf: bytes, signer: PadesSigner) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    context = signer.validation_context()
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
-        embed_validation_info=signer.validation_context is not None,
-        validation_context=signer.validation_context,
+        embed_validation_info=context is not None,
+        validation_context=context,
     )
     output = BytesIO()
     signers.PdfSigner(metadata, signer=signer.signer).sign_pdf(
@@ -138,13 +161,21 @@ def agency_signer(agency: AgencyIdentity) -> PadesSigner:
     """
     directory = settings.GEOPORTAIL_PADES_DIR
     if directory:
-        return _configured_signer(Path(directory), agency.code)
-    if not settings.GEOPORTAIL_PADES_TEST_CA:
+        load, key = _configured_signer, (Path(directory), agency.code)
+    elif settings.GEOPORTAIL_PADES_TEST_CA:
+        load, key = _test_ca_signer, (_local_dir(), agency)
+    else:
         raise ImproperlyConfigured(
             "Signing PDFs needs GEOPORTAIL_PADES_DIR (the agencies' PKCS#12 "
             "files), or GEOPORTAIL_PADES_TEST_CA for development and tests."
         )
-    return _test_ca_signer(_local_dir(), agency)
+    signer = load(*key)
+    if signer.crls_ageing():
+        # CRLs age; a process that lives long reads them again (the test CA
+        # issues a new one, an operator refreshes GEOPORTAIL_PADES_DIR's).
+        load.cache_clear()
+        signer = load(*key)
+    return signer
 
 
 @functools.cache
@@ -163,26 +194,7 @@ def _configured_signer(directory: Path, code: str) -> PadesSigner:
     crls = tuple(
         _read_crl(crl_path.read_bytes()) for crl_path in sorted(directory.glob("*.crl"))
     )
-    return _signer(signer, roots, crls)
-
-
-def _signer(
-    signer: signers.SimpleSigner,
-    roots: tuple[asn1_x509.Certificate, ...],
-    crls: tuple[asn1_crl.CertificateList, ...],
-) -> PadesSigner:
-    context = None
-    if roots and crls:
-        # Revocation is checked when signing, against the CRLs given: a
-        # revoked or unknown certificate fails the signature instead of
-        # producing one that no validator would accept.
-        context = ValidationContext(
-            trust_roots=list(roots),
-            crls=list(crls),
-            allow_fetching=False,
-            revocation_mode="hard-fail",
-        )
-    return PadesSigner(signer, context, roots, crls)
+    return PadesSigner(signer, roots, crls)
 
 
 def _read_crl(data: bytes) -> asn1_crl.CertificateList:
@@ -205,7 +217,7 @@ def local_ca_certificate_pem() -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
-def _test_ca_signer_cached(directory: Path, agency: AgencyIdentity) -> PadesSigner:
+def _test_ca_signer(directory: Path, agency: AgencyIdentity) -> PadesSigner:
     with _locked(directory):
         ca_key, ca_cert = _ca_ensure(directory)
         key_pem, cert_pem = _agency_certificate_ensure(
@@ -224,18 +236,7 @@ def _test_ca_signer_cached(directory: Path, agency: AgencyIdentity) -> PadesSign
         signing_key=load_private_key_from_pemder_data(key_pem, None),
         cert_registry=SimpleCertificateStore.from_certs([ca_asn1]),
     )
-    return _signer(signer, (ca_asn1,), (asn1_crl.CertificateList.load(crl_der),))
-
-
-def _test_ca_signer(directory: Path, agency: AgencyIdentity) -> PadesSigner:
-    signer = _test_ca_signer_cached(directory, agency)
-    # The CRL ages; a process that lives long loads it again once it is old.
-    (crl,) = signer.crls
-    next_update = crl["tbs_cert_list"]["next_update"].native
-    if next_update - datetime.datetime.now(datetime.UTC) < CRL_REFRESH:
-        _test_ca_signer_cached.cache_clear()
-        signer = _test_ca_signer_cached(directory, agency)
-    return signer
+    return PadesSigner(signer, (ca_asn1,), (asn1_crl.CertificateList.load(crl_der),))
 
 
 @contextlib.contextmanager

@@ -166,3 +166,14 @@ def test_a_thread_running_an_event_loop_signs_too(plain_pdf):
     with ThreadPoolExecutor(1) as pool:
         signed = pool.submit(asyncio.run, sign_inside_a_loop()).result()
     assert pyhanko_verdict(signed).intact
+
+
+def test_an_ageing_crl_is_issued_and_read_again(monkeypatch, plain_pdf):
+    before = pades.agency_signer(AGENCY)
+    # Every CRL now counts as near its next update.
+    monkeypatch.setattr(pades, "CRL_REFRESH", pades.CRL_LIFETIME * 2)
+    after = pades.agency_signer(AGENCY)
+    assert after is not before
+    monkeypatch.undo()
+    signed = pades.sign_pdf(plain_pdf, signer=pades.agency_signer(AGENCY))
+    assert pyhanko_verdict(signed).trusted
