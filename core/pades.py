@@ -47,11 +47,15 @@ from django.core.exceptions import ImproperlyConfigured
 from pyhanko.keys import load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 FIELD_NAME = "Signature"
 TEST_CA_NAME = "Geoportail local test CA"
+TEST_CRL_URL = "http://localhost/geoportail-test-ca.crl"
+# Raised when the test certificates' contents change: agencies get new ones.
+TEST_PROFILE = 2
 # The test CA's CRL is issued again when less than this is left of it.
 CRL_REFRESH = datetime.timedelta(days=1)
 CRL_LIFETIME = datetime.timedelta(days=7)
@@ -88,14 +92,37 @@ class PadesSigner:
         signature: a context keeps the moment it was made and its caches."""
         if not (self.trust_roots and self.crls):
             return None
-        # A certificate a CRL revokes fails the signature; a CRL past its
-        # next update (not yet refreshed in GEOPORTAIL_PADES_DIR) does not.
+        # A CRL past its next update (not yet refreshed in
+        # GEOPORTAIL_PADES_DIR) is embedded all the same; a revoked
+        # certificate is refused before, by chain_check.
         return ValidationContext(
             trust_roots=list(self.trust_roots),
             crls=list(self.crls),
             allow_fetching=False,
             revocation_mode="soft-fail",
         )
+
+    def chain_check(self) -> None:
+        """Raise ImproperlyConfigured when the certificate does not chain to
+        its roots, has expired or is revoked by the CRLs (pyHanko would sign
+        with it all the same)."""
+        context = self.validation_context()
+        if context is None:
+            return
+        validator = CertificateValidator(
+            self.signer.signing_cert,
+            intermediate_certs=list(self.signer.cert_registry),
+            validation_context=context,
+        )
+        try:
+            outside_event_loop(
+                asyncio.run, validator.async_validate_usage({"digital_signature"})
+            )
+        except (PathBuildingError, ValidationError) as error:
+            subject = self.signer.signing_cert.subject.human_friendly
+            raise ImproperlyConfigured(
+                f"The signing certificate {subject!r} cannot sign: {error}"
+            ) from error
 
     def crls_ageing(self) -> bool:
         """Whether a CRL is near or past its next update (read them again)."""
@@ -178,7 +205,19 @@ def agency_signer(agency: AgencyIdentity) -> PadesSigner:
     return signer
 
 
-@functools.cache
+def _checked[**P](load: Callable[P, PadesSigner]) -> Callable[P, PadesSigner]:
+    """``load``, whose signers have passed ``chain_check``, kept per process."""
+
+    @functools.lru_cache(maxsize=64)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> PadesSigner:
+        signer = load(*args, **kwargs)
+        signer.chain_check()
+        return signer
+
+    return checked
+
+
+@_checked
 def _configured_signer(directory: Path, code: str) -> PadesSigner:
     path = directory / f"{code}.p12"
     if not path.is_file():
@@ -216,7 +255,7 @@ def local_ca_certificate_pem() -> bytes:
     return (directory / "ca.cert.pem").read_bytes()
 
 
-@functools.lru_cache(maxsize=64)
+@_checked
 def _test_ca_signer(directory: Path, agency: AgencyIdentity) -> PadesSigner:
     with _locked(directory):
         ca_key, ca_cert = _ca_ensure(directory)
@@ -357,8 +396,10 @@ def _agency_certificate_ensure(
     ca_cert: x509.Certificate,
 ) -> tuple[bytes, bytes]:
     """(key PEM, certificate PEM) of ``agency``, issued by the test CA; named
-    by a digest of the agency's names, so a rename issues a new one."""
-    names = f"{agency.code}\n{agency.name_fr}\n{agency.name_ar}".encode()
+    by a digest of the agency's names (and ``TEST_PROFILE``), so a rename
+    issues a new one."""
+    names = f"{TEST_PROFILE}\n{agency.code}\n{agency.name_fr}\n{agency.name_ar}"
+    names = names.encode()
     stem = f"{agency.code}-{hashlib.sha256(names).hexdigest()[:12]}"
     key_path, cert_path = directory / f"{stem}.key.pem", directory / f"{stem}.cert.pem"
     if key_path.exists() and cert_path.exists():
@@ -390,6 +431,23 @@ def _agency_certificate_ensure(
         )
         .add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+            critical=False,
+        )
+        # Validators look for revocation data where the certificate says it
+        # is published; this one is never fetched (the CRL travels in each
+        # signed PDF), but without it a CRL revoking the certificate is
+        # not even consulted.
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(TEST_CRL_URL)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
             critical=False,
         )
         .add_extension(

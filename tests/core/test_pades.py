@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import typst
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.core.exceptions import ImproperlyConfigured
 
 from core import pades
@@ -177,3 +178,62 @@ def test_an_ageing_crl_is_issued_and_read_again(monkeypatch, plain_pdf):
     monkeypatch.undo()
     signed = pades.sign_pdf(plain_pdf, signer=pades.agency_signer(AGENCY))
     assert pyhanko_verdict(signed).trusted
+
+
+def test_a_revoked_agency_certificate_signs_nothing(settings, tmp_path, plain_pdf):
+    """The chain's CRL in GEOPORTAIL_PADES_DIR revokes the agency's
+    certificate: signing fails rather than issue what validators refuse."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        load_der_private_key,
+        load_pem_private_key,
+        pkcs12,
+    )
+
+    local = Path(settings.LOCAL_DIR) / "pades"
+    ca_cert = x509.load_pem_x509_certificate((local / "ca.cert.pem").read_bytes())
+    ca_key = load_pem_private_key((local / "ca.key.pem").read_bytes(), None)
+    test_signer = pades.agency_signer(AGENCY).signer
+    agency_cert = x509.load_der_x509_certificate(test_signer.signing_cert.dump())
+    now = datetime.datetime.now(datetime.UTC)
+    revoked = (
+        x509.RevokedCertificateBuilder()
+        .serial_number(agency_cert.serial_number)
+        .revocation_date(now - datetime.timedelta(hours=1))
+        .build()
+    )
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - datetime.timedelta(minutes=1))
+        .next_update(now + datetime.timedelta(days=7))
+        .add_revoked_certificate(revoked)
+        .add_extension(x509.CRLNumber(1), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    folder = tmp_path / "certificates"
+    folder.mkdir()
+    (folder / "agency-revoked.p12").write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"agency",
+            load_der_private_key(test_signer.signing_key.dump(), None),
+            agency_cert,
+            [ca_cert],
+            BestAvailableEncryption(b"secret"),
+        )
+    )
+    (folder / "ca.crl").write_bytes(crl.public_bytes(Encoding.DER))
+    settings.GEOPORTAIL_PADES_DIR = str(folder)
+    settings.GEOPORTAIL_PADES_PASSWORD = "secret"
+    with pytest.raises(ImproperlyConfigured, match="revoked"):
+        pades.issued_pdf_sign(
+            plain_pdf, agency=pades.AgencyIdentity("agency-revoked", "x")
+        )
