@@ -1,15 +1,17 @@
 """Measure prestations-e's order-to-paid time with the card gateway simulator.
 
     .venv/bin/python -m geoportal.embedded_db ensure
-    .venv/bin/python benchmarks/payments.py [--orders 300]
+    .venv/bin/python benchmarks/payments.py [--orders 300] [--official-notes]
 
 In a throw-away database of the embedded cluster (created and migrated, then
 dropped), each round goes through Django's whole request handler, in process:
 ``POST /api/v1/payments/orders`` (Idempotency-Key) → ``POST
 /payments/orders/<ref>/pay/cmi`` (the attempt and the gateway's signed form)
 → the simulator's signed approval posted to ``/payments/callback/cmi`` →
-``ACTION=POSTAUTH``, the order paid and its receipt numbered. It prints the
-p50/p95 of the whole round and of the callback alone. No network, no browser:
+``ACTION=POSTAUTH``, the order paid and its receipt numbered (with
+``--official-notes`` each order names a parcel, and the callback issues its
+official note too). It prints the p50/p95 of the whole round and of the
+callback alone. No network, no browser:
 the gateway's own latency is not in these figures.
 """
 
@@ -40,6 +42,11 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument(
+        "--official-notes",
+        action="store_true",
+        help="each order names a parcel: its callback issues the official note",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
     os.environ["GEOPORTAIL_TEST_DATABASE"] = "geoportail_bench_payments"
@@ -61,15 +68,18 @@ def main() -> None:
     }
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
-        measure(Client(), args.orders)
+        measure(Client(), args.orders, official_notes=args.official_notes)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def measure(client, orders: int) -> None:
+def measure(client, orders: int, *, official_notes: bool) -> None:
     from django.contrib.gis.geos import MultiPolygon, Polygon
 
     from layers.models import Agency
+    from notes.models import Note
+    from parcels.models import Parcel
+    from parcels.references import ParcelReference
     from payments.models import Order, Receipt, Tariff
     from payments.simulator import simulated_callback
 
@@ -93,17 +103,30 @@ def measure(client, orders: int) -> None:
     )
     rounds, callbacks = [], []
     for index in range(orders + 20):  # the first 20 warm the process up
+        body = {
+            "agency": "bench-pay",
+            "service": "official-note",
+            "subject": f"TF {index}/07",
+            "language": "fr",
+        }
+        if official_notes:
+            west = -6.89 + (index % 100) * 0.0008
+            south = 33.91 + (index // 100) * 0.0008
+            Parcel.objects.create(
+                agency=agency,
+                kind="TF",
+                reference=f"TF {index}/07",
+                reference_key=ParcelReference.parse(f"TF {index}/07").key,
+                geom=MultiPolygon(
+                    Polygon.from_bbox((west, south, west + 0.0005, south + 0.0005)),
+                    srid=4326,
+                ),
+            )
+            body["parcel"] = f"TF {index}/07"
         start = time.perf_counter()
         placed = client.post(
             "/api/v1/payments/orders",
-            json.dumps(
-                {
-                    "agency": "bench-pay",
-                    "service": "official-note",
-                    "subject": f"TF {index}/07",
-                    "language": "fr",
-                }
-            ),
+            json.dumps(body),
             content_type="application/json",
             headers={"Idempotency-Key": f"bench-{index}"},
         ).json()
@@ -122,8 +145,13 @@ def measure(client, orders: int) -> None:
     assert Order.objects.filter(status=Order.Status.PAID).count() == orders + 20
     numbers = sorted(Receipt.objects.values_list("number", flat=True))
     assert numbers == list(range(1, orders + 21))
+    notes = Note.objects.filter(order__isnull=False).count()
+    assert notes == (orders + 20 if official_notes else 0)
     ms = 1000
-    print(f"orders paid: {orders} (after 20 warm-up), receipts 1…{len(numbers)}")
+    print(
+        f"orders paid: {orders} (after 20 warm-up), receipts 1…{len(numbers)}, "
+        f"official notes issued: {notes}"
+    )
     print(
         f"order → paid (3 requests): p50 {percentile(rounds, 50) * ms:.1f} ms, "
         f"p95 {percentile(rounds, 95) * ms:.1f} ms, "
