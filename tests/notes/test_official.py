@@ -206,3 +206,17 @@ def test_the_api_orders_the_official_note_of_a_parcel(order, client, site):
     unknown = post({**body, "parcel": "TF 9/9"}, "api-2")
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "parcel_not_found"
+
+
+def test_a_counter_payment_confirmed_by_an_agent_issues_it_too(order, site):
+    from accounts.models import User
+    from payments.services import counter_payment_confirm
+
+    attempt_start(order=order, provider="counter", urls=URLS)
+    assert not Note.objects.filter(order=order).exists()
+    agent = User.objects.create_user("counter-agent", agency=site.agency)
+    counter_payment_confirm(
+        payment_reference=order.payment_reference, agent=agent, cash=False
+    )
+    note = Note.objects.get(order=order)
+    assert note.content["note"]["official"]["receipt"] == order.receipt.reference
