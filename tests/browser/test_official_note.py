@@ -16,6 +16,7 @@ from notes.services import note_issue
 from notes.subjects import SubjectQuery, parse_reference
 from parcels.models import Parcel
 from payments.models import Order
+from tests.browser.axe import AxeReport
 from tests.browser_fixtures import SCREENSHOTS
 from tests.pades import pyhanko_verdict
 
@@ -66,7 +67,9 @@ def test_a_citizen_orders_pays_and_verifies_the_official_note(
     )
     session = session_factory(locale="ar-MA" if language == "ar" else "fr-FR")
     session.context.set_extra_http_headers({"Accept-Language": language})
+    report = AxeReport(f"official-note-{language}")
     page = session.open(f"/notes/{indicative_note.token}/")
+    report.check(page, "indicative note, with its offer")
     expect(page.locator("html")).to_have_attribute(
         "dir", "rtl" if language == "ar" else "ltr"
     )
@@ -74,6 +77,7 @@ def test_a_citizen_orders_pays_and_verifies_the_official_note(
     expect(page.locator(".payment-order")).to_contain_text(
         indicative_note.parcel.reference
     )
+    report.check(page, "order of the official note")
     page.get_by_role("button", name=place).click()
     reference = page.url.rstrip("/").rsplit("/", 1)[-1]
     order = Order.objects.get(reference=reference)
@@ -90,6 +94,7 @@ def test_a_citizen_orders_pays_and_verifies_the_official_note(
     assert note.language == language
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"official-note-order-{language}.png")
+    report.check(page, "paid order, its receipt and note")
 
     receipt_pdf = page.request.get(
         session.base_url + page.locator("#receipt-pdf").get_attribute("href")
@@ -110,3 +115,5 @@ def test_a_citizen_orders_pays_and_verifies_the_official_note(
     expect(standing).to_contain_text(receipt.reference)
     expect(standing).to_contain_text(order.reference)
     page.screenshot(path=SCREENSHOTS / f"official-note-verify-{language}.png")
+    report.check(page, "verification of the official note")
+    report.assert_clean()
