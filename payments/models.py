@@ -248,8 +248,9 @@ class ReceiptCounter(models.Model):
 
 class Receipt(models.Model):
     """Proof that an order was paid. Immutable: the database refuses any update
-    or deletion (a correction will be a credit note). Not yet registered with
-    document-e, the registry of issued documents, which will sign and verify it."""
+    or deletion (a correction will be a credit note). Its PDF carries the
+    agency's PAdES signature (``payments.pdf``); not yet registered with
+    document-e, the registry of issued documents, which will verify it."""
 
     AGENCY_PATH = "agency"
 
