@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "tenders",
     "notes",
     "payments",
+    "permits",
     "ows",
     "viewer",
     "tiles",

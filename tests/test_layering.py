@@ -4,7 +4,8 @@ ever points down, or sideways within a floor.
     roof      geoportal
     services  requete (the e-services, built on the readers and the case core)
     readers   notes, ows, tiles, viewer
-    domain    accounts, audit, cases, layers, library, parcels, payments, tenders
+    domain    accounts, audit, cases, layers, library, parcels, payments,
+              permits, tenders
     tools     importing
     ground    core
 
@@ -35,6 +36,7 @@ DOMAIN = {
     "library",
     "parcels",
     "payments",
+    "permits",
     "tenders",
 }
 TOOLS = {"importing"}

@@ -1,0 +1,60 @@
+"""Fixtures of the permits tests: a procedure of the test agency, a file
+filed on it, a session of its commission."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases.services import RequesterData
+from permits import services
+from permits.models import CommissionSession, Procedure
+
+
+@pytest.fixture
+def procedure(agency):
+    return Procedure.objects.create(
+        agency=agency,
+        code="building-permit",
+        label_fr="Permis de construire",
+        label_ar="رخصة البناء",
+        blds_type="Building",
+        completeness_days=7,
+        legal_days=30,
+    )
+
+
+@pytest.fixture
+def make_file(agency, procedure):
+    def make(number: str = "PC-2026-0001", **extra):
+        filed_on = extra.pop(
+            "filed_on", timezone.localdate() - datetime.timedelta(days=10)
+        )
+        filing = services.PermitFiling(
+            agency=extra.pop("agency", agency),
+            procedure=extra.pop("procedure", procedure),
+            external_reference=number,
+            filed_on=filed_on,
+            parcels=extra.pop("parcels", ("TF 12345/07",)),
+            applicant=RequesterData(name="Samira Bennani", email="s.b@example.ma"),
+            architect=extra.pop("architect", "Cabinet Alaoui"),
+            description=extra.pop("description", "Maison R+2"),
+            floors=extra.pop("floors", 3),
+            **extra,
+        )
+        return services.permit_file(filing=filing)
+
+    return make
+
+
+@pytest.fixture
+def session(agency, planner):
+    return services.session_create(
+        agency=agency,
+        held_on=timezone.localdate(),
+        kind=CommissionSession.Kind.SMALL_PROJECTS,
+        members=(services.MemberInput(role="chair", name="Président"),),
+        actor=planner,
+    )
