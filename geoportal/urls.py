@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/docs", openapi.openapi_docs, name="openapi_docs"),
     path("", include("notes.urls")),
     path("", include("payments.urls")),
+    path("", include("permits.urls")),
     path("", include("viewer.urls")),
     path("", include("layers.urls")),
     path("", include("accounts.urls")),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.services import RequesterData
 from permits import services
 from permits.models import CommissionSession, Procedure
+from permits.states import Action
 
 
 @pytest.fixture
@@ -58,3 +59,23 @@ def session(agency, planner):
         members=(services.MemberInput(role="chair", name="Président"),),
         actor=planner,
     )
+
+
+@pytest.fixture
+def reviewed(make_file, planner, session):
+    """A file with a favourable opinion under one condition, in a published
+    session; returns the file and its short code."""
+    file, code = make_file(address="12 rue des Orangers, Rabat")
+    file = services.permit_move(
+        file=file, action=Action.DECLARE_COMPLETE, actor=planner
+    )
+    item = services.agenda_add(session=session, file=file, actor=planner)
+    services.opinion_record(
+        item=item,
+        kind="conditional",
+        actor=planner,
+        grounds="Projet conforme au plan d'aménagement.",
+        conditions=(services.ConditionInput("Planter deux arbres sur rue"),),
+    )
+    services.session_publish(session=session, actor=planner)
+    return file, code

@@ -1,0 +1,141 @@
+"""A commission session's minutes as a PDF, rendered with typst, in French,
+Arabic or English.
+
+Plain for now: document-e, the registry of issued documents, will register
+and sign them — ``minutes_pdf`` is the one function producing the minutes'
+bytes, the seam it plugs into. Fonts are the few the minutes need, so no
+system font discovery happens; one compiler per process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import typst
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from permits.models import CommissionSession, Opinion
+
+TEMPLATE = Path(__file__).with_name("minutes.typ")
+FONT_FILES = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
+)
+
+
+class _Engine:
+    def __init__(self) -> None:
+        root = Path(tempfile.mkdtemp(prefix="geoportail-minutes-pdf-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        fonts = root / "fonts"
+        fonts.mkdir()
+        for font in FONT_FILES:
+            (fonts / Path(font).name).symlink_to(font)
+        (root / "minutes.typ").write_bytes(TEMPLATE.read_bytes())
+        self.compiler = typst.Compiler(
+            str(root / "minutes.typ"),
+            root=str(root),
+            font_paths=[str(fonts)],
+            ignore_system_fonts=True,
+        )
+        # typst's compiler is not meant to be shared by threads at once.
+        self.lock = threading.Lock()
+
+    def compile(self, data: dict) -> bytes:
+        with self.lock:
+            return self.compiler.compile(
+                format="pdf",
+                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+                pdf_tags=False,
+            )
+
+
+@functools.cache
+def _engine() -> _Engine:
+    return _Engine()
+
+
+def _opinion_text(opinion: Opinion | None) -> tuple[str, str]:
+    if opinion is None:
+        return _("Not examined"), ""
+    lines = [opinion.grounds] if opinion.grounds else []
+    if opinion.missing_pieces:
+        lines.append(
+            _("Missing pieces: %(pieces)s") % {"pieces": opinion.missing_pieces}
+        )
+    for condition in opinion.conditions.all():
+        cites = (
+            _("Zone %(code)s") % {"code": condition.zone_rule.code}
+            if condition.zone_rule
+            else condition.article_reference
+        )
+        lines.append(
+            f"{condition.position}. {condition.text}" + (f" ({cites})" if cites else "")
+        )
+    return opinion.get_kind_display(), "\n".join(lines)
+
+
+def minutes_pdf(session: CommissionSession, *, language: str) -> bytes:
+    """The minutes of ``session`` as a PDF in ``language`` (fr, ar or en):
+    its members and, per file of the agenda, the opinion and its conditions
+    — the files' numbers and parcels, never who filed them."""
+    items = (
+        session.agenda.select_related("file__procedure", "opinion")
+        .prefetch_related("file__parcels", "opinion__conditions__zone_rule")
+        .order_by("position")
+    )
+    with translation.override(language):
+        rows = []
+        for item in items:
+            opinion, details = _opinion_text(getattr(item, "opinion", None))
+            parcels = ", ".join(parcel.reference for parcel in item.file.parcels.all())
+            rows.append(
+                [
+                    str(item.position),
+                    item.file.external_reference,
+                    f"{item.file.procedure.label} — {parcels}",
+                    opinion,
+                    details,
+                ]
+            )
+        data = {
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "agency": session.agency.name,
+            "session": _("%(kind)s session of %(date)s")
+            % {
+                "kind": session.get_kind_display(),
+                "date": formats.date_format(session.held_on, "DATE_FORMAT"),
+            },
+            "labels": {
+                "title": _("Minutes of the project-review commission"),
+                "members": _("Members"),
+                "agenda": _("Files examined"),
+                "columns": [
+                    _("No."),
+                    _("File number"),
+                    _("Procedure and parcels"),
+                    _("Opinion"),
+                    _("Grounds and conditions"),
+                ],
+                "footer": _(
+                    "Issued by the Geoportail for the agency named above; the "
+                    "applicants' names are kept in the files."
+                ),
+            },
+            "members": [
+                [member.get_role_display(), member.name, member.organisation]
+                for member in session.members.all()
+            ],
+            "items": rows,
+        }
+    return _engine().compile(data)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from permits import exports, feeds, views
+
+app_name = "permits"
+
+urlpatterns = [
+    path("permits/lookup", views.lookup, name="lookup"),
+    path("permits/<slug:agency>/sessions/", views.agency_sessions, name="sessions"),
+    path(
+        "permits/<slug:agency>/sessions/<int:session_id>/",
+        views.session_results,
+        name="session",
+    ),
+    path("permits/<slug:agency>/feed.atom", feeds.SessionResultsFeed(), name="feed"),
+    path("permits/open-data/blds.csv", exports.blds_csv, name="blds_csv"),
+    path("permits/open-data/blds.geojson", exports.blds_geojson, name="blds_geojson"),
+]
