@@ -14,8 +14,7 @@ import datetime
 import decimal
 from collections.abc import Iterator
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, StringAgg, Value
 
 from permits.models import PermitFile
 from permits.selectors import public_files
@@ -67,7 +66,7 @@ def _rows(files: QuerySet[PermitFile]):
             procedure_code=F("procedure__code"),
             procedure_type=F("procedure__blds_type"),
             procedure_label=F("procedure__label_fr"),
-            pins=StringAgg("parcels__reference", "; ", order_by="parcels__id"),
+            pins=StringAgg("parcels__reference", Value("; "), order_by="parcels__id"),
         )
         .values(
             "external_reference",
