@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import BadRequest, Conflict, NotFound
+from core.errors import BadRequest, Conflict, Forbidden, NotFound
 
 
 class FilingRefused(BadRequest):
@@ -38,3 +38,10 @@ class ImportRefused(BadRequest):
     format, a missing column)."""
 
     code = "permit_import_refused"
+
+
+class ImportForbidden(Forbidden):
+    """Only the agency's planners (and national administrators) import its
+    files."""
+
+    code = "permit_import_forbidden"
