@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("notes.urls")),
     path("", include("payments.urls")),
     path("", include("permits.urls")),
+    path("", include("permits.staff_urls")),
     path("", include("viewer.urls")),
     path("", include("layers.urls")),
     path("", include("accounts.urls")),

@@ -267,3 +267,17 @@ def files_for_parcel(*, agency: Agency, reference: str, user) -> list[ParcelFile
         )
         for file in files
     ]
+
+
+def files_for_staff(*, user) -> QuerySet[PermitFile]:
+    """The files ``user`` may handle or oversee: their agency's for a planner,
+    every agency's for a national administrator, none for anyone else."""
+    files = PermitFile.objects.filter(case__service=SERVICE)
+    return permissions.cases_viewable(user, files, path="case__").select_related(
+        "case", "procedure", "agency"
+    )
+
+
+def sessions_for_staff(*, user) -> QuerySet[CommissionSession]:
+    """The commission sessions of ``user``'s agency (all, for administrators)."""
+    return permissions.editable(user, CommissionSession.objects.all())
