@@ -165,7 +165,7 @@ class PermitParcel(models.Model):
         PermitFile,
         on_delete=models.CASCADE,
         related_name="parcels",
-        verbose_name=_("file"),
+        verbose_name=_("permit file"),
     )
     parcel = models.ForeignKey(
         "parcels.Parcel",
@@ -270,7 +270,7 @@ class AgendaItem(models.Model):
         PermitFile,
         on_delete=models.PROTECT,
         related_name="agenda_items",
-        verbose_name=_("file"),
+        verbose_name=_("permit file"),
     )
     position = models.PositiveSmallIntegerField(_("position"))
 

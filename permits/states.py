@@ -23,21 +23,22 @@ import dataclasses
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.clock import Milestone
 
 
 class State(models.TextChoices):
-    FILED = "filed", _("Filed")
-    COMPLETE = "complete", _("Complete")
-    IN_COMMISSION = "in_commission", _("In commission")
-    OPINION_GIVEN = "opinion_given", _("Opinion given")
-    AUTHORISED = "authorised", _("Authorised")
-    REFUSED = "refused", _("Refused")
-    WORKS_STARTED = "works_started", _("Works started")
-    COMPLETED = "completed", _("Completed (conformity)")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    LAPSED = "lapsed", _("Lapsed")
+    FILED = "filed", pgettext_lazy("a permit file", "Filed")
+    COMPLETE = "complete", pgettext_lazy("a permit file", "Complete")
+    IN_COMMISSION = "in_commission", pgettext_lazy("a permit file", "In commission")
+    OPINION_GIVEN = "opinion_given", pgettext_lazy("a permit file", "Opinion given")
+    AUTHORISED = "authorised", pgettext_lazy("a permit file", "Authorised")
+    REFUSED = "refused", pgettext_lazy("a permit file", "Refused")
+    WORKS_STARTED = "works_started", pgettext_lazy("a permit file", "Works started")
+    COMPLETED = "completed", pgettext_lazy("a permit file", "Completed (conformity)")
+    WITHDRAWN = "withdrawn", pgettext_lazy("a permit file", "Withdrawn")
+    LAPSED = "lapsed", pgettext_lazy("a permit file", "Lapsed")
 
 
 class Substate(models.TextChoices):
