@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from cases.models import Case, CaseEvent
 from permits.errors import ImportForbidden, ImportRefused
@@ -91,7 +92,8 @@ def test_a_changed_file_is_reported_with_its_fields(agency, procedure):
 def test_a_malformed_row_is_reported_and_nothing_is_written(
     agency, procedure, row, reason
 ):
-    report = run(agency, HEADER + ROWS + row + "\n")
+    with translation.override("en"):
+        report = run(agency, HEADER + ROWS + row + "\n")
     assert not report.written
     assert [line for line, _reason in report.malformed] == [4]
     assert reason in report.malformed[0][1]
