@@ -60,9 +60,12 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     file = get_object_or_404(selectors.files_for_staff(user=request.user), pk=pk)
     if request.method == "POST":
         try:
+            action = Action(request.POST.get("action", ""))
+            if action not in FILE_ACTIONS:
+                raise ValueError(action)
             services.permit_move(
                 file=file,
-                action=Action(request.POST.get("action", "")),
+                action=action,
                 actor=request.user,
                 text=request.POST.get("text", "")[:2000],
             )

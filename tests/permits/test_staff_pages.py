@@ -36,6 +36,17 @@ def test_a_refused_move_is_said_and_changes_nothing(client, make_file, planner):
     assert Case.objects.get(pk=file.pk).state == "filed"
 
 
+def test_the_commissions_moves_are_not_taken_from_the_files_page(
+    client, make_file, planner
+):
+    file, _code = make_file()
+    client.force_login(planner)
+    url = reverse("permits_staff:file", args=[file.pk])
+    client.post(url, {"action": "declare_complete"})
+    client.post(url, {"action": "schedule"})
+    assert Case.objects.get(pk=file.pk).state == "complete"
+
+
 def test_another_agencys_planner_does_not_see_the_file(
     client, make_file, other_planner
 ):
