@@ -89,7 +89,7 @@ def test_an_article_the_library_does_not_hold_is_refused(item, planner, law):
                 services.ConditionInput("…", article_reference="loi-12-90:art-999"),
             ),
         )
-    assert not Opinion.objects.exists()
+    assert not Opinion.objects.filter(item=item).exists()
     assert _state(item) == State.IN_COMMISSION
 
 

@@ -53,11 +53,11 @@ def test_the_new_files_codes_find_them(agency, procedure):
 
 def test_an_import_run_twice_changes_nothing(agency, procedure):
     run(agency, HEADER + ROWS)
-    events = CaseEvent.objects.count()
+    events = CaseEvent.objects.filter(case__agency=agency).count()
     report = run(agency, HEADER + ROWS)
     assert (report.new, report.changed) == ([], [])
     assert report.unchanged == ["R-1", "R-2"]
-    assert CaseEvent.objects.count() == events
+    assert CaseEvent.objects.filter(case__agency=agency).count() == events
 
 
 def test_a_changed_file_is_reported_with_its_fields(agency, procedure):
@@ -97,8 +97,8 @@ def test_a_malformed_row_is_reported_and_nothing_is_written(
     assert not report.written
     assert [line for line, _reason in report.malformed] == [4]
     assert reason in report.malformed[0][1]
-    assert not PermitFile.objects.exists()
-    assert not Case.objects.exists()
+    assert not PermitFile.objects.filter(agency=agency).exists()
+    assert not Case.objects.filter(agency=agency).exists()
 
 
 def test_json_in_the_documented_format(agency, procedure):
@@ -148,7 +148,7 @@ def test_an_unreadable_file_is_refused(agency, procedure, content, fmt):
 def test_another_agencys_planner_may_not_import(agency, procedure, other_planner):
     with pytest.raises(ImportForbidden):
         run(agency, HEADER + ROWS, actor=other_planner)
-    assert not PermitFile.objects.exists()
+    assert not PermitFile.objects.filter(agency=agency).exists()
 
 
 def test_the_command_prints_the_report(agency, procedure, tmp_path, capsys):
@@ -158,4 +158,4 @@ def test_the_command_prints_the_report(agency, procedure, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "new: 2" in out
     assert "R-2" in out
-    assert PermitFile.objects.count() == 2
+    assert PermitFile.objects.filter(agency=agency).count() == 2
