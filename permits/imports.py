@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.models import Case, Requester
+from cases.models import Case
 from cases.services import RequesterData, case_move
 from layers.models import Agency
 from permits.errors import ImportForbidden, ImportRefused
@@ -283,7 +283,7 @@ def _apply(file: PermitFile, record: FileRecord, actor) -> list[str]:
     case = file.case
     if case.state != record.state:
         changed.append("state")
-    requester = Requester.objects.get(pk=case.pk)
+    requester = case.requester
     if requester.name != record.applicant:
         changed.append("applicant")
     if not changed:
@@ -346,7 +346,7 @@ def permits_import(
     with transaction.atomic():
         known = {
             file.external_reference: file
-            for file in PermitFile.objects.select_related("case")
+            for file in PermitFile.objects.select_related("case__requester")
             .prefetch_related("parcels")
             .select_for_update(of=("self",))
             .filter(agency=agency, external_reference__in=seen)
