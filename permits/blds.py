@@ -58,7 +58,8 @@ FIELDS = (
 )
 
 
-def _rows(files: QuerySet[PermitFile]):
+def blds_rows(files: QuerySet[PermitFile]) -> QuerySet:
+    """``files`` as the rows ``blds_record`` reads, by agency and number."""
     return (
         files.annotate(
             state=F("case__state"),
@@ -66,9 +67,11 @@ def _rows(files: QuerySet[PermitFile]):
             procedure_code=F("procedure__code"),
             procedure_type=F("procedure__blds_type"),
             procedure_label=F("procedure__label_fr"),
+            reference=F("case__reference"),
             pins=StringAgg("parcels__reference", Value("; "), order_by="parcels__id"),
         )
         .values(
+            "reference",
             "external_reference",
             "description",
             "filed_on",
@@ -94,44 +97,47 @@ def _day(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def blds_record(row: dict) -> dict:
+    """The BLDS record of one row of ``blds_rows``, in the order of
+    ``FIELDS``; the point as ``Latitude``/``Longitude`` (WGS 84)."""
+    state = row["state"]
+    area = row["built_area_m2"]
+    point = row["point"]
+    return {
+        "PermitNum": row["external_reference"],
+        "Description": row["description"],
+        "AppliedDate": _day(row["filed_on"]),
+        # Issued: the authorisation; a refusal's decision issues nothing.
+        "IssuedDate": _day(row["decided_on"]) if state != State.REFUSED else "",
+        "CompletedDate": _day(row["completed_on"]),
+        "StatusCurrent": state,
+        "StatusCurrentMapped": STATUS_MAPPED[State(state)],
+        "StatusDate": row["updated_at"].date().isoformat(),
+        "OriginalAddress1": row["address"],
+        "Jurisdiction": row["jurisdiction"],
+        "PermitClass": row["use"],
+        "PermitClassMapped": (
+            "Residential" if row["use"] == PermitFile.Use.HOUSING else "Non-Residential"
+        ),
+        "PermitType": row["procedure_code"],
+        "PermitTypeMapped": row["procedure_type"],
+        "PermitTypeDesc": row["procedure_label"],
+        "TotalSqFt": (
+            int((area * SQUARE_FEET_PER_M2).to_integral_value())
+            if area is not None
+            else None
+        ),
+        "TotalAreaM2": float(area) if area is not None else None,
+        "PIN": row["pins"] or "",
+        "Latitude": round(point.y, 7) if point else None,
+        "Longitude": round(point.x, 7) if point else None,
+    }
+
+
 def blds_records(*, agency_code: str = "") -> Iterator[dict]:
-    """One BLDS record per public file (of the agency, if given), in the
-    order of ``FIELDS``; the point as ``Latitude``/``Longitude`` (WGS 84)."""
+    """One BLDS record per public file (of the agency, if given)."""
     files = public_files()
     if agency_code:
         files = files.filter(agency__code=agency_code)
-    for row in _rows(files).iterator(chunk_size=2000):
-        state = row["state"]
-        area = row["built_area_m2"]
-        point = row["point"]
-        yield {
-            "PermitNum": row["external_reference"],
-            "Description": row["description"],
-            "AppliedDate": _day(row["filed_on"]),
-            # Issued: the authorisation; a refusal's decision issues nothing.
-            "IssuedDate": _day(row["decided_on"]) if state != State.REFUSED else "",
-            "CompletedDate": _day(row["completed_on"]),
-            "StatusCurrent": state,
-            "StatusCurrentMapped": STATUS_MAPPED[State(state)],
-            "StatusDate": row["updated_at"].date().isoformat(),
-            "OriginalAddress1": row["address"],
-            "Jurisdiction": row["jurisdiction"],
-            "PermitClass": row["use"],
-            "PermitClassMapped": (
-                "Residential"
-                if row["use"] == PermitFile.Use.HOUSING
-                else "Non-Residential"
-            ),
-            "PermitType": row["procedure_code"],
-            "PermitTypeMapped": row["procedure_type"],
-            "PermitTypeDesc": row["procedure_label"],
-            "TotalSqFt": (
-                int((area * SQUARE_FEET_PER_M2).to_integral_value())
-                if area is not None
-                else None
-            ),
-            "TotalAreaM2": float(area) if area is not None else None,
-            "PIN": row["pins"] or "",
-            "Latitude": round(point.y, 7) if point else None,
-            "Longitude": round(point.x, 7) if point else None,
-        }
+    for row in blds_rows(files).iterator(chunk_size=2000):
+        yield blds_record(row)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from permits import exports, feeds, views
+from permits import exports, feeds, ogcapi, views
 
 app_name = "permits"
 
@@ -15,4 +15,22 @@ urlpatterns = [
     path("permits/<slug:agency>/feed.atom", feeds.SessionResultsFeed(), name="feed"),
     path("permits/open-data/blds.csv", exports.blds_csv, name="blds_csv"),
     path("permits/open-data/blds.geojson", exports.blds_geojson, name="blds_geojson"),
+    path("permits/ogcapi/", ogcapi.landing, name="ogcapi"),
+    path("permits/ogcapi/conformance", ogcapi.conformance, name="ogcapi_conformance"),
+    path("permits/ogcapi/collections", ogcapi.collections, name="ogcapi_collections"),
+    path(
+        "permits/ogcapi/collections/<str:collection>",
+        ogcapi.collection,
+        name="ogcapi_collection",
+    ),
+    path(
+        "permits/ogcapi/collections/<str:collection>/items",
+        ogcapi.items,
+        name="ogcapi_items",
+    ),
+    path(
+        "permits/ogcapi/collections/<str:collection>/items/<str:reference>",
+        ogcapi.item,
+        name="ogcapi_item",
+    ),
 ]

@@ -9,9 +9,12 @@ import pytest
 from django.utils import timezone
 
 from cases.services import RequesterData
+from parcels.models import Parcel
+from parcels.references import ParcelReference
 from permits import services
 from permits.models import CommissionSession, Procedure
 from permits.states import Action
+from tests.conftest import square
 
 
 @pytest.fixture
@@ -79,3 +82,15 @@ def reviewed(make_file, planner, session):
     )
     services.session_publish(session=session, actor=planner)
     return file, code
+
+
+@pytest.fixture
+def registered_parcel(agency):
+    reference = ParcelReference.parse("TF 12345/07")
+    return Parcel.objects.create(
+        agency=agency,
+        kind=reference.kind,
+        reference=reference.display,
+        reference_key=reference.key,
+        geom=square(-6.85, 33.95, 0.001),
+    )

@@ -10,22 +10,7 @@ import pytest
 from django.contrib.gis.gdal import DataSource
 from django.urls import reverse
 
-from parcels.models import Parcel
-from parcels.references import ParcelReference
 from permits.blds import FIELDS
-from tests.conftest import square
-
-
-@pytest.fixture
-def registered_parcel(agency):
-    reference = ParcelReference.parse("TF 12345/07")
-    return Parcel.objects.create(
-        agency=agency,
-        kind=reference.kind,
-        reference=reference.display,
-        reference_key=reference.key,
-        geom=square(-6.85, 33.95, 0.001),
-    )
 
 
 @pytest.fixture
