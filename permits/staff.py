@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +24,9 @@ from cases.privacy import requester_view
 from core.errors import GeoportalError
 from layers.models import Agency
 from permits import imports, selectors, services
-from permits.models import CommissionSession, Opinion
+from permits.errors import FilingRefused
+from permits.forms import FilingForm
+from permits.models import CommissionSession, Opinion, Procedure
 from permits.pdf import minutes_pdf
 from permits.states import TRANSITIONS, Action, State
 
@@ -51,6 +54,41 @@ def files(request: HttpRequest) -> HttpResponse:
         "permits/staff/files.html",
         {"files": rows[:500], "sessions": sessions, "kinds": CommissionSession.Kind},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_new(request: HttpRequest) -> HttpResponse:
+    """Record a file; the answer is its filing receipt, with the short code
+    shown this once."""
+    _staff(request)
+    agency = Agency.objects.filter(pk=request.user.agency_id).first()
+    if agency is None:
+        raise PermissionDenied(_("Only the agencies' staff see the permit files."))
+    procedures = Procedure.objects.filter(agency=agency)
+    form = FilingForm(request.POST or None, procedures=procedures)
+    if request.method == "POST" and form.is_valid():
+        try:
+            file, code = services.permit_file(
+                filing=form.filing(agency=agency, language=get_language()),
+                actor=request.user,
+            )
+        except FilingRefused as exc:
+            for name, message in exc.details.get("fields", {}).items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            return render(
+                request,
+                "permits/staff/receipt.html",
+                {
+                    "file": file,
+                    "code": code,
+                    "lookup": request.build_absolute_uri(reverse("permits:lookup")),
+                },
+                status=201,
+            )
+    form.describe()
+    return render(request, "permits/staff/new.html", {"form": form})
 
 
 @login_required

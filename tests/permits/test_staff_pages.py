@@ -99,3 +99,43 @@ def test_the_import_page_reports(client, planner, procedure):
     assert page.status_code == 200
     assert 'id="import-report"' in html
     assert "R-2" in html
+
+
+def _filing(procedure, **extra) -> dict:
+    return {
+        "external_reference": "PC-2026-0100",
+        "procedure": procedure.pk,
+        "filed_on": "2026-02-02",
+        "parcels": "TF 12345/07\nTF 12346/07",
+        "use": "housing",
+        "applicant": "Karim Idrissi",
+        **extra,
+    }
+
+
+def test_a_recorded_files_receipt_shows_the_code_that_finds_it(
+    client, planner, procedure
+):
+    client.force_login(planner)
+    receipt = client.post(reverse("permits_staff:file_new"), _filing(procedure))
+    assert receipt.status_code == 201
+    html = receipt.content.decode()
+    code = html.split('id="short-code">', 1)[1].split("<", 1)[0]
+    client.logout()
+    found = client.post(
+        reverse("permits:lookup"), {"number": "PC-2026-0100", "code": code}
+    )
+    assert 'data-state="filed"' in found.content.decode()
+    assert "Karim Idrissi" not in found.content.decode()
+
+
+def test_a_number_the_agency_has_is_refused_on_its_field(
+    client, planner, procedure, make_file
+):
+    make_file("PC-2026-0100")
+    client.force_login(planner)
+    page = client.post(reverse("permits_staff:file_new"), _filing(procedure))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="id_external_reference-error"' in html
+    assert 'role="alert"' in html
