@@ -74,28 +74,55 @@ def _age_sql() -> str:
 
 
 def _purge(conn: psycopg.Connection) -> None:
-    for table in (
-        "permits_condition",
-        "permits_opinion",
-        "permits_agendaitem",
-        "permits_sessionmember",
-        "permits_commissionsession",
-        "permits_permitparcel",
-    ):
-        conn.execute(f"DELETE FROM {table}")
+    """Delete the files this script loaded (numbered "RK-…", without case
+    events) and what hangs on them; files filed or imported through the
+    services keep their history (append-only) and stay."""
     conn.execute(
-        "CREATE TEMP TABLE bench_gone ON COMMIT DROP AS "
-        "SELECT case_id FROM permits_permitfile"
+        """
+        CREATE TEMP TABLE bench_gone ON COMMIT DROP AS
+        SELECT f.case_id FROM permits_permitfile f
+        WHERE f.external_reference LIKE 'RK-%%'
+          AND NOT EXISTS (SELECT 1 FROM cases_caseevent e
+                          WHERE e.case_id = f.case_id)
+        """
     )
-    conn.execute("DELETE FROM permits_permitfile")
-    conn.execute("DELETE FROM permits_procedure")
     conn.execute(
-        "DELETE FROM cases_requester WHERE case_id IN (SELECT case_id FROM bench_gone)"
+        """
+        CREATE TEMP TABLE bench_gone_items ON COMMIT DROP AS
+        SELECT id, session_id FROM permits_agendaitem
+        WHERE file_id IN (SELECT case_id FROM bench_gone)
+        """
     )
+    conn.execute(
+        "DELETE FROM permits_condition WHERE opinion_id IN (SELECT o.id FROM "
+        "permits_opinion o JOIN bench_gone_items i ON i.id = o.item_id)"
+    )
+    conn.execute(
+        "DELETE FROM permits_opinion WHERE item_id IN (SELECT id FROM bench_gone_items)"
+    )
+    conn.execute(
+        "DELETE FROM permits_agendaitem WHERE id IN (SELECT id FROM bench_gone_items)"
+    )
+    conn.execute(
+        """
+        DELETE FROM permits_commissionsession s
+        WHERE s.id IN (SELECT session_id FROM bench_gone_items)
+          AND NOT EXISTS (SELECT 1 FROM permits_agendaitem a
+                          WHERE a.session_id = s.id)
+          AND NOT EXISTS (SELECT 1 FROM permits_sessionmember m
+                          WHERE m.session_id = s.id)
+        """
+    )
+    for table in ("permits_permitparcel", "permits_permitfile", "cases_requester"):
+        column = "file_id" if table == "permits_permitparcel" else "case_id"
+        conn.execute(
+            f"DELETE FROM {table} WHERE {column} IN (SELECT case_id FROM bench_gone)"
+        )
     conn.execute("DELETE FROM cases_case WHERE id IN (SELECT case_id FROM bench_gone)")
 
 
-def files_load(conn: psycopg.Connection, count: int) -> None:
+def files_load(conn: psycopg.Connection, first: int, last: int) -> None:
+    """Load the files numbered ``first`` to ``last``."""
     conn.execute("SELECT setseed(0.16)")
     conn.execute(
         """
@@ -125,7 +152,7 @@ def files_load(conn: psycopg.Connection, count: int) -> None:
           FROM layers_agency a JOIN bench_parcel b ON b.agency_id = a.id
         ), numbered AS (
           SELECT n, random() AS pick, random() AS age, random() AS r3
-          FROM generate_series(1, %(count)s) AS n
+          FROM generate_series(%(first)s, %(last)s) AS n
         ), placed AS (
           SELECT n, pick, age, r3,
                  (SELECT id FROM agencies
@@ -140,7 +167,7 @@ def files_load(conn: psycopg.Connection, count: int) -> None:
                (current_date - (({_age_sql()}))::int) AS filed_on
         FROM stated s JOIN layers_agency a ON a.id = s.agency_id
         """,
-        {"count": count},
+        {"first": first, "last": last},
     )
     # The short code is "code-<n>": its digest is Django's salted HMAC,
     # written by the caller (benchmark data only).
@@ -270,14 +297,17 @@ def ensure_loaded(url: str, count: int, force: bool) -> None:
     with psycopg.connect(_libpq(url)) as conn:
         if force:
             _purge(conn)
-        have = conn.execute("SELECT count(*) FROM permits_permitfile").fetchone()[0]
+        have = conn.execute(
+            "SELECT count(*) FROM permits_permitfile "
+            "WHERE external_reference LIKE 'RK-%%'"
+        ).fetchone()[0]
         if have >= count:
             print(f"{have:,} files already loaded")
             return
         start = time.perf_counter()
-        files_load(conn, count - have if not force else count)
+        files_load(conn, have + 1, count)
         conn.commit()
-        print(f"loaded {count:,} files in {time.perf_counter() - start:.1f} s")
+        print(f"loaded {count - have:,} files in {time.perf_counter() - start:.1f} s")
 
 
 def codes_write() -> None:

@@ -145,6 +145,8 @@ class PermitFile(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "filed_on"], name="permit_file_filed"),
+            # The public lookup finds a number whatever its agency.
+            models.Index(fields=["external_reference"], name="permit_file_number"),
         ]
 
     def __str__(self) -> str:
