@@ -160,7 +160,8 @@ def permit_file(*, filing: PermitFiling, actor=None) -> tuple[PermitFile, str]:
         do_not_publish=filing.do_not_publish,
         filed_on=filing.filed_on,
     )
-    file.save()
+    # Its key is the case's: insert at once, no UPDATE tried first.
+    file.save(force_insert=True)
     parcels_link(file=file, references=filing.parcels)
     file.save(update_fields=["point"])
     return file, code
