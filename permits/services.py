@@ -128,6 +128,8 @@ def permit_file(*, filing: PermitFiling, actor=None) -> tuple[PermitFile, str]:
 
     Returns the file and its short code — printed on the filing receipt,
     only its digest is stored. Raises FilingRefused with the fields at fault.
+    ``actor`` is the agency's planner, or None for an operator's command or
+    an import (which checked who asks).
     """
     if actor is not None and not _is_agency_staff(actor, filing.agency):
         raise FilingRefused(_("Only the agency's staff may record its files."))
