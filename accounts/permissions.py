@@ -187,6 +187,20 @@ def can_view_personal_data(user, case: Model) -> bool:
     )
 
 
+def can_change_issued_document(user, document: Model) -> bool:
+    """Whether ``user`` may revoke or supersede an issued document: a national
+    administrator, or a planner of the issuing agency granted the permission
+    ``documents.revoke_issueddocument`` (an agency names who answers for what
+    it issued)."""
+    if is_national_administrator(user):
+        return True
+    return (
+        is_planner(user)
+        and user.agency_id == owning_agency_id(document)
+        and user.has_perm("documents.revoke_issueddocument")
+    )
+
+
 def can_view_report(user, obj: Model) -> bool:
     """Whether ``user`` may read the working material of ``obj`` (a version's
     validation report and source, an import job): those who may change it."""

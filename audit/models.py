@@ -42,6 +42,9 @@ class AuditEvent(models.Model):
         PERSONAL_DATA_VIEWED = "personal_data_viewed", _("Personal data viewed")
         PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
         PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
+        DOCUMENT_ISSUED = "document_issued", _("Document issued")
+        DOCUMENT_REVOKED = "document_revoked", _("Document revoked")
+        DOCUMENT_SUPERSEDED = "document_superseded", _("Document superseded")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     # Kept even if the account is later deactivated; an actor who appears in

@@ -9,6 +9,7 @@ deployment.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import secrets
 from pathlib import Path
@@ -140,6 +141,7 @@ INSTALLED_APPS = [
     "layers",
     "parcels",
     "cases",
+    "documents",
     "library",
     "tenders",
     "notes",
@@ -393,6 +395,23 @@ GEOPORTAIL_TOKEN_COOLOFF_MINUTES = int(
 # Notes an anonymous address may issue in an hour: each is signed and kept
 # for ever, so issuing is bounded (planners and administrators are not).
 GEOPORTAIL_NOTE_ISSUE_LIMIT = int(os.environ.get("GEOPORTAIL_NOTE_ISSUE_LIMIT", 60))
+
+# document-e (documents/signing.py): when the current signing key came into
+# service (ISO instant, empty: always) and the public halves of retired keys
+# (JSON list of {"public_key", "valid_from", "valid_to"}), so that documents
+# signed before a rotation stay verifiable.
+GEOPORTAIL_SIGNING_KEY_SINCE = os.environ.get("GEOPORTAIL_SIGNING_KEY_SINCE", "")
+GEOPORTAIL_RETIRED_SIGNING_KEYS = json.loads(
+    os.environ.get("GEOPORTAIL_RETIRED_SIGNING_KEYS", "") or "[]"
+)
+# Wrong verification codes an address may try in an hour (guessing).
+GEOPORTAIL_DOCUMENT_LOOKUP_FAILURE_LIMIT = int(
+    os.environ.get("GEOPORTAIL_DOCUMENT_LOOKUP_FAILURE_LIMIT", 30)
+)
+# The largest PDF the verification page hashes (it is never stored).
+GEOPORTAIL_DOCUMENT_UPLOAD_MAX_BYTES = int(
+    os.environ.get("GEOPORTAIL_DOCUMENT_UPLOAD_MAX_BYTES", 20_000_000)
+)
 
 # Cases (cases/, requete/). Notifications leave through the outbox
 # (manage.py outbox_send): e-mail by Django's mailer — the console unless

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("tiles.urls")),
     path("api/v1/openapi.json", openapi.openapi_json, name="openapi_json"),
     path("api/v1/docs", openapi.openapi_docs, name="openapi_docs"),
+    # Before notes: /verify/<code> and /verify/keys, then notes' /verify/<token>.
+    path("", include("documents.urls")),
     path("", include("notes.urls")),
     path("", include("payments.urls")),
     path("", include("permits.urls")),

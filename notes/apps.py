@@ -12,3 +12,10 @@ class NotesConfig(AppConfig):
 
         # A paid official-note order delivers its note (payments.fulfilment).
         FULFILMENTS[official.SERVICE] = official.OfficialNote()
+
+        # document-e's verification page asks notes what changed since.
+        from documents.details import details_register
+        from documents.models import DocumentKind
+        from notes.verification import note_document_details
+
+        details_register(DocumentKind.NOTE, note_document_details)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from documents.selectors import payload_of, pdf_of
 from notes import selectors
 from notes.errors import NoteNotFound
 from notes.official import official_order_url
@@ -22,7 +23,7 @@ from notes.pdf import render_note_pdf
 from notes.pdf.mapimage import render_map
 from notes.presentation import note_context
 from notes.verification import note_verify
-from notes.views import verify_url
+from notes.views import note_document, verify_url
 
 
 def _note_or_404(token: str):
@@ -62,16 +63,27 @@ def note_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def note_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    """The note's PDF, rendered from its snapshot in its language of issue
-    (``?lang=fr|ar|en`` for another)."""
+    """The note's PDF in its language of issue: exactly the bytes registered
+    with document-e (whose SHA-256 its verification page compares). In
+    another language (``?lang=fr|ar|en``), or for a note issued before
+    document-e, rendered from its snapshot with the same QR code."""
     note = _note_or_404(token)
     language = asked_language(request, note.language)
-    pdf = render_note_pdf(
-        note.content,
-        language=language,
-        verify_url=verify_url(note, request),
-        sha256=note.sha256,
-    )
+    document = note_document(note)
+    if document is not None and language == note.language:
+        pdf = pdf_of(document)
+    else:
+        pdf = render_note_pdf(
+            note.content,
+            language=language,
+            verify_url=(
+                f"{verify_url(note, request)}#{payload_of(document)}"
+                if document
+                else verify_url(note, request)
+            ),
+            sha256=note.sha256,
+            document_code=document.code_printed if document else "",
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{note.reference}-{language}.pdf"'
@@ -90,7 +102,11 @@ def note_map(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def verify_page(request: HttpRequest, token: str) -> HttpResponse:
-    """Is the note authentic, and has the planning changed since it was issued?"""
+    """Is the note authentic, and has the planning changed since it was issued?
+
+    The note's token page, which shows its content; a note registered with
+    document-e is verified at its code's page, which this one names (and
+    whose revocation or supersession it repeats)."""
     try:
         note = selectors.note_by_token(token)
     except NoteNotFound as exc:
@@ -101,7 +117,9 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language):
         verification = note_verify(note)
         context = note_context(note.content, language)
-        context.update(note=note, verification=verification)
+        context.update(
+            note=note, verification=verification, registered=note_document(note)
+        )
         response = render(request, "notes/verify.html", context)
     response["Content-Language"] = language
     return response

@@ -9,9 +9,13 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from documents import services as documents
+from documents.models import DocumentKind
+from documents.signing import canonical_json, key_id, sha256_hex
 from notes import signing, sql
 from notes.compose import Moment, note_compose
 from notes.models import Note
+from notes.pdf import TEMPLATE_VERSION, render_note_pdf
 from notes.subjects import SubjectQuery, subject_resolve
 from payments.models import Order, Receipt
 
@@ -24,11 +28,16 @@ def note_issue(
     issued_by=None,
     order: Order | None = None,
     receipt: Receipt | None = None,
+    base_url: str = "",
 ) -> Note:
-    """Compose the note for ``query``, freeze it, sign it and store it.
+    """Compose the note for ``query``, freeze it, sign it, store it and
+    register its PDF with document-e.
 
     ``issued_by`` is the logged-in user who asked, if any (citizens are
     anonymous); the audit log records the issue with the client's address.
+    The PDF, in the note's language, carries the registry's QR code (its
+    verification URL — on ``GEOPORTAIL_PUBLIC_URL``, else ``base_url`` — and
+    the signed offline payload) and printed code.
     With the paid ``order`` and its ``receipt`` the note is official: it
     names both (``content["note"]["official"]``) and the order (``Note.order``);
     without, it is indicative.
@@ -59,8 +68,8 @@ def note_issue(
             "order": order.reference,
             "receipt": receipt.reference,
         }
-    snapshot = signing.canonical_json(content)
-    digest = signing.sha256_hex(snapshot)
+    snapshot = canonical_json(content)
+    digest = sha256_hex(snapshot)
     note = Note.objects.create(
         reference=reference,
         token=secrets.token_urlsafe(24),
@@ -73,13 +82,31 @@ def note_issue(
         snapshot=snapshot,
         sha256=digest,
         signature=signing.sign(reference, digest),
-        key_id=signing.key_id(),
+        key_id=key_id(),
         issued_at=issued_at,
         order=order,
     )
     note.layer_versions.set(
         [version["version_id"] for version in content["layer_versions"]]
     )
+    prepared = documents.document_prepare(
+        kind=DocumentKind.NOTE,
+        agency=subject.agency,
+        language=language,
+        template_version=TEMPLATE_VERSION,
+        subject_type=Note._meta.label_lower,
+        subject_reference=reference,
+        content_sha256=digest,
+        issued_at=issued_at,
+    )
+    pdf = render_note_pdf(
+        content,
+        language=language,
+        verify_url=prepared.qr_text(base_url=base_url),
+        sha256=digest,
+        document_code=prepared.code_printed,
+    )
+    documents.document_issue(prepared=prepared, pdf=pdf, issued_by=issued_by)
     audit_record(
         action=AuditEvent.Action.NOTE_ISSUED,
         actor=issued_by,

@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.i18n import number_text
+from documents import signing as keys
+from documents.details import Details
 from notes import signing
 from notes.compose import Moment, note_compose
 from notes.models import Note
@@ -42,8 +44,14 @@ def note_verify(note, *, recompute: bool = True) -> Verification:
     lists, in the active language, what changed: zones, their areas and rules,
     overlays, documents in force and layer versions.
     """
-    hash_matches = signing.sha256_hex(note.snapshot) == note.sha256
-    signature_valid = signing.verify(note.reference, note.sha256, note.signature)
+    hash_matches = keys.sha256_hex(note.snapshot) == note.sha256
+    signature_valid = signing.verify(
+        note.reference,
+        note.sha256,
+        note.signature,
+        key_id=note.key_id,
+        signed_at=note.issued_at,
+    )
     if not recompute:
         return Verification(hash_matches, signature_valid, [], None)
     subject = Subject(
@@ -74,9 +82,37 @@ class NotesCheck:
         return not self.failed
 
 
+def note_document_details(document) -> Details | None:
+    """What a note adds to document-e's verification page: whether its
+    content is intact and what the planning in force says differently today
+    (``note_verify``). None when the registry names no note of this portal."""
+    note = (
+        Note.objects.select_related("agency")
+        .filter(reference=document.subject_reference)
+        .first()
+    )
+    if note is None:
+        return None
+    verification = note_verify(note)
+    return Details(
+        authentic=verification.authentic and note.sha256 == document.content_sha256,
+        template="notes/_verify_document.html",
+        context={"note": note, "verification": verification},
+        data={
+            "reference": note.reference,
+            "subject": note.content["subject"].get("reference") or "",
+            "as_of": note.as_of.isoformat(),
+            "content_authentic": verification.authentic,
+            "planning_changed": bool(verification.changes),
+            "changes": verification.changes,
+        },
+    )
+
+
 def notes_verify_all() -> NotesCheck:
-    """Check the hash and signature of every issued note with this server's
-    key (after a restore, a key change, an upgrade). Returns a NotesCheck."""
+    """Check the hash and signature of every issued note with the key each
+    names, current or retired (after a restore, a key change, an upgrade).
+    Returns a NotesCheck."""
     failed = []
     count = 0
     for note in Note.objects.order_by("pk").iterator():
@@ -87,9 +123,9 @@ def notes_verify_all() -> NotesCheck:
         elif not verification.signature_valid:
             failed.append(
                 f"{note.reference}: the signature does not verify with this "
-                f"server's key (signed with key {note.key_id})"
+                f"server's keys (signed with key {note.key_id})"
             )
-    return NotesCheck(count=count, failed=tuple(failed), key_id=signing.key_id())
+    return NotesCheck(count=count, failed=tuple(failed), key_id=keys.key_id())
 
 
 def content_changes(old: dict, new: dict) -> list[str]:

@@ -17,11 +17,15 @@ from accounts.permissions import is_national_administrator, is_planner
 from accounts.throttle import client_address, quota_take
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, TooManyRequests
+from documents import services as documents
+from documents import signing
+from documents.selectors import documents_of
 from notes import compose as composition
-from notes import selectors, services, signing
+from notes import selectors, services
 from notes.compose import Moment, note_compose_query
 from notes.errors import InvalidLanguage
 from notes.models import Note
+from notes.signing import SIGNED_PREFIX
 from notes.subjects import SubjectQuery, parse_as_of, parse_lon_lat
 
 
@@ -62,7 +66,12 @@ def issue(request: HttpRequest) -> HttpResponse:
     query = SubjectQuery.from_json(data, agency_id=_own_agency_id(request))
     language = issue_language(data.get("language"))
     _issue_quota_take(request)
-    note = services.note_issue(query=query, language=language, issued_by=request.user)
+    note = services.note_issue(
+        query=query,
+        language=language,
+        issued_by=request.user,
+        base_url=request.build_absolute_uri("/"),
+    )
     return json_response(
         note_data(note, request, with_links=True),
         status=201,
@@ -129,12 +138,13 @@ def detail(request: HttpRequest, reference: str) -> dict:
 
 @api_view("GET")
 def public_key(request: HttpRequest) -> dict:
-    """``GET /api/v1/notes/public-key``: the key that verifies notes' signatures."""
+    """``GET /api/v1/notes/public-key``: the key that verifies notes' signatures
+    (now; former keys and their periods: ``/api/v1/documents/keys``)."""
     return {
         "algorithm": "Ed25519",
         "key_id": signing.key_id(),
         "public_key_pem": signing.public_key_pem(),
-        "signed_message": f"{signing.SIGNED_PREFIX}\\n<reference>\\n<sha256>",
+        "signed_message": f"{SIGNED_PREFIX}\\n<reference>\\n<sha256>",
     }
 
 
@@ -165,9 +175,25 @@ def note_page_url(note: Note) -> str:
     return reverse("notes:page", args=[note.token])
 
 
+def note_document(note: Note):
+    """The note's entry in document-e's registry; None for a note issued
+    before document-e (verified on its token's page)."""
+    return documents_of(
+        subject_type=Note._meta.label_lower, subject_reference=note.reference
+    ).first()
+
+
 def verify_url(note: Note, request: HttpRequest) -> str:
     """The absolute verification URL printed in the QR code; it names the
-    note's language, so it opens in it whoever scans it."""
+    note's language, so it opens in it whoever scans it. The registry's page
+    for a registered note, its token's page for an older one."""
+    document = note_document(note)
+    if document is not None:
+        return documents.verification_url(
+            identifier=document.identifier,
+            language=note.language,
+            base_url=request.build_absolute_uri("/"),
+        )
     path = reverse("notes:verify", args=[note.token]) + f"?lang={note.language}"
     base = getattr(settings, "GEOPORTAIL_PUBLIC_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)

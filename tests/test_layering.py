@@ -4,8 +4,8 @@ ever points down, or sideways within a floor.
     roof      geoportal
     services  requete (the e-services, built on the readers and the case core)
     readers   notes, ows, tiles, viewer
-    domain    accounts, audit, cases, layers, library, parcels, payments,
-              permits, tenders
+    domain    accounts, audit, cases, documents, layers, library, parcels,
+              payments, permits, tenders
     tools     importing
     ground    core
 
@@ -32,6 +32,7 @@ DOMAIN = {
     "accounts",
     "audit",
     "cases",
+    "documents",
     "layers",
     "library",
     "parcels",

@@ -38,6 +38,9 @@ FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
 )
 LANGUAGES = ("fr", "ar", "en")
+# Recorded with each issued note in document-e's registry: raise it when the
+# template changes what a note looks like.
+TEMPLATE_VERSION = "note-1"
 
 
 class _Engine:
@@ -142,14 +145,24 @@ def labels(*, official: bool = False) -> dict[str, str]:
         ),
         "sha256_label": _("SHA-256 of the content"),
         "verify_hint": _("Verify this note by scanning its QR code."),
+        "document_code": _("Verification code"),
     }
 
 
 def render_note_pdf(
-    content: dict, *, language: str, verify_url: str, sha256: str
+    content: dict,
+    *,
+    language: str,
+    verify_url: str,
+    sha256: str,
+    document_code: str = "",
 ) -> bytes:
     """The PDF (A4) of a note's ``content`` in ``language`` ("fr", "ar", "en"),
-    signed (PAdES) by the agency that issued it."""
+    signed (PAdES) by the agency that issued it.
+
+    ``verify_url`` is what the QR code holds; ``document_code``, the
+    registry's code printed under it (notes issued before document-e have
+    none)."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported PDF language: {language}")
     excerpt = render_map(content, language=language)
@@ -185,6 +198,7 @@ def render_note_pdf(
             "map_height": excerpt.height,
             "qr": qr_svg(verify_url),
             "sha256": sha256,
+            "document_code": document_code,
         }
     agency = content["agency"]
     return issued_pdf_sign(

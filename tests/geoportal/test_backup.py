@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
+from documents import signing
 from geoportal.embedded_db import EmbeddedCluster
 from layers.models import PlanningDocument, RegulationFile
-from notes import signing
+from notes import signing as note_signing
 from notes.services import note_issue
 from notes.subjects import SubjectQuery
 from parcels.models import Parcel
@@ -135,7 +136,9 @@ def test_restore_into_a_fresh_cluster_reverifies_every_note(
             note.key_id,
         )
         assert signing.sha256_hex(snapshot) == sha256
-        assert signing.verify(note.reference, sha256, signature)
+        assert note_signing.verify(
+            note.reference, sha256, signature, key_id=key_id, signed_at=note.issued_at
+        )
     assert (media / regulation.file.name).read_bytes() == REGULATION
 
     # A row changed behind the portal's back (triggers off) fails verification.

@@ -13,6 +13,8 @@ import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.db.utils import DatabaseError
 
+from documents import signing as keys
+from documents.models import IssuedDocument
 from notes import signing, sql
 from notes.models import Note
 from notes.services import note_issue
@@ -40,16 +42,26 @@ def test_issue_returns_reference_token_and_links(client, site):
     year = data["issued_at"][:4]
     assert re.fullmatch(rf"AURS-{year}-\d{{6}}", data["reference"])
     assert len(data["token"]) >= 32
-    assert data["verify_url"] == f"http://testserver/verify/{data['token']}?lang=fr"
+    # The QR's verification page is the registry's (document-e); the note's
+    # token page, which the earlier notes printed, keeps answering.
+    registered = IssuedDocument.objects.get(subject_reference=data["reference"])
+    assert data["verify_url"] == f"http://testserver/verify/{registered.code}?lang=fr"
+    assert client.get(f"/verify/{data['token']}").status_code == 200
     assert data["pdf_url"].startswith("http://testserver/notes/")
     assert data["content"]["subject"]["reference"] == "TF 100/07"
     assert {z["code"] for z in data["content"]["zones"]} == {"UA", "VE"}
     note = Note.objects.get(reference=data["reference"])
     assert note.layer_versions.count() == 4  # zoning v2 and three overlays
     # The stored snapshot is canonical JSON and the hash is its SHA-256.
-    assert note.snapshot == signing.canonical_json(json.loads(note.snapshot))
+    assert note.snapshot == keys.canonical_json(json.loads(note.snapshot))
     assert note.sha256 == hashlib.sha256(note.snapshot.encode()).hexdigest()
-    assert signing.verify(note.reference, note.sha256, note.signature)
+    assert signing.verify(
+        note.reference,
+        note.sha256,
+        note.signature,
+        key_id=note.key_id,
+        signed_at=note.issued_at,
+    )
 
 
 def test_get_by_reference_hides_the_token(client, site):
@@ -164,8 +176,9 @@ def test_forged_signature_is_detected(site):
     note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
     other = note_issue(query=SubjectQuery.from_json({"parcel": "TF 200/07"}))
     # A valid signature of another note does not fit this one.
-    assert not signing.verify(note.reference, note.sha256, other.signature)
-    assert not signing.verify(note.reference, "0" * 64, note.signature)
+    proof = {"key_id": note.key_id, "signed_at": note.issued_at}
+    assert not signing.verify(note.reference, note.sha256, other.signature, **proof)
+    assert not signing.verify(note.reference, "0" * 64, note.signature, **proof)
 
 
 def test_signing_key_from_the_environment(monkeypatch):
@@ -181,7 +194,7 @@ def test_signing_key_from_the_environment(monkeypatch):
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     monkeypatch.setenv("GEOPORTAIL_SIGNING_KEY", base64.b64encode(raw).decode())
-    signing.private_key.cache_clear()
+    keys.private_key.cache_clear()
     try:
         signature = signing.sign("X-2026-000001", "ab" * 32)
         key.public_key().verify(
@@ -189,36 +202,36 @@ def test_signing_key_from_the_environment(monkeypatch):
             b"geoportail-note-v1\nX-2026-000001\n" + b"ab" * 32,
         )
     finally:
-        signing.private_key.cache_clear()
+        keys.private_key.cache_clear()
 
 
 def test_public_key_is_published(client, db):
     data = client.get("/api/v1/notes/public-key").json()
     assert data["algorithm"] == "Ed25519"
     assert data["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
-    assert data["key_id"] == signing.key_id()
+    assert data["key_id"] == keys.key_id()
 
 
 def test_local_signing_key_is_created_once_private(monkeypatch, tmp_path):
     monkeypatch.delenv("GEOPORTAIL_SIGNING_KEY", raising=False)
     monkeypatch.setenv("GEOPORTAIL_LOCAL_DIR", str(tmp_path))
-    signing.private_key.cache_clear()
+    keys.private_key.cache_clear()
     try:
-        first = signing.public_key_pem()
+        first = keys.public_key_pem()
         path = tmp_path / "signing_key.pem"
         assert path.stat().st_mode & 0o777 == 0o600
-        signing.private_key.cache_clear()
-        assert signing.public_key_pem() == first  # read back, not regenerated
+        keys.private_key.cache_clear()
+        assert keys.public_key_pem() == first  # read back, not regenerated
     finally:
-        signing.private_key.cache_clear()
+        keys.private_key.cache_clear()
 
 
 def test_workers_racing_to_create_the_key_agree(monkeypatch, tmp_path):
     monkeypatch.delenv("GEOPORTAIL_SIGNING_KEY", raising=False)
     monkeypatch.setenv("GEOPORTAIL_LOCAL_DIR", str(tmp_path))
     path = tmp_path / "signing_key.pem"
-    signing._create_local_key(path)
+    keys._create_local_key(path)
     first = path.read_bytes()
-    signing._create_local_key(path)  # the loser of a race keeps the winner's key
+    keys._create_local_key(path)  # the loser of a race keeps the winner's key
     assert path.read_bytes() == first
     assert not list(tmp_path.glob(".signing-*"))  # no temporary file left

@@ -1,0 +1,124 @@
+"""Reads of the registry: a document by its code, and what verifying it says."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+
+from django.utils.translation import gettext as _
+
+from documents import codes, signing
+from documents.details import Details, details_of
+from documents.errors import DocumentNotFound, InvalidDocumentCode
+from documents.models import IssuedDocument
+from documents.offline import KeyData, payload_encode
+
+
+def document_by_code(code: str) -> IssuedDocument:
+    """The document a code names, without its PDF bytes.
+
+    Raises InvalidDocumentCode for a typo (before any look-up) and
+    DocumentNotFound for a code of no document of this portal.
+    """
+    try:
+        identifier = codes.identifier_parse(code)
+    except codes.InvalidCode as exc:
+        raise InvalidDocumentCode(
+            _(
+                "This code has a typing error: check each character against the "
+                "document (its last character is a check)."
+            )
+        ) from exc
+    document = (
+        IssuedDocument.objects.defer("pdf")
+        .select_related("agency", "successor")
+        .filter(identifier=identifier)
+        .first()
+    )
+    if document is None:
+        raise DocumentNotFound(
+            _(
+                "No document issued by this portal has this code. The document "
+                "presented is not authentic."
+            )
+        )
+    return document
+
+
+def documents_of(*, subject_type: str, subject_reference: str):
+    """The documents standing for one object (a note, a receipt), newest first."""
+    return IssuedDocument.objects.defer("pdf").filter(
+        subject_type=subject_type, subject_reference=subject_reference
+    )
+
+
+def pdf_of(document: IssuedDocument) -> bytes:
+    """The exact PDF bytes registered for ``document``."""
+    return bytes(
+        IssuedDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
+    )
+
+
+def key_data_of(document: IssuedDocument) -> KeyData:
+    """The key data as the registry's columns state them."""
+    return KeyData(
+        key_id=document.key_id,
+        identifier=document.identifier,
+        kind=document.kind,
+        agency=document.agency.code,
+        language=document.language,
+        template_version=document.template_version,
+        issued_at=document.issued_at,
+        valid_until=document.valid_until,
+        content_sha256=document.content_sha256,
+    )
+
+
+def signature_of(document: IssuedDocument) -> bytes:
+    """The registered signature's bytes (empty when it cannot be read)."""
+    text = document.signature
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def payload_of(document: IssuedDocument) -> str:
+    """The signed offline payload of a registered document (its QR code's)."""
+    return payload_encode(key_data_of(document), signature_of(document))
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentCheck:
+    """What the verification page says about a document."""
+
+    document: IssuedDocument
+    signature_valid: bool  # the portal's key signed these columns, in service
+    state: str  # valid, superseded, revoked, expired
+    details: Details | None  # what the document's kind adds (notes: planning)
+
+    @property
+    def authentic(self) -> bool:
+        return self.signature_valid and (self.details is None or self.details.authentic)
+
+
+def document_verify(document: IssuedDocument) -> DocumentCheck:
+    """Check the signature of a registry entry with the key it names (current
+    or retired, in service on the day of issue) and gather its kind's details
+    (in the active language). Returns a DocumentCheck."""
+    key_data = key_data_of(document)
+    signature_valid = signing.canonical_json(
+        key_data.as_dict()
+    ) == document.key_data and signing.verify(
+        key_id=document.key_id,
+        message=key_data.message(),
+        signature=signature_of(document),
+        signed_at=document.issued_at,
+    )
+    return DocumentCheck(
+        document=document,
+        signature_valid=signature_valid,
+        state=document.state(),
+        details=details_of(document),
+    )
