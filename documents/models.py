@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from documents import codes
 
@@ -23,7 +24,8 @@ class DocumentKind(models.TextChoices):
 
     NOTE = "note", _("Urban information note")
     RECEIPT = "receipt", _("Receipt")
-    CREDIT_NOTE = "credit_note", _("Credit note")
+    # Lower case: the catalogues' one "credit note" (pages add the capital).
+    CREDIT_NOTE = "credit_note", _("credit note")
     COMMISSION_DECISION = "commission_decision", _("Commission decision")
 
 
@@ -33,11 +35,11 @@ class IssuedDocument(models.Model):
     AGENCY_PATH = "agency"
 
     class Status(models.TextChoices):
-        VALID = "valid", _("Valid")
-        SUPERSEDED = "superseded", _("Superseded")
-        REVOKED = "revoked", _("Revoked")
+        VALID = "valid", pgettext_lazy("document status", "Valid")
+        SUPERSEDED = "superseded", pgettext_lazy("document status", "Superseded")
+        REVOKED = "revoked", pgettext_lazy("document status", "Revoked")
         # Never stored: a valid document past its valid_until (``state``).
-        EXPIRED = "expired", _("Expired")
+        EXPIRED = "expired", pgettext_lazy("document status", "Expired")
 
     identifier = models.CharField(_("identifier"), max_length=26, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind)

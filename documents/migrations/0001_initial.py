@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('identifier', models.CharField(max_length=26, unique=True, verbose_name='identifier')),
-                ('kind', models.CharField(choices=[('note', 'Urban information note'), ('receipt', 'Receipt'), ('credit_note', 'Credit note'), ('commission_decision', 'Commission decision')], max_length=32, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('note', 'Urban information note'), ('receipt', 'Receipt'), ('credit_note', 'credit note'), ('commission_decision', 'Commission decision')], max_length=32, verbose_name='kind')),
                 ('subject_type', models.CharField(max_length=64, verbose_name='object type')),
                 ('subject_reference', models.CharField(max_length=64, verbose_name='object reference')),
                 ('language', models.CharField(max_length=8, verbose_name='language')),
