@@ -61,10 +61,16 @@ def b64url(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
+    """Bytes from base64url, written in its one canonical way: the unused low
+    bits of the last character must be zero, so no two payloads carry the
+    same bytes."""
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise InvalidPayload("bad base64url") from exc
+    if b64url(data) != text:
+        raise InvalidPayload("base64url not in its canonical form")
+    return data
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,7 +178,7 @@ def payload_verify(
     key_data, signature = payload_decode(text)
     if key_data.key_id != key_id_of(public_key):
         raise InvalidPayload(f"signed with another key ({key_data.key_id})")
-    if (valid_from and key_data.issued_at < valid_from) or (
+    if (valid_from and key_data.issued_at < valid_from.replace(microsecond=0)) or (
         valid_to and key_data.issued_at >= valid_to
     ):
         raise InvalidPayload("dated outside the key's period of service")

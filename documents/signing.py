@@ -170,8 +170,9 @@ class PublicKey:
         return self.valid_to is None
 
     def signed_at(self, at: datetime.datetime) -> bool:
-        """Whether this key was in service at ``at``."""
-        if self.valid_from is not None and at < self.valid_from:
+        """Whether this key was in service at ``at`` (documents are dated to
+        the second: a key in service from 10:00:00.4 signs at 10:00:00)."""
+        if self.valid_from is not None and at < self.valid_from.replace(microsecond=0):
             return False
         return self.valid_to is None or at < self.valid_to
 

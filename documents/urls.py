@@ -21,8 +21,10 @@ class CodeConverter:
 register_converter(CodeConverter, "document_code")
 
 urlpatterns = [
-    path("api/v1/documents/keys", views.keys_json, name="keys_json"),
-    path("api/v1/documents/<document_code:code>", views.verify_json, name="json"),
+    path("api/v1/issued-documents/keys", views.keys_json, name="keys_json"),
+    path(
+        "api/v1/issued-documents/<document_code:code>", views.verify_json, name="json"
+    ),
     path("verify/keys", views.keys_page, name="keys"),
     path("verify/<document_code:code>", views.verify_page, name="verify"),
 ]

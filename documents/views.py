@@ -136,7 +136,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @api_view("GET")
 def verify_json(request: HttpRequest, code: str) -> dict:
-    """``GET /api/v1/documents/<code>``: the verification page as JSON."""
+    """``GET /api/v1/issued-documents/<code>``: the verification page as JSON."""
     return document_data(selectors.document_verify(_document(request, code)))
 
 
@@ -184,5 +184,5 @@ def keys_page(request: HttpRequest) -> HttpResponse:
 
 @api_view("GET")
 def keys_json(request: HttpRequest) -> dict:
-    """``GET /api/v1/documents/keys``: the public keys and their periods."""
+    """``GET /api/v1/issued-documents/keys``: the public keys and their periods."""
     return {"keys": _keys(), "payload_format": offline.PAYLOAD_FORMAT}

@@ -96,6 +96,7 @@ def note_document_details(document) -> Details | None:
     verification = note_verify(note)
     return Details(
         authentic=verification.authentic and note.sha256 == document.content_sha256,
+        heading=_("Verification of a note"),
         template="notes/_verify_document.html",
         context={"note": note, "verification": verification},
         data={

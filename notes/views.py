@@ -139,7 +139,7 @@ def detail(request: HttpRequest, reference: str) -> dict:
 @api_view("GET")
 def public_key(request: HttpRequest) -> dict:
     """``GET /api/v1/notes/public-key``: the key that verifies notes' signatures
-    (now; former keys and their periods: ``/api/v1/documents/keys``)."""
+    (now; former keys and their periods: ``/api/v1/issued-documents/keys``)."""
     return {
         "algorithm": "Ed25519",
         "key_id": signing.key_id(),

@@ -92,7 +92,7 @@ def test_guessing_codes_is_throttled_per_address(client, issue, settings):
     response = page(client, document, "en")
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert client.get(f"/api/v1/documents/{document.code}").status_code == 429
+    assert client.get(f"/api/v1/issued-documents/{document.code}").status_code == 429
     # Another address is not concerned.
     assert page(client, document, REMOTE_ADDR="192.0.2.7").status_code == 200
 
@@ -128,7 +128,7 @@ def test_the_json_form_says_the_same_without_personal_data(
     client, issue, administrator
 ):
     document = issue()
-    data = client.get(f"/api/v1/documents/{document.code}").json()
+    data = client.get(f"/api/v1/issued-documents/{document.code}").json()
     assert data["code"] == document.code
     assert data["authentic"] is True
     assert data["status"] == "valid"
@@ -137,10 +137,10 @@ def test_the_json_form_says_the_same_without_personal_data(
     assert "subject_reference" not in data
     assert "pdf" not in data
     document_revoke(document=document, user=administrator, reason="error")
-    data = client.get(f"/api/v1/documents/{document.code}").json()
+    data = client.get(f"/api/v1/issued-documents/{document.code}").json()
     assert (data["status"], data["reason"]) == ("revoked", "error")
     typo = document.code[:-1] + ("0" if document.code[-1] != "0" else "1")
-    error = client.get(f"/api/v1/documents/{typo}")
+    error = client.get(f"/api/v1/issued-documents/{typo}")
     assert error.status_code == 400
     assert error.json()["error"]["code"] == "invalid_document_code"
 
@@ -150,6 +150,6 @@ def test_the_keys_page_lists_the_public_keys(client, db, language):
     response = client.get("/verify/keys", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert "-----BEGIN PUBLIC KEY-----" in response.content.decode()
-    data = client.get("/api/v1/documents/keys").json()
+    data = client.get("/api/v1/issued-documents/keys").json()
     assert data["keys"][0]["current"] is True
     assert data["keys"][0]["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")

@@ -9,6 +9,8 @@ import cv2
 import numpy
 import pytest
 
+from documents import signing
+from documents.offline import payload_verify
 from notes.models import Note
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +112,14 @@ def test_qr_code_decodes_to_the_verification_url(client, issued, language, tmp_p
     # about one page in a hundred at 150 dpi (seen over 160 pages), ArUco none.
     image = first_page_png(pdf, tmp_path, dpi=200)
     decoded, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
-    assert decoded == issued["verify_url"]
+    # The verification URL, then (a fragment) document-e's signed payload,
+    # which the public key alone verifies: the registered PDF (its language)
+    # and a rendering in another language carry the same.
+    url, _hash, payload = decoded.partition("#")
+    assert url == issued["verify_url"]
+    key_data = payload_verify(payload, public_key=signing.public_key())
+    assert key_data.kind == "note"
+    assert key_data.content_sha256 == issued["sha256"]
 
 
 def test_rerendering_from_the_snapshot_gives_the_same_content(client, issued, site):
