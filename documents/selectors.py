@@ -13,6 +13,7 @@ from documents.details import Details, details_of
 from documents.errors import DocumentNotFound, InvalidDocumentCode
 from documents.models import IssuedDocument
 from documents.offline import KeyData, payload_encode
+from documents.services import verification_url
 
 
 def document_by_code(code: str) -> IssuedDocument:
@@ -87,6 +88,15 @@ def signature_of(document: IssuedDocument) -> bytes:
 def payload_of(document: IssuedDocument) -> str:
     """The signed offline payload of a registered document (its QR code's)."""
     return payload_encode(key_data_of(document), signature_of(document))
+
+
+def qr_text_of(document: IssuedDocument, *, base_url: str = "") -> str:
+    """What a registered document's QR code holds (its verification URL in
+    its language, ``#``, its payload): for renderings in another language."""
+    url = verification_url(
+        identifier=document.identifier, language=document.language, base_url=base_url
+    )
+    return f"{url}#{payload_of(document)}"
 
 
 @dataclasses.dataclass(frozen=True)

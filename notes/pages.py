@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from documents.selectors import payload_of, pdf_of
+from documents.selectors import pdf_of, qr_text_of
 from notes import selectors
 from notes.errors import NoteNotFound
 from notes.official import official_order_url
@@ -77,7 +77,7 @@ def note_pdf(request: HttpRequest, token: str) -> HttpResponse:
             note.content,
             language=language,
             verify_url=(
-                f"{verify_url(note, request)}#{payload_of(document)}"
+                qr_text_of(document, base_url=request.build_absolute_uri("/"))
                 if document
                 else verify_url(note, request)
             ),

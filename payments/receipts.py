@@ -11,7 +11,11 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
+from documents.models import DocumentKind, IssuedDocument
+from documents.services import document_issue, document_prepare
+from documents.signing import canonical_json, sha256_hex
 from payments.models import PaymentAttempt, Receipt, ReceiptCounter
+from payments.pdf import TEMPLATE_VERSION, receipt_pdf
 
 NEXT_NUMBER = """
 INSERT INTO payments_receiptcounter (agency_id, series, year, last_number)
@@ -39,7 +43,7 @@ def receipt_issue(*, attempt: PaymentAttempt) -> Receipt:
     year, number = number_take(
         agency_id=order.agency_id, series=ReceiptCounter.Series.RECEIPT
     )
-    return Receipt.objects.create(
+    receipt = Receipt.objects.create(
         agency_id=order.agency_id,
         year=year,
         number=number,
@@ -47,3 +51,43 @@ def receipt_issue(*, attempt: PaymentAttempt) -> Receipt:
         attempt=attempt,
         amount_centimes=attempt.amount_centimes,
     )
+    receipt_register(receipt=receipt)
+    return receipt
+
+
+def receipt_register(*, receipt: Receipt) -> IssuedDocument:
+    """Register the receipt with document-e: its PDF in the order's language,
+    with the registry's QR code and code. What its signature covers is the
+    receipt's data (number, agency, order, amount, date, payment reference)
+    — not the order's subject, which the citizen wrote.
+
+    The QR code's URL is on ``GEOPORTAIL_PUBLIC_URL``; without it (a
+    laptop), a path, and the payload still verifies offline.
+    """
+    order = receipt.order
+    content = {
+        "receipt": receipt.reference,
+        "agency": receipt.agency.code,
+        "order": order.reference,
+        "amount_centimes": receipt.amount_centimes,
+        "currency": "MAD",
+        "issued_at": receipt.issued_at.isoformat(),
+        "payment_reference": order.payment_reference,
+    }
+    prepared = document_prepare(
+        kind=DocumentKind.RECEIPT,
+        agency=receipt.agency,
+        language=order.language,
+        template_version=TEMPLATE_VERSION,
+        subject_type=Receipt._meta.label_lower,
+        subject_reference=receipt.reference,
+        content_sha256=sha256_hex(canonical_json(content)),
+        issued_at=receipt.issued_at,
+    )
+    pdf = receipt_pdf(
+        receipt,
+        language=order.language,
+        qr_text=prepared.qr_text(),
+        document_code=prepared.code_printed,
+    )
+    return document_issue(prepared=prepared, pdf=pdf)

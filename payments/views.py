@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, GeoportalError, NotFound
+from documents.selectors import documents_of, pdf_of, qr_text_of
 from layers.models import Agency
 from payments.errors import (
     CallbackRefused,
@@ -172,7 +173,9 @@ def card_callback(request: HttpRequest) -> HttpResponse:
 
 
 def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
-    """The order's receipt as a PDF, in the reader's language."""
+    """The order's receipt as a PDF, in the reader's language: in the order's,
+    exactly the bytes registered with document-e; in another, rendered again
+    with the same QR code and code."""
     order = _order(reference)
     receipt = (
         Receipt.objects.filter(order=order).select_related("agency", "attempt").first()
@@ -180,8 +183,22 @@ def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
     if receipt is None:
         raise Http404(_("This order is not paid yet."))
     language = get_language() if get_language() in dict(settings.LANGUAGES) else "fr"
+    document = documents_of(
+        subject_type=Receipt._meta.label_lower, subject_reference=receipt.reference
+    ).first()
+    if document is not None and document.language == language:
+        pdf = pdf_of(document)
+    elif document is not None:
+        pdf = receipt_pdf(
+            receipt,
+            language=language,
+            qr_text=qr_text_of(document),
+            document_code=document.code_printed,
+        )
+    else:
+        pdf = receipt_pdf(receipt, language=language)
     return HttpResponse(
-        receipt_pdf(receipt, language=language),
+        pdf,
         content_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{receipt.reference}.pdf"'},
     )

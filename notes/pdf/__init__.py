@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import io
 import json
 import shutil
 import tempfile
@@ -19,12 +18,12 @@ import threading
 import uuid
 from pathlib import Path
 
-import segno
 import typst
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
+from documents.qr import qr_svg
 from layers.models import Layer, ZoneCategory
 from notes.pdf.mapimage import render_map
 from notes.presentation import display_content, distance
@@ -83,20 +82,6 @@ class _Engine:
 @functools.cache
 def _engine() -> _Engine:
     return _Engine()
-
-
-@functools.lru_cache(maxsize=256)
-def qr_svg(url: str) -> str:
-    """A QR code of ``url`` as an SVG document."""
-    buffer = io.BytesIO()
-    # segno picks the best of the eight masks (≈ 6 ms): a fixed mask saves that
-    # but leaves some codes with patterns that readers fail on (about one in
-    # two hundred with OpenCV). The quiet zone is the four modules the standard
-    # asks for.
-    segno.make_qr(url, error="m", boost_error=False).save(
-        buffer, kind="svg", scale=4, border=4, xmldecl=False
-    )
-    return buffer.getvalue().decode()
 
 
 def labels(*, official: bool = False) -> dict[str, str]:

@@ -1,8 +1,10 @@
 """A receipt's PDF, rendered with typst, in French, Arabic or English.
 
-Signed (PAdES, ``core.pades``) by the agency; document-e, the registry of
-issued documents, will give it its QR code. Fonts are the few a receipt needs,
-so no system font discovery happens; one compiler per process.
+Signed (PAdES, ``core.pades``) by the agency and registered with document-e
+when issued (``payments.receipts``): its QR code holds the registry's
+verification URL and signed payload, and its code is printed under it. Fonts
+are the few a receipt needs, so no system font discovery happens; one
+compiler per process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
 from payments.fulfilment import order_delivered
+from documents.qr import qr_svg
 from payments.models import Receipt
 from payments.providers import PROVIDERS
 
@@ -65,9 +68,17 @@ def _engine() -> _Engine:
     return _Engine()
 
 
-def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
+# Recorded with each receipt in document-e's registry: raise it when the
+# template changes what a receipt looks like.
+TEMPLATE_VERSION = "receipt-1"
+
+
+def receipt_pdf(
+    receipt: Receipt, *, language: str, qr_text: str = "", document_code: str = ""
+) -> bytes:
     """The receipt as a PDF in ``language`` (fr, ar or en), signed (PAdES) by
-    its agency."""
+    its agency, with the QR code of ``qr_text`` and the registry's
+    ``document_code`` when given."""
     order = receipt.order
     with translation.override(language):
         amount = formats.number_format(order.amount, 2, use_l10n=True)
@@ -76,8 +87,11 @@ def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
             "reference": receipt.reference,
             "agency": receipt.agency.name,
+            "qr": qr_svg(qr_text) if qr_text else "",
+            "document_code": document_code,
             "labels": {
                 "title": _("Receipt"),
+                "document_code": _("Verification code"),
                 "footer": _(
                     "Issued by the Geoportail for the agency named above. Keep it: a "
                     "refund is recorded apart and never changes it."
