@@ -178,8 +178,13 @@ def _keys() -> list[dict]:
 
 
 def keys_page(request: HttpRequest) -> HttpResponse:
-    """``/verify/keys``: the public keys that verify documents, with periods."""
-    return render(request, "documents/keys.html", {"keys": _keys()})
+    """``/verify/keys``: the public keys that verify documents, with periods
+    (in ``?lang=``'s language, else the reader's)."""
+    language = _language(request)
+    with translation.override(language):
+        response = render(request, "documents/keys.html", {"keys": _keys()})
+    response["Content-Language"] = language
+    return response
 
 
 @api_view("GET")
