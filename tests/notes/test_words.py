@@ -13,6 +13,7 @@ import pytest
 from django.utils import translation
 
 from core.i18n import number_text
+from documents.models import IssuedDocument
 from layers.models import LandUse
 from layers.services import FeatureData, layer_version_create, layer_version_publish
 from tests.notes.conftest import box
@@ -60,6 +61,9 @@ def data_words(value) -> set[str]:
 def template_words_left(text: str, note: dict) -> set[str]:
     text = text.replace(note["sha256"], " ")
     allowed = data_words(note["content"]) | data_words(note["reference"])
+    # The registry's code (document-e) is data, printed as is in every language.
+    for document in IssuedDocument.objects.filter(subject_reference=note["reference"]):
+        allowed |= set(LATIN_WORD.findall(document.code_printed))
     return set(LATIN_WORD.findall(text)) - allowed - TECHNICAL_WORDS
 
 
