@@ -14,8 +14,8 @@ from django.utils import timezone
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import document_issue, document_prepare
 from documents.signing import canonical_json, sha256_hex
-from payments.models import PaymentAttempt, Receipt, ReceiptCounter
-from payments.pdf import TEMPLATE_VERSION, receipt_pdf
+from payments.models import PaymentAttempt, Receipt, ReceiptCounter, Refund
+from payments.pdf import TEMPLATE_VERSION, credit_note_pdf, receipt_pdf
 
 NEXT_NUMBER = """
 INSERT INTO payments_receiptcounter (agency_id, series, year, last_number)
@@ -87,6 +87,39 @@ def receipt_register(*, receipt: Receipt) -> IssuedDocument:
     pdf = receipt_pdf(
         receipt,
         language=order.language,
+        qr_text=prepared.qr_text(),
+        document_code=prepared.code_printed,
+    )
+    return document_issue(prepared=prepared, pdf=pdf)
+
+
+def credit_note_register(*, refund: Refund) -> IssuedDocument:
+    """Register a refund's credit note with document-e, as ``receipt_register``
+    does a receipt (its PDF in the order's language, QR code and code). Must
+    run in the transaction that numbers it."""
+    receipt = refund.receipt
+    language = receipt.order.language
+    content = {
+        "credit_note": refund.reference,
+        "receipt": receipt.reference,
+        "agency": refund.agency.code,
+        "amount_centimes": refund.amount_centimes,
+        "currency": "MAD",
+        "issued_at": refund.refunded_at.isoformat(),
+    }
+    prepared = document_prepare(
+        kind=DocumentKind.CREDIT_NOTE,
+        agency=refund.agency,
+        language=language,
+        template_version=TEMPLATE_VERSION,
+        subject_type=Refund._meta.label_lower,
+        subject_reference=refund.reference,
+        content_sha256=sha256_hex(canonical_json(content)),
+        issued_at=refund.refunded_at,
+    )
+    pdf = credit_note_pdf(
+        refund,
+        language=language,
         qr_text=prepared.qr_text(),
         document_code=prepared.code_printed,
     )

@@ -40,7 +40,7 @@ from payments.providers.cmi import (
     amount_text,
     cmi_hash_valid,
 )
-from payments.receipts import number_take, receipt_issue
+from payments.receipts import credit_note_register, number_take, receipt_issue
 from payments.references import (
     attempt_reference_new,
     order_reference_new,
@@ -312,6 +312,7 @@ def refund_record(*, order: Order, amount_centimes: int, reason: str, by) -> Ref
         reason=reason.strip(),
         refunded_by=by,
     )
+    credit_note_register(refund=refund)
     if amount_centimes == remaining:
         order.status = Order.Status.REFUNDED
         order.save(update_fields=["status"])

@@ -14,6 +14,11 @@ urlpatterns = [
         name="receipt_pdf",
     ),
     path(
+        "payments/orders/<str:reference>/credit-notes/<str:credit_note>.pdf",
+        views.credit_note_pdf_download,
+        name="credit_note_pdf",
+    ),
+    path(
         "payments/orders/<str:reference>/pay/<str:provider>",
         views.order_pay,
         name="pay",

@@ -4,7 +4,9 @@ address carries), paying, and the card gateway's callback."""
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,8 +30,8 @@ from payments.errors import (
     UnknownParcel,
 )
 from payments.fulfilment import order_delivered
-from payments.models import Order, Receipt
-from payments.pdf import receipt_pdf
+from payments.models import Order, Receipt, Refund
+from payments.pdf import credit_note_pdf, receipt_pdf
 from payments.providers import PROVIDERS
 from payments.providers.base import ReturnUrls
 from payments.providers.cmi import REFUSED
@@ -172,35 +174,78 @@ def card_callback(request: HttpRequest) -> HttpResponse:
     return HttpResponse(answer.text, content_type="text/plain")
 
 
+def _registered_pdf(
+    *, model, reference: str, language: str, render: Callable[..., bytes]
+) -> bytes:
+    """The PDF of an issued receipt or credit note: in its registered
+    language, exactly the bytes registered with document-e; in another,
+    ``render``ed again with the same QR code and code."""
+    document = documents_of(
+        subject_type=model._meta.label_lower, subject_reference=reference
+    ).first()
+    if document is None:
+        return render(language=language)
+    if document.language == language:
+        return pdf_of(document)
+    return render(
+        language=language,
+        qr_text=qr_text_of(document),
+        document_code=document.code_printed,
+    )
+
+
+def _reader_language() -> str:
+    return get_language() if get_language() in dict(settings.LANGUAGES) else "fr"
+
+
 def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
-    """The order's receipt as a PDF, in the reader's language: in the order's,
-    exactly the bytes registered with document-e; in another, rendered again
-    with the same QR code and code."""
+    """The order's receipt as a PDF, in the reader's language."""
     order = _order(reference)
     receipt = (
         Receipt.objects.filter(order=order).select_related("agency", "attempt").first()
     )
     if receipt is None:
         raise Http404(_("This order is not paid yet."))
-    language = get_language() if get_language() in dict(settings.LANGUAGES) else "fr"
-    document = documents_of(
-        subject_type=Receipt._meta.label_lower, subject_reference=receipt.reference
-    ).first()
-    if document is not None and document.language == language:
-        pdf = pdf_of(document)
-    elif document is not None:
-        pdf = receipt_pdf(
-            receipt,
-            language=language,
-            qr_text=qr_text_of(document),
-            document_code=document.code_printed,
-        )
-    else:
-        pdf = receipt_pdf(receipt, language=language)
+    pdf = _registered_pdf(
+        model=Receipt,
+        reference=receipt.reference,
+        language=_reader_language(),
+        render=functools.partial(receipt_pdf, receipt),
+    )
     return HttpResponse(
         pdf,
         content_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{receipt.reference}.pdf"'},
+    )
+
+
+def credit_note_pdf_download(
+    request: HttpRequest, reference: str, credit_note: str
+) -> HttpResponse:
+    """One of the order's credit notes as a PDF, in the reader's language."""
+    order = _order(reference)
+    refund = next(
+        (
+            refund
+            for refund in Refund.objects.filter(receipt__order=order).select_related(
+                "agency", "receipt__order"
+            )
+            if refund.reference == credit_note
+        ),
+        None,
+    )
+    if refund is None:
+        raise Http404(_("No such refund."))
+    pdf = _registered_pdf(
+        model=Refund,
+        reference=refund.reference,
+        language=_reader_language(),
+        render=functools.partial(credit_note_pdf, refund),
+    )
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{refund.reference}.pdf"'},
     )
 
 

@@ -15,16 +15,18 @@ import json
 import shutil
 import tempfile
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import typst
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
 from payments.fulfilment import order_delivered
 from documents.qr import qr_svg
-from payments.models import Receipt
+from payments.models import Receipt, Refund
 from payments.providers import PROVIDERS
 
 TEMPLATE = Path(__file__).with_name("receipt.typ")
@@ -115,8 +117,53 @@ def receipt_pdf(
             # What the payment delivered, e.g. the official note it cites.
             + [[item.label, item.reference] for item in order_delivered(order)],
         }
-    agency = receipt.agency
+    return _signed(_engine().compile(data), agency=receipt.agency)
+
+
+def credit_note_pdf(
+    refund: Refund, *, language: str, qr_text: str = "", document_code: str = ""
+) -> bytes:
+    """A refund's credit note as a PDF in ``language``, on the receipt's
+    template, signed (PAdES) by its agency, with the QR code of ``qr_text`` and
+    the registry's code."""
+    receipt = refund.receipt
+    with translation.override(language):
+        amount = formats.number_format(
+            Decimal(refund.amount_centimes) / 100, 2, use_l10n=True
+        )
+        data = {
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "reference": refund.reference,
+            "agency": refund.agency.name,
+            "qr": qr_svg(qr_text) if qr_text else "",
+            "document_code": document_code,
+            "labels": {
+                "title": capfirst(_("credit note")),
+                "document_code": _("Verification code"),
+                "footer": _(
+                    "Issued by the Geoportail for the agency named above. It "
+                    "corrects the receipt named above, which stays as issued."
+                ),
+            },
+            "rows": [
+                [
+                    _("Date of issue"),
+                    formats.date_format(
+                        timezone.localtime(refund.refunded_at), "DATETIME_FORMAT"
+                    ),
+                ],
+                [_("Receipt"), receipt.reference],
+                [_("Order"), receipt.order.reference],
+                [_("Amount"), f"{amount} {_('MAD')}"],
+                [_("Reason"), refund.reason],
+            ],
+        }
+    return _signed(_engine().compile(data), agency=refund.agency)
+
+
+def _signed(pdf: bytes, *, agency) -> bytes:
+    """``pdf`` signed (PAdES) by ``agency``."""
     return issued_pdf_sign(
-        _engine().compile(data),
-        agency=AgencyIdentity(agency.code, agency.name_fr, agency.name_ar),
+        pdf, agency=AgencyIdentity(agency.code, agency.name_fr, agency.name_ar)
     )
