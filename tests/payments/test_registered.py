@@ -5,7 +5,9 @@ verification page reachable by the printed code."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 
+import cv2
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,35 @@ def test_a_refund_registers_its_credit_note(client, paid, planner):
     assert "Double emploi" not in verification
     other = reverse("payments:credit_note_pdf", args=[paid.reference, "AURS-A-1-1"])
     assert client.get(other).status_code == 404
+
+
+def test_the_receipts_qr_code_decodes_to_its_page_and_payload(client, paid, tmp_path):
+    receipt = Receipt.objects.get(order=paid)
+    document = IssuedDocument.objects.get(subject_reference=receipt.reference)
+    pdf = client.get(
+        reverse("payments:receipt_pdf", args=[paid.reference]),
+        HTTP_ACCEPT_LANGUAGE="ar",
+    ).content
+    (tmp_path / "receipt.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "200",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            "-singlefile",
+            str(tmp_path / "receipt.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    image = cv2.imread(str(tmp_path / "page.png"))
+    decoded, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
+    url, _hash, payload = decoded.partition("#")
+    assert url.endswith(f"/verify/{document.code}?lang=ar")
+    assert payload == payload_of(document)
+    assert client.get(url).status_code == 200
