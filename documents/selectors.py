@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import hashlib
 
 from django.utils.translation import gettext as _
 
@@ -132,3 +133,39 @@ def document_verify(document: IssuedDocument) -> DocumentCheck:
         state=document.state(),
         details=details_of(document),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistryCheck:
+    """Every registry entry verified again: how many, which fail and why."""
+
+    count: int
+    failed: tuple[str, ...]  # "<code>: <reason>", in English for operators
+
+    @property
+    def all_authentic(self) -> bool:
+        return not self.failed
+
+
+def documents_verify_all() -> RegistryCheck:
+    """Check every entry's signature with the key it names (current or
+    retired, in service on its day) and its PDF against its SHA-256 — after
+    a restore, a key rotation or an upgrade. Returns a RegistryCheck."""
+    failed = []
+    count = 0
+    entries = IssuedDocument.objects.select_related("agency").order_by("pk")
+    for document in entries.iterator(chunk_size=200):
+        count += 1
+        key_data = key_data_of(document)
+        if hashlib.sha256(bytes(document.pdf)).hexdigest() != document.pdf_sha256:
+            failed.append(f"{document.code}: the PDF does not match its SHA-256")
+        elif signing.public_key_by_id(document.key_id) is None:
+            failed.append(f"{document.code}: signed with unknown key {document.key_id}")
+        elif not signing.verify(
+            key_id=document.key_id,
+            message=key_data.message(),
+            signature=signature_of(document),
+            signed_at=document.issued_at,
+        ):
+            failed.append(f"{document.code}: the signature does not verify")
+    return RegistryCheck(count=count, failed=tuple(failed))

@@ -176,3 +176,16 @@ def test_a_retired_key_signing_after_its_retirement_is_refused(issue, rotated, a
         content_sha256="00" * 32,
     )
     assert prepared.key_data.key_id == signing.key_id()
+
+
+def test_the_whole_registry_is_checked_after_a_rotation(issue, rotated, settings):
+    issue(reference="R-1")
+    rotated(retired_at=timezone.now())
+    issue(reference="R-2")
+    output = io.StringIO()
+    call_command("verify_documents", stdout=output)
+    assert "2 issued documents verified: all authentic." in output.getvalue()
+    # Forget the retired key: what it signed no longer verifies.
+    settings.GEOPORTAIL_RETIRED_SIGNING_KEYS = []
+    with pytest.raises(CommandError, match="1 of 2 issued documents fail"):
+        call_command("verify_documents", stderr=io.StringIO())
