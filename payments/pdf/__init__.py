@@ -24,8 +24,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
-from payments.fulfilment import order_delivered
 from documents.qr import qr_svg
+from payments.fulfilment import order_delivered
 from payments.models import Receipt, Refund
 from payments.providers import PROVIDERS
 
