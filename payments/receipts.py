@@ -38,7 +38,9 @@ def number_take(*, agency_id: int, series: str) -> tuple[int, int]:
 
 def receipt_issue(*, attempt: PaymentAttempt) -> Receipt:
     """The receipt of a confirmed ``attempt``, numbered next in its agency's
-    year. Must run in the transaction that confirms the attempt."""
+    year. Must run in the transaction that confirms the attempt, which
+    registers it (``receipt_register``) once what it paid for is delivered:
+    its PDF names what the payment delivered (the official note)."""
     order = attempt.order
     year, number = number_take(
         agency_id=order.agency_id, series=ReceiptCounter.Series.RECEIPT
@@ -51,7 +53,6 @@ def receipt_issue(*, attempt: PaymentAttempt) -> Receipt:
         attempt=attempt,
         amount_centimes=attempt.amount_centimes,
     )
-    receipt_register(receipt=receipt)
     return receipt
 
 

@@ -40,7 +40,12 @@ from payments.providers.cmi import (
     amount_text,
     cmi_hash_valid,
 )
-from payments.receipts import credit_note_register, number_take, receipt_issue
+from payments.receipts import (
+    credit_note_register,
+    number_take,
+    receipt_issue,
+    receipt_register,
+)
 from payments.references import (
     attempt_reference_new,
     order_reference_new,
@@ -164,12 +169,15 @@ def attempt_start(
 
 
 def _attempt_confirm(*, attempt: PaymentAttempt) -> None:
-    """Confirm a locked attempt: the order is paid, its receipt numbered and
-    what it bought delivered (``payments.fulfilment``)."""
+    """Confirm a locked attempt: the order is paid, its receipt numbered,
+    what it bought delivered (``payments.fulfilment``: the official note names
+    the receipt), then the receipt registered with document-e (its PDF names
+    the note)."""
     attempt_transition(attempt=attempt, to=Status.CONFIRMED)
     Order.objects.filter(pk=attempt.order_id).update(status=Order.Status.PAID)
     receipt = receipt_issue(attempt=attempt)
     order_deliver(order=receipt.order, receipt=receipt)
+    receipt_register(receipt=receipt)
 
 
 def _locked_attempt(**lookup) -> PaymentAttempt:
