@@ -447,6 +447,10 @@ GEOPORTAIL_REQUEST_CONFIRM_HOURS = int(
 GEOPORTAIL_REQUEST_REOPEN_DAYS = int(
     os.environ.get("GEOPORTAIL_REQUEST_REOPEN_DAYS", 30)
 )
+# Days of submitted requests the public list and map (/requests/public/) show.
+GEOPORTAIL_REQUEST_PUBLIC_DAYS = int(
+    os.environ.get("GEOPORTAIL_REQUEST_PUBLIC_DAYS", 90)
+)
 # A case's attachment (cases/attachments.py): PDF, JPEG or PNG up to this size.
 GEOPORTAIL_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("GEOPORTAIL_ATTACHMENT_MAX_BYTES", 5_000_000)

@@ -8,6 +8,8 @@
 - ``GET /api/v1/requests/<reference>`` with the ``X-Follow-Code`` header:
   the requester follows their request (public events only); the code stays
   out of addresses and their logs; lookups are counted per client address.
+- ``GET /api/v1/requests/similar``: the open requests near a place, for
+  whoever is about to file one there (anonymised, like Open311's list).
 - ``GET /api/v1/requests``: the staff queue, and ``POST
   /api/v1/requests/<reference>/actions`` the staff's moves
   (``requete.api_actions``), by API token or session (with the CSRF
@@ -35,12 +37,13 @@ from cases.selectors import case_by_follow_code
 from cases.services import RequesterData
 from core.api import api_view, error_response, json_response, read_json
 from core.errors import BadRequest, NotAuthenticated, NotFound, TooManyRequests
+from layers.models import Agency
 from requete import selectors, services
 from requete.api_actions import action_take, text_field
 from requete.errors import KindNotFound
 from requete.models import CitizenRequest, RequestKind
 from requete.places import PlaceInput
-from requete.selectors import QueueFilters
+from requete.selectors import QueueFilters, SimilarRequest
 from requete.states import State
 
 # Follow-code lookups one address may make in an hour: a requester checks a
@@ -292,3 +295,68 @@ def request_action(request: HttpRequest, reference: str) -> dict:
     action_take(request=found, actor=request.user, data=read_json(request))
     found.case.refresh_from_db()
     return {"reference": found.case.reference, "state": found.case.state}
+
+
+def _coordinate(params, name: str, bound: float) -> float | None:
+    text = params.get(name, "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or abs(value) > bound:
+        raise BadRequest(
+            _("%(name)s must be a number between -%(bound)s and %(bound)s.")
+            % {"name": name, "bound": int(bound)},
+            code="invalid_location",
+        )
+    return value
+
+
+def _similar_place(params) -> PlaceInput:
+    lon, lat = _coordinate(params, "lon", 180), _coordinate(params, "lat", 90)
+    parcel = params.get("parcel", "").strip()
+    if not parcel and (lon is None or lat is None):
+        raise BadRequest(
+            _("Give a parcel's land reference, or lon and lat."),
+            code="place_required",
+        )
+    geometry = None
+    if not parcel:
+        geometry = {"type": "Point", "coordinates": [lon, lat]}
+    return PlaceInput(parcel_reference=parcel, geometry=geometry)
+
+
+def _similar(row: SimilarRequest) -> dict:
+    return {
+        "reference": row.reference,
+        "kind": row.kind_code,
+        "kind_name": row.kind_label,
+        "state": row.state.value,
+        "state_label": str(row.state.label),
+        "submitted_at": row.submitted_at,
+        "distance_m": row.distance_metres,
+        "public_text": row.public_text or None,
+        "url": reverse("requete_citizen:public_request", args=[row.reference]),
+    }
+
+
+@api_view("GET")
+def requests_similar(request: HttpRequest) -> dict:
+    """``GET /api/v1/requests/similar?agency=&lon=&lat=`` (or ``parcel=``,
+    and ``kind=`` to put that kind first): the agency's open requests within
+    50 m, anonymised."""
+    params = request.GET
+    agency = Agency.objects.filter(code=params.get("agency", "")).first()
+    if agency is None:
+        raise NotFound(_("No agency has this code."), code="agency_not_found")
+    kind = None
+    if params.get("kind"):
+        kind = RequestKind.objects.filter(agency=agency, code=params["kind"]).first()
+        if kind is None:
+            raise KindNotFound(_("The agency takes no request of this kind."))
+    rows = selectors.requests_similar_to(
+        agency=agency, place=_similar_place(params), kind=kind
+    )
+    return {"requests": [_similar(row) for row in rows]}

@@ -1,4 +1,5 @@
-"""The citizen's pages of requête-e: file a request, confirm it by its link,
+"""The citizen's pages of requête-e: file a request (after seeing the open
+requests near its place, if any), confirm it by its link,
 follow it with its reference and follow code, and act on it (reply, withdraw,
 reopen, rate). Thin: each page parses, calls ``requete.services`` and shows
 the answer or the refusal in the reader's language — no rule lives here.
@@ -30,7 +31,7 @@ from cases.errors import CaseNotFollowed
 from cases.models import CaseEvent
 from cases.selectors import case_by_follow_code
 from core.errors import GeoportalError, TooManyRequests
-from requete import abuse, services
+from requete import abuse, selectors, services
 from requete.citizen_forms import FilingForm, FollowForm
 from requete.errors import FilingRefused
 from requete.models import CitizenRequest, RequestKind
@@ -74,10 +75,18 @@ def request_new(request: HttpRequest) -> HttpResponse:
     form = FilingForm(request.POST, kinds=kinds)
     if not form.is_valid():
         return _filing_page(request, form, agency_code)
+    filing = form.filing(language=get_language())
     try:
+        # Once: the page offers the open requests near the place before
+        # filing; "file mine anyway" posts the same form past this step.
+        if request.POST.get("similar") != "seen":
+            similar = selectors.requests_similar_to(
+                agency=filing.kind.agency, place=filing.place, kind=filing.kind
+            )
+            if similar:
+                return _filing_page(request, form, agency_code, similar=similar)
         filed = services.request_file(
-            filing=form.filing(language=get_language()),
-            client_address=client_address(request),
+            filing=filing, client_address=client_address(request)
         )
     except FilingRefused as exc:
         form.service_errors(exc.details.get("fields", {}), exc.message)
@@ -103,12 +112,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filing_page(request, form, agency_code, status=200) -> HttpResponse:
+def _filing_page(request, form, agency_code, status=200, similar=()) -> HttpResponse:
     form.describe()
     return render(
         request,
         "requete/citizen/new.html",
-        {"form": form, "agency_code": agency_code},
+        {"form": form, "agency_code": agency_code, "similar": similar},
         status=status,
     )
 

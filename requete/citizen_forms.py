@@ -9,14 +9,19 @@ the next page, with the service's message for any it requires.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.services import RequesterData
 from core.i18n import localized
+from layers.models import Agency
 from requete.models import CitizenRequest, RequestKind
 from requete.places import PlaceInput
+from requete.selectors import PublicFilters
 from requete.services import MAX_SUBJECT, MAX_TEXT, RequestFiling
+from requete.states import State
 
 EXTRA_PREFIX = "extra_"
 # Where a service's message about a field lands on the page: the drawn place
@@ -195,3 +200,46 @@ class FollowForm(DescribedForm):
         max_length=32,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
+
+
+# The most requests the public list and map show at once.
+PUBLIC_LIST_LIMIT = 500
+
+
+class PublicListForm(DescribedForm):
+    """The public list's filters (``GET``), parsed into ``PublicFilters``;
+    a value outside the choices is refused, never guessed."""
+
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of request"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        agencies = Agency.objects.filter(request_kinds__isnull=False).distinct()
+        self.agencies = {agency.code: agency for agency in agencies}
+        agency_names = sorted(
+            ((code, agency.name) for code, agency in self.agencies.items()),
+            key=lambda choice: choice[1],
+        )
+        self.fields["agency"].choices = [("", _("Every agency")), *agency_names]
+        kinds = {}
+        for kind in RequestKind.objects.order_by("code", "agency__code"):
+            kinds.setdefault(kind.code, kind.label)
+        kind_labels = sorted(kinds.items(), key=lambda choice: choice[1])
+        self.fields["kind"].choices = [("", _("Every kind")), *kind_labels]
+        self.fields["state"].choices = [("", _("Every state"))] + [
+            (state.value, state.label) for state in State if state != State.UNCONFIRMED
+        ]
+
+    def filters(self, *, since: datetime.datetime) -> PublicFilters:
+        """The filters asked (after ``is_valid``; none when unbound), for
+        requests submitted ``since``."""
+        data = self.cleaned_data if self.is_bound else {}
+        return PublicFilters(
+            agency=self.agencies.get(data.get("agency", "")),
+            kind_codes=(data["kind"],) if data.get("kind") else (),
+            states=frozenset({data["state"]}) if data.get("state") else frozenset(),
+            start=since,
+            limit=PUBLIC_LIST_LIMIT,
+        )

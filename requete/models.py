@@ -8,6 +8,8 @@ is about and the land it points at. The state machine is ``requete.states``.
 from __future__ import annotations
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
@@ -158,6 +160,9 @@ class CitizenRequest(models.Model):
         _("competent authority"), max_length=200, blank=True
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    # What the public reads of the request's words: a version the agency's
+    # staff redacted and published, never the requester's own text.
+    public_text = models.TextField(_("public text"), blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -166,6 +171,12 @@ class CitizenRequest(models.Model):
             models.Index(fields=["kind"], name="request_kind"),
             models.Index(fields=["document"], name="request_document"),
             models.Index(fields=["zone_version", "zone_code"], name="request_zone"),
+            # Requests within metres of a place (``requests_similar``): the
+            # distance on the sphere, through the index of the same cast.
+            GistIndex(
+                Cast("place", models.PointField(geography=True, srid=STORAGE_SRID)),
+                name="request_place_geography",
+            ),
         ]
 
     def __str__(self) -> str:

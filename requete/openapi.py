@@ -177,6 +177,38 @@ SCHEMAS = {
         },
         "examples": [{"action": "answer", "text": "La zone reste verte."}],
     },
+    "RequestsSimilar": {
+        "type": "object",
+        "required": ["requests"],
+        "properties": {
+            "requests": {
+                "type": "array",
+                "maxItems": 5,
+                "description": (
+                    "Open requests within 50 m, the kind asked for first, then "
+                    "the nearest; no name, contact or words of the requester"
+                ),
+                "items": {
+                    "type": "object",
+                    "required": ["reference", "state", "distance_m", "url"],
+                    "properties": {
+                        "reference": _TEXT,
+                        "kind": _TEXT,
+                        "kind_name": _TEXT,
+                        "state": {"type": "string", "enum": _STATES},
+                        "state_label": _TEXT,
+                        "submitted_at": {"type": "string", "format": "date-time"},
+                        "distance_m": {"type": "number", "minimum": 0},
+                        "public_text": {
+                            "type": ["string", "null"],
+                            "description": "The agency's redacted text, if published",
+                        },
+                        "url": {"type": "string", "description": "Its public page"},
+                    },
+                },
+            }
+        },
+    },
     "RequestQueue": {
         "type": "object",
         "required": ["offset", "requests"],
@@ -243,6 +275,24 @@ PATHS = {
                 "429": ERROR,
             },
         },
+    },
+    "/api/v1/requests/similar": {
+        "get": {
+            "tags": ["requests"],
+            "summary": "Open requests near a place, before filing one there",
+            "parameters": [
+                {**_query("agency", _TEXT, "The agency's code"), "required": True},
+                _query("parcel", _TEXT, "A parcel's land reference, e.g. TF 12345/07"),
+                _query("lon", {"type": "number"}, "Longitude (WGS 84), with lat"),
+                _query("lat", {"type": "number"}, "Latitude (WGS 84), with lon"),
+                _query("kind", _TEXT, "A kind's code: its requests come first"),
+            ],
+            "responses": {
+                "200": _json(_ref("RequestsSimilar"), "At most 5, nearest first"),
+                "400": ERROR,
+                "404": ERROR,
+            },
+        }
     },
     "/api/v1/requests/{reference}": {
         "get": {

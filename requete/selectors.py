@@ -8,9 +8,13 @@ import datetime
 import json
 from collections import Counter
 
-from django.contrib.gis.geos import MultiPolygon
+from django.contrib.gis.db.models import PointField
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import MultiPolygon, Point
+from django.contrib.gis.measure import D
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -19,8 +23,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -29,10 +35,11 @@ from accounts.models import User
 from cases.clock import overdue_q
 from cases.models import CaseEvent
 from layers.in_force import public_in_force_q
-from layers.models import Agency, Feature, PlanningDocument, ZoneRule
+from layers.models import STORAGE_SRID, Agency, Feature, PlanningDocument, ZoneRule
 from notes.compose import Moment, note_compose
 from notes.subjects import Subject, parcel_subject
 from requete.models import SERVICE, AnswerTemplate, CitizenRequest, RequestKind
+from requete.places import PlaceInput, place_resolve
 from requete.states import FINAL, State
 
 # A drawn point or line is read as the land within this distance (degrees,
@@ -85,6 +92,8 @@ class PublicFilters:
     kind_codes: tuple[str, ...] = ()
     # "open", "closed" or both (empty: both).
     statuses: frozenset[str] = frozenset()
+    # Detailed states (``State`` values; empty: any).
+    states: frozenset[str] = frozenset()
     start: datetime.datetime | None = None
     end: datetime.datetime | None = None
     limit: int = 1000
@@ -111,6 +120,8 @@ def requests_public(*, filters: PublicFilters) -> QuerySet[CitizenRequest]:
         requests = requests.exclude(case__state__in=CLOSED)
     elif filters.statuses == {"closed"}:
         requests = requests.filter(case__state__in=CLOSED)
+    if filters.states:
+        requests = requests.filter(case__state__in=filters.states)
     if filters.start is not None:
         requests = requests.filter(case__submitted_at__gte=filters.start)
     if filters.end is not None:
@@ -127,6 +138,164 @@ def requests_public(*, filters: PublicFilters) -> QuerySet[CitizenRequest]:
         .annotate(updated_at=Subquery(last_public[:1]))
         .order_by("-case__submitted_at", "-case_id")[: filters.limit]
     )
+
+
+# A drawn place is shown publicly rounded to this many decimal degrees
+# (about 100 m), so that no one's door is pointed at.
+PUBLIC_ROUNDING = 3
+
+
+def public_point(request: CitizenRequest) -> Point | None:
+    """Where the public may see ``request``: its parcel's point on surface
+    (a parcel is public land registry), a drawn place rounded to
+    ``PUBLIC_ROUNDING`` decimals; None when it points at no land. Every
+    public answer (Open311, the public list and map) places requests by this
+    rule alone."""
+    point = request.place
+    if point is None:
+        return None
+    if request.parcel_id is not None:
+        return Point(point.x, point.y, srid=point.srid)
+    return Point(
+        round(point.x, PUBLIC_ROUNDING),
+        round(point.y, PUBLIC_ROUNDING),
+        srid=point.srid,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicRequest:
+    """A request as anyone may read it: what, where (``public_point``),
+    its state and dates — never a name, a contact or the requester's words;
+    the text the agency redacted and published at most."""
+
+    reference: str
+    agency_name: str
+    kind_label: str
+    state: State
+    submitted_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+    answered_at: datetime.datetime | None
+    point: Point | None
+    public_text: str
+    duplicate_of: str
+    competent_authority: str
+
+
+def public_request(request: CitizenRequest) -> PublicRequest:
+    """``request`` (from ``requests_public``) anonymised for a public page."""
+    case = request.case
+    return PublicRequest(
+        reference=case.reference,
+        agency_name=case.agency.name,
+        kind_label=request.kind.label,
+        state=State(case.state),
+        submitted_at=case.submitted_at,
+        acknowledged_at=case.acknowledged_at,
+        answered_at=case.answered_at,
+        point=public_point(request),
+        public_text=request.public_text,
+        duplicate_of=request.duplicate_of.case.reference
+        if request.duplicate_of
+        else "",
+        competent_authority=request.competent_authority,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicEvent:
+    """A move of a request's state as the public sees it: when, and to what."""
+
+    at: datetime.datetime
+    state: State
+
+
+def request_public_history(*, request: CitizenRequest) -> list[PublicEvent]:
+    """The public moves of ``request``'s state since it was submitted, oldest
+    first — never a text, nor who made them."""
+    events = CaseEvent.objects.filter(
+        case=request.case_id,
+        public=True,
+        kind=CaseEvent.Kind.STATE,
+        to_state__in=[state for state in State if state != State.UNCONFIRMED],
+    ).order_by("at", "id")
+    return [PublicEvent(at=event.at, state=State(event.to_state)) for event in events]
+
+
+# Requests this near a place being filed are offered as "similar" (metres),
+# at most this many.
+SIMILAR_REACH_METRES = 50
+SIMILAR_LIMIT = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class SimilarRequest:
+    """An open request near a place, anonymised: no name, no contact, no
+    words of the requester — the agency's published text at most."""
+
+    reference: str
+    kind_code: str
+    kind_label: str
+    state: State
+    submitted_at: datetime.datetime
+    distance_metres: float
+    public_text: str
+
+    @property
+    def metres(self) -> int:
+        """The distance in whole metres, as a page says it."""
+        return round(self.distance_metres)
+
+
+def requests_similar(
+    *, agency: Agency, point: Point, kind: RequestKind | None = None
+) -> list[SimilarRequest]:
+    """The submitted, not yet ended requests of ``agency`` whose place lies
+    within ``SIMILAR_REACH_METRES`` of ``point`` (on the sphere), those of
+    ``kind`` first, then the nearest; at most ``SIMILAR_LIMIT``."""
+    geography = PointField(geography=True, srid=STORAGE_SRID)
+    point = Point(point.x, point.y, srid=STORAGE_SRID)
+    near = (
+        CitizenRequest.objects.filter(
+            case__service=SERVICE,
+            case__agency=agency,
+            case__submitted_at__isnull=False,
+        )
+        .exclude(case__state__in=FINAL)
+        .alias(geography=Cast("place", geography))
+        .filter(geography__dwithin=(point, D(m=SIMILAR_REACH_METRES)))
+        .annotate(
+            distance=Distance("geography", point),
+            other_kind=Case(When(kind=kind, then=Value(0)), default=Value(1)),
+        )
+        .select_related("case", "kind")
+        .order_by("other_kind", "distance", "case_id")[:SIMILAR_LIMIT]
+    )
+    return [
+        SimilarRequest(
+            reference=row.case.reference,
+            kind_code=row.kind.code,
+            kind_label=row.kind.label,
+            state=State(row.case.state),
+            submitted_at=row.case.submitted_at,
+            distance_metres=round(row.distance.m, 1),
+            public_text=row.public_text,
+        )
+        for row in near
+    ]
+
+
+def requests_similar_to(
+    *, agency: Agency, place: PlaceInput, kind: RequestKind | None = None
+) -> list[SimilarRequest]:
+    """``requests_similar`` near the place a filing points at (its parcel's
+    or drawn place's point), none when it points at no place. Raises
+    FilingRefused for a place a filing would be refused (an unknown parcel,
+    a point outside the agency's territory)."""
+    point = place_resolve(agency=agency, given=place).place
+    if point is None:
+        return []
+    return requests_similar(agency=agency, point=point, kind=kind)
 
 
 def _subject(request: CitizenRequest) -> Subject | None:

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import permissions
+from audit.models import AuditEvent
+from audit.services import audit_record
 from cases import codes
 from cases.attachments import case_attachment_add
 from cases.errors import NotCaseHandler
@@ -686,3 +688,37 @@ def request_attach(
             code="attachment_closed",
         )
     return case_attachment_add(case=case, name=name, content=content, by_requester=True)
+
+
+@transaction.atomic
+def request_public_text_publish(
+    *, request: CitizenRequest, actor, text: str
+) -> CitizenRequest:
+    """Publish ``text`` — the agency's redacted version of what the request
+    is about — on the request's public pages; an empty text withdraws it.
+    The requester's own words are never public: only this text is.
+    Audited. Raises NotCaseHandler, TransitionRefused for a request not yet
+    submitted (it has no public page), FilingRefused for a text too long."""
+    case = _locked(request).case
+    require_handler(actor, case)
+    if case.submitted_at is None:
+        raise TransitionRefused(
+            _("Only a submitted request has a public page."),
+            code="public_text_refused",
+        )
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise FilingRefused(
+            _("Write a public text of at most %(count)d characters.")
+            % {"count": MAX_TEXT},
+            code="public_text_too_long",
+        )
+    request.public_text = text
+    request.save(update_fields=["public_text"])
+    audit_record(
+        action=AuditEvent.Action.CHANGED,
+        actor=actor,
+        obj=request,
+        details={"public_text": text},
+    )
+    return request

@@ -324,6 +324,9 @@ ACTIONS: dict[str, Callable] = {
     "assign": lambda item, user, post: services.requests_assign(
         requests=[item], actor=user, assignee=_assignee(user, post)
     ),
+    "publish": lambda item, user, post: services.request_public_text_publish(
+        request=item, actor=user, text=post.get("public_text", "")
+    ),
     "message": lambda item, user, post: services.request_message_add(
         request=item,
         actor=user,

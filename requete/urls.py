@@ -34,6 +34,8 @@ urlpatterns = [
         name="token",
     ),
     path("api/v1/requests", api.requests, name="api_requests"),
+    # Before a request's address: "similar" is not a reference.
+    path("api/v1/requests/similar", api.requests_similar, name="api_requests_similar"),
     path("api/v1/requests/<str:reference>", api.request_follow, name="api_request"),
     path(
         "api/v1/requests/<str:reference>/actions",

@@ -3,9 +3,8 @@ GeoReport v2 names their fields, errors as ``[{"code", "description"}]``, in
 JSON or XML.
 
 Public answers carry no personal data and no free text of the requester:
-the kind, the state, the agency's status note, dates and the place — the
-parcel's point on surface, or a drawn place rounded to ``ROUNDING`` decimal
-degrees (about 100 m) so that no one's door is pointed at.
+the kind, the state, the agency's status note, dates and the place as
+``selectors.public_point`` gives it to every public answer.
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ from core.api import json_response
 from core.errors import GeoportalError
 from requete.models import CitizenRequest, RequestKind
 from requete.schema import field_title
-from requete.selectors import CLOSED
+from requete.selectors import CLOSED, public_point
 from requete.states import State
 
-ROUNDING = 3
 # XML element of one item of each list the answers hold.
 XML_ITEMS = {
     "services": "service",
@@ -139,12 +137,8 @@ def _status_notes(request: CitizenRequest) -> str:
 
 
 def _place(request: CitizenRequest) -> tuple[float | None, float | None]:
-    point = request.place
-    if point is None:
-        return None, None
-    if request.parcel_id is not None:
-        return point.y, point.x
-    return round(point.y, ROUNDING), round(point.x, ROUNDING)
+    point = public_point(request)
+    return (None, None) if point is None else (point.y, point.x)
 
 
 def _iso(moment) -> str | None:
