@@ -69,6 +69,7 @@ def public_pages(data: dict) -> dict[str, str]:
         "law library, a search": "/library/?q=urbanisme",
         "a request, the form": f"/requests/new?agency={agency.code}",
         "a request, following it": "/requests/follow",
+        "requests filed, the public list": "/requests/public/",
     }
 
 

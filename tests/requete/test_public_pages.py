@@ -210,6 +210,9 @@ def test_places_are_snapped_as_open311_snaps_them(client, kind, submit, agency):
         [surface.x, surface.y]
     )
     assert points[on_drawn.request.case.reference] == [-6.851, 33.957]
+    # The list says where too, with a decimal point in every language.
+    listed = client.get(LIST, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "33.95700, -6.85100" in listed
     open311 = {
         row["service_request_id"]: [row["long"], row["lat"]]
         for row in client.get("/open311/v2/requests.json").json()
