@@ -241,3 +241,23 @@ def test_the_pages_read_right_to_left_in_arabic(client, kind, submit):
     assert "طلب واحد" in listed
     assert '<html lang="ar" dir="rtl">' in page.content.decode()
     assert "سجل الطلب" in page.content.decode()
+
+
+def test_the_staff_page_publishes_refuses_and_hides_from_other_agencies(
+    client, kind, submit, planner, other_planner
+):
+    reference = submit(kind).request.case.reference
+    publish = f"/planner/requests/{reference}/publish"
+    client.force_login(other_planner)
+    assert client.post(publish, {"public_text": "Rien."}).status_code == 404
+    client.force_login(planner)
+    page = client.get(f"/planner/requests/{reference}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert 'name="public_text"' in page.content.decode()
+    too_long = "x" * (services.MAX_TEXT + 1)
+    refused = client.post(publish, {"public_text": too_long}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 400
+    assert "Écrivez un texte public de 5000 caractères au plus." in (
+        refused.content.decode()
+    )
+    assert too_long in refused.content.decode()
+    assert CitizenRequest.objects.get(case__reference=reference).public_text == ""
