@@ -119,6 +119,12 @@ class Case(models.Model):
                 name="case_running_due",
             ),
             models.Index(fields=["assignee", "state"], name="case_assignee"),
+            # The public lists (requete.selectors.requests_public: Open311,
+            # /requests/public/), latest submitted first, of an agency or of
+            # all: an index walk stopping at the limit, not a sort of every
+            # request of the span.
+            models.Index(fields=["agency", "submitted_at"], name="case_submitted"),
+            models.Index(fields=["submitted_at"], name="case_submitted_all"),
         ]
 
     def __str__(self) -> str:
