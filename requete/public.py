@@ -38,6 +38,15 @@ def _point(row: PublicRequest) -> dict:
     }
 
 
+def _basemap() -> dict:
+    """The map page's base map (``GEOPORTAIL_BASEMAP_URL``, its origins in
+    the content-security policy), else a plain background."""
+    return {
+        "url": settings.GEOPORTAIL_BASEMAP_URL,
+        "attribution": settings.GEOPORTAIL_BASEMAP_ATTRIBUTION,
+    }
+
+
 def _points(rows: list[PublicRequest]) -> dict:
     """The rows placed on the land, as GeoJSON for the page's map."""
     return {
@@ -63,7 +72,13 @@ def request_public_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "requete/public/list.html",
-        {"form": form, "rows": rows, "points": _points(rows), "days": days},
+        {
+            "form": form,
+            "rows": rows,
+            "points": _points(rows),
+            "days": days,
+            "basemap": _basemap(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -87,5 +102,6 @@ def request_public_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "row": row,
             "history": selectors.request_public_history(request=found[0]),
             "points": _points([row]),
+            "basemap": _basemap(),
         },
     )

@@ -261,3 +261,15 @@ def test_the_staff_page_publishes_refuses_and_hides_from_other_agencies(
     )
     assert too_long in refused.content.decode()
     assert CitizenRequest.objects.get(case__reference=reference).public_text == ""
+
+
+def test_the_map_has_the_map_pages_base_map_when_one_is_configured(
+    client, kind, submit, settings
+):
+    submit(kind, place=drawn(-6.85, 33.95))
+    assert 'data-basemap-url=""' in client.get(LIST).content.decode()
+    settings.GEOPORTAIL_BASEMAP_URL = "https://tiles.example.ma/{z}/{x}/{y}.png"
+    settings.GEOPORTAIL_BASEMAP_ATTRIBUTION = "© Cadastre"
+    html = client.get(LIST).content.decode()
+    assert 'data-basemap-url="https://tiles.example.ma/{z}/{x}/{y}.png"' in html
+    assert 'data-basemap-attribution="© Cadastre"' in html

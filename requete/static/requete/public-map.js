@@ -9,6 +9,24 @@
   if (!element || !data || !window.L) { return; }
   var map = L.map(element, { scrollWheelZoom: false });
   map.attributionControl.setPrefix(false);
+  // The map page's base map when one is configured (an XYZ template or a
+  // WMS address with its LAYERS), else the points on a plain background.
+  var url = element.dataset.basemapUrl;
+  if (url) {
+    var options = { attribution: element.dataset.basemapAttribution, maxZoom: 20 };
+    if (!/[?&]service=wms/i.test(url)) {
+      L.tileLayer(url, options).addTo(map);
+    } else {
+      var address = new URL(url, location.href), wms = { format: "image/png" };
+      address.searchParams.forEach(function (value, key) {
+        if (!/^(service|request|version|bbox|width|height|crs|srs)$/i.test(key)) {
+          wms[key.toLowerCase()] = value;
+        }
+      });
+      L.tileLayer.wms(address.origin + address.pathname, Object.assign(wms, options))
+        .addTo(map);
+    }
+  }
   var points = L.geoJSON(JSON.parse(data.textContent), {
     pointToLayer: function (feature, latlng) {
       return L.circleMarker(latlng, {
