@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from requete import selectors
+from requete import citizen_forms, selectors
 from requete.citizen_forms import PublicListForm
 from requete.selectors import PublicFilters, PublicRequest
 
@@ -78,6 +78,10 @@ def request_public_list(request: HttpRequest) -> HttpResponse:
             "points": _points(rows),
             "days": days,
             "basemap": _basemap(),
+            # The list stops at its limit: the page says so, to filter.
+            "limit": citizen_forms.PUBLIC_LIST_LIMIT
+            if len(rows) >= citizen_forms.PUBLIC_LIST_LIMIT
+            else None,
         },
         status=400 if form.errors else 200,
     )

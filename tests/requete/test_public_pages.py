@@ -16,7 +16,7 @@ from audit.models import AuditEvent
 from cases.services import RequesterData
 from parcels.models import Parcel
 from parcels.references import ParcelReference
-from requete import services
+from requete import citizen_forms, services
 from requete.errors import TransitionRefused
 from requete.models import CitizenRequest
 from requete.places import PlaceInput
@@ -273,3 +273,18 @@ def test_the_map_has_the_map_pages_base_map_when_one_is_configured(
     html = client.get(LIST).content.decode()
     assert 'data-basemap-url="https://tiles.example.ma/{z}/{x}/{y}.png"' in html
     assert 'data-basemap-attribution="© Cadastre"' in html
+
+
+def test_the_list_says_when_it_stops_at_its_limit(client, kind, submit, monkeypatch):
+    monkeypatch.setattr(citizen_forms, "PUBLIC_LIST_LIMIT", 2)
+    submit(kind)
+    submit(kind)
+    html = client.get(LIST, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Seules les 2 requêtes les plus récentes sont montrées" in html
+    newest = submit(kind).request.case.reference
+    html = client.get(LIST, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert newest in html
+    assert html.count('<tr><td><a href="/requests/public/') == 2
+    monkeypatch.setattr(citizen_forms, "PUBLIC_LIST_LIMIT", 5)
+    html = client.get(LIST, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "les plus récentes sont montrées" not in html
