@@ -12,7 +12,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import CASCADE, F, Func, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
@@ -679,6 +679,14 @@ class ZoneRule(models.Model):
     articles = models.CharField(
         _("articles of the regulation"), max_length=100, blank=True
     )
+    # Articles of the law library, by reference ("loi-12-90:art-40"): checked
+    # against the library where a planner writes them (layers/citations.py).
+    citations = ArrayField(
+        models.CharField(max_length=80),
+        default=list,
+        blank=True,
+        verbose_name=_("articles of the law cited"),
+    )
     excerpt_fr = models.TextField(_("regulation excerpt (French)"), blank=True)
     excerpt_ar = models.TextField(_("regulation excerpt (Arabic)"), blank=True)
     regulation_file = models.ForeignKey(
@@ -704,6 +712,8 @@ class ZoneRule(models.Model):
                 name="zone_rule_ces_is_percent",
             ),
         ]
+        # The article page's "cited by": rules whose citations hold a reference.
+        indexes = [GinIndex(fields=["citations"], name="zone_rule_citations")]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.label}"

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from layers.citations import citations_check, citations_parse
 from layers.models import LandUse, ZoneRule
 
 NUMBER_FIELDS = (
@@ -33,7 +34,13 @@ NUMBER_FIELDS = (
     "setback_rear_m",
 )
 TABLE_FIELDS = ("code", "label_fr", "label_ar", "category", *NUMBER_FIELDS)
-CSV_FIELDS = (*TABLE_FIELDS, "allowed_uses", "forbidden_uses", "articles")
+CSV_FIELDS = (
+    *TABLE_FIELDS,
+    "allowed_uses",
+    "forbidden_uses",
+    "articles",
+    "citations",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,6 +113,22 @@ def number_text(value: str, *, unit: str) -> str:
     return text.replace(" ", "").replace(",", ".")
 
 
+class CitationsField(forms.CharField):
+    """Articles of the law library by reference, as one line of text
+    ("loi-12-90:art-40, loi-25-90:art-1"): each must name an article."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list):
+            return citations_parse(value)
+        return citations_parse(super().to_python(value))
+
+    def validate(self, value: list[str]) -> None:
+        citations_check(value)
+
+
 class ZoneRuleForm(forms.ModelForm):
     """One zone's rule, each number checked against its unit and range."""
 
@@ -126,6 +149,10 @@ class ZoneRuleForm(forms.ModelForm):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+        self.fields["citations"] = CitationsField(
+            label=self.fields["citations"].label,
+            required=False,
+        )
         for name, bounds in RANGES.items():
             field = self.fields[name]
             field.widget.attrs.update(

@@ -81,6 +81,41 @@ SCHEMAS = {
             },
         },
     },
+    "LibraryCitingDocument": {
+        "type": "object",
+        "description": (
+            "A public planning document whose zone rules cite the article, "
+            "with those zones"
+        ),
+        "required": ["agency", "document", "in_force", "url", "zones"],
+        "properties": {
+            "agency": {"type": "string"},
+            "document": {"type": "string", "description": "its reference"},
+            "title_fr": {"type": "string"},
+            "title_ar": {"type": "string"},
+            "status": {"type": "string"},
+            "in_force": {"type": "boolean", "description": "on the day asked"},
+            "url": {"type": "string", "description": "the document's page"},
+            "zones": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["code", "label", "map_url"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "label": {"type": "string"},
+                        "map_url": {
+                            "type": ["string", "null"],
+                            "description": (
+                                "the map at the zone (null when no version in "
+                                "force on the day asked shows it)"
+                            ),
+                        },
+                    },
+                },
+            },
+        },
+    },
 }
 
 _LANGUAGES_TEXT = {
@@ -266,6 +301,13 @@ PATHS = {
                                 "type": "array",
                                 "items": {
                                     "$ref": "#/components/schemas/LibraryWording"
+                                },
+                            },
+                            "cited_by": {
+                                "type": "array",
+                                "description": ("documents citing it, in force first"),
+                                "items": {
+                                    "$ref": "#/components/schemas/LibraryCitingDocument"
                                 },
                             },
                         },

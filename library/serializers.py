@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from library.citations import CitingDocument
 from library.models import Article, Procedure, Text, article_reference
 from library.selectors import LibraryResults
 
@@ -91,8 +92,31 @@ def text_data(text: Text, *, day: datetime.date, articles) -> dict:
     }
 
 
+def _citing(citing: CitingDocument) -> dict:
+    document = citing.document
+    return {
+        "agency": document.agency.code,
+        "document": document.reference,
+        "title_fr": document.title_fr,
+        "title_ar": document.title_ar,
+        "status": document.status,
+        "in_force": citing.in_force,
+        "url": citing.url,
+        "zones": [
+            {"code": zone.code, "label": zone.label, "map_url": zone.map_url or None}
+            for zone in citing.zones
+        ],
+    }
+
+
 def article_data(
-    text: Text, number: str, *, day: datetime.date, article, history
+    text: Text,
+    number: str,
+    *,
+    day: datetime.date,
+    article,
+    history,
+    citing: list[CitingDocument],
 ) -> dict:
     return {
         "reference": article_reference(text.key, number),
@@ -100,6 +124,7 @@ def article_data(
         "at": day,
         "wording": _wording(article) if article else None,
         "history": [_wording(wording) for wording in history],
+        "cited_by": [_citing(item) for item in citing],
     }
 
 

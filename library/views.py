@@ -12,7 +12,8 @@ from django.utils import timezone
 from core.api import api_view
 from core.errors import GeoportalError
 from library import serializers
-from library.models import TextKind, TextStatus
+from library.citations import citing_documents
+from library.models import TextKind, TextStatus, article_reference
 from library.params import day_param, library_query_parse
 from library.selectors import (
     article_as_of,
@@ -82,7 +83,7 @@ def text_page(request: HttpRequest, key: str) -> HttpResponse:
 @_page
 def article_page(request: HttpRequest, key: str, number: str) -> HttpResponse:
     """``/library/<key>/art-<number>/``: the article as it read on ``at``
-    (today) and all its wordings."""
+    (today), all its wordings, and the documents and zones citing it."""
     text = text_get(key=key)
     day = day_param(request.GET, "at") or timezone.localdate()
     return render(
@@ -95,6 +96,9 @@ def article_page(request: HttpRequest, key: str, number: str) -> HttpResponse:
             "article": article_as_of(text=text, number=number, day=day),
             "history": article_history(text=text, number=number),
             "procedures": procedures_citing(text=text, number=number),
+            "citing": citing_documents(
+                reference=article_reference(text.key, number), day=day
+            ),
         },
     )
 
@@ -153,4 +157,5 @@ def api_article(request: HttpRequest, key: str, number: str) -> dict:
         day=day,
         article=article,
         history=article_history(text=text, number=number),
+        citing=citing_documents(reference=article_reference(text.key, number), day=day),
     )
