@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layers.models import Layer
+from library.citations import articles_cited
 from notes import sql
 from notes.errors import PlanningChanging
 from notes.planning import Planning, planning_at
 from notes.serialise import (
     AREA_DIGITS,
     agency_data,
+    cited_article_data,
     document_data,
     finish_overlays,
     finish_zones,
@@ -209,6 +211,18 @@ def _content(
         "layer_versions": sorted(
             versions.values(), key=lambda item: (item["document"], item["layer"])
         ),
+        # The articles of the law the zones' rules cite, as they read that day.
+        "articles": [
+            cited_article_data(cited)
+            for cited in articles_cited(
+                references=(
+                    reference
+                    for zone in zone_list
+                    for reference in (zone["rules"] or {}).get("citations", ())
+                ),
+                day=moment.day,
+            )
+        ],
     }
     content["warnings"] = with_messages(
         note_warnings(

@@ -176,6 +176,33 @@ SCHEMAS = {
             "outside_zoning_share": {"type": "number"},
             "documents": {"type": "array", "items": {"type": "object"}},
             "layer_versions": {"type": "array", "items": {"type": "object"}},
+            "articles": {
+                "type": "array",
+                "description": (
+                    "The articles of the law the zones' rules cite (their "
+                    "rules' citations), as they read on the note's day: "
+                    "reference, label, text, body_fr and body_ar (null when "
+                    "not in force that day), url of the article's page"
+                ),
+                "items": {
+                    "type": "object",
+                    "required": ["reference", "label", "url"],
+                    "properties": {
+                        "reference": {
+                            "type": "string",
+                            "examples": ["loi-12-90:art-40"],
+                        },
+                        "label": {"type": "string"},
+                        "text": {"type": "string"},
+                        "number": {"type": "string"},
+                        "title": {"type": "string"},
+                        "body_fr": {"type": ["string", "null"]},
+                        "body_ar": {"type": ["string", "null"]},
+                        "repealed": {"type": "boolean"},
+                        "url": {"type": "string"},
+                    },
+                },
+            },
             "warnings": {
                 "type": "array",
                 "items": {

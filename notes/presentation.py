@@ -131,6 +131,9 @@ def rule_lines(rules: dict | None, language: str) -> list[tuple[str, str]]:
         lines.append((_("Parking"), parking))
     if rules.get("articles"):
         lines.append((_("Articles"), _ltr(rules["articles"], language)))
+    if rules.get("citations"):
+        cited = [_ltr(reference, language) for reference in rules["citations"]]
+        lines.append((_("Articles of the law cited"), listing(cited, language)))
     excerpt = _pick(rules, "excerpt", language)
     if excerpt:
         lines.append((_("Regulation excerpt"), excerpt))
@@ -183,6 +186,19 @@ def standing(note: dict) -> str:
         "Indicative note, free of charge. The official note is issued once "
         "its fee is paid."
     )
+
+
+def _article_lines(article: dict, language: str) -> dict:
+    body = _pick(article, "body", language)
+    return {
+        "reference": _ltr(article["reference"], language),
+        "label": article["label"],
+        "title": _pick(article, "title", language),
+        "body": body or "",
+        "repealed": article.get("repealed", False),
+        "missing": article.get("body_fr") is None,
+        "url": article.get("url", ""),
+    }
 
 
 def display_content(content: dict, language: str) -> dict:
@@ -250,6 +266,11 @@ def display_content(content: dict, language: str) -> dict:
             "documents": [
                 _document_lines(document, language)
                 for document in content.get("documents", [])
+            ],
+            # Notes issued before zone rules cited the library have none.
+            "articles": [
+                _article_lines(article, language)
+                for article in content.get("articles", [])
             ],
             "warnings": [
                 warning_message(item, language) for item in content.get("warnings", [])

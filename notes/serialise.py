@@ -15,6 +15,7 @@ import orjson
 from django.contrib.gis.gdal import OGRGeometry
 from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from core.i18n import localized
 from layers.models import (
@@ -25,6 +26,7 @@ from layers.models import (
     RegulationFile,
     ZoneRule,
 )
+from library.citations import CitedArticle
 from notes import sql
 from notes.subjects import Subject, srs_name
 
@@ -190,9 +192,34 @@ def rule_data(rule: ZoneRule) -> dict:
         "parking_fr": rule.parking_fr,
         "parking_ar": rule.parking_ar,
         "articles": rule.articles,
+        "citations": list(rule.citations),
         "excerpt_fr": rule.excerpt_fr,
         "excerpt_ar": rule.excerpt_ar,
         "regulation_url": regulation.file.url if regulation else None,
+    }
+
+
+def cited_article_data(cited: CitedArticle) -> dict:
+    """An article of the law a zone rule cites, as it read on the note's day:
+    its reference, text, wording (None when it had none then) and page."""
+    text, wording = cited.text, cited.wording
+    return {
+        "reference": cited.reference,
+        "text": text.key if text else "",
+        "number": cited.number,
+        "label": _("%(text)s, article %(number)s")
+        % {"text": text, "number": cited.number}
+        if text
+        else cited.reference,
+        "title": text.title if text else "",
+        "title_fr": text.title_fr if text else "",
+        "title_ar": text.title_ar if text else "",
+        "is_excerpt": text.is_excerpt if text else False,
+        "body_fr": wording.body_fr if wording else None,
+        "body_ar": wording.body_ar if wording else None,
+        "repealed": wording.repealed if wording else False,
+        "valid_from": wording.valid_from.isoformat() if wording else None,
+        "url": cited.url,
     }
 
 

@@ -213,6 +213,7 @@ SELECT (SELECT revision FROM layers_catalogue_revision),
            'setback_side_m', z.setback_side_m,
            'setback_rear_m', z.setback_rear_m, 'parking_fr', z.parking_fr,
            'parking_ar', z.parking_ar, 'articles', z.articles,
+           'citations', z.citations,
            'excerpt_fr', z.excerpt_fr, 'excerpt_ar', z.excerpt_ar,
            'regulation_file', f.file)), '[]'::json)
    FROM layers_zonerule z

@@ -222,10 +222,12 @@ def _rules_key(rules: dict | None) -> str:
     if rules is None:
         return ""
     # Labels are translations of the codes: compare what the regulation says.
+    # Notes issued before rules cited the library have no "citations": none.
     comparable = {
         key: value
         for key, value in rules.items()
         if key not in {"allowed_uses", "forbidden_uses"}
+        and not (key == "citations" and not value)
     }
     comparable["uses"] = [
         [use["code"] for use in rules.get("allowed_uses", [])],

@@ -123,6 +123,7 @@ def labels(*, official: bool = False) -> dict[str, str]:
         "effective": _("In force since"),
         "expiry": _("Expires on"),
         "warnings": _("Warnings"),
+        "articles": _("Articles of the law relied on"),
         "versions_used": _("Layer versions used"),
         "disclaimer": _(
             "This note states what the approved planning documents say about the "
