@@ -22,16 +22,25 @@ SCHEMAS = {
                     "document",
                     "agency",
                     "point",
+                    "text",
                 ],
             },
             "label": {"type": "string"},
             "detail": {"type": "string"},
             "bbox": {
-                "type": "array",
-                "items": {"type": "number"},
-                "minItems": 4,
-                "maxItems": 4,
-                "description": "west, south, east, north (WGS 84)",
+                "oneOf": [
+                    {
+                        "type": "array",
+                        "items": {"type": "number"},
+                        "minItems": 4,
+                        "maxItems": 4,
+                    },
+                    {"type": "null"},
+                ],
+                "description": (
+                    "west, south, east, north (WGS 84); null for a text of the "
+                    "law library, which opens its page (url)"
+                ),
             },
             "geometry": {"type": ["object", "null"], "description": "GeoJSON"},
             "reference": {"type": "string"},

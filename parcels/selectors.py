@@ -23,6 +23,8 @@ from layers.in_force import (
 )
 from layers.models import Feature, Layer, PlanningDocument, ZoneRule
 from layers.search import Fold
+from library.models import TextKind
+from library.search import LibraryQuery, TextHit, texts_search
 from parcels.coordinates import coordinates_parse
 from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
@@ -37,11 +39,11 @@ class SearchResult:
     """One answer of the search box, with where to zoom (WGS 84)."""
 
     # "parcel", "address", "street", "neighbourhood", "landmark", "document",
-    # "zone" or "point"
+    # "zone", "point" or "text" (of the law library)
     kind: str
     label: str
     detail: str
-    bbox: tuple[float, float, float, float]
+    bbox: tuple[float, float, float, float] | None  # None: not on the map
     geometry: dict | None = None
     reference: str = ""
     url: str = ""
@@ -312,6 +314,29 @@ def _place_result(row: dict) -> SearchResult:
     )
 
 
+def texts_matching(
+    text: str, *, day: datetime.date | None = None, limit: int = 3
+) -> list[TextHit]:
+    """Texts of the law library published on ``day`` (today when None) whose
+    number is ``text`` ("loi 12-90", "12 90", "١٢-٩٠") or whose title holds
+    its words (``library.search.texts_search``)."""
+    return texts_search(
+        LibraryQuery(text=text, at=day or timezone.localdate(), limit=limit)
+    )
+
+
+def _text_result(hit: TextHit) -> SearchResult:
+    names = SimpleNamespace(title_fr=hit.title_fr, title_ar=hit.title_ar)
+    return SearchResult(
+        kind="text",
+        label=f"{TextKind(hit.kind).label} {hit.number}",
+        detail=localized(names, "title"),
+        bbox=None,
+        reference=hit.key,
+        url=reverse("library:text", args=[hit.key]),
+    )
+
+
 def _point_result(reading) -> SearchResult:
     lon, lat = reading.point.x, reading.point.y
     return SearchResult(
@@ -331,9 +356,10 @@ def search(text: str, *, day: datetime.date | None = None) -> list[SearchResult]
     Coordinates, when the text reads as coordinates, are the only answers;
     otherwise parcels (exact reference first, then by prefix), zone codes in
     force, streets, neighbourhoods, landmarks and addresses (from three
-    characters, whatever the case, accents and Arabic spelling variants) and
-    documents (in force first, the others saying why not). Returns [] for
-    blank text.
+    characters, whatever the case, accents and Arabic spelling variants),
+    documents (in force first, the others saying why not) and texts of the
+    law library (by number, or title words from three characters). Returns
+    [] for blank text.
     """
     text = text.strip()[:MAX_QUERY_LENGTH]
     if not text:
@@ -347,4 +373,6 @@ def search(text: str, *, day: datetime.date | None = None) -> list[SearchResult]
         results += [_place_result(row) for row in places_matching(text)]
         results += [_address_result(parcel) for parcel in addresses_matching(text)]
     results += [_document_result(doc, day) for doc in documents_matching(text, day=day)]
+    if len(text) >= MIN_WORDS_LENGTH:
+        results += [_text_result(hit) for hit in texts_matching(text, day=day)]
     return results
