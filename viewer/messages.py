@@ -79,6 +79,7 @@ def map_messages() -> dict[str, str | dict[str, str]]:
         "allowed": _("Allowed"),
         "forbidden": _("Forbidden"),
         "articles": _("Articles"),
+        "citations": _("Articles of the law cited"),
         "zoom_in": _(
             "Select an agency on the map or in the search box, or zoom in, "
             "to see the zoning."

@@ -1084,6 +1084,7 @@ def building_rule(
         "parking_fr": parking[0],
         "parking_ar": parking[1],
         "articles": f"Art. {articles}",
+        "citations": [ZONING_ARTICLE, PERMIT_ARTICLE],
         "excerpt_fr": excerpt_fr,
         "excerpt_ar": excerpt_ar,
     }
@@ -1119,10 +1120,16 @@ def open_rule(
         "parking_fr": parking[0],
         "parking_ar": parking[1],
         "articles": f"Art. {articles}",
+        "citations": [ZONING_ARTICLE],
         "excerpt_fr": excerpt[0],
         "excerpt_ar": excerpt[1],
     }
 
+
+# The articles of the law the rules cite (data/demo-library): the plan's
+# zones by use (law 12-90, art. 19), the building permit (art. 40).
+ZONING_ARTICLE = "loi-12-90:art-19"
+PERMIT_ARTICLE = "loi-12-90:art-40"
 
 HOUSING = ["housing", "retail", "offices", "crafts"]
 NUISANCES = ["industry", "warehouses", "polluting"]

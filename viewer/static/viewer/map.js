@@ -421,7 +421,23 @@
     return listFormat ? listFormat.format(texts) : texts.join(", ");
   }
 
-  function rulesList(rules) {
+  // The articles of the law a rule cites, each a link to its page (as it
+  // read on the note's day), named as the content's "articles" name them.
+  function citationLinks(references, articles) {
+    var byReference = {};
+    (articles || []).forEach(function (article) { byReference[article.reference] = article; });
+    var links = [], separator = lang === "ar" ? "\u060c " : ", ";
+    references.forEach(function (reference, index) {
+      var article = byReference[reference];
+      if (index) links.push(document.createTextNode(separator));
+      links.push(article && article.url
+        ? element("a", { class: "citation", href: article.url, text: article.label })
+        : element("bdi", { dir: "ltr", text: reference }));
+    });
+    return element("span", { class: "citations" }, links);
+  }
+
+  function rulesList(rules, articles) {
     if (!rules) return null;
     var items = [];
     // Figures without a unit read left to right inside Arabic text ("60 %",
@@ -449,11 +465,17 @@
       add(text.allowed, rules.allowed_uses);
       add(text.forbidden, rules.forbidden_uses);
       add(text.articles, rules.articles);
+      if (rules.citations && rules.citations.length) {
+        items.push(element("li", {}, [
+          element("span", { class: "rule-name", text: text.citations + colon }),
+          citationLinks(rules.citations, articles),
+        ]));
+      }
     }
     return items.length ? element("ul", { class: "rules" }, items) : null;
   }
 
-  function zoneItem(zone) {
+  function zoneItem(zone, articles) {
     var swatch = element("span", { class: "swatch", "aria-hidden": "true" });
     var style = palette.zones[zone.category] || palette.zones.other;
     swatch.style.backgroundColor = style.fill;
@@ -470,7 +492,7 @@
       ]),
       zone.area_m2 ? element("div", { class: "hint" }, [
         element("bdi", { text: squareMetres(zone.area_m2) })]) : null,
-      rulesList(zone.rules),
+      rulesList(zone.rules, articles),
     ]);
   }
 
@@ -491,7 +513,9 @@
     var zones = content.zones || [];
     if (zones.length) {
       nodes.push(element("h3", { text: text.zones }));
-      nodes.push(element("ul", { class: "zones" }, zones.map(zoneItem)));
+      nodes.push(element("ul", { class: "zones" }, zones.map(function (zone) {
+        return zoneItem(zone, content.articles);
+      })));
     }
     nodes.push(element("h3", { text: text.overlays }));
     var overlays = content.overlays || [];
@@ -836,6 +860,9 @@
       openParcel({ reference: result.reference, agency: result.agency }, { focus: true });
     } else if (opensParcel) {
       identify(L.latLng(result.anchor[1], result.anchor[0]), { focus: true });
+    } else if (result.kind === "text" && result.url) {
+      // A text of the law library: its page.
+      location.assign(result.url);
     } else if ((result.kind === "document" || result.kind === "zone") && result.url) {
       showInfo(result.label, [
         element("p", { text: result.detail }),
