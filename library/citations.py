@@ -3,7 +3,8 @@
 Zone rules keep their citations as references (``ZoneRule.citations``,
 "loi-12-90:art-40"; ``layers/citations.py`` says why there, and checks them
 with ``unknown_references``, registered by ``library/apps.py``). From a rule
-or a note: the articles cited, each as it read on a day (``articles_cited``).
+or a note: an article cited as it read on a day (``article_cited``, of the
+wordings ``notes.planning`` keeps per agency).
 From an article: the public documents and zones citing it (``citing_documents``),
 documents in force first, each zone with where the map shows it today.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.gis.db.models import Extent
 from django.db.models import Q
@@ -22,7 +23,6 @@ from django.utils import timezone
 from layers.in_force import document_public_q, public_in_force_q
 from layers.models import Feature, Layer, PlanningDocument, ZoneRule
 from library.models import Article, Text, article_reference
-from library.selectors import valid_on_q
 
 # How close the map opens on a zone it is sent to.
 MAP_ZOOM = 16
@@ -74,35 +74,27 @@ class CitedArticle:
         return f"{page}?at={self.day.isoformat()}"
 
 
-def articles_cited(
-    *, references: Iterable[str], day: datetime.date
-) -> list[CitedArticle]:
-    """The articles of ``references`` as they read on ``day``, in the order
-    given, each once. One query for the texts, one for the wordings."""
-    references = list(dict.fromkeys(references))
-    if not references:
-        return []
-    keys = {_split(reference)[0] for reference in references}
-    texts = {text.key: text for text in Text.objects.filter(key__in=keys)}
-    wordings = {
-        article_reference(wording.text.key, wording.number): wording
-        for wording in Article.objects.filter(
-            _wordings_q(references), valid_on_q(day)
-        ).select_related("text", "enacted_by")
-    }
-    cited = []
-    for reference in references:
-        key, number = _split(reference)
-        cited.append(
-            CitedArticle(
-                reference=reference,
-                text=texts.get(key),
-                number=number,
-                day=day,
-                wording=wordings.get(reference),
-            )
-        )
-    return cited
+def article_cited(
+    *, reference: str, wordings: Sequence[Article], day: datetime.date
+) -> CitedArticle:
+    """The article of ``reference`` as it read on ``day``, of its
+    ``wordings`` (every one the library holds; none for an unknown text)."""
+    _key, number = _split(reference)
+    return CitedArticle(
+        reference=reference,
+        text=wordings[0].text if wordings else None,
+        number=number,
+        day=day,
+        wording=next(
+            (
+                wording
+                for wording in wordings
+                if wording.valid_from <= day
+                and (wording.valid_to is None or day < wording.valid_to)
+            ),
+            None,
+        ),
+    )
 
 
 @dataclasses.dataclass(frozen=True)

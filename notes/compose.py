@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layers.models import Layer
-from library.citations import articles_cited
+from library.citations import article_cited
 from notes import sql
 from notes.errors import PlanningChanging
 from notes.planning import Planning, planning_at
@@ -213,14 +213,17 @@ def _content(
         ),
         # The articles of the law the zones' rules cite, as they read that day.
         "articles": [
-            cited_article_data(cited)
-            for cited in articles_cited(
-                references=(
-                    reference
-                    for zone in zone_list
-                    for reference in (zone["rules"] or {}).get("citations", ())
-                ),
-                day=moment.day,
+            cited_article_data(
+                article_cited(
+                    reference=reference,
+                    wordings=planning.articles.get(reference, ()),
+                    day=moment.day,
+                )
+            )
+            for reference in dict.fromkeys(
+                reference
+                for zone in zone_list
+                for reference in (zone["rules"] or {}).get("citations", ())
             )
         ],
     }

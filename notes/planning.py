@@ -1,12 +1,14 @@
 """What an agency's documents and zone rules say, kept per process.
 
 Every note about an agency's land quotes its documents (titles, acts, dates,
-regulation files) and the rules of the zones met. They change only when a
+regulation files), the rules of the zones met and the articles of the law they
+cite (every wording: a note picks the one of its day). They change only when a
 planner edits them, yet building them as JSON in the composition statement
 and decoding them again took a fifth of a composition (benchmarks/README.md).
 So each web worker keeps them per agency, against the catalogue revision that
 PostgreSQL bumps on any change to agencies, documents, regulation files,
-layers, versions and zone rules (``layers/0003``, ``layers/0009``).
+layers, versions, zone rules (``layers/0003``, ``layers/0009``) and the
+library's texts and articles (``library/0002``).
 
 The composition statement reads that revision in the same snapshot as the
 features it measures; ``planning_at`` answers only with what was loaded at
@@ -24,6 +26,7 @@ import threading
 import orjson
 
 from layers.models import PlanningDocument, RegulationFile, ZoneRule
+from library.models import Article, Text
 from notes import sql
 
 _DATE_FIELDS = ("approval_date", "effective_date", "expiry_date")
@@ -32,12 +35,14 @@ _DATE_FIELDS = ("approval_date", "effective_date", "expiry_date")
 @dataclasses.dataclass(frozen=True)
 class Planning:
     """An agency's documents (but drafts and annulled ones, latest in force
-    first) with their regulation files, and its zone rules by (document id,
-    code), as of catalogue ``revision``."""
+    first) with their regulation files, its zone rules by (document id,
+    code), and the wordings of the articles they cite by reference, oldest
+    first, as of catalogue ``revision``."""
 
     revision: int
     documents: tuple[tuple[PlanningDocument, tuple[RegulationFile, ...]], ...]
     rules: dict[tuple[int, str], ZoneRule]
+    articles: dict[str, tuple[Article, ...]]
 
 
 _kept: dict[int, Planning] = {}
@@ -58,7 +63,7 @@ def planning_at(*, agency_id: int, revision: int) -> Planning | None:
 
 
 def _load(agency_id: int) -> Planning:
-    revision, documents, rules = sql.agency_planning(agency_id=agency_id)
+    revision, documents, rules, articles = sql.agency_planning(agency_id=agency_id)
     return Planning(
         revision=revision,
         documents=tuple(_document(item) for item in orjson.loads(documents)),
@@ -66,7 +71,40 @@ def _load(agency_id: int) -> Planning:
             (rule.document_id, rule.code): rule
             for rule in map(_rule, orjson.loads(rules))
         },
+        articles=_articles(orjson.loads(articles)),
     )
+
+
+def _articles(items: list[dict]) -> dict[str, tuple[Article, ...]]:
+    """The wordings by reference (in the statement's order: oldest first),
+    each with its text, one Text per key."""
+    texts: dict[str, Text] = {}
+    wordings: dict[str, list[Article]] = {}
+    for item in items:
+        key = item["key"]
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = Text(
+                key=key,
+                kind=item["kind"],
+                number=item["text_number"],
+                title_fr=item["title_fr"],
+                title_ar=item["title_ar"],
+                is_excerpt=item["is_excerpt"],
+            )
+        valid_to = item["valid_to"]
+        wordings.setdefault(item["reference"], []).append(
+            Article(
+                text=text,
+                number=item["number"],
+                body_fr=item["body_fr"],
+                body_ar=item["body_ar"],
+                valid_from=datetime.date.fromisoformat(item["valid_from"]),
+                valid_to=datetime.date.fromisoformat(valid_to) if valid_to else None,
+                repealed=item["repealed"],
+            )
+        )
+    return {reference: tuple(found) for reference, found in wordings.items()}
 
 
 def _document(item: dict) -> tuple[PlanningDocument, tuple[RegulationFile, ...]]:

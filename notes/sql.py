@@ -182,8 +182,9 @@ COMPOSE = _compose(
     agency="%(agency)s",
 )
 
-# What an agency's documents and zone rules say, with the catalogue revision
-# of the same snapshot: loaded by notes.planning when the revision moves on.
+# What an agency's documents and zone rules say, and the articles of the law
+# the rules cite, with the catalogue revision of the same snapshot: loaded by
+# notes.planning when the revision moves on.
 AGENCY_PLANNING = """
 SELECT (SELECT revision FROM layers_catalogue_revision),
   (SELECT coalesce(json_agg(json_build_object(
@@ -219,12 +220,29 @@ SELECT (SELECT revision FROM layers_catalogue_revision),
    FROM layers_zonerule z
    JOIN layers_planningdocument d ON d.id = z.document_id
    LEFT JOIN layers_regulationfile f ON f.id = z.regulation_file_id
-   WHERE d.agency_id = %(agency)s AND d.status NOT IN ('draft', 'annulled'))::text
+   WHERE d.agency_id = %(agency)s AND d.status NOT IN ('draft', 'annulled'))::text,
+  (SELECT coalesce(json_agg(json_build_object(
+           'reference', c.reference, 'key', t.key, 'kind', t.kind,
+           'text_number', t.number, 'title_fr', t.title_fr,
+           'title_ar', t.title_ar, 'is_excerpt', t.is_excerpt,
+           'number', a.number, 'body_fr', a.body_fr, 'body_ar', a.body_ar,
+           'valid_from', a.valid_from, 'valid_to', a.valid_to,
+           'repealed', a.repealed)
+         ORDER BY c.reference, a.valid_from), '[]'::json)
+   FROM (SELECT DISTINCT unnest(z.citations) AS reference
+         FROM layers_zonerule z
+         JOIN layers_planningdocument d ON d.id = z.document_id
+         WHERE d.agency_id = %(agency)s
+           AND d.status NOT IN ('draft', 'annulled')) c
+   JOIN library_text t ON t.key = split_part(c.reference, ':art-', 1)
+   JOIN library_article a
+     ON a.text_id = t.id AND a.number = split_part(c.reference, ':art-', 2))::text
 """
 
 
-def agency_planning(*, agency_id: int) -> tuple[int, str, str]:
-    """(catalogue revision, documents JSON, zone rules JSON) of the agency's
+def agency_planning(*, agency_id: int) -> tuple[int, str, str, str]:
+    """(catalogue revision, documents JSON, zone rules JSON, JSON of every
+    wording of the library's articles the rules cite) of the agency's
     documents but drafts and annulled ones, from one snapshot."""
     with read_connection().cursor() as cursor:
         cursor.execute(AGENCY_PLANNING, {"agency": agency_id})

@@ -144,3 +144,33 @@ def test_a_rule_citing_a_new_article_is_a_change_of_its_rules(client, cited):
         if zone["rules"]:
             zone["rules"]["citations"] = []
     assert content_changes(old, new) == ["Les règles de la zone UA ont changé."]
+
+
+def test_cited_articles_are_kept_with_the_rules_and_an_amendment_reaches_the_next_note(
+    client,
+    cited,
+    import_texts,
+    django_assert_num_queries,  # noqa: F811
+):
+    compose = "/api/v1/notes/compose"
+    post(client, compose, {"parcel": "TF 100/07"})  # loads what the agency says
+    with django_assert_num_queries(2):  # the parcel, then the composition
+        first = post(client, compose, {"parcel": "TF 100/07"}).json()
+    assert first["articles"][0]["body_fr"] == "Hauteur de quinze mètres."
+    import_texts(
+        law(
+            "9970-3",
+            articles=[],
+            published_on="2024-03-01",
+            in_force_on="2024-03-01",
+            amendments=[
+                {
+                    "text": "loi-9970-1",
+                    "article": "3",
+                    "body": {"fr": "Hauteur de vingt mètres.", "ar": "علو عشرين"},
+                }
+            ],
+        )
+    )
+    after = post(client, compose, {"parcel": "TF 100/07"}).json()
+    assert after["articles"][0]["body_fr"] == "Hauteur de vingt mètres."
