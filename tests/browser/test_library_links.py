@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from parcels.models import Parcel
+from tests.browser.axe import AxeReport
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,6 +58,8 @@ def test_a_zone_rule_links_to_the_article_it_cites(
     link = page.locator("#info a.citation").filter(has_text=CITED[language]).first
     expect(link).to_be_visible()
     screenshot(page, f"library-links-zone-rule-{language}")
+    axe = AxeReport(f"library-links-{language}")
+    axe.check(page, "a zone's rule citing articles")
     link.click()
 
     expect(page).to_have_url(re.compile(r"/library/loi-12-90/art-19/\?at="))
@@ -66,6 +69,13 @@ def test_a_zone_rule_links_to_the_article_it_cites(
     expect(cited_by).to_contain_text("PA-OZ-2021")
     expect(cited_by.locator('a[href^="/#map="]').first).to_be_visible()
     screenshot(page, f"library-links-article-{language}")
+    axe.check(page, "an article and the zones citing it")
+    axe.assert_clean()
+
+    # The map link opens the map at that zone.
+    cited_by.locator('a[href^="/#map="]').first.click()
+    wait_for_map(page)
+    expect(page).to_have_url(re.compile(r"/#map=16/"))
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
