@@ -29,6 +29,7 @@ from layers.models import (
     ZoneRule,
 )
 from layers.services import agency_save
+from layers.zone_rules import CitationsField
 
 
 class AgencyScopedAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
@@ -347,8 +348,20 @@ def history_refusal(version: LayerVersion) -> str:
     ) % {"version": version}
 
 
+class ZoneRuleAdminForm(forms.ModelForm):
+    # The articles cited are checked against the library here too.
+    citations = CitationsField(
+        required=False, label=ZoneRule._meta.get_field("citations").verbose_name
+    )
+
+    class Meta:
+        model = ZoneRule
+        fields = ["citations"]  # the admin adds the others
+
+
 @admin.register(ZoneRule)
 class ZoneRuleAdmin(AgencyScopedAdmin):
+    form = ZoneRuleAdminForm
     list_display = (
         "code",
         "label_fr",

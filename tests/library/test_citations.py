@@ -189,3 +189,39 @@ def test_the_api_lists_what_cites_an_article(client, citing, agency):
         {"code": "UA", "label": "Immeubles", "map_url": "/#map=16/33.951000/-6.849000"}
     ]
     assert cited_by[1]["zones"][0]["map_url"] is None
+
+
+def test_the_admin_checks_the_citations_too(texts):
+    from layers.admin import ZoneRuleAdminForm
+
+    with translation.override("fr"):
+        refused = ZoneRuleAdminForm(data={"citations": "loi-0-0:art-1"})
+        assert refused.errors["citations"] == [
+            "Aucun article de la bibliothèque n’a la référence loi-0-0:art-1."
+        ]
+    accepted = ZoneRuleAdminForm(data={"citations": "loi-9960-1:art-5"})
+    assert accepted.is_valid(), accepted.errors
+    assert accepted.cleaned_data["citations"] == ["loi-9960-1:art-5"]
+
+
+def test_the_admin_page_of_a_rule_refuses_an_unknown_article(
+    client, administrator, document, texts
+):
+    rule = ZoneRule.objects.create(document=document, code="UA", label_fr="Immeubles")
+    client.force_login(administrator)
+    url = reverse("admin:layers_zonerule_change", args=[rule.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "document": document.pk,
+            "code": "UA",
+            "label_fr": "Immeubles",
+            "category": "other",
+            "citations": "loi-0-0:art-1",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "n’a la référence loi-0-0:art-1." in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.citations == []

@@ -149,8 +149,8 @@ def test_a_rule_citing_a_new_article_is_a_change_of_its_rules(client, cited):
 def test_cited_articles_are_kept_with_the_rules_and_an_amendment_reaches_the_next_note(
     client,
     cited,
-    import_texts,
-    django_assert_num_queries,  # noqa: F811
+    import_texts,  # noqa: F811 (the fixture imported above)
+    django_assert_num_queries,
 ):
     compose = "/api/v1/notes/compose"
     post(client, compose, {"parcel": "TF 100/07"})  # loads what the agency says
