@@ -30,11 +30,11 @@ def test_law_12_90_is_found_by_its_number_however_typed(client, demo, db, typed)
 
 
 def test_a_text_is_found_by_a_title_word_in_either_language(client, demo, db):
-    assert [r["reference"] for r in texts(search(client, "lotissements"))] == [
-        "loi-25-90"
-    ]
+    # Other texts may hold the word too (procedure guides): the law comes first.
+    french = texts(search(client, "lotissements"))
+    assert french[0]["reference"] == "loi-25-90"
     arabic = texts(search(client, "التجزئات", language="ar"))
-    assert [result["reference"] for result in arabic] == ["loi-25-90"]
+    assert arabic[0]["reference"] == "loi-25-90"
     assert arabic[0]["label"] == "قانون 25-90"
     assert arabic[0]["detail"].startswith("القانون رقم 25.90")
 
