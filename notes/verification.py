@@ -197,6 +197,16 @@ def content_changes(old: dict, new: dict) -> list[str]:
             _("The document %(reference)s has come into force.")
             % {"reference": reference}
         )
+    # An article the note quoted that reads otherwise today (an amendment, a
+    # repeal); one cited or no longer cited is a change of the zone's rules.
+    before_a = {a["reference"]: a for a in old.get("articles", [])}
+    after_a = {a["reference"]: a for a in new.get("articles", [])}
+    for reference in sorted(before_a.keys() & after_a.keys()):
+        if _wording_key(before_a[reference]) != _wording_key(after_a[reference]):
+            changes.append(
+                _("%(article)s reads differently now.")
+                % {"article": after_a[reference]["label"]}
+            )
     old_versions = {
         (v["document"], v["layer"], v["version"]) for v in old.get("layer_versions", [])
     }
@@ -211,6 +221,10 @@ def content_changes(old: dict, new: dict) -> list[str]:
             )
         )
     return changes
+
+
+def _wording_key(article: dict) -> tuple:
+    return (article["body_fr"], article["body_ar"], article.get("repealed", False))
 
 
 def _whole(zone: dict) -> bool:

@@ -174,3 +174,18 @@ def test_cited_articles_are_kept_with_the_rules_and_an_amendment_reaches_the_nex
     )
     after = post(client, compose, {"parcel": "TF 100/07"}).json()
     assert after["articles"][0]["body_fr"] == "Hauteur de vingt mètres."
+
+
+def test_verification_says_when_a_quoted_article_reads_differently_now(client, cited):
+    from django.utils import translation
+
+    from notes.verification import content_changes
+
+    notes, compose = "/api/v1/notes", "/api/v1/notes/compose"
+    before = post(client, notes, {"parcel": "TF 100/07", "as_of": "2021-06-01"})
+    since = post(client, notes, {"parcel": "TF 100/07", "as_of": "2023-06-01"})
+    today = post(client, compose, {"parcel": "TF 100/07"}).json()
+    message = "Loi 9970-1, article 3 se lit autrement aujourd’hui."
+    with translation.override("fr"):
+        assert message in content_changes(before.json()["content"], today)
+        assert message not in content_changes(since.json()["content"], today)
