@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,13 @@ class CitationsField(forms.CharField):
 
     def validate(self, value: list[str]) -> None:
         citations_check(value)
+
+    def has_changed(self, initial, data) -> bool:
+        # An empty cell of a new row is no citation, as its initial None is.
+        try:
+            return self.to_python(initial or []) != self.to_python(data)
+        except ValidationError:
+            return True
 
 
 class ZoneRuleForm(forms.ModelForm):

@@ -225,3 +225,28 @@ def test_the_admin_page_of_a_rule_refuses_an_unknown_article(
     assert "n’a la référence loi-0-0:art-1." in response.content.decode()
     rule.refresh_from_db()
     assert rule.citations == []
+
+
+def test_the_empty_new_rows_of_the_table_stay_unchanged(client, planner, document):
+    client.force_login(planner)
+    url = reverse("layers:document-rules", args=[document.pk])
+    row = {
+        "category": "other",
+        "code": "",
+        "label_fr": "",
+        "label_ar": "",
+        "articles": "",
+        "citations": "",
+    }
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        **{f"form-0-{name}": value for name, value in row.items()},
+        **{f"form-1-{name}": value for name, value in row.items()},
+    }
+    data |= {"form-0-code": "UA", "form-0-label_fr": "Immeubles"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(document.rules.values_list("code", "citations")) == [("UA", [])]
