@@ -8,7 +8,7 @@ and decoding them again took a fifth of a composition (benchmarks/README.md).
 So each web worker keeps them per agency, against the catalogue revision that
 PostgreSQL bumps on any change to agencies, documents, regulation files,
 layers, versions, zone rules (``layers/0003``, ``layers/0009``) and the
-library's texts and articles (``library/0002``).
+library's texts and articles (``library/0004``).
 
 The composition statement reads that revision in the same snapshot as the
 features it measures; ``planning_at`` answers only with what was loaded at

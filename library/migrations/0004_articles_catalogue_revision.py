@@ -13,7 +13,10 @@ TABLES = ("library_text", "library_article")
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0001_library"), ("layers", "0003_catalogue_revision")]
+    dependencies = [
+        ("library", "0003_procedures"),
+        ("layers", "0003_catalogue_revision"),
+    ]
 
     operations = [
         migrations.RunSQL(
