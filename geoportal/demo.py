@@ -59,6 +59,7 @@ from library.services import library_import
 from parcels.models import Parcel
 from parcels.references import ParcelReference
 from payments.models import Tariff
+from requete.models import RequestKind
 from tenders.models import CallForTenders, TenderProcedure, TenderStatus
 
 MANIFEST_NAME = "demo.json"
@@ -237,6 +238,7 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
             demo_orthophoto_ensure(agency)
             demo_tariff_ensure(agency)
             demo_tenders_ensure(agency)
+            demo_request_kinds_ensure(agency)
             return demo_summary(agency, loaded=False)
         summary = demo_refresh(
             directory=directory, manifest=manifest, digest=digest, force=force
@@ -245,6 +247,7 @@ def demo_load(*, directory: Path | None = None, force: bool = False) -> DemoSumm
         demo_orthophoto_ensure(agency)
         demo_tariff_ensure(agency)
         demo_tenders_ensure(agency)
+        demo_request_kinds_ensure(agency)
         return summary
     except ProgrammingError as error:
         raise DemoDataError(
@@ -313,6 +316,33 @@ def demo_tariff_ensure(agency: Agency) -> None:
         legal_basis="Tarif fictif de démonstration",
         valid_from=datetime.date(2024, 1, 1),
     )
+
+
+# The three kinds of decree 2-17-265, with its deadlines (15 days to
+# acknowledge, 60 to answer: the model's defaults).
+DEMO_REQUEST_KINDS = (
+    (RequestKind.Family.COMPLAINT, "Réclamation", "شكاية", "Complaint"),
+    (RequestKind.Family.OBSERVATION, "Observation", "ملاحظة", "Observation"),
+    (RequestKind.Family.SUGGESTION, "Suggestion", "اقتراح", "Suggestion"),
+)
+
+
+def demo_request_kinds_ensure(agency: Agency) -> None:
+    """The demo agency's kinds of request, one per family of decree
+    2-17-265 (code: the family), so that a request can be filed on the demo.
+    A kind already there — a planner may have changed its labels or
+    deadlines, or retired it — is left as it is."""
+    for family, label_fr, label_ar, label_en in DEMO_REQUEST_KINDS:
+        RequestKind.objects.get_or_create(
+            agency=agency,
+            code=family.value,
+            defaults={
+                "family": family,
+                "label_fr": label_fr,
+                "label_ar": label_ar,
+                "label_en": label_en,
+            },
+        )
 
 
 def demo_refresh(
