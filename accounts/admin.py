@@ -24,11 +24,11 @@ def _permissions(user: User) -> dict:
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role in the portal"), {"fields": ("role", "agency")}),
+        (_("Role in the portal"), {"fields": ("role", "agency", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role in the portal"), {"fields": ("role", "agency")}),
+        (_("Role in the portal"), {"fields": ("role", "agency", "language")}),
     )
     list_display = ("username", "email", "role", "agency", "is_active")
     list_filter = ("role", "agency", "is_active")

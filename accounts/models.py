@@ -27,6 +27,15 @@ class User(AbstractUser):
             "A planner may change only the documents and layers of this agency."
         ),
     )
+    # What the portal writes to them when no page tells their language: the
+    # weekly digest of requests, for one.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))],
+        default="fr",
+        help_text=_("The language of the mail the portal sends this user."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -92,6 +92,27 @@ def overdue_q(now: datetime.datetime, path: str = "") -> Q:
     )
 
 
+def due_by_q(now: datetime.datetime, until: datetime.datetime, path: str = "") -> Q:
+    """Cases not late at ``now`` whose running deadline (the acknowledgement
+    until it is made, then the answer) falls by ``until``: what is due soon.
+    ``path`` as for ``overdue_q``."""
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{path}{name}": value for name, value in lookups.items()})
+
+    running = q(
+        closed_at__isnull=True, paused_since__isnull=True, answered_at__isnull=True
+    )
+    return (
+        running
+        & ~overdue_q(now, path)
+        & (
+            q(acknowledged_at__isnull=True, acknowledge_due_at__lte=until)
+            | q(answer_due_at__lte=until)
+        )
+    )
+
+
 def is_overdue(case: Case, now: datetime.datetime) -> bool:
     """``overdue_q`` for one case in memory."""
     running = (

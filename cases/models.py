@@ -223,12 +223,18 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # Empty for a message to staff about many cases (the weekly digest).
     case = models.ForeignKey(
         Case,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="notifications",
         verbose_name=_("case"),
     )
+    # A message queued at most once (a digest: its recipient and week); the
+    # unique index settles two runs racing.
+    once_key = models.CharField(_("once key"), max_length=100, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel)
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
@@ -251,6 +257,13 @@ class Notification(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status="pending"),
                 name="notification_pending",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["once_key"],
+                condition=~models.Q(once_key=""),
+                name="notification_once",
             )
         ]
 

@@ -219,3 +219,21 @@ def notification_queue(*, case: Case, subject: str, body: str) -> list[Notificat
         for channel, recipient in channels
         if recipient
     ]
+
+
+def notification_queue_once(
+    *, key: str, recipient: str, subject: str, body: str
+) -> bool:
+    """Queue an e-mail to ``recipient`` (staff, about no one case) unless a
+    message with ``key`` was queued before; returns whether it was queued.
+    The unique index on the key settles two runs racing."""
+    _, created = Notification.objects.get_or_create(
+        once_key=key,
+        defaults={
+            "channel": Notification.Channel.EMAIL,
+            "recipient": recipient,
+            "subject": subject,
+            "body": body,
+        },
+    )
+    return created

@@ -32,7 +32,7 @@ from django.utils.text import capfirst
 
 from accounts import permissions
 from accounts.models import User
-from cases.clock import overdue_q
+from cases.clock import due_by_q, overdue_q
 from cases.models import CaseEvent
 from layers.in_force import public_in_force_q
 from layers.models import STORAGE_SRID, Agency, Feature, PlanningDocument, ZoneRule
@@ -45,6 +45,8 @@ from requete.states import FINAL, State
 # A drawn point or line is read as the land within this distance (degrees,
 # about a metre): the zones it lies in, not an area.
 POINT_REACH = 0.00001
+# "Due soon": within a week, the digest's period.
+DUE_SOON = datetime.timedelta(days=7)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +56,8 @@ class QueueFilters:
     kind_code: str = ""
     state: str = ""
     overdue: bool | None = None
+    # Not late yet, but a deadline falls within this time.
+    due_within: datetime.timedelta | None = None
     # "me", "nobody", or "" for anyone.
     assigned: str = ""
 
@@ -74,12 +78,91 @@ def request_queue(
     if filters.overdue is not None:
         late = overdue_q(now, "case__")
         requests = requests.filter(late if filters.overdue else ~late)
+    if filters.due_within is not None:
+        requests = requests.filter(due_by_q(now, now + filters.due_within, "case__"))
     if filters.assigned == "me":
         requests = requests.filter(case__assignee=user)
     elif filters.assigned == "nobody":
         requests = requests.filter(case__assignee__isnull=True)
     return requests.select_related("case", "kind").order_by(
         F("case__answer_due_at").asc(nulls_last=True), "case_id"
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class DeadlineCounts:
+    overdue: int
+    due_soon: int  # within ``DUE_SOON``, not late yet
+
+
+def request_deadline_counts(
+    *, user, now: datetime.datetime | None = None
+) -> DeadlineCounts:
+    """How many of the requests ``user`` may handle are late, and how many
+    fall due within a week (one query)."""
+    now = now or timezone.now()
+    requests = permissions.cases_viewable(
+        user, CitizenRequest.objects.filter(case__service=SERVICE), path="case__"
+    )
+    counts = requests.aggregate(
+        overdue=Count("pk", filter=overdue_q(now, "case__")),
+        due_soon=Count("pk", filter=due_by_q(now, now + DUE_SOON, "case__")),
+    )
+    return DeadlineCounts(**counts)
+
+
+@dataclasses.dataclass(frozen=True)
+class DigestPart:
+    """One list of the weekly digest: how many, and the first ones."""
+
+    count: int
+    requests: list[CitizenRequest]
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestDigest:
+    new: DigestPart  # submitted in the last week
+    overdue: DigestPart
+    due_soon: DigestPart
+    answered: DigestPart  # answered in the last week
+
+    @property
+    def empty(self) -> bool:
+        parts = (self.new, self.overdue, self.due_soon, self.answered)
+        return not any(part.count for part in parts)
+
+
+def request_digest(*, user, now: datetime.datetime, listed: int = 20) -> RequestDigest:
+    """The week of requests ``user`` may handle, up to ``now``: new, late,
+    due within a week and answered, each counted with its first ``listed``
+    requests (the most pressing first)."""
+    requests = permissions.cases_viewable(
+        user, CitizenRequest.objects.filter(case__service=SERVICE), path="case__"
+    ).select_related("case", "kind")
+    week_ago = now - DUE_SOON
+
+    def part(queryset, *order) -> DigestPart:
+        return DigestPart(
+            count=queryset.count(),
+            requests=list(queryset.order_by(*order, "case_id")[:listed]),
+        )
+
+    return RequestDigest(
+        new=part(
+            requests.filter(
+                case__submitted_at__gte=week_ago, case__submitted_at__lt=now
+            ),
+            "case__submitted_at",
+        ),
+        overdue=part(requests.filter(overdue_q(now, "case__")), "case__answer_due_at"),
+        due_soon=part(
+            requests.filter(due_by_q(now, now + DUE_SOON, "case__")),
+            "case__answer_due_at",
+        ),
+        answered=part(
+            requests.filter(case__answered_at__gte=week_ago, case__answered_at__lt=now),
+            "case__answered_at",
+        ),
     )
 
 

@@ -7,13 +7,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from requete.selectors import QueueFilters
+from requete.selectors import DUE_SOON, QueueFilters
 from requete.states import State
 
 STATE_CHOICES = [("", _("Any state"))] + [
     (state.value, state.label) for state in State if state != State.UNCONFIRMED
 ]
-OVERDUE_CHOICES = [("", _("Late or not")), ("yes", _("Late")), ("no", _("On time"))]
+OVERDUE_CHOICES = [
+    ("", _("Late or not")),
+    ("yes", _("Late")),
+    ("no", _("On time")),
+    ("week", _("Due within 7 days")),
+]
 ASSIGNED_CHOICES = [("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody"))]
 
 
@@ -41,5 +46,6 @@ class QueueFilterForm(forms.Form):
             kind_code=data["kind"],
             state=data["state"],
             overdue=overdue,
+            due_within=DUE_SOON if data["overdue"] == "week" else None,
             assigned=data["assigned"],
         )

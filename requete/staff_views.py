@@ -77,6 +77,7 @@ def _queue_page(request, form, *, requests) -> HttpResponse:
             "query": query.urlencode(),
             "handlers": _handlers(request.user),
             "may_export_contacts": permissions.is_planner(request.user),
+            "deadlines": selectors.request_deadline_counts(user=request.user, now=now),
         },
         status=400 if form.errors else 200,
     )
