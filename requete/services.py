@@ -135,6 +135,10 @@ def _confirmation_link(token: str) -> str:
     return f"{settings.GEOPORTAIL_PUBLIC_URL}/requests/confirm/{token}"
 
 
+def _follow_link(reference: str) -> str:
+    return f"{settings.GEOPORTAIL_PUBLIC_URL}/requests/follow?reference={reference}"
+
+
 @transaction.atomic
 def request_file(
     *, filing: RequestFiling, client_address: str, at: datetime.datetime | None = None
@@ -201,7 +205,14 @@ def request_file(
                 "reference": case.reference,
                 "count": hours,
                 "link": _confirmation_link(token),
-            },
+            }
+            + "\n"
+            # The follow code is not repeated: shown once, stored as an HMAC.
+            + _(
+                "Then follow it at %(link)s with its reference and the follow "
+                "code shown when you filed it."
+            )
+            % {"link": _follow_link(case.reference)},
         )
     return Filed(request=request, follow_code=follow_code, confirmation_token=token)
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import signing
 from django.utils import translation
 
-from cases.models import Case
+from cases.models import Case, Notification
 from cases.services import RequesterData
 from core.errors import TooManyRequests
 from requete import abuse, services
@@ -34,6 +34,26 @@ def test_a_filing_is_unconfirmed_with_a_reference_and_a_follow_code(kind):
     assert len(filed.follow_code) == 14  # "ABCD-EFGH-JKMN"
     assert filed.follow_code not in case.follow_code_digest
     assert case.requester.email == "amina@example.ma"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", "Suivez-la ensuite sur"), ("ar", "ثم تتبعوه على")],
+)
+def test_the_confirmation_says_the_reference_and_how_to_follow(
+    kind, settings, language, words
+):
+    settings.GEOPORTAIL_PUBLIC_URL = "https://geoportail.example.ma"
+    filed = file(kind, language=language)
+    reference = filed.request.case.reference
+    [body] = Notification.objects.filter(
+        case_id=filed.request.pk, channel="email"
+    ).values_list("body", flat=True)
+    assert reference in body
+    assert words in body
+    follow = f"https://geoportail.example.ma/requests/follow?reference={reference}"
+    assert follow in body
+    assert filed.follow_code not in body  # shown once, on the page only
 
 
 @pytest.mark.parametrize(
