@@ -1,6 +1,7 @@
 """requête-e from the citizen's side, on a phone, in French and in Arabic:
 file a request from the map's panel, confirm it by the e-mailed link, and
-follow it with its reference and follow code to the agency's answer; axe-core
+follow it with its reference and follow code to the agency's answer — given
+by a planner on the staff pages, in another browser — and rate it; axe-core
 finds nothing on any of the pages."""
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from cases.models import Case
-from requete import services
 from requete.models import CitizenRequest, RequestKind
 from requete.states import State
 from tests.browser.axe import AxeReport
 from tests.browser.conftest import CELL, ORIGIN_LON, PARCEL
+from tests.browser.test_accessibility import log_in, reader
 from tests.browser.test_first_minutes import phone_in
 from tests.browser.test_map import MAP_VIEW, click_lonlat, wait_for_map
 from tests.browser_fixtures import SCREENSHOTS
@@ -134,16 +135,23 @@ def test_file_confirm_and_follow_a_request_on_a_phone(
     axe.check(page, "attached")
     follow_url = page.url + f"?reference={reference}"
 
-    # The agency answers (the staff pages are another part: its services).
+    # The agency answers: a planner, in another browser, finds the request
+    # in the queue, acknowledges it, reviews it and answers it.
     planner = User.objects.create_user(
         f"planner-{language}", password="not-a-real-password-5", agency=kind.agency
     )
-    request = CitizenRequest.objects.get(pk=case.pk)
-    services.request_acknowledge(request=request, actor=planner)
-    services.request_review(request=request, actor=planner)
-    services.request_answer(
-        request=request, actor=planner, answer="La zone reste verte (art. 12)."
-    )
+    staff = reader(session_factory, language, "desktop")
+    log_in(staff, planner)
+    desk = staff.open("/planner/requests/")
+    desk.get_by_role("link", name=reference).click()
+    desk.wait_for_url(f"**/planner/requests/{reference}/")
+    for action in ("acknowledge", "review"):
+        with desk.expect_navigation():
+            desk.locator(f"form[action$='/{action}'] button[type=submit]").click()
+    desk.locator("#answer-text").fill("La zone reste verte (art. 12).")
+    desk.locator("#answer-form button[type=submit]").click()
+    expect(desk.locator("#request-state")).to_have_text(words["answered"])
+    axe.check(desk, "answered by the agency")
 
     # Following again: the reference and the code, the answer, then a rating.
     page.goto(follow_url)
