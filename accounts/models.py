@@ -34,6 +34,8 @@ class User(AbstractUser):
         max_length=8,
         choices=[("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))],
         default="fr",
+        # In the table too: accounts made in SQL (the benchmarks') get it.
+        db_default="fr",
         help_text=_("The language of the mail the portal sends this user."),
     )
 

@@ -234,7 +234,9 @@ class Notification(models.Model):
     )
     # A message queued at most once (a digest: its recipient and week); the
     # unique index settles two runs racing.
-    once_key = models.CharField(_("once key"), max_length=100, blank=True)
+    once_key = models.CharField(
+        _("once key"), max_length=100, blank=True, default="", db_default=""
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel)
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
