@@ -125,6 +125,30 @@ class Case(models.Model):
             # request of the span.
             models.Index(fields=["agency", "submitted_at"], name="case_submitted"),
             models.Index(fields=["submitted_at"], name="case_submitted_all"),
+            # The queue's count of late and soon-due cases, read from the
+            # index alone (a few thousand running cases of an agency, not
+            # their rows): it holds every column ``overdue_q`` and
+            # ``due_by_q`` name, even those its condition fixes.
+            models.Index(
+                fields=["agency", "service"],
+                include=[
+                    "id",
+                    "submitted_at",
+                    "acknowledged_at",
+                    "answered_at",
+                    "closed_at",
+                    "paused_since",
+                    "acknowledge_due_at",
+                    "answer_due_at",
+                ],
+                condition=models.Q(
+                    submitted_at__isnull=False,
+                    closed_at__isnull=True,
+                    paused_since__isnull=True,
+                    answered_at__isnull=True,
+                ),
+                name="case_running_deadlines",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,7 +33,7 @@ from django.utils.text import capfirst
 from accounts import permissions
 from accounts.models import User
 from cases.clock import due_by_q, overdue_q
-from cases.models import CaseEvent
+from cases.models import Case, CaseEvent
 from layers.in_force import public_in_force_q
 from layers.models import STORAGE_SRID, Agency, Feature, PlanningDocument, ZoneRule
 from notes.compose import Moment, note_compose
@@ -84,7 +84,7 @@ def request_queue(
         requests = requests.filter(case__assignee=user)
     elif filters.assigned == "nobody":
         requests = requests.filter(case__assignee__isnull=True)
-    return requests.select_related("case", "kind").order_by(
+    return requests.select_related("case__assignee", "kind").order_by(
         F("case__answer_due_at").asc(nulls_last=True), "case_id"
     )
 
@@ -101,18 +101,18 @@ def request_deadline_counts(
     """How many of the requests ``user`` may handle are late, and how many
     fall due within a week (one query)."""
     now = now or timezone.now()
-    # Both counts are of running cases: said here too, so that PostgreSQL
-    # reads the partial index of running deadlines, not every case.
-    running = CitizenRequest.objects.filter(
-        case__service=SERVICE,
-        case__closed_at__isnull=True,
-        case__answered_at__isnull=True,
-        case__paused_since__isnull=True,
+    # Counted on the cases (each requête-e case is a request), running ones
+    # said here too: PostgreSQL then answers from the partial index
+    # ``case_running_deadlines`` without reading a row.
+    running = Case.objects.filter(
+        service=SERVICE,
+        closed_at__isnull=True,
+        answered_at__isnull=True,
+        paused_since__isnull=True,
     )
-    requests = permissions.cases_viewable(user, running, path="case__")
-    counts = requests.aggregate(
-        overdue=Count("pk", filter=overdue_q(now, "case__")),
-        due_soon=Count("pk", filter=due_by_q(now, now + DUE_SOON, "case__")),
+    counts = permissions.cases_viewable(user, running).aggregate(
+        overdue=Count("pk", filter=overdue_q(now)),
+        due_soon=Count("pk", filter=due_by_q(now, now + DUE_SOON)),
     )
     return DeadlineCounts(**counts)
 

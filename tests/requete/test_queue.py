@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from cases.errors import NotCaseHandler
@@ -97,3 +99,22 @@ def test_nobody_is_given_a_request_they_cannot_handle(
             requests=[request], actor=planner, assignee=other_planner
         )
     assert CitizenRequest.objects.get(pk=request.pk).case.assignee is None
+
+
+def test_the_queue_page_makes_as_many_queries_for_more_assigned_requests(
+    request_in, planner, agency, client
+):
+    """The assignee's name comes with each row, not one query per row."""
+    colleague = User.objects.create_user("colleague", agency=agency)
+    client.force_login(planner)
+
+    def queries_with(count: int) -> int:
+        requests = [request_in(State.SUBMITTED).request for _ in range(count)]
+        services.requests_assign(requests=requests, actor=planner, assignee=colleague)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/planner/requests/")
+        assert page.status_code == 200
+        assert page.content.decode().count("colleague") >= count
+        return len(captured.captured_queries)
+
+    assert queries_with(2) == queries_with(4)
