@@ -1,30 +1,38 @@
-"""requête-e at 100,000 requests: filing p50 and the staff queue's first page.
+"""requête-e at 100,000 requests: filing and the staff queue, each beside
+a raw-SQL anchor measured in the same run.
 
     .venv/bin/python benchmarks/generate.py            # once: geoportail_bench
     .venv/bin/python benchmarks/requests_load.py       # loads, then measures
     .venv/bin/python benchmarks/requests_load.py --force   # reload the requests
 
-Loads, in SQL, three kinds of request per agency of the benchmark database
-and 100,000 requests (``--requests``) spread over its agencies — 40 % in the
-bench agency — as two years of activity would leave them: states in the
-proportions of a working queue (a tenth unconfirmed, most closed or
-answered, a few thousand open of which some overdue or waiting), each placed
-on a random parcel of its agency, with its requester, its events (filed,
-then one per move) and one sent notification. The load is skipped when the
-requests are there (``--force`` truncates the case tables first: throw-away
-data, the history trigger does not watch TRUNCATE).
+Loads, set-based in SQL (INSERT … SELECT over ``generate_series``, seeded
+``random()``), seven kinds of request per agency of the benchmark database
+(complaints, observations, suggestions) and 100,000 requests
+(``--requests``) spread over its agencies — 40 % in the bench agency — as two
+years of activity would leave them: states in the proportions of a working
+queue (a tenth unconfirmed, most closed or answered, a few thousand open of
+which some overdue or waiting), a sixth of those reviewed having waited for
+their requester 2–30 days (deadlines pushed back, paused time kept), half
+assigned, each placed on a random parcel of its agency, with its requester,
+its events (filed, then one per move: acknowledged, review, assignment,
+question and reply, answer or ending) and one sent notification. The load is
+skipped when the requests are there (``--force`` truncates the case tables
+first: throw-away data, the history trigger does not watch TRUNCATE).
 
-Then measures, through the services and selectors (no HTTP):
+Then measures, each sample in a transaction rolled back where it writes:
 
-- filing: ``requete.services.request_file`` ``--samples`` times in the bench
-  agency, half on a parcel by reference, half on a drawn point — each in a
-  transaction rolled back afterwards, so the database stays as loaded;
+- filing, interleaved sample by sample: the citizen's form through Django's
+  handler (``POST /requests/new``), ``requete.services.request_file`` alone
+  (half on a parcel by reference, half on a drawn point), and a raw-SQL
+  anchor writing the same rows in one statement;
 - the staff queue's first page (50 rows) for the bench agency's planner:
-  ``requete.selectors.request_queue`` with no filter, by kind, by state,
-  overdue, assigned to the planner, and kind + overdue + unassigned;
+  ``requete.selectors.request_queue`` under seven filters, and the plan of
+  every query the page makes per filter (a sequential scan of the case
+  tables is named);
 - the staff pages through Django's test client as that planner: the queue
-  (50 a page, its count, the template), a far page, two filters, a
-  request's page (history, zoning at its parcel) and the statistics.
+  (50 a page, its count, the late and soon-due counts, the template)
+  interleaved with a raw-SQL anchor of its rows and count, a far page,
+  three filters, a request's page and the statistics.
 
 Prints p50 and p95 of each (ms). Nothing asserts on time.
 """
@@ -49,7 +57,14 @@ KINDS = (
     ("zoning-complaint", "complaint", "Réclamation sur le zonage", "شكاية حول التنطيق"),
     ("note-observation", "observation", "Observation sur une note", "ملاحظة حول مذكرة"),
     ("suggestion", "suggestion", "Suggestion", "اقتراح"),
+    ("permit-complaint", "complaint", "Réclamation sur un permis", "شكاية حول رخصة"),
+    ("service-complaint", "complaint", "Réclamation sur le service", "شكاية خدمة"),
+    ("plan-observation", "observation", "Observation sur le plan", "ملاحظة تصميم"),
+    ("site-suggestion", "suggestion", "Suggestion d'équipement", "اقتراح تجهيز"),
 )
+# A share of the requests that went past an acknowledgement waited for their
+# requester once (asked, then replied): their clock paused 2–30 days.
+PAUSED_SHARE = 0.15
 
 # (state, share of requests, days since filing: oldest, newest)
 STATES = (
@@ -128,8 +143,14 @@ def requests_load(conn: psycopg.Connection, count: int) -> None:
         f"""
         CREATE TEMP TABLE bench_case ON COMMIT DROP AS
         SELECT b.*,
-               now() - make_interval(secs => ({_age_sql()}) * 86400) AS created_at
-        FROM (SELECT *, {_state_case_sql()} AS state FROM bench_request) b
+               now() - make_interval(secs => ({_age_sql()}) * 86400) AS created_at,
+               -- A past pause (asked, then replied) for requests reviewed.
+               CASE WHEN b.state IN ('in_review', 'answered', 'closed')
+                         AND b.r4 < {PAUSED_SHARE}
+                    THEN make_interval(days => 2 + (b.n % 29)::int)
+                    ELSE interval '0' END AS paused
+        FROM (SELECT *, random() AS r4, {_state_case_sql()} AS state
+              FROM bench_request) b
         """
     )
     # A parcel per request: a random one of its agency, by position in the
@@ -165,17 +186,18 @@ def requests_load(conn: psycopg.Connection, count: int) -> None:
                CASE WHEN c.state NOT IN ('unconfirmed', 'submitted')
                     THEN c.created_at + interval '5 days' END,
                CASE WHEN c.state IN ('answered', 'closed')
-                    THEN c.created_at + interval '40 days' END,
+                    THEN c.created_at + interval '40 days' + c.paused END,
                CASE WHEN c.state IN ('closed', 'inadmissible', 'duplicate',
                                      'not_competent', 'withdrawn')
-                    THEN c.created_at + interval '50 days' END,
+                    THEN c.created_at + interval '50 days' + c.paused END,
                15, 60,
                CASE WHEN c.state <> 'unconfirmed'
                     THEN c.created_at + interval '2 hours' + interval '15 days' END,
                CASE WHEN c.state <> 'unconfirmed'
-                    THEN c.created_at + interval '2 hours' + interval '60 days' END,
+                    THEN c.created_at + interval '2 hours' + interval '60 days'
+                         + c.paused END,
                CASE WHEN c.state = 'waiting' THEN now() - interval '3 days' END,
-               interval '0',
+               c.paused,
                md5(c.n::text) || md5(c.n::text || 'x'), NULL,
                CASE WHEN c.r3 < 0.5 AND c.state NOT IN ('unconfirmed')
                     THEN (SELECT u.id FROM accounts_user u
@@ -188,7 +210,7 @@ def requests_load(conn: psycopg.Connection, count: int) -> None:
         """
         CREATE TEMP TABLE bench_map ON COMMIT DROP AS
         SELECT c.n, k.id AS case_id, c.agency_id, c.state, c.created_at, c.r3,
-               c.pick
+               c.pick, c.paused, k.assignee_id
         FROM bench_case c
         JOIN layers_agency a ON a.id = c.agency_id
         JOIN cases_case k
@@ -242,8 +264,29 @@ def requests_load(conn: psycopg.Connection, count: int) -> None:
                true, 'submitted', 'acknowledged', '', '{}', NULL
         FROM bench_map WHERE state NOT IN ('unconfirmed', 'submitted')
         UNION ALL
-        SELECT case_id, created_at + interval '40 days', 'state', NULL, false,
-               true, 'in_review', state, 'Réponse ' || n, '{}', NULL
+        SELECT case_id, created_at + interval '6 days', 'state', NULL, false,
+               true, 'acknowledged', 'in_review', '', '{}', NULL
+        FROM bench_map WHERE state IN ('in_review', 'waiting', 'answered',
+                                       'closed')
+        UNION ALL
+        SELECT case_id, created_at + interval '5 days', 'assignment', assignee_id,
+               false, false, '', '', '',
+               jsonb_build_object('assignee_id', assignee_id), NULL
+        FROM bench_map WHERE assignee_id IS NOT NULL
+        UNION ALL
+        SELECT case_id,
+               CASE WHEN state = 'waiting' THEN now() - interval '3 days'
+                    ELSE created_at + interval '8 days' END,
+               'state', NULL, false,
+               true, 'in_review', 'waiting', 'Le numéro du permis ?', '{}', NULL
+        FROM bench_map WHERE paused > interval '0' OR state = 'waiting'
+        UNION ALL
+        SELECT case_id, created_at + interval '8 days' + paused, 'state', NULL,
+               true, true, 'waiting', 'in_review', 'Permis ' || n, '{}', NULL
+        FROM bench_map WHERE paused > interval '0'
+        UNION ALL
+        SELECT case_id, created_at + interval '40 days' + paused, 'state', NULL,
+               false, true, 'in_review', state, 'Réponse ' || n, '{}', NULL
         FROM bench_map WHERE state IN ('answered', 'closed', 'inadmissible',
                                        'duplicate', 'not_competent')
         """
@@ -272,9 +315,9 @@ def ensure_loaded(url: str, count: int, force: bool) -> None:
     with psycopg.connect(_libpq(url)) as conn:
         if force:
             conn.execute(
-                "TRUNCATE requete_citizenrequest, requete_requestkind, "
-                "cases_notification, cases_caseevent, cases_requester, cases_case, "
-                "cases_casesequence"
+                "TRUNCATE requete_citizenrequest, requete_answertemplate, "
+                "requete_requestkind, cases_caseattachment, cases_notification, "
+                "cases_caseevent, cases_requester, cases_case, cases_casesequence"
             )
         present = loaded(conn)
         if present >= count:
@@ -305,31 +348,157 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms"
 
 
-def measure(samples: int) -> None:
-    import random
+# The rows one filing writes, in one statement: the floor under a filing
+# (no checks, no audit event, no Python).
+ANCHOR_FILING = """
+WITH seq AS (
+  INSERT INTO cases_casesequence (agency_id, year, last)
+  VALUES (%(agency)s, extract(year FROM now())::int, 1)
+  ON CONFLICT (agency_id, year) DO UPDATE SET last = cases_casesequence.last + 1
+  RETURNING last
+), new_case AS (
+  INSERT INTO cases_case (reference, agency_id, service, state, language,
+      created_at, acknowledge_days, answer_days, paused_total,
+      follow_code_digest)
+  SELECT %(prefix)s || '-' || extract(year FROM now())::int || '-'
+             || lpad(last::text, 6, '0'),
+         %(agency)s, 'requete', 'unconfirmed', 'fr', now(), 15, 60,
+         interval '0', md5(random()::text) || md5(random()::text)
+  FROM seq RETURNING id, created_at
+), requester AS (
+  INSERT INTO cases_requester (case_id, name, email, phone, email_key, phone_key)
+  SELECT id, '', %(email)s, '', md5(%(email)s) || md5(%(email)s), ''
+  FROM new_case
+), event AS (
+  INSERT INTO cases_caseevent (case_id, at, kind, by_requester, public,
+      from_state, to_state, text, data)
+  SELECT id, created_at, 'filed', true, true, '', 'unconfirmed', '', '{}'
+  FROM new_case
+), request AS (
+  INSERT INTO requete_citizenrequest (case_id, kind_id, requester_type, subject,
+      description, extra, place, parcel_id, note_reference, zone_code,
+      competent_authority)
+  SELECT n.id, %(kind)s, 'citizen', 'Zonage de ma parcelle',
+         'Le plan classe ma parcelle en zone verte.', '{}',
+         ST_PointOnSurface(p.geom), p.id, '', '', ''
+  FROM new_case n, parcels_parcel p WHERE p.id = %(parcel)s
+)
+INSERT INTO cases_notification (case_id, channel, recipient, subject, body,
+    status, attempts, next_attempt_at, last_error, created_at)
+SELECT id, 'email', %(email)s, 'Votre requête', 'Pour confirmer…', 'pending', 0,
+       now(), '', now()
+FROM new_case
+"""
 
+# The queue's first page and its count, as a hand-written query would get
+# them: the floor under the staff queue page.
+ANCHOR_QUEUE = """
+SELECT c.reference, c.state, c.submitted_at, c.answer_due_at, k.label_fr,
+       u.username
+FROM requete_citizenrequest r
+JOIN cases_case c ON c.id = r.case_id
+JOIN requete_requestkind k ON k.id = r.kind_id
+LEFT JOIN accounts_user u ON u.id = c.assignee_id
+WHERE c.agency_id = %(agency)s AND c.service = 'requete'
+  AND c.submitted_at IS NOT NULL
+ORDER BY c.answer_due_at NULLS LAST, c.id
+LIMIT 50
+"""
+ANCHOR_QUEUE_COUNT = """
+SELECT count(*) FROM cases_case c
+WHERE c.agency_id = %(agency)s AND c.service = 'requete'
+  AND c.submitted_at IS NOT NULL
+"""
+
+
+def _timed(call, **arguments) -> float:
+    start = time.perf_counter()
+    call(**arguments)
+    return time.perf_counter() - start
+
+
+def _rolled_back(call, **arguments) -> float:
+    """The time of ``call`` in a transaction rolled back afterwards: the
+    database stays as loaded."""
     from django.db import transaction
 
-    from accounts.models import User
+    with transaction.atomic():
+        elapsed = _timed(call, **arguments)
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _file_by_form(*, client, kind, parcel, email: str, address: str) -> None:
+    response = client.post(
+        "/requests/new",
+        {
+            "agency": kind.agency.code,
+            "kind": kind.pk,
+            "requester_type": "citizen",
+            "subject": "Zonage de ma parcelle",
+            "description": "Le plan classe ma parcelle en zone verte.",
+            "parcel": parcel.reference,
+            "email": email,
+        },
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 201, response.status_code
+
+
+def _file_by_service(*, filing, address: str) -> None:
+    from requete import services
+
+    services.request_file(filing=filing, client_address=address)
+
+
+def _file_by_sql(*, kind, parcel, email: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ANCHOR_FILING,
+            {
+                "agency": kind.agency.pk,
+                "prefix": kind.agency.note_prefix,
+                "kind": kind.pk,
+                "parcel": parcel.pk,
+                "email": email,
+            },
+        )
+
+
+def measure_filing(samples: int) -> None:
+    """Filing, three ways interleaved sample by sample (so load changes
+    weigh on all three alike): the citizen's form through Django's handler
+    (``POST /requests/new``), the service alone (half on a parcel by
+    reference, half on a drawn point), and the raw-SQL anchor."""
+    import random
+
+    from django.test import Client
+
     from cases.services import RequesterData
     from layers.models import Agency
     from parcels.models import Parcel
-    from requete import selectors, services
+    from requete import services
     from requete.models import CitizenRequest, RequestKind
     from requete.places import PlaceInput
 
     agency = Agency.objects.get(code="bench")
-    kind = RequestKind.objects.get(agency=agency, code="zoning-complaint")
-    planner = User.objects.filter(agency=agency).order_by("pk").first()
+    kind = RequestKind.objects.select_related("agency").get(
+        agency=agency, code="zoning-complaint"
+    )
     generator = random.Random(14)
     bounds = agency.territory.extent
     first = Parcel.objects.filter(agency=agency).order_by("pk").first().pk
     parcels = Parcel.objects.filter(agency=agency).count()
-    filing_times = []
+    client = Client()
+    times = {"form (POST /requests/new)": [], "service": [], "raw SQL anchor": []}
     for number in range(samples):
+        parcel = Parcel.objects.get(pk=first + generator.randrange(parcels))
+        address = f"10.{number // 250}.{number % 250}.1"
         if number % 2:
-            reference = Parcel.objects.get(pk=first + generator.randrange(parcels))
-            place = PlaceInput(parcel_reference=reference.reference)
+            place = PlaceInput(parcel_reference=parcel.reference)
         else:
             lon = generator.uniform(bounds[0] + 0.01, bounds[2] - 0.01)
             lat = generator.uniform(bounds[1] + 0.01, bounds[3] - 0.01)
@@ -342,30 +511,39 @@ def measure(samples: int) -> None:
             requester=RequesterData(email=f"bench{number}@example.ma"),
             place=place,
         )
-        with transaction.atomic():
-            start = time.perf_counter()
-            services.request_file(
-                filing=filing, client_address=f"10.{number // 250}.{number % 250}.1"
+        times["form (POST /requests/new)"].append(
+            _rolled_back(
+                _file_by_form,
+                client=client,
+                kind=kind,
+                parcel=parcel,
+                email=f"form{number}@example.ma",
+                address=address,
             )
-            filing_times.append(time.perf_counter() - start)
-            transaction.set_rollback(True)
-    print(
-        f"filing (request_file, {samples} samples)        {percentiles(filing_times)}"
-    )
+        )
+        times["service"].append(
+            _rolled_back(_file_by_service, filing=filing, address=address)
+        )
+        times["raw SQL anchor"].append(
+            _rolled_back(
+                _file_by_sql, kind=kind, parcel=parcel, email=f"sql{number}@ex.ma"
+            )
+        )
+    for name, samples_of in times.items():
+        print(f"filing, {name:34} {percentiles(samples_of)}")
 
+
+def measure_queue(samples: int) -> None:
+    """The queue's first page (50 rows) through the selector, by filter."""
+    from accounts.models import User
+    from layers.models import Agency
+    from requete import selectors
+
+    agency = Agency.objects.get(code="bench")
+    planner = User.objects.filter(agency=agency).order_by("pk").first()
     visible = selectors.request_queue(user=planner, filters=selectors.QueueFilters())
     print(f"bench agency's queue: {visible.count():,} requests submitted")
-    filters = {
-        "no filter": selectors.QueueFilters(),
-        "kind": selectors.QueueFilters(kind_code="note-observation"),
-        "state in review": selectors.QueueFilters(state="in_review"),
-        "overdue": selectors.QueueFilters(overdue=True),
-        "assigned to me": selectors.QueueFilters(assigned="me"),
-        "kind + overdue + nobody": selectors.QueueFilters(
-            kind_code="zoning-complaint", overdue=True, assigned="nobody"
-        ),
-    }
-    for name, chosen in filters.items():
+    for name, chosen in _filters().items():
         times = []
         for _ in range(max(samples // 2, 20)):
             start = time.perf_counter()
@@ -374,9 +552,87 @@ def measure(samples: int) -> None:
         print(f"queue, first page, {name:24} {len(page):2} rows  {percentiles(times)}")
 
 
+def measure_digest() -> None:
+    """The weekly digest for every planner of every agency, queued in a
+    transaction rolled back (the outbox stays as loaded)."""
+    from requete.digest import requests_digest_queue
+
+    queued = []
+    elapsed = _rolled_back(lambda: queued.append(requests_digest_queue()))
+    print(f"weekly digest: {queued[0]} planners' mails queued in {elapsed:.2f} s")
+
+
+def _filters() -> dict:
+    """The queue's filters measured, by name."""
+    from requete.selectors import DUE_SOON, QueueFilters
+
+    return {
+        "no filter": QueueFilters(),
+        "kind": QueueFilters(kind_code="note-observation"),
+        "state in review": QueueFilters(state="in_review"),
+        "overdue": QueueFilters(overdue=True),
+        "due within 7 days": QueueFilters(due_within=DUE_SOON),
+        "assigned to me": QueueFilters(assigned="me"),
+        "kind + overdue + nobody": QueueFilters(
+            kind_code="zoning-complaint", overdue=True, assigned="nobody"
+        ),
+    }
+
+
+def _seq_scans(plan: dict, found: list[str]) -> list[str]:
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") in {
+        "cases_case",
+        "requete_citizenrequest",
+        "cases_caseevent",
+    }:
+        found.append(f"seq scan {plan['Relation Name']} ({plan['Plan Rows']} rows)")
+    for child in plan.get("Plans", ()):
+        _seq_scans(child, found)
+    return found
+
+
+def explain_queue() -> None:
+    """The queries of the queue page (its rows, its count, the late and
+    soon-due counts) under each filter, explained: a sequential scan of the
+    case tables is named, with the rows PostgreSQL expects it to read."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from layers.models import Agency
+    from requete import selectors
+
+    agency = Agency.objects.get(code="bench")
+    planner = User.objects.filter(agency=agency).order_by("pk").first()
+    for name, chosen in _filters().items():
+        queue = selectors.request_queue(user=planner, filters=chosen)
+        parts = {
+            "rows": lambda queue=queue: list(queue[:50]),
+            "count": queue.count,
+            "deadlines": lambda: selectors.request_deadline_counts(user=planner),
+        }
+        verdicts = []
+        for part, call in parts.items():
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            scans: list[str] = []
+            with connection.cursor() as cursor:
+                for query in captured.captured_queries:
+                    cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+                    plan = cursor.fetchone()[0]
+                    plan = json.loads(plan) if isinstance(plan, str) else plan
+                    _seq_scans(plan[0]["Plan"], scans)
+            verdicts.append(f"{part}: " + (", ".join(scans) or "indexes"))
+        print(f"plan, {name:24} " + "; ".join(verdicts))
+
+
 def measure_pages(samples: int) -> None:
     """The staff pages as a planner's browser gets them (Django's handler,
-    session, middleware, template), through Django's test client."""
+    session, middleware, template), through Django's test client; the first
+    page interleaved with the raw-SQL anchor (its 50 rows and count)."""
+    from django.db import connection
     from django.test import Client
 
     from accounts.models import User
@@ -389,10 +645,24 @@ def measure_pages(samples: int) -> None:
     client.force_login(planner)
     first = selectors.request_queue(user=planner, filters=selectors.QueueFilters())
     reference = first.first().case.reference
+
+    def anchor():
+        with connection.cursor() as cursor:
+            cursor.execute(ANCHOR_QUEUE, {"agency": agency.pk})
+            cursor.fetchall()
+            cursor.execute(ANCHOR_QUEUE_COUNT, {"agency": agency.pk})
+            cursor.fetchall()
+
+    page_times, anchor_times = [], []
+    for _ in range(max(samples // 4, 20)):
+        page_times.append(_timed(client.get, path="/planner/requests/"))
+        anchor_times.append(_timed(anchor))
+    print(f"{'queue page, no filter':42} {percentiles(page_times)}")
+    print(f"{'  raw SQL anchor (50 rows + count)':42} {percentiles(anchor_times)}")
     pages = {
-        "queue page, no filter": "/planner/requests/",
         "queue page, page 300": "/planner/requests/?page=300",
         "queue page, overdue": "/planner/requests/?overdue=yes",
+        "queue page, due within 7 days": "/planner/requests/?overdue=week",
         "queue page, kind + late + nobody": (
             "/planner/requests/?kind=zoning-complaint&overdue=yes&assigned=nobody"
         ),
@@ -438,7 +708,10 @@ def main() -> None:
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
-    measure(args.samples)
+    measure_filing(args.samples)
+    measure_queue(args.samples)
+    explain_queue()
+    measure_digest()
     measure_pages(args.samples)
 
 
