@@ -610,7 +610,9 @@ def explain_queue() -> None:
         queue = selectors.request_queue(user=planner, filters=chosen)
         parts = {
             "rows": lambda queue=queue: list(queue[:50]),
-            "count": queue.count,
+            "count": lambda chosen=chosen: selectors.request_queue_count(
+                user=planner, filters=chosen
+            ),
             "deadlines": lambda: selectors.request_deadline_counts(user=planner),
         }
         verdicts = []

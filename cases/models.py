@@ -125,6 +125,14 @@ class Case(models.Model):
             # request of the span.
             models.Index(fields=["agency", "submitted_at"], name="case_submitted"),
             models.Index(fields=["submitted_at"], name="case_submitted_all"),
+            # Counting an agency's submitted cases (the queue's pages) from
+            # the index alone.
+            models.Index(
+                fields=["agency", "service"],
+                include=["id"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="case_submitted_count",
+            ),
             # The queue's count of late and soon-due cases, read from the
             # index alone (a few thousand running cases of an agency, not
             # their rows): it holds every column ``overdue_q`` and

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -43,9 +44,25 @@ def _filter_form(request: HttpRequest) -> QueueFilterForm:
     return QueueFilterForm(filters or None, kinds=kinds)
 
 
+def _filters(form: QueueFilterForm) -> selectors.QueueFilters:
+    return form.filters() if form.is_bound else selectors.QueueFilters()
+
+
 def _queue(request: HttpRequest, form: QueueFilterForm):
-    filters = form.filters() if form.is_bound else selectors.QueueFilters()
-    return selectors.request_queue(user=request.user, filters=filters)
+    return selectors.request_queue(user=request.user, filters=_filters(form))
+
+
+class CountedPaginator(Paginator):
+    """A paginator given its count (``selectors.request_queue_count``, which
+    counts the cases rather than the requests' join)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.given_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.given_count
 
 
 @login_required
@@ -55,11 +72,13 @@ def request_queue(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     if form.is_bound and not form.is_valid():
         return _queue_page(request, form, requests=CitizenRequest.objects.none())
-    return _queue_page(request, form, requests=_queue(request, form))
+    count = selectors.request_queue_count(user=request.user, filters=_filters(form))
+    return _queue_page(request, form, requests=_queue(request, form), count=count)
 
 
-def _queue_page(request, form, *, requests) -> HttpResponse:
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+def _queue_page(request, form, *, requests, count: int = 0) -> HttpResponse:
+    paginator = CountedPaginator(requests, PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [
         (item, is_overdue(item.case, now), State(item.case.state))

@@ -118,3 +118,36 @@ def test_the_queue_page_makes_as_many_queries_for_more_assigned_requests(
         return len(captured.captured_queries)
 
     assert queries_with(2) == queries_with(4)
+
+
+def test_the_queue_count_is_the_number_of_requests_under_every_filter(
+    request_in, make_kind, agency, planner, other_kind, file_request
+):
+    for state in (State.SUBMITTED, State.IN_REVIEW, State.WAITING, State.ANSWERED):
+        request_in(state)
+    request_in(State.UNCONFIRMED)  # not in the queue
+    suggestion = file_request(make_kind(agency, "suggestion", family="suggestion"))
+    services.request_confirm(token=suggestion.confirmation_token, at=FILED_AT)
+    elsewhere = file_request(other_kind)  # another agency's
+    services.request_confirm(token=elsewhere.confirmation_token, at=FILED_AT)
+    services.requests_assign(
+        requests=[suggestion.request], actor=planner, assignee=planner
+    )
+    late = FILED_AT + 20 * DAY
+    for filters in (
+        selectors.QueueFilters(),
+        selectors.QueueFilters(kind_code="suggestion"),
+        selectors.QueueFilters(state=State.IN_REVIEW),
+        selectors.QueueFilters(overdue=True),
+        selectors.QueueFilters(overdue=False, assigned="nobody"),
+        selectors.QueueFilters(due_within=selectors.DUE_SOON),
+        selectors.QueueFilters(assigned="me", kind_code="suggestion"),
+    ):
+        queue = selectors.request_queue(user=planner, filters=filters, now=late)
+        count = selectors.request_queue_count(user=planner, filters=filters, now=late)
+        assert count == len(queue), filters
+    assert (
+        selectors.request_queue_count(user=planner, filters=selectors.QueueFilters())
+        == len(selectors.request_queue(user=planner, filters=selectors.QueueFilters()))
+        == 5
+    )
