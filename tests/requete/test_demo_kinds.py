@@ -40,3 +40,27 @@ def test_open311_lists_the_demo_services_without_a_jurisdiction(db, client, demo
         "observation",
         "suggestion",
     ]
+
+
+def test_a_newcomer_files_a_request_to_the_demo_agency(db, client, demo):
+    """The form of ``scripts/run``'s portal, narrowed to the demo agency,
+    offers its kinds in the reader's language and files a request."""
+    form = client.get("/requests/new?agency=demo-rabat", HTTP_ACCEPT_LANGUAGE="ar")
+    assert form.status_code == 200
+    for label in ("شكاية", "ملاحظة", "اقتراح"):
+        assert label in form.content.decode()
+    kind = RequestKind.objects.get(agency=demo, code="suggestion")
+    filed = client.post(
+        "/requests/new",
+        {
+            "agency": "demo-rabat",
+            "kind": kind.pk,
+            "requester_type": "citizen",
+            "subject": "Un jardin public",
+            "description": "Un jardin public près de l'école.",
+            "email": "newcomer@example.ma",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert filed.status_code == 201
+    assert RequestKind.objects.get(pk=kind.pk).requests.count() == 1
