@@ -117,7 +117,7 @@ def request_queue_count(
 ) -> int:
     """How many requests ``request_queue`` holds, counted on the cases (each
     requête-e case is one request): without a filter on the kind, PostgreSQL
-    counts from the index ``case_submitted`` alone instead of joining every
+    counts from the index ``case_submitted_count`` alone instead of joining every
     request of the agency."""
     cases = _queue_filtered(
         Case.objects.all(),

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0004_notification_once'),
+        ('cases', '0005_notification_once'),
         ('layers', '0015_regulation_file_language_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

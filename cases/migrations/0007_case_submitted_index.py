@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0005_running_deadlines_index'),
+        ('cases', '0006_running_deadlines_index'),
         ('layers', '0015_regulation_file_language_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('submitted_at__isnull', False)), fields=['agency', 'service'], include=('id',), name='case_submitted'),
+            index=models.Index(condition=models.Q(('submitted_at__isnull', False)), fields=['agency', 'service'], include=('id',), name='case_submitted_count'),
         ),
     ]
