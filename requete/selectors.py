@@ -14,7 +14,6 @@ from django.contrib.gis.geos import MultiPolygon, Point
 from django.contrib.gis.measure import D
 from django.db.models import (
     Aggregate,
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -25,6 +24,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+)
+from django.db.models import (
+    Case as CaseWhen,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -396,7 +398,7 @@ def requests_similar(
         .filter(geography__dwithin=(point, D(m=SIMILAR_REACH_METRES)))
         .annotate(
             distance=Distance("geography", point),
-            other_kind=Case(When(kind=kind, then=Value(0)), default=Value(1)),
+            other_kind=CaseWhen(When(kind=kind, then=Value(0)), default=Value(1)),
         )
         .select_related("case", "kind")
         .order_by("other_kind", "distance", "case_id")[:SIMILAR_LIMIT]
