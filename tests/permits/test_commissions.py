@@ -22,8 +22,8 @@ from permits.states import Action, State, Substate
 def law(db):
     text = Text.objects.create(
         kind="law",
-        number="12-90",
-        key="loi-12-90",
+        number="T-9012",
+        key="loi-t-9012",
         title_fr="Loi relative à l'urbanisme",
         authority_fr="Parlement",
     )
@@ -68,25 +68,25 @@ def test_conditions_cite_a_zone_rule_and_an_article(item, planner, rule, law):
         conditions=(
             services.ConditionInput("Recul de 5 m sur rue", zone_rule_id=rule.pk),
             services.ConditionInput(
-                "Permis avant tout travaux", article_reference="loi-12-90:art-40"
+                "Permis avant tout travaux", article_reference="loi-t-9012:art-40"
             ),
         ),
     )
     cited = [(c.zone_rule, c.article_reference) for c in opinion.conditions.all()]
-    assert cited == [(rule, ""), (None, "loi-12-90:art-40")]
+    assert cited == [(rule, ""), (None, "loi-t-9012:art-40")]
     assert _state(item) == State.OPINION_GIVEN
     file = PermitFile.objects.get(pk=item.file_id)
     assert file.reviewed_on == item.session.held_on
 
 
 def test_an_article_the_library_does_not_hold_is_refused(item, planner, law):
-    with pytest.raises(OpinionRefused, match="loi-12-90:art-999"):
+    with pytest.raises(OpinionRefused, match="loi-t-9012:art-999"):
         services.opinion_record(
             item=item,
             kind=Opinion.Kind.CONDITIONAL,
             actor=planner,
             conditions=(
-                services.ConditionInput("…", article_reference="loi-12-90:art-999"),
+                services.ConditionInput("…", article_reference="loi-t-9012:art-999"),
             ),
         )
     assert not Opinion.objects.filter(item=item).exists()
