@@ -177,6 +177,15 @@ def cases_viewable(user, queryset: QuerySet, path: str = "") -> QuerySet:
     return submitted.filter(**{f"{path}agency_id": user.agency_id})
 
 
+def can_view_agency_cases(user, agency_id: int) -> bool:
+    """Whether ``user`` reads the submitted cases of agency ``agency_id`` as
+    its staff do (kinds, states, subjects, internal notes — never who filed
+    them): its planners and national administrators, as ``cases_viewable``."""
+    if is_national_administrator(user):
+        return True
+    return is_planner(user) and user.agency_id == agency_id
+
+
 def can_view_personal_data(user, case: Model) -> bool:
     """Whether ``user`` may read who filed ``case`` and how to reach them
     (law 09-08): the handling agency's planners only, once submitted."""

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("requete.urls")),
     path("", include("requete.citizen_urls")),
     path("", include("requete.staff_urls")),
+    path("", include("geoportal.parcel_urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "manifest-<str:language>.webmanifest",

@@ -44,7 +44,13 @@ SCHEMAS = {
             },
             "geometry": {"type": ["object", "null"], "description": "GeoJSON"},
             "reference": {"type": "string"},
-            "url": {"type": "string"},
+            "url": {
+                "type": "string",
+                "description": (
+                    "Documents and zones: the document's page; parcels and "
+                    "addresses: the parcel's page"
+                ),
+            },
             "anchor": {
                 "oneOf": [_LON_LAT, {"type": "null"}],
                 "description": "A point inside, lon/lat",
@@ -65,7 +71,7 @@ SCHEMAS = {
                 "bbox": [-6.8466, 33.9915, -6.8456, 33.9922],
                 "geometry": None,
                 "reference": "TF 12345/07",
-                "url": "",
+                "url": "/parcels/au-rabat/TF12345/7/",
                 "anchor": [-6.8461, 33.99185],
                 "agency": "au-rabat",
             }

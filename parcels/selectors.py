@@ -231,6 +231,11 @@ def _document_url(agency_code: str, reference: str) -> str:
     return reverse("viewer:document", args=[agency_code, reference])
 
 
+def _parcel_url(parcel: Parcel) -> str:
+    """The parcel's page (``geoportal.parcel_views``), by its canonical key."""
+    return reverse("parcel", args=[parcel.agency.code, parcel.reference_key])
+
+
 def _parcel_result(parcel: Parcel) -> SearchResult:
     return SearchResult(
         kind="parcel",
@@ -239,6 +244,7 @@ def _parcel_result(parcel: Parcel) -> SearchResult:
         bbox=parcel.geom.extent,
         geometry=json.loads(parcel.geom.geojson),
         reference=parcel.reference,
+        url=_parcel_url(parcel),
         anchor=parcel.geom.point_on_surface.coords,
         agency=parcel.agency.code,
     )
@@ -286,6 +292,7 @@ def _address_result(parcel: Parcel) -> SearchResult:
         bbox=parcel.geom.extent,
         geometry=json.loads(parcel.geom.geojson),
         reference=parcel.reference,
+        url=_parcel_url(parcel),
         anchor=parcel.geom.point_on_surface.coords,
         agency=parcel.agency.code,
     )

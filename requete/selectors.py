@@ -19,6 +19,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -428,6 +429,37 @@ def requests_similar_to(
     if point is None:
         return []
     return requests_similar(agency=agency, point=point, kind=kind)
+
+
+def requests_for_parcel(
+    *, parcel, internal_notes: bool = False, limit: int | None = 100
+) -> QuerySet[CitizenRequest]:
+    """The submitted requests about ``parcel``, most recent first: those that
+    name it, and those of its agency drawn on it without naming a parcel.
+    With ``internal_notes`` each carries ``internal_notes`` (its staff's
+    internal messages, oldest first). Who may read which of their fields is
+    the caller's to decide: this selects rows, it does not anonymise.
+    ``limit`` None: all of them."""
+    drawn_on_it = Q(
+        parcel__isnull=True, case__agency=parcel.agency_id, place__within=parcel.geom
+    )
+    requests = (
+        CitizenRequest.objects.filter(
+            Q(parcel=parcel) | drawn_on_it,
+            case__service=SERVICE,
+            case__submitted_at__isnull=False,
+        )
+        .select_related("case", "kind")
+        .order_by("-case__submitted_at", "-case_id")
+    )
+    if internal_notes:
+        internal = CaseEvent.objects.filter(
+            public=False, kind=CaseEvent.Kind.MESSAGE
+        ).order_by("at", "id")
+        requests = requests.prefetch_related(
+            Prefetch("case__events", queryset=internal, to_attr="internal_notes")
+        )
+    return requests[:limit]
 
 
 def _subject(request: CitizenRequest) -> Subject | None:

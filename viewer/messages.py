@@ -56,6 +56,7 @@ def map_messages() -> dict[str, str | dict[str, str]]:
         "download_pdf": _("Download the PDF"),
         "verify": _("Verification page"),
         "issue_failed": _("The note could not be issued."),
+        "parcel_page": _("Parcel page"),
         "file_request": _("File a request about this parcel"),
         "file_request_here": _("File a request about this place"),
         "close": _("Close"),

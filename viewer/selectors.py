@@ -231,6 +231,9 @@ def map_config(*, user, day: datetime.date | None = None) -> dict:
             "notes": NOTES_ISSUE_URL,
         },
         "documentUrl": reverse("viewer:document", args=["AGENCY", "REFERENCE"]),
+        # The parcel's page (geoportal/parcel_views.py), which redirects a
+        # reference as written to its canonical key.
+        "parcelUrl": reverse("parcel", args=["AGENCY", "REFERENCE"]),
         # The citizen's form of requête-e (requete/citizen.py).
         "requestUrl": reverse("requete_citizen:new"),
     }

@@ -593,6 +593,17 @@
     ])];
   }
 
+  // The parcel's own page (geoportal/parcel_views.py: it redirects the
+  // reference as written to its canonical key), as of the map's day.
+  function parcelPageLink(reference, agency) {
+    var url = config.parcelUrl.replace("AGENCY", encodeURIComponent(agency))
+      .replace("REFERENCE", encodeURIComponent(reference).replace(/%2F/gi, "/"));
+    if (asOf) url += "?at=" + asOf;
+    return element("p", { class: "parcel-page-link" }, [
+      element("a", { href: url, id: "parcel-page-link", text: text.parcel_page }),
+    ]);
+  }
+
   // A subject of compose and of a note, as of the map's day.
   function dated(subject) {
     if (asOf) subject.as_of = asOf;
@@ -639,6 +650,7 @@
         return postJSON(config.api.compose, subject).then(function (content) {
           if (ticket !== identifyRequest) return;
           var full = contentNodes(Object.assign({}, content, { area_m2: area }));
+          full.push(parcelPageLink(parcel.reference, parcel.agency));
           full.push(noteButton(subject));
           showInfo(title, full, false);
           highlight(content.subject && content.subject.geometry);
@@ -647,6 +659,7 @@
           if (ticket !== identifyRequest) return;
           var full = contentNodes({ area_m2: area, zones: data.zones });
           full.push(element("p", { class: "error", text: error.message || text.identify_failed }));
+          full.push(parcelPageLink(parcel.reference, parcel.agency));
           full.push(noteButton(subject));
           showInfo(title, full, false);
         });
@@ -695,6 +708,7 @@
         element("span", { text: text.agency + colon }),
         element("span", { text: content.agency.name }),
       ]));
+      nodes.push(parcelPageLink(parcel.reference, content.agency.code));
       nodes.push(noteButton(subject));
       showInfo(title, nodes, false);
       highlight(content.subject.geometry);
