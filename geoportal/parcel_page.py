@@ -40,9 +40,10 @@ from requete.models import CitizenRequest
 from requete.selectors import CLOSED, requests_for_parcel
 from requete.states import State
 
-# How far around the parcel its map shows the zones (degrees, about 150 m),
-# and at most how many zones: the map is a locator, not the zoning map.
-MAP_REACH = 0.0015
+# How far around the parcel its map shows the zones (degrees, about 500 m:
+# beyond what its view shows on a wide screen), and at most how many zones:
+# the map is a locator, not the zoning map.
+MAP_REACH = 0.005
 MAP_ZONES = 200
 # The most recent notes and requests listed; the counts say how many exist.
 NOTES_SHOWN = 50

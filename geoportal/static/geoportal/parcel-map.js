@@ -29,6 +29,6 @@
     return layer.feature.properties.role === "parcel";
   })[0];
   parcel.bringToFront();
-  map.fitBounds(parcel.getBounds().pad(1.5), { maxZoom: 19 });
+  map.fitBounds(parcel.getBounds().pad(1), { maxZoom: 19 });
   document.body.dataset.parcelMapReady = "true";
 }());
