@@ -70,6 +70,9 @@ def public_pages(data: dict) -> dict[str, str]:
         "a request, the form": f"/requests/new?agency={agency.code}",
         "a request, following it": "/requests/follow",
         "requests filed, the public list": "/requests/public/",
+        "parcel page": f"/parcels/{agency.code}/TF12345/7/",
+        "parcel page, another day": f"/parcels/{agency.code}/TF12345/7/?at=2021-01-01",
+        "parcel page, unknown parcel": f"/parcels/{agency.code}/TF1/7/",
     }
 
 
@@ -92,10 +95,15 @@ def planner_pages(data: dict) -> dict[str, str]:
         "citizens' requests": "/planner/requests/",
         "citizens' requests, statistics": "/planner/requests/statistics/",
         "orders": "/payments/staff/orders/",
+        "parcel page, the agency's view": f"/parcels/{data['agency'].code}/TF12345/7/",
     }
 
 
-NOT_FOUND_ON_PURPOSE = {"verification of an unknown note", "not found"}
+NOT_FOUND_ON_PURPOSE = {
+    "verification of an unknown note",
+    "not found",
+    "parcel page, unknown parcel",
+}
 
 
 def forget_expected_not_found(session) -> None:
