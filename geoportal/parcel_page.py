@@ -26,6 +26,7 @@ import json
 
 from django.contrib.gis.db.models.functions import Intersection
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -108,7 +109,6 @@ class ParcelPage:
     """Everything the parcel's page shows to one reader on one day."""
 
     parcel: Parcel
-    day: datetime.date
     staff: bool  # the reader works for the parcel's agency (or oversees all)
     content: dict  # notes.compose's content: zones, overlays, documents
     map_data: dict  # GeoJSON: the parcel and the zones around it
@@ -116,10 +116,7 @@ class ParcelPage:
     notes_count: int
     requests: list[ParcelRequest]
     requests_count: int
-    # The permit files and their opinions: permits.selectors.files_for_parcel
-    # (*, agency, reference, user), which the permits branch brings, is wired
-    # here at merge; until then the page's section says there is none.
-    permit_files: list = dataclasses.field(default_factory=list)
+    permit_files: list  # the permit files and their opinions the reader may see
 
 
 def parcel_page_read(*, parcel: Parcel, user, day: datetime.date | None) -> ParcelPage:
@@ -127,14 +124,14 @@ def parcel_page_read(*, parcel: Parcel, user, day: datetime.date | None) -> Parc
 
     Raises what ``notes.compose.note_compose`` raises (PlanningChanging).
     """
-    moment = Moment.of(day)
-    content = note_compose(subject=parcel_subject(parcel, kind="parcel"), moment=moment)
+    content = note_compose(
+        subject=parcel_subject(parcel, kind="parcel"), moment=Moment.of(day)
+    )
     staff = permissions.can_view_agency_cases(user, parcel.agency_id)
     notes, notes_count = _notes(parcel, staff)
     requests, requests_count = _requests(parcel, staff)
     return ParcelPage(
         parcel=parcel,
-        day=moment.day,
         staff=staff,
         content=content,
         map_data=_map_data(parcel, content),
@@ -142,6 +139,11 @@ def parcel_page_read(*, parcel: Parcel, user, day: datetime.date | None) -> Parc
         notes_count=notes_count,
         requests=requests,
         requests_count=requests_count,
+        # PERMITS — wired at merge: permits.selectors.files_for_parcel(
+        # agency=parcel.agency, reference=parcel.reference_key, user=user),
+        # which the permits branch brings; until then the page's section
+        # (geoportal/_parcel_permits.html) says no file is published.
+        permit_files=[],
     )
 
 
@@ -185,7 +187,7 @@ def _request_line(request: CitizenRequest, staff: bool) -> ParcelRequest:
         reference=case.reference,
         kind=request.kind.label,
         closed=case.state in CLOSED,
-        submitted_on=case.submitted_at.date(),
+        submitted_on=timezone.localdate(case.submitted_at),
     )
     if not staff:
         return public

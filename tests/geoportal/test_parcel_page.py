@@ -260,3 +260,30 @@ def test_the_page_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(land["url"])
     assert response.status_code == 200
+
+
+def test_a_request_drawn_on_the_parcel_is_listed_with_it(
+    client, planning, kind, planner, file_request
+):
+    inside = {"type": "Point", "coordinates": [-6.8495, 33.9502]}  # in TF 100/07
+    outside = {"type": "Point", "coordinates": [-6.8895, 33.9202]}  # TF 200/07
+    drawn = file_request(kind, place=PlaceInput(geometry=inside))
+    elsewhere = file_request(kind, place=PlaceInput(geometry=outside))
+    for filed in (drawn, elsewhere):
+        act("confirm", filed, staff=planner, at=FILED_AT)
+
+    response = client.get(page_url("aurs", "TF100/7"))
+
+    requests = section(response, "parcel-requests")
+    assert drawn.request.case.reference in requests
+    assert elsewhere.request.case.reference not in requests
+
+
+def test_a_national_administrator_sees_what_the_agencys_staff_see(
+    client, land, administrator
+):
+    client.force_login(administrator)
+    response = client.get(land["url"], HTTP_ACCEPT_LANGUAGE="fr")
+    requests = section(response, "parcel-requests")
+    assert INTERNAL_NOTE in html.unescape(requests)
+    assert_never_personal_data(response)
