@@ -41,10 +41,13 @@ from requete.models import CitizenRequest
 from requete.selectors import CLOSED, requests_for_parcel
 from requete.states import State
 
-# How far around the parcel its map shows the zones (degrees, about 500 m:
-# beyond what its view shows on a wide screen), and at most how many zones:
-# the map is a locator, not the zoning map.
-MAP_REACH = 0.005
+# How far around the parcel its map shows the zones: five times its longer
+# side (the view, three times the parcel's box, is that wide on a wide
+# screen), at least 0.002° (≈ 200 m, what a small parcel's view at the
+# closest zoom shows); and at most how many zones: the map is a locator, not
+# the zoning map. A dense plan has about a hundred zones within 500 m.
+MAP_REACH_SIDES = 5
+MAP_REACH_MIN = 0.002
 MAP_ZONES = 200
 # The most recent notes and requests listed; the counts say how many exist.
 NOTES_SHOWN = 50
@@ -207,7 +210,9 @@ def _map_data(parcel: Parcel, content: dict) -> dict:
         for version in content["layer_versions"]
         if version["kind"] == Layer.Kind.ZONING
     ]
-    window = parcel.geom.envelope.buffer(MAP_REACH).envelope
+    xmin, ymin, xmax, ymax = parcel.geom.extent
+    reach = max(MAP_REACH_MIN, MAP_REACH_SIDES * max(xmax - xmin, ymax - ymin))
+    window = parcel.geom.envelope.buffer(reach).envelope
     # Clipped to the window: a zone may span a whole city.
     zones = (
         Feature.objects.filter(version_id__in=versions, geom__intersects=window)
