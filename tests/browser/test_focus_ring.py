@@ -100,6 +100,7 @@ def test_the_focus_ring_has_3_to_1_contrast_on_every_page(
         "document": f"/documents/{agency.code}/{document.reference}/",
         "API docs": "/api/v1/docs",
         "planner login": "/planner/login/",
+        "parcel": f"/parcels/{agency.code}/TF12345/7/",
     }
     planner = {
         "workspace": "/planner/",

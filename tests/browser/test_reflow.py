@@ -1,7 +1,7 @@
 """Reflow (WCAG 1.4.10): at 320 CSS px the verification page, the document
-pages (their version tables) and the API documentation read without scrolling
-the page sideways, in French and Arabic. A table may scroll inside its own
-named region; the page itself may not."""
+pages (their version tables), a parcel's page and the API documentation read
+without scrolling the page sideways, in French and Arabic. A table may scroll
+inside its own named region; the page itself may not."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def test_the_pages_reflow_on_a_narrow_screen(
         "document": f"/documents/{agency.code}/{document.reference}/",
         "layer metadata": f"/layers/{zoning.pk}/metadata/",
         "API docs": "/api/v1/docs",
+        "parcel": f"/parcels/{agency.code}/TF12345/7/",
     }
     page = session.new_page()
     overflowing = []
