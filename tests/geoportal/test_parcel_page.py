@@ -149,6 +149,7 @@ def test_a_planner_of_the_agency_sees_everything_of_the_agency(client, land, pla
     assert "Répondue" in html.unescape(requests)
     notes = section(response, "parcel-notes")
     assert reverse("notes:verify", args=[land["note"].token]) in notes
+    assert '<th scope="col">Vérification</th>' in notes
     assert land["elsewhere"] not in body
     assert_never_personal_data(response)
     assert "private" in response["Cache-Control"]
