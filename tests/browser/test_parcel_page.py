@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 MAP_VIEW = f"#map=17/{ORIGIN_LAT + 0.0018:.6f}/{ORIGIN_LON + CELL:.6f}"
 INSIDE = [ORIGIN_LON + CELL - 0.0001, 33.9918]  # inside PARCEL
 PAGE = re.compile(r"/parcels/au-rabat-test/TF12345/7/$")
+PAGE_ON_A_DAY = re.compile(r"/parcels/au-rabat-test/TF12345/7/\?at=2022-06-01$")
 TITLE = {"fr": "Parcelle", "ar": "قطعة أرضية"}
 REQUESTS = {"fr": "Requêtes et réclamations", "ar": "الطلبات والشكايات"}
 
@@ -53,7 +54,7 @@ def reader(session_factory, language: str, device: str):
     return session
 
 
-def open_from_the_panel(page, device: str) -> None:
+def open_from_the_panel(page, device: str, url: re.Pattern = PAGE) -> None:
     """Click (or tap) the parcel on the map, then follow the panel's link."""
     wait_for_map(page)
     position = page.evaluate(TO_PIXEL, INSIDE)
@@ -65,7 +66,7 @@ def open_from_the_panel(page, device: str) -> None:
     link = page.locator("#parcel-page-link")
     expect(link).to_be_visible()
     link.click()
-    expect(page).to_have_url(PAGE)
+    expect(page).to_have_url(url)
 
 
 def assert_the_parcel_page(page, data: dict, language: str) -> None:
@@ -159,3 +160,13 @@ def test_the_date_control_shows_another_day(session_factory, parcel_data):
     expect(page).to_have_url(re.compile(r"\?at=2021-01-01$"))
     expect(page.locator(".note-zones tbody tr")).to_have_count(0)
     expect(page.locator("#parcel-date-input")).to_have_value("2021-01-01")
+
+
+def test_the_panels_link_keeps_the_maps_day(session_factory, parcel_data):
+    session = reader(session_factory, "ar", "desktop")
+    page = session.open("/?at=2022-06-01" + MAP_VIEW)
+
+    open_from_the_panel(page, "desktop", url=PAGE_ON_A_DAY)
+
+    expect(page.locator("#parcel-date-input")).to_have_value("2022-06-01")
+    expect(page.locator(".note-zones tbody tr")).to_have_count(2)
