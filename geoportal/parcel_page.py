@@ -37,6 +37,7 @@ from notes.models import Note
 from notes.subjects import parcel_subject
 from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
+from permits.selectors import ParcelFile, files_for_parcel
 from requete.models import CitizenRequest
 from requete.selectors import CLOSED, requests_for_parcel
 from requete.states import State
@@ -119,7 +120,7 @@ class ParcelPage:
     notes_count: int
     requests: list[ParcelRequest]
     requests_count: int
-    permit_files: list  # the permit files and their opinions the reader may see
+    permit_files: list[ParcelFile]  # the files and opinions the reader may see
 
 
 def parcel_page_read(*, parcel: Parcel, user, day: datetime.date | None) -> ParcelPage:
@@ -142,11 +143,9 @@ def parcel_page_read(*, parcel: Parcel, user, day: datetime.date | None) -> Parc
         notes_count=notes_count,
         requests=requests,
         requests_count=requests_count,
-        # PERMITS — wired at merge: permits.selectors.files_for_parcel(
-        # agency=parcel.agency, reference=parcel.reference_key, user=user),
-        # which the permits branch brings; until then the page's section
-        # (geoportal/_parcel_permits.html) says no file is published.
-        permit_files=[],
+        permit_files=files_for_parcel(
+            agency=parcel.agency, reference=parcel.reference_key, user=user
+        ),
     )
 
 
