@@ -162,7 +162,7 @@ class CitizenRequest(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     # What the public reads of the request's words: a version the agency's
     # staff redacted and published, never the requester's own text.
-    public_text = models.TextField(_("public text"), blank=True)
+    public_text = models.TextField(_("public text"), blank=True, db_default="")
 
     class Meta:
         verbose_name = _("request")
