@@ -7,9 +7,9 @@
 Against ``DATABASE_URL`` (or, unset, the checkout's embedded database; with
 ``--bench`` the benchmark database of ``generate.py``), over ``--parcels``
 parcels of ``--agency`` (default: the agency with the most requests, else
-with the most parcels) — half of them, where there are, parcels that
-requests name — it measures, interleaved parcel by parcel so that each
-figure is taken under the same load:
+with the most parcels) — a third of them, where there are, parcels that
+requests name, a third parcels permit files touch — it measures,
+interleaved parcel by parcel so that each figure is taken under the same load:
 
 - the raw composition statement of the parcel (``notes.sql.compose_rows``,
   one round trip): the anchor, what no page about the parcel can go under;
@@ -65,9 +65,11 @@ def chosen_agency(code: str):
 
 
 def chosen_parcels(agency, count: int) -> list:
-    """``count`` parcels of ``agency``: half among those requests name (the
-    page's lists are then not empty), the rest at random."""
+    """``count`` parcels of ``agency``: a third among those requests name, a
+    third among those permit files touch (the page's lists are then not
+    empty), the rest at random."""
     from parcels.models import Parcel
+    from permits.models import PermitParcel
     from requete.models import CitizenRequest
 
     named = list(
@@ -75,7 +77,13 @@ def chosen_parcels(agency, count: int) -> list:
             parcel__agency=agency, case__submitted_at__isnull=False
         )
         .values_list("parcel_id", flat=True)
-        .distinct()[: count // 2]
+        .distinct()[: count // 3]
+    )
+    named += list(
+        PermitParcel.objects.filter(parcel__agency=agency, file__do_not_publish=False)
+        .exclude(parcel_id__in=named)
+        .values_list("parcel_id", flat=True)
+        .distinct()[: count // 3]
     )
     parcels = list(Parcel.objects.filter(pk__in=named))
     others = Parcel.objects.filter(agency=agency).exclude(pk__in=named)
