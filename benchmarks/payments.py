@@ -50,6 +50,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
     os.environ["GEOPORTAIL_TEST_DATABASE"] = "geoportail_bench_payments"
+    # Receipts are signed (PAdES): by the local test CA, as in development.
+    os.environ.setdefault("GEOPORTAIL_PADES_TEST_CA", "true")
     import django
 
     django.setup()
