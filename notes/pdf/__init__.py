@@ -9,79 +9,27 @@ unique name for the time of one render (raw RGB pixels, see mapimage).
 
 from __future__ import annotations
 
-import atexit
-import functools
-import json
-import shutil
-import tempfile
-import threading
 import uuid
 from pathlib import Path
 
-import typst
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
+from core.typst_pdf import FONTS, TypstTemplate
 from documents.qr import qr_svg
 from layers.models import Layer, ZoneCategory
 from notes.pdf.mapimage import render_map
 from notes.presentation import display_content, distance
 
-TEMPLATE = Path(__file__).with_name("note.typ")
-FONT_FILES = (
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+TEMPLATE = TypstTemplate(
+    Path(__file__).with_name("note.typ"),
+    fonts=(*FONTS, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
 )
 LANGUAGES = ("fr", "ar", "en")
 # Recorded with each issued note in document-e's registry: raise it when the
 # template changes what a note looks like.
 TEMPLATE_VERSION = "note-1"
-
-
-class _Engine:
-    """A typst compiler and its private root folder, made once per process."""
-
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="geoportail-notes-pdf-"))
-        atexit.register(shutil.rmtree, self.root, ignore_errors=True)
-        fonts = self.root / "fonts"
-        fonts.mkdir()
-        for font in FONT_FILES:
-            (fonts / Path(font).name).symlink_to(font)
-        (self.root / "note.typ").write_bytes(TEMPLATE.read_bytes())
-        self.compiler = typst.Compiler(
-            str(self.root / "note.typ"),
-            root=str(self.root),
-            font_paths=[str(fonts)],
-            ignore_system_fonts=True,
-        )
-        # typst's compiler is not meant to be shared by threads at once.
-        self.lock = threading.Lock()
-
-    def compile(self, data: dict, files: dict[str, bytes]) -> bytes:
-        names = []
-        try:
-            for name, payload in files.items():
-                (self.root / name).write_bytes(payload)
-                names.append(name)
-            with self.lock:
-                return self.compiler.compile(
-                    format="pdf",
-                    sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-                    pdf_tags=False,
-                )
-        finally:
-            for name in names:
-                (self.root / name).unlink(missing_ok=True)
-
-
-@functools.cache
-def _engine() -> _Engine:
-    return _Engine()
 
 
 def labels(*, official: bool = False) -> dict[str, str]:
@@ -188,6 +136,6 @@ def render_note_pdf(
         }
     agency = content["agency"]
     return issued_pdf_sign(
-        _engine().compile(data, {map_file: excerpt.rgb}),
+        TEMPLATE.pdf(data, {map_file: excerpt.rgb}),
         agency=AgencyIdentity(agency["code"], agency["name_fr"], agency["name_ar"]),
     )

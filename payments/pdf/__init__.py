@@ -9,65 +9,21 @@ compiler per process.
 
 from __future__ import annotations
 
-import atexit
-import functools
-import json
-import shutil
-import tempfile
-import threading
 from decimal import Decimal
 from pathlib import Path
 
-import typst
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.pades import AgencyIdentity, issued_pdf_sign
+from core.typst_pdf import TypstTemplate
 from documents.qr import qr_svg
 from payments.fulfilment import order_delivered
 from payments.models import Receipt, Refund
 from payments.providers import PROVIDERS
 
-TEMPLATE = Path(__file__).with_name("receipt.typ")
-FONT_FILES = (
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
-)
-
-
-class _Engine:
-    def __init__(self) -> None:
-        root = Path(tempfile.mkdtemp(prefix="geoportail-receipts-pdf-"))
-        atexit.register(shutil.rmtree, root, ignore_errors=True)
-        fonts = root / "fonts"
-        fonts.mkdir()
-        for font in FONT_FILES:
-            (fonts / Path(font).name).symlink_to(font)
-        (root / "receipt.typ").write_bytes(TEMPLATE.read_bytes())
-        self.compiler = typst.Compiler(
-            str(root / "receipt.typ"),
-            root=str(root),
-            font_paths=[str(fonts)],
-            ignore_system_fonts=True,
-        )
-        # typst's compiler is not meant to be shared by threads at once.
-        self.lock = threading.Lock()
-
-    def compile(self, data: dict) -> bytes:
-        with self.lock:
-            return self.compiler.compile(
-                format="pdf",
-                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-                pdf_tags=False,
-            )
-
-
-@functools.cache
-def _engine() -> _Engine:
-    return _Engine()
+TEMPLATE = TypstTemplate(Path(__file__).with_name("receipt.typ"))
 
 
 # Recorded with each receipt in document-e's registry: raise it when the
@@ -117,7 +73,7 @@ def receipt_pdf(
             # What the payment delivered, e.g. the official note it cites.
             + [[item.label, item.reference] for item in order_delivered(order)],
         }
-    return _signed(_engine().compile(data), agency=receipt.agency)
+    return _signed(TEMPLATE.pdf(data), agency=receipt.agency)
 
 
 def credit_note_pdf(
@@ -159,7 +115,7 @@ def credit_note_pdf(
                 [_("Reason"), refund.reason],
             ],
         }
-    return _signed(_engine().compile(data), agency=refund.agency)
+    return _signed(TEMPLATE.pdf(data), agency=refund.agency)
 
 
 def _signed(pdf: bytes, *, agency) -> bytes:
