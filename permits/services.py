@@ -10,6 +10,7 @@ import decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -23,6 +24,7 @@ from library.models import Article
 from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
 from permits.errors import FilingRefused, OpinionRefused, TransitionRefused
+from permits.minutes import minutes_issue
 from permits.models import (
     SERVICE,
     AgendaItem,
@@ -370,10 +372,14 @@ def opinion_record(
 
 @transaction.atomic
 def session_publish(*, session: CommissionSession, actor) -> CommissionSession:
-    """Make the session's results public (its page and the agency's feed)."""
+    """Make the session's results public (its page and the agency's feed)
+    and issue its minutes through document-e in the publisher's language
+    (``permits.minutes``; other languages on their first ask). Publishing
+    again serves the minutes already issued."""
     if not _is_agency_staff(actor, session.agency):
         raise OpinionRefused(_("Only the agency's staff may publish its results."))
     CommissionSession.objects.filter(pk=session.pk).update(published_at=timezone.now())
     session.refresh_from_db()
     audit_record(action=AuditEvent.Action.CHANGED, actor=actor, obj=session)
+    minutes_issue(session=session, language=get_language(), actor=actor)
     return session

@@ -26,6 +26,7 @@ from layers.models import Agency
 from permits import imports, selectors, services
 from permits.errors import FilingRefused
 from permits.forms import FilingForm
+from permits.minutes import minutes_issue, minutes_registered
 from permits.models import CommissionSession, Opinion, Procedure
 from permits.pdf import minutes_pdf
 from permits.states import TRANSITIONS, Action, State
@@ -176,10 +177,17 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, getattr(exc, "message", _("Choose what to do.")))
         return redirect("permits_staff:session", pk=session.pk)
     if request.GET.get("minutes") == "pdf":
-        response = HttpResponse(
-            minutes_pdf(session, language=get_language()),
-            content_type="application/pdf",
+        # Published: the registered minutes' bytes; before: a plain draft.
+        pdf = (
+            bytes(
+                minutes_issue(
+                    session=session, language=get_language(), actor=request.user
+                ).pdf
+            )
+            if session.published_at
+            else minutes_pdf(session, language=get_language())
         )
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="minutes-{pk}.pdf"'
         return response
     items = session.agenda.select_related("file__case", "opinion").order_by("position")
@@ -194,6 +202,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "candidates": candidates[:200],
             "kinds": Opinion.Kind,
+            "minutes": minutes_registered(session=session, language=get_language()),
         },
     )
 

@@ -12,6 +12,11 @@ urlpatterns = [
         views.session_results,
         name="session",
     ),
+    path(
+        "permits/<slug:agency>/sessions/<int:session_id>/minutes.pdf",
+        views.session_minutes,
+        name="session_minutes",
+    ),
     path("permits/<slug:agency>/feed.atom", feeds.SessionResultsFeed(), name="feed"),
     path("permits/open-data/blds.csv", exports.blds_csv, name="blds_csv"),
     path("permits/open-data/blds.geojson", exports.blds_geojson, name="blds_geojson"),

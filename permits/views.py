@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -26,6 +27,7 @@ from layers.models import Agency
 from permits import selectors
 from permits.errors import FileNotFound
 from permits.forms import LookupForm
+from permits.minutes import minutes_issue
 
 LOOKUP_SCOPE = "permit_lookup_failure"
 
@@ -86,15 +88,35 @@ def _lookup_page(request, form, status=200) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def session_results(request: HttpRequest, agency: str, session_id: int) -> HttpResponse:
-    """A published session's opinions, anonymised."""
+    """A published session's opinions, anonymised, with its minutes (issued
+    in the reader's language on the first ask)."""
     session = get_object_or_404(
         selectors.published_sessions(), agency__code=agency, pk=session_id
     )
     return render(
         request,
         "permits/session.html",
-        {"session": session, "results": selectors.session_results(session)},
+        {
+            "session": session,
+            "results": selectors.session_results(session),
+            "minutes": minutes_issue(session=session, language=get_language()),
+        },
     )
+
+
+@require_http_methods(["GET"])
+def session_minutes(request: HttpRequest, agency: str, session_id: int) -> HttpResponse:
+    """The registered minutes of a published session, in the reader's
+    language: the same bytes every time (their SHA-256 is the registry's)."""
+    session = get_object_or_404(
+        selectors.published_sessions(), agency__code=agency, pk=session_id
+    )
+    document = minutes_issue(session=session, language=get_language())
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="minutes-{agency}-{session_id}-{document.language}.pdf"'
+    )
+    return response
 
 
 @require_http_methods(["GET"])

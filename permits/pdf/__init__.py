@@ -1,10 +1,11 @@
 """A commission session's minutes as a PDF, rendered with typst, in French,
 Arabic or English.
 
-Plain for now: document-e, the registry of issued documents, will register
-and sign them — ``minutes_pdf`` is the one function producing the minutes'
-bytes, the seam it plugs into. Fonts are the few the minutes need, so no
-system font discovery happens; one compiler per process.
+``permits.minutes.minutes_issue`` registers them with document-e: it hands
+the registry's QR code and printed code to ``minutes_pdf`` and signs the
+result (PAdES). Without them (a session not yet published) the PDF is a plain
+draft. Fonts are the few the minutes need, so no system font discovery
+happens; one compiler per process.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import typst
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from documents.qr import qr_svg
 from permits.models import CommissionSession, Opinion
 
 TEMPLATE = Path(__file__).with_name("minutes.typ")
+TEMPLATE_VERSION = "minutes-1"
 FONT_FILES = (
     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
     "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
@@ -84,12 +87,22 @@ def _opinion_text(opinion: Opinion | None) -> tuple[str, str]:
     return opinion.get_kind_display(), "\n".join(lines)
 
 
-def minutes_pdf(session: CommissionSession, *, language: str) -> bytes:
+def minutes_pdf(
+    session: CommissionSession,
+    *,
+    language: str,
+    qr_text: str = "",
+    document_code: str = "",
+) -> bytes:
     """The minutes of ``session`` as a PDF in ``language`` (fr, ar or en):
     its members and, per file of the agenda, the opinion and its conditions
-    — the files' numbers and parcels, never who filed them."""
+    — the files' numbers and parcels, never who filed them; a "do not
+    publish" file is left out, as on the public results (the minutes are
+    linked from there). With ``qr_text``, the registry's QR code and
+    ``document_code`` head the first page."""
     items = (
-        session.agenda.select_related("file__procedure", "opinion")
+        session.agenda.filter(file__do_not_publish=False)
+        .select_related("file__procedure", "opinion")
         .prefetch_related("file__parcels", "opinion__conditions__zone_rule")
         .order_by("position")
     )
@@ -116,8 +129,11 @@ def minutes_pdf(session: CommissionSession, *, language: str) -> bytes:
                 "kind": session.get_kind_display(),
                 "date": formats.date_format(session.held_on, "DATE_FORMAT"),
             },
+            "qr": qr_svg(qr_text) if qr_text else "",
+            "document_code": document_code,
             "labels": {
                 "title": _("Minutes of the project-review commission"),
+                "document_code": _("Verification code"),
                 "members": _("Members"),
                 "agenda": _("Files examined"),
                 "columns": [
