@@ -16,6 +16,7 @@ from documents import signing
 from documents.models import DocumentKind, IssuedDocument
 from documents.offline import payload_verify
 from permits import services
+from permits.states import Action
 from tests.notes.test_pdf import first_page_png, pdf_text
 from tests.pades import pdfsig, pyhanko_verdict
 
@@ -161,3 +162,38 @@ def test_the_results_page_links_the_minutes_and_their_verification(client, revie
     assert minutes_url(session) in page
     assert f"/verify/{arabic.code}" in page
     assert arabic.code_printed in page
+
+
+def test_a_file_examined_after_the_minutes_leaves_them_as_registered(
+    client, reviewed, make_file, planner
+):
+    session = session_of(reviewed[0])
+    before = client.get(minutes_url(session), HTTP_ACCEPT_LANGUAGE="fr").content
+    later, _code = make_file("PC-2026-0777")
+    later = services.permit_move(
+        file=later, action=Action.DECLARE_COMPLETE, actor=planner
+    )
+    item = services.agenda_add(session=session, file=later, actor=planner)
+    services.opinion_record(item=item, kind="favourable", actor=planner)
+    after = client.get(minutes_url(session), HTTP_ACCEPT_LANGUAGE="fr").content
+    assert after == before
+    assert "PC-2026-0777" not in pdf_text(after)
+    (document,) = registered(session)
+    page = client.get(f"/verify/{document.code}", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert 'id="minutes-changed"' in text
+    assert "PC-2026-0777" in text
+    assert "This document is authentic and valid" in text
+
+
+def test_the_staff_page_links_the_verification_of_the_minutes(
+    client, reviewed, planner
+):
+    session = session_of(reviewed[0])
+    (document,) = registered(session)
+    client.force_login(planner)
+    page = client.get(
+        reverse("permits_staff:session", args=[session.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert f"/verify/{document.code}" in page
+    assert document.code_printed in page
