@@ -92,6 +92,10 @@ def minutes_issue(
     issued on the first ask (the session's row is locked meanwhile, so two
     asks at once issue one). Raises OpinionRefused for a session not
     published. Returns the IssuedDocument, whose ``pdf`` is what to serve."""
+    # Read without a lock first: every view of the results page asks.
+    registered = minutes_registered(session=session, language=language)
+    if registered is not None:
+        return registered
     session = (
         CommissionSession.objects.select_for_update()
         .select_related("agency")

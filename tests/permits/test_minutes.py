@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import html
+import threading
 
 import cv2
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from documents import signing
 from documents.models import DocumentKind, IssuedDocument
 from documents.offline import payload_verify
 from permits import services
+from permits.minutes import minutes_issue
 from permits.states import Action
 from tests.notes.test_pdf import first_page_png, pdf_text
 from tests.pades import pdfsig, pyhanko_verdict
@@ -197,3 +200,30 @@ def test_the_staff_page_links_the_verification_of_the_minutes(
     ).content.decode()
     assert f"/verify/{document.code}" in page
     assert document.code_printed in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asks_at_once_issue_one_document(reviewed):
+    """Readers opening a results page in a new language at the same moment:
+    the session's row lock makes the others wait, then serve the first's."""
+    session = session_of(reviewed[0])
+    start = threading.Barrier(4)
+    codes, errors = [], []
+
+    def ask():
+        try:
+            start.wait()
+            codes.append(minutes_issue(session=session, language="ar").code)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (arabic,) = [d for d in registered(session) if d.language == "ar"]
+    assert codes == [arabic.code] * 4
