@@ -227,3 +227,16 @@ def test_asks_at_once_issue_one_document(reviewed):
     assert errors == []
     (arabic,) = [d for d in registered(session) if d.language == "ar"]
     assert codes == [arabic.code] * 4
+
+
+def test_the_json_verification_gives_the_same_public_facts(client, reviewed):
+    session = session_of(reviewed[0])
+    (document,) = registered(session)
+    answer = client.get(f"/api/v1/issued-documents/{document.code}")
+    assert answer.status_code == 200
+    details = answer.json()["details"]
+    assert details["held_on"] == session.held_on.isoformat()
+    assert details["files"] == [{"number": "PC-2026-0001", "opinion": "conditional"}]
+    assert details["session_unchanged"] is True
+    for private in ("Samira", "Bennani", "s.b@example.ma", "Alaoui"):
+        assert private not in answer.content.decode()
