@@ -10,61 +10,17 @@ happens; one compiler per process.
 
 from __future__ import annotations
 
-import atexit
-import functools
-import json
-import shutil
-import tempfile
-import threading
 from pathlib import Path
 
-import typst
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from core.typst_pdf import TypstTemplate
 from documents.qr import qr_svg
 from permits.models import CommissionSession, Opinion
 
-TEMPLATE = Path(__file__).with_name("minutes.typ")
+TEMPLATE = TypstTemplate(Path(__file__).with_name("minutes.typ"))
 TEMPLATE_VERSION = "minutes-1"
-FONT_FILES = (
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
-)
-
-
-class _Engine:
-    def __init__(self) -> None:
-        root = Path(tempfile.mkdtemp(prefix="geoportail-minutes-pdf-"))
-        atexit.register(shutil.rmtree, root, ignore_errors=True)
-        fonts = root / "fonts"
-        fonts.mkdir()
-        for font in FONT_FILES:
-            (fonts / Path(font).name).symlink_to(font)
-        (root / "minutes.typ").write_bytes(TEMPLATE.read_bytes())
-        self.compiler = typst.Compiler(
-            str(root / "minutes.typ"),
-            root=str(root),
-            font_paths=[str(fonts)],
-            ignore_system_fonts=True,
-        )
-        # typst's compiler is not meant to be shared by threads at once.
-        self.lock = threading.Lock()
-
-    def compile(self, data: dict) -> bytes:
-        with self.lock:
-            return self.compiler.compile(
-                format="pdf",
-                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-                pdf_tags=False,
-            )
-
-
-@functools.cache
-def _engine() -> _Engine:
-    return _Engine()
 
 
 def _opinion_text(opinion: Opinion | None) -> tuple[str, str]:
@@ -154,4 +110,4 @@ def minutes_pdf(
             ],
             "items": rows,
         }
-    return _engine().compile(data)
+    return TEMPLATE.pdf(data)
