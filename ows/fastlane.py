@@ -2,9 +2,9 @@
 
 Map images are the bulk of a map client's traffic: a dozen per view, again
 on every pan and zoom. The lane, attached to the OGC routes in ``ows.urls``,
-parses the query string once and calls the same ``ows.wms.getmap.handle`` as
-``/ows`` does. Images do not depend on the language, so they carry no
-``Content-Language``.
+parses the query string once and calls the same ``ows.wms.getmap.image`` as
+``/ows`` does, If-None-Match included (a 304 while the image's ETag holds).
+Images do not depend on the language, so they carry no ``Content-Language``.
 """
 
 from __future__ import annotations
@@ -48,10 +48,17 @@ class GetMapLane(Lane):
         ):
             return None
         ows_request = OwsRequest(params, service, operation, version)
-        return ows_request, kwargs.get("agency")
+        return ows_request, kwargs.get("agency"), environ.get("HTTP_IF_NONE_MATCH", "")
 
-    def answer(self, ows_request: OwsRequest, agency: str | None) -> HttpResponse:
+    def answer(
+        self, ows_request: OwsRequest, agency: str | None, if_none_match: str
+    ) -> HttpResponse:
         # Mistakes raise, even with EXCEPTIONS=INIMAGE: the machine handler
         # draws the message in the client's language.
-        context = ServiceContext(user=AnonymousUser(), agency_code=agency, url="")
+        context = ServiceContext(
+            user=AnonymousUser(),
+            agency_code=agency,
+            url="",
+            if_none_match=if_none_match,
+        )
         return getmap.image(ows_request, context)

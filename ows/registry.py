@@ -37,11 +37,13 @@ from ows.wms import getfeatureinfo, getlegendgraphic, getmap
 
 @dataclasses.dataclass(frozen=True)
 class ServiceContext:
-    """Who asks, through which endpoint: the user, the agency scope, the URL."""
+    """Who asks, through which endpoint: the user, the agency scope, the URL;
+    and the request's If-None-Match (a cache's validator, for GetMap)."""
 
     user: object
     agency_code: str | None
     url: str
+    if_none_match: str = ""
 
 
 Handler = Callable[[OwsRequest, ServiceContext], HttpResponse]

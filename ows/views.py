@@ -41,6 +41,7 @@ def _serve(request: HttpRequest, default_service: str, agency_code=None):
         user=request.user,
         agency_code=agency_code,
         url=request.build_absolute_uri(request.path),
+        if_none_match=request.headers.get("If-None-Match", ""),
     )
     return dispatch(ows_request, context)
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from core import http_cache
 from core.api import api_view, json_response
 from tiles import catalog, sql
 from tiles.params import TileSetQuery
@@ -15,19 +16,19 @@ MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 
 
 def cache_headers(response: HttpResponse, tileset: catalog.TileSet, etag: str):
-    response["ETag"] = etag
+    """``response`` with its ETag: a public set's kept by any cache and
+    revalidated on each use (``core.http_cache``: a new publication changes
+    the ETag, so no cache serves the old tile), a planner's kept privately."""
     if tileset.public:
-        # Short: a new publication must show soon; revalidation is a cheap 304.
-        response["Cache-Control"] = "public, max-age=300"
-    else:
-        response["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ["Cookie"])
+        return http_cache.shared_revalidated(response, etag)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
-    candidates = request.headers.get("If-None-Match", "")
-    return etag in [tag.strip() for tag in candidates.split(",")] or candidates == "*"
+    return http_cache.none_match_holds(request.headers.get("If-None-Match", ""), etag)
 
 
 def layer_tile_args(tileset: catalog.TileSet, z: int, x: int, y: int) -> dict:

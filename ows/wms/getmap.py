@@ -7,10 +7,12 @@ import dataclasses
 import numpy as np
 import skia
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import http_cache
 from core.errors import GeoportalError
-from layers.selectors import CatalogueChanged
+from layers.selectors import CatalogueChanged, catalogue_revision
 from ows.catalog import CatalogLayer
 from ows.exceptions import InvalidFormat, InvalidParameterValue, OwsError
 from ows.limits import check_map_cost, map_limits
@@ -151,11 +153,42 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
         return picture
 
 
+def map_etag(ows_request: OwsRequest, context) -> str:
+    """The strong ETag of the public's image of ``ows_request``.
+
+    The image depends on the published catalogue (its revision, bumped by
+    PostgreSQL on every change), on the day in the portal's time zone (what is
+    in force changes at midnight; kept with a TIME too, which may be relative),
+    on the endpoint's agency and on the parameters, in any order. The revision
+    is read before drawing, so an ETag never names an older map than its image.
+    """
+    return http_cache.strong_etag(
+        catalogue_revision(),
+        timezone.localdate().isoformat(),
+        context.agency_code,
+        sorted(ows_request.params.items()),
+    )
+
+
 def image(ows_request: OwsRequest, context) -> HttpResponse:
-    """The map image; raises the OGC exception of the first mistake."""
+    """The map image; raises the OGC exception of the first mistake.
+
+    The public's images go to shared caches with their ETag
+    (``core.http_cache``): while it holds, a 304 without drawing. A planner's
+    (drafts, unpublished layers) stay in their browser.
+    """
+    shared = not context.user.is_authenticated
+    if shared:
+        etag = map_etag(ows_request, context)
+        if http_cache.none_match_holds(context.if_none_match, etag):
+            return http_cache.shared_revalidated(HttpResponse(status=304), etag)
     request, pixels = rendered(ows_request, context)
     body = request.encode(pixels, transparent=request.transparent)
     response = HttpResponse(body, content_type=request.content_type)
+    if shared:
+        http_cache.shared_revalidated(response, etag)
+    else:
+        response["Cache-Control"] = "private"
     if (
         ows_request.version == "1.3.0"
         and not ows_request.get("TIME").strip()
