@@ -21,9 +21,9 @@ as_root() {
 
 # Debian/Ubuntu packages. RUNTIME for serving (poppler-utils: the law library reads
 # uploaded PDFs with pdftotext), TEST adds what the tests drive (libnss3-tools:
-# certutil, for pdfsig to trust the test CA).
+# certutil, for pdfsig to trust the test CA; nginx-light: the shipped proxy cache).
 RUNTIME_PACKAGES=(postgresql gdal-bin libgdal-dev gettext poppler-utils fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
-TEST_PACKAGES=(chromium python3-qgis libnss3-tools)
+TEST_PACKAGES=(chromium python3-qgis libnss3-tools nginx-light)
 
 missing_packages() {
   local pkg
