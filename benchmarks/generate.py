@@ -261,10 +261,10 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
         INSERT INTO layers_zonerule (document_id, code, label_fr, label_ar, category,
             allowed_uses, forbidden_uses, floors_above_ground, cos, ces,
             min_plot_area_m2, setback_road_m, parking_fr, parking_ar, articles,
-            excerpt_fr, excerpt_ar)
+            citations, excerpt_fr, excerpt_ar)
         SELECT %(document)s, c.code, c.label_fr, c.label_ar, c.category,
                ARRAY['housing', 'retail'], ARRAY['polluting'], c.floors, c.cos,
-               60, 120, 4, '', '', 'Art. 10 à 18', '', ''
+               60, 120, 4, '', '', 'Art. 10 à 18', '{}', '', ''
         FROM unnest(%(codes)s::text[], %(labels_fr)s::text[], %(labels_ar)s::text[],
                     %(categories)s::text[], %(floors)s::int[], %(cos)s::numeric[])
              AS c(code, label_fr, label_ar, category, floors, cos)
@@ -877,12 +877,13 @@ def document_create(
         INSERT INTO layers_zonerule (document_id, code, label_fr, label_ar, category,
             allowed_uses, forbidden_uses, floors_above_ground, cos, ces,
             min_plot_area_m2, setback_road_m, parking_fr, parking_ar, articles,
-            excerpt_fr, excerpt_ar)
+            citations, excerpt_fr, excerpt_ar)
         SELECT %(document)s, c.code, c.label_fr, c.label_ar, c.category,
                ARRAY['housing', 'retail'], ARRAY['polluting'], c.floors,
                round((c.cos * %(scale)s)::numeric, 2), 60, 120, 4,
                'Une place par logement', 'موقف لكل مسكن',
                'Art. ' || (10 + 3 * c.n) || ' à ' || (12 + 3 * c.n),
+               '{}',
                'Article ' || (10 + 3 * c.n) || ' — ' || c.label_fr || '.', ''
         FROM unnest(%(codes)s::text[], %(labels_fr)s::text[], %(labels_ar)s::text[],
                     %(categories)s::text[], %(floors)s::int[], %(cos)s::numeric[])

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from core import http_cache
 from core.api import api_view
 from core.errors import NotFound
 from layers.selectors import base_map_published
@@ -27,13 +28,14 @@ def raster_tile(
     if version is None:
         raise NotFound(_("There is no published base map of that name."))
     # A version's COG never changes, so the version and the tile make the
-    # ETag; the address outlives versions, so its lifetime is as short as the
-    # vector tiles' (a new publication shows soon; revalidating is a 304).
+    # ETag; the address outlives versions, so caches revalidate on each use,
+    # as the vector tiles' (``core.http_cache``: a new publication shows at
+    # once; revalidating is a 304).
     etag = f'"basemap-{version.pk}-{z}-{x}-{y}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-    if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponse(status=304, headers=headers)
+    if http_cache.none_match_holds(request.headers.get("If-None-Match", ""), etag):
+        return http_cache.shared_revalidated(HttpResponse(status=304), etag)
     body = cog_tile(Path(version.cog.path), z, x, y)
     if body is None:
         raise NotFound(_("The base map is not served at that zoom."))
-    return HttpResponse(body, content_type=WEBP_CONTENT_TYPE, headers=headers)
+    response = HttpResponse(body, content_type=WEBP_CONTENT_TYPE)
+    return http_cache.shared_revalidated(response, etag)
