@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from email.message import Message
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,7 @@ class Connection:
         self.port = port
         self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def get(self, path: str, **headers: str) -> tuple[int, dict, float]:
+    def get(self, path: str, **headers: str) -> tuple[int, Message, float]:
         start = time.perf_counter()
         try:
             self.http.request("GET", path, headers=headers)
@@ -95,7 +96,7 @@ class Connection:
             response = self.http.getresponse()
         response.read()
         elapsed = time.perf_counter() - start
-        return response.status, dict(response.getheaders()), elapsed
+        return response.status, response.headers, elapsed
 
 
 def nginx_started(root: Path, *, upstream: int) -> tuple[subprocess.Popen, int]:
