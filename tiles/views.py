@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 from core import http_cache
 from core.api import api_view, json_response
@@ -79,8 +80,10 @@ def tilejson(request: HttpRequest, name: str) -> HttpResponse:
     tileset = catalog.tileset_get(
         name, user=request.user, at=query.at, version=query.version
     )
-    # The style is in the document: a new palette is a new document.
-    etag = tileset.etag(f"tilejson|{palette_digest()}")
+    # The style is in the document: a new palette is a new document; so is
+    # its title in another language (which a cookie may choose: a cache
+    # varying on Accept-Language alone would revalidate the wrong one).
+    etag = tileset.etag(f"tilejson|{palette_digest()}|{get_language()}")
     if _not_modified(request, etag):
         return cache_headers(HttpResponse(status=304), tileset, etag)
     document = tilejson_document(request, tileset, query)

@@ -273,3 +273,23 @@ def test_a_bare_day_means_what_was_in_force_when_it_ended(client, zoning_layer):
 
     codes = {f["properties"]["code"] for f in decode(that_day)["zoning"]["features"]}
     assert codes == {"EQ"}
+
+
+def test_tilejson_in_another_language_is_another_document(client, published_zoning):
+    # A cache holding the French document must not have it confirmed (304)
+    # for a reader who chose Arabic.
+    url = reverse("tiles:tilejson", args=[NAME])
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["Cache-Control"] == "public, no-cache"
+    assert (
+        client.get(
+            url, HTTP_ACCEPT_LANGUAGE="fr", HTTP_IF_NONE_MATCH=french["ETag"]
+        ).status_code
+        == 304
+    )
+    arabic = client.get(
+        url, HTTP_ACCEPT_LANGUAGE="ar", HTTP_IF_NONE_MATCH=french["ETag"]
+    )
+    assert arabic.status_code == 200
+    assert arabic["ETag"] != french["ETag"]
+    assert arabic.json()["description"] != french.json()["description"]
