@@ -69,3 +69,14 @@ def test_a_planners_images_stay_private(ows_data, planner, client, wsgi_call):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private"
     assert not response.has_header("ETag")
+
+
+def test_a_304_reads_the_revision_and_draws_nothing(
+    ows_data, wsgi_call, django_assert_num_queries
+):
+    query = getmap_query(ows_data.zoning_name)
+    etag = wsgi_call("/ows", query=query).headers["ETag"]
+    with django_assert_num_queries(1) as captured:
+        response = wsgi_call("/ows", query=query, headers={"If-None-Match": etag})
+    assert response.status == 304
+    assert "layers_catalogue_revision" in captured.captured_queries[0]["sql"]
