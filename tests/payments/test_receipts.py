@@ -3,7 +3,12 @@ year, even when payments are confirmed at the same time."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -106,6 +111,67 @@ def test_concurrent_payments_leave_no_gap_and_no_duplicate(make_order):
     assert errors == []
     numbers = sorted(Receipt.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 41))
+
+
+# One process of the two below: Django set up on the test database, the
+# gateway's callbacks of its share handled one after the other.
+PAY_IN_A_PROCESS = """
+import json, sys
+import django
+django.setup()
+from django.conf import settings
+settings.PAYMENTS_CMI_STORE_KEY = sys.argv[2]
+settings.GEOPORTAIL_PADES_TEST_CA = True
+from payments.services import card_callback_handle
+for fields in json.load(open(sys.argv[1])):
+    card_callback_handle(fields=fields)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_paying_at_once_leave_no_gap_and_no_duplicate(
+    make_order, settings, tmp_path
+):
+    """Two web workers are two processes: nothing in Python is shared
+    between them, only the database's counter row. 30 payments, half each,
+    confirmed at once: the numbers are exactly 1…30."""
+    callbacks = []
+    for index in range(30):
+        _attempt, instructions = attempt_start(
+            order=make_order(f"process-{index}"), provider="cmi", urls=URLS
+        )
+        callbacks.append(simulated_callback(instructions.form_fields, approved=True))
+    database = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "geoportal.settings",
+        "DATABASE_URL": (
+            f"postgis://{database['USER']}@/{database['NAME']}"
+            f"?host={database['HOST']}&port={database['PORT']}"
+        ),
+    }
+    environment.pop("GEOPORTAIL_TEST_DATABASE", None)
+    processes = []
+    for share in range(2):
+        path = tmp_path / f"callbacks-{share}.json"
+        path.write_text(json.dumps(callbacks[share::2]))
+        processes.append(
+            subprocess.Popen(
+                [
+                    *(sys.executable, "-c", PAY_IN_A_PROCESS),
+                    *(str(path), settings.PAYMENTS_CMI_STORE_KEY),
+                ],
+                cwd=Path(__file__).resolve().parents[2],
+                env=environment,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    for process in processes:
+        _out, errors = process.communicate(timeout=300)
+        assert process.returncode == 0, errors[-2000:]
+    numbers = sorted(Receipt.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 31))
 
 
 @pytest.mark.django_db(transaction=True)
