@@ -181,12 +181,14 @@ def articles_statement(query: LibraryQuery) -> tuple[str, dict]:
         if filters != "TRUE"
         else ""
     )
+    # The query is a FROM item, made once: written in the WHERE and the rank,
+    # a bound parameter's tsquery (folded, parsed) was made again for every
+    # row ranked — 20,000 times for a common word.
     sql = f"""
         WITH best AS (
-            SELECT a.id, ts_rank_cd(a.{column}, {tsquery}, {RANK_NORMALISATION})
-                   AS rank
-            FROM library_article a {join}
-            WHERE a.{column} @@ {tsquery}
+            SELECT a.id, ts_rank_cd(a.{column}, q, {RANK_NORMALISATION}) AS rank
+            FROM {tsquery} AS q, library_article a {join}
+            WHERE a.{column} @@ q
               AND a.valid_from <= %(at)s
               AND (a.valid_to IS NULL OR %(at)s < a.valid_to)
             ORDER BY rank DESC, a.id
