@@ -67,7 +67,8 @@ def parcel_find(*, agency_code: str, reference: str) -> Parcel:
     except InvalidReference:
         key = None
     parcel = (
-        Parcel.objects.select_related("agency")
+        Parcel.objects.current()
+        .select_related("agency")
         .filter(agency__code=agency_code, reference_key=key)
         .first()
         if key is not None

@@ -51,7 +51,7 @@ WITH pt AS (
          -- How many parcels overlap here (counted before the LIMIT).
          count(*) OVER () AS hits
   FROM parcels_parcel p, pt
-  WHERE ST_Intersects(p.geom, pt.g)
+  WHERE ST_Intersects(p.geom, pt.g) AND p.retired_at IS NULL
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
   LIMIT 1
 ), agency AS (
@@ -359,6 +359,7 @@ SELECT {", ".join(f"p.{field.column}" for field in _PARCEL_FIELDS)},
 FROM parcels_parcel p
 JOIN layers_agency a ON a.id = p.agency_id
 WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+  AND p.retired_at IS NULL
 """  # noqa: S608
 
 
@@ -388,6 +389,7 @@ COMPOSE_AT_POINT = _compose(
   FROM parcels_parcel p
   JOIN layers_agency a ON a.id = p.agency_id
   JOIN pt ON ST_Intersects(p.geom, pt.g)
+  WHERE p.retired_at IS NULL
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
   LIMIT 1
 ), subject AS (

@@ -476,8 +476,10 @@ def _parcel_named(query: SubjectQuery) -> Parcel:
     Raises ParcelNotFound, or SeveralParcels when the reference alone is
     registered in several agencies.
     """
-    parcels = Parcel.objects.select_related("agency").filter(
-        reference_key=query.reference.key
+    parcels = (
+        Parcel.objects.current()
+        .select_related("agency")
+        .filter(reference_key=query.reference.key)
     )
     if query.agency:
         parcels = parcels.filter(agency__code=query.agency)

@@ -1,5 +1,7 @@
 """The land registry as the portal knows it: parcels with their references."""
 
+from __future__ import annotations
+
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
@@ -7,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from layers.models import STORAGE_SRID, from_demo_data_field
 from layers.search import Fold, folded_trigram_index
+
+
+class ParcelQuerySet(models.QuerySet):
+    def current(self) -> ParcelQuerySet:
+        """The parcels the agency's cadastre holds today (not retired)."""
+        return self.filter(retired_at=None)
 
 
 class Parcel(models.Model):
@@ -53,7 +61,13 @@ class Parcel(models.Model):
         db_persist=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when an import of the agency's cadastre no longer holds the parcel:
+    # kept (notes, requests and permits cite it) but no longer identified,
+    # searched or drawn. A later file holding it again clears it.
+    retired_at = models.DateTimeField(_("retired on"), null=True, blank=True)
     from_demo_data = from_demo_data_field()
+
+    objects = ParcelQuerySet.as_manager()
 
     class Meta:
         ordering = ["agency", "reference_key"]

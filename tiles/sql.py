@@ -88,6 +88,7 @@ tile AS (
   FROM parcels_parcel p
   CROSS JOIN bounds
   WHERE p.agency_id = %(agency)s AND p.geom_3857 && bounds.geom
+    AND p.retired_at IS NULL
 )
 SELECT ST_AsMVT(tile, %(layer)s, 4096, 'geom', 'id') FROM tile
 """

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import translation
 
+from notes.sql import parcels_at_point
 from parcels.models import Parcel
+from parcels.selectors import addresses_matching, parcels_matching
 from parcels.services import parcels_import
 from tests.importing.conftest import geojson_file, to_srid
 
@@ -49,7 +51,8 @@ def test_reimport_updates_known_parcels(agency, tmp_path):
     result = parcels_import(
         agency=agency, path=_registry(tmp_path, area="470"), srid=26191
     )
-    assert (result.created, result.updated) == (0, 2)
+    # Only the title's area changed: the requisition is left as it was.
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     title = Parcel.objects.get(agency=agency, reference_key="TF12345/7")
     assert title.official_area_m2 == 470
 
@@ -142,3 +145,134 @@ def test_import_parcels_reports_the_features_it_read(agency, tmp_path, language,
             stderr=io.StringIO(),
         )
     assert read in out.getvalue()
+
+
+def _cadastre(tmp_path, rows, name="cadastre.geojson"):
+    """A registry of ≈ 90 m squares in a row in the agency's territory, one per
+    (slot, reference, address, shift in degrees) row, in EPSG:26191."""
+    squares = [
+        shapely.box(-6.85 + 0.002 * slot + shift, 33.95, -6.849 + 0.002 * slot, 33.951)
+        for slot, _reference, _address, shift in rows
+    ]
+    features = [
+        (square, {"TITRE": reference, "SUPERFICIE": "625", "ADRESSE": address})
+        for square, (_slot, reference, address, _shift) in zip(
+            to_srid(squares, 26191), rows, strict=True
+        )
+    ]
+    path = tmp_path / name
+    geojson_file(path, features)
+    return path
+
+
+def _row_versions(agency) -> dict[str, tuple]:
+    """Each parcel's physical row version (ctid, xmin): a rewritten row gets a
+    new one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reference_key, ctid::text, xmin::text FROM parcels_parcel "
+            "WHERE agency_id = %s",
+            [agency.pk],
+        )
+        return {key: (ctid, xmin) for key, ctid, xmin in cursor.fetchall()}
+
+
+@pytest.fixture
+def cadastre_update(agency, tmp_path):
+    """A first cadastre of four parcels, then its update: TF 1/07 unchanged,
+    TF 2/07 moved, TF 3/07 with a new address, TF 4/07 gone, TF 5/07 new."""
+    first = [
+        (0, "TF 1/07", "Rue Oued Ziz", 0),
+        (1, "TF 2/07", "Rue Ibn Sina", 0),
+        (2, "TF 3/07", "Hay Riad", 0),
+        (3, "TF 4/07", "Bd Al Massira", 0),
+    ]
+    parcels_import(agency=agency, path=_cadastre(tmp_path, first), srid=26191)
+    before = _row_versions(agency)
+    update = [
+        (0, "TF 1/07", "Rue Oued Ziz", 0),
+        (1, "TF 2/07", "Rue Ibn Sina", 0.0005),
+        (2, "TF 3/07", "Hay Riad, bis", 0),
+        (4, "TF 5/07", "Avenue Hassan II", 0),
+    ]
+    path = _cadastre(tmp_path, update, name="update.geojson")
+    result = parcels_import(agency=agency, path=path, srid=26191)
+    return before, result
+
+
+def test_an_update_of_the_cadastre_counts_what_changed(agency, cadastre_update):
+    _before, result = cadastre_update
+    assert (result.created, result.updated, result.unchanged, result.retired) == (
+        1,
+        2,
+        1,
+        1,
+    )
+    moved = Parcel.objects.get(agency=agency, reference_key="TF2/7")
+    assert (
+        moved.geom.extent[0]
+        > Parcel.objects.get(agency=agency, reference_key="TF1/7").geom.extent[0]
+        + 0.0003
+    )  # 40 m on, plus 5
+    assert Parcel.objects.get(agency=agency, reference_key="TF3/7").address == (
+        "Hay Riad, bis"
+    )
+
+
+def test_an_update_leaves_unchanged_parcels_unwritten(agency, cadastre_update):
+    before, _result = cadastre_update
+    after = _row_versions(agency)
+    assert after["TF1/7"] == before["TF1/7"]
+    assert after["TF2/7"] != before["TF2/7"]
+    assert after["TF3/7"] != before["TF3/7"]
+
+
+def test_a_parcel_absent_from_the_update_is_retired_not_deleted(
+    agency, cadastre_update
+):
+    retired = Parcel.objects.get(agency=agency, reference_key="TF4/7")
+    assert retired.retired_at is not None
+    assert retired.address == "Bd Al Massira"
+    point = retired.geom.point_on_surface
+    assert parcels_at_point(lon=point.x, lat=point.y) == []
+    assert [p.reference for p in parcels_matching("TF 4/07")] == []
+    assert "Bd Al Massira" not in [p.address for p in addresses_matching("Massira")]
+    kept = Parcel.objects.get(agency=agency, reference_key="TF1/7").geom
+    point = kept.point_on_surface
+    assert [p.reference for p in parcels_at_point(lon=point.x, lat=point.y)] == [
+        "TF 1/07"
+    ]
+
+
+def test_a_retired_parcel_back_in_the_file_is_current_again(
+    agency, cadastre_update, tmp_path
+):
+    rows = [(3, "TF 4/07", "Bd Al Massira", 0)]
+    result = parcels_import(
+        agency=agency, path=_cadastre(tmp_path, rows, name="back.geojson"), srid=26191
+    )
+    assert (result.created, result.updated, result.retired) == (0, 1, 4)
+    assert Parcel.objects.get(agency=agency, reference_key="TF4/7").retired_at is None
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            "1 parcelle créée, 2 mises à jour. 1 parcelle inchangée. "
+            "1 parcelle retirée (absente du fichier).",
+        ),
+        (
+            "ar",
+            "أُنشئت قطعة واحدة، حُدِّثت قطعتان. قطعة واحدة دون تغيير. "
+            "سُحبت قطعة واحدة لم تعد في الملف.",
+        ),
+    ],
+)
+def test_an_update_says_what_it_did(cadastre_update, language, expected):
+    _before, result = cadastre_update
+    with translation.override(language):
+        assert result.summary == expected
