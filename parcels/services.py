@@ -166,16 +166,7 @@ def parcels_import(
                 for row in parcel_rows(
                     plan, agency=agency, report=report, progress=progress
                 ):
-                    copy.write_row(
-                        (
-                            row.kind,
-                            row.reference,
-                            row.key,
-                            row.area_m2,
-                            row.address,
-                            row.geom_hex,
-                        )
-                    )
+                    copy.write_row(row)
                     count += 1
             if count == 0:
                 raise no_parcel_error()
