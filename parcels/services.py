@@ -59,7 +59,8 @@ WHERE NOT EXISTS (
 ORDER BY s.geom
 """
 
-# Parcels of the agency the file no longer holds: retired, not deleted.
+# Parcels of the agency the file no longer holds: retired, not deleted. Run
+# before the new ones are inserted, which it then need not look at.
 _RETIRE = """
 UPDATE {table} p SET retired_at = %(now)s
 WHERE p.agency_id = %(agency)s AND p.retired_at IS NULL
@@ -170,14 +171,20 @@ def parcels_import(
                     count += 1
             if count == 0:
                 raise no_parcel_error()
-            # The planner's estimates of the joins below need the row count.
+            # The joins below probe the staging table by reference: with its
+            # index, a plan made on stale statistics (an agency's parcels just
+            # deleted or loaded) is a nested loop of look-ups, not of scans —
+            # without it, retiring from a million parcels ran for minutes.
+            cursor.execute(
+                "CREATE UNIQUE INDEX ON parcel_import_staging (reference_key)"
+            )
             cursor.execute("ANALYZE parcel_import_staging")
             params = {"agency": agency.pk, "now": timezone.now()}
             counts = {}
             for name, statement in (
                 ("updated", _UPDATE),
-                ("created", _INSERT),
                 ("retired", _RETIRE),
+                ("created", _INSERT),
             ):
                 cursor.execute(statement.format(table=table), params)
                 counts[name] = cursor.rowcount
