@@ -26,9 +26,10 @@ CREATE TEMPORARY TABLE parcel_import_staging (
 """
 
 # An update of the cadastre rewrites only the parcels that differ from the
-# file (a rewritten row costs its heap tuple and an entry in each of the four
-# indexes, the Mercator copy computed again): the unchanged ones, most of a
-# yearly update, are left as they are. A retired parcel in the file is back.
+# file (a rewritten row costs a heap tuple and an entry in each of the seven
+# indexes, its Mercator copy and folded address computed again): the unchanged
+# ones, most of a yearly update, are left as they are. A retired parcel in the
+# file is back.
 _UPDATE = """
 UPDATE {table} p
 SET kind = s.kind, reference = s.reference,
@@ -131,12 +132,14 @@ def parcels_import(
     source_layer: str | None = None,
     progress=None,
 ) -> ParcelImport:
-    """Create or update the parcels of ``agency`` from a registry file.
+    """Bring the parcels of ``agency`` to a registry file: its cadastre.
 
     Parcels are matched on their canonical reference: a parcel already known is
-    updated (geometry, area, address), a new one created. Parcels without a
-    readable reference, or repeated, are left out and listed in the report. All
-    of it is one transaction. Raises PermissionDenied, ImportRefused.
+    updated when the file changes it (geometry, area, address) and left alone
+    otherwise, a new one created, and the agency's parcels the file no longer
+    holds are retired (``retired_at``). Parcels without a readable reference, or
+    repeated, are left out and listed in the report. All of it is one
+    transaction. Raises PermissionDenied, ImportRefused.
     """
     if user is not None:
         require_change(user, Parcel(agency=agency))
