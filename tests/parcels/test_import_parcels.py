@@ -246,6 +246,11 @@ def test_a_parcel_absent_from_the_update_is_retired_not_deleted(
     ]
 
 
+def test_a_retired_parcel_has_no_page_any_more(agency, cadastre_update, client):
+    assert client.get(f"/parcels/{agency.code}/TF1/7/").status_code == 200
+    assert client.get(f"/parcels/{agency.code}/TF4/7/").status_code == 404
+
+
 def test_a_retired_parcel_back_in_the_file_is_current_again(
     agency, cadastre_update, tmp_path
 ):
