@@ -15,6 +15,7 @@ from parcels.models import Parcel
 from parcels.selectors import addresses_matching, parcels_matching
 from parcels.services import parcels_import
 from tests.importing.conftest import geojson_file, to_srid
+from tests.tiles.test_tiles import decode, tile_url
 
 
 def _registry(tmp_path, area="450"):
@@ -249,6 +250,17 @@ def test_a_parcel_absent_from_the_update_is_retired_not_deleted(
 def test_a_retired_parcel_has_no_page_any_more(agency, cadastre_update, client):
     assert client.get(f"/parcels/{agency.code}/TF1/7/").status_code == 200
     assert client.get(f"/parcels/{agency.code}/TF4/7/").status_code == 404
+
+
+def test_a_retired_parcel_is_not_drawn_on_the_map(agency, cadastre_update, client):
+    def drawn(lon: float) -> set[str]:
+        url = tile_url(f"{agency.code}:parcels", lon=lon, lat=33.9505, z=16)
+        layer = decode(client.get(url)).get("parcels", {"features": []})
+        return {feature["properties"]["reference"] for feature in layer["features"]}
+
+    assert "TF 1/07" in drawn(-6.8495)
+    assert "TF 4/07" not in drawn(-6.8435)
+    assert "TF 5/07" in drawn(-6.8415)
 
 
 def test_a_retired_parcel_back_in_the_file_is_current_again(
