@@ -90,3 +90,16 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ParcelsRevision(models.Model):
+    """A number per agency that changes with every statement writing its
+    parcels (created, changed, retired or deleted): the parcels' tiles'
+    validator (``tiles.catalog``), so that no cache keeps a parcel an import
+    changed or retired. Kept by statement triggers (migration 0006), which
+    see each statement's rows once, not a row at a time."""
+
+    agency = models.OneToOneField(
+        "layers.Agency", on_delete=models.CASCADE, primary_key=True
+    )
+    revision = models.BigIntegerField(default=0)

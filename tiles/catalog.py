@@ -16,7 +16,6 @@ import datetime
 import hashlib
 
 from django.contrib.gis.db.models import Extent
-from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from layers.in_force import (
     versions_public_in_force,
 )
 from layers.models import Agency, Layer, LayerVersion
-from parcels.models import Parcel
+from parcels.models import Parcel, ParcelsRevision
 from tiles import sql
 
 # Below these zooms a tile would hold too much (benchmarks/tiles.py): a z12
@@ -154,15 +153,19 @@ def _layer_tileset(layer: Layer, version: LayerVersion, *, public: bool) -> Tile
 
 
 def _parcels_tileset(agency: Agency) -> TileSet:
-    # New parcels get new ids: the highest id is the set's stamp, read from the
-    # primary key's index. Known limit: editing a parcel in place keeps it.
-    stamp = Parcel.objects.filter(agency=agency).aggregate(last_id=Max("id"))
+    # The agency's parcels' revision, which every statement writing them
+    # bumps (parcels/0006): created, changed, retired or deleted parcels.
+    revision = (
+        ParcelsRevision.objects.filter(agency=agency)
+        .values_list("revision", flat=True)
+        .first()
+    )
     return TileSet(
         name=f"{_ncname(agency.code)}:{PARCELS}",
         kind=PARCELS,
         agency=agency,
         minzoom=PARCELS_MIN_ZOOM,
-        parcels_stamp=str(stamp["last_id"]),
+        parcels_stamp=str(revision or 0),
         public=True,
     )
 
