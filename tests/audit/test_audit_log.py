@@ -95,6 +95,7 @@ def test_permission_changes_in_the_admin_leave_an_event(
         "username": planner.username,
         "password": planner.password,
         "role": User.Role.PLANNER,
+        "language": "fr",
         "agency": other_agency.pk,
         "is_active": "on",
         "is_staff": "on",

@@ -57,7 +57,9 @@ LANGUAGE_PROBLEMS = """([asTyped, words]) => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const element = node.parentElement;
-    if (element.closest("script, style, template, noscript")) continue;
+    // A <code> holds a code (a hash, a reference), no language's words: hex
+    // digits around "de" or "be" read as a French or English word.
+    if (element.closest("script, style, template, noscript, code")) continue;
     const text = node.textContent.replace(/\u200e/g, "").trim();
     if (!text || asTyped.includes(text)) continue;
     const language = (element.closest("[lang]")?.lang || page).split("-")[0];

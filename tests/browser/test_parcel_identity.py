@@ -91,8 +91,11 @@ def test_search_then_note_are_about_the_parcel_chosen(citizen, overlapping, tmp_
     assert MOTHER not in text
     verification = page.locator("#note-status a").last.get_attribute("href")
     checked = citizen.open(verification.replace(citizen.base_url, ""))
-    expect(checked.locator(".note-subject")).to_contain_text(DAUGHTER)
-    expect(checked.locator(".note-subject")).to_contain_text(name)
+    # document-e's verification page: the note's land and issuing agency.
+    facts = checked.locator("main article")
+    expect(facts).to_contain_text(DAUGHTER)
+    expect(facts).to_contain_text(name)
+    expect(checked.locator("main")).not_to_contain_text(MOTHER)
     screenshot(page, f"desktop-{citizen.language}-identity-search-note")
 
 
