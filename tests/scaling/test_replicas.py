@@ -136,25 +136,22 @@ def replicated(tmp_path_factory):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "geoportal.settings",
     }
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "shell", "-c", CREATE_PLANNER)
-    manage(env, "collectstatic", "--no-input", "-v", "0")
     standby = Standby(primary)
-    standby.create()
-    standby.start()
-    primary_conninfo = (
-        f"host={info.socket_dir} port={info.port} user=geoportail dbname=geoportail"
-    )
-    yield primary_conninfo, standby, env | {"DATABASE_REPLICA_URLS": standby.url}
-    subprocess.run(
-        primary._command(
-            ["pg_ctl", "stop", "-D", str(standby.home / "data"), "-m", "immediate"]
-        ),
-        check=False,
-        cwd="/",
-    )
-    primary.stop()
-    shutil.rmtree(primary.server_home, ignore_errors=True)  # may live in /var/tmp
+    try:
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "shell", "-c", CREATE_PLANNER)
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        standby.create()
+        standby.start()
+        primary_conninfo = (
+            f"host={info.socket_dir} port={info.port} user=geoportail dbname=geoportail"
+        )
+        yield primary_conninfo, standby, env | {"DATABASE_REPLICA_URLS": standby.url}
+    finally:
+        # Also when setting up failed: no server outlives the test.
+        standby.stop(check=False)
+        primary.stop()
+        shutil.rmtree(primary.server_home, ignore_errors=True)  # may live in /var/tmp
 
 
 @pytest.fixture
