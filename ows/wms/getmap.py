@@ -153,21 +153,28 @@ def handle(ows_request: OwsRequest, context) -> HttpResponse:
         return picture
 
 
-def map_etag(ows_request: OwsRequest, context) -> str:
-    """The strong ETag of the public's image of ``ows_request``.
+def map_etag(ows_request: OwsRequest, context, *, revision: int | None) -> str:
+    """The strong ETag of the public's image of ``ows_request`` drawn at the
+    catalogue's ``revision``.
 
     The image depends on the published catalogue (its revision, bumped by
     PostgreSQL on every change), on the day in the portal's time zone (what is
     in force changes at midnight; kept with a TIME too, which may be relative),
-    on the endpoint's agency and on the parameters, in any order. The revision
-    is read before drawing, so an ETag never names an older map than its image.
+    on the endpoint's agency and on the parameters, in any order.
     """
     return http_cache.strong_etag(
-        catalogue_revision(),
+        revision,
         timezone.localdate().isoformat(),
         context.agency_code,
         sorted(ows_request.params.items()),
     )
+
+
+def drawn_revision(request: GetMapRequest) -> int | None:
+    """The catalogue revision an image was drawn at, when its map queries
+    checked it (layers from the cached catalogue: ``ows.render``), else None."""
+    revisions = {entry.revision for entry in request.layers}
+    return revisions.pop() if len(revisions) == 1 else None
 
 
 def image(ows_request: OwsRequest, context) -> HttpResponse:
@@ -178,15 +185,23 @@ def image(ows_request: OwsRequest, context) -> HttpResponse:
     (drafts, unpublished layers) stay in their browser.
     """
     shared = not context.user.is_authenticated
-    if shared:
-        etag = map_etag(ows_request, context)
+    if shared and context.if_none_match:
+        # Revalidation: the revision now, read before anything is drawn.
+        etag = map_etag(ows_request, context, revision=catalogue_revision())
         if http_cache.none_match_holds(context.if_none_match, etag):
             return http_cache.shared_revalidated(HttpResponse(status=304), etag)
     request, pixels = rendered(ows_request, context)
     body = request.encode(pixels, transparent=request.transparent)
     response = HttpResponse(body, content_type=request.content_type)
     if shared:
-        http_cache.shared_revalidated(response, etag)
+        # The revision the map queries checked while drawing (no query more);
+        # read now when they checked none (a checked catalogue, photos only).
+        revision = drawn_revision(request)
+        if revision is None:
+            revision = catalogue_revision()
+        http_cache.shared_revalidated(
+            response, map_etag(ows_request, context, revision=revision)
+        )
     else:
         response["Cache-Control"] = "private"
     if (
