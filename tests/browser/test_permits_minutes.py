@@ -5,80 +5,28 @@ finds nothing, and nothing of the applicant shows."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from urllib.parse import urljoin
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import expect
 
-from accounts.models import User
-from cases.services import RequesterData
 from documents.models import DocumentKind, IssuedDocument
-from layers.models import Agency
-from permits import services
-from permits.models import CommissionSession, Procedure
-from permits.states import Action
 from tests.browser.axe import AxeReport
 from tests.browser.test_first_minutes import phone_in
+from tests.browser.test_permits import reviewed  # noqa: F401 - a fixture
 from tests.browser_fixtures import SCREENSHOTS
-from tests.conftest import square
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def published(transactional_db):
-    """A published session of a test agency with one file under a
-    conditional opinion; returns the session."""
-    agency = Agency.objects.create(
-        code="au-minutes-test",
-        name_fr="Agence urbaine d'essai des procès-verbaux",
-        name_ar="الوكالة الحضرية لتجربة المحاضر",
-        srid=26191,
-        note_prefix="AUMT",
-        territory=square(-6.9, 33.9, 0.1),
-    )
-    planner = User.objects.create_user(
-        "minutes-planner", password="not-a-real-password-9", agency=agency
-    )
-    procedure = Procedure.objects.create(
-        agency=agency,
-        code="building-permit",
-        label_fr="Permis de construire",
-        label_ar="رخصة البناء",
-    )
-    file, _code = services.permit_file(
-        filing=services.PermitFiling(
-            agency=agency,
-            procedure=procedure,
-            external_reference="PC-2026-0913",
-            filed_on=timezone.localdate() - datetime.timedelta(days=20),
-            parcels=("TF 12345/07",),
-            applicant=RequesterData(name="Samira Bennani"),
-            architect="Cabinet Alaoui",
-        )
-    )
-    file = services.permit_move(
-        file=file, action=Action.DECLARE_COMPLETE, actor=planner
-    )
-    session = services.session_create(
-        agency=agency,
-        held_on=timezone.localdate(),
-        kind=CommissionSession.Kind.SMALL_PROJECTS,
-        members=(),
-        actor=planner,
-    )
-    item = services.agenda_add(session=session, file=file, actor=planner)
-    services.opinion_record(
-        item=item,
-        kind="conditional",
-        actor=planner,
-        conditions=(services.ConditionInput("Planter deux arbres sur rue"),),
-    )
-    services.session_publish(session=session, actor=planner)
+def published(reviewed):  # noqa: F811 - the fixture imported above
+    """The published session of test_permits' file under a conditional
+    opinion."""
+    session, _code = reviewed
     return session
 
 
@@ -118,7 +66,7 @@ def test_from_the_results_to_the_minutes_and_their_verification(
     expect(page.locator("#document-code")).to_have_text(document.code_printed)
     files = page.locator("#minutes-files tbody tr")
     expect(files).to_have_count(1)
-    expect(files).to_contain_text("PC-2026-0913")
+    expect(files).to_contain_text("PC-2026-0042")
     expect(files).to_contain_text(favourable)
     html = page.content()
     assert "Bennani" not in html
