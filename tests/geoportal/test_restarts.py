@@ -9,7 +9,6 @@ The cluster is then stopped and started again under them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -22,6 +21,7 @@ import psycopg
 import pytest
 
 from geoportal.embedded_db import EmbeddedCluster
+from tests.throwaway import free_port, manage, portal_env
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = str(REPO / ".venv" / "bin" / "python")
@@ -44,54 +44,19 @@ URLS = {
 }
 
 
-def manage(env: dict, *args: str, **options) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        **options,
-    )
-
-
 @pytest.fixture(scope="module")
 def demo_database(tmp_path_factory):
     """A cluster of its own with the demo data, and the environment to reach it."""
     root = tmp_path_factory.mktemp("restarts")
     cluster = EmbeddedCluster(root / "checkout")
     info, _ = cluster.ensure()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "GEOPORTAIL_", "DJANGO_"))
-    }
-    env |= {
-        "DATABASE_URL": (
-            f"postgis://{info.user}@/{info.database}"
-            f"?host={info.socket_dir}&port={info.port}"
-        ),
-        "GEOPORTAIL_LOCAL_DIR": str(root / "local"),
-        "MEDIA_ROOT": str(root / "media"),
-        "STATIC_ROOT": str(root / "static"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "geoportal.settings",
-    }
+    env = portal_env(root, info)
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "load_demo")
     manage(env, "collectstatic", "--no-input", "-v", "0")
     yield cluster, env
     cluster.stop()
     shutil.rmtree(cluster.server_home, ignore_errors=True)  # may live in /var/tmp
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from geoportal.embedded_db import EmbeddedCluster
+from tests.throwaway import free_port, manage, portal_env
 
 REPO = Path(__file__).resolve().parents[2]
-PYTHON = str(REPO / ".venv" / "bin" / "python")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SHIPPED = REPO / "deploy" / "nginx" / "geoportail.conf"
 
@@ -64,25 +64,6 @@ GETMAP = (
     f"{NAME}&STYLES=&CRS=EPSG:3857&BBOX={tile_bbox(Z, X, Y)}"
     "&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE"
 )
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(base: str, path: str, **headers: str) -> tuple[int, Message, bytes]:
@@ -150,22 +131,7 @@ def demo_env(tmp_path_factory):
     root = tmp_path_factory.mktemp("map-cache")
     cluster = EmbeddedCluster(root / "checkout")
     info, _ = cluster.ensure()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "GEOPORTAIL_", "DJANGO_"))
-    }
-    env |= {
-        "DATABASE_URL": (
-            f"postgis://{info.user}@/{info.database}"
-            f"?host={info.socket_dir}&port={info.port}"
-        ),
-        "GEOPORTAIL_LOCAL_DIR": str(root / "local"),
-        "MEDIA_ROOT": str(root / "media"),
-        "STATIC_ROOT": str(root / "static"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "geoportal.settings",
-    }
+    env = portal_env(root, info)
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "load_demo")

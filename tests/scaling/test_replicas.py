@@ -26,9 +26,9 @@ import psycopg
 import pytest
 
 from geoportal.embedded_db import EmbeddedCluster
+from tests.throwaway import free_port, manage, portal_env
 
 REPO = Path(__file__).resolve().parents[2]
-PYTHON = str(REPO / ".venv" / "bin" / "python")
 PLANNER, PASSWORD = "replica-planner", "a long enough passphrase 42"
 
 pytestmark = pytest.mark.slow
@@ -37,25 +37,6 @@ CREATE_PLANNER = f"""
 from accounts.models import User
 User.objects.create_user({PLANNER!r}, password={PASSWORD!r})
 """
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Standby:
@@ -120,22 +101,7 @@ def replicated(tmp_path_factory):
     root = tmp_path_factory.mktemp("replicas")
     primary = EmbeddedCluster(root / "checkout")
     info, _ = primary.ensure()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "GEOPORTAIL_", "DJANGO_"))
-    }
-    env |= {
-        "DATABASE_URL": (
-            f"postgis://{info.user}@/{info.database}"
-            f"?host={info.socket_dir}&port={info.port}"
-        ),
-        "GEOPORTAIL_LOCAL_DIR": str(root / "local"),
-        "MEDIA_ROOT": str(root / "media"),
-        "STATIC_ROOT": str(root / "static"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "geoportal.settings",
-    }
+    env = portal_env(root, info)
     standby = Standby(primary)
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
