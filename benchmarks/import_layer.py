@@ -39,13 +39,17 @@ CELL_M = 60.0
 CODES = ["UA", "UB", "UC", "VE", "ZI", "EQ", "ZV", "NA"]
 
 
-def cluster_url() -> tuple[str, dict]:
-    """The benchmark database URL and libpq parameters (created when missing)."""
+def cluster_url(
+    database: str = DATABASE, variable: str = "BENCH_IMPORT_DATABASE_URL"
+) -> tuple[str, dict]:
+    """The URL and libpq parameters of the benchmark database ``database`` of
+    the embedded cluster (created when missing), or of the environment's
+    ``variable``."""
     import psycopg
 
     from geoportal.embedded_db import EmbeddedCluster
 
-    url = os.environ.get("BENCH_IMPORT_DATABASE_URL")
+    url = os.environ.get(variable)
     if url:
         return url, {"conninfo": url.replace("postgis://", "postgresql://")}
     cluster = EmbeddedCluster(ROOT)
@@ -55,14 +59,14 @@ def cluster_url() -> tuple[str, dict]:
     params = {"host": info.socket_dir, "port": info.port, "user": info.user}
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
         exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
         ).fetchone()
         if not exists:
-            conn.execute(f"CREATE DATABASE {DATABASE}")
-    with psycopg.connect(dbname=DATABASE, autocommit=True, **params) as conn:
+            conn.execute(f"CREATE DATABASE {database}")
+    with psycopg.connect(dbname=database, autocommit=True, **params) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    url = f"postgis://{info.user}@/{DATABASE}?host={info.socket_dir}&port={info.port}"
-    return url, {"dbname": DATABASE, **params}
+    url = f"postgis://{info.user}@/{database}?host={info.socket_dir}&port={info.port}"
+    return url, {"dbname": database, **params}
 
 
 def generate(path: Path, count: int, seed: int = 7) -> tuple[float, ...]:

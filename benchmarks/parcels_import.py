@@ -45,28 +45,9 @@ STREETS = ["Rue Ibn Sina", "Avenue Hassan II", "Rue Oued Ziz", "Bd Al Massira"]
 
 def cluster_params() -> tuple[str, dict]:
     """The benchmark database URL and libpq parameters (created when missing)."""
-    import psycopg
+    from benchmarks.import_layer import cluster_url
 
-    from geoportal.embedded_db import EmbeddedCluster
-
-    url = os.environ.get("BENCH_PARCELS_DATABASE_URL")
-    if url:
-        return url, {"conninfo": url.replace("postgis://", "postgresql://")}
-    cluster = EmbeddedCluster(ROOT)
-    info = cluster.info()
-    if info is None or not cluster.is_running():
-        info, _started = cluster.ensure()
-    params = {"host": info.socket_dir, "port": info.port, "user": info.user}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone()
-        if not exists:
-            conn.execute(f"CREATE DATABASE {DATABASE}")
-    with psycopg.connect(dbname=DATABASE, autocommit=True, **params) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    url = f"postgis://{info.user}@/{DATABASE}?host={info.socket_dir}&port={info.port}"
-    return url, {"dbname": DATABASE, **params}
+    return cluster_url(DATABASE, "BENCH_PARCELS_DATABASE_URL")
 
 
 def side_of(count: int) -> int:
