@@ -97,21 +97,27 @@ def _rows_csv(content: bytes) -> list[tuple[int, dict]]:
         raise ImportRefused(_("The CSV file is not UTF-8 text.")) from exc
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
-    if missing:
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportRefused(
+                _("The CSV file lacks the columns: %(columns)s.")
+                % {"columns": ", ".join(missing)}
+            )
+        rows = []
+        for row in reader:
+            if None in row:  # more cells than the header names
+                rows.append((reader.line_num, {"__extra__": True}))
+                continue
+            # "|" between parcels: both CSV delimiters appear in references.
+            parcels = (row.get("parcels") or "").split("|")
+            rows.append((reader.line_num, {**row, "parcels": parcels}))
+    except csv.Error as exc:  # a NUL, a field past the csv module's limit
         raise ImportRefused(
-            _("The CSV file lacks the columns: %(columns)s.")
-            % {"columns": ", ".join(missing)}
-        )
-    rows = []
-    for row in reader:
-        if None in row:  # more cells than the header names
-            rows.append((reader.line_num, {"__extra__": True}))
-            continue
-        # "|" between parcels: both CSV delimiters appear in references.
-        parcels = (row.get("parcels") or "").split("|")
-        rows.append((reader.line_num, {**row, "parcels": parcels}))
+            _("The CSV file cannot be read near line %(line)s.")
+            % {"line": reader.line_num}
+        ) from exc
     return rows
 
 
