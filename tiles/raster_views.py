@@ -1,9 +1,9 @@
 """Image tiles of the raster base maps (orthophotos): a thin adapter over
-``tiles/raster.py``. Only published versions are served."""
+``tiles/raster.py``, which reads the COG at a path on this machine
+(``core.stored_files``: the storage's own, or a copy of the bucket's). Only
+published versions are served."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import http_cache
 from core.api import api_view
 from core.errors import NotFound
+from core.stored_files import stored_file_path
 from layers.selectors import base_map_published
 from tiles.raster import cog_tile
 
@@ -34,7 +35,8 @@ def raster_tile(
     etag = f'"basemap-{version.pk}-{z}-{x}-{y}"'
     if http_cache.none_match_holds(request.headers.get("If-None-Match", ""), etag):
         return http_cache.shared_revalidated(HttpResponse(status=304), etag)
-    body = cog_tile(Path(version.cog.path), z, x, y)
+    path = stored_file_path(storage=version.cog.storage, name=version.cog.name)
+    body = cog_tile(path, z, x, y)
     if body is None:
         raise NotFound(_("The base map is not served at that zoom."))
     response = HttpResponse(body, content_type=WEBP_CONTENT_TYPE)

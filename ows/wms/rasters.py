@@ -4,10 +4,11 @@ The ``ortho.`` mark (vector layers' names have no dot) lets a GetMap of
 vector layers alone go without looking base maps up.
 
 A GetMap names them in LAYERS among the vector layers; they are taken out
-before the vector layers are looked up, warped from their COG into the map's
-CRS, box and size by ``gdalwarp`` (which reads the overview that suits the
-scale), and the vector layers, drawn on a transparent canvas, are laid over
-them: a photo is a background, whatever its place in LAYERS.
+before the vector layers are looked up, warped from their COG (a path on
+this machine: ``core.stored_files``) into the map's CRS, box and size by
+``gdalwarp`` (which reads the overview that suits the scale), and the vector
+layers, drawn on a transparent canvas, are laid over them: a photo is a
+background, whatever its place in LAYERS.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from core.stored_files import stored_file_path
 from importing.orthophoto import gdal_run
 from layers.selectors import base_maps_published
 from ows.exceptions import OwsError
@@ -45,7 +48,8 @@ class RasterLayer:
 
     name: str
     title: str
-    path: Path
+    # The stored COG: copied to this machine, if need be, only when drawn.
+    cog: FieldFile
     # West, south, east, north in degrees.
     extent: tuple[float, float, float, float]
 
@@ -59,7 +63,7 @@ def raster_layers(*, agency_code: str | None = None) -> dict[str, RasterLayer]:
         RasterLayer(
             name=f"{version.base_map.agency.code}:{MARK}{version.base_map.name}",
             title=version.base_map.title,
-            path=Path(version.cog.path),
+            cog=version.cog,
             extent=version.extent.extent,
         )
         for version in versions.order_by("base_map__agency__code", "base_map__name")
@@ -108,7 +112,11 @@ def raster_pixels(raster: RasterLayer, view: View) -> np.ndarray:
                     str(view.height),
                     "-r",
                     "bilinear",
-                    str(raster.path),
+                    str(
+                        stored_file_path(
+                            storage=raster.cog.storage, name=raster.cog.name
+                        )
+                    ),
                     str(target),
                 ],
                 timeout=_WARP_SECONDS,
