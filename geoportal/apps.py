@@ -9,7 +9,7 @@ class GeoportalConfig(AppConfig):
 
     def ready(self) -> None:
         from core import db, pades
-        from geoportal import machine
+        from geoportal import file_storage, machine
 
         # After Django's own upkeep (close_old_connections), on every path:
         # both handlers send these signals, and the lanes through
@@ -17,4 +17,5 @@ class GeoportalConfig(AppConfig):
         signals.request_started.connect(db.connections_drop_dead)
         signals.request_finished.connect(db.connections_drop_broken)
         checks.register(machine.machine_middleware_check)
+        checks.register(file_storage.file_storage_check)
         checks.register(pades.pades_configured_check, deploy=True)

@@ -116,6 +116,33 @@ def database_config(url: str | None) -> dict:
     return config
 
 
+def file_storage_settings(kind: str) -> dict:
+    """``STORAGES["default"]``: the filesystem, or with ``kind`` "s3" an
+    S3-compatible bucket (django-storages) from the GEOPORTAIL_S3_* variables.
+
+    The bucket stays private: files get signed URLs, names are never reused
+    (a stored name always means the same bytes, which ``core.stored_files``
+    relies on), and credentials left empty fall back to boto3's own chain
+    (an instance role, AWS_ACCESS_KEY_ID…).
+    """
+    if kind != "s3":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": os.environ.get("GEOPORTAIL_S3_BUCKET", ""),
+        "endpoint_url": os.environ.get("GEOPORTAIL_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("GEOPORTAIL_S3_REGION") or None,
+        "access_key": os.environ.get("GEOPORTAIL_S3_ACCESS_KEY") or None,
+        "secret_key": os.environ.get("GEOPORTAIL_S3_SECRET_KEY") or None,
+        "addressing_style": os.environ.get("GEOPORTAIL_S3_ADDRESSING_STYLE") or None,
+        "location": os.environ.get("GEOPORTAIL_S3_PREFIX", ""),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -310,14 +337,24 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", LOCAL_DIR / "static"))
+# Stored files (uploads, COGs, regulation and library PDFs, attachments) go
+# through Django's storage API only: MEDIA_ROOT on the filesystem (a folder the
+# web nodes share), or an S3-compatible bucket with GEOPORTAIL_STORAGE=s3
+# (docs/scaling.md, "Files"; geoportal.E005 checks its settings).
+GEOPORTAIL_STORAGE = os.environ.get("GEOPORTAIL_STORAGE", "filesystem").strip().lower()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage_settings(GEOPORTAIL_STORAGE),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", LOCAL_DIR / "media"))
+# Local copies of stored files that readers need as a path (COGs in a bucket:
+# core.stored_files); a cache, safe to empty while no process runs.
+GEOPORTAIL_FILE_CACHE_DIR = Path(
+    os.environ.get("GEOPORTAIL_FILE_CACHE_DIR", LOCAL_DIR / "file-cache")
+)
 
 # Security defaults that hold in every environment; production adds HTTPS ones.
 SESSION_COOKIE_HTTPONLY = True
