@@ -7,7 +7,11 @@ A backup is one tar file:
   signed them (public fingerprints only);
 - ``database.dump`` — ``pg_dump --format=custom`` of the whole database, taken in
   one snapshot;
-- ``media/…`` — every file under ``MEDIA_ROOT`` (uploads, regulation PDFs).
+- ``media/…`` — every stored file (uploads, COGs, regulation and library
+  PDFs, attachments), read and written back through Django's storage API:
+  MEDIA_ROOT or the S3 bucket alike (``docs/scaling.md``, "Files"). A bucket
+  of a national portal may be better kept by its own versioning; the backup
+  still holds every file, so that one file restores the whole portal.
 
 **The signing key is never in a backup.** Whoever holds it can issue notes that
 verify as the authority's; backups are copied to more places, kept longer and
@@ -28,14 +32,18 @@ import hashlib
 import io
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -142,7 +150,7 @@ def default_backup_path() -> Path:
 
 
 def backup_create(*, output: Path | None = None) -> BackupResult:
-    """Write a backup of the database and of MEDIA_ROOT to ``output``.
+    """Write a backup of the database and of the stored files to ``output``.
 
     The file is written beside its destination, readable by its owner only
     (it holds personal data), and renamed into place when complete. Returns a
@@ -195,13 +203,14 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
             info.mtime = int(time.time())
             archive.addfile(info, io.BytesIO(data))
             archive.add(dump, arcname=DUMP)
-            media_root = Path(settings.MEDIA_ROOT)
-            if media_root.is_dir():
-                for path in sorted(media_root.rglob("*")):
-                    if path.is_file() and not path.is_symlink():
-                        relative = path.relative_to(media_root).as_posix()
-                        archive.add(path, arcname=f"{MEDIA}/{relative}")
-                        media_files += 1
+            for name in stored_names(default_storage):
+                info = tarfile.TarInfo(f"{MEDIA}/{name}")
+                info.size = default_storage.size(name)
+                info.mode = 0o600
+                info.mtime = int(time.time())
+                with default_storage.open(name, "rb") as stored:
+                    archive.addfile(info, stored)
+                media_files += 1
         partial.chmod(0o600)
         os.link(partial, output)
     return BackupResult(
@@ -211,6 +220,28 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
         media_files=media_files,
         key_ids=key_ids,
     )
+
+
+def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """The name of every file of ``storage`` under ``folder``, in order (none
+    when the folder does not exist yet)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield posixpath.join(folder, name)
+    for name in sorted(folders):
+        yield from stored_names(storage, posixpath.join(folder, name))
+
+
+def stored_sha256(storage: Storage, name: str) -> str:
+    """The SHA-256 of a stored file's bytes."""
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def file_sha256(path: Path) -> str:
@@ -248,8 +279,8 @@ def backup_manifest(archive: tarfile.TarFile) -> dict:
     return manifest
 
 
-def media_members(archive: tarfile.TarFile) -> list[tuple[tarfile.TarInfo, Path]]:
-    """The media files of a backup with their relative paths; raises
+def media_members(archive: tarfile.TarFile) -> list[tuple[tarfile.TarInfo, str]]:
+    """The media files of a backup with their stored names; raises
     BackupError for anything but plain files inside ``media/``."""
     members = []
     for member in archive.getmembers():
@@ -264,14 +295,14 @@ def media_members(archive: tarfile.TarFile) -> list[tuple[tarfile.TarInfo, Path]
             or not relative.parts
         ):
             raise BackupError(f"Refusing the archive member {member.name!r}.")
-        members.append((member, Path(*relative.parts)))
+        members.append((member, relative.as_posix()))
     return members
 
 
 def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
-    """Restore a backup into the configured database and MEDIA_ROOT.
+    """Restore a backup into the configured database and file storage.
 
-    Refuses (BackupError) when the database already holds tables or a media
+    Refuses (BackupError) when the database already holds tables or a stored
     file would be replaced by different bytes, unless ``force``: then the
     backup's objects replace those of the same name. Then every issued note is
     verified again (hash and signature) with this server's key; the result
@@ -280,7 +311,7 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"{path} does not exist.")
-    media_root = Path(settings.MEDIA_ROOT)
+    storage = default_storage
     try:
         archive = tarfile.open(path, "r")  # noqa: SIM115 - closed below
     except tarfile.TarError as error:
@@ -296,14 +327,14 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
                 "--force to replace what the backup holds."
             )
         replaced = [
-            relative
-            for member, relative in members
-            if (media_root / relative).exists()
-            and file_sha256(media_root / relative) != member_sha256(archive, member)
+            name
+            for member, name in members
+            if storage.exists(name)
+            and stored_sha256(storage, name) != member_sha256(archive, member)
         ]
         if replaced and not force:
             raise BackupError(
-                f"{len(replaced)} files of {media_root} differ from the backup's "
+                f"{len(replaced)} stored files differ from the backup's "
                 f"(e.g. {replaced[0]}); give --force to replace them."
             )
         with tempfile.TemporaryDirectory(prefix="geoportail-restore-") as work:
@@ -313,14 +344,24 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
             if file_sha256(dump) != manifest["database"]["sha256"]:
                 raise BackupError("The database dump is damaged (SHA-256 differs).")
             database_restore(dump, clean=bool(tables))
-        for member, relative in members:
-            target = media_root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as source, target.open("wb") as out:
-                shutil.copyfileobj(source, out)
+        for member, name in members:
+            media_restore(storage, archive, member, name)
     return RestoreResult(
         manifest=manifest, media_files=len(members), notes=notes_verify_all()
     )
+
+
+def media_restore(
+    storage: Storage, archive: tarfile.TarFile, member: tarfile.TarInfo, name: str
+) -> None:
+    """Store the backup's ``member`` under ``name`` exactly, replacing the
+    stored file of that name (a storage saves a taken name under another)."""
+    if storage.exists(name):
+        storage.delete(name)
+    with archive.extractfile(member) as source:
+        stored = storage.save(name, File(source, name=name))
+    if stored != name:
+        raise BackupError(f"The file {name} was stored as {stored}.")
 
 
 def member_sha256(archive: tarfile.TarFile, member: tarfile.TarInfo) -> str:

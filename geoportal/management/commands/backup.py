@@ -1,4 +1,4 @@
-"""``manage.py backup [--output FILE]``: the database and MEDIA_ROOT in one file."""
+"""``manage.py backup [--output FILE]``: the database and stored files in one file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from geoportal.backup import BackupError, backup_create
 
 class Command(BaseCommand):
     help = (
-        "Write a backup (pg_dump of the database and every file of MEDIA_ROOT) to "
+        "Write a backup (pg_dump of the database and every stored file, from "
+        "MEDIA_ROOT or the S3 bucket) to "
         "one tar file, readable by its owner only. The signing key is NOT in it: "
         "keep it separately (docs/operations.md)."
     )

@@ -12,7 +12,8 @@ from geoportal.backup import BackupError, backup_restore
 class Command(BaseCommand):
     help = (
         "Restore a backup made by manage.py backup into the configured database "
-        "(embedded cluster or DATABASE_URL) and MEDIA_ROOT, then verify the hash "
+        "(embedded cluster or DATABASE_URL) and file storage (MEDIA_ROOT or the "
+        "S3 bucket), then verify the hash "
         "and signature of every issued note. Refuses a database that holds data "
         "unless --force is given."
     )
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Restore even if the database holds tables or MEDIA_ROOT holds "
+            help="Restore even if the database holds tables or the file storage holds "
             "other versions of the files: the backup's objects replace them.",
         )
 
