@@ -120,10 +120,11 @@ def file_storage_settings(kind: str) -> dict:
     """``STORAGES["default"]``: the filesystem, or with ``kind`` "s3" an
     S3-compatible bucket (django-storages) from the GEOPORTAIL_S3_* variables.
 
-    The bucket stays private: files get signed URLs, names are never reused
-    (a stored name always means the same bytes, which ``core.stored_files``
-    relies on), and credentials left empty fall back to boto3's own chain
-    (an instance role, AWS_ACCESS_KEY_ID…).
+    The bucket stays private: files are served at the portal's own URLs
+    (``geoportal.bucket``), names are never reused (a stored name always
+    means the same bytes, which ``core.stored_files`` relies on), a file
+    read whole is spooled to disk past 5 MB, and credentials left empty fall
+    back to boto3's own chain (an instance role, AWS_ACCESS_KEY_ID…).
     """
     if kind != "s3":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -136,11 +137,11 @@ def file_storage_settings(kind: str) -> dict:
         "addressing_style": os.environ.get("GEOPORTAIL_S3_ADDRESSING_STYLE") or None,
         "location": os.environ.get("GEOPORTAIL_S3_PREFIX", ""),
         "default_acl": None,
-        "querystring_auth": True,
         "file_overwrite": False,
+        "max_memory_size": 5 * 1024 * 1024,
         "signature_version": "s3v4",
     }
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"BACKEND": "geoportal.bucket.BucketStorage", "OPTIONS": options}
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()

@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from geoportal import openapi, views, webapp
+from geoportal import openapi, public_files, views, webapp
 
 handler500 = "geoportal.views.server_error"
 
@@ -34,6 +33,12 @@ urlpatterns = [
     path("", include("requete.staff_urls")),
     path("", include("geoportal.parcel_urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Stored files, whatever the storage, to whoever may read them.
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}<path:name>",
+        public_files.stored_file,
+        name="stored_file",
+    ),
     path(
         "manifest-<str:language>.webmanifest",
         webapp.webmanifest,
@@ -47,6 +52,3 @@ urlpatterns = [
 
 handler400 = views.bad_request
 handler404 = views.page_not_found
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

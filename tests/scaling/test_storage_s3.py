@@ -174,7 +174,9 @@ def test_an_orthophoto_in_the_bucket_is_served_as_tiles_and_in_wms(
     assert copies[0].read_bytes() == bucket.read(version.cog.name)
 
 
-def test_a_library_pdf_round_trips_through_the_bucket(bucket, administrator, tmp_path):
+def test_a_library_pdf_round_trips_through_the_bucket(
+    bucket, administrator, tmp_path, client
+):
     text = Text.objects.create(
         kind="law", number="12-90", key="loi-12-90", title_fr="Loi 12-90"
     )
@@ -187,10 +189,15 @@ def test_a_library_pdf_round_trips_through_the_bucket(bucket, administrator, tmp
     assert bucket.keys("library/") == [text.pdf_fr.name]
     with text.pdf_fr.open("rb") as stored:
         assert stored.read() == pdf.read_bytes()
+    # At the portal's own address, not the bucket's: the bucket stays private.
+    assert text.pdf_fr.url == f"/media/{text.pdf_fr.name}"
+    response = client.get(text.pdf_fr.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf.read_bytes()
 
 
 def test_a_case_attachment_round_trips_and_its_erasure_empties_the_bucket(
-    bucket, kind, django_capture_on_commit_callbacks
+    bucket, kind, django_capture_on_commit_callbacks, client
 ):
     from requete import services
 
@@ -207,6 +214,7 @@ def test_a_case_attachment_round_trips_and_its_erasure_empties_the_bucket(
     assert bucket.keys("cases/") == [attachment.file.name]
     with attachment.file.open("rb") as stored:
         assert stored.read() == content
+    assert client.get(attachment.file.url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         case_personal_data_erase(case, at=timezone.now())
     assert bucket.keys("cases/") == []
