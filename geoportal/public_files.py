@@ -28,8 +28,8 @@ from layers.models import RegulationFile
 from library.models import Text
 from tenders.models import TenderDocument
 
-# Public files are never overwritten (a stored name always holds the same
-# bytes), but a draft's regulation may become public: caches keep them an hour.
+# A stored name always holds the same bytes, but a file may be taken down (a
+# wrong regulation removed): shared caches keep one an hour at most.
 PUBLIC_MAX_AGE = 3600
 
 
