@@ -341,7 +341,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", LOCAL_DIR / "static"))
 # Stored files (uploads, COGs, regulation and library PDFs, attachments) go
 # through Django's storage API only: MEDIA_ROOT on the filesystem (a folder the
 # web nodes share), or an S3-compatible bucket with GEOPORTAIL_STORAGE=s3
-# (docs/scaling.md, "Files"; geoportal.E005 checks its settings).
+# (docs/scaling.md, "Files"; checks geoportal.E005 and E006 say what is amiss).
 GEOPORTAIL_STORAGE = os.environ.get("GEOPORTAIL_STORAGE", "filesystem").strip().lower()
 STORAGES = {
     "default": file_storage_settings(GEOPORTAIL_STORAGE),
@@ -352,7 +352,7 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", LOCAL_DIR / "media"))
 # Local copies of stored files that readers need as a path (COGs in a bucket:
-# core.stored_files); a cache, safe to empty while no process runs.
+# core.stored_files); a cache: a copy removed is made again when next read.
 GEOPORTAIL_FILE_CACHE_DIR = Path(
     os.environ.get("GEOPORTAIL_FILE_CACHE_DIR", LOCAL_DIR / "file-cache")
 )
