@@ -216,8 +216,11 @@ def import_jobs_reap(*, lease: datetime.timedelta | None = None) -> list[int]:
     the database. It is failed as ``interrupted`` (the planner may retry it),
     and its task result too, so that nothing waits for it. Returns the ids of
     the jobs failed. Jobs locked by a live transaction are left alone.
+
+    The cutoff is the database's time, which wrote the heartbeats: a worker
+    on a node whose clock runs a lease ahead would fail live imports.
     """
-    cutoff = timezone.now() - (lease or import_lease())
+    cutoff = Now() - (lease or import_lease())
     with translation.override(settings.LANGUAGE_CODE):
         message = str(INTERRUPTED_MESSAGE)
     with transaction.atomic():
