@@ -49,7 +49,7 @@ from benchmarks.ows_vs_mapserver import (  # noqa: E402
     summary,
 )
 from benchmarks.serving import free_port, start_portal  # noqa: E402
-from tests.scaling.test_map_cache import NGINX, nginx_config  # noqa: E402
+from tests.throwaway import NGINX, nginx_config  # noqa: E402
 
 CENTRE = (-6.78, 33.94)  # lon/lat, inside the bench territory
 CACHED = ("HIT", "REVALIDATED")
@@ -101,7 +101,7 @@ class Connection:
 
 def nginx_started(root: Path, *, upstream: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    config = nginx_config(root, port=port, upstream=upstream)
+    config = nginx_config(root, port=port, upstreams=[upstream])
     process = subprocess.Popen([NGINX, "-p", str(root), "-c", str(config)])
     deadline = time.monotonic() + 30
     while True:
@@ -166,7 +166,7 @@ def main() -> None:
     upstream = free_port()
     portal = start_portal(port=upstream, env={"DATABASE_URL": database_url}, workers=1)
     with tempfile.TemporaryDirectory(prefix="cache-bench-") as tmp:
-        nginx, port = nginx_started(Path(tmp), upstream=upstream)
+        nginx, port = nginx_started(Path(tmp), upstreams=[upstream])
         try:
             proxy = Connection(port)
             statuses: dict[str, collections.Counter] = {}

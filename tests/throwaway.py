@@ -6,14 +6,18 @@ own — never the suite's database."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from geoportal.embedded_db import ClusterInfo
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = str(REPO / ".venv" / "bin" / "python")
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SHIPPED_NGINX = REPO / "deploy" / "nginx" / "geoportail.conf"
 
 
 def free_port() -> int:
@@ -56,3 +60,60 @@ def portal_env(root: Path, info: ClusterInfo) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "geoportal.settings",
     }
+
+
+def stopped(process: subprocess.Popen) -> None:
+    """Stop ``process`` (SIGTERM, then SIGKILL after 30 s) and reap it."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def nginx_config(
+    root: Path,
+    *,
+    port: int,
+    upstreams: Sequence[int],
+    access_log: Path | None = None,
+) -> Path:
+    """The shipped nginx configuration inside a main file nginx can run as this
+    user in ``root``; the three lines to set at a deployment pointed at the
+    test's: its port, the web nodes on ``upstreams`` and a cache directory.
+    With ``access_log``, each request is logged there as ``<upstream
+    addresses> <status> <method> <uri>`` — which web node answered."""
+    site = SHIPPED_NGINX.read_text()
+    nodes = "".join(f"server 127.0.0.1:{upstream};\n    " for upstream in upstreams)
+    for line, ours in (
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("server 127.0.0.1:8000;\n    ", nodes),
+        ("/var/cache/nginx/geoportail", str(root / "cache")),
+    ):
+        assert site.count(line) == 1, line
+        site = site.replace(line, ours)
+    (root / "geoportail.conf").write_text(site)
+    # As root, nginx's workers would run as nobody, who cannot enter pytest's
+    # temporary directory.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    log = (
+        "  log_format nodes '$upstream_addr $status $request_method $request_uri';\n"
+        f"  access_log {access_log} nodes;\n"
+        if access_log
+        else "  access_log off;\n"
+    )
+    main = root / "nginx.conf"
+    main.write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {root / 'nginx.pid'};\n"
+        f"error_log {root / 'error.log'} warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n"
+        + log
+        + "".join(
+            f"  {kind}_temp_path {root / kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {root / 'geoportail.conf'};\n}}\n"
+    )
+    return main

@@ -10,7 +10,6 @@ directory pointed at this test's — all on free loopback ports.
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import subprocess
 import time
@@ -22,11 +21,9 @@ from pathlib import Path
 import pytest
 
 from geoportal.embedded_db import EmbeddedCluster
-from tests.throwaway import free_port, manage, portal_env
+from tests.throwaway import NGINX, free_port, manage, nginx_config, portal_env, stopped
 
 REPO = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-SHIPPED = REPO / "deploy" / "nginx" / "geoportail.conf"
 
 pytestmark = [
     pytest.mark.slow,
@@ -78,51 +75,12 @@ def get(base: str, path: str, **headers: str) -> tuple[int, Message, bytes]:
         return 0, Message(), b""
 
 
-def stopped(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
-
-
 def wait_for(base: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while get(base, "/healthz")[0] != 200:
         assert process.poll() is None, "the server stopped"
         assert time.monotonic() < deadline, "the server does not answer"
         time.sleep(0.2)
-
-
-def nginx_config(root: Path, *, port: int, upstream: int) -> Path:
-    """The shipped configuration inside a main file nginx can run as this user
-    in ``root``; the three lines to set at a deployment pointed at the test's."""
-    site = SHIPPED.read_text()
-    for line, ours in (
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
-        ("/var/cache/nginx/geoportail", str(root / "cache")),
-    ):
-        assert site.count(line) == 1, line
-        site = site.replace(line, ours)
-    (root / "geoportail.conf").write_text(site)
-    # As root, nginx's workers would run as nobody, who cannot enter pytest's
-    # temporary directory.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    main = root / "nginx.conf"
-    main.write_text(
-        f"{user}daemon off;\nworker_processes 1;\npid {root / 'nginx.pid'};\n"
-        f"error_log {root / 'error.log'} warn;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n  access_log off;\n"
-        + "".join(
-            f"  {kind}_temp_path {root / kind};\n"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        + f"  include {root / 'geoportail.conf'};\n}}\n"
-    )
-    return main
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +118,7 @@ def proxy(demo_env, tmp_path):
     nginx = None
     try:
         wait_for(f"http://127.0.0.1:{upstream}", granian)
-        config = nginx_config(tmp_path, port=port, upstream=upstream)
+        config = nginx_config(tmp_path, port=port, upstreams=[upstream])
         nginx = subprocess.Popen(
             [NGINX, "-p", str(tmp_path), "-c", str(config), "-e", "stderr"],
             stdout=subprocess.DEVNULL,
