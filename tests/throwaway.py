@@ -82,8 +82,8 @@ def nginx_config(
     """The shipped nginx configuration inside a main file nginx can run as this
     user in ``root``; the three lines to set at a deployment pointed at the
     test's: its port, the web nodes on ``upstreams`` and a cache directory.
-    With ``access_log``, each request is logged there as ``<upstream
-    addresses> <status> <method> <uri>`` — which web node answered."""
+    With ``access_log``, each request is logged there as ``"<upstream
+    addresses>" <status> <method> <uri>`` — which web node answered."""
     site = SHIPPED_NGINX.read_text()
     nodes = "".join(f"server 127.0.0.1:{upstream};\n    " for upstream in upstreams)
     for line, ours in (
@@ -98,7 +98,8 @@ def nginx_config(
     # temporary directory.
     user = "user root;\n" if os.geteuid() == 0 else ""
     log = (
-        "  log_format nodes '$upstream_addr $status $request_method $request_uri';\n"
+        "  log_format nodes\n"
+        "    '\"$upstream_addr\" $status $request_method $request_uri';\n"
         f"  access_log {access_log} nodes;\n"
         if access_log
         else "  access_log off;\n"
