@@ -166,7 +166,7 @@ def main() -> None:
     upstream = free_port()
     portal = start_portal(port=upstream, env={"DATABASE_URL": database_url}, workers=1)
     with tempfile.TemporaryDirectory(prefix="cache-bench-") as tmp:
-        nginx, port = nginx_started(Path(tmp), upstreams=[upstream])
+        nginx, port = nginx_started(Path(tmp), upstream=upstream)
         try:
             proxy = Connection(port)
             statuses: dict[str, collections.Counter] = {}
