@@ -78,18 +78,21 @@ def nginx_config(
     port: int,
     upstreams: Sequence[int],
     access_log: Path | None = None,
+    cache: bool = True,
 ) -> Path:
     """The shipped nginx configuration inside a main file nginx can run as this
     user in ``root``; the three lines to set at a deployment pointed at the
     test's: its port, the web nodes on ``upstreams`` and a cache directory.
     With ``access_log``, each request is logged there as ``"<upstream
-    addresses>" <status> <method> <uri>`` — which web node answered."""
+    addresses>" <status> <method> <uri>`` — which web node answered. Without
+    ``cache``, nginx keeps nothing (a proxy alone, to compare)."""
     site = SHIPPED_NGINX.read_text()
     nodes = "".join(f"server 127.0.0.1:{upstream};\n    " for upstream in upstreams)
     for line, ours in (
         ("listen 80;", f"listen 127.0.0.1:{port};"),
         ("server 127.0.0.1:8000;\n    ", nodes),
         ("/var/cache/nginx/geoportail", str(root / "cache")),
+        *([] if cache else [("proxy_cache geoportail_maps;", "proxy_cache off;")]),
     ):
         assert site.count(line) == 1, line
         site = site.replace(line, ours)
