@@ -3,6 +3,7 @@ import sys
 from dataclasses import asdict
 
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -63,13 +64,19 @@ def server_error(request) -> HttpResponse:
 
 def page_not_found(request, exception):
     """The 404 answer: the API's JSON error under ``/api/``, an OGC report
-    on the OGC addresses, a page elsewhere.
+    on the OGC addresses, a page in the reader's language elsewhere (Django's
+    own page is in English only).
 
     An address under ``/api/`` that matches no endpoint (``/api/v1/versions/x``
     where a number is expected) is answered in the form its client reads.
     """
-    answer = error_answer(request, NotFound(_("There is nothing at this address.")))
-    return answer or defaults.page_not_found(request, exception)
+    error = NotFound(_("There is nothing at this address."))
+    return error_answer(request, error) or render(
+        request,
+        "geoportal/not_found.html",
+        {"message": error.message},
+        status=error.http_status,
+    )
 
 
 def bad_request(request, exception):

@@ -26,6 +26,21 @@ def test_pages_keep_their_html_404(client):
     assert response["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize(
+    ("language", "title"), [("fr", "Page introuvable"), ("ar", "الصفحة غير موجودة")]
+)
+def test_a_page_address_matching_nothing_is_a_404_in_the_readers_language(
+    client, language, title
+):
+    # Found by tests/fuzz/test_parcel_page.py: /parcels/aurs// matches no
+    # address, and Django's own 404 page is in English.
+    response = client.get("/parcels/aurs//", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert f'lang="{language}"' in body
+    assert title in body
+
+
 def test_the_document_lists_the_statuses_the_api_answers(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     # q=%00 is refused (geoportal.middleware); large uploads are queued.
