@@ -89,10 +89,12 @@ class TokenFailure(models.Model):
 class RequestQuota(models.Model):
     """How often one client address did one costly thing in the current window
     (``accounts.throttle.quota_take``): issuing notes, for instance, stores a
-    signed document that can never be deleted."""
+    signed document that can never be deleted. Some scopes count per thing
+    rather than per address, whoever asks (wrong codes tried for one permit
+    file's number, from any address): ``address`` then holds that thing's key."""
 
     scope = models.CharField(_("scope"), max_length=40)
-    address = models.GenericIPAddressField(_("address"))
+    address = models.CharField(_("address or key"), max_length=64)
     window_start = models.DateTimeField(_("window start"))
     count = models.PositiveIntegerField(_("count"), default=0)
 

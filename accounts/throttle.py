@@ -121,6 +121,8 @@ def quota_take(
 ) -> datetime.timedelta | None:
     """Count one use of ``scope`` by ``address`` in the current fixed window.
 
+    ``address`` is the client's address, or, for a scope counted per thing
+    whoever asks, that thing's key (at most 64 characters).
     Returns None when the use is allowed, or how long until the window ends
     when ``address`` already used its ``limit``. One statement, atomic across
     processes: a row per scope and address, reset when its window has passed.

@@ -16,6 +16,8 @@ import secrets
 
 from django.utils.crypto import salted_hmac
 
+from core.i18n import ascii_digits
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 GROUPS = 3
 GROUP_LENGTH = 4
@@ -31,11 +33,13 @@ def follow_code_new() -> str:
 
 
 def _normalised_code(code: str) -> str:
-    return re.sub(r"[\s-]", "", code).upper()
+    # An Arabic keyboard types the code's digits as Arabic-Indic ones.
+    return re.sub(r"[\s-]", "", ascii_digits(code)).upper()
 
 
 def follow_code_digest(code: str) -> str:
-    """The stored form of ``code`` (case, spaces and dashes do not matter)."""
+    """The stored form of ``code`` (case, spaces, dashes and the script of its
+    digits do not matter)."""
     return salted_hmac(
         "cases.follow_code", _normalised_code(code), algorithm="sha256"
     ).hexdigest()

@@ -7,6 +7,15 @@ from decimal import Decimal
 from django.utils import formats, translation
 from django.utils.translation import get_language
 
+# Arabic-Indic (U+0660…) and Extended Arabic-Indic / Persian (U+06F0…) digits:
+# what an Arabic keyboard types for the digits of a number or a code.
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with its Arabic-Indic digits written 0–9."""
+    return text.translate(_ARABIC_DIGITS)
+
 
 def localized(obj: object, field: str, language: str | None = None) -> str:
     """Return ``obj.<field>_<lang>`` for the active language.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from cases import codes
+from core.i18n import ascii_digits
 from layers.models import Agency
 from permits.errors import FileNotFound
 from permits.models import (
@@ -151,6 +152,12 @@ def public_file(file: PermitFile) -> PublicFile:
     )
 
 
+def lookup_number(number: str) -> str:
+    """A file's number as the lookup reads it: spaces around it dropped and
+    Arabic-Indic digits (an Arabic keyboard's) written 0–9."""
+    return ascii_digits(number).strip()
+
+
 def file_by_lookup(*, number: str, code: str) -> PublicFile:
     """The public facts of the file numbered ``number`` (the platform's
     number or the portal's reference) whose short code is ``code``.
@@ -160,7 +167,7 @@ def file_by_lookup(*, number: str, code: str) -> PublicFile:
     constant time, against a dummy digest when no file matches; callers
     throttle wrong guesses.
     """
-    number = number.strip()
+    number = lookup_number(number)
     # Two index probes, not one OR across the join (a scan of every file).
     candidates = [
         *with_details(public_files().filter(external_reference=number)),

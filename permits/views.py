@@ -5,7 +5,10 @@ parses, calls ``permits.selectors`` and renders — never personal data.
 The lookup counts wrong guesses per address like requête-e's follow page
 (``accounts.throttle.quota_take``): past the limit, every lookup from that
 address is refused with 429 and Retry-After until the cool-off has passed,
-a right one included, so enumeration learns nothing.
+a right one included, so enumeration learns nothing. It counts them per
+file number too, from any address: guessing one file's code from many
+addresses meets the same limit (every number is counted, a file's or not,
+so a refusal tells nothing of which numbers exist).
 """
 
 from __future__ import annotations
@@ -30,17 +33,19 @@ from permits.forms import LookupForm
 from permits.minutes import minutes_issue
 
 LOOKUP_SCOPE = "permit_lookup_failure"
+NUMBER_SCOPE = "permit_lookup_number_failure"
 
 
 def _window() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.GEOPORTAIL_LOGIN_COOLOFF_MINUTES)
 
 
-def _lookup_locked(address: str) -> datetime.timedelta | None:
-    """How long ``address`` is still refused for guessing wrong too often."""
+def _lookup_locked(scope: str, key: str) -> datetime.timedelta | None:
+    """How long ``key`` (an address, or a number) is still refused for wrong
+    codes tried too often."""
     quota = RequestQuota.objects.filter(
-        scope=LOOKUP_SCOPE,
-        address=address,
+        scope=scope,
+        address=key,
         count__gte=settings.GEOPORTAIL_LOGIN_FAILURE_LIMIT,
         window_start__gt=timezone.now() - _window(),
     ).first()
@@ -59,23 +64,31 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _lookup_page(request, form)
     address = client_address(request)
-    locked = _lookup_locked(address)
-    if locked is not None:
-        form.add_error(None, _("Too many wrong codes from here; try again later."))
-        response = _lookup_page(request, form, status=429)
-        response["Retry-After"] = retry_after_seconds(locked)
-        return response
+    number = selectors.lookup_number(form.cleaned_data["number"])
+    for scope, key, message in (
+        (LOOKUP_SCOPE, address, _("Too many wrong codes from here; try again later.")),
+        (
+            NUMBER_SCOPE,
+            number,
+            _("Too many wrong codes were tried for this number; try again later."),
+        ),
+    ):
+        locked = _lookup_locked(scope, key)
+        if locked is not None:
+            form.add_error(None, message)
+            response = _lookup_page(request, form, status=429)
+            response["Retry-After"] = retry_after_seconds(locked)
+            return response
     try:
-        file = selectors.file_by_lookup(
-            number=form.cleaned_data["number"], code=form.cleaned_data["code"]
-        )
+        file = selectors.file_by_lookup(number=number, code=form.cleaned_data["code"])
     except FileNotFound as exc:
-        quota_take(
-            scope=LOOKUP_SCOPE,
-            address=address,
-            limit=settings.GEOPORTAIL_LOGIN_FAILURE_LIMIT,
-            window=_window(),
-        )
+        for scope, key in ((LOOKUP_SCOPE, address), (NUMBER_SCOPE, number)):
+            quota_take(
+                scope=scope,
+                address=key,
+                limit=settings.GEOPORTAIL_LOGIN_FAILURE_LIMIT,
+                window=_window(),
+            )
         form.add_error(None, exc.message)
         return _lookup_page(request, form)
     return render(request, "permits/file.html", {"file": file})

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from cases import codes
 from permits.models import PermitFile
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -60,6 +61,59 @@ def test_an_enumeration_attempt_is_throttled(client, reviewed, settings):
     locked = lookup(client, "PC-2026-0001", code)
     assert locked.status_code == 429
     assert "data-state" not in locked.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Trop de codes erronés ont été essayés pour ce numéro"),
+        ("ar", "جُرّبت رموز خاطئة كثيرة لهذا الرقم"),
+    ],
+)
+def test_guessing_one_files_code_from_many_addresses_is_throttled(
+    client, reviewed, settings, language, message
+):
+    # Each guess from its own address: only the count per number stops them.
+    _file, code = reviewed
+    settings.GEOPORTAIL_LOGIN_FAILURE_LIMIT = 3
+    answers = [
+        client.post(
+            reverse("permits:lookup"),
+            {"number": "PC-2026-0001", "code": f"AAAA-BBBB-CCC{n}"},
+            REMOTE_ADDR=f"192.0.2.{n + 1}",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        for n in range(4)
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert message in answers[-1].content.decode()
+    assert int(answers[-1]["Retry-After"]) > 0
+    # The right code, from yet another address: refused until the cool-off.
+    locked = client.post(
+        reverse("permits:lookup"),
+        {"number": "PC-2026-0001", "code": code},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert locked.status_code == 429
+    assert "data-state" not in locked.content.decode()
+    # Another number is not held back by this one's guesses.
+    other = client.post(
+        reverse("permits:lookup"),
+        {"number": "PC-2026-0002", "code": "AAAA-BBBB-CCCC"},
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert other.status_code == 200
+
+
+def test_a_number_and_code_typed_in_arabic_indic_digits_find_the_file(client, reviewed):
+    _file, code = reviewed
+    arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    page = lookup(client, "PC-2026-0001".translate(arabic), code.translate(arabic))
+    assert 'data-state="opinion_given"' in page.content.decode()
+    # A code's digits (2–9) are read in either script, whatever this one holds.
+    assert codes.follow_code_digest("ABCD-2345-6789") == codes.follow_code_digest(
+        "abcd ٢٣٤٥ ٦٧٨٩"
+    )
 
 
 def test_a_file_not_to_publish_is_not_found(client, reviewed):
