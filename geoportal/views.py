@@ -82,6 +82,11 @@ def page_not_found(request, exception):
 def bad_request(request, exception):
     """The 400 answer to a request Django cannot read (a broken multipart
     body...): the API's JSON error under ``/api/``, an OGC report on the OGC
-    addresses, a page elsewhere."""
-    answer = error_answer(request, BadRequest(_("The request could not be read.")))
-    return answer or defaults.bad_request(request, exception)
+    addresses, a page in the reader's language elsewhere."""
+    error = BadRequest(_("The request could not be read."))
+    return error_answer(request, error) or render(
+        request,
+        "geoportal/bad_request.html",
+        {"message": error.message},
+        status=error.http_status,
+    )
