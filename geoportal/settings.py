@@ -485,6 +485,13 @@ GEOPORTAIL_REQUEST_CONFIRM_HOURS = int(
 GEOPORTAIL_REQUEST_REOPEN_DAYS = int(
     os.environ.get("GEOPORTAIL_REQUEST_REOPEN_DAYS", 30)
 )
+# prestations-e: orders one address may place per hour and per day, and one
+# agency may receive per hour from anonymous citizens (payments.quotas).
+GEOPORTAIL_ORDER_LIMIT_HOUR = int(os.environ.get("GEOPORTAIL_ORDER_LIMIT_HOUR", 10))
+GEOPORTAIL_ORDER_LIMIT_DAY = int(os.environ.get("GEOPORTAIL_ORDER_LIMIT_DAY", 30))
+GEOPORTAIL_ORDER_AGENCY_LIMIT_HOUR = int(
+    os.environ.get("GEOPORTAIL_ORDER_AGENCY_LIMIT_HOUR", 600)
+)
 # Days of submitted requests the public list and map (/requests/public/) show.
 GEOPORTAIL_REQUEST_PUBLIC_DAYS = int(
     os.environ.get("GEOPORTAIL_REQUEST_PUBLIC_DAYS", 90)

@@ -40,6 +40,7 @@ from payments.providers.cmi import (
     amount_text,
     cmi_hash_valid,
 )
+from payments.quotas import order_quota_take
 from payments.receipts import (
     credit_note_register,
     number_take,
@@ -76,14 +77,17 @@ def order_place(
     idempotency_key: str,
     on: datetime.date | None = None,
     parcel: Parcel | None = None,
+    client_address: str | None = None,
 ) -> tuple[Order, bool]:
     """Place an order at the price of the tariff in force ``on`` (today),
     about ``parcel`` when it is one of the agency's (an official note's).
+    A new order of an anonymous citizen counts against ``client_address``
+    and the agency (``payments.quotas``; None: staff, not counted).
 
     Returns the order and whether it was created: the same key with the same
     request returns the order it placed. Raises IdempotencyKeyReused when the
     key placed an order for another request, NoTariff when no price applies,
-    UnknownParcel for another agency's parcel.
+    UnknownParcel for another agency's parcel, TooManyRequests past a limit.
     """
     if parcel is not None and parcel.agency_id != agency.pk:
         raise UnknownParcel(_("This agency holds no such parcel."))
@@ -99,6 +103,8 @@ def order_place(
         tariff = tariff_in_force(
             agency=agency, service=service, on=on or timezone.localdate()
         )
+        if client_address is not None:
+            order_quota_take(address=client_address, agency=agency)
         try:
             with transaction.atomic():
                 order = Order.objects.create(

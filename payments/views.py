@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import is_national_administrator, is_planner
+from accounts.throttle import client_address
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, GeoportalError, NotFound
 from documents.selectors import documents_of, pdf_of, qr_text_of
@@ -98,8 +100,16 @@ def order_create(request: HttpRequest):
         language=language,
         idempotency_key=key,
         parcel=parcel,
+        client_address=_counted_address(request),
     )
     return json_response(order_json(order), status=201 if created else 200)
+
+
+def _counted_address(request: HttpRequest) -> str | None:
+    """The address an order counts against: the client's, None for staff."""
+    if is_planner(request.user) or is_national_administrator(request.user):
+        return None
+    return client_address(request)
 
 
 def _order(reference: str) -> Order:
@@ -282,15 +292,19 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
                 idempotency_key=key,
                 parcel=parcel,
+                client_address=_counted_address(request),
             )
             return redirect("payments:order", reference=order.reference)
     except GeoportalError as error:
-        return render(
+        response = render(
             request,
             "payments/order_new.html",
             {"error": error.message},
             status=error.http_status,
         )
+        for name, value in error.headers().items():
+            response[name] = value
+        return response
     return render(
         request,
         "payments/order_new.html",
