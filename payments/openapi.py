@@ -87,7 +87,9 @@ PATHS = {
             "summary": "Place an order for an agency's fee, at its tariff in force",
             "description": (
                 "Idempotent: the same Idempotency-Key with the same body returns "
-                "the order it placed (200); with another body, 409."
+                "the order it placed (200); with another body, 409. A client "
+                "address, and an agency, receive a bounded number of new "
+                "orders an hour: past it, 429 with Retry-After."
             ),
             "parameters": [
                 {
@@ -111,6 +113,7 @@ PATHS = {
                 "400": ERROR,
                 "404": ERROR,
                 "409": ERROR,
+                "429": ERROR,
             },
         }
     },
