@@ -17,6 +17,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -199,3 +200,9 @@ class TenderDocument(models.Model):
     @property
     def title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def download_url(self) -> str:
+        """Where the public downloads it (``tenders.views.document_download``),
+        never the storage's own address."""
+        return reverse("tenders:document", args=[self.call_id, self.pk])

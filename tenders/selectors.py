@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.errors import NotFound
 from library.folding import ARABIC, FRENCH, FoldDigits
 from library.search import ARABIC_SCRIPT, DIGITS
-from tenders.models import CallForTenders, open_now_q
+from tenders.models import CallForTenders, TenderDocument, open_now_q
 
 FEED_SIZE = 50
 
@@ -67,6 +67,14 @@ def call_get(*, pk: int) -> CallForTenders:
     if call is None:
         raise NotFound(_("No call for tenders has this number."), code="call_not_found")
     return call
+
+
+def document_get(*, call: int, pk: int) -> TenderDocument:
+    """The document ``pk`` of the call ``call``; NotFound otherwise."""
+    document = TenderDocument.objects.filter(call_id=call, pk=pk).first()
+    if document is None:
+        raise NotFound(_("This call has no such document."), code="document_not_found")
+    return document
 
 
 def calls_latest(*, agency=None) -> QuerySet[CallForTenders]:

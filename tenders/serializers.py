@@ -38,7 +38,7 @@ def call_data(call: CallForTenders, *, documents: bool = False) -> dict:
     }
     if documents:
         data["documents"] = [
-            {"title_fr": d.title_fr, "title_ar": d.title_ar, "url": d.file.url}
+            {"title_fr": d.title_fr, "title_ar": d.title_ar, "url": d.download_url}
             for d in call.documents.all()
         ]
     return data

@@ -11,6 +11,11 @@ urlpatterns = [
     path("tenders/feed.atom", feeds.CallsFeed(), name="feed"),
     path("tenders/<int:pk>/", views.call_page, name="call"),
     path(
+        "tenders/<int:pk>/documents/<int:document>/",
+        views.document_download,
+        name="document",
+    ),
+    path(
         "tenders/<slug:agency>/feed.atom", feeds.AgencyCallsFeed(), name="agency-feed"
     ),
 ]

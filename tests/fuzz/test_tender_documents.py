@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from tenders.models import CallForTenders, TenderDocument
 from tenders.services import TenderDocumentRefused, tender_document_check
 from tests.fuzz import fuzz_settings
+from tests.tenders.conftest import make_call  # noqa: F401 - a fixture
 from tests.tenders.test_admin import ADD, PDF, call_form
 
 
@@ -153,3 +154,70 @@ def _stored_files() -> list[str]:
         for folder, _folders, names in os.walk(root)
         for name in names
     ]
+
+
+# A PDF that also reads as a web page: a browser that sniffed it, or showed
+# it inline as HTML, would run its script in the portal's origin.
+POLYGLOT = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("rc.pdf", POLYGLOT, "application/pdf"),
+        (
+            "dao.zip",
+            zip_of(("index.html", b"<script>alert(1)</script>")),
+            "application/zip",
+        ),
+    ],
+)
+def test_a_document_is_served_as_a_download_of_its_kind_never_inline(
+    client, planner, agency, name, content, content_type
+):
+    client.force_login(planner)
+    data = call_form(
+        agency,
+        **{
+            "documents-0-title_fr": "Pièce",
+            "documents-0-file": SimpleUploadedFile(name, content, "text/html"),
+        },
+    )
+    assert client.post(ADD, data).status_code == 302
+    document = TenderDocument.objects.get(call__agency=agency)
+    client.logout()
+    page = client.get(f"/tenders/{document.call_id}/").content.decode()
+    assert f'href="{document.download_url}"' in page
+
+    served = client.get(document.download_url)
+
+    assert served.status_code == 200
+    assert served["Content-Type"] == content_type
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content) == content
+    api = client.get(f"/api/v1/tenders/{document.call_id}").json()
+    assert [d["url"] for d in api["documents"]] == [document.download_url]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("fr", "n’a pas ce document"), ("ar", "ليس لطلب العروض هذا مثل هذه الوثيقة")],
+)
+def test_a_document_of_another_call_is_a_404_in_the_readers_language(
+    client,
+    agency,
+    make_call,  # noqa: F811 - a fixture
+    language,
+    message,
+):
+    call = make_call(agency)
+    document = TenderDocument.objects.create(
+        call=call, title_fr="RC", file=SimpleUploadedFile("rc.pdf", PDF)
+    )
+    other = make_call(agency, reference="AO n° 13/2026")
+    answer = client.get(
+        f"/tenders/{other.pk}/documents/{document.pk}/", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert answer.status_code == 404
+    assert message in answer.content.decode()

@@ -75,7 +75,7 @@ def test_a_planner_publishes_a_call_of_their_agency_with_a_pdf(client, planner, 
     document = TenderDocument.objects.get(call=call)
     assert document.file.read() == PDF
     page = client.get(reverse("tenders:call", args=[call.pk])).content.decode()
-    assert document.file.url in page
+    assert document.download_url in page
     event = AuditEvent.objects.get(object_type="tenders.callfortenders")
     assert (event.action, event.actor, event.agency_id) == (
         AuditEvent.Action.CREATED,
