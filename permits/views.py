@@ -65,11 +65,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return _lookup_page(request, form)
     address = client_address(request)
     number = selectors.lookup_number(form.cleaned_data["number"])
+    # Counted in one case: the portal's references are found in any case.
+    number_key = number.upper()
     for scope, key, message in (
         (LOOKUP_SCOPE, address, _("Too many wrong codes from here; try again later.")),
         (
             NUMBER_SCOPE,
-            number,
+            number_key,
             _("Too many wrong codes were tried for this number; try again later."),
         ),
     ):
@@ -82,7 +84,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     try:
         file = selectors.file_by_lookup(number=number, code=form.cleaned_data["code"])
     except FileNotFound as exc:
-        for scope, key in ((LOOKUP_SCOPE, address), (NUMBER_SCOPE, number)):
+        for scope, key in ((LOOKUP_SCOPE, address), (NUMBER_SCOPE, number_key)):
             quota_take(
                 scope=scope,
                 address=key,

@@ -74,7 +74,7 @@ def test_guessing_one_files_code_from_many_addresses_is_throttled(
     client, reviewed, settings, language, message
 ):
     # Each guess from its own address: only the count per number stops them.
-    _file, code = reviewed
+    file, code = reviewed
     settings.GEOPORTAIL_LOGIN_FAILURE_LIMIT = 3
     answers = [
         client.post(
@@ -96,6 +96,28 @@ def test_guessing_one_files_code_from_many_addresses_is_throttled(
     )
     assert locked.status_code == 429
     assert "data-state" not in locked.content.decode()
+    # The portal's reference is found in any case: so are its guesses counted.
+    case_reference = file.case.reference
+    variants = [
+        case_reference.lower(),
+        case_reference.title(),
+        case_reference[0].lower() + case_reference[1:],
+    ]
+    for n, written in enumerate(variants):
+        answer = client.post(
+            reverse("permits:lookup"),
+            {"number": written, "code": f"DDDD-EEEE-FFF{n}"},
+            REMOTE_ADDR=f"203.0.113.{n + 1}",
+        )
+        assert answer.status_code == 200
+    assert (
+        client.post(
+            reverse("permits:lookup"),
+            {"number": case_reference, "code": code},
+            REMOTE_ADDR="203.0.113.9",
+        ).status_code
+        == 429
+    )
     # Another number is not held back by this one's guesses.
     other = client.post(
         reverse("permits:lookup"),
