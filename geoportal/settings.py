@@ -360,6 +360,7 @@ GEOPORTAIL_FILE_CACHE_DIR = Path(
 # Security defaults that hold in every environment; production adds HTTPS ones.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the map page reads it for its POSTs
+CSRF_FAILURE_VIEW = "geoportal.views.csrf_failure"  # in the reader's language
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.db import database_unavailable
-from core.errors import BadRequest, DatabaseUnavailable, NotFound
+from core.errors import BadRequest, DatabaseUnavailable, Forbidden, NotFound
 from geoportal.error_answers import error_answer
 from geoportal.health import health_check
 
@@ -88,5 +88,22 @@ def bad_request(request, exception):
         request,
         "geoportal/bad_request.html",
         {"message": error.message},
+        status=error.http_status,
+    )
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a form posted without its token — a page kept
+    open past its cookie, cookies refused, or another site's form — is a 403
+    in the reader's language and the client's form (Django's own page is a
+    developer's, in English)."""
+    error = Forbidden(
+        _("This form could not be sent: reload the page and send it again."),
+        code="csrf_failed",
+    )
+    return error_answer(request, error) or render(
+        request,
+        "geoportal/bad_request.html",
+        {"message": error.message, "title": _("Form not sent")},
         status=error.http_status,
     )

@@ -7,6 +7,8 @@ error, never a file for a wrong code. Its form needs the CSRF token."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -104,13 +106,28 @@ def test_a_body_that_is_no_form_is_a_400_in_the_readers_language(client, languag
 
 
 @pytest.mark.django_db
-def test_the_lookup_form_needs_its_csrf_token(reviewed):  # noqa: F811 - a fixture
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Ce formulaire n'a pas pu être envoyé"),
+        ("ar", "تعذر إرسال هذه الاستمارة"),
+    ],
+)
+def test_the_lookup_form_needs_its_csrf_token(
+    reviewed,  # noqa: F811 - a fixture
+    language,
+    message,
+):
     _file, code = reviewed
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
     data = {"number": "PC-2026-0001", "code": code}
     forged = browser.post(reverse("permits:lookup"), data)
     assert forged.status_code == 403
-    assert "data-state" not in forged.content.decode()
+    page = html.unescape(forged.content.decode())
+    assert "data-state" not in page
+    # Said in the reader's language, not Django's English page.
+    assert f'lang="{language}"' in page
+    assert message in page
     browser.get(reverse("permits:lookup"))
     token = browser.cookies["csrftoken"].value
     posted = browser.post(
