@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.fuzz import fuzz_settings
@@ -23,6 +23,7 @@ from tests.geoportal.test_parcel_page import (
     planning,  # noqa: F401 - a fixture
 )
 from tests.notes.conftest import box, make_parcel, site  # noqa: F401 - a fixture
+from tests.permits.conftest import make_file, procedure  # noqa: F401 - fixtures
 
 AGENCIES = st.one_of(
     st.sampled_from(["aurs", "aukt", "AURS", "aurs-", "a" * 300, "..", "%2e%2e"]),
@@ -74,9 +75,11 @@ DAYS = st.one_of(
 
 
 @pytest.fixture
-def withheld(land, other_agency, kind):  # noqa: F811 - land is a fixture
-    """The agency ``aurs``'s parcel TF 100/07 with a note, requests and an
-    internal note (``land``), and the agency ``aukt``'s TF 100/07."""
+def withheld(land, other_agency, kind, make_file):  # noqa: F811 - fixtures
+    """The agency ``aurs``'s parcel TF 100/07 with a note, requests, an
+    internal note (``land``) and a permit file not to publish, and the
+    agency ``aukt``'s TF 100/07."""
+    make_file("PC-2026-0099", parcels=("TF 100/07",), do_not_publish=True)
     make_parcel(other_agency, "TF 100/07", box(-6.55, 34.25, -6.549, 34.2505))
     return land
 
@@ -90,6 +93,12 @@ def withheld(land, other_agency, kind):  # noqa: F811 - land is a fixture
     safe=st.sampled_from(["", "/"]),
     language=st.sampled_from(["fr", "ar"]),
 )
+# The parcel's own page, as every reader sees it: what it withholds is there
+# to withhold, and the page, and its refusals, are read with it.
+@example(agency="aurs", reference="TF100/7", day=None, safe="/", language="fr")
+@example(agency="aurs", reference="TF100/7", day="2024-02-30", safe="/", language="ar")
+@example(agency="aurs", reference="TF 100/07", day="1e309", safe="/", language="ar")
+@example(agency="aukt", reference="TF100/7", day="0001-01-01", safe="", language="fr")
 @fuzz_settings(120)
 def test_any_address_is_a_page_or_a_clear_refusal(
     client, withheld, other_planner, reader, agency, reference, day, safe, language
@@ -111,3 +120,5 @@ def test_any_address_is_a_page_or_a_clear_refusal(
     assert "Zonage de ma parcelle" not in body
     assert withheld["note"].token not in body
     assert "@example.ma" not in body
+    assert "PC-2026-0099" not in body  # a permit file not to publish
+    assert "Samira Bennani" not in body
