@@ -14,6 +14,7 @@ so a refusal tells nothing of which numbers exist).
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,6 +39,13 @@ NUMBER_SCOPE = "permit_lookup_number_failure"
 
 def _window() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.GEOPORTAIL_LOGIN_COOLOFF_MINUTES)
+
+
+def lookup_number_key(number: str) -> str:
+    """What wrong codes for ``number`` are counted under: its SHA-256 in
+    capitals (the portal's references are found in any case; a capital may
+    be longer than its letter, "ß" → "SS", and the key fits the column)."""
+    return hashlib.sha256(number.upper().encode()).hexdigest()
 
 
 def _lookup_locked(scope: str, key: str) -> datetime.timedelta | None:
@@ -65,8 +73,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return _lookup_page(request, form)
     address = client_address(request)
     number = selectors.lookup_number(form.cleaned_data["number"])
-    # Counted in one case: the portal's references are found in any case.
-    number_key = number.upper()
+    number_key = lookup_number_key(number)
     for scope, key, message in (
         (LOOKUP_SCOPE, address, _("Too many wrong codes from here; try again later.")),
         (

@@ -12,7 +12,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.throttle import quota_take
-from permits.views import NUMBER_SCOPE
+from permits.views import NUMBER_SCOPE, lookup_number_key
 from tests.browser.test_first_minutes import phone_in
 from tests.browser.test_payments import order  # noqa: F401 - a fixture
 from tests.browser.test_permits import reviewed  # noqa: F401 - a fixture
@@ -47,7 +47,7 @@ def test_a_file_number_guessed_too_often_is_locked_even_for_its_right_code(
     for _guess in range(3):  # wrong codes for this number, from elsewhere
         quota_take(
             scope=NUMBER_SCOPE,
-            address="PC-2026-0042",
+            address=lookup_number_key("PC-2026-0042"),
             limit=3,
             window=datetime.timedelta(minutes=15),
         )
