@@ -137,35 +137,56 @@ def document_verify(document: IssuedDocument) -> DocumentCheck:
 
 @dataclasses.dataclass(frozen=True)
 class RegistryCheck:
-    """Every registry entry verified again: how many, which fail and why."""
+    """Every registry entry verified again: how many of each kind, which fail
+    and why."""
 
-    count: int
+    counts: dict[str, int]  # kind → entries checked
     failed: tuple[str, ...]  # "<code>: <reason>", in English for operators
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
 
     @property
     def all_authentic(self) -> bool:
         return not self.failed
 
+    def counts_text(self) -> str:
+        """``"note: 2, receipt: 3"`` — the kinds checked, for operators."""
+        return ", ".join(f"{kind}: {n}" for kind, n in sorted(self.counts.items()))
+
+
+def document_problem(document: IssuedDocument, pdf: bytes) -> str | None:
+    """Why a registry entry is not what was issued, in English for operators,
+    or None: its PDF bytes must hash to the registered SHA-256, its key data
+    column must be the canonical form of its columns, and the signature must
+    be by the key it names (current or retired), in service on its day."""
+    key_data = key_data_of(document)
+    if hashlib.sha256(pdf).hexdigest() != document.pdf_sha256:
+        return "the PDF does not match its SHA-256"
+    if signing.canonical_json(key_data.as_dict()) != document.key_data:
+        return "its key data differ from its columns"
+    if signing.public_key_by_id(document.key_id) is None:
+        return f"signed with unknown key {document.key_id}"
+    if not signing.verify(
+        key_id=document.key_id,
+        message=key_data.message(),
+        signature=signature_of(document),
+        signed_at=document.issued_at,
+    ):
+        return f"the signature does not verify with key {document.key_id}"
+    return None
+
 
 def documents_verify_all() -> RegistryCheck:
-    """Check every entry's signature with the key it names (current or
-    retired, in service on its day) and its PDF against its SHA-256 — after
-    a restore, a key rotation or an upgrade. Returns a RegistryCheck."""
+    """Check every entry (``document_problem``) — after a restore, a key
+    rotation or an upgrade. Returns a RegistryCheck."""
     failed = []
-    count = 0
+    counts: dict[str, int] = {}
     entries = IssuedDocument.objects.select_related("agency").order_by("pk")
     for document in entries.iterator(chunk_size=200):
-        count += 1
-        key_data = key_data_of(document)
-        if hashlib.sha256(bytes(document.pdf)).hexdigest() != document.pdf_sha256:
-            failed.append(f"{document.code}: the PDF does not match its SHA-256")
-        elif signing.public_key_by_id(document.key_id) is None:
-            failed.append(f"{document.code}: signed with unknown key {document.key_id}")
-        elif not signing.verify(
-            key_id=document.key_id,
-            message=key_data.message(),
-            signature=signature_of(document),
-            signed_at=document.issued_at,
-        ):
-            failed.append(f"{document.code}: the signature does not verify")
-    return RegistryCheck(count=count, failed=tuple(failed))
+        counts[document.kind] = counts.get(document.kind, 0) + 1
+        problem = document_problem(document, bytes(document.pdf))
+        if problem is not None:
+            failed.append(f"{document.code}: {problem}")
+    return RegistryCheck(counts=counts, failed=tuple(failed))

@@ -4,7 +4,8 @@ A backup is one tar file:
 
 - ``manifest.json`` — what it holds: format, date, the SHA-256 of the dump, the
   applied migrations, the number of issued notes and the ids of the keys that
-  signed them (public fingerprints only);
+  signed them (public fingerprints only), the number of registered documents
+  of each kind (document-e);
 - ``database.dump`` — ``pg_dump --format=custom`` of the whole database, taken in
   one snapshot;
 - ``media/…`` — every stored file (uploads, COGs, regulation and library
@@ -16,8 +17,11 @@ A backup is one tar file:
 **The signing key is never in a backup.** Whoever holds it can issue notes that
 verify as the authority's; backups are copied to more places, kept longer and
 read by more people than the key should be. The key is kept and backed up on
-its own (``docs/operations.md``); a restore re-verifies every note with the key
-the restored server is configured with, so a missing or wrong key shows at once.
+its own (``docs/operations.md``); a restore re-verifies every note and every
+document of the registry (receipts, credit notes, minutes… — their PDF bytes
+against their SHA-256, their signature with the key each names, current or
+retired) with the keys the restored server is configured with, so a missing
+or wrong key, or a changed byte, shows at once.
 
 The database is reached with the settings' connection parameters (embedded
 cluster or ``DATABASE_URL``); a password goes to ``pg_dump`` and ``pg_restore``
@@ -46,7 +50,10 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Count
 
+from documents.models import IssuedDocument
+from documents.selectors import RegistryCheck, documents_verify_all
 from geoportal.embedded_db import _pg_bin_dir
 from notes.verification import NotesCheck, notes_verify_all
 
@@ -89,11 +96,28 @@ class BackupResult:
 
 @dataclasses.dataclass(frozen=True)
 class RestoreResult:
-    """A backup restored, and what the notes' verification found."""
+    """A backup restored, and what verifying its notes and its registry of
+    issued documents found."""
 
     manifest: dict
     media_files: int
     notes: NotesCheck
+    documents: RegistryCheck
+
+    @property
+    def documents_missing(self) -> dict[str, tuple[int, int]]:
+        """Kinds of which the restored registry holds another number of
+        documents than the backup's manifest says: kind → (backed up,
+        restored). Empty for a backup made before the manifest counted them."""
+        expected = self.manifest.get("documents")
+        if expected is None:
+            return {}
+        found = self.documents.counts
+        return {
+            kind: (expected.get(kind, 0), found.get(kind, 0))
+            for kind in sorted(expected.keys() | found.keys())
+            if expected.get(kind, 0) != found.get(kind, 0)
+        }
 
 
 def postgres_environment() -> tuple[list[str], dict[str, str]]:
@@ -164,6 +188,12 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
     output.parent.mkdir(parents=True, exist_ok=True)
     arguments, environment = postgres_environment()
     notes = Note.objects.count()
+    documents = dict(
+        IssuedDocument.objects.order_by("kind")
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
     key_ids = tuple(
         Note.objects.order_by("key_id").values_list("key_id", flat=True).distinct()
     )
@@ -190,6 +220,7 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
             },
             "migrations": migrations_applied(),
             "notes": notes,
+            "documents": documents,
             "signing_key_ids": list(key_ids),
             "signing_key_included": False,
         }
@@ -304,9 +335,10 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
 
     Refuses (BackupError) when the database already holds tables or a stored
     file would be replaced by different bytes, unless ``force``: then the
-    backup's objects replace those of the same name. Then every issued note is
-    verified again (hash and signature) with this server's key; the result
-    lists the notes that fail.
+    backup's objects replace those of the same name. Then every issued note
+    and every entry of the registry of issued documents is verified again
+    (hash and signature) with this server's keys; the result lists those that
+    fail.
     """
     path = Path(path)
     if not path.is_file():
@@ -347,7 +379,10 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
         for member, name in members:
             media_restore(storage, archive, member, name)
     return RestoreResult(
-        manifest=manifest, media_files=len(members), notes=notes_verify_all()
+        manifest=manifest,
+        media_files=len(members),
+        notes=notes_verify_all(),
+        documents=documents_verify_all(),
     )
 
 

@@ -1,9 +1,13 @@
 """Backup and restore: a backup restored into a fresh cluster holds every issued
-note unchanged, each still verifies, and the signing key never leaves the server."""
+note and registered document unchanged, each still verifies (a changed byte is
+named), and the signing key never leaves the server."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import json
 import os
 import shutil
 import stat
@@ -14,10 +18,15 @@ from pathlib import Path
 import psycopg
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
 
 from documents import signing
+from documents.models import DocumentKind
+from documents.services import document_issue, document_prepare
 from geoportal.embedded_db import EmbeddedCluster
 from layers.models import PlanningDocument, RegulationFile
 from notes import signing as note_signing
@@ -209,3 +218,99 @@ def test_restore_refuses_members_that_reach_outside_the_media_folder(
         call_command("restore", str(backup))
     assert not (tmp_path / "escaped.txt").exists()
     assert not (tmp_path / "media").exists()
+
+
+def registered(agency, kind: str, reference: str):
+    """A document of ``kind`` registered with document-e, with its own PDF."""
+    prepared = document_prepare(
+        kind=kind,
+        agency=agency,
+        language="ar" if kind == DocumentKind.RECEIPT else "fr",
+        template_version="test-1",
+        subject_type=f"test.{kind}",
+        subject_reference=reference,
+        content_sha256=hashlib.sha256(reference.encode()).hexdigest(),
+    )
+    pdf = b"%PDF-1.4\n% " + reference.encode() + b"\n%%EOF\n"
+    return document_issue(prepared=prepared, pdf=pdf)
+
+
+@pytest.mark.slow
+def test_restore_reverifies_every_registered_document_and_names_a_tampered_one(
+    transactional_db, agency, tmp_path, fresh_cluster, monkeypatch, settings
+):
+    """Receipts, credit notes, minutes and notes of the registry are checked
+    after a restore — bytes and signature, with a retired key by its id — and
+    a changed byte in a receipt makes the restore fail naming its code."""
+    old_receipt = registered(agency, DocumentKind.RECEIPT, "R-2026-000001")
+    # The key rotates: the restored server verifies the first receipt with
+    # the retired key its entry names, the others with the current one.
+    retired_at = timezone.now()
+    retired = [
+        {
+            "public_key": signing.public_key_pem(),
+            "valid_from": None,
+            "valid_to": retired_at.isoformat(),
+        }
+    ]
+    new_key = Ed25519PrivateKey.generate().private_bytes_raw()
+    monkeypatch.setenv("GEOPORTAIL_SIGNING_KEY", base64.b64encode(new_key).decode())
+    monkeypatch.setenv("GEOPORTAIL_RETIRED_SIGNING_KEYS", json.dumps(retired))
+    monkeypatch.setenv("GEOPORTAIL_SIGNING_KEY_SINCE", retired_at.isoformat())
+    settings.GEOPORTAIL_RETIRED_SIGNING_KEYS = retired
+    settings.GEOPORTAIL_SIGNING_KEY_SINCE = retired_at.isoformat()
+    signing.private_key.cache_clear()
+    try:
+        receipt = registered(agency, DocumentKind.RECEIPT, "R-2026-000002")
+        registered(agency, DocumentKind.CREDIT_NOTE, "AV-2026-000001")
+        registered(agency, DocumentKind.COMMISSION_DECISION, "17")
+        registered(agency, DocumentKind.NOTE, "OZ-2026-000001")
+    finally:
+        signing.private_key.cache_clear()
+    assert old_receipt.key_id != receipt.key_id == signing.key_id()
+
+    good = tmp_path / "good.tar"
+    call_command("backup", "--output", str(good), stdout=io.StringIO())
+    info, password = fresh_cluster
+    url = f"postgis://{info.user}:{password}@127.0.0.1:{info.port}/{info.database}"
+    media = tmp_path / "restored-media"
+    result = manage("restore", str(good), database_url=url, media_root=media)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "5 registered documents verified (commission_decision: 1, credit_note: 1, "
+        "note: 1, receipt: 2): all authentic." in result.stdout
+    )
+
+    # A server that forgot the retired key cannot vouch for the old receipt.
+    monkeypatch.setenv("GEOPORTAIL_RETIRED_SIGNING_KEYS", "[]")
+    result = manage("restore", str(good), "--force", database_url=url, media_root=media)
+    assert result.returncode != 0
+    assert f"{old_receipt.code}: signed with unknown key {old_receipt.key_id}" in (
+        result.stderr
+    )
+    assert f"1 of 5 registered documents fail verification: {old_receipt.code}." in (
+        result.stderr
+    )
+    monkeypatch.setenv("GEOPORTAIL_RETIRED_SIGNING_KEYS", json.dumps(retired))
+
+    # One byte of the second receipt's PDF changed behind the portal's back
+    # (triggers off), then backed up: the restore fails and names it.
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE documents_issueddocument SET pdf = overlay(pdf placing 'X' "
+            "from 12 for 1) WHERE identifier = %s",
+            [receipt.identifier],
+        )
+        cursor.execute("SET session_replication_role = DEFAULT")
+    tampered = tmp_path / "tampered.tar"
+    call_command("backup", "--output", str(tampered), stdout=io.StringIO())
+    result = manage(
+        "restore", str(tampered), "--force", database_url=url, media_root=media
+    )
+    assert result.returncode != 0
+    assert f"{receipt.code}: the PDF does not match its SHA-256" in result.stderr
+    assert f"1 of 5 registered documents fail verification: {receipt.code}." in (
+        result.stderr
+    )
+    assert old_receipt.code not in result.stderr

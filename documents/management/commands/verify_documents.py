@@ -24,4 +24,5 @@ class Command(BaseCommand):
                 f"{len(check.failed)} of {check.count} issued documents fail "
                 "verification."
             )
+        self.stdout.write(f"By kind: {check.counts_text() or 'none'}.")
         self.stdout.write(f"{check.count} issued documents verified: all authentic.")
