@@ -26,13 +26,15 @@ Then measures, each sample in a transaction rolled back where it writes:
   (half on a parcel by reference, half on a drawn point), and a raw-SQL
   anchor writing the same rows in one statement;
 - the staff queue's first page (50 rows) for the bench agency's planner:
-  ``requete.selectors.request_queue`` under seven filters, and the plan of
+  ``requete.selectors.request_queue`` under seven filters, page 300 by
+  ``OFFSET`` and by its keyset cursor (interleaved), and the plan of
   every query the page makes per filter (a sequential scan of the case
   tables is named);
 - the staff pages through Django's test client as that planner: the queue
   (50 a page, its count, the late and soon-due counts, the template)
-  interleaved with a raw-SQL anchor of its rows and count, a far page,
-  three filters, a request's page and the statistics.
+  interleaved with a raw-SQL anchor of its rows and count, a far page
+  (page 300, reached by its cursor as its neighbour's link does), the last
+  page, the other order, three filters, a request's page and the statistics.
 
 Prints p50 and p95 of each (ms). Nothing asserts on time.
 """
@@ -552,6 +554,35 @@ def measure_queue(samples: int) -> None:
             page = list(selectors.request_queue(user=planner, filters=chosen)[:50])
             times.append(time.perf_counter() - start)
         print(f"queue, first page, {name:24} {len(page):2} rows  {percentiles(times)}")
+    measure_deep_page(planner, samples)
+
+
+def measure_deep_page(planner, samples: int) -> None:
+    """Page 300 (rows 14,951–15,000) of the unfiltered queue, interleaved:
+    by ``OFFSET``, as the page did before keyset pagination, and by the
+    cursor of page 299's last request (``selectors.request_queue_page``)."""
+    from requete import selectors
+
+    filters = selectors.QueueFilters()
+    queue = selectors.request_queue(user=planner, filters=filters)
+    cursor = selectors.QUEUE_ORDERS["due"].cursor_of(queue[299 * 50 - 1])
+    by_offset, by_cursor, first = [], [], []
+    for _ in range(max(samples // 2, 20)):
+        start = time.perf_counter()
+        offset_rows = list(queue[299 * 50 : 300 * 50])
+        by_offset.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        page = selectors.request_queue_page(
+            user=planner, filters=filters, size=50, after=cursor
+        )
+        by_cursor.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        selectors.request_queue_page(user=planner, filters=filters, size=50)
+        first.append(time.perf_counter() - start)
+    assert page.rows == offset_rows
+    print(f"{'queue, page 300 by OFFSET':42} {percentiles(by_offset)}")
+    print(f"{'queue, page 300 by cursor':42} {percentiles(by_cursor)}")
+    print(f"{'queue, first page by cursor':42} {percentiles(first)}")
 
 
 def measure_digest() -> None:
@@ -649,6 +680,10 @@ def measure_pages(samples: int) -> None:
     client.force_login(planner)
     first = selectors.request_queue(user=planner, filters=selectors.QueueFilters())
     reference = first.first().case.reference
+    # Page 300 as its neighbour's "Next page" link reaches it: after the key
+    # of the last request of page 299 (keyset pagination, core.keyset).
+    before_300 = selectors.QUEUE_ORDERS["due"].cursor_of(first[299 * 50 - 1])
+    deep = f"/planner/requests/?after={before_300.text()}&page=300"
 
     def anchor():
         with connection.cursor() as cursor:
@@ -664,7 +699,9 @@ def measure_pages(samples: int) -> None:
     print(f"{'queue page, no filter':42} {percentiles(page_times)}")
     print(f"{'  raw SQL anchor (50 rows + count)':42} {percentiles(anchor_times)}")
     pages = {
-        "queue page, page 300": "/planner/requests/?page=300",
+        "queue page, page 300": deep,
+        "queue page, last page": "/planner/requests/?last=1",
+        "queue page, newest submitted first": "/planner/requests/?sort=submitted",
         "queue page, overdue": "/planner/requests/?overdue=yes",
         "queue page, due within 7 days": "/planner/requests/?overdue=week",
         "queue page, kind + late + nobody": (

@@ -37,6 +37,7 @@ from accounts import permissions
 from accounts.models import User
 from cases.clock import due_by_q, overdue_q
 from cases.models import Case, CaseEvent
+from core.keyset import Cursor, KeysetOrder, KeysetPage
 from layers.in_force import public_in_force_q
 from layers.models import STORAGE_SRID, Agency, Feature, PlanningDocument, ZoneRule
 from notes.compose import Moment, note_compose
@@ -51,6 +52,14 @@ POINT_REACH = 0.00001
 # "Due soon": within a week, the digest's period.
 DUE_SOON = datetime.timedelta(days=7)
 
+# The staff queue's orders, by the name its form gives: the answer due
+# first (paused and finished ones last), or the latest submitted first. The
+# id breaks ties, so pages (``request_queue_page``) neither skip nor repeat.
+QUEUE_ORDERS = {
+    "due": KeysetOrder(field="case__answer_due_at", pk="case_id"),
+    "submitted": KeysetOrder(field="case__submitted_at", pk="case_id", descending=True),
+}
+
 
 @dataclasses.dataclass(frozen=True)
 class QueueFilters:
@@ -63,6 +72,8 @@ class QueueFilters:
     due_within: datetime.timedelta | None = None
     # "me", "nobody", or "" for anyone.
     assigned: str = ""
+    # A key of QUEUE_ORDERS.
+    sort: str = "due"
 
 
 def _queue_filtered(
@@ -100,8 +111,9 @@ def _queue_filtered(
 def request_queue(
     *, user, filters: QueueFilters, now: datetime.datetime | None = None
 ) -> QuerySet[CitizenRequest]:
-    """The requests ``user`` may handle, filtered, earliest answer due first
-    (paused and finished ones last). Slice it for a page."""
+    """The requests ``user`` may handle, filtered, in the order the filters
+    name (``QUEUE_ORDERS``: by default the earliest answer due first, paused
+    and finished ones last). Page it with ``request_queue_page``."""
     requests = _queue_filtered(
         CitizenRequest.objects.all(),
         user=user,
@@ -111,7 +123,31 @@ def request_queue(
         request="",
     )
     return requests.select_related("case__assignee", "kind").order_by(
-        F("case__answer_due_at").asc(nulls_last=True), "case_id"
+        *QUEUE_ORDERS[filters.sort].order_by()
+    )
+
+
+def request_queue_page(
+    *,
+    user,
+    filters: QueueFilters,
+    size: int,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    last_size: int | None = None,
+    now: datetime.datetime | None = None,
+) -> KeysetPage:
+    """One page of ``request_queue``: the ``size`` requests after the cursor
+    ``after`` (the first page without one), before ``before``, or — given
+    ``last_size`` — the last ``last_size`` requests. Any page costs what the
+    first does (an index walk from the cursor), not more with its depth."""
+    return QUEUE_ORDERS[filters.sort].page(
+        request_queue(user=user, filters=filters, now=now),
+        size=size,
+        after=after,
+        before=before,
+        last=last_size is not None,
+        last_size=last_size,
     )
 
 

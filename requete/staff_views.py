@@ -7,16 +7,22 @@ planner's language on the page it came from."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -27,19 +33,22 @@ from audit.models import AuditEvent
 from cases.clock import is_overdue
 from cases.privacy import personal_data_audit, requester_view
 from core.errors import BadRequest, GeoportalError
+from core.keyset import KeysetPage
 from notes.errors import PlanningChanging
 from requete import selectors, services, staff_export
 from requete.models import CitizenRequest, RequestKind
-from requete.staff_forms import QueueFilterForm
+from requete.staff_forms import QueueFilterForm, QueuePosition, QueuePositionForm
 from requete.states import STAFF, TRANSITIONS, State
 
 PAGE_SIZE = 50
+# The query string's names that say which page, not which requests.
+POSITION = ("page", "after", "before", "last")
 
 
 def _filter_form(request: HttpRequest) -> QueueFilterForm:
     kinds = permissions.editable(request.user, RequestKind.objects.all())
     filters = request.GET.copy()
-    for name in ("page", "contacts"):
+    for name in (*POSITION, "contacts"):
         filters.pop(name, None)
     return QueueFilterForm(filters or None, kinds=kinds)
 
@@ -52,53 +61,128 @@ def _queue(request: HttpRequest, form: QueueFilterForm):
     return selectors.request_queue(user=request.user, filters=_filters(form))
 
 
-class CountedPaginator(Paginator):
-    """A paginator given its count (``selectors.request_queue_count``, which
-    counts the cases rather than the requests' join)."""
+@dataclasses.dataclass(frozen=True)
+class QueueNavigation:
+    """The queue's count and its links to the first, previous, next and last
+    pages (query strings keeping the filters; "" where there is none)."""
 
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.given_count = count
+    count: int
+    number: int | None  # this page's number; None when the link had none
+    pages: int
+    first: str = ""
+    previous: str = ""
+    next: str = ""
+    last: str = ""
 
-    @cached_property
-    def count(self) -> int:
-        return self.given_count
+
+def _navigation(
+    *, query: QueryDict, page: KeysetPage, position: QueuePosition, count: int
+) -> QueueNavigation:
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    if position.last or not page.has_next:
+        number = pages
+    elif not page.has_previous:
+        number = 1
+    elif position.number is not None:
+        # The number the link carried, within what the ends leave possible.
+        number = min(max(position.number, 2), pages - 1)
+    else:
+        number = None
+
+    def link(**position) -> str:
+        linked = query.copy()
+        for name, value in position.items():
+            if value is not None:
+                linked[name] = value
+        return linked.urlencode()
+
+    return QueueNavigation(
+        count=count,
+        number=number,
+        pages=pages,
+        first=link() if page.has_previous else "",
+        previous=link(before=page.first.text(), page=number and str(number - 1))
+        if page.has_previous
+        else "",
+        next=link(after=page.last.text(), page=number and str(number + 1))
+        if page.has_next
+        else "",
+        last=link(last="1") if page.has_next else "",
+    )
 
 
 @login_required
 def request_queue(request: HttpRequest) -> HttpResponse:
-    """The requests the planner's agency handles, filtered, 50 a page; filters
-    outside their choices are a 400 with the form's errors."""
+    """The requests the planner's agency handles, filtered and ordered, 50 a
+    page. Pages are reached from their neighbours (and the first and last
+    ones) by keyset cursors, so the 300th costs what the first does; filters
+    outside their choices, or a damaged cursor, are a 400 saying so."""
     form = _filter_form(request)
-    if form.is_bound and not form.is_valid():
-        return _queue_page(request, form, requests=CitizenRequest.objects.none())
-    count = selectors.request_queue_count(user=request.user, filters=_filters(form))
-    return _queue_page(request, form, requests=_queue(request, form), count=count)
+    position_form = QueuePositionForm(request.GET)
+    if (form.is_bound and not form.is_valid()) or not position_form.is_valid():
+        return _queue_page(request, form, position_form=position_form)
+    filters = _filters(form)
+    count = selectors.request_queue_count(user=request.user, filters=filters)
+    position = position_form.position()
+    # The last page holds what the full pages before it leave.
+    remainder = count % PAGE_SIZE or PAGE_SIZE
+    page = selectors.request_queue_page(
+        user=request.user,
+        filters=filters,
+        size=PAGE_SIZE,
+        after=position.after,
+        before=position.before,
+        last_size=remainder if position.last else None,
+    )
+    query = _filters_query(request)
+    return _queue_page(
+        request,
+        form,
+        position_form=position_form,
+        rows=page.rows,
+        navigation=_navigation(query=query, page=page, position=position, count=count),
+    )
 
 
-def _queue_page(request, form, *, requests, count: int = 0) -> HttpResponse:
-    paginator = CountedPaginator(requests, PAGE_SIZE, count=count)
-    page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [
-        (item, is_overdue(item.case, now), State(item.case.state))
-        for item in page.object_list
-    ]
+def _filters_query(request: HttpRequest) -> QueryDict:
+    """The query string without what names a page or asks for contacts."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in (*POSITION, "contacts"):
+        query.pop(name, None)
+    return query
+
+
+def _queue_page(
+    request,
+    form,
+    *,
+    position_form: QueuePositionForm | None = None,
+    rows: list | None = None,
+    navigation: QueueNavigation | None = None,
+) -> HttpResponse:
+    now = timezone.now()
+    errors = [
+        error
+        for errors in (position_form.errors.values() if position_form else [])
+        for error in errors
+    ]
     return render(
         request,
         "requete/staff/queue.html",
         {
             "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
+            "position_errors": errors,
+            "rows": [
+                (item, is_overdue(item.case, now), State(item.case.state))
+                for item in rows or []
+            ],
+            "navigation": navigation or QueueNavigation(count=0, number=1, pages=1),
+            "query": _filters_query(request).urlencode(),
             "handlers": _handlers(request.user),
             "may_export_contacts": permissions.is_planner(request.user),
             "deadlines": selectors.request_deadline_counts(user=request.user, now=now),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or errors else 200,
     )
 
 
@@ -121,7 +205,7 @@ def request_queue_csv(request: HttpRequest) -> HttpResponse:
     request's export written to the audit log first."""
     form = _filter_form(request)
     if form.is_bound and not form.is_valid():
-        return _queue_page(request, form, requests=CitizenRequest.objects.none())
+        return _queue_page(request, form)
     requests = _queue(request, form)
     contacts = request.GET.get("contacts") == "1"
     if contacts:

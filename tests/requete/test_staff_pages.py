@@ -106,7 +106,8 @@ def test_the_queue_comes_in_pages_of_fifty(signed_in, kind, planner, file_reques
     for _ in range(51):
         act("confirm", file_request(kind), staff=planner)
     first = signed_in.get(QUEUE).content.decode()
-    second = signed_in.get(QUEUE, {"page": 2}).content.decode()
+    following = re.search(r'<a href="\?([^"]*)" rel="next">', first).group(1)
+    second = signed_in.get(f"{QUEUE}?{html.unescape(following)}").content.decode()
     assert first.count('name="request"') == 50
     assert second.count('name="request"') == 1
     assert "Page 2 sur 2" in second
