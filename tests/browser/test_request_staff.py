@@ -7,6 +7,7 @@ rules on each page, zero violations."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -168,4 +169,100 @@ def test_the_request_pages_on_a_phone(session_factory, request_in_review, langua
         assert page.evaluate(
             "() => document.documentElement.scrollWidth <= innerWidth"
         ), state
+    report.assert_clean()
+
+
+PAGING = {
+    "fr": {
+        "next": "Page suivante",
+        "previous": "Page précédente",
+        "first": "Première page",
+        "last": "Dernière page",
+        "page": "Page {} sur 3",
+    },
+    "ar": {
+        "next": "الصفحة التالية",
+        "previous": "الصفحة السابقة",
+        "first": "الصفحة الأولى",
+        "last": "الصفحة الأخيرة",
+        "page": "الصفحة {} من 3",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_planner_pages_through_the_filtered_queue(
+    session_factory, request_in_review, language, monkeypatch
+):
+    """Three a page: the planner filters and orders the queue, then goes
+    next, next, previous, first and last — each page holds the requests of
+    the filter once, and the filter stays chosen."""
+    from requete import staff_views
+
+    monkeypatch.setattr(staff_views, "PAGE_SIZE", 3)
+    words = PAGING[language]
+    kind = request_in_review.kind
+    filed_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=2)
+    for number in range(7):
+        filed = services.request_file(
+            filing=services.RequestFiling(
+                kind=kind,
+                requester_type=CitizenRequest.RequesterType.CITIZEN,
+                subject=f"Question {number}",
+                description="Quelle hauteur ?",
+                requester=RequesterData(
+                    name=f"Requester {number}", email=f"r{number}@example.ma"
+                ),
+                place=PlaceInput(parcel_reference=PARCEL),
+            ),
+            client_address=f"192.0.2.{20 + number}",
+            at=filed_at + datetime.timedelta(minutes=number),
+        )
+        services.request_confirm(
+            token=filed.confirmation_token,
+            at=filed_at + datetime.timedelta(minutes=number),
+        )
+    session = reader(session_factory, language, "desktop")
+    log_in(session, User.objects.get(username="requests-planner"))
+    report = AxeReport(f"request-queue-pages-{language}")
+    page = session.open("/planner/requests/")
+    page.locator("#id_state").select_option("submitted")
+    page.locator("#id_sort").select_option("submitted")
+    page.locator("form.queue-filters button[type=submit]").click()
+    page.wait_for_url(re.compile(r"state=submitted"))
+
+    def rows() -> list[str]:
+        return page.locator("table.queue input[name=request]").evaluate_all(
+            "boxes => boxes.map(box => box.value)"
+        )
+
+    nav = page.locator("nav.queue-pages")
+    seen = [rows()]
+    expect(nav).to_contain_text(words["page"].format(1))
+    report.check(page, "first page")
+    for number in (2, 3):
+        nav.get_by_role("link", name=words["next"]).click()
+        expect(nav).to_contain_text(words["page"].format(number))
+        seen.append(rows())
+        expect(page.locator("#id_state")).to_have_value("submitted")
+        expect(page.locator("#id_sort")).to_have_value("submitted")
+    expect(nav.get_by_role("link", name=words["next"])).to_have_count(0)
+    report.check(page, "last page")
+    assert [len(rows) for rows in seen] == [3, 3, 1]
+    newest_first = [
+        request.case.reference
+        for request in CitizenRequest.objects.filter(case__state="submitted").order_by(
+            "-case__submitted_at", "-case_id"
+        )
+    ]
+    assert [row for rows in seen for row in rows] == newest_first
+    nav.get_by_role("link", name=words["previous"]).click()
+    expect(nav).to_contain_text(words["page"].format(2))
+    assert rows() == seen[1]
+    nav.get_by_role("link", name=words["first"]).click()
+    expect(nav).to_contain_text(words["page"].format(1))
+    assert rows() == seen[0]
+    nav.get_by_role("link", name=words["last"]).click()
+    expect(nav).to_contain_text(words["page"].format(3))
+    assert rows() == seen[2]
     report.assert_clean()
