@@ -3,7 +3,7 @@ code. Messages are translated by the raiser, in the language of the request."""
 
 from __future__ import annotations
 
-from core.errors import BadRequest, Conflict, NotFound
+from core.errors import BadRequest, Conflict, GeoportalError, NotFound
 
 
 class InvalidDocumentCode(BadRequest):
@@ -34,3 +34,12 @@ class PdfRefused(BadRequest):
     """An uploaded file that is not a PDF, or is larger than the page hashes."""
 
     code = "pdf_refused"
+
+
+class PublicAddressUnknown(GeoportalError):
+    """A document to issue with no absolute address for its verification URL:
+    neither ``GEOPORTAIL_PUBLIC_URL`` nor the address of the request that
+    caused it. The server's configuration is at fault, not the reader."""
+
+    code = "public_address_unknown"
+    http_status = 500

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +25,11 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.errors import Forbidden
 from documents import codes, signing
-from documents.errors import DocumentStatusConflict, ReasonMissing
+from documents.errors import (
+    DocumentStatusConflict,
+    PublicAddressUnknown,
+    ReasonMissing,
+)
 from documents.models import IssuedDocument
 from documents.offline import KeyData, b64url, payload_encode
 
@@ -67,13 +72,41 @@ class PreparedDocument:
         return f"{self.verification_url(base_url=base_url)}#{self.payload}"
 
 
+def document_base_url(*, origin: str = "") -> str:
+    """The absolute address every issued document's verification URL (its QR
+    code's) starts with — the one rule for all kinds:
+    ``GEOPORTAIL_PUBLIC_URL``, the portal's public address (production
+    requires it), else ``origin``, the scheme and host of the request that
+    caused the issue. E-services that issue later, without a request (a
+    payment's callback, a background task), record that origin when the
+    thing is created: an order's, a commission session's.
+
+    Raises PublicAddressUnknown when neither is an absolute http(s) address:
+    a printed QR code holding a bare path verifies nothing.
+    """
+    for base in (settings.GEOPORTAIL_PUBLIC_URL, origin):
+        parts = urlsplit(base or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return base.rstrip("/")
+    raise PublicAddressUnknown(
+        _(
+            "This document cannot be issued: the portal does not know its public "
+            "address. The administrator must set GEOPORTAIL_PUBLIC_URL."
+        )
+    )
+
+
+def request_origin(request) -> str:
+    """The scheme and host ``request`` came through, for ``document_base_url``."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def verification_url(*, identifier: str, language: str, base_url: str = "") -> str:
     """The absolute URL of a document's verification page, naming its
-    language (whoever scans it reads it in the document's language). The base
-    is ``GEOPORTAIL_PUBLIC_URL``, else ``base_url`` (the asking request's)."""
+    language (whoever scans it reads it in the document's language), on
+    ``document_base_url(origin=base_url)``. Raises PublicAddressUnknown."""
     path = reverse("documents:verify", args=[codes.code_of(identifier)])
-    base = settings.GEOPORTAIL_PUBLIC_URL or base_url
-    return f"{base.rstrip('/')}{path}?lang={language}"
+    return f"{document_base_url(origin=base_url)}{path}?lang={language}"
 
 
 def document_prepare(

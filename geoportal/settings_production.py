@@ -26,6 +26,16 @@ if not os.environ.get("GEOPORTAIL_SIGNING_KEY"):
         "GEOPORTAIL_SIGNING_KEY must hold the Ed25519 key that signs notes."
     )
 
+# Every issued document's QR code names its verification page on the
+# portal's public address (documents.services.document_base_url): documents
+# issued without a request at hand (a payment's callback, a background task)
+# have no other.
+if not os.environ.get("GEOPORTAIL_PUBLIC_URL"):
+    raise ImproperlyConfigured(
+        "GEOPORTAIL_PUBLIC_URL must hold the portal's public address "
+        "(https://…), which issued documents' QR codes name."
+    )
+
 # The card gateway simulator signs approvals with the store key: never here.
 PAYMENTS_SIMULATOR = False
 # With a real card gateway, its store key is the one the bank gave: a key

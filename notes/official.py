@@ -64,6 +64,7 @@ class OfficialNote(Fulfilment):
             language=order.language,
             order=order,
             receipt=receipt,
+            base_url=order.origin,
         )
 
     def delivered(self, *, order: Order) -> list[Delivered]:

@@ -118,6 +118,11 @@ class Order(models.Model):
         related_name="+",
     )
     language = models.CharField(_("language"), max_length=8)
+    # The scheme and host the order was placed through: its documents'
+    # verification URLs start there when GEOPORTAIL_PUBLIC_URL is not set
+    # (documents.services.document_base_url), even when issued later, in a
+    # callback or a background task, with no request at hand.
+    origin = models.CharField(_("placed through"), max_length=200, blank=True)
     # The bank's structured reference (ISO 11649, "RF…"): what a transfer or
     # the counter quotes.
     payment_reference = models.CharField(

@@ -62,8 +62,8 @@ def receipt_register(*, receipt: Receipt) -> IssuedDocument:
     receipt's data (number, agency, order, amount, date, payment reference)
     — not the order's subject, which the citizen wrote.
 
-    The QR code's URL is on ``GEOPORTAIL_PUBLIC_URL``; without it (a
-    laptop), a path, and the payload still verifies offline.
+    The QR code's URL is absolute (``documents.services.document_base_url``:
+    ``GEOPORTAIL_PUBLIC_URL``, else the order's recorded origin).
     """
     order = receipt.order
     content = {
@@ -88,7 +88,7 @@ def receipt_register(*, receipt: Receipt) -> IssuedDocument:
     pdf = receipt_pdf(
         receipt,
         language=order.language,
-        qr_text=prepared.qr_text(),
+        qr_text=prepared.qr_text(base_url=order.origin),
         document_code=prepared.code_printed,
     )
     return document_issue(prepared=prepared, pdf=pdf)
@@ -121,7 +121,7 @@ def credit_note_register(*, refund: Refund) -> IssuedDocument:
     pdf = credit_note_pdf(
         refund,
         language=language,
-        qr_text=prepared.qr_text(),
+        qr_text=prepared.qr_text(base_url=receipt.order.origin),
         document_code=prepared.code_printed,
     )
     return document_issue(prepared=prepared, pdf=pdf)

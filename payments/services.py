@@ -78,9 +78,12 @@ def order_place(
     on: datetime.date | None = None,
     parcel: Parcel | None = None,
     client_address: str | None = None,
+    origin: str = "",
 ) -> tuple[Order, bool]:
     """Place an order at the price of the tariff in force ``on`` (today),
-    about ``parcel`` when it is one of the agency's (an official note's).
+    about ``parcel`` when it is one of the agency's (an official note's),
+    recording the ``origin`` (scheme and host) of the request that placed it,
+    where its documents' QR codes point without GEOPORTAIL_PUBLIC_URL.
     A new order of an anonymous citizen counts against ``client_address``
     and the agency (``payments.quotas``; None: staff, not counted).
 
@@ -115,6 +118,7 @@ def order_place(
                     subject=subject,
                     parcel=parcel,
                     language=language,
+                    origin=origin,
                     payment_reference=structured_reference_new(),
                     idempotency_key=idempotency_key,
                     request_digest=digest,

@@ -24,6 +24,7 @@ from accounts.throttle import client_address
 from core.api import api_view, json_response, read_json
 from core.errors import BadRequest, GeoportalError, NotFound
 from documents.selectors import documents_of, pdf_of, qr_text_of
+from documents.services import request_origin
 from layers.models import Agency
 from payments.errors import (
     CallbackRefused,
@@ -101,6 +102,7 @@ def order_create(request: HttpRequest):
         idempotency_key=key,
         parcel=parcel,
         client_address=_counted_address(request),
+        origin=request_origin(request),
     )
     return json_response(order_json(order), status=201 if created else 200)
 
@@ -185,11 +187,12 @@ def card_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _registered_pdf(
-    *, model, reference: str, language: str, render: Callable[..., bytes]
+    *, model, reference: str, language: str, render: Callable[..., bytes], origin: str
 ) -> bytes:
     """The PDF of an issued receipt or credit note: in its registered
     language, exactly the bytes registered with document-e; in another,
-    ``render``ed again with the same QR code and code."""
+    ``render``ed again with the same QR code (on ``origin`` when the portal
+    has no GEOPORTAIL_PUBLIC_URL) and code."""
     document = documents_of(
         subject_type=model._meta.label_lower, subject_reference=reference
     ).first()
@@ -199,7 +202,7 @@ def _registered_pdf(
         return pdf_of(document)
     return render(
         language=language,
-        qr_text=qr_text_of(document),
+        qr_text=qr_text_of(document, base_url=origin),
         document_code=document.code_printed,
     )
 
@@ -221,6 +224,7 @@ def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
         reference=receipt.reference,
         language=_reader_language(),
         render=functools.partial(receipt_pdf, receipt),
+        origin=request_origin(request),
     )
     return HttpResponse(
         pdf,
@@ -251,6 +255,7 @@ def credit_note_pdf_download(
         reference=refund.reference,
         language=_reader_language(),
         render=functools.partial(credit_note_pdf, refund),
+        origin=request_origin(request),
     )
     return HttpResponse(
         pdf,
@@ -293,6 +298,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=key,
                 parcel=parcel,
                 client_address=_counted_address(request),
+                origin=request_origin(request),
             )
             return redirect("payments:order", reference=order.reference)
     except GeoportalError as error:

@@ -121,7 +121,7 @@ def minutes_issue(
     pdf = minutes_pdf(
         session,
         language=language,
-        qr_text=prepared.qr_text(),
+        qr_text=prepared.qr_text(base_url=session.origin),
         document_code=prepared.code_printed,
     )
     signed = issued_pdf_sign(

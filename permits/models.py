@@ -215,6 +215,10 @@ class CommissionSession(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     # Results are public once the agency publishes them (then the feed too).
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The scheme and host the session was created through: its minutes'
+    # verification URL starts there when GEOPORTAIL_PUBLIC_URL is not set
+    # (documents.services.document_base_url), whoever asks for them later.
+    origin = models.CharField(_("created through"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]

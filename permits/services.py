@@ -237,12 +237,15 @@ def session_create(
     kind: str,
     members: tuple[MemberInput, ...],
     actor,
+    origin: str = "",
 ) -> CommissionSession:
-    """A commission session of ``agency`` with its members."""
+    """A commission session of ``agency`` with its members, recording the
+    ``origin`` (scheme and host) of the request that created it, where its
+    minutes' QR codes point without GEOPORTAIL_PUBLIC_URL."""
     if not _is_agency_staff(actor, agency):
         raise OpinionRefused(_("Only the agency's staff may hold its commissions."))
     session = CommissionSession.objects.create(
-        agency=agency, held_on=held_on, kind=kind
+        agency=agency, held_on=held_on, kind=kind, origin=origin
     )
     SessionMember.objects.bulk_create(
         SessionMember(

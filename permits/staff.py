@@ -22,6 +22,7 @@ from accounts.permissions import is_national_administrator, is_planner
 from cases.models import CaseEvent
 from cases.privacy import requester_view
 from core.errors import GeoportalError
+from documents.services import request_origin
 from layers.models import Agency
 from permits import imports, selectors, services
 from permits.errors import FilingRefused
@@ -146,6 +147,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
             kind=CommissionSession.Kind(request.POST.get("kind", "")),
             members=(),
             actor=request.user,
+            origin=request_origin(request),
         )
     except (GeoportalError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", _("Give a date and a kind.")))

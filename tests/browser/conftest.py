@@ -172,7 +172,11 @@ def pages_data(map_data):
     """map_data, with an issued note, a draft version waiting for review and a
     planner of the agency."""
     agency, document = map_data["agency"], map_data["document"]
-    note = note_issue(query=SubjectQuery.from_json({"parcel": PARCEL}), language="fr")
+    note = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": PARCEL}),
+        language="fr",
+    )
     zoning = Layer.objects.get(document=document, kind=Layer.Kind.ZONING)
     draft = layer_version_create(
         layer=zoning,

@@ -44,6 +44,7 @@ def indicative_note(demo_reloaded, settings):
         .first()
     )
     return note_issue(
+        base_url="http://testserver",
         query=SubjectQuery(
             kind="parcel",
             reference=parse_reference(parcel.reference),

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def order(transactional_db, settings):
+def order(transactional_db, settings, live_server):
     settings.PAYMENTS_SIMULATOR = True
     agency = Agency.objects.create(
         code="au-pay-test",
@@ -49,6 +49,7 @@ def order(transactional_db, settings):
         subject="TF 12345/07",
         language="ar",
         idempotency_key="browser",
+        origin=live_server.url,
     )
     return placed
 

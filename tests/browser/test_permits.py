@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def reviewed(transactional_db):
+def reviewed(transactional_db, live_server):
     """A file with a favourable opinion under a condition, in a published
     session of its agency's commission; returns the session and the code."""
     agency = Agency.objects.create(
@@ -67,6 +67,7 @@ def reviewed(transactional_db):
         kind=CommissionSession.Kind.SMALL_PROJECTS,
         members=(),
         actor=planner,
+        origin=live_server.url,
     )
     item = services.agenda_add(session=session, file=file, actor=planner)
     services.opinion_record(

@@ -51,7 +51,10 @@ CHECKS = [
 def known(site, planner, administrator, tmp_path):  # noqa: F811 - site is a fixture
     """Real values of the API's path parameters, and the tokens of a planner
     and of an administrator (who alone creates agencies)."""
-    note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
+    note = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 100/07"}),
+    )
     text_file(
         tmp_path / "library",
         "law.json",

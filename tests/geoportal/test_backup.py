@@ -91,6 +91,7 @@ def test_restore_into_a_fresh_cluster_reverifies_every_note(
     )
     issued = [
         note_issue(
+            base_url="http://testserver",
             query=SubjectQuery.from_json({"parcel": parcel.reference}),
             language=language,
         )

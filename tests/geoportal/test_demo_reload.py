@@ -101,6 +101,7 @@ def people_work(demo, tmp_path):
     )
     demo_parcel = Parcel.objects.filter(agency=demo).order_by("reference_key")[100]
     note = note_issue(
+        base_url="http://testserver",
         query=SubjectQuery.from_json({"parcel": demo_parcel.reference}),
         language="fr",
     )

@@ -64,6 +64,7 @@ def land(planning, kind, planner, file_request):
     """TF 100/07 with an issued note and two requests (one with an internal
     note of the agency), and a request of another parcel."""
     note = note_issue(
+        base_url="http://testserver",
         query=SubjectQuery.from_json({"parcel": "TF 100/07", "agency": "aurs"}),
         language="fr",
     )

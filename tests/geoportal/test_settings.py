@@ -34,7 +34,13 @@ def settings_under(
         k: v
         for k, v in os.environ.items()
         if not k.startswith(
-            ("DJANGO_", "DATABASE_", "GEOPORTAIL_SIGNING", "GEOPORTAIL_PADES")
+            (
+                "DJANGO_",
+                "DATABASE_",
+                "GEOPORTAIL_SIGNING",
+                "GEOPORTAIL_PADES",
+                "GEOPORTAIL_PUBLIC_URL",
+            )
         )
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
@@ -145,6 +151,7 @@ def test_production_settings_refuse_to_start_without_agency_certificates(tmp_pat
         "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
         "DJANGO_SECRET_KEY": "s" * 10 + "-a-long-random-production-secret-0123456789",
         "GEOPORTAIL_SIGNING_KEY": base64.b64encode(bytes(range(32))).decode(),
+        "GEOPORTAIL_PUBLIC_URL": "https://geo.example.ma",
         "GEOPORTAIL_PADES_TEST_CA": "true",
     }
     result = settings_under(production, "geoportal.settings_production")
@@ -160,6 +167,7 @@ def test_production_settings_refuse_a_card_gateway_without_its_store_key(tmp_pat
         "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
         "DJANGO_SECRET_KEY": "s" * 10 + "-a-long-random-production-secret-0123456789",
         "GEOPORTAIL_SIGNING_KEY": signing,
+        "GEOPORTAIL_PUBLIC_URL": "https://geo.example.ma",
         "GEOPORTAIL_PADES_DIR": str(agency_certificates(tmp_path / "certs")),
         "PAYMENTS_CMI_GATEWAY_URL": "https://payment.example.ma/fim/est3Dgate",
         "PAYMENTS_CMI_STORE_KEY": "",
@@ -179,25 +187,52 @@ def test_production_settings_refuse_to_start_without_a_secret():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_production_settings_pass_the_deploy_checks(tmp_path):
+def deploy_check(tmp_path, **changes) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy`` under production settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="geoportal.settings_production",
         DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="geo.example.ma",
         GEOPORTAIL_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
+        GEOPORTAIL_PUBLIC_URL="https://geo.example.ma",
         GEOPORTAIL_PADES_DIR=str(agency_certificates(tmp_path / "certs")),
         GEOPORTAIL_PADES_PASSWORD="secret",
     )
-    result = subprocess.run(
+    env.update(changes)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    result = deploy_check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_needs_the_public_address_documents_print(tmp_path):
+    """Issued documents' QR codes name the verification page on it: the
+    production settings refuse to start without it, and the deploy check
+    refuses an address that is not absolute."""
+    signing = base64.b64encode(bytes(range(32))).decode()
+    production = {
+        "DJANGO_ALLOWED_HOSTS": "geo.example.ma",
+        "DJANGO_SECRET_KEY": "s" * 10 + "-a-long-random-production-secret-0123456789",
+        "GEOPORTAIL_SIGNING_KEY": signing,
+        "GEOPORTAIL_PADES_DIR": str(agency_certificates(tmp_path / "certs")),
+    }
+    result = settings_under(production, "geoportal.settings_production")
+    assert result.returncode != 0
+    assert "GEOPORTAIL_PUBLIC_URL" in result.stderr
+    (tmp_path / "deploy").mkdir()
+    result = deploy_check(tmp_path / "deploy", GEOPORTAIL_PUBLIC_URL="geo.example.ma")
+    assert result.returncode != 0
+    assert "documents.E001" in result.stdout + result.stderr
 
 
 def test_the_deploy_checks_open_every_agency_certificate(tmp_path):
@@ -207,6 +242,7 @@ def test_the_deploy_checks_open_every_agency_certificate(tmp_path):
         DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="geo.example.ma",
         GEOPORTAIL_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
+        GEOPORTAIL_PUBLIC_URL="https://geo.example.ma",
         GEOPORTAIL_PADES_DIR=str(agency_certificates(tmp_path / "certs")),
         GEOPORTAIL_PADES_PASSWORD="not-the-password",
     )

@@ -50,7 +50,9 @@ def defective_zoning(site, zoning_layer, planner):
 
 def _issue(reference: str, language: str):
     return note_issue(
-        query=SubjectQuery.from_json({"parcel": reference}), language=language
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": reference}),
+        language=language,
     )
 
 
@@ -89,6 +91,7 @@ def test_a_note_away_from_the_affected_zones_has_no_such_warning(defective_zonin
 
 def test_a_note_as_of_before_the_publication_has_no_such_warning(defective_zoning):
     note = note_issue(
+        base_url="http://testserver",
         query=SubjectQuery.from_json({"parcel": "TF 100/07", "as_of": "2024-06-01"}),
         language="fr",
     )

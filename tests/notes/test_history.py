@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def note(site):
-    return note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
+    return note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 100/07"}),
+    )
 
 
 def test_sql_delete_of_an_issued_note_issql_refused(note):

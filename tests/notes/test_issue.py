@@ -80,8 +80,8 @@ def test_get_by_reference_hides_the_token(client, site):
 
 def test_references_follow_each_other_per_agency_and_year(site):
     query = SubjectQuery.from_json({"parcel": "TF 200/07"})
-    first = note_issue(query=query)
-    second = note_issue(query=query)
+    first = note_issue(base_url="http://testserver", query=query)
+    second = note_issue(base_url="http://testserver", query=query)
     a, b = (int(note.reference.rsplit("-", 1)[1]) for note in (first, second))
     assert b == a + 1
     assert first.token != second.token
@@ -135,7 +135,10 @@ def test_concurrent_numbering_never_repeats_a_reference(db):
 
 
 def test_issued_note_cannot_be_updated(site):
-    note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
+    note = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 100/07"}),
+    )
     for field, value in (
         ("snapshot", note.snapshot.replace("UA", "UB")),
         ("sha256", "0" * 64),
@@ -152,7 +155,10 @@ def test_issued_note_cannot_be_updated(site):
 
 
 def test_tampered_snapshot_is_detected(client, site):
-    note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
+    note = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 100/07"}),
+    )
     tampered = note.snapshot.replace('"code":"VE"', '"code":"UA"')
     assert tampered != note.snapshot
     with connection.cursor() as cursor:
@@ -173,8 +179,14 @@ def test_tampered_snapshot_is_detected(client, site):
 
 
 def test_forged_signature_is_detected(site):
-    note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 100/07"}))
-    other = note_issue(query=SubjectQuery.from_json({"parcel": "TF 200/07"}))
+    note = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 100/07"}),
+    )
+    other = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 200/07"}),
+    )
     # A valid signature of another note does not fit this one.
     proof = {"key_id": note.key_id, "signed_at": note.issued_at}
     assert not signing.verify(note.reference, note.sha256, other.signature, **proof)

@@ -46,6 +46,7 @@ def make_order(agency, tariff):
             subject=subject,
             language="ar",
             idempotency_key=key,
+            origin="http://testserver",
         )
         return order
 

@@ -64,6 +64,7 @@ def test_numbers_follow_per_agency(make_order, other_agency, tariff):
         subject="TF 1/07",
         language="fr",
         idempotency_key="other",
+        origin="http://testserver",
     )
     assert paid_receipt(elsewhere).number == 1
 

@@ -12,10 +12,12 @@ import pytest
 from django.urls import reverse
 
 from documents import signing
+from documents.errors import PublicAddressUnknown
 from documents.models import IssuedDocument
 from documents.offline import payload_verify
-from documents.selectors import payload_of
-from payments.models import Receipt
+from documents.selectors import payload_of, pdf_of
+from documents.services import document_base_url
+from payments.models import Order, Receipt
 from payments.services import attempt_start, card_callback_handle, refund_record
 from payments.simulator import simulated_callback
 from tests.payments.conftest import URLS
@@ -86,26 +88,82 @@ def test_the_receipts_qr_code_decodes_to_its_page_and_payload(client, paid, tmp_
         reverse("payments:receipt_pdf", args=[paid.reference]),
         HTTP_ACCEPT_LANGUAGE="ar",
     ).content
-    (tmp_path / "receipt.pdf").write_bytes(pdf)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "200",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-png",
-            "-singlefile",
-            str(tmp_path / "receipt.pdf"),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    image = cv2.imread(str(tmp_path / "page.png"))
-    decoded, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
+    decoded = qr_of(pdf, tmp_path)
     url, _hash, payload = decoded.partition("#")
     assert url.endswith(f"/verify/{document.code}?lang=ar")
     assert payload == payload_of(document)
     assert client.get(url).status_code == 200
+
+
+def qr_of(pdf: bytes, tmp_path) -> str:
+    """What the first page's QR code holds, as a phone's reader decodes it."""
+    (tmp_path / "document.pdf").write_bytes(pdf)
+    pdftoppm = ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", "-singlefile"]
+    subprocess.run(
+        [*pdftoppm, str(tmp_path / "document.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    image = cv2.imread(str(tmp_path / "page.png"))
+    decoded, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
+    return decoded
+
+
+def test_without_a_public_url_the_qr_code_is_absolute_on_the_orders_address(
+    client, tariff, settings, planner, tmp_path
+):
+    """No GEOPORTAIL_PUBLIC_URL: the receipt is issued in the gateway's
+    callback, with no citizen's request at hand, and its credit note by an
+    agent later; both QR codes name the address the order was placed through."""
+    settings.GEOPORTAIL_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "geo.example.ma"]
+    placed = client.post(
+        reverse("payments:order_create"),
+        {"agency": tariff.agency.code, "service": "official-note"}
+        | {"subject": "parcelle TF 12345/07", "language": "ar"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "no-public-url-1", "host": "geo.example.ma"},
+    )
+    assert placed.status_code == 201
+    order = Order.objects.get(reference=placed.json()["reference"])
+    assert order.origin == "http://geo.example.ma"
+    _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
+    answer = client.post(
+        reverse("payments:card_callback"),
+        simulated_callback(instructions.form_fields, approved=True),
+    )
+    assert answer.content.decode().startswith("ACTION=POSTAUTH")
+    receipt = Receipt.objects.get(order=order)
+    document = IssuedDocument.objects.get(subject_reference=receipt.reference)
+    url, _hash, payload = qr_of(pdf_of(document), tmp_path).partition("#")
+    assert url == f"http://geo.example.ma/verify/{document.code}?lang=ar"
+    assert payload == payload_of(document)
+
+    refund = refund_record(
+        order=order, amount_centimes=100, reason="Erreur", by=planner
+    )
+    credit = IssuedDocument.objects.get(subject_reference=refund.reference)
+    url, _hash, _payload = qr_of(pdf_of(credit), tmp_path).partition("#")
+    assert url == f"http://geo.example.ma/verify/{credit.code}?lang=ar"
+
+
+def test_the_public_url_comes_first_and_without_any_no_document_is_issued(
+    order, settings
+):
+    settings.GEOPORTAIL_PUBLIC_URL = "https://geoportail.example.ma/"
+    assert (
+        document_base_url(origin="http://10.0.0.7:8000")
+        == "https://geoportail.example.ma"
+    )
+    settings.GEOPORTAIL_PUBLIC_URL = ""
+    assert document_base_url(origin="http://10.0.0.7:8000") == "http://10.0.0.7:8000"
+    # An order placed by no request (a script): nothing to print; the payment
+    # is refused whole rather than a receipt pointing nowhere.
+    Order.objects.filter(pk=order.pk).update(origin="")
+    order.refresh_from_db()
+    _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
+    with pytest.raises(PublicAddressUnknown):
+        card_callback_handle(
+            fields=simulated_callback(instructions.form_fields, approved=True)
+        )
+    assert not Receipt.objects.filter(order=order).exists()
+    assert not IssuedDocument.objects.exists()

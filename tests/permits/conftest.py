@@ -61,6 +61,7 @@ def session(agency, planner):
         kind=CommissionSession.Kind.SMALL_PROJECTS,
         members=(services.MemberInput(role="chair", name="Président"),),
         actor=planner,
+        origin="http://testserver",
     )
 
 

@@ -240,3 +240,35 @@ def test_the_json_verification_gives_the_same_public_facts(client, reviewed):
     assert details["session_unchanged"] is True
     for private in ("Samira", "Bennani", "s.b@example.ma", "Alaoui"):
         assert private not in answer.content.decode()
+
+
+def test_without_a_public_url_the_minutes_qr_names_the_sessions_address(
+    client, make_file, planner, settings, tmp_path
+):
+    """No GEOPORTAIL_PUBLIC_URL: the minutes, issued on a later ask, name the
+    address the session was created through, absolute."""
+    settings.GEOPORTAIL_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "geo.example.ma"]
+    client.force_login(planner)
+    response = client.post(
+        reverse("permits_staff:session_new"),
+        {"held_on": "2026-11-30", "kind": "small_projects"},
+        headers={"host": "geo.example.ma"},
+    )
+    assert response.status_code == 302
+    session = planner.agency.commission_sessions.get()
+    assert session.origin == "http://geo.example.ma"
+    file, _code = make_file()
+    file = services.permit_move(
+        file=file, action=Action.DECLARE_COMPLETE, actor=planner
+    )
+    item = services.agenda_add(session=session, file=file, actor=planner)
+    services.opinion_record(item=item, kind="favourable", actor=planner)
+    services.session_publish(session=session, actor=planner)
+    pdf = client.get(minutes_url(session), HTTP_ACCEPT_LANGUAGE="ar").content
+    (document,) = [doc for doc in registered(session) if doc.language == "ar"]
+    image = first_page_png(pdf, tmp_path, dpi=200)
+    decoded, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
+    url, _hash, payload = decoded.partition("#")
+    assert url == f"http://geo.example.ma/verify/{document.code}?lang=ar"
+    assert payload_verify(payload, public_key=signing.public_key())

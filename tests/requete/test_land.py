@@ -96,7 +96,10 @@ def test_a_drawn_place_must_be_valid_and_in_the_agencys_territory(
 
 
 def test_a_note_zone_and_document_are_the_agencys_own(land, kind, file_request):
-    note = note_issue(query=SubjectQuery.from_json({"parcel": "TF 200/07"}))
+    note = note_issue(
+        base_url="http://testserver",
+        query=SubjectQuery.from_json({"parcel": "TF 200/07"}),
+    )
     filed = file_request(
         kind,
         place=PlaceInput(
