@@ -47,10 +47,7 @@ POSITION = ("page", "after", "before", "last")
 
 def _filter_form(request: HttpRequest) -> QueueFilterForm:
     kinds = permissions.editable(request.user, RequestKind.objects.all())
-    filters = request.GET.copy()
-    for name in (*POSITION, "contacts"):
-        filters.pop(name, None)
-    return QueueFilterForm(filters or None, kinds=kinds)
+    return QueueFilterForm(_filters_query(request) or None, kinds=kinds)
 
 
 def _filters(form: QueueFilterForm) -> selectors.QueueFilters:
