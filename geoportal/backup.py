@@ -90,6 +90,7 @@ class BackupResult:
     path: Path
     size: int
     notes: int
+    documents: dict[str, int]  # registered documents by kind
     media_files: int
     key_ids: tuple[str, ...]
 
@@ -194,8 +195,13 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
     )
+    # Every key a restored server needs: those of notes and of the registry
+    # (retired ones included).
     key_ids = tuple(
-        Note.objects.order_by("key_id").values_list("key_id", flat=True).distinct()
+        sorted(
+            {*Note.objects.values_list("key_id", flat=True).distinct()}
+            | {*IssuedDocument.objects.values_list("key_id", flat=True).distinct()}
+        )
     )
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as work:
         dump = Path(work) / DUMP
@@ -248,6 +254,7 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
         path=output,
         size=output.stat().st_size,
         notes=notes,
+        documents=documents,
         media_files=media_files,
         key_ids=key_ids,
     )

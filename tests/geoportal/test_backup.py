@@ -271,7 +271,15 @@ def test_restore_reverifies_every_registered_document_and_names_a_tampered_one(
     assert old_receipt.key_id != receipt.key_id == signing.key_id()
 
     good = tmp_path / "good.tar"
-    call_command("backup", "--output", str(good), stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("backup", "--output", str(good), stdout=output)
+    assert (
+        "5 registered documents (commission_decision: 1, credit_note: 1, note: 1, "
+        "receipt: 2)" in output.getvalue()
+    )
+    assert f"key id(s) {', '.join(sorted([old_receipt.key_id, receipt.key_id]))}" in (
+        output.getvalue()
+    )
     info, password = fresh_cluster
     url = f"postgis://{info.user}:{password}@127.0.0.1:{info.port}/{info.database}"
     media = tmp_path / "restored-media"

@@ -31,12 +31,18 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         keys = ", ".join(result.key_ids) or "none yet"
+        documents = ", ".join(
+            f"{kind}: {count}" for kind, count in sorted(result.documents.items())
+        )
         self.stdout.write(
             f"Backup written to {result.path} ({result.size:,} bytes): the database "
-            f"with {result.notes} issued notes, and {result.media_files} media files."
+            f"with {result.notes} issued notes and "
+            f"{sum(result.documents.values())} registered documents "
+            f"({documents or 'none'}), and {result.media_files} media files."
         )
         self.stdout.write(
             "The signing key is not in the backup. Keep it separately: the notes "
-            f"were signed with key id(s) {keys}, and a restored server needs that "
-            "key to verify them and to go on signing."
+            f"and documents were signed with key id(s) {keys}, and a restored "
+            "server needs the current one to go on signing and the public half "
+            "of any other (GEOPORTAIL_RETIRED_SIGNING_KEYS) to verify them."
         )
