@@ -10,7 +10,10 @@
   out of addresses and their logs; lookups are counted per client address.
 - ``GET /api/v1/requests/similar``: the open requests near a place, for
   whoever is about to file one there (anonymised, like Open311's list).
-- ``GET /api/v1/requests``: the staff queue, and ``POST
+- ``GET /api/v1/requests``: the staff queue, 100 a page — each answer's
+  ``next`` cursor, given back as ``after``, asks for the page after it by
+  its key (``core.keyset``), as fast as the first; ``offset`` still counts
+  from the start — and ``POST
   /api/v1/requests/<reference>/actions`` the staff's moves
   (``requete.api_actions``), by API token or session (with the CSRF
   check), through ``accounts.permissions``: another agency's request is
@@ -37,13 +40,14 @@ from cases.selectors import case_by_follow_code
 from cases.services import RequesterData
 from core.api import api_view, error_response, json_response, read_json
 from core.errors import BadRequest, NotAuthenticated, NotFound, TooManyRequests
+from core.keyset import Cursor, InvalidCursor
 from layers.models import Agency
 from requete import selectors, services
 from requete.api_actions import action_take, text_field
 from requete.errors import KindNotFound
 from requete.models import CitizenRequest, RequestKind
 from requete.places import PlaceInput
-from requete.selectors import QueueFilters, SimilarRequest
+from requete.selectors import QUEUE_ORDERS, QueueFilters, SimilarRequest
 from requete.states import State
 
 # Follow-code lookups one address may make in an hour: a requester checks a
@@ -154,11 +158,15 @@ def _queue_filters(params) -> QueueFilters:
             % {"states": ", ".join(State.values)},
             code="invalid_filter",
         )
+    sort = params.get("sort", "due")
+    if sort not in QUEUE_ORDERS:
+        raise BadRequest(_("sort must be due or submitted."), code="invalid_filter")
     return QueueFilters(
         kind_code=params.get("kind", ""),
         state=state,
         overdue=None if not overdue else overdue == "true",
         assigned=assigned,
+        sort=sort,
     )
 
 
@@ -167,6 +175,21 @@ def _offset(params) -> int:
     if not text.isdigit() or len(text) > 9:
         raise BadRequest(_("offset must be a whole number."), code="invalid_filter")
     return int(text)
+
+
+def _after(params) -> Cursor | None:
+    """The ``after`` cursor (an earlier page's ``next``), if given."""
+    if "after" not in params:
+        return None
+    if "offset" in params:
+        raise BadRequest(_("Give offset or after, not both."), code="invalid_filter")
+    try:
+        return Cursor.parse(params["after"])
+    except InvalidCursor as error:
+        raise BadRequest(
+            _("after must be the next cursor of an earlier page."),
+            code="invalid_filter",
+        ) from error
 
 
 def _queued(request: CitizenRequest) -> dict:
@@ -194,11 +217,26 @@ def _staff_only(request: HttpRequest) -> None:
 @api_view("GET")
 def _queue(request: HttpRequest) -> dict:
     _staff_only(request)
+    filters = _queue_filters(request.GET)
+    after = _after(request.GET)
     offset = _offset(request.GET)
-    rows = selectors.request_queue(
-        user=request.user, filters=_queue_filters(request.GET)
-    ).select_related("case__agency", "case__assignee")[offset : offset + QUEUE_PAGE]
-    return {"offset": offset, "requests": [_queued(row) for row in rows]}
+    queue = selectors.request_queue(user=request.user, filters=filters)
+    queue = queue.select_related("case__agency", "case__assignee")
+    order = QUEUE_ORDERS[filters.sort]
+    if after is None and offset:
+        # Counted from the start: each page costs more than the one before.
+        rows = list(queue[offset : offset + QUEUE_PAGE + 1])
+        more, rows = len(rows) > QUEUE_PAGE, rows[:QUEUE_PAGE]
+    else:
+        # From the cursor (or the start): any page costs what the first does.
+        page = order.page(queue, size=QUEUE_PAGE, after=after)
+        rows, more = page.rows, page.has_next
+    following = order.cursor_of(rows[-1]).text() if more else None
+    return {
+        "offset": offset,
+        "next": following,
+        "requests": [_queued(row) for row in rows],
+    }
 
 
 @csrf_exempt

@@ -211,9 +211,14 @@ SCHEMAS = {
     },
     "RequestQueue": {
         "type": "object",
-        "required": ["offset", "requests"],
+        "required": ["offset", "next", "requests"],
         "properties": {
             "offset": {"type": "integer"},
+            "next": {
+                "type": ["string", "null"],
+                "description": "The next page's cursor, to pass as after; null "
+                "on the last page",
+            },
             "requests": {
                 "type": "array",
                 "items": {
@@ -266,7 +271,22 @@ PATHS = {
                 _query("state", {"type": "string", "enum": _STATES}, "A state"),
                 _query("overdue", {"type": "string", "enum": ["true", "false"]}, ""),
                 _query("assigned", {"type": "string", "enum": ["me", "nobody"]}, ""),
-                _query("offset", {"type": "integer", "minimum": 0}, "100 a page"),
+                _query(
+                    "sort",
+                    {"type": "string", "enum": ["due", "submitted"]},
+                    "Answer due first (default), or latest submitted first",
+                ),
+                _query(
+                    "after",
+                    _TEXT,
+                    "An earlier page's next: the page after it, as fast as the "
+                    "first (not with offset)",
+                ),
+                _query(
+                    "offset",
+                    {"type": "integer", "minimum": 0},
+                    "100 a page, counted from the start (slower the deeper)",
+                ),
             ],
             "responses": {
                 "200": _json(_ref("RequestQueue"), "Earliest answer due first"),

@@ -194,3 +194,48 @@ def test_keyset_pages_cover_ties_and_nulls_both_ways(queue_of_eleven, descending
             break
         page = order.page(cases, size=size, before=page.first)
     assert backwards == whole
+
+
+@pytest.mark.parametrize("sort", ["due", "submitted"])
+def test_the_api_pages_by_cursor_visit_every_request_once(
+    client, planner, queue_of_eleven, sort, monkeypatch
+):
+    from requete import api
+
+    monkeypatch.setattr(api, "QUEUE_PAGE", 4)
+    client.force_login(planner)
+    seen, params = [], {"sort": sort, "state": "submitted"}
+    while True:
+        answer = client.get("/api/v1/requests", params)
+        assert answer.status_code == 200
+        body = answer.json()
+        seen.append([row["reference"] for row in body["requests"]])
+        if body["next"] is None:
+            break
+        params = {**params, "after": body["next"]}
+    assert [len(page) for page in seen] == [4, 4, 1]
+    assert [row for page in seen for row in page] == expected(
+        planner, state=State.SUBMITTED, sort=sort
+    )
+    # offset still counts from the start, and names the same next page.
+    by_offset = client.get("/api/v1/requests", {"sort": sort, "offset": 4}).json()
+    assert [row["reference"] for row in by_offset["requests"]] == expected(
+        planner, sort=sort
+    )[4:8]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"after": "12x.4"}, {"after": "1.2", "offset": "4"}, {"sort": "oldest"}],
+)
+def test_the_api_refuses_a_cursor_it_did_not_give(
+    client, planner, queue_of_eleven, params
+):
+    client.force_login(planner)
+    answer = client.get("/api/v1/requests", params, headers={"accept-language": "ar"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_filter"
+    assert (
+        "يجب" in answer.json()["error"]["message"]
+        or "حددوا" in (answer.json()["error"]["message"])
+    )
