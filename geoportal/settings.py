@@ -606,6 +606,10 @@ PAYMENTS_CASH_SECOND_AGENT_CENTIMES = int(
 # and a counter or transfer reference for its payment.
 PAYMENTS_ATTEMPT_MINUTES = int(os.environ.get("PAYMENTS_ATTEMPT_MINUTES", 30))
 PAYMENTS_COUNTER_DAYS = int(os.environ.get("PAYMENTS_COUNTER_DAYS", 15))
+# A paid order's documents are issued by the worker after the payment commits
+# (payments/issuing.py); a failure is tried again this many times in all, then
+# left failed for the agency's staff.
+PAYMENTS_ISSUE_MAX_ATTEMPTS = int(os.environ.get("PAYMENTS_ISSUE_MAX_ATTEMPTS", 5))
 
 # PAdES signatures of the PDFs the portal issues (core/pades.py): one PKCS#12
 # file per agency, <agency code>.p12, in GEOPORTAIL_PADES_DIR (its password in

@@ -2,10 +2,11 @@
 service ``official-note`` buys, as opposed to the indicative note anyone
 issues free of charge.
 
-prestations-e delivers it through its registry (``payments.fulfilment``),
-in the transaction that confirms the payment: an order never paid, declined
-or expired never gets one. The note states the order and the receipt it was
-paid with (in its signed snapshot and its PDF), the receipt cites the note.
+prestations-e delivers it through its registry (``payments.fulfilment``)
+once the payment has committed (``payments.issuing``): an order never paid,
+declined or expired never gets one, and an order of it must name a parcel.
+The note states the order and the receipt it was paid with (in its signed
+snapshot and its PDF), the receipt cites the note.
 """
 
 from __future__ import annotations
@@ -48,12 +49,11 @@ def official_order_url(note: Note) -> str:
 
 
 class OfficialNote(Fulfilment):
+    parcel_required = True
+
     def deliver(self, *, order: Order, receipt: Receipt) -> None:
         """Issue the official note of the paid ``order``'s parcel, in the
-        order's language. An order placed about no parcel (an API order
-        with free text) gets none: its subject cannot be composed."""
-        if order.parcel_id is None:
-            return
+        order's language."""
         parcel = order.parcel
         note_issue(
             query=SubjectQuery(

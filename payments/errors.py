@@ -59,3 +59,10 @@ class UnknownParcel(NotFound):
     """An order about a parcel the agency does not hold."""
 
     code = "parcel_not_found"
+
+
+class ParcelRequired(BadRequest):
+    """An order of a service that delivers a parcel's document (the official
+    note) that names no parcel."""
+
+    code = "parcel_required"

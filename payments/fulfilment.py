@@ -2,9 +2,9 @@
 fill in (``notes`` registers the official note, ``notes.official``).
 
 prestations-e stands below the apps whose documents it sells, so it names
-none of them: it asks the registry, in the transaction that confirms a
-payment, to deliver; and, for the order page and the receipt, which
-documents were delivered. A service without an entry delivers nothing here
+none of them: it asks the registry, once a payment has committed
+(``payments.issuing``), to deliver; and, for the order page and the receipt,
+which documents were delivered. A service without an entry delivers nothing here
 (a certified copy handed at the counter).
 """
 
@@ -29,10 +29,14 @@ class Delivered:
 class Fulfilment:
     """What paying for one service delivers."""
 
+    # Whether an order must name a parcel: without one it could deliver
+    # nothing, so it is refused when placed.
+    parcel_required: bool = False
+
     def deliver(self, *, order: Order, receipt: Receipt) -> None:
-        """Issue what ``order`` paid for; runs in the transaction that
-        confirms the payment, after its receipt is numbered, so the payment
-        is confirmed (and captured) only with its document, or not at all."""
+        """Issue what ``order`` paid for; runs after the payment committed,
+        in the worker's transaction that then registers the receipt (rolled
+        back together and tried again should either fail)."""
         raise NotImplementedError
 
     def delivered(self, *, order: Order) -> list[Delivered]:
@@ -42,6 +46,12 @@ class Fulfilment:
 
 # service code → its fulfilment; filled in by the delivering apps' ready().
 FULFILMENTS: dict[str, Fulfilment] = {}
+
+
+def parcel_required(service: str) -> bool:
+    """Whether an order of ``service`` must name a parcel."""
+    fulfilment = FULFILMENTS.get(service)
+    return fulfilment is not None and fulfilment.parcel_required
 
 
 def order_deliver(*, order: Order, receipt: Receipt) -> None:

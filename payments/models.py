@@ -17,6 +17,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
@@ -95,6 +96,7 @@ class Order(models.Model):
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PAID = "paid", _("Paid")
+        PARTLY_REFUNDED = "partly_refunded", _("Partly refunded")
         REFUNDED = "refunded", _("Refunded")
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
@@ -253,9 +255,9 @@ class ReceiptCounter(models.Model):
 
 class Receipt(models.Model):
     """Proof that an order was paid. Immutable: the database refuses any update
-    or deletion (a correction will be a credit note). Its PDF carries the
-    agency's PAdES signature (``payments.pdf``); not yet registered with
-    document-e, the registry of issued documents, which will verify it."""
+    or deletion (a correction is a credit note). Its PDF carries the
+    agency's PAdES signature (``payments.pdf``) and is registered with
+    document-e after the payment commits (``ReceiptIssue``)."""
 
     AGENCY_PATH = "agency"
 
@@ -293,6 +295,49 @@ class Receipt(models.Model):
     def reference(self) -> str:
         """``<agency prefix>-R-<year>-<number>``, e.g. ``AURS-R-2026-000017``."""
         return f"{self.agency.note_prefix}-R-{self.year}-{self.number:06d}"
+
+
+class ReceiptIssue(models.Model):
+    """What remains to do once a payment has committed: deliver what the
+    order bought (the official note) and register the receipt's PDF with
+    document-e. Written in the paying transaction, one per receipt; done
+    after it by the worker (``payments.issuing``), which retries a failure
+    and, after ``PAYMENTS_ISSUE_MAX_ATTEMPTS``, leaves it failed for staff."""
+
+    AGENCY_PATH = "receipt__agency"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        DONE = "done", _("Issued")
+        FAILED = "failed", _("Failed")
+
+    receipt = models.OneToOneField(
+        Receipt,
+        verbose_name=_("receipt"),
+        on_delete=models.PROTECT,
+        related_name="issue",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    done_at = models.DateTimeField(_("issued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issue of a receipt's documents")
+        verbose_name_plural = _("issues of receipts' documents")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="receipt_issue_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}: {self.status}"
 
 
 class Refund(models.Model):

@@ -36,7 +36,16 @@ ORDER = {
             "description": "ISO 11649 structured reference, for the counter and "
             "bank transfers",
         },
-        "status": {"type": "string", "enum": ["awaiting_payment", "paid"]},
+        "status": {
+            "type": "string",
+            "enum": ["awaiting_payment", "paid", "partly_refunded", "refunded"],
+        },
+        "documents": {
+            "type": ["string", "null"],
+            "enum": ["pending", "done", "failed", None],
+            "description": "Once paid: whether the receipt and what the order "
+            "bought are issued yet (they are, after the payment, by a worker)",
+        },
         "page": {"type": "string", "description": "The order's page: pay, receipt"},
     },
 }
@@ -55,7 +64,8 @@ SCHEMAS = {
             "parcel": {
                 "type": "string",
                 "description": "A land reference of the agency's: once paid, an "
-                "official-note order gets the official note of that parcel",
+                "official-note order gets the official note of that parcel "
+                "(required for that service: 400 `parcel_required` without)",
                 "examples": ["TF 12345/07"],
             },
             "subject": {

@@ -38,9 +38,10 @@ def number_take(*, agency_id: int, series: str) -> tuple[int, int]:
 
 def receipt_issue(*, attempt: PaymentAttempt) -> Receipt:
     """The receipt of a confirmed ``attempt``, numbered next in its agency's
-    year. Must run in the transaction that confirms the attempt, which
-    registers it (``receipt_register``) once what it paid for is delivered:
-    its PDF names what the payment delivered (the official note)."""
+    year. Must run in the transaction that confirms the attempt; it is
+    registered (``receipt_register``) after that commits, once what it paid
+    for is delivered: its PDF names what the payment delivered (the official
+    note)."""
     order = attempt.order
     year, number = number_take(
         agency_id=order.agency_id, series=ReceiptCounter.Series.RECEIPT

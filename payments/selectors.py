@@ -15,7 +15,7 @@ from layers.models import Agency
 from parcels.models import Parcel
 from parcels.references import InvalidReference, ParcelReference
 from payments.errors import NoTariff
-from payments.models import Order, PaymentAttempt, Receipt, Tariff
+from payments.models import Order, PaymentAttempt, Receipt, Refund, Tariff
 from payments.providers import PROVIDERS
 
 
@@ -53,13 +53,21 @@ def order_by_reference(reference: str) -> Order | None:
     )
 
 
+def refunded_centimes(order: Order) -> int:
+    """What was given back on ``order`` so far, in centimes."""
+    total = Refund.objects.filter(receipt__order=order).aggregate(
+        total=Sum("amount_centimes")
+    )["total"]
+    return total or 0
+
+
 def orders_for_staff(user) -> QuerySet[Order]:
     """The orders of the agencies ``user`` works for (all for a national
     administrator), newest first, with their receipt, refunded total and the
     provider of their confirmed attempt."""
     return (
         editable(user, Order.objects.all())
-        .select_related("agency", "tariff", "receipt")
+        .select_related("agency", "tariff", "receipt__issue")
         .annotate(
             refunded_centimes=Coalesce(Sum("receipt__refunds__amount_centimes"), 0),
             paid_with=Subquery(

@@ -24,12 +24,14 @@ from parcels.models import Parcel
 from payments.errors import (
     CallbackRefused,
     IdempotencyKeyReused,
+    ParcelRequired,
     RefundRefused,
     TransitionRefused,
     UnknownAttempt,
     UnknownParcel,
 )
-from payments.fulfilment import order_deliver
+from payments.fulfilment import parcel_required
+from payments.issuing import receipt_issue_queue
 from payments.models import Order, PaymentAttempt, Receipt, ReceiptCounter, Refund
 from payments.providers import PROVIDERS
 from payments.providers.base import Instructions, ReturnUrls
@@ -41,12 +43,7 @@ from payments.providers.cmi import (
     cmi_hash_valid,
 )
 from payments.quotas import order_quota_take
-from payments.receipts import (
-    credit_note_register,
-    number_take,
-    receipt_issue,
-    receipt_register,
-)
+from payments.receipts import credit_note_register, number_take, receipt_issue
 from payments.references import (
     attempt_reference_new,
     order_reference_new,
@@ -90,10 +87,16 @@ def order_place(
     Returns the order and whether it was created: the same key with the same
     request returns the order it placed. Raises IdempotencyKeyReused when the
     key placed an order for another request, NoTariff when no price applies,
-    UnknownParcel for another agency's parcel, TooManyRequests past a limit.
+    UnknownParcel for another agency's parcel, ParcelRequired without a
+    parcel for a service that delivers a parcel's document (the official
+    note: paid for, it could deliver nothing), TooManyRequests past a limit.
     """
     if parcel is not None and parcel.agency_id != agency.pk:
         raise UnknownParcel(_("This agency holds no such parcel."))
+    if parcel is None and parcel_required(service):
+        raise ParcelRequired(
+            _("This service is about a parcel: give its land reference.")
+        )
     request = [agency.code, service, subject, language]
     if parcel is not None:
         request.append(parcel.pk)
@@ -164,7 +167,7 @@ def attempt_start(
     Raises TransitionRefused when the order is already paid.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status == Order.Status.PAID:
+    if order.status != Order.Status.AWAITING_PAYMENT:
         raise TransitionRefused(_("This order is already paid."))
     attempt = PaymentAttempt.objects.create(
         reference=attempt_reference_new(),
@@ -179,15 +182,13 @@ def attempt_start(
 
 
 def _attempt_confirm(*, attempt: PaymentAttempt) -> None:
-    """Confirm a locked attempt: the order is paid, its receipt numbered,
-    what it bought delivered (``payments.fulfilment``: the official note names
-    the receipt), then the receipt registered with document-e (its PDF names
-    the note)."""
+    """Confirm a locked attempt: the order is paid, its receipt numbered and
+    its documents queued — what it bought and the receipt's PDF are issued
+    after this transaction commits (``payments.issuing``), so the agency's
+    receipt counter is held for no PDF."""
     attempt_transition(attempt=attempt, to=Status.CONFIRMED)
     Order.objects.filter(pk=attempt.order_id).update(status=Order.Status.PAID)
-    receipt = receipt_issue(attempt=attempt)
-    order_deliver(order=receipt.order, receipt=receipt)
-    receipt_register(receipt=receipt)
+    receipt_issue_queue(receipt=receipt_issue(attempt=attempt))
 
 
 def _locked_attempt(**lookup) -> PaymentAttempt:
@@ -297,8 +298,8 @@ def card_callback_handle(*, fields: dict[str, str]) -> CallbackAnswer:
 @transaction.atomic
 def refund_record(*, order: Order, amount_centimes: int, reason: str, by) -> Refund:
     """Give back ``amount_centimes`` of a paid order, for ``reason``, and
-    number its credit note; the receipt stays as issued. Once all is given
-    back the order is refunded.
+    number its credit note; the receipt stays as issued. The order is then
+    partly refunded, or refunded once all is given back.
 
     Raises PermissionDenied for anyone but the agency's agents, RefundRefused
     without a reason, for an unpaid order, or for an amount that is not
@@ -331,7 +332,10 @@ def refund_record(*, order: Order, amount_centimes: int, reason: str, by) -> Ref
         refunded_by=by,
     )
     credit_note_register(refund=refund)
-    if amount_centimes == remaining:
-        order.status = Order.Status.REFUNDED
-        order.save(update_fields=["status"])
+    order.status = (
+        Order.Status.REFUNDED
+        if amount_centimes == remaining
+        else Order.Status.PARTLY_REFUNDED
+    )
+    order.save(update_fields=["status"])
     return refund

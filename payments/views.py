@@ -33,12 +33,17 @@ from payments.errors import (
     UnknownParcel,
 )
 from payments.fulfilment import order_delivered
-from payments.models import Order, Receipt, Refund
+from payments.models import Order, Receipt, ReceiptIssue, Refund
 from payments.pdf import credit_note_pdf, receipt_pdf
 from payments.providers import PROVIDERS
 from payments.providers.base import ReturnUrls
 from payments.providers.cmi import REFUSED
-from payments.selectors import order_by_reference, parcel_of_agency, tariff_in_force
+from payments.selectors import (
+    order_by_reference,
+    parcel_of_agency,
+    refunded_centimes,
+    tariff_in_force,
+)
 from payments.services import attempt_start, card_callback_handle, order_place
 
 
@@ -55,8 +60,16 @@ def order_json(order: Order) -> dict:
         "currency": "MAD",
         "payment_reference": order.payment_reference,
         "status": order.status,
+        "documents": _documents_state(order),
         "page": reverse("payments:order", args=[order.reference]),
     }
+
+
+def _documents_state(order: Order) -> str | None:
+    """Where the paid order's documents are: ``pending`` (being prepared
+    after the payment), ``done`` or ``failed``; None before it is paid."""
+    receipt = getattr(order, "receipt", None)
+    return receipt.issue.status if receipt is not None else None
 
 
 # Anonymous citizens and their apps post it; no session acts on their behalf
@@ -133,10 +146,25 @@ def order_page(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "order": order,
             "receipt": getattr(order, "receipt", None),
+            "documents": _documents_state(order),
             "delivered": order_delivered(order),
+            "refunded": Decimal(refunded_centimes(order)) / 100,
             "last_attempt": order.attempts.first(),
         },
     )
+
+
+def _being_prepared(request: HttpRequest, order: Order) -> HttpResponse:
+    """The answer to a download asked before the paid order's documents are
+    issued: a page that says so and when to try again."""
+    response = render(
+        request,
+        "payments/preparing.html",
+        {"order": order, "failed": _documents_state(order) == "failed"},
+        status=503,
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 @require_POST
@@ -219,6 +247,8 @@ def receipt_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if receipt is None:
         raise Http404(_("This order is not paid yet."))
+    if receipt.issue.status != ReceiptIssue.Status.DONE:
+        return _being_prepared(request, order)
     pdf = _registered_pdf(
         model=Receipt,
         reference=receipt.reference,

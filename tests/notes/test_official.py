@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notes.models import Note
+from payments.issuing import receipt_issues_due
 from payments.models import Order, PaymentAttempt, Tariff
 from payments.providers.base import ReturnUrls
 from payments.services import attempt_start, card_callback_handle
@@ -60,6 +61,8 @@ def order(site, settings, client):
 
 
 def pay(order: Order, *, approved: bool = True, expired: bool = False) -> None:
+    """The gateway's callback, then the worker's part: the note and the
+    receipt's PDF are issued after the payment commits."""
     attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
     if expired:
         PaymentAttempt.objects.filter(pk=attempt.pk).update(
@@ -68,6 +71,7 @@ def pay(order: Order, *, approved: bool = True, expired: bool = False) -> None:
     card_callback_handle(
         fields=simulated_callback(instructions.form_fields, approved=approved)
     )
+    receipt_issues_due()
 
 
 def test_the_order_names_the_parcel(order, site):
@@ -142,7 +146,9 @@ def test_a_repeated_callback_issues_no_second_note(order):
     _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
     callback = simulated_callback(instructions.form_fields, approved=True)
     card_callback_handle(fields=callback)
+    receipt_issues_due()
     card_callback_handle(fields=callback)
+    receipt_issues_due()
     assert Note.objects.filter(order=order).count() == 1
 
 
@@ -218,5 +224,50 @@ def test_a_counter_payment_confirmed_by_an_agent_issues_it_too(order, site):
     counter_payment_confirm(
         payment_reference=order.payment_reference, agent=agent, cash=False
     )
+    assert not Note.objects.filter(order=order).exists()
+    receipt_issues_due()
     note = Note.objects.get(order=order)
     assert note.content["note"]["official"]["receipt"] == order.receipt.reference
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", "parcelle"), ("ar", "قطعة أرضية")],
+)
+def test_an_official_note_cannot_be_ordered_without_a_parcel(
+    order, client, site, language, words
+):
+    """Paid for, it could deliver nothing: the API refuses it when placed,
+    in the citizen's language, and the form too."""
+    answer = client.post(
+        reverse("payments:order_create"),
+        data=json.dumps(
+            {
+                "agency": site.agency.code,
+                "service": "official-note",
+                "subject": "TF 100/07",
+                "language": language,
+            }
+        ),
+        content_type="application/json",
+        headers={
+            "Idempotency-Key": f"no-parcel-{language}",
+            "Accept-Language": language,
+        },
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "parcel_required"
+    assert words in answer.json()["error"]["message"]
+    form = client.post(
+        reverse("payments:order_new"),
+        {
+            "agency": site.agency.code,
+            "service": "official-note",
+            "subject": "TF 100/07",
+            "idempotency_key": "f" * 24,
+        },
+        headers={"Accept-Language": language},
+    )
+    assert form.status_code == 400
+    assert words in form.content.decode()
+    assert Order.objects.filter(agency=site.agency).count() == 1

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from payments.issuing import receipt_issues_due
 from payments.models import Tariff
 from payments.providers.base import ReturnUrls
 from payments.services import order_place
@@ -23,14 +24,19 @@ def payments_settings(settings):
     return settings
 
 
+# A service that delivers nothing here (the official note, which must name a
+# parcel, has its tests in tests/notes/test_official.py).
+SERVICE = "file-study"
+
+
 @pytest.fixture
 def tariff(agency, payments_settings):
     return Tariff.objects.create(
         agency=agency,
-        service="official-note",
-        label_fr="Note de renseignements urbanistiques officielle",
-        label_ar="مذكرة المعلومات التعميرية الرسمية",
-        label_en="Official urban information note",
+        service=SERVICE,
+        label_fr="Étude de dossier",
+        label_ar="دراسة ملف",
+        label_en="Study of a file",
         amount_centimes=15_000,
         legal_basis="Arrêté tarifaire n° 12/2024",
         valid_from=datetime.date(2024, 1, 1),
@@ -42,7 +48,7 @@ def make_order(agency, tariff):
     def make(key: str = "key-1", subject: str = "parcelle TF 12345/07"):
         order, _created = order_place(
             agency=agency,
-            service="official-note",
+            service=SERVICE,
             subject=subject,
             language="ar",
             idempotency_key=key,
@@ -64,3 +70,10 @@ def post_callback(client):
         return client.post(reverse("payments:card_callback"), fields)
 
     return post
+
+
+def worker_run() -> None:
+    """Do the worker's part: a paid order's documents are issued after the
+    payment commits. (The worker itself closes the connection that holds a
+    test's transaction; tests/payments/test_issuing.py runs it for real.)"""
+    receipt_issues_due()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from payments.models import Tariff
+from tests.payments.conftest import SERVICE
 
 ADD = "/admin/payments/tariff/add/"
 
@@ -41,7 +42,7 @@ def test_a_new_price_after_the_old_one_is_closed(client, tariff, administrator):
     client.post(change, {"valid_to": "2026-01-01"})
     tariff.refresh_from_db()
     assert tariff.valid_to == datetime.date(2026, 1, 1)
-    answer = client.post(ADD, form(tariff, service="official-note"))
+    answer = client.post(ADD, form(tariff, service=SERVICE))
     assert answer.status_code == 302
     assert Tariff.objects.filter(agency=tariff.agency).count() == 2
 

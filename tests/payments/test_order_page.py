@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 
 from payments.models import Order
+from tests.payments.conftest import SERVICE
 
 NEW = "/payments/orders/new"
 
 
 @pytest.fixture
 def query(agency, tariff):
-    return {"agency": agency.code, "service": "official-note", "subject": "TF 12/07"}
+    return {"agency": agency.code, "service": SERVICE, "subject": "TF 12/07"}
 
 
 @pytest.mark.parametrize(

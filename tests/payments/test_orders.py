@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from payments.errors import IdempotencyKeyReused
 from payments.models import Order
+from tests.payments.conftest import SERVICE
 
 URL = "/api/v1/payments/orders"
 
@@ -49,7 +50,7 @@ def post(client, body: dict, key: str | None, language: str = "fr"):
 def body(agency, tariff):
     return {
         "agency": agency.code,
-        "service": "official-note",
+        "service": SERVICE,
         "subject": "parcelle TF 12345/07",
         "language": "ar",
     }
@@ -63,7 +64,7 @@ def test_the_api_creates_then_repeats_the_order(client, body):
     assert created.json() == repeated.json()
     assert created.json()["amount_centimes"] == 15_000
     page = client.get(created.json()["page"], headers={"Accept-Language": "ar"})
-    assert "مذكرة المعلومات التعميرية الرسمية" in page.content.decode()
+    assert "دراسة ملف" in page.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -11,17 +11,62 @@ from pypdf import PdfReader
 from payments.services import attempt_start, card_callback_handle
 from payments.simulator import simulated_callback
 from tests.pades import pdfsig, pyhanko_verdict
-from tests.payments.conftest import URLS
+from tests.payments.conftest import URLS, worker_run
 
 
-@pytest.fixture
-def paid(order):
+def pay(order):
     _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
     card_callback_handle(
         fields=simulated_callback(instructions.form_fields, approved=True)
     )
     order.refresh_from_db()
     return order
+
+
+@pytest.fixture
+def paid(order):
+    pay(order)
+    worker_run()
+    return order
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Votre reçu est en cours de préparation", "Actualiser"]),
+        ("ar", ["يجري إعداد وصلكم", "تحديث"]),
+    ],
+)
+def test_until_the_worker_has_run_the_receipt_is_being_prepared(
+    client, order, language, words
+):
+    """The payment is committed, its documents not yet issued: the order
+    page says so and refreshes itself; the download says so too, in the
+    citizen's language, and asks to try again."""
+    pay(order)
+    headers = {"Accept-Language": language}
+    page = client.get(
+        reverse("payments:order", args=[order.reference]), headers=headers
+    )
+    content = page.content.decode()
+    assert 'id="documents-state" data-state="pending"' in content
+    assert '<meta http-equiv="refresh"' in content
+    assert words[0] in content
+    assert reverse("payments:receipt_pdf", args=[order.reference]) not in content
+    download = client.get(
+        reverse("payments:receipt_pdf", args=[order.reference]), headers=headers
+    )
+    assert download.status_code == 503
+    assert download["Retry-After"] == "5"
+    assert download["Content-Type"].startswith("text/html")
+    worker_run()
+    page = client.get(
+        reverse("payments:order", args=[order.reference]), headers=headers
+    )
+    assert '<meta http-equiv="refresh"' not in page.content.decode()
+    assert (
+        reverse("payments:receipt_pdf", args=[order.reference]) in page.content.decode()
+    )
 
 
 @pytest.mark.parametrize(

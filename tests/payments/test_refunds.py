@@ -12,7 +12,7 @@ from payments.models import Order, Receipt, Refund
 from payments.services import attempt_start, card_callback_handle, refund_record
 from payments.simulator import simulated_callback
 from tests.conftest import sql_refused
-from tests.payments.conftest import URLS
+from tests.payments.conftest import URLS, worker_run
 
 
 @pytest.fixture
@@ -21,6 +21,7 @@ def paid(order):
     card_callback_handle(
         fields=simulated_callback(instructions.form_fields, approved=True)
     )
+    worker_run()
     order.refresh_from_db()
     return order
 
@@ -30,7 +31,7 @@ def test_partial_refunds_then_the_rest(paid, planner):
         order=paid, amount_centimes=5_000, reason="Double emploi", by=planner
     )
     paid.refresh_from_db()
-    assert paid.status == Order.Status.PAID
+    assert paid.status == Order.Status.PARTLY_REFUNDED
     second = refund_record(
         order=paid, amount_centimes=10_000, reason="Service non rendu", by=planner
     )
@@ -87,3 +88,32 @@ def test_the_order_page_says_a_full_refund(client, paid, planner):
     ).content.decode()
     assert "Remboursée en totalité" in page
     assert paid.receipt.reference in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Remboursée en partie : 50,00 DH rendus", "Remboursée en partie"]),
+        ("ar", ["مستردة جزئيا: تم إرجاع 50,00 درهم", "مستردة جزئيا"]),
+    ],
+)
+def test_after_a_partial_refund_the_order_is_partly_refunded_not_paid(
+    client, paid, planner, language, words
+):
+    """The citizen's page and the staff's list say "partly refunded", in the
+    reader's language; the rest can still be refunded."""
+    refund_record(order=paid, amount_centimes=5_000, reason="x", by=planner)
+    headers = {"Accept-Language": language}
+    page = client.get(
+        reverse("payments:order", args=[paid.reference]), headers=headers
+    ).content.decode()
+    assert 'data-state="partly_refunded"' in page
+    assert words[0] in page
+    assert paid.receipt.reference in page
+    assert reverse("payments:receipt_pdf", args=[paid.reference]) in page
+    client.force_login(planner)
+    staff = client.get(reverse("payments:staff_orders"), headers=headers)
+    row = staff.content.decode().split(f'id="order-{paid.reference}"')[1]
+    row = row.split("</tr>")[0]
+    assert f"<td>{words[1]}</td>" in row
+    assert reverse("payments:staff_refund", args=[paid.reference]) in row

@@ -20,7 +20,7 @@ from documents.services import document_base_url
 from payments.models import Order, Receipt
 from payments.services import attempt_start, card_callback_handle, refund_record
 from payments.simulator import simulated_callback
-from tests.payments.conftest import URLS
+from tests.payments.conftest import URLS, worker_run
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def paid(order):
     card_callback_handle(
         fields=simulated_callback(instructions.form_fields, approved=True)
     )
+    worker_run()
     order.refresh_from_db()
     return order
 

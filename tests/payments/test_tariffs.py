@@ -11,6 +11,7 @@ from payments.errors import NoTariff
 from payments.models import Tariff
 from payments.selectors import tariff_in_force
 from payments.services import order_place
+from tests.payments.conftest import SERVICE
 
 
 def new_price(tariff: Tariff, *, on: datetime.date, centimes: int) -> Tariff:
@@ -30,15 +31,11 @@ def test_the_tariff_in_force_is_the_one_of_that_day(tariff):
     newer = new_price(tariff, on=datetime.date(2026, 1, 1), centimes=20_000)
     agency = tariff.agency
     assert (
-        tariff_in_force(
-            agency=agency, service="official-note", on=datetime.date(2025, 12, 31)
-        )
+        tariff_in_force(agency=agency, service=SERVICE, on=datetime.date(2025, 12, 31))
         == tariff
     )
     assert (
-        tariff_in_force(
-            agency=agency, service="official-note", on=datetime.date(2026, 1, 1)
-        )
+        tariff_in_force(agency=agency, service=SERVICE, on=datetime.date(2026, 1, 1))
         == newer
     )
 
@@ -46,7 +43,7 @@ def test_the_tariff_in_force_is_the_one_of_that_day(tariff):
 def test_no_tariff_before_the_first_or_for_another_service(tariff):
     with pytest.raises(NoTariff):
         tariff_in_force(
-            agency=tariff.agency, service="official-note", on=datetime.date(2023, 6, 1)
+            agency=tariff.agency, service=SERVICE, on=datetime.date(2023, 6, 1)
         )
     with pytest.raises(NoTariff):
         tariff_in_force(
@@ -82,7 +79,7 @@ def test_another_agency_may_price_the_same_service_at_the_same_time(
     )
     assert (
         tariff_in_force(
-            agency=other_agency, service="official-note", on=datetime.date(2025, 1, 1)
+            agency=other_agency, service=SERVICE, on=datetime.date(2025, 1, 1)
         ).amount_centimes
         == 9_900
     )
@@ -94,7 +91,7 @@ def test_an_order_keeps_the_price_of_the_day_it_was_placed(tariff, order):
     assert order.amount_centimes == 15_000
     later, _created = order_place(
         agency=tariff.agency,
-        service="official-note",
+        service=SERVICE,
         subject="parcelle TF 1/07",
         language="fr",
         idempotency_key="later",
