@@ -8,11 +8,14 @@ dropped), each round goes through Django's whole request handler, in process:
 ``POST /api/v1/payments/orders`` (Idempotency-Key) → ``POST
 /payments/orders/<ref>/pay/cmi`` (the attempt and the gateway's signed form)
 → the simulator's signed approval posted to ``/payments/callback/cmi`` →
-``ACTION=POSTAUTH``, the order paid and its receipt numbered (with
-``--official-notes`` each order names a parcel, and the callback issues its
-official note too). It prints the p50/p95 of the whole round and of the
-callback alone. No network, no browser:
-the gateway's own latency is not in these figures.
+``ACTION=POSTAUTH``, the order paid and its receipt numbered. Then the
+worker's part, run at once in the same process (``payments.issuing``): the
+receipt's PDF rendered, signed and registered (with ``--official-notes`` each
+order names a parcel, and its official note is issued first). It prints the
+p50/p95 of order → paid, of the callback alone, of the worker's part and of
+order → receipt available (the round and the worker's part; a worker that
+polls adds its interval, 1 s in scripts/run, at most). No network, no
+browser: the gateway's own latency is not in these figures.
 """
 
 from __future__ import annotations
@@ -82,7 +85,8 @@ def measure(client, orders: int, *, official_notes: bool) -> None:
     from notes.models import Note
     from parcels.models import Parcel
     from parcels.references import ParcelReference
-    from payments.models import Order, Receipt, Tariff
+    from payments.issuing import receipt_issue_run
+    from payments.models import Order, Receipt, ReceiptIssue, Tariff
     from payments.simulator import simulated_callback
 
     ring = ((-6.9, 33.9), (-6.8, 33.9), (-6.8, 34.0), (-6.9, 34.0), (-6.9, 33.9))
@@ -94,20 +98,23 @@ def measure(client, orders: int, *, official_notes: bool) -> None:
         note_prefix="BPAY",
         territory=MultiPolygon(Polygon(ring), srid=4326),
     )
+    # The official note must name a parcel; without notes, a service that
+    # delivers nothing but its receipt.
+    service = "official-note" if official_notes else "file-study"
     Tariff.objects.create(
         agency=agency,
-        service="official-note",
+        service=service,
         label_fr="Note officielle",
         label_ar="مذكرة رسمية",
         amount_centimes=15_000,
         legal_basis="Arrêté tarifaire",
         valid_from=datetime.date(2024, 1, 1),
     )
-    rounds, callbacks = [], []
+    rounds, callbacks, issuings, available = [], [], [], []
     for index in range(orders + 20):  # the first 20 warm the process up
         body = {
             "agency": "bench-pay",
-            "service": "official-note",
+            "service": service,
             "subject": f"TF {index}/07",
             "language": "fr",
         }
@@ -141,9 +148,14 @@ def measure(client, orders: int, *, official_notes: bool) -> None:
         answer = client.post("/payments/callback/cmi", callback)
         end = time.perf_counter()
         assert answer.content == b"ACTION=POSTAUTH", answer.content
+        issue = ReceiptIssue.objects.get(receipt__order__reference=placed["reference"])
+        assert receipt_issue_run(issue_id=issue.pk) == "done"
+        ready = time.perf_counter()
         if index >= 20:
             rounds.append(end - start)
             callbacks.append(end - called)
+            issuings.append(ready - end)
+            available.append(ready - start)
     assert Order.objects.filter(status=Order.Status.PAID).count() == orders + 20
     numbers = sorted(Receipt.objects.values_list("number", flat=True))
     assert numbers == list(range(1, orders + 21))
@@ -159,10 +171,15 @@ def measure(client, orders: int, *, official_notes: bool) -> None:
         f"p95 {percentile(rounds, 95) * ms:.1f} ms, "
         f"mean {statistics.fmean(rounds) * ms:.1f} ms"
     )
-    print(
-        f"callback alone: p50 {percentile(callbacks, 50) * ms:.1f} ms, "
-        f"p95 {percentile(callbacks, 95) * ms:.1f} ms"
-    )
+    for label, values in (
+        ("callback alone", callbacks),
+        ("worker's part (documents issued)", issuings),
+        ("order → receipt available", available),
+    ):
+        print(
+            f"{label}: p50 {percentile(values, 50) * ms:.1f} ms, "
+            f"p95 {percentile(values, 95) * ms:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -101,3 +101,12 @@ def session_factory(browser, live_server):
         problems += [f"left localhost: {url}" for url in session.external_requests]
         session.close()
     assert problems == []
+
+
+def worker_run() -> None:
+    """Run the background worker as scripts/run does, until its queue is
+    empty (a paid order's documents are issued by it)."""
+    # This module is loaded as a plugin before Django is set up.
+    from django.core.management import call_command
+
+    call_command("import_worker", "--batch", "--no-startup-delay", verbosity=0)

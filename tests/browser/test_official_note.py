@@ -1,7 +1,8 @@
 """A citizen orders the official note of a demo parcel from its indicative
 note, pays with the card gateway simulator, downloads the receipt and the
-note — signed PDFs that cite each other — and opens the note's verification
-page, in Arabic and in French."""
+note — signed PDFs that cite each other, issued by the worker while the page
+says they are being prepared — and opens the note's verification page, in
+Arabic and in French."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from notes.subjects import SubjectQuery, parse_reference
 from parcels.models import Parcel
 from payments.models import Order
 from tests.browser.axe import AxeReport
-from tests.browser_fixtures import SCREENSHOTS
+from tests.browser_fixtures import SCREENSHOTS, worker_run
 from tests.pades import pyhanko_verdict
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -89,6 +90,24 @@ def test_a_citizen_orders_pays_and_verifies_the_official_note(
     page.get_by_role("button", name=accept).click()
 
     expect(page.locator("#payment-state")).to_have_attribute("data-state", "paid")
+    # Paid: the note and the receipt's PDF are being prepared by the worker,
+    # after the payment committed; a download asked now says so.
+    (preparing,) = words(
+        language,
+        "Your receipt is being prepared, with what you paid for. This page "
+        "updates by itself in a few seconds.",
+    )
+    expect(page.locator("#documents-state")).to_contain_text(preparing)
+    assert not Note.objects.filter(order=order).exists()
+    early = page.request.get(
+        f"{session.base_url}/payments/orders/{reference}/receipt.pdf"
+    )
+    assert early.status == 503
+    page.screenshot(path=SCREENSHOTS / f"official-note-preparing-{language}.png")
+    report.check(page, "paid order, its documents being prepared")
+    worker_run()
+    # The page refreshes itself (no JavaScript needed) and gives both.
+    expect(page.locator("#receipt-pdf")).to_be_visible(timeout=15_000)
     order.refresh_from_db()
     receipt = order.receipt
     note = Note.objects.get(order=order)

@@ -17,7 +17,7 @@ from layers.models import Agency
 from payments.models import Order, Receipt, Refund, Tariff
 from payments.providers.base import ReturnUrls
 from payments.services import attempt_start, order_place
-from tests.browser_fixtures import SCREENSHOTS
+from tests.browser_fixtures import SCREENSHOTS, worker_run
 from tests.conftest import square
 
 pytestmark = pytest.mark.browser
@@ -34,18 +34,20 @@ def order(transactional_db, settings, live_server):
         note_prefix="AUP",
         territory=square(-6.9, 33.9, 0.1),
     )
+    # A service that delivers only its receipt (the official note, which must
+    # name a parcel, has its own test: test_official_note.py).
     Tariff.objects.create(
         agency=agency,
-        service="official-note",
-        label_fr="Note de renseignements urbanistiques officielle",
-        label_ar="مذكرة المعلومات التعميرية الرسمية",
+        service="file-study",
+        label_fr="Étude de dossier",
+        label_ar="دراسة ملف",
         amount_centimes=15_000,
         legal_basis="Arrêté tarifaire n° 12/2024",
         valid_from=datetime.date(2024, 1, 1),
     )
     placed, _created = order_place(
         agency=agency,
-        service="official-note",
+        service="file-study",
         subject="TF 12345/07",
         language="ar",
         idempotency_key="browser",
@@ -80,7 +82,7 @@ def test_a_citizen_pays_by_card_and_comes_back_to_the_receipt(
     session = session_factory(locale="ar-MA" if language == "ar" else "fr-FR")
     session.context.set_extra_http_headers({"Accept-Language": language})
     page = session.open(
-        f"/payments/orders/new?agency={order.agency.code}&service=official-note"
+        f"/payments/orders/new?agency={order.agency.code}&service=file-study"
         "&subject=TF%2099/07"
     )
     expect(page.locator("html")).to_have_attribute(
@@ -100,6 +102,13 @@ def test_a_citizen_pays_by_card_and_comes_back_to_the_receipt(
         expect(state).to_have_attribute("data-state", "paid")
         expect(state).to_contain_text(receipt.reference)
         assert order.status == Order.Status.PAID
+        # Paid; the receipt's PDF is the worker's, after the payment commits.
+        expect(page.locator("#documents-state")).to_have_attribute(
+            "data-state", "pending"
+        )
+        worker_run()
+        # The page refreshes itself and then links the receipt.
+        expect(page.locator("#receipt-pdf")).to_be_visible(timeout=15_000)
         href = page.locator("#receipt-pdf").get_attribute("href")
         pdf = page.request.get(session.base_url + href)
         assert pdf.headers["content-type"] == "application/pdf"
@@ -159,6 +168,8 @@ def test_an_agent_confirms_a_counter_payment_and_refunds_part_of_it(
     credit_note = Refund.objects.get(receipt=receipt)
     expect(page.locator(".message-success")).to_contain_text(credit_note.reference)
     assert credit_note.amount_centimes == 5_000
+    (partly,) = words(language, "Partly refunded")
+    expect(page.locator(f"#order-{order.reference}")).to_contain_text(partly)
     expect(page.locator("#reconciliation")).to_contain_text("150")
     page.screenshot(path=SCREENSHOTS / f"payments-staff-{language}.png")
 

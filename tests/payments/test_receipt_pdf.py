@@ -41,8 +41,8 @@ def test_until_the_worker_has_run_the_receipt_is_being_prepared(
     client, order, language, words
 ):
     """The payment is committed, its documents not yet issued: the order
-    page says so and refreshes itself; the download says so too, in the
-    citizen's language, and asks to try again."""
+    page says so, with a refresh link and a script that asks again; the
+    download says so too, in the citizen's language, and asks to try again."""
     pay(order)
     headers = {"Accept-Language": language}
     page = client.get(
@@ -50,8 +50,9 @@ def test_until_the_worker_has_run_the_receipt_is_being_prepared(
     )
     content = page.content.decode()
     assert 'id="documents-state" data-state="pending"' in content
-    assert '<meta http-equiv="refresh"' in content
+    assert "payments/order.js" in content  # asks again, politely
     assert words[0] in content
+    assert words[1] in content
     assert reverse("payments:receipt_pdf", args=[order.reference]) not in content
     download = client.get(
         reverse("payments:receipt_pdf", args=[order.reference]), headers=headers
@@ -63,7 +64,7 @@ def test_until_the_worker_has_run_the_receipt_is_being_prepared(
     page = client.get(
         reverse("payments:order", args=[order.reference]), headers=headers
     )
-    assert '<meta http-equiv="refresh"' not in page.content.decode()
+    assert "payments/order.js" not in page.content.decode()
     assert (
         reverse("payments:receipt_pdf", args=[order.reference]) in page.content.decode()
     )

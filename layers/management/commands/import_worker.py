@@ -107,8 +107,8 @@ class Worker(db_worker.Worker):
 
 class Command(db_worker.Command):
     help = (
-        "Run the background worker (imports); it waits out database outages "
-        "and fails imports whose worker stopped."
+        "Run the background worker (imports, paid orders' documents); it waits "
+        "out database outages and fails imports whose worker stopped."
     )
 
     def handle(
