@@ -53,6 +53,13 @@ def order_by_reference(reference: str) -> Order | None:
     )
 
 
+def order_documents_state(order: Order) -> str | None:
+    """Where the paid ``order``'s documents are: ``pending`` (being prepared
+    after the payment), ``done`` or ``failed``; None before it is paid."""
+    receipt = getattr(order, "receipt", None)
+    return receipt.issue.status if receipt is not None else None
+
+
 def refunded_centimes(order: Order) -> int:
     """What was given back on ``order`` so far, in centimes."""
     total = Refund.objects.filter(receipt__order=order).aggregate(

@@ -40,6 +40,7 @@ from payments.providers.base import ReturnUrls
 from payments.providers.cmi import REFUSED
 from payments.selectors import (
     order_by_reference,
+    order_documents_state,
     parcel_of_agency,
     refunded_centimes,
     tariff_in_force,
@@ -60,16 +61,9 @@ def order_json(order: Order) -> dict:
         "currency": "MAD",
         "payment_reference": order.payment_reference,
         "status": order.status,
-        "documents": _documents_state(order),
+        "documents": order_documents_state(order),
         "page": reverse("payments:order", args=[order.reference]),
     }
-
-
-def _documents_state(order: Order) -> str | None:
-    """Where the paid order's documents are: ``pending`` (being prepared
-    after the payment), ``done`` or ``failed``; None before it is paid."""
-    receipt = getattr(order, "receipt", None)
-    return receipt.issue.status if receipt is not None else None
 
 
 # Anonymous citizens and their apps post it; no session acts on their behalf
@@ -146,7 +140,7 @@ def order_page(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "order": order,
             "receipt": getattr(order, "receipt", None),
-            "documents": _documents_state(order),
+            "documents": order_documents_state(order),
             "delivered": order_delivered(order),
             "refunded": Decimal(refunded_centimes(order)) / 100,
             "last_attempt": order.attempts.first(),
@@ -160,7 +154,7 @@ def _being_prepared(request: HttpRequest, order: Order) -> HttpResponse:
     response = render(
         request,
         "payments/preparing.html",
-        {"order": order, "failed": _documents_state(order) == "failed"},
+        {"order": order, "failed": order_documents_state(order) == "failed"},
         status=503,
     )
     response["Retry-After"] = "5"
