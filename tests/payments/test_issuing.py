@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import os
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from documents.models import IssuedDocument
 from payments.issuing import receipt_issue_run, receipt_issue_task, receipt_issues_due
-from payments.models import Receipt, ReceiptIssue
+from payments.models import Order, Receipt, ReceiptIssue
 from payments.services import attempt_start, card_callback_handle
 from payments.simulator import simulated_callback
 from tests.payments.conftest import URLS
@@ -100,6 +101,30 @@ def test_a_failure_is_tried_again_then_shown_to_staff_then_issued_once_fixed(
     assert output.getvalue().splitlines() == ["queued again: 1", "tried: 1"]
     issue.refresh_from_db()
     assert (issue.status, issue.attempts, registered(receipt)) == ("done", 1, 1)
+
+
+def test_the_api_repeat_of_an_order_tells_where_its_documents_are(
+    client, agency, tariff
+):
+    """The same request with the same Idempotency-Key answers the order as it
+    is now: not paid, then paid with its documents pending, then issued."""
+
+    def placed() -> dict:
+        return client.post(
+            reverse("payments:order_create"),
+            json.dumps(
+                {"agency": agency.code, "service": tariff.service, "subject": "x"}
+            ),
+            content_type="application/json",
+            headers={"Idempotency-Key": "state"},
+        ).json()
+
+    first = placed()
+    assert (first["status"], first["documents"]) == ("awaiting_payment", None)
+    receipt = pay(Order.objects.get(reference=first["reference"]))
+    assert (placed()["status"], placed()["documents"]) == ("paid", "pending")
+    receipt_issue_run(issue_id=receipt.issue.pk)
+    assert placed()["documents"] == "done"
 
 
 def worker_env() -> dict:
