@@ -86,8 +86,9 @@ def test_a_failure_is_tried_again_then_shown_to_staff_then_issued_once_fixed(
     assert (issue.status, issue.attempts) == (ReceiptIssue.Status.FAILED, 3)
     french = {"Accept-Language": "fr"}
     page = client.get(reverse("payments:order", args=[order.reference]), headers=french)
-    assert 'data-state="failed"' in page.content.decode()
-    assert "Le personnel de l'agence en est informé" in page.content.decode()
+    content = page.content.decode()
+    assert 'data-state="failed"' in content
+    assert "Le personnel de l'agence le voit dans sa liste des commandes" in content
     download = client.get(
         reverse("payments:receipt_pdf", args=[order.reference]), headers=french
     )
