@@ -25,7 +25,10 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import require_change
+from payments.errors import TransitionRefused
 from payments.fulfilment import order_deliver
 from payments.models import Receipt, ReceiptIssue
 from payments.receipts import receipt_register
@@ -108,7 +111,7 @@ def receipt_issues_due(
     backend that runs at once). Returns how many were tried."""
     now = now or timezone.now()
     tried = 0
-    for _ in range(limit):
+    for _round in range(limit):
         with transaction.atomic():
             issue = (
                 _locked_pending()
@@ -130,3 +133,25 @@ def receipt_issues_retry_failed() -> int:
     return ReceiptIssue.objects.filter(status=ReceiptIssue.Status.FAILED).update(
         status=ReceiptIssue.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
+
+
+@transaction.atomic
+def receipt_issue_retry(*, receipt: Receipt, by) -> ReceiptIssue:
+    """Queue again, at once, the documents of ``receipt`` that failed every
+    attempt, at the request of an agent of its agency (once the cause is
+    fixed); their attempts are counted afresh.
+
+    Raises PermissionDenied for anyone but the agency's agents,
+    TransitionRefused when they are not failed.
+    """
+    require_change(by, receipt)
+    issue = ReceiptIssue.objects.select_for_update().get(receipt=receipt)
+    if issue.status != ReceiptIssue.Status.FAILED:
+        raise TransitionRefused(
+            _("Only documents that could not be issued are tried again.")
+        )
+    issue.status, issue.attempts = ReceiptIssue.Status.PENDING, 0
+    issue.next_attempt_at = timezone.now()
+    issue.save(update_fields=["status", "attempts", "next_attempt_at"])
+    receipt_issue_task.enqueue(issue.pk)
+    return issue

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_national_administrator, is_planner
 from core.errors import GeoportalError
+from payments.issuing import receipt_issue_retry
 from payments.selectors import orders_for_staff, reconciliation
 from payments.services import counter_payment_confirm, refund_record
 from payments.statements import statement_import
@@ -198,5 +199,26 @@ def statement(request: HttpRequest) -> HttpResponse:
     for line, reason in report.left:
         messages.warning(
             request, _("Line %(line)s: %(reason)s") % {"line": line, "reason": reason}
+        )
+    return redirect("payments:staff_orders")
+
+
+@login_required
+@require_POST
+def issue_retry(request: HttpRequest, reference: str) -> HttpResponse:
+    """Try again to issue the documents of one paid order, which failed."""
+    _staff(request)
+    order = orders_for_staff(request.user).filter(reference=reference).first()
+    if order is None or getattr(order, "receipt", None) is None:
+        raise Http404(_("No such order."))
+    try:
+        receipt_issue_retry(receipt=order.receipt, by=request.user)
+    except GeoportalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The documents of order %(order)s are being prepared again.")
+            % {"order": order.reference},
         )
     return redirect("payments:staff_orders")

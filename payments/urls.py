@@ -35,6 +35,11 @@ urlpatterns = [
         staff.refund,
         name="staff_refund",
     ),
+    path(
+        "payments/staff/orders/<str:reference>/issue",
+        staff.issue_retry,
+        name="staff_issue_retry",
+    ),
     path("payments/callback/cmi", views.card_callback, name="card_callback"),
     path("payments/simulator/pay", simulator.simulator_pay, name="simulator_pay"),
     path(

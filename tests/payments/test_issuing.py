@@ -97,11 +97,37 @@ def test_a_failure_is_tried_again_then_shown_to_staff_then_issued_once_fixed(
     staff = client.get(reverse("payments:staff_orders"), headers=french)
     assert "documents non délivrés après 3 tentatives" in staff.content.decode()
     settings.GEOPORTAIL_PADES_DIR = ""
+    retry = reverse("payments:staff_issue_retry", args=[order.reference])
+    answer = client.post(retry, headers=french, follow=True)
+    assert "sont de nouveau en préparation" in answer.content.decode()
+    issue.refresh_from_db()
+    assert (issue.status, issue.attempts) == (ReceiptIssue.Status.PENDING, 0)
+    assert receipt_issues_due() == 1
+    issue.refresh_from_db()
+    assert (issue.status, issue.attempts, registered(receipt)) == ("done", 1, 1)
+    # Issued: nothing to try again.
+    answer = client.post(retry, headers=french, follow=True)
+    assert "pas pu être délivrés sont réessayés" in answer.content.decode()
+
+
+def test_another_agencys_planner_cannot_retry_them(order, client, other_planner):
+    receipt = pay(order)
+    ReceiptIssue.objects.filter(pk=receipt.issue.pk).update(status="failed")
+    client.force_login(other_planner)
+    retry = reverse("payments:staff_issue_retry", args=[order.reference])
+    assert client.post(retry).status_code == 404
+    assert ReceiptIssue.objects.get(pk=receipt.issue.pk).status == "failed"
+
+
+def test_the_operators_command_queues_the_failed_ones_again_and_issues_them(order):
+    receipt = pay(order)
+    ReceiptIssue.objects.filter(pk=receipt.issue.pk).update(status="failed", attempts=5)
     output = io.StringIO()
     call_command("receipts_issue", "--retry-failed", stdout=output)
     assert output.getvalue().splitlines() == ["queued again: 1", "tried: 1"]
-    issue.refresh_from_db()
-    assert (issue.status, issue.attempts, registered(receipt)) == ("done", 1, 1)
+    receipt.issue.refresh_from_db()
+    assert (receipt.issue.status, receipt.issue.attempts) == ("done", 1)
+    assert registered(receipt) == 1
 
 
 def test_the_api_repeat_of_an_order_tells_where_its_documents_are(
