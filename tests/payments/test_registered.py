@@ -1,5 +1,5 @@
 """Receipts and credit notes are issued documents of document-e: registered
-with their exact PDF when numbered, their QR code's payload signed, their
+with their exact PDF once issued, their QR code's payload signed, their
 verification page reachable by the printed code."""
 
 from __future__ import annotations
