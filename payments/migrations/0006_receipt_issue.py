@@ -33,7 +33,7 @@ UNDO_PARTLY_REFUNDED = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0004_order_parcel'),
+        ('payments', '0005_order_origin'),
     ]
 
     operations = [
