@@ -11,6 +11,7 @@ import json
 import pytest
 
 from payments.models import Order
+from tests.payments.conftest import SERVICE
 
 API = "/api/v1/payments/orders"
 PAGE = "/payments/orders/new"
@@ -33,7 +34,7 @@ def limits(settings):
 
 
 def api_order(client, agency, key: str, *, address="192.0.2.10", language="fr"):
-    body = {"agency": agency.code, "service": "official-note", "subject": key}
+    body = {"agency": agency.code, "service": SERVICE, "subject": key}
     return client.post(
         API,
         json.dumps(body),
@@ -78,7 +79,7 @@ def test_the_order_past_an_agencys_limit_is_refused_from_any_address(
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_the_order_page_says_so_too(client, agency, tariff, limits, language):
-    query = {"agency": agency.code, "service": "official-note", "subject": "TF 12/07"}
+    query = {"agency": agency.code, "service": SERVICE, "subject": "TF 12/07"}
     headers = {"Accept-Language": language}
     answers = [
         client.post(

@@ -12,11 +12,11 @@ import pytest
 from django.urls import reverse
 
 from documents import signing
-from documents.errors import PublicAddressUnknown
 from documents.models import IssuedDocument
 from documents.offline import payload_verify
 from documents.selectors import payload_of, pdf_of
 from documents.services import document_base_url
+from payments.issuing import receipt_issue_run
 from payments.models import Order, Receipt
 from payments.services import attempt_start, card_callback_handle, refund_record
 from payments.simulator import simulated_callback
@@ -119,7 +119,7 @@ def test_without_a_public_url_the_qr_code_is_absolute_on_the_orders_address(
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "geo.example.ma"]
     placed = client.post(
         reverse("payments:order_create"),
-        {"agency": tariff.agency.code, "service": "official-note"}
+        {"agency": tariff.agency.code, "service": tariff.service}
         | {"subject": "parcelle TF 12345/07", "language": "ar"},
         content_type="application/json",
         headers={"Idempotency-Key": "no-public-url-1", "host": "geo.example.ma"},
@@ -133,7 +133,8 @@ def test_without_a_public_url_the_qr_code_is_absolute_on_the_orders_address(
         simulated_callback(instructions.form_fields, approved=True),
     )
     assert answer.content.decode().startswith("ACTION=POSTAUTH")
-    receipt = Receipt.objects.get(order=order)
+    receipt = Receipt.objects.select_related("issue").get(order=order)
+    assert receipt_issue_run(issue_id=receipt.issue.pk) == "done"  # the worker
     document = IssuedDocument.objects.get(subject_reference=receipt.reference)
     url, _hash, payload = qr_of(pdf_of(document), tmp_path).partition("#")
     assert url == f"http://geo.example.ma/verify/{document.code}?lang=ar"
@@ -157,14 +158,17 @@ def test_the_public_url_comes_first_and_without_any_no_document_is_issued(
     )
     settings.GEOPORTAIL_PUBLIC_URL = ""
     assert document_base_url(origin="http://10.0.0.7:8000") == "http://10.0.0.7:8000"
-    # An order placed by no request (a script): nothing to print; the payment
-    # is refused whole rather than a receipt pointing nowhere.
+    # An order placed by no request (a script): nothing to print. The payment
+    # stands (the gateway took the money); no receipt pointing nowhere is
+    # issued: its issue fails, says why, and waits for the setting.
     Order.objects.filter(pk=order.pk).update(origin="")
     order.refresh_from_db()
     _attempt, instructions = attempt_start(order=order, provider="cmi", urls=URLS)
-    with pytest.raises(PublicAddressUnknown):
-        card_callback_handle(
-            fields=simulated_callback(instructions.form_fields, approved=True)
-        )
-    assert not Receipt.objects.filter(order=order).exists()
+    card_callback_handle(
+        fields=simulated_callback(instructions.form_fields, approved=True)
+    )
+    receipt = Receipt.objects.select_related("issue").get(order=order)
+    assert receipt_issue_run(issue_id=receipt.issue.pk) == "pending"
+    receipt.issue.refresh_from_db()
+    assert receipt.issue.last_error.startswith("PublicAddressUnknown")
     assert not IssuedDocument.objects.exists()
