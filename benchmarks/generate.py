@@ -40,7 +40,6 @@ AGENCY_CODE = "bench"
 GRID = 1000  # parcels per side: GRID² parcels
 CELL_M = 25.0  # parcel pitch in metres (EPSG:26191)
 ZONES = 50_000
-BENCH_EXPIRED_ZONES = 20_000  # the zoning of the plan PA-BENCH replaced
 RESERVED_SITES = 2_000
 # South-west corner of the area, Lambert Nord Maroc (around Rabat-Salé).
 ORIGIN_X, ORIGIN_Y = 360_000.0, 360_000.0
@@ -70,9 +69,12 @@ ZONE_CODES = [
 ]
 
 
-def bench_url() -> str:
-    """The benchmark database URL: BENCH_DATABASE_URL or the embedded cluster."""
-    url = os.environ.get("BENCH_DATABASE_URL")
+def bench_url(
+    database: str = BENCH_DATABASE, variable: str = "BENCH_DATABASE_URL"
+) -> str:
+    """The URL of the benchmark database ``database``: the environment's
+    ``variable``, or that database in the embedded cluster."""
+    url = os.environ.get(variable)
     if url:
         return url
     sys.path.insert(0, str(REPO_ROOT))
@@ -82,10 +84,7 @@ def bench_url() -> str:
     info = cluster.info()
     if info is None or not cluster.is_running():
         info, _started = cluster.ensure()
-    return (
-        f"postgis://{info.user}@/{BENCH_DATABASE}"
-        f"?host={info.socket_dir}&port={info.port}"
-    )
+    return f"postgis://{info.user}@/{database}?host={info.socket_dir}&port={info.port}"
 
 
 def _libpq(url: str) -> str:
@@ -177,6 +176,8 @@ def clear(conn: psycopg.Connection, code: str = AGENCY_CODE) -> None:
         f"DELETE FROM layers_regulationfile WHERE document_id IN ({documents})",
         "DELETE FROM layers_planningdocument WHERE agency_id = %(a)s",
         "DELETE FROM parcels_parcel WHERE agency_id = %(a)s",
+        # After the parcels: their triggers count a revision per agency.
+        "DELETE FROM parcels_parcelsrevision WHERE agency_id = %(a)s",
         "DELETE FROM accounts_user WHERE username = %(planner)s",
         "DELETE FROM layers_agency WHERE id = %(a)s",
     ):
@@ -419,7 +420,7 @@ def generate(conn: psycopg.Connection, *, grid: int, zones: int) -> None:
         ctx,
         expired,
         datetime.date(2010, 4, 1),
-        BENCH_EXPIRED_ZONES,
+        zones * 2 // 5,  # the plan replaced was coarser: 20,000 zones
         "zonage-2010",
     )
     step("expired plan")
@@ -581,7 +582,24 @@ def expected_versions(index: int) -> int:
 
 
 def agencies_complete(conn: psycopg.Connection, agencies) -> bool:
-    """Whether every one of ``agencies`` is there with its parcels and versions."""
+    """Whether every one of ``agencies`` is there with its parcels and versions,
+    and none of the other agencies beyond them."""
+    expected = {
+        (agency.code, agency.grid**2, expected_versions(index))
+        for index, agency in enumerate(agencies)
+    }
+    return _agencies_present(conn, OTHER_AGENCIES) == expected
+
+
+def agency_complete(conn: psycopg.Connection, agency: OtherAgency, index: int):
+    """Whether ``agency`` (the ``index``-th) is there with its parcels and
+    versions: a national build interrupted resumes after it."""
+    expected = {(agency.code, agency.grid**2, expected_versions(index))}
+    return _agencies_present(conn, [agency]) == expected
+
+
+def _agencies_present(conn: psycopg.Connection, agencies) -> set[tuple]:
+    """(code, parcels, versions with features) of those of ``agencies`` there."""
     rows = conn.execute(
         """
         SELECT a.code,
@@ -592,13 +610,9 @@ def agencies_complete(conn: psycopg.Connection, agencies) -> bool:
              WHERE d.agency_id = a.id AND v.feature_count > 0)
         FROM layers_agency a WHERE a.code = ANY(%s)
         """,
-        [[agency.code for agency in OTHER_AGENCIES]],
+        [[agency.code for agency in agencies]],
     ).fetchall()
-    expected = {
-        (agency.code, agency.grid**2, expected_versions(index))
-        for index, agency in enumerate(agencies)
-    }
-    return set(rows) == expected
+    return set(rows)
 
 
 def generate_agencies(conn: psycopg.Connection, agencies) -> None:
@@ -1288,6 +1302,80 @@ def parcels_create(conn: psycopg.Connection, ctx: AgencyContext) -> None:
     conn.execute("DROP TABLE other_corner")
 
 
+# The national registry ----------------------------------------------------------
+#
+# ``--national`` builds another database, ``geoportail_national``, with the same
+# 29 agencies at the size of a national cadastre: 10,000,000 parcels. The bench
+# agency keeps its 1,000,000 parcels and 50,000 zones; the 28 others grow by
+# one factor, so Casablanca is the largest (capped at the bench agency's size)
+# and Errachidia or Smara the smallest, as real urban agencies differ; their
+# zoning keeps one zone per ten parcels and the same history. Each agency is
+# one transaction, committed: a build interrupted resumes at the first agency
+# not complete, and the memory it takes is PostgreSQL's, not this process's.
+
+NATIONAL_DATABASE = "geoportail_national"
+NATIONAL_PARCELS = 10_000_000
+
+
+def national_agencies(parcels: int, largest: int) -> tuple[OtherAgency, ...]:
+    """The 28 other agencies with about ``parcels`` parcels between them, each
+    grid scaled by one factor and none wider than ``largest`` parcels a side.
+    """
+
+    def scaled(factor: float) -> tuple[OtherAgency, ...]:
+        return tuple(
+            dataclasses.replace(agency, grid=min(largest, round(agency.grid * factor)))
+            for agency in OTHER_AGENCIES
+        )
+
+    low, high = 0.0, float(largest)  # the factor, by bisection
+    for _ in range(60):
+        middle = (low + high) / 2
+        total = sum(agency.grid**2 for agency in scaled(middle))
+        low, high = (middle, high) if total < parcels else (low, middle)
+    return scaled(low)
+
+
+def generate_national(url: str, *, scale: float) -> bool:
+    """Build the national database at ``scale`` (1: 10,000,000 parcels), agency
+    by agency, each committed; agencies already complete are kept. Prints the
+    time of each; returns whether anything was generated."""
+    grid = round(GRID * scale**0.5)
+    zones = round(ZONES * scale)
+    others = national_agencies(round(NATIONAL_PARCELS * scale) - grid**2, grid)
+    generated = False
+    with psycopg.connect(_libpq(url)) as conn:
+        start = time.monotonic()
+        if is_complete(conn, grid=grid, zones=zones):
+            print(f"{AGENCY_CODE}: already complete ({grid**2:,} parcels)")
+        else:
+            clear(conn)
+            generate(conn, grid=grid, zones=zones)
+            conn.commit()
+            generated = True
+            print(
+                f"{AGENCY_CODE}: {grid**2:,} parcels in "
+                f"{time.monotonic() - start:.0f} s",
+                flush=True,
+            )
+        for index, agency in enumerate(others):
+            start = time.monotonic()
+            if agency_complete(conn, agency, index):
+                print(f"{agency.code}: already complete ({agency.grid**2:,} parcels)")
+                continue
+            clear(conn, agency.code)
+            conn.execute("SELECT set_config('geoportail.history_purge', '', true)")
+            generate_agency(conn, agency, index)
+            conn.commit()
+            generated = True
+            print(
+                f"{agency.code}: {agency.grid**2:,} parcels in "
+                f"{time.monotonic() - start:.0f} s",
+                flush=True,
+            )
+    return generated
+
+
 def _stepper():
     start = time.monotonic()
 
@@ -1297,23 +1385,9 @@ def _stepper():
     return step
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true", help="regenerate the data")
-    parser.add_argument("--grid", type=int, default=GRID, help="parcels per side")
-    parser.add_argument("--zones", type=int, default=ZONES, help="zone polygons")
-    parser.add_argument(
-        "--agencies",
-        type=int,
-        default=len(OTHER_AGENCIES),
-        choices=range(len(OTHER_AGENCIES) + 1),
-        metavar=f"0..{len(OTHER_AGENCIES)}",
-        help="other agencies beside the bench agency",
-    )
-    args = parser.parse_args(argv)
-    url = bench_url()
-    ensure_database(url)
-    started = time.monotonic()
+def generate_bench(url: str, args: argparse.Namespace) -> bool:
+    """Build the bench database (what is missing, or all with ``--force``);
+    returns whether anything was generated."""
     generated = False
     with psycopg.connect(_libpq(url)) as conn:
         if is_complete(conn, grid=args.grid, zones=args.zones) and not args.force:
@@ -1334,6 +1408,45 @@ def main(argv: list[str] | None = None) -> int:
             generate_agencies(conn, agencies)
             conn.commit()
             generated = True
+    return generated
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="regenerate the data")
+    parser.add_argument("--grid", type=int, default=GRID, help="parcels per side")
+    parser.add_argument("--zones", type=int, default=ZONES, help="zone polygons")
+    parser.add_argument(
+        "--agencies",
+        type=int,
+        default=len(OTHER_AGENCIES),
+        choices=range(len(OTHER_AGENCIES) + 1),
+        metavar=f"0..{len(OTHER_AGENCIES)}",
+        help="other agencies beside the bench agency",
+    )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help=f"build {NATIONAL_DATABASE} (or NATIONAL_DATABASE_URL's): "
+        f"{NATIONAL_PARCELS:,} parcels over the 29 agencies, resumable",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="--national: share of the national size (0.01: 100,000 parcels)",
+    )
+    args = parser.parse_args(argv)
+    if args.national:
+        url = bench_url(NATIONAL_DATABASE, "NATIONAL_DATABASE_URL")
+        ensure_database(url)
+        started = time.monotonic()
+        generated = generate_national(url, scale=args.scale)
+    else:
+        url = bench_url()
+        ensure_database(url)
+        started = time.monotonic()
+        generated = generate_bench(url, args)
     if generated:
         with psycopg.connect(_libpq(url), autocommit=True) as conn:
             for table in ("parcels_parcel", "layers_feature"):
