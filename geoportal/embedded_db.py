@@ -345,6 +345,109 @@ class EmbeddedCluster:
         return command
 
 
+class EmbeddedStandby:
+    """A hot standby of an embedded cluster, as a deployment's read replica:
+    ``pg_basebackup -R -X stream`` (streaming replication) into ``home``, which
+    holds its data, socket and log, served on a free loopback port with
+    ``hot_standby = on``. The replica tests and benchmarks make one; the
+    portal only reads it through ``DATABASE_REPLICA_URLS``."""
+
+    def __init__(
+        self, primary: EmbeddedCluster, home: Path, database: str = DATABASE_NAME
+    ) -> None:
+        self.primary = primary
+        self.home = home
+        self.database = database
+        self.port = _free_loopback_port()
+
+    def create(self) -> None:
+        """Copy the running primary (a fast checkpoint first). Raises
+        ClusterError when the copy fails."""
+        info = self.primary.info()
+        if info is None:
+            raise ClusterError("the primary cluster was never set up")
+        owner = self.primary._owner()
+        for path in (self.home, self.home / "run"):
+            path.mkdir(mode=0o700)
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+        self._run(
+            "pg_basebackup",
+            *("-h", info.socket_dir, "-p", str(info.port), "-U", ROLE_NAME),
+            *("-D", str(self.home / "data"), "-R", "-X", "stream", "-c", "fast"),
+        )
+        # After the primary's settings, which the copy holds: the last wins.
+        with (self.home / "data" / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"port = {self.port}\n"
+                f"unix_socket_directories = '{self.home / 'run'}'\n"
+                "hot_standby = on\n"
+            )
+
+    def start(self) -> None:
+        self._run(
+            "pg_ctl", "start", "-D", str(self.home / "data"), "-w",
+            "-l", str(self.home / "postgres.log"),
+        )  # fmt: skip
+
+    def stop(self, *, check: bool = True) -> None:
+        data = str(self.home / "data")
+        self._run("pg_ctl", "stop", "-D", data, "-m", "fast", "-w", check=check)
+
+    def wait_replayed(self, *, timeout: float = 600.0) -> float:
+        """Wait until the standby has replayed what the primary had written
+        when called; returns the seconds waited. Raises ClusterError after
+        ``timeout``."""
+        info = self.primary.info()
+        assert info is not None
+        target = self._value(info.socket_dir, info.port, "SELECT pg_current_wal_lsn()")
+        start = time.monotonic()
+        caught_up = f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
+        while self._value(str(self.home / "run"), self.port, caught_up) != "t":
+            if time.monotonic() - start > timeout:
+                raise ClusterError(f"the standby did not replay up to {target}")
+            time.sleep(0.2)
+        return time.monotonic() - start
+
+    @property
+    def conninfo(self) -> str:
+        socket = self.home / "run"
+        return f"host={socket} port={self.port} user={ROLE_NAME} dbname={self.database}"
+
+    @property
+    def url(self) -> str:
+        socket = self.home / "run"
+        return f"postgis://{ROLE_NAME}@/{self.database}?host={socket}&port={self.port}"
+
+    def _value(self, socket_dir: str, port: int, sql: str) -> str:
+        psql = ["psql", "-h", socket_dir, "-p", str(port), "-U", ROLE_NAME]
+        result = subprocess.run(  # noqa: S603 - fixed binaries, our own arguments
+            self.primary._command([*psql, "-d", "postgres", "-tAc", sql]),
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+        )
+        if result.returncode != 0:
+            raise ClusterError(f"psql failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def _run(self, *argv: str, check: bool = True) -> None:
+        # The primary's way of running PostgreSQL's programs (as 'postgres'
+        # under root).
+        result = subprocess.run(  # noqa: S603 - fixed binaries, our own arguments
+            self.primary._command(list(argv)),
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+        )
+        if check and result.returncode != 0:
+            raise ClusterError(
+                f"{argv[0]} failed ({result.returncode}):\n"
+                f"{result.stderr.strip() or result.stdout.strip()}"
+            )
+
+
 def _runuser() -> str:
     """runuser lives in /usr/sbin, which a non-login PATH may lack."""
     return shutil.which("runuser") or "/usr/sbin/runuser"

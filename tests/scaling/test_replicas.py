@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import http.cookiejar
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from geoportal.embedded_db import EmbeddedCluster
+from geoportal.embedded_db import EmbeddedCluster, EmbeddedStandby
 from tests.throwaway import free_port, manage, portal_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,61 +38,6 @@ User.objects.create_user({PLANNER!r}, password={PASSWORD!r})
 """
 
 
-class Standby:
-    """A hot standby of ``primary``: ``pg_basebackup -R`` (streaming), on its
-    own port and socket directory, in the primary's home."""
-
-    def __init__(self, primary: EmbeddedCluster) -> None:
-        self.primary = primary
-        self.home = primary.server_home / "standby"
-        self.port = free_port()
-
-    def run(self, *argv: str, check: bool = True) -> None:
-        # The embedded cluster's way of running PostgreSQL's programs (as the
-        # 'postgres' user under root).
-        command = self.primary._command(list(argv))
-        subprocess.run(command, check=check, cwd="/", capture_output=True)
-
-    def create(self) -> None:
-        info = self.primary.info()
-        owner = self.primary._owner()
-        for path in (self.home, self.home / "run"):
-            path.mkdir(mode=0o700)
-            os.chown(path, owner.pw_uid, owner.pw_gid)
-        self.run(
-            "pg_basebackup",
-            *("-h", info.socket_dir, "-p", str(info.port), "-U", "geoportail"),
-            *("-D", str(self.home / "data"), "-R", "-X", "stream", "-c", "fast"),
-        )
-        # After the primary's settings, which the copy holds: the last wins.
-        with (self.home / "data" / "postgresql.conf").open("a") as conf:
-            conf.write(
-                f"port = {self.port}\n"
-                f"unix_socket_directories = '{self.home / 'run'}'\n"
-                "hot_standby = on\n"
-            )
-
-    def start(self) -> None:
-        self.run(
-            "pg_ctl", "start", "-D", str(self.home / "data"), "-w",
-            "-l", str(self.home / "postgres.log"),
-        )  # fmt: skip
-
-    def stop(self, *, check: bool = True) -> None:
-        data = str(self.home / "data")
-        self.run("pg_ctl", "stop", "-D", data, "-m", "fast", "-w", check=check)
-
-    @property
-    def conninfo(self) -> str:
-        socket = self.home / "run"
-        return f"host={socket} port={self.port} user=geoportail dbname=geoportail"
-
-    @property
-    def url(self) -> str:
-        socket = self.home / "run"
-        return f"postgis://geoportail@/geoportail?host={socket}&port={self.port}"
-
-
 @pytest.fixture(scope="module")
 def replicated(tmp_path_factory):
     """A migrated primary with a planner, its streaming standby, and the
@@ -102,7 +46,7 @@ def replicated(tmp_path_factory):
     primary = EmbeddedCluster(root / "checkout")
     info, _ = primary.ensure()
     env = portal_env(root, info)
-    standby = Standby(primary)
+    standby = EmbeddedStandby(primary, primary.server_home / "standby")
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "shell", "-c", CREATE_PLANNER)
@@ -220,7 +164,7 @@ def add_text(conninfo: str, word: str) -> None:
         )
 
 
-def replayed(standby: Standby, word: str) -> bool:
+def replayed(standby: EmbeddedStandby, word: str) -> bool:
     with psycopg.connect(standby.conninfo, autocommit=True) as conn:
         found = conn.execute(
             "SELECT 1 FROM library_text WHERE number = %s", [word]
@@ -235,7 +179,7 @@ def wait_for(predicate, *args, seconds: float = 20.0) -> None:
         time.sleep(0.1)
 
 
-def replay(standby: Standby, *, paused: bool) -> None:
+def replay(standby: EmbeddedStandby, *, paused: bool) -> None:
     function = "pg_wal_replay_pause" if paused else "pg_wal_replay_resume"
     with psycopg.connect(standby.conninfo, autocommit=True) as conn:
         conn.execute(f"SELECT {function}()")
