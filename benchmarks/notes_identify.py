@@ -25,6 +25,17 @@ one loop, so their ratios are taken under the same load:
 this one, asks both the same clicks in the same loop and compares their compose
 answers: a change's before and after under the same load.
 
+``--national`` measures the national database (``generate.py --national``:
+10,000,000 parcels) instead; ``--standby`` (with ``--interleaved``) measures
+twice, on the primary and then through a hot standby of the embedded cluster
+(``standby.py``): the server reads it as production does, through
+``DATABASE_REPLICA_URLS`` (identify and compose take the machine path, whose
+reads go to a replica), and the raw statement runs on the standby too; the
+transactions each server committed during the run say who answered:
+
+    .venv/bin/python benchmarks/notes_identify.py --national --interleaved \
+        --agencies all --standby
+
 Figures go to stdout; tests never assert on them.
 """
 
@@ -48,11 +59,14 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# This folder's modules (documents.py, …) must not shadow the project's apps.
+sys.path[:] = [
+    p for p in sys.path if Path(p or ".").resolve() != REPO_ROOT / "benchmarks"
+]
 sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
-from generate import bench_url  # noqa: E402
-from serving import free_port, start_portal  # noqa: E402
+from benchmarks.generate import NATIONAL_DATABASE, bench_url  # noqa: E402
+from benchmarks.serving import free_port, start_portal  # noqa: E402
 
 # The inner part of the benchmark territory (lon/lat), away from its edges.
 LON = (-6.90, -6.66)
@@ -211,7 +225,12 @@ def bench_http(url: str, points, seconds: int) -> dict:
 
 
 def bench_interleaved(
-    url: str, points, codes, rounds: int = 1, compare: Path | None = None
+    url: str,
+    points,
+    codes,
+    rounds: int = 1,
+    compare: Path | None = None,
+    replica: str | None = None,
 ) -> dict:
     """(a) and (b) in one loop, point by point: the raw statement on its own
     prepared connection, then ``GET /api/v1/identify`` and ``POST
@@ -225,7 +244,12 @@ def bench_interleaved(
     together, the raw statement and the two pairs in a rotating order, so
     neither server is the idle one (on a loaded machine a server asked one
     request in four answered ≈ 30 % slower than the other at the same code).
-    ``answers_differing`` counts the points whose two compose answers differ."""
+    ``answers_differing`` counts the points whose two compose answers differ.
+
+    With ``replica`` (a hot standby's URL), the server reads it through
+    ``DATABASE_REPLICA_URLS`` and the raw statement runs on it;
+    ``transactions`` counts what the primary and the replica committed
+    meanwhile (the server's reads are one transaction each)."""
     import http.client
 
     import psycopg
@@ -233,8 +257,13 @@ def bench_interleaved(
     from notes.sql import IDENTIFY
 
     libpq = "postgresql" + url[url.index(":") :]
+    read_libpq = "postgresql" + (replica or url)[(replica or url).index(":") :]
+    server_env = {"DATABASE_URL": url}
+    if replica is not None:
+        server_env["DATABASE_REPLICA_URLS"] = replica
+    committed = {"primary": _commits(libpq), "replica": _commits(read_libpq)}
     port = free_port()
-    process = start_portal(port=port, env={"DATABASE_URL": url})
+    process = start_portal(port=port, env=server_env)
     servers = [process]
     timings: dict[str, list[tuple[str, float]]] = {
         "raw": [],
@@ -248,9 +277,7 @@ def bench_interleaved(
         if compare is not None:
             compared_port = free_port()
             servers.append(
-                start_portal(
-                    port=compared_port, env={"DATABASE_URL": url}, root=compare
-                )
+                start_portal(port=compared_port, env=server_env, root=compare)
             )
             compared_conn = http.client.HTTPConnection(
                 "127.0.0.1", compared_port, timeout=30
@@ -281,7 +308,7 @@ def bench_interleaved(
 
             return post
 
-        with psycopg.connect(libpq, prepare_threshold=0) as conn:
+        with psycopg.connect(read_libpq, prepare_threshold=0) as conn:
 
             def raw(lon: float, lat: float) -> None:
                 now = datetime.datetime.now(datetime.UTC)
@@ -341,12 +368,29 @@ def bench_interleaved(
         }
 
     result = {name: figures(rows) for name, rows in timings.items()}
+    if replica is not None:
+        time.sleep(1)  # the statistics of the last transactions reach the view
+        result["transactions"] = {
+            "primary": _commits(libpq) - committed["primary"],
+            "replica": _commits(read_libpq) - committed["replica"],
+        }
     if compare is not None:
         result["answers_differing"] = sum(
             json.loads(answer) != json.loads(answers["compose_compared"][index])
             for index, answer in answers["compose"].items()
         )
     return result
+
+
+def _commits(libpq: str) -> int:
+    """The transactions the database's server has committed so far."""
+    import psycopg
+
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT xact_commit FROM pg_stat_database"
+            " WHERE datname = current_database()"
+        ).fetchone()[0]
 
 
 def _django(url: str) -> None:
@@ -441,6 +485,45 @@ def profile_identify(points, requests: int = 2000) -> str:
     )
 
 
+def interleaved_print(
+    where: str, result: dict, args: argparse.Namespace, points: int
+) -> None:
+    """Print ``bench_interleaved``'s figures, read from ``where``, and ratios."""
+    print(f"-- read from the {where}")
+    raw_p50 = result["raw"]["p50_ms"]
+    differing = result.pop("answers_differing", None)
+    transactions = result.pop("transactions", None)
+    for name, figures in result.items():
+        split = ""
+        if args.agencies == "all":
+            split = (
+                f" (bench agency {figures['bench_p50_ms']:.3f}, "
+                f"others {figures['others_p50_ms']:.3f})"
+            )
+        ratio = ""
+        if name != "raw":
+            ratio = f", p50 / raw p50 = {figures['p50_ms'] / raw_p50:.2f}×"
+        print(
+            f"{name}: p50 {figures['p50_ms']:.3f} ms{split}, "
+            f"p95 {figures['p95_ms']:.3f} ms{ratio}"
+        )
+    if differing is not None:
+        print(
+            f"compose answers differing from {args.compare}'s: {differing} "
+            f"of {points} points"
+        )
+    if transactions is not None:
+        print(
+            f"transactions committed meanwhile: primary {transactions['primary']:,}"
+            f", standby {transactions['replica']:,}"
+        )
+    print(
+        f"goals: identify p50 ≤ 3× raw, p95 < 5 ms; compose p50 ≤ 4× raw "
+        f"({points * args.rounds} points, {args.agencies} agencies)"
+    )
+    print(json.dumps(result))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=3000)
@@ -469,9 +552,23 @@ def main(argv: list[str] | None = None) -> int:
         "served too; compose is asked of both at every point and their answers "
         "compared",
     )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help=f"measure {NATIONAL_DATABASE} (generate.py --national)",
+    )
+    parser.add_argument(
+        "--standby",
+        action="store_true",
+        help="--interleaved: measure again through a hot standby of the embedded "
+        "cluster (DATABASE_REPLICA_URLS), the raw statement on it too",
+    )
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
-    url = bench_url()
+    if args.national:
+        url = bench_url(NATIONAL_DATABASE, "NATIONAL_DATABASE_URL")
+    else:
+        url = bench_url()
     _django(url)
     if args.agencies == "all":
         points, codes = agency_points(url, args.points)
@@ -482,32 +579,26 @@ def main(argv: list[str] | None = None) -> int:
         result = bench_interleaved(
             url, points, codes, rounds=args.rounds, compare=args.compare
         )
-        raw_p50 = result["raw"]["p50_ms"]
-        differing = result.pop("answers_differing", None)
-        for name, figures in result.items():
-            split = ""
-            if args.agencies == "all":
-                split = (
-                    f" (bench agency {figures['bench_p50_ms']:.3f}, "
-                    f"others {figures['others_p50_ms']:.3f})"
+        interleaved_print("primary", result, args, len(points))
+        if args.standby:
+            import psycopg
+
+            from benchmarks.standby import standby
+
+            database = psycopg.conninfo.conninfo_to_dict(
+                "postgresql" + url[url.index(":") :]
+            )["dbname"]
+            with standby(database) as replica:
+                print(f"load average: {os.getloadavg()}")
+                result = bench_interleaved(
+                    url,
+                    points,
+                    codes,
+                    rounds=args.rounds,
+                    compare=args.compare,
+                    replica=replica.url,
                 )
-            ratio = ""
-            if name != "raw":
-                ratio = f", p50 / raw p50 = {figures['p50_ms'] / raw_p50:.2f}×"
-            print(
-                f"{name}: p50 {figures['p50_ms']:.3f} ms{split}, "
-                f"p95 {figures['p95_ms']:.3f} ms{ratio}"
-            )
-        if differing is not None:
-            print(
-                f"compose answers differing from {args.compare}'s: {differing} "
-                f"of {len(points)} points"
-            )
-        print(
-            f"goals: identify p50 ≤ 3× raw, p95 < 5 ms; compose p50 ≤ 4× raw "
-            f"({len(points) * args.rounds} points, {args.agencies} agencies)"
-        )
-        print(json.dumps(result))
+            interleaved_print("standby", result, args, len(points))
         print(f"load average after: {os.getloadavg()}")
         return 0
     raw = bench_raw_sql(url, points)
