@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/generate.py            # idempotent
     .venv/bin/python benchmarks/generate.py --force    # regenerate the data
+    .venv/bin/python benchmarks/generate.py --national # 10 M parcels, resumable
 
 The database is ``geoportail_bench`` in the embedded cluster, or the one named by
 ``BENCH_DATABASE_URL``. Its schema is the project's own (Django migrations). The
@@ -19,6 +20,8 @@ revision in public inquiry, an annulled zoning plan — zone rules, and
 10,000–48,400 parcels each, so that the bench agency's version sits beside 400
 others in the same tables. Every layer has two to five versions. Everything is
 generated in SQL (generate_series, ST_VoronoiPolygons): under two minutes.
+``--national`` builds ``geoportail_national`` (or NATIONAL_DATABASE_URL's) the
+same way at the size of a national cadastre (``generate_national``).
 """
 
 from __future__ import annotations
