@@ -561,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
         "--standby",
         action="store_true",
         help="--interleaved: measure again through a hot standby of the embedded "
-        "cluster (DATABASE_REPLICA_URLS), the raw statement on it too",
+        "cluster (DATABASE_REPLICA_URLS), the raw statement on it too; the "
+        "database must be the embedded cluster's (no *_DATABASE_URL)",
     )
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
