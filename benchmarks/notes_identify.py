@@ -36,6 +36,9 @@ transactions each server committed during the run say who answered:
     .venv/bin/python benchmarks/notes_identify.py --national --interleaved \
         --agencies all --standby
 
+``--buffers`` prints instead the pages one click's IDENTIFY touches
+(``EXPLAIN (ANALYZE, BUFFERS)``), a size's cost that the load does not blur.
+
 Figures go to stdout; tests never assert on them.
 """
 
@@ -382,6 +385,28 @@ def bench_interleaved(
     return result
 
 
+def identify_buffers(url: str, points) -> dict:
+    """The shared buffers (8 KB pages, cached or read) one click's IDENTIFY
+    touches, from ``EXPLAIN (ANALYZE, BUFFERS)``: what a larger database costs
+    a click, whatever the machine's load."""
+    import psycopg
+
+    from notes.sql import IDENTIFY
+
+    libpq = "postgresql" + url[url.index(":") :]
+    now = datetime.datetime.now(datetime.UTC)
+    pages = []
+    with psycopg.connect(libpq) as conn:
+        for lon, lat in points:
+            params = {"day": now.date(), "at": now, "lon": lon, "lat": lat}
+            (plan,) = conn.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + IDENTIFY, params
+            ).fetchone()[0]
+            root = plan["Plan"]
+            pages.append(root["Shared Hit Blocks"] + root["Shared Read Blocks"])
+    return {"p50": percentile(pages, 50), "p95": percentile(pages, 95)}
+
+
 def _commits(libpq: str) -> int:
     """The transactions the database's server has committed so far."""
     import psycopg
@@ -564,6 +589,11 @@ def main(argv: list[str] | None = None) -> int:
         "cluster (DATABASE_REPLICA_URLS), the raw statement on it too; the "
         "database must be the embedded cluster's (no *_DATABASE_URL)",
     )
+    parser.add_argument(
+        "--buffers",
+        action="store_true",
+        help="only the pages one click's IDENTIFY touches (EXPLAIN BUFFERS)",
+    )
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
     if args.national:
@@ -576,6 +606,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         points = random_points(args.points)
         codes = ["bench"] * len(points)
+    if args.buffers:
+        pages = identify_buffers(url, points)
+        print(
+            f"IDENTIFY touches {pages['p50']} shared buffers a click (p50), "
+            f"{pages['p95']} (p95), {len(points)} clicks, {args.agencies} agencies"
+        )
+        return 0
     if args.interleaved:
         result = bench_interleaved(
             url, points, codes, rounds=args.rounds, compare=args.compare
