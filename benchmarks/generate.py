@@ -182,6 +182,11 @@ def clear(conn: psycopg.Connection, code: str = AGENCY_CODE) -> None:
         # After the parcels: their triggers count a revision per agency.
         "DELETE FROM parcels_parcelsrevision WHERE agency_id = %(a)s",
         "DELETE FROM accounts_user WHERE username = %(planner)s",
+        # The deferred checks of what was deleted run now: an agency's parcels
+        # partitioned by agency, its partition is dropped with it, which
+        # PostgreSQL refuses while trigger events on it are pending.
+        "SET CONSTRAINTS ALL IMMEDIATE",
+        "SET CONSTRAINTS ALL DEFERRED",
         "DELETE FROM layers_agency WHERE id = %(a)s",
     ):
         conn.execute(sql, params)
