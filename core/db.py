@@ -1,6 +1,7 @@
 """Raw psycopg cursors on Django's connection, for the few hot queries that
-need what Django's cursors do not give: binary results and pipelines; and the
-upkeep that lets a process outlive a database restart.
+need what Django's cursors do not give: binary results and pipelines; the
+upkeep that lets a process outlive a database restart; and long fixed
+statements made short enough for psycopg to keep their conversion.
 
 Django binds parameters on the client unless the settings say otherwise
 (``DATABASE_PREPARED``; not behind PgBouncer in transaction mode), and such
@@ -19,6 +20,7 @@ through raw cursors, which Django's error tracking does not see.
 
 from __future__ import annotations
 
+import re
 import select
 
 import psycopg
@@ -35,6 +37,23 @@ def server_cursor() -> psycopg.Cursor:
         connection.close()
     connection.ensure_connection()
     return psycopg.Cursor(connection.connection)
+
+
+# A quoted literal or identifier (kept as written), or a run of white space
+# and comments to the end of their line (one space).
+_SQL_TOKEN = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")|(?:\s|--[^\n]*)+")
+
+
+def statement_compact(text: str) -> str:
+    """``text`` (SQL) without its comments and indentation, the same statement.
+
+    psycopg converts a statement's ``%(name)s`` placeholders on every
+    execution, and keeps the conversion only of statements up to 4,096
+    bytes: a long commented statement was converted again at every request.
+    Literals and quoted identifiers are kept as written.
+    """
+    compact = _SQL_TOKEN.sub(lambda match: match.group(1) or " ", text)
+    return compact.strip()
 
 
 def prepare() -> bool | None:

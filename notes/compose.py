@@ -117,6 +117,8 @@ def note_compose_query(*, query: SubjectQuery, moment: Moment) -> dict:
             agency_id=found.parcel.agency_id, revision=rows[0].revision
         )
         if planning is not None:
+            # The agency as kept with its planning, of the statement's revision.
+            found.parcel.agency = planning.agency
             subject = parcel_subject(found.parcel, kind="point", point=query.point)
             return _content(subject, moment, rows, planning)
     raise _changing()

@@ -5,10 +5,11 @@ regulation files), the rules of the zones met and the articles of the law they
 cite (every wording: a note picks the one of its day). They change only when a
 planner edits them, yet building them as JSON in the composition statement
 and decoding them again took a fifth of a composition (benchmarks/README.md).
-So each web worker keeps them per agency, against the catalogue revision that
-PostgreSQL bumps on any change to agencies, documents, regulation files,
-layers, versions, zone rules (``layers/0003``, ``layers/0009``) and the
-library's texts and articles (``library/0004``).
+So each web worker keeps them per agency, with the agency itself (its names
+and CRS: a note about a clicked parcel reads it from here), against the
+catalogue revision that PostgreSQL bumps on any change to agencies,
+documents, regulation files, layers, versions, zone rules (``layers/0003``,
+``layers/0009``) and the library's texts and articles (``library/0004``).
 
 The composition statement reads that revision in the same snapshot as the
 features it measures; ``planning_at`` answers only with what was loaded at
@@ -25,7 +26,7 @@ import threading
 
 import orjson
 
-from layers.models import PlanningDocument, RegulationFile, ZoneRule
+from layers.models import Agency, PlanningDocument, RegulationFile, ZoneRule
 from library.models import Article, Text
 from notes import sql
 
@@ -34,12 +35,13 @@ _DATE_FIELDS = ("approval_date", "effective_date", "expiry_date")
 
 @dataclasses.dataclass(frozen=True)
 class Planning:
-    """An agency's documents (but drafts and annulled ones, latest in force
-    first) with their regulation files, its zone rules by (document id,
-    code), and the wordings of the articles they cite by reference, oldest
-    first, as of catalogue ``revision``."""
+    """An agency (its territory deferred), its documents (but drafts and
+    annulled ones, latest in force first) with their regulation files, its
+    zone rules by (document id, code), and the wordings of the articles they
+    cite by reference, oldest first, as of catalogue ``revision``."""
 
     revision: int
+    agency: Agency
     documents: tuple[tuple[PlanningDocument, tuple[RegulationFile, ...]], ...]
     rules: dict[tuple[int, str], ZoneRule]
     articles: dict[str, tuple[Article, ...]]
@@ -63,9 +65,12 @@ def planning_at(*, agency_id: int, revision: int) -> Planning | None:
 
 
 def _load(agency_id: int) -> Planning:
-    revision, documents, rules, articles = sql.agency_planning(agency_id=agency_id)
+    revision, documents, rules, articles, agency = sql.agency_planning(
+        agency_id=agency_id
+    )
     return Planning(
         revision=revision,
+        agency=agency,
         documents=tuple(_document(item) for item in orjson.loads(documents)),
         rules={
             (rule.document_id, rule.code): rule

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Model
 
+from core.db import statement_compact
 from core.replicas import read_connection
 from layers.in_force import in_force_sql
 from layers.models import Agency
@@ -174,18 +175,26 @@ ORDER BY versions.position, versions.layer, hits.area DESC NULLS LAST,
 """  # noqa: S608
 
 
-COMPOSE = _compose(
-    subject="""subject AS (
+COMPOSE = statement_compact(
+    _compose(
+        subject="""subject AS (
   SELECT g, ST_Area(g::geography) AS area
   FROM (SELECT ST_SetSRID(ST_GeomFromWKB(%(wkb)s), 4326) AS g) AS given
 )""",
-    agency="%(agency)s",
+        agency="%(agency)s",
+    )
+)
+
+# An agency as a note reads it: its territory, a large geometry, is left
+# deferred (it loads on access).
+_AGENCY_FIELDS = tuple(
+    f for f in Agency._meta.concrete_fields if f.attname != "territory"
 )
 
 # What an agency's documents and zone rules say, and the articles of the law
-# the rules cite, with the catalogue revision of the same snapshot: loaded by
-# notes.planning when the revision moves on.
-AGENCY_PLANNING = """
+# the rules cite, with the agency itself and the catalogue revision of the
+# same snapshot: loaded by notes.planning when the revision moves on.
+AGENCY_PLANNING = f"""
 SELECT (SELECT revision FROM layers_catalogue_revision),
   (SELECT coalesce(json_agg(json_build_object(
            'id', d.id, 'reference', d.reference, 'kind', d.kind,
@@ -236,17 +245,21 @@ SELECT (SELECT revision FROM layers_catalogue_revision),
            AND d.status NOT IN ('draft', 'annulled')) c
    JOIN library_text t ON t.key = split_part(c.reference, ':art-', 1)
    JOIN library_article a
-     ON a.text_id = t.id AND a.number = split_part(c.reference, ':art-', 2))::text
-"""
+     ON a.text_id = t.id AND a.number = split_part(c.reference, ':art-', 2))::text,
+  {", ".join(f"agency.{field.column}" for field in _AGENCY_FIELDS)}
+FROM layers_agency agency
+WHERE agency.id = %(agency)s
+"""  # noqa: S608
 
 
-def agency_planning(*, agency_id: int) -> tuple[int, str, str, str]:
+def agency_planning(*, agency_id: int) -> tuple[int, str, str, str, Agency]:
     """(catalogue revision, documents JSON, zone rules JSON, JSON of every
-    wording of the library's articles the rules cite) of the agency's
-    documents but drafts and annulled ones, from one snapshot."""
+    wording of the library's articles the rules cite, the agency) of the
+    agency's documents but drafts and annulled ones, from one snapshot."""
     with read_connection().cursor() as cursor:
         cursor.execute(AGENCY_PLANNING, {"agency": agency_id})
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    return (*row[:4], _instance(Agency, _AGENCY_FIELDS, row[4:]))
 
 
 AGENCIES_UNDER = """
@@ -350,9 +363,6 @@ def agencies_under(*, wkb: bytes) -> list[tuple[int, float]]:
 _PARCEL_FIELDS = tuple(
     f for f in Parcel._meta.concrete_fields if f.attname != "geom_3857"
 )
-_AGENCY_FIELDS = tuple(
-    f for f in Agency._meta.concrete_fields if f.attname != "territory"
-)
 PARCELS_AT_POINT = f"""
 SELECT {", ".join(f"p.{field.column}" for field in _PARCEL_FIELDS)},
        {", ".join(f"a.{field.column}" for field in _AGENCY_FIELDS)}
@@ -365,29 +375,28 @@ WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
 
 # The parcel at a point and the composition about it in one round trip: what
 # ``parcels_at_point`` then ``compose_rows`` return, the parcel (the first by id)
-# and its agency appended to one of the rows, NULL in the others (sent and
-# decoded in every row, they cost a sixth of the statement), after how many
-# parcels overlap at the point (a note is refused when several do).
-# No parcel there: no row.
-_PARCEL_SELECT = ", ".join(
-    [f"p.{f.column} AS p_{f.column}" for f in _PARCEL_FIELDS]
-    + [f"a.{f.column} AS a_{f.column}" for f in _AGENCY_FIELDS]
+# appended to one of the rows, NULL in the others (sent and decoded in every
+# row, they cost a sixth of the statement), after how many parcels overlap at
+# the point (a note is refused when several do). No parcel there: no row.
+# Only the parcel's columns a note reads (the others are deferred: they load on
+# access); its agency comes from notes.planning, kept at the same revision.
+# Compacted: psycopg keeps the conversion of statements up to 4 KB only.
+_NOTE_PARCEL_FIELDS = tuple(
+    Parcel._meta.get_field(name)
+    for name in ("id", "agency", "reference", "official_area_m2", "geom")
 )
-_PARCEL_ONCE = "".join(
-    f", CASE WHEN row_number() OVER () = 1 THEN parcel.{column} END"
-    for column in [f"p_{f.column}" for f in _PARCEL_FIELDS]
-    + [f"a_{f.column}" for f in _AGENCY_FIELDS]
-)
-COMPOSE_AT_POINT = _compose(
-    # The point as a materialised CTE, not a constant: else the plan of each
-    # point's parameters would look so much cheaper than the generic one that
-    # PostgreSQL would plan this long statement again on every execution.
-    subject=f"""pt AS MATERIALIZED (
+COMPOSE_AT_POINT = statement_compact(
+    _compose(
+        # The point as a materialised CTE, not a constant: else the plan of
+        # each point's parameters would look so much cheaper than the generic
+        # one that PostgreSQL would plan this long statement again on every
+        # execution.
+        subject=f"""pt AS MATERIALIZED (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
 ), parcel AS (
-  SELECT {_PARCEL_SELECT}, count(*) OVER () AS hits
+  SELECT {", ".join(f"p.{f.column} AS p_{f.column}" for f in _NOTE_PARCEL_FIELDS)},
+         count(*) OVER () AS hits
   FROM parcels_parcel p
-  JOIN layers_agency a ON a.id = p.agency_id
   JOIN pt ON ST_Intersects(p.geom, pt.g)
   WHERE p.retired_at IS NULL
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
@@ -395,9 +404,14 @@ COMPOSE_AT_POINT = _compose(
 ), subject AS (
   SELECT p_geom AS g, ST_Area(p_geom::geography) AS area FROM parcel
 )""",  # noqa: S608
-    agency="(SELECT p_agency_id FROM parcel)",
-    columns=", parcel.hits" + _PARCEL_ONCE,
-    joins="\nCROSS JOIN parcel",
+        agency="(SELECT p_agency_id FROM parcel)",
+        columns=", parcel.hits"
+        + "".join(
+            f", CASE WHEN row_number() OVER () = 1 THEN parcel.p_{f.column} END"
+            for f in _NOTE_PARCEL_FIELDS
+        ),
+        joins="\nCROSS JOIN parcel",
+    )
 )
 
 
@@ -443,8 +457,8 @@ def parcels_at_point(*, lon: float, lat: float) -> list[Parcel]:
 
 @dataclasses.dataclass(frozen=True)
 class PointComposition:
-    """``compose_at_point``'s answer: the first parcel (by id) at the point,
-    its agency loaded, how many parcels overlap there, and the rows."""
+    """``compose_at_point``'s answer: the first parcel (by id) at the point
+    (its agency not loaded), how many parcels overlap there, and the rows."""
 
     parcel: Parcel | None
     hits: int
@@ -454,9 +468,9 @@ class PointComposition:
 def compose_at_point(
     *, lon: float, lat: float, day: datetime.date, at: datetime.datetime
 ) -> PointComposition:
-    """The first parcel (by id) containing the point (EPSG:4326) and
-    ``compose_rows`` about it, in one round trip; no parcel and no rows when
-    no parcel contains the point."""
+    """The first parcel (by id) containing the point (EPSG:4326), with only
+    the fields a note reads, and ``compose_rows`` about it, in one round
+    trip; no parcel and no rows when no parcel contains the point."""
     with read_connection().cursor() as cursor:
         cursor.execute(COMPOSE_AT_POINT, {"lon": lon, "lat": lat, "day": day, "at": at})
         rows = cursor.fetchall()
@@ -465,7 +479,7 @@ def compose_at_point(
     # The row that carries the parcel: its id is never NULL.
     carrier = next(row for row in rows if row[_COMPOSE_WIDTH + 1] is not None)
     return PointComposition(
-        parcel=_parcel(carrier[_COMPOSE_WIDTH + 1 :]),
+        parcel=_instance(Parcel, _NOTE_PARCEL_FIELDS, carrier[_COMPOSE_WIDTH + 1 :]),
         hits=carrier[_COMPOSE_WIDTH],
         rows=_compose_rows(rows),
     )

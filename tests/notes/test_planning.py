@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from layers.models import RegulationFile, ZoneRule
+from layers.models import Agency, RegulationFile, ZoneRule
 from notes.compose import Moment, note_compose_query
 from notes.planning import planning_at
 from notes.subjects import SubjectQuery
@@ -41,6 +41,13 @@ def test_a_changed_rule_reaches_the_next_note(site):
         max_height_m=Decimal("21.00")
     )
     assert rule_of(compose("TF 200/07"), "UA")["max_height_m"] == 21.0
+
+
+def test_a_renamed_agency_reaches_the_next_note(site):
+    # A clicked parcel's agency is read with the planning kept per process.
+    assert compose("TF 200/07")["agency"]["name_fr"] == site.agency.name_fr
+    Agency.objects.filter(pk=site.agency.pk).update(name_fr="Agence renommée")
+    assert compose("TF 200/07")["agency"]["name_fr"] == "Agence renommée"
 
 
 def test_a_regulation_file_added_reaches_the_next_note(site, settings, tmp_path):

@@ -1,5 +1,5 @@
 """The note statements' plans: a point's features found through one index
-probe, a note's uncovered part measured once.
+probe, a note's uncovered part measured once, a long statement converted once.
 
 ``layers_feature (version_id, geom)`` (GiST with btree_gist, migration
 layers/0008) serves the version join and the box together; without it, on a
@@ -13,7 +13,8 @@ import datetime
 
 from django.db import connection
 
-from notes.sql import COMPOSE_AT_POINT, IDENTIFY
+from core.db import statement_compact
+from notes.sql import COMPOSE, COMPOSE_AT_POINT, IDENTIFY
 
 
 def test_the_version_and_geometry_index_exists(db):
@@ -62,3 +63,33 @@ def test_a_clicks_uncovered_part_is_computed_once(site):
     ]
     assert subplans, plan
     assert [node["Actual Loops"] for node in subplans] == [1] * len(subplans)
+
+
+def test_the_composition_statements_keep_their_conversion(db):
+    # psycopg converts a statement's placeholders on every execution and keeps
+    # the conversion only up to its cache's limit: the commented statement
+    # (6.7 KB) was converted again at every click (benchmarks/README.md).
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+
+    for statement in (COMPOSE, COMPOSE_AT_POINT):
+        assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH
+        assert "--" not in statement
+
+
+def test_a_compacted_statement_answers_as_written(db):
+    # Comments and indentation go; literals, even holding "--" or two spaces,
+    # stay as written.
+    written = """
+    SELECT 'a  -- b' AS "two  words",  -- a comment
+           n + 1
+    FROM (VALUES (1)) AS one (n)  -- another
+    """
+    compact = statement_compact(written)
+    assert compact == (
+        """SELECT 'a  -- b' AS "two  words", n + 1 FROM (VALUES (1)) AS one (n)"""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(written)
+        expected = cursor.fetchall()
+        cursor.execute(compact)
+        assert cursor.fetchall() == expected == [("a  -- b", 2)]
