@@ -105,7 +105,7 @@ def note_compose_query(*, query: SubjectQuery, moment: Moment) -> dict:
     """
     if query.kind != "point":
         return note_compose(subject=subject_resolve(query), moment=moment)
-    lon, lat = query.point.x, query.point.y
+    lon, lat = query.point
     for _attempt in range(_ATTEMPTS):
         found = sql.compose_at_point(lon=lon, lat=lat, day=moment.day, at=moment.at)
         if found.parcel is None:

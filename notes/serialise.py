@@ -249,7 +249,7 @@ def subject_data(subject: Subject, area: float) -> dict:
         "official_area_m2": official,
         "srs": f"EPSG:{subject.srid}",
         "srs_name": srs_name(subject.srid),
-        "point": [subject.point.x, subject.point.y] if subject.point else None,
+        "point": list(subject.point) if subject.point else None,
         "geometry": geojson(subject.geom),
     }
 

@@ -82,6 +82,11 @@ _CRS84_PATTERN = re.compile(
 )
 
 
+# A point in WGS 84, (longitude, latitude): plain numbers, not a GEOS Point —
+# a click's note only passes them on, and every GEOS call costs a few µs.
+type LonLat = tuple[float, float]
+
+
 @dataclasses.dataclass(frozen=True)
 class SubjectQuery:
     """What was asked: exactly one of ``reference``, ``point``, ``polygon``."""
@@ -89,7 +94,7 @@ class SubjectQuery:
     kind: str  # "parcel", "point" or "polygon"
     reference: ParcelReference | None = None
     agency: str = ""  # the code of the parcel's agency, with ``reference``
-    point: Point | None = None  # EPSG:4326
+    point: LonLat | None = None
     polygon: MultiPolygon | None = None  # EPSG:4326
     srid: int = WGS84  # the system the client used
     as_of: datetime.date | None = None
@@ -113,7 +118,7 @@ class SubjectQuery:
         if data.get("geometry") is not None:
             geom = parse_geojson(data["geometry"], srid)
             if isinstance(geom, Point):
-                return cls(kind="point", point=geom, srid=srid, as_of=as_of)
+                return cls(kind="point", point=(geom.x, geom.y), srid=srid, as_of=as_of)
             return cls(
                 kind="polygon", polygon=checked_polygon(geom), srid=srid, as_of=as_of
             )
@@ -285,15 +290,16 @@ def _transformer(srid: int):
     return Transformer.from_crs(srid, WGS84, always_xy=True)
 
 
-def parse_point(data: dict, *, agency_id: int | None = None) -> Point:
+def parse_point(data: dict, *, agency_id: int | None = None) -> LonLat:
     """A point from ``lon``/``lat`` (WGS 84) or ``x``/``y`` in ``srs``, in 4326."""
     if "lon" in data and "lat" in data:
         # Checked as numbers (``parse_lon_lat``, the same errors): the GEOS
         # extent that ``_to_wgs84`` reads cost a map click ≈ 25 µs.
-        return Point(*parse_lon_lat(data), srid=WGS84)
+        return parse_lon_lat(data)
     point = Point(_number(data["x"], "x"), _number(data["y"], "y"))
     point.srid = parse_srs(data.get("srs"), agency_id=agency_id)
-    return _to_wgs84(point)
+    point = _to_wgs84(point)
+    return point.x, point.y
 
 
 def _to_wgs84(geom: GEOSGeometry) -> GEOSGeometry:
@@ -432,7 +438,7 @@ class Subject:
     geom: MultiPolygon
     agency: Agency
     parcel: Parcel | None = None
-    point: Point | None = None
+    point: LonLat | None = None  # the point clicked or given
     srid: int = 4326
 
 
@@ -445,7 +451,8 @@ def subject_resolve(query: SubjectQuery) -> Subject:
     if query.kind == "parcel":
         return parcel_subject(_parcel_named(query), kind="parcel")
     if query.kind == "point":
-        parcels = sql.parcels_at_point(lon=query.point.x, lat=query.point.y)
+        lon, lat = query.point
+        parcels = sql.parcels_at_point(lon=lon, lat=lat)
         if not parcels:
             no_parcel_at(query.point)
         if len(parcels) > 1:
@@ -537,10 +544,10 @@ def several_parcels_at(parcels: list[Parcel]) -> None:
     )
 
 
-def no_parcel_at(point: Point) -> None:
+def no_parcel_at(point: LonLat) -> None:
     """Raise why no parcel answers at ``point``: OutsideAgencies, or
     ParcelNotFound inside an agency."""
-    if not sql.agencies_under(wkb=bytes(point.wkb)):
+    if not sql.agencies_under(wkb=bytes(Point(*point, srid=WGS84).wkb)):
         raise OutsideAgencies(
             _("This point is outside the territory of every urban agency.")
         )
@@ -550,7 +557,7 @@ def no_parcel_at(point: Point) -> None:
     )
 
 
-def parcel_subject(parcel: Parcel, *, kind: str, point: Point | None = None):
+def parcel_subject(parcel: Parcel, *, kind: str, point: LonLat | None = None):
     # Whether the parcel also lies in another agency's territory is measured
     # by the composition query itself (no extra round trip).
     return Subject(
