@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import formats, translation
+from django.utils import formats, numberformat
 from django.utils.translation import get_language
 
 # Arabic-Indic (U+0660…) and Extended Arabic-Indic / Persian (U+06F0…) digits:
@@ -38,7 +38,14 @@ def number_text(value: float | Decimal, language: str, digits: int = 2) -> str:
     page's browser shares): "1 234,56" in French, "1.234,56" in Arabic,
     "1,234.56" in English."""
     rounded = Decimal(f"{value:.{digits}f}")  # Django would cut, not round
-    with translation.override(language):
-        return formats.number_format(
-            rounded, decimal_pos=digits, use_l10n=True, force_grouping=True
-        )
+    # ``formats.number_format`` of the active language, for ``language``
+    # without activating it (a note writes a few numbers per request).
+    return numberformat.format(
+        rounded,
+        formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        digits,
+        formats.get_format("NUMBER_GROUPING", language, use_l10n=True),
+        formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        force_grouping=True,
+        use_l10n=True,
+    )

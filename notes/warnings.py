@@ -8,6 +8,7 @@ into the reader's language when shown.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -78,8 +79,10 @@ def warning_message(item: dict, language: str | None = None) -> str:
     template = MESSAGES.get(item.get("code", ""))
     if template is None:
         return item.get("code", "")
-    language = language or translation.get_language()
-    with translation.override(language):
+    active = translation.get_language()
+    language = language or active
+    # Activating a language costs more than the message: only for another one.
+    with nullcontext() if language == active else translation.override(language):
         return str(template % _shown_params(item.get("params", {}), language))
 
 
