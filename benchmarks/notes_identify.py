@@ -23,7 +23,10 @@ one loop, so their ratios are taken under the same load:
 
 ``--compare CHECKOUT`` (with ``--interleaved``) serves another checkout beside
 this one, asks both the same clicks in the same loop and compares their compose
-answers: a change's before and after under the same load.
+answers: a change's before and after under the same load. ``--cpu`` measures
+the CPU time of compose and identify in process instead (Python, and the
+PostgreSQL backend's when the database runs on this machine): on a loaded
+machine, steadier than latencies.
 
 ``--national`` measures the national database (``generate.py --national``:
 10,000,000 parcels) instead; ``--standby`` (with ``--interleaved``) measures
@@ -458,6 +461,76 @@ def bench_pdf(points, renders: int = 30) -> dict:
     return results
 
 
+def bench_cpu(points, passes: int = 4) -> dict:
+    """CPU time of ``POST /api/v1/notes/compose`` and ``GET /api/v1/identify``
+    in this process (the WSGI application granian serves), point by point:
+    the thread's CPU time for Python, and the PostgreSQL backend's (utime +
+    stime of ``/proc/<pid>/stat``: the database must run on this machine).
+    Far less sensitive to the machine's load than wall time. Per request, ms:
+    the least and the median of ``passes`` passes over the points."""
+    from django.db import connection
+
+    from geoportal.wsgi import application
+
+    def environ(lon: float, lat: float, compose: bool) -> dict:
+        body = json.dumps({"lon": round(lon, 7), "lat": round(lat, 7)}).encode()
+        return {
+            "REQUEST_METHOD": "POST" if compose else "GET",
+            "PATH_INFO": "/api/v1/notes/compose" if compose else "/api/v1/identify",
+            "QUERY_STRING": "" if compose else f"lon={lon:.7f}&lat={lat:.7f}",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)) if compose else "0",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body if compose else b""),
+            "wsgi.errors": sys.stderr,
+        }
+
+    def call(lon: float, lat: float, compose: bool) -> None:
+        b"".join(application(environ(lon, lat, compose), lambda *args: None))
+
+    for lon, lat in points[:300]:  # warm: plans, the kept planning, caches
+        call(lon, lat, True)
+        call(lon, lat, False)
+    connection.ensure_connection()
+    stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def backend_seconds() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    runs: dict[str, list[tuple[float, float]]] = {"compose": [], "identify": []}
+    for _pass in range(passes):
+        python = {"compose": 0.0, "identify": 0.0}
+        backend = {"compose": 0.0, "identify": 0.0}
+        for index, (lon, lat) in enumerate(points):
+            for compose in (True, False) if index % 2 else (False, True):
+                name = "compose" if compose else "identify"
+                b0, t0 = backend_seconds(), time.thread_time()
+                call(lon, lat, compose)
+                python[name] += time.thread_time() - t0
+                backend[name] += backend_seconds() - b0
+        for name in runs:
+            runs[name].append(
+                (
+                    python[name] / len(points) * 1000,
+                    backend[name] / len(points) * 1000,
+                )
+            )
+    return {
+        name: {
+            "python_min_ms": min(p for p, _b in rows),
+            "python_median_ms": statistics.median(p for p, _b in rows),
+            "backend_min_ms": min(b for _p, b in rows),
+            "backend_median_ms": statistics.median(b for _p, b in rows),
+        }
+        for name, rows in runs.items()
+    }
+
+
 def profile_identify(points, requests: int = 2000) -> str:
     """Where the time of an identify request goes inside Django (cProfile)."""
     from django.db import connection
@@ -571,6 +644,12 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=1, help="--interleaved: passes over the points"
     )
     parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="only the CPU time of compose and identify in this process, Python "
+        "and the PostgreSQL backend's (a database on this machine); no server",
+    )
+    parser.add_argument(
         "--compare",
         type=Path,
         help="--interleaved: another checkout (e.g. the code before a change), "
@@ -612,6 +691,16 @@ def main(argv: list[str] | None = None) -> int:
             f"IDENTIFY touches {pages['p50']} shared buffers a click (p50), "
             f"{pages['p95']} (p95), {len(points)} clicks, {args.agencies} agencies"
         )
+        return 0
+    if args.cpu:
+        for name, figures in bench_cpu(points).items():
+            print(
+                f"{name}: Python CPU {figures['python_min_ms']:.3f} ms "
+                f"(median {figures['python_median_ms']:.3f}), PostgreSQL backend "
+                f"CPU {figures['backend_min_ms']:.3f} ms "
+                f"(median {figures['backend_median_ms']:.3f}) per request"
+            )
+        print(f"load average after: {os.getloadavg()}")
         return 0
     if args.interleaved:
         result = bench_interleaved(
