@@ -57,6 +57,10 @@ class Note(models.Model):
         on_delete=models.SET_NULL,
         related_name="notes",
         verbose_name=_("parcel"),
+        # Parcels are partitioned by agency, keyed by (id, agency_id): no
+        # foreign key can name id alone. Constraint triggers keep the reference
+        # sound instead (parcels migration 0007).
+        db_constraint=False,
     )
     geom = models.MultiPolygonField(_("subject"), srid=STORAGE_SRID)
     as_of = models.DateField(_("as of"))

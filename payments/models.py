@@ -118,6 +118,10 @@ class Order(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # Parcels are partitioned by agency, keyed by (id, agency_id): no
+        # foreign key can name id alone. Constraint triggers keep the reference
+        # sound instead (parcels migration 0007).
+        db_constraint=False,
     )
     language = models.CharField(_("language"), max_length=8)
     # The scheme and host the order was placed through: its documents'

@@ -176,6 +176,10 @@ class PermitParcel(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("parcel"),
+        # Parcels are partitioned by agency, keyed by (id, agency_id): no
+        # foreign key can name id alone. Constraint triggers keep the reference
+        # sound instead (parcels migration 0007).
+        db_constraint=False,
     )
     reference = models.CharField(_("parcel reference"), max_length=80)
     # parcels.references.ParcelReference.key, or the text upper-cased when it

@@ -129,6 +129,10 @@ class CitizenRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("parcel"),
+        # Parcels are partitioned by agency, keyed by (id, agency_id): no
+        # foreign key can name id alone. Constraint triggers keep the reference
+        # sound instead (parcels migration 0007).
+        db_constraint=False,
     )
     note_reference = models.CharField(_("note"), max_length=32, blank=True)
     zone_version = models.ForeignKey(
