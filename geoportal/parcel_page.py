@@ -69,7 +69,8 @@ def parcel_find(*, agency_code: str, reference: str) -> Parcel:
     parcel = (
         Parcel.objects.current()
         .select_related("agency")
-        .filter(agency__code=agency_code, reference_key=key)
+        .of_agency_code(agency_code)
+        .filter(reference_key=key)
         .first()
         if key is not None
         else None

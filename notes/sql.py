@@ -44,16 +44,36 @@ _VERSIONS_IN_FORCE = f"""
     AND {in_force_sql(document="d", version="v")}
 """  # noqa: S608
 
+# The agencies whose territory holds the point ``pt``: a click knows its
+# agency from the territory (two where territories overlap), and the parcels
+# are looked for in those agencies' partitions only (parcels are partitioned
+# by agency, parcels migration 0007).
+_TERRITORIES = """territories AS (
+  SELECT a.id FROM layers_agency a, pt WHERE ST_Intersects(a.territory, pt.g)
+)"""
+
+# The current parcels of agency ``t.id`` holding the point ``pt``, for a
+# LATERAL join: a nested loop that probes one partition per agency (pruned
+# when it runs). OFFSET 0 keeps it a subquery: pulled up into the join, the
+# planner could scan every partition and join afterwards.
+_PARCELS_OF_AGENCY_AT_POINT = """
+    SELECT p.* FROM parcels_parcel p, pt
+    WHERE p.agency_id = t.id AND ST_Intersects(p.geom, pt.g)
+      AND p.retired_at IS NULL
+    OFFSET 0
+  """
+
+
 IDENTIFY = f"""
 WITH pt AS (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
-), parcel AS (
+), {_TERRITORIES}, parcel AS (
   SELECT p.id, p.agency_id, p.reference, p.official_area_m2, p.geom,
          ST_Area(p.geom::geography) AS area,
          -- How many parcels overlap here (counted before the LIMIT).
          count(*) OVER () AS hits
-  FROM parcels_parcel p, pt
-  WHERE ST_Intersects(p.geom, pt.g) AND p.retired_at IS NULL
+  FROM territories t
+  CROSS JOIN LATERAL ({_PARCELS_OF_AGENCY_AT_POINT}) p
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
   LIMIT 1
 ), agency AS (
@@ -61,8 +81,7 @@ WITH pt AS (
   FROM layers_agency a
   WHERE a.id = coalesce(
     (SELECT agency_id FROM parcel),
-    (SELECT a2.id FROM layers_agency a2, pt
-     WHERE ST_Intersects(a2.territory, pt.g) ORDER BY a2.id LIMIT 1))
+    (SELECT id FROM territories ORDER BY id LIMIT 1))
 ), subject AS (
   SELECT coalesce((SELECT geom FROM parcel), (SELECT g FROM pt)) AS g
 ), versions AS (
@@ -369,12 +388,13 @@ _PARCEL_FIELDS = tuple(
     f for f in Parcel._meta.concrete_fields if f.attname != "geom_3857"
 )
 PARCELS_AT_POINT = f"""
+WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
+{_TERRITORIES}
 SELECT {", ".join(f"p.{field.column}" for field in _PARCEL_FIELDS)},
        {", ".join(f"a.{field.column}" for field in _AGENCY_FIELDS)}
-FROM parcels_parcel p
+FROM territories t
+CROSS JOIN LATERAL ({_PARCELS_OF_AGENCY_AT_POINT}) p
 JOIN layers_agency a ON a.id = p.agency_id
-WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-  AND p.retired_at IS NULL
 """  # noqa: S608
 
 
@@ -398,12 +418,11 @@ COMPOSE_AT_POINT = statement_compact(
         # execution.
         subject=f"""pt AS MATERIALIZED (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
-), parcel AS (
+), {_TERRITORIES}, parcel AS (
   SELECT {", ".join(f"p.{f.column} AS p_{f.column}" for f in _NOTE_PARCEL_FIELDS)},
          count(*) OVER () AS hits
-  FROM parcels_parcel p
-  JOIN pt ON ST_Intersects(p.geom, pt.g)
-  WHERE p.retired_at IS NULL
+  FROM territories t
+  CROSS JOIN LATERAL ({_PARCELS_OF_AGENCY_AT_POINT}) p
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
   LIMIT 1
 ), subject AS (

@@ -489,7 +489,7 @@ def _parcel_named(query: SubjectQuery) -> Parcel:
         .filter(reference_key=query.reference.key)
     )
     if query.agency:
-        parcels = parcels.filter(agency__code=query.agency)
+        parcels = parcels.of_agency_code(query.agency)
     found = list(parcels.order_by("agency__code")[:_CANDIDATES_SHOWN])
     if not found and query.agency:
         raise ParcelNotFound(

@@ -7,7 +7,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
-from layers.models import STORAGE_SRID, from_demo_data_field
+from layers.models import STORAGE_SRID, Agency, from_demo_data_field
 from layers.search import Fold, folded_trigram_index
 
 
@@ -15,6 +15,13 @@ class ParcelQuerySet(models.QuerySet):
     def current(self) -> ParcelQuerySet:
         """The parcels the agency's cadastre holds today (not retired)."""
         return self.filter(retired_at=None)
+
+    def of_agency_code(self, code: str) -> ParcelQuerySet:
+        """The parcels of the agency whose code is ``code``, compared by id
+        through a sub-select PostgreSQL runs first: then only that agency's
+        partition is read, which a join on the agency's code would not tell
+        the planner."""
+        return self.filter(agency_id=Agency.objects.filter(code=code).values("pk")[:1])
 
 
 class Parcel(models.Model):
