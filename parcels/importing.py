@@ -118,6 +118,17 @@ def _area(value) -> Decimal | None:
     return area if area.is_finite() and area >= 0 else None
 
 
+def _multi(geometries: np.ndarray) -> np.ndarray:
+    """The polygons as multipolygons (one part each), the rest as it is: a
+    first import COPYs the rows straight into a table whose geometry column
+    takes multipolygons only (``parcels.partitions``)."""
+    polygons = shapely.get_type_id(geometries) == shapely.GeometryType.POLYGON
+    if polygons.any():
+        geometries = geometries.copy()
+        geometries[polygons] = shapely.multipolygons(geometries[polygons, np.newaxis])
+    return geometries
+
+
 def parcel_rows(
     plan: ParcelPlan, *, agency: Agency, report: Report, progress=None
 ) -> Iterator[ParcelRow]:
@@ -160,7 +171,7 @@ def parcel_rows(
             report=report,
         )
         hexes = shapely.to_wkb(
-            shapely.set_srid(geometries, 4326), hex=True, include_srid=True
+            shapely.set_srid(_multi(geometries), 4326), hex=True, include_srid=True
         )
         references = batch.columns[reference_field].tolist() if reference_field else []
         areas = batch.columns[area_field].tolist() if area_field else []

@@ -17,6 +17,7 @@ from layers.models import Agency
 from layers.services import upload_size_check
 from parcels.importing import parcel_plan, parcel_rows
 from parcels.models import Parcel
+from parcels.partitions import partition_hold, partition_load
 
 _STAGING = """
 CREATE TEMPORARY TABLE parcel_import_staging (
@@ -69,6 +70,42 @@ WHERE p.agency_id = %(agency)s AND p.retired_at IS NULL
     SELECT FROM parcel_import_staging s WHERE s.reference_key = p.reference_key
   )
 """
+
+
+def _update(cursor, *, agency: Agency, rows) -> tuple[int, dict[str, int]]:
+    """Bring the agency's parcels to ``rows`` through a staging table: the
+    ones that differ rewritten, the absent ones retired, the new ones
+    inserted. Returns how many rows were staged and those three counts."""
+    table = connection.ops.quote_name(Parcel._meta.db_table)
+    # A savepoint inside a longer transaction may have left one behind.
+    cursor.execute("DROP TABLE IF EXISTS parcel_import_staging")
+    cursor.execute(_STAGING)
+    count = 0
+    with cursor.cursor.copy(
+        "COPY parcel_import_staging (kind, reference, reference_key, "
+        "official_area_m2, address, geom) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    if count == 0:
+        return 0, {}
+    # The joins below probe the staging table by reference: with its index,
+    # a plan made on stale statistics (an agency's parcels just deleted or
+    # loaded) is a nested loop of look-ups, not of scans — without it,
+    # retiring from a million parcels ran for minutes.
+    cursor.execute("CREATE UNIQUE INDEX ON parcel_import_staging (reference_key)")
+    cursor.execute("ANALYZE parcel_import_staging")
+    params = {"agency": agency.pk, "now": timezone.now()}
+    counts = {}
+    for name, statement in (
+        ("updated", _UPDATE),
+        ("retired", _RETIRE),
+        ("created", _INSERT),
+    ):
+        cursor.execute(statement.format(table=table), params)
+        counts[name] = cursor.rowcount
+    return count, counts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,8 +175,10 @@ def parcels_import(
     updated when the file changes it (geometry, area, address) and left alone
     otherwise, a new one created, and the agency's parcels the file no longer
     holds are retired (``retired_at``). Parcels without a readable reference, or
-    repeated, are left out and listed in the report. All of it is one
-    transaction. Raises PermissionDenied, ImportRefused.
+    repeated, are left out and listed in the report. The agency's first
+    import (its partition holds no parcel) is loaded into a bare table,
+    indexed once and attached as the partition (``parcels.partitions``). All
+    of it is one transaction. Raises PermissionDenied, ImportRefused.
     """
     if user is not None:
         require_change(user, Parcel(agency=agency))
@@ -154,43 +193,19 @@ def parcels_import(
             mapping=mapping,
             source_layer=source_layer,
         )
-        table = connection.ops.quote_name(Parcel._meta.db_table)
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A savepoint inside a longer transaction may have left one behind.
-            cursor.execute("DROP TABLE IF EXISTS parcel_import_staging")
-            cursor.execute(_STAGING)
-            count = 0
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(
-                    "COPY parcel_import_staging (kind, reference, reference_key, "
-                    "official_area_m2, address, geom) FROM STDIN"
-                ) as copy,
-            ):
-                for row in parcel_rows(
-                    plan, agency=agency, report=report, progress=progress
-                ):
-                    copy.write_row(row)
-                    count += 1
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+        ):
+            rows = parcel_rows(plan, agency=agency, report=report, progress=progress)
+            if partition_hold(cursor.cursor, agency_id=agency.pk):
+                count = partition_load(cursor.cursor, agency_id=agency.pk, rows=rows)
+                counts = {"updated": 0, "retired": 0, "created": count}
+            else:
+                count, counts = _update(cursor, agency=agency, rows=rows)
             if count == 0:
                 raise no_parcel_error()
-            # The joins below probe the staging table by reference: with its
-            # index, a plan made on stale statistics (an agency's parcels just
-            # deleted or loaded) is a nested loop of look-ups, not of scans —
-            # without it, retiring from a million parcels ran for minutes.
-            cursor.execute(
-                "CREATE UNIQUE INDEX ON parcel_import_staging (reference_key)"
-            )
-            cursor.execute("ANALYZE parcel_import_staging")
-            params = {"agency": agency.pk, "now": timezone.now()}
-            counts = {}
-            for name, statement in (
-                ("updated", _UPDATE),
-                ("retired", _RETIRE),
-                ("created", _INSERT),
-            ):
-                cursor.execute(statement.format(table=table), params)
-                counts[name] = cursor.rowcount
     report.summary.update(
         parcels=count,
         source=plan.source.label,

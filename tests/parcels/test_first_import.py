@@ -1,0 +1,114 @@
+"""An agency's first parcel import: loaded into a bare table, indexed once and
+attached as the agency's partition (``parcels.partitions``), in the import's
+transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from importing.errors import ImportRefused
+from notes.sql import parcels_at_point
+from parcels.models import Parcel, ParcelsRevision
+from parcels.services import parcels_import
+from tests.parcels.test_import_parcels import _registry
+
+
+def _partition(agency) -> dict:
+    """The agency's partition: its oid, indexes and whether each is attached
+    to one of the parent's, and its CHECK constraints."""
+    name = f"parcels_parcel_agency_{agency.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)::oid", [name])
+        (oid,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text,"
+            " EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
+            " FROM pg_index i WHERE i.indrelid = %s",
+            [oid],
+        )
+        indexes = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s AND contype = 'c'",
+            [oid],
+        )
+        checks = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT to_regclass(%s)", [f"{name}_load"])
+        (load,) = cursor.fetchone()
+    return {"oid": oid, "indexes": indexes, "checks": checks, "load": load}
+
+
+def _revision(agency) -> int:
+    row = ParcelsRevision.objects.filter(agency=agency).first()
+    return row.revision if row else 0
+
+
+def test_a_first_import_becomes_the_agencys_partition_with_the_parents_indexes(
+    agency, tmp_path
+):
+    before = _partition(agency)
+    revision = _revision(agency)
+    result = parcels_import(agency=agency, path=_registry(tmp_path), srid=26191)
+    assert (result.created, result.updated, result.retired) == (2, 0, 0)
+    after = _partition(agency)
+    # Another table took the empty partition's place ...
+    assert after["oid"] != before["oid"]
+    # ... with each of the parent's eight indexes, adopted, none built twice,
+    # and no trace of the load: its table renamed, its CHECK dropped.
+    assert len(after["indexes"]) == 8
+    assert all(after["indexes"].values()), after["indexes"]
+    assert after["checks"] == []
+    assert after["load"] is None
+    # The tiles' validator moved on, though ATTACH inserted no row.
+    assert _revision(agency) > revision
+    # Its parcels are read like any other: found by reference and at a point.
+    title = Parcel.objects.get(agency=agency, reference_key="TF12345/7")
+    assert title.geom.geom_type == "MultiPolygon"
+    assert title.address_folded == "hay riad"
+    assert title.created_at is not None
+    point = title.geom.point_on_surface
+    assert [p.pk for p in parcels_at_point(lon=point.x, lat=point.y)] == [title.pk]
+    # A parcel made afterwards takes the next id of the one sequence.
+    other = Parcel.objects.create(
+        agency=agency,
+        kind="TF",
+        reference="TF 9/07",
+        reference_key="TF9/7",
+        geom=title.geom,
+    )
+    assert other.pk > max(
+        Parcel.objects.filter(agency=agency)
+        .exclude(pk=other.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def test_a_second_import_updates_the_partition_in_place(agency, tmp_path):
+    parcels_import(agency=agency, path=_registry(tmp_path), srid=26191)
+    partition = _partition(agency)["oid"]
+    result = parcels_import(
+        agency=agency, path=_registry(tmp_path, area="470"), srid=26191
+    )
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert _partition(agency)["oid"] == partition
+
+
+def test_a_first_import_that_fails_midway_leaves_the_partition_as_it_was(
+    agency, tmp_path
+):
+    before = _partition(agency)
+    revision = _revision(agency)
+
+    def reading_fails(done, total):
+        raise ImportRefused("the file could not be read to its end")
+
+    with pytest.raises(ImportRefused):
+        parcels_import(
+            agency=agency,
+            path=_registry(tmp_path),
+            srid=26191,
+            progress=reading_fails,
+        )
+    assert _partition(agency) == before
+    assert not Parcel.objects.filter(agency=agency).exists()
+    assert _revision(agency) == revision
