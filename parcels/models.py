@@ -37,6 +37,9 @@ class Parcel(models.Model):
         on_delete=models.PROTECT,
         related_name="parcels",
         verbose_name=_("agency"),
+        # No index of its own: the unique (agency, reference_key) leads with
+        # it, and each agency's parcels are a partition anyway.
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=3, choices=Kind)
     reference = models.CharField(
@@ -87,9 +90,6 @@ class Parcel(models.Model):
         ]
         indexes = [
             models.Index(fields=["reference_key"], name="parcel_reference_key"),
-            # An agency's newest parcel (the parcel tiles' stamp, read for every
-            # agency by the map page) without walking other agencies' ids.
-            models.Index(fields=["agency", "id"], name="parcel_agency_newest"),
             GistIndex(fields=["geom_3857"], name="parcel_geom_3857"),
             # Addresses for the search box, any part of a word, folded.
             folded_trigram_index("address_folded", name="parcel_address_folded"),

@@ -53,9 +53,9 @@ def test_a_first_import_becomes_the_agencys_partition_with_the_parents_indexes(
     after = _partition(agency)
     # Another table took the empty partition's place ...
     assert after["oid"] != before["oid"]
-    # ... with each of the parent's eight indexes, adopted, none built twice,
+    # ... with each of the parent's six indexes, adopted, none built twice,
     # and no trace of the load: its table renamed, its CHECK dropped.
-    assert len(after["indexes"]) == 8
+    assert len(after["indexes"]) == 6
     assert all(after["indexes"].values()), after["indexes"]
     assert after["checks"] == []
     assert after["load"] is None
