@@ -1,7 +1,7 @@
 """An agency's partition of ``parcels_parcel`` (parcels migration 0007), and
 the first import's way of filling it: loaded bare, indexed once, attached.
 
-Inserting a million rows into a table with eight indexes maintains each
+Inserting a million rows into a table with its indexes maintains each
 index a row at a time (≈ 5× ``ogr2ogr``, benchmarks/README.md); loading a
 table without indexes and building them afterwards is what bulk loaders do.
 A first import (the agency's partition holds no parcel, retired or not)

@@ -27,7 +27,7 @@ CREATE TEMPORARY TABLE parcel_import_staging (
 """
 
 # An update of the cadastre rewrites only the parcels that differ from the
-# file (a rewritten row costs a heap tuple and an entry in each of the seven
+# file (a rewritten row costs a heap tuple and an entry in each of the
 # indexes, its Mercator copy and folded address computed again): the unchanged
 # ones, most of a yearly update, are left as they are. A retired parcel in the
 # file is back.
