@@ -150,3 +150,26 @@ def test_the_migration_moves_parcels_into_their_agencies_partitions(make_agency)
     assert indexes == 6
     # The sequence goes on after the moved ids.
     assert _parcel(agencies[0], "TF 2/07").pk > max(before)
+
+
+def test_every_table_citing_a_parcel_is_checked_both_ways(db):
+    # Each model with a ForeignKey to Parcel has its table's check, and the
+    # parcels' check names it (the test above drives one of them).
+    citing = sorted(
+        field.related_model._meta.db_table
+        for field in Parcel._meta.get_fields(include_hidden=True)
+        if field.is_relation and field.auto_created and not field.concrete
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text FROM pg_trigger"
+            " WHERE tgname = 'parcels_reference' ORDER BY 1"
+        )
+        checked = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT tgargs FROM pg_trigger WHERE tgname = 'parcels_cited'"
+            " AND tgrelid = 'parcels_parcel'::regclass"
+        )
+        (arguments,) = cursor.fetchone()
+    assert checked == citing
+    assert sorted(bytes(arguments).decode().rstrip("\0").split("\0")) == citing
