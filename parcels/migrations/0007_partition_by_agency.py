@@ -71,8 +71,15 @@ DECLARE
     name text := parcels_partition_name(agency);
 BEGIN
     IF to_regclass(name) IS NULL THEN
+        -- Made apart, then attached: CREATE TABLE ... PARTITION OF would hold
+        -- the parent against every reader until the commit (ACCESS
+        -- EXCLUSIVE); ATTACH takes a SHARE UPDATE EXCLUSIVE lock only.
         EXECUTE format(
-            'CREATE TABLE %I PARTITION OF parcels_parcel FOR VALUES IN (%s)',
+            'CREATE TABLE %I (LIKE parcels_parcel INCLUDING DEFAULTS INCLUDING GENERATED)',
+            name
+        );
+        EXECUTE format(
+            'ALTER TABLE parcels_parcel ATTACH PARTITION %I FOR VALUES IN (%s)',
             name, agency
         );
     END IF;

@@ -80,6 +80,20 @@ def test_each_agency_gets_its_partition_and_its_parcels_land_there(
     assert Parcel.objects.get(pk=theirs.pk).agency == other_agency
 
 
+def test_making_an_agencys_partition_leaves_the_parcels_readable(make_agency):
+    # Until the agency's transaction ends, what it holds on the parcels must
+    # let every reader in: no ACCESS EXCLUSIVE lock on the parent.
+    make_agency("aufe")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid()"
+            " AND relation = 'parcels_parcel'::regclass"
+        )
+        modes = {row[0] for row in cursor.fetchall()}
+    assert "ShareUpdateExclusiveLock" in modes  # the ATTACH
+    assert "AccessExclusiveLock" not in modes
+
+
 def test_an_agency_deleted_without_parcels_takes_its_partition_along(make_agency):
     agency = make_agency("aufe")
     name = f"parcels_parcel_agency_{agency.pk}"
