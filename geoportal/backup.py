@@ -30,6 +30,7 @@ through ``PGPASSWORD`` in their environment, never on their command line.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -425,18 +426,104 @@ def database_restore(dump: Path, *, clean: bool) -> None:
     # Django's connection knew the old database's types (PostGIS's OIDs): it
     # must not be reused once the dump has replaced them.
     connection.close()
-    _run(
-        [
-            postgres_tool("pg_restore"),
-            "--no-password",
-            "--no-owner",
-            "--no-privileges",
-            "--no-comments",
-            "--single-transaction",
-            "--exit-on-error",
-            *(["--clean", "--if-exists"] if clean else []),
-            *arguments,
-            str(dump),
-        ],
-        environment,
+    options = ["--no-owner", "--no-privileges", "--no-comments"]
+    if not clean:
+        _run(
+            [
+                postgres_tool("pg_restore"),
+                "--no-password",
+                *options,
+                "--single-transaction",
+                "--exit-on-error",
+                *arguments,
+                str(dump),
+            ],
+            environment,
+        )
+        return
+    _clean_restore(dump, options, arguments, environment)
+
+
+def _partitions(dump: Path, environment: dict[str, str]) -> set[str]:
+    """The tables of ``dump`` that are partitions (schema-qualified)."""
+    listing = subprocess.run(  # noqa: S603 - fixed programs, our own arguments
+        [postgres_tool("pg_restore"), "--list", str(dump)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+    ).stdout
+    partitions = set()
+    for line in listing.splitlines():
+        # "4763; 0 0 TABLE ATTACH public parcels_parcel_agency_1 owner"
+        head, _, entry = line.partition(" TABLE ATTACH ")
+        if entry and not head.startswith(";"):
+            schema, name = entry.split()[:2]
+            partitions.add(f"{schema}.{name}")
+    return partitions
+
+
+def _clean_restore(
+    dump: Path, options: list[str], arguments: list[str], environment: dict
+) -> None:
+    """pg_restore --clean of ``dump``, its script run by psql in one
+    transaction, less its statements dropping a partition's constraints:
+    pg_restore (PostgreSQL 15) drops them before the parent's, which
+    PostgreSQL refuses ("cannot drop inherited constraint"), and the
+    partition's own DROP TABLE, later in the script, takes them along
+    (parcels are partitioned by agency, parcels migration 0007)."""
+    refused = tuple(
+        f"ALTER TABLE IF EXISTS ONLY {table} DROP CONSTRAINT IF EXISTS ".encode()
+        for table in _partitions(dump, environment)
     )
+    with tempfile.TemporaryFile() as errors:
+        script = subprocess.Popen(  # noqa: S603 - fixed programs, our arguments
+            [
+                postgres_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                *options,
+                "--file",
+                "-",
+                str(dump),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=environment,
+        )
+        psql = subprocess.Popen(  # noqa: S603 - fixed programs, our arguments
+            [
+                postgres_tool("psql"),
+                "--no-password",
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set",
+                "ON_ERROR_STOP=1",
+                *arguments,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env=environment,
+        )
+        try:
+            for line in script.stdout:
+                if not (refused and line.startswith(refused)):
+                    psql.stdin.write(line)
+        except BrokenPipeError:
+            pass  # psql stopped on an error: its status says so
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()
+            script.stdout.close()
+        failed = [
+            (name, code)
+            for name, code in (("pg_restore", script.wait()), ("psql", psql.wait()))
+            if code != 0
+        ]
+        if failed:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()
+            name, code = failed[0]
+            raise BackupError(f"{name} failed ({code}): {message}")
