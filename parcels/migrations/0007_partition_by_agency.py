@@ -229,8 +229,8 @@ class Migration(migrations.Migration):
         ("parcels", "0006_parcels_revision"),
         ("notes", "0005_parcel_reference_by_trigger"),
         ("requete", "0005_parcel_reference_by_trigger"),
-        ("permits", "0003_parcel_reference_by_trigger"),
-        ("payments", "0005_parcel_reference_by_trigger"),
+        ("permits", "0004_parcel_reference_by_trigger"),
+        ("payments", "0007_parcel_reference_by_trigger"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('parcels', '0006_parcels_revision'),
-        ('permits', '0002_file_number_index'),
+        ('permits', '0003_session_origin'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('parcels', '0006_parcels_revision'),
-        ('payments', '0004_order_parcel'),
+        ('payments', '0006_receipt_issue'),
     ]
 
     operations = [
