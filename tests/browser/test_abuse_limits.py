@@ -90,7 +90,7 @@ def test_an_order_past_the_addresss_limit_is_refused_in_the_citizens_language(
     )
     session = phone_in(session_factory, language)
     address = (
-        f"/payments/orders/new?agency={order.agency.code}&service=official-note"
+        f"/payments/orders/new?agency={order.agency.code}&service={order.tariff.service}"
         "&subject=TF%2099/07"
     )
     first = session.open(address)
