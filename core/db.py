@@ -16,17 +16,26 @@ notices, without a round trip, the connections the server hung up on, so the
 first request after a restart connects afresh; ``connections_drop_broken``
 runs when it finishes and closes those a failed query left broken, including
 through raw cursors, which Django's error tracking does not see.
+
+Prepared statements may be planned once for any parameter (a *generic*
+plan, chosen after five executions when it looks no dearer than the custom
+ones). That is what the fixed spatial statements want, but a text search
+with a LIMIT gets a sequential scan stopped at the first matches: a text
+that matches nothing then reads the whole table. ``custom_plans`` keeps
+such searches planned for the text they look for.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import select
+from collections.abc import Iterator
 
 import psycopg
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections, transaction
 
-from core.replicas import read_connection
+from core.replicas import read_alias, read_connection
 
 
 def server_cursor() -> psycopg.Cursor:
@@ -37,6 +46,27 @@ def server_cursor() -> psycopg.Cursor:
         connection.close()
     connection.ensure_connection()
     return psycopg.Cursor(connection.connection)
+
+
+@contextlib.contextmanager
+def custom_plans() -> Iterator[str]:
+    """A transaction on the read connection in which every statement is
+    planned for its own parameters (``plan_cache_mode = force_custom_plan``);
+    yields its alias, for ``.using()``.
+
+    For text searches with a LIMIT over large tables: the generic plan of
+    "address like '%…%' LIMIT 5" is a sequential scan betting on early
+    matches, 36 s on 10 M parcels for a text that matches none, where the
+    custom plan reads the trigram index (benchmarks/README.md). It costs
+    three round trips (BEGIN, SET, COMMIT) and a planning per statement.
+    Inside a transaction already open on that connection the setting holds
+    until that transaction ends.
+    """
+    alias = read_alias()
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield alias
 
 
 # A quoted literal or identifier (kept as written), or a run of white space
