@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases.models import Notification
 from cases.sms import sms_sender
+from core.retries import failure_record
 
 RETRY_BASE = datetime.timedelta(minutes=1)
 
@@ -60,14 +61,17 @@ def outbox_send(*, now: datetime.datetime | None = None, limit: int = 100) -> Ou
             try:
                 _send(notification)
             except Exception as exc:
-                notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if notification.attempts >= settings.GEOPORTAIL_OUTBOX_MAX_ATTEMPTS:
-                    notification.status = Notification.Status.FAILED
-                    run.failed += 1
-                else:
-                    wait = RETRY_BASE * 2 ** (notification.attempts - 1)
-                    notification.next_attempt_at = now + wait
+                if failure_record(
+                    notification,
+                    exc,
+                    now=now,
+                    base=RETRY_BASE,
+                    max_attempts=settings.GEOPORTAIL_OUTBOX_MAX_ATTEMPTS,
+                    failed_status=Notification.Status.FAILED,
+                ):
                     run.retried += 1
+                else:
+                    run.failed += 1
             else:
                 notification.status = Notification.Status.SENT
                 notification.sent_at = timezone.now()

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import require_change
+from core.retries import failure_record
 from payments.errors import TransitionRefused
 from payments.fulfilment import order_deliver
 from payments.models import Receipt, ReceiptIssue
@@ -64,15 +65,16 @@ def _issue(issue: ReceiptIssue, *, now: datetime.datetime) -> None:
     except Exception as error:
         # Kept on the row for staff, logged with its traceback for operators.
         logger.exception("issuing the documents of receipt %s failed", receipt)
-        issue.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if issue.attempts >= settings.PAYMENTS_ISSUE_MAX_ATTEMPTS:
-            issue.status = ReceiptIssue.Status.FAILED
-        else:
-            issue.next_attempt_at = now + RETRY_BASE * 2 ** (issue.attempts - 1)
-            if default_task_backend.supports_defer:
-                receipt_issue_task.using(run_after=issue.next_attempt_at).enqueue(
-                    issue.pk
-                )
+        again = failure_record(
+            issue,
+            error,
+            now=now,
+            base=RETRY_BASE,
+            max_attempts=settings.PAYMENTS_ISSUE_MAX_ATTEMPTS,
+            failed_status=ReceiptIssue.Status.FAILED,
+        )
+        if again and default_task_backend.supports_defer:
+            receipt_issue_task.using(run_after=issue.next_attempt_at).enqueue(issue.pk)
     else:
         issue.status, issue.done_at = ReceiptIssue.Status.DONE, timezone.now()
     issue.save()
