@@ -9,6 +9,8 @@ import os
 import shutil
 import socket
 import subprocess
+import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,6 +62,22 @@ def portal_env(root: Path, info: ClusterInfo) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "geoportal.settings",
     }
+
+
+def answering(base: str, process: subprocess.Popen, *, seconds: float = 60) -> None:
+    """Wait until ``base``'s /healthz answers 200, failing if ``process``
+    stops first or it does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # refused, or an error status (HTTPError)
+            pass
+        assert process.poll() is None, "the server stopped"
+        assert time.monotonic() < deadline, "the server does not answer"
+        time.sleep(0.2)
 
 
 def stopped(process: subprocess.Popen) -> None:

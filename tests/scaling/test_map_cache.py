@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from email.message import Message
@@ -21,7 +20,15 @@ from pathlib import Path
 import pytest
 
 from geoportal.embedded_db import EmbeddedCluster
-from tests.throwaway import NGINX, free_port, manage, nginx_config, portal_env, stopped
+from tests.throwaway import (
+    NGINX,
+    answering,
+    free_port,
+    manage,
+    nginx_config,
+    portal_env,
+    stopped,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -75,14 +82,6 @@ def get(base: str, path: str, **headers: str) -> tuple[int, Message, bytes]:
         return 0, Message(), b""
 
 
-def wait_for(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while get(base, "/healthz")[0] != 200:
-        assert process.poll() is None, "the server stopped"
-        assert time.monotonic() < deadline, "the server does not answer"
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory):
     """A cluster of its own with the demo data, and the environment to reach it."""
@@ -117,14 +116,14 @@ def proxy(demo_env, tmp_path):
     )
     nginx = None
     try:
-        wait_for(f"http://127.0.0.1:{upstream}", granian)
+        answering(f"http://127.0.0.1:{upstream}", granian)
         config = nginx_config(tmp_path, port=port, upstreams=[upstream])
         nginx = subprocess.Popen(
             [NGINX, "-p", str(tmp_path), "-c", str(config), "-e", "stderr"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        wait_for(f"http://127.0.0.1:{port}", nginx)
+        answering(f"http://127.0.0.1:{port}", nginx)
         yield f"http://127.0.0.1:{port}", f"http://127.0.0.1:{upstream}"
     finally:
         # Also when one never answered: no server outlives the test.

@@ -35,6 +35,7 @@ from tests.throwaway import (
     NGINX,
     PYTHON,
     REPO,
+    answering,
     free_port,
     manage,
     nginx_config,
@@ -190,14 +191,6 @@ def node_start(name: str, env: dict, root: Path) -> Node:
     return Node(name=name, port=port, server=server, worker=worker)
 
 
-def served(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while Browser().get(base + "/healthz")[0] != 200:
-        assert process.poll() is None, "the server stopped"
-        assert time.monotonic() < deadline, "the server does not answer"
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory):
     """The demo portal on two web nodes behind nginx."""
@@ -229,8 +222,8 @@ def nodes(tmp_path_factory):
         a = node_start("node-a", env, root)
         b = node_start("node-b", env, root)
         started += [a.server, a.worker, b.server, b.worker]
-        served(a.base, a.server)
-        served(b.base, b.server)
+        answering(a.base, a.server)
+        answering(b.base, b.server)
         port, access_log = free_port(), root / "access.log"
         config = nginx_config(
             root, port=port, upstreams=[a.port, b.port], access_log=access_log
@@ -242,7 +235,7 @@ def nodes(tmp_path_factory):
         )
         started.append(nginx)
         proxy = f"http://127.0.0.1:{port}"
-        served(proxy, nginx)
+        answering(proxy, nginx)
         conninfo = (
             f"host={info.socket_dir} port={info.port} user={info.user} "
             f"dbname={info.database}"
