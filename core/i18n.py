@@ -10,11 +10,19 @@ from django.utils.translation import get_language
 # Arabic-Indic (U+0660…) and Extended Arabic-Indic / Persian (U+06F0…) digits:
 # what an Arabic keyboard types for the digits of a number or a code.
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# The same, and the Arabic decimal separator (U+066B) as a point.
+_ARABIC_NUMBER = _ARABIC_DIGITS | {ord("٫"): ord(".")}
 
 
 def ascii_digits(text: str) -> str:
     """``text`` with its Arabic-Indic digits written 0–9."""
     return text.translate(_ARABIC_DIGITS)
+
+
+def ascii_number(text: str) -> str:
+    """``text`` with its Arabic-Indic digits written 0–9 and its Arabic
+    decimal separator as a point: a number as Python and SQL read it."""
+    return text.translate(_ARABIC_NUMBER)
 
 
 def localized(obj: object, field: str, language: str | None = None) -> str:

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import ascii_number
 from layers.citations import citations_check, citations_parse
 from layers.models import LandUse, ZoneRule
 
@@ -98,13 +99,12 @@ RANGES = {
         Decimal(0), Decimal(100), "m", _("A setback is in metres, from 0 to 100.")
     ),
 }
-ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789.")
 
 
 def number_text(value: str, *, unit: str) -> str:
     """A typed number as Python reads it: Arabic-Indic digits, a decimal comma,
     the field's own unit after it, and "R+4" for floors are understood."""
-    text = value.strip().translate(ARABIC_DIGITS).replace("\u00a0", " ")
+    text = ascii_number(value.strip()).replace("\u00a0", " ")
     if unit and text.endswith(unit):
         text = text[: -len(unit)].strip()
     if re.fullmatch(r"[Rr]\s*\+\s*\d+", text):

@@ -28,6 +28,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.i18n import ascii_digits
 from core.replicas import read_connection
 from library.folding import ARABIC, FRENCH
 
@@ -37,7 +38,6 @@ HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
 # words outranks a long one that repeats them.
 RANK_NORMALISATION = 2
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Words that may stand before a text's number: "loi 12-90", "القانون رقم 12.90".
 NUMBER_WORDS = {
     "loi", "law", "dahir", "decret", "décret", "decree", "arrete", "arrêté",
@@ -68,7 +68,7 @@ class LibraryQuery:
     def number_key(self) -> str:
         """The query as a text's number ("12 90"), or "" when it holds words
         other than a kind of text and a number."""
-        words = re.split(r"[\s]+", self.text.translate(DIGITS).strip().lower())
+        words = re.split(r"[\s]+", ascii_digits(self.text).strip().lower())
         rest = [word for word in words if word and word not in NUMBER_WORDS]
         key = " ".join(re.findall(r"[0-9]+", " ".join(rest)))
         if not key or re.sub(r"[0-9\W_]+", "", " ".join(rest)):

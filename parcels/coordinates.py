@@ -14,7 +14,8 @@ import re
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+from core.i18n import ascii_number
+
 _NUMBER = r"[+-]?\d+(?:\.\d+)?"
 _PAIR = re.compile(rf"^\s*({_NUMBER})\s*(?:[,;]\s*|\s+)({_NUMBER})\s*$")
 _DMS = re.compile(
@@ -109,7 +110,7 @@ def coordinates_parse(text: str) -> list[CoordinateReading]:
     Decimal degrees and DMS give one reading; Lambert metres give one per zone
     whose area the point falls in (Nord and Sud Maroc overlap in the middle).
     """
-    text = text.translate(_DIGITS).strip()
+    text = ascii_number(text).strip()
     if "°" in text or "º" in text:
         return _dms(text)
     match = _PAIR.match(text)

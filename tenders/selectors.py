@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.i18n import ascii_digits
 from library.folding import ARABIC, FRENCH, FoldDigits
-from library.search import ARABIC_SCRIPT, DIGITS
+from library.search import ARABIC_SCRIPT
 from tenders.models import CallForTenders, TenderDocument, open_now_q
 
 FEED_SIZE = 50
@@ -32,7 +33,7 @@ def _words_q(text: str) -> Q:
     """Calls whose object holds the words (through the library's search
     configurations: Arabic folded the same way on both sides) or whose
     reference contains the text, its digits read as 0–9 ("١٢/٢٠٢٦")."""
-    reference = Q(reference__icontains=text.translate(DIGITS))
+    reference = Q(reference__icontains=ascii_digits(text))
     if ARABIC_SCRIPT.search(text):
         words = SearchQuery(
             FoldDigits(Value(text)), config=ARABIC, search_type="websearch"
