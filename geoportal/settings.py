@@ -548,6 +548,10 @@ TASKS = {
 GEOPORTAIL_IMPORT_LEASE_SECONDS = int(
     os.environ.get("GEOPORTAIL_IMPORT_LEASE_SECONDS", 120)
 )
+# The background tasks' results (django-tasks-db), kept this many days after
+# they finish, then deleted by the worker: imports, receipts and base maps
+# keep their own status; the results are for the operator's inquiries.
+GEOPORTAIL_TASK_RESULTS_DAYS = int(os.environ.get("GEOPORTAIL_TASK_RESULTS_DAYS", 14))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

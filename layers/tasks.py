@@ -254,6 +254,19 @@ def import_jobs_reap(*, lease: datetime.timedelta | None = None) -> list[int]:
     return [job.pk for job in jobs]
 
 
+def task_results_prune() -> int:
+    """Delete the results of the tasks that finished more than
+    ``GEOPORTAIL_TASK_RESULTS_DAYS`` ago; return how many. Every import,
+    receipt and base map leaves one row in django-tasks-db's table, which
+    nothing reads once its task ended (the jobs keep their own status): a
+    national portal queues thousands a day."""
+    cutoff = timezone.now() - datetime.timedelta(
+        days=settings.GEOPORTAIL_TASK_RESULTS_DAYS
+    )
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted
+
+
 def import_job_retry(*, job: ImportJob) -> ImportJob:
     """Queue a failed import again from its stored upload; return the job.
 

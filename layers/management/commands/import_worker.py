@@ -6,7 +6,9 @@ takes the same options and, when the database cannot be reached, closes its
 connections and tries again with a growing pause (1 s doubling up to 30 s)
 instead of exiting. At start and then every half lease it fails the running
 imports whose heartbeat stopped (``layers.tasks.import_jobs_reap``) — the
-ones a killed worker left behind — and takes the queue from where it was.
+ones a killed worker left behind — and takes the queue from where it was;
+then it deletes the results of tasks finished long ago
+(``layers.tasks.task_results_prune``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from core.db import connections_drop_dead, database_unavailable
-from layers.tasks import import_jobs_reap, import_lease
+from layers.tasks import import_jobs_reap, import_lease, task_results_prune
 
 logger = logging.getLogger("django_tasks_db")
 # Outages are the operator's business whatever the verbosity asked for.
@@ -52,6 +54,7 @@ class Worker(db_worker.Worker):
             try:
                 if time.monotonic() >= next_reap:
                     import_jobs_reap()
+                    task_results_prune()
                     next_reap = time.monotonic() + import_lease().total_seconds() / 2
                 if self.step():
                     return

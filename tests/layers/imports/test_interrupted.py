@@ -177,3 +177,34 @@ def test_another_agency_cannot_retry_an_import_from_the_planner_page(
     assert response.status_code == 404
     job.refresh_from_db()
     assert job.status == "failed"
+
+
+def test_the_worker_deletes_the_results_of_tasks_finished_long_ago(
+    zoning_layer, planner, tmp_path, settings
+):
+    # Three imports done: one finished 15 days ago, one 13 days ago, one
+    # queued now. The worker keeps what finished within the 14 days and
+    # what has not finished; the import jobs keep their status.
+    settings.GEOPORTAIL_TASK_RESULTS_DAYS = 14
+    client = _client(planner)
+    old, recent = (
+        _queue(client, zoning_layer, tmp_path, f"{name}.geojson")
+        for name in ("old", "recent")
+    )
+    _work()
+    for job, days in ((old, 15), (recent, 13)):
+        DBTaskResult.objects.filter(id=job.task_id).update(
+            finished_at=timezone.now() - datetime.timedelta(days=days)
+        )
+    waiting = _queue(client, zoning_layer, tmp_path, "waiting.geojson")
+    DBTaskResult.objects.filter(id=waiting.task_id).update(
+        run_after=timezone.now() + datetime.timedelta(hours=1)
+    )
+
+    _work()
+
+    kept = set(DBTaskResult.objects.values_list("id", flat=True))
+    assert {str(task) for task in kept} == {recent.task_id, waiting.task_id}
+    old.refresh_from_db()
+    assert old.status == "done"
+    assert client.get(f"/api/v1/imports/{old.pk}").json()["status"] == "done"
