@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from leaflet.admin import LeafletGeoAdminMixin
+from leaflet.admin import LeafletAdminWidget, LeafletGeoAdminMixin
 from leaflet.forms.widgets import LeafletWidget
 
 from accounts import permissions
@@ -32,6 +32,15 @@ from layers.services import agency_save
 from layers.zone_rules import CitationsField
 
 
+class GeometryWidget(LeafletAdminWidget):
+    """django-leaflet's admin widget, its zoom buttons titled in the page's
+    language (``layers/admin-map-i18n.js``, after Leaflet)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["layers/admin-map-i18n.js"])
+
+
 class AgencyScopedAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     """Planners see and change only their agency's rows; administrators, all.
 
@@ -45,6 +54,7 @@ class AgencyScopedAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     """
 
     map_template = "layers/admin/geometry_widget.html"
+    widget = GeometryWidget
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

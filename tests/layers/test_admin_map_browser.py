@@ -31,6 +31,8 @@ TERRITORY = MultiPolygon(
 # leaflet.draw's toolbar speaks the page's language (django-leaflet has no
 # Arabic catalogue; ours carries it).
 EDIT_TITLE = {"fr": "Modifier les formes", "ar": "تعديل الأشكال"}
+# Leaflet's own zoom buttons too (its titles are English).
+ZOOM_TITLES = {"fr": ("Zoom avant", "Zoom arrière"), "ar": ("تكبير", "تصغير")}
 
 
 def admin_session(session_factory, live_server, administrator, language: str):
@@ -70,6 +72,13 @@ def test_the_agency_page_draws_its_territory_and_saves_it_unchanged(
     expect(territory_map.locator(".leaflet-draw-draw-polygon")).to_be_visible()
     expect(territory_map.locator(".leaflet-draw-edit-edit")).to_have_attribute(
         "title", EDIT_TITLE[language]
+    )
+    zoom_in, zoom_out = ZOOM_TITLES[language]
+    expect(territory_map.locator(".leaflet-control-zoom-in")).to_have_attribute(
+        "title", zoom_in
+    )
+    expect(territory_map.locator(".leaflet-control-zoom-out")).to_have_attribute(
+        "aria-label", zoom_out
     )
     assert page.evaluate("window.cspViolations") == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
