@@ -386,6 +386,10 @@ SECURE_CSP = {
 # The portal's public address (e.g. https://geoportail.example.ma) for links that
 # leave it, such as the QR code of a note; empty: taken from each request.
 GEOPORTAIL_PUBLIC_URL = os.environ.get("GEOPORTAIL_PUBLIC_URL", "")
+# The release deployed (a commit, a version), named in the maps' ETags so that
+# caches drop what older code drew; empty: a digest of the source, per process
+# (core.http_cache.code_version).
+GEOPORTAIL_RELEASE = os.environ.get("GEOPORTAIL_RELEASE", "")
 
 # The licence under which published layers are downloaded, named on their
 # metadata pages and in their ISO 19139 metadata (layers.metadata).

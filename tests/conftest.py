@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
 from accounts.models import User
+from core.http_cache import code_version
 from layers.models import Agency, Layer, PlanningDocument
 
 pytest_plugins = ["tests.browser_fixtures", "tests.requete_fixtures", "tests.wsgi"]
@@ -65,6 +66,19 @@ def square(lon: float, lat: float, size: float) -> MultiPolygon:
         (lon, lat),
     )
     return MultiPolygon(Polygon(ring), srid=4326)
+
+
+@pytest.fixture
+def release(settings):
+    """Deploys a release of the code by its name (``GEOPORTAIL_RELEASE``),
+    which the maps' ETags name (``core.http_cache.code_version``)."""
+
+    def deploy(name: str) -> None:
+        settings.GEOPORTAIL_RELEASE = name
+        code_version.cache_clear()
+
+    yield deploy
+    code_version.cache_clear()
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 
 from django.contrib.gis.db.models import Extent
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_change, viewable
+from core import http_cache
 from core.errors import BadRequest, NotFound
 from layers.in_force import (
     version_public_q,
@@ -78,13 +78,13 @@ class TileSet:
         return self.kind
 
     def etag(self, suffix: str = "") -> str:
-        """A strong ETag that changes whenever the data behind the set does."""
+        """A strong ETag that changes whenever the data behind the set does,
+        or the code that draws it."""
         if self.kind == PARCELS:
-            seed = f"{self.name}|{self.parcels_stamp}"
-        else:
-            seed = f"{self.name}|{self.version.pk}|{self.version.status}"
-        digest = hashlib.sha256(f"{seed}|{suffix}".encode()).hexdigest()[:32]
-        return f'"{digest}"'
+            return http_cache.strong_etag(self.name, self.parcels_stamp, suffix)
+        return http_cache.strong_etag(
+            self.name, self.version.pk, self.version.status, suffix
+        )
 
     def check_tile(self, z: int, x: int, y: int) -> None:
         """Raise TileOutOfRange unless z/x/y is a tile this set serves."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from core import http_cache
 from layers.models import Agency
 from layers.selectors import catalogue_revision
 
@@ -33,7 +34,7 @@ class Territories:
 
     @property
     def etag(self) -> str:
-        return f'"territories-{self.revision}"'
+        return http_cache.strong_etag("territories", self.revision)
 
 
 _CACHED: list[Territories] = []

@@ -61,6 +61,16 @@ def test_the_handler_answers_304_as_the_lane_does(ows_data, client):
     assert again.content == b""
 
 
+def test_a_new_release_of_the_code_draws_the_image_again(ows_data, client, release):
+    query = getmap_query(ows_data.zoning_name)
+    release("2026.12.1")
+    etag = client.get(f"/ows?{query}")["ETag"]
+    release("2026.12.2")
+    after = client.get(f"/ows?{query}", HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert after["ETag"] != etag
+
+
 def test_a_planners_images_stay_private(ows_data, planner, client, wsgi_call):
     query = getmap_query(ows_data.zoning_name)
     etag = wsgi_call("/ows", query=query).headers["ETag"]

@@ -101,6 +101,18 @@ def test_etag_answers_304_then_changes_after_a_new_publication(
     assert codes == {"EQ"}
 
 
+def test_a_new_release_of_the_code_changes_the_etag(client, published_zoning, release):
+    # A new style or encoder draws other tiles from the same data: caches
+    # must not keep what the release before drew.
+    release("2026.12.1")
+    etag = client.get(tile_url(NAME))["ETag"]
+    assert client.get(tile_url(NAME), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    release("2026.12.2")
+    after = client.get(tile_url(NAME), HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert after["ETag"] != etag
+
+
 def test_as_of_date_serves_the_version_then_in_force(
     client, zoning_layer, published_zoning
 ):

@@ -51,6 +51,17 @@ def test_territories_are_simplified_with_names_and_bounds(client, agency):
     assert len(ring) < 20  # of 1,601
 
 
+def test_a_new_release_of_the_code_changes_the_territories_etag(
+    client, agency, release
+):
+    release("2026.12.1")
+    first = client.get(reverse("viewer:territories"))
+    release("2026.12.2")
+    again = client.get(reverse("viewer:territories"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+
+
 def test_territories_are_revalidated_by_their_etag(client, agency):
     first = client.get(reverse("viewer:territories"))
 
