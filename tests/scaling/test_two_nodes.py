@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import http.cookiejar
 import json
+import signal
 import subprocess
 import time
 import urllib.error
@@ -82,11 +83,17 @@ class Nodes:
     lon: float  # a point of PARCEL
     lat: float
 
-    def answered(self, since: int = 0) -> list[tuple[str, str]]:
+    def answered(self, since: int = 0, *, count: int = 0) -> list[tuple[str, str]]:
         """(upstream addresses, request) of each request nginx logged, from
-        line ``since`` on; a request retried on another node names both."""
-        lines = self.access_log.read_text().splitlines()[since:]
-        return [tuple(line[1:].split('" ', 1)) for line in lines]
+        line ``since`` on; a request retried on another node names both.
+        Waits (5 s at most) for ``count`` of them: nginx logs a request once
+        its answer is sent, so the client may read it first."""
+        deadline = time.monotonic() + 5
+        while True:
+            lines = self.access_log.read_text().splitlines()[since:]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return [tuple(line[1:].split('" ', 1)) for line in lines]
+            time.sleep(0.05)
 
     def logged(self) -> int:
         return len(self.access_log.read_text().splitlines())
@@ -383,14 +390,23 @@ def test_two_workers_never_run_one_import_twice(nodes):
     planner = planner_logged_in(proxy)
     layer = zoning_layer(planner, proxy)
     jobs = []
-    for _ in range(6):
-        status, body = planner.upload(
-            f"{proxy}/api/v1/layers/{layer}/versions",
-            {"background": "1"},
-            ZONING_2021,
-        )
-        assert status == 202, body[:300]
-        jobs.append(json.loads(body)["id"])
+    # Both workers held while the six are queued: otherwise whichever polls
+    # first may take each as it comes (one node took all six in a CI run).
+    workers_held = (nodes.a.worker, nodes.b.worker)
+    for worker in workers_held:
+        worker.send_signal(signal.SIGSTOP)
+    try:
+        for _ in range(6):
+            status, body = planner.upload(
+                f"{proxy}/api/v1/layers/{layer}/versions",
+                {"background": "1"},
+                ZONING_2021,
+            )
+            assert status == 202, body[:300]
+            jobs.append(json.loads(body)["id"])
+    finally:
+        for worker in workers_held:
+            worker.send_signal(signal.SIGCONT)
     drafts = set()
     workers = []
     for job in jobs:
@@ -420,7 +436,7 @@ def test_a_stopped_node_leaves_its_requests_to_the_other(nodes):
         ):
             status, body = browser.get(proxy + path)
             assert status == 200, (path, status, body[:300])
-    answered = nodes.answered(since)
+    answered = nodes.answered(since, count=16)
     assert len(answered) == 16
     # Every answer came from node B; a request nginx first tried on node A
     # (before it set A aside) names both.
