@@ -1,7 +1,8 @@
 """Raw psycopg cursors on Django's connection, for the few hot queries that
-need what Django's cursors do not give: binary results and pipelines; the
-upkeep that lets a process outlive a database restart; and long fixed
-statements made short enough for psycopg to keep their conversion.
+need what Django's cursors do not give: binary results and pipelines;
+connections of one's own beside it; the upkeep that lets a process outlive
+a database restart; and long fixed statements made short enough for psycopg
+to keep their conversion.
 
 Django binds parameters on the client unless the settings say otherwise
 (``DATABASE_PREPARED``; not behind PgBouncer in transaction mode), and such
@@ -67,6 +68,23 @@ def custom_plans() -> Iterator[str]:
         with connections[alias].cursor() as cursor:
             cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         yield alias
+
+
+def own_connection_params(alias: str = "default") -> dict:
+    """The libpq parameters of Django's connection ``alias`` (its database,
+    the test one under tests), for a psycopg connection of one's own: one
+    that commits apart from the request's or the job's transaction, or that
+    a thread of its own uses. Read in the thread that owns ``alias``."""
+    return {
+        key: value
+        for key, value in connections[alias].get_connection_params().items()
+        if key not in {"cursor_factory", "context", "prepare_threshold"}
+    }
+
+
+def own_connection(params: dict) -> psycopg.Connection:
+    """A connection of one's own (``own_connection_params``), in autocommit."""
+    return psycopg.connect(**params, autocommit=True)
 
 
 # A quoted literal or identifier (kept as written), or a run of white space

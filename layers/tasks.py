@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.tasks import TaskResultStatus, task
@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
+from core.db import own_connection, own_connection_params
 from core.errors import Conflict
 from importing.errors import ImportRefused
 from importing.plan import ImportOptions
@@ -66,12 +67,7 @@ class _ProgressWriter:
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        params = {
-            key: value
-            for key, value in connection.get_connection_params().items()
-            if key not in {"cursor_factory", "context", "prepare_threshold"}
-        }
-        self.connection = psycopg.connect(**params, autocommit=True)
+        self.connection = own_connection(own_connection_params())
         self.stopped = threading.Event()
         self.heart = threading.Thread(
             target=self._beat,

@@ -9,15 +9,18 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from accounts.permissions import require_change
+from core.db import own_connection_params
 from importing.errors import no_parcel_error
 from importing.issues import Report
 from layers.models import Agency
 from layers.services import upload_size_check
-from parcels.importing import parcel_plan, parcel_rows
+from parcels.importing import COPY_COLUMNS, Repeats, parcel_batches, parcel_plan
 from parcels.models import Parcel
-from parcels.partitions import partition_hold, partition_load
+from parcels.partitions import loads_sweep, partition_hold, partition_load
 
 _STAGING = """
 CREATE TEMPORARY TABLE parcel_import_staging (
@@ -72,8 +75,10 @@ WHERE p.agency_id = %(agency)s AND p.retired_at IS NULL
 """
 
 
-def _update(cursor, *, agency: Agency, rows) -> tuple[int, dict[str, int]]:
-    """Bring the agency's parcels to ``rows`` through a staging table: the
+def _update(
+    cursor, *, agency: Agency, batches, repeats: Repeats, report: Report
+) -> tuple[int, dict[str, int]]:
+    """Bring the agency's parcels to ``batches`` through a staging table: the
     ones that differ rewritten, the absent ones retired, the new ones
     inserted. Returns how many rows were staged and those three counts."""
     table = connection.ops.quote_name(Parcel._meta.db_table)
@@ -82,12 +87,15 @@ def _update(cursor, *, agency: Agency, rows) -> tuple[int, dict[str, int]]:
     cursor.execute(_STAGING)
     count = 0
     with cursor.cursor.copy(
-        "COPY parcel_import_staging (kind, reference, reference_key, "
-        "official_area_m2, address, geom) FROM STDIN"
+        f"COPY parcel_import_staging ({', '.join(COPY_COLUMNS)}) FROM STDIN",
+        writer=QueuedLibpqWriter(cursor.cursor),
     ) as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
+        for batch in batches:
+            copy.write(batch.text)
+            count += batch.count
+    count -= repeats.drop(
+        cursor.cursor, sql.Identifier("parcel_import_staging"), report
+    )
     if count == 0:
         return 0, {}
     # The joins below probe the staging table by reference: with its index,
@@ -183,6 +191,7 @@ def parcels_import(
     if user is not None:
         require_change(user, Parcel(agency=agency))
     upload_size_check(Path(path).stat().st_size)
+    loads_sweep(own_connection_params())
     report = Report()
     with tempfile.TemporaryDirectory(prefix="geoportail-parcels-") as workdir:
         plan = parcel_plan(
@@ -198,12 +207,27 @@ def parcels_import(
             connection.cursor() as cursor,
             connection.wrap_database_errors,
         ):
-            rows = parcel_rows(plan, agency=agency, report=report, progress=progress)
+            repeats = Repeats()
+            batches = parcel_batches(
+                plan, agency=agency, report=report, repeats=repeats, progress=progress
+            )
             if partition_hold(cursor.cursor, agency_id=agency.pk):
-                count = partition_load(cursor.cursor, agency_id=agency.pk, rows=rows)
+                count = partition_load(
+                    cursor.cursor,
+                    agency_id=agency.pk,
+                    batches=batches,
+                    repeats=repeats,
+                    report=report,
+                )
                 counts = {"updated": 0, "retired": 0, "created": count}
             else:
-                count, counts = _update(cursor, agency=agency, rows=rows)
+                count, counts = _update(
+                    cursor,
+                    agency=agency,
+                    batches=batches,
+                    repeats=repeats,
+                    report=report,
+                )
             if count == 0:
                 raise no_parcel_error()
     report.summary.update(

@@ -10,8 +10,10 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
 from accounts.models import User
+from core.db import own_connection_params
 from core.http_cache import code_version
 from layers.models import Agency, Layer, PlanningDocument
+from parcels.partitions import loads_sweep
 
 pytest_plugins = ["tests.browser_fixtures", "tests.requete_fixtures", "tests.wsgi"]
 
@@ -79,6 +81,16 @@ def release(settings):
 
     yield deploy
     code_version.cache_clear()
+
+
+@pytest.fixture
+def parcel_loads_swept():
+    """Drops, after the test's transaction is rolled back, the load tables
+    its first parcel imports committed (``parcels.partitions``): the
+    rollback undoes their swap only, as a caller's would. Used before
+    ``db`` (``pytestmark``), so torn down after it."""
+    yield
+    loads_sweep(own_connection_params())
 
 
 @pytest.fixture

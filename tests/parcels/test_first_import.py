@@ -7,11 +7,15 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from core.db import own_connection, own_connection_params
 from importing.errors import ImportRefused
 from notes.sql import parcels_at_point
 from parcels.models import Parcel, ParcelsRevision
+from parcels.partitions import loads_sweep
 from parcels.services import parcels_import
 from tests.parcels.test_import_parcels import _registry
+
+pytestmark = pytest.mark.usefixtures("parcel_loads_swept")
 
 
 def _partition(agency) -> dict:
@@ -112,3 +116,22 @@ def test_a_first_import_that_fails_midway_leaves_the_partition_as_it_was(
     assert _partition(agency) == before
     assert not Parcel.objects.filter(agency=agency).exists()
     assert _revision(agency) == revision
+
+
+def test_load_tables_left_behind_are_dropped_unless_their_import_runs(db):
+    # Committed, as an import whose process died leaves its load table: one
+    # of an agency whose import still runs (its partition locked), one not.
+    params = own_connection_params()
+    running, dead = (f"parcels_parcel_agency_{n}" for n in (999_991, 999_992))
+    with own_connection(params) as setup, own_connection(params) as importing:
+        try:
+            for table in (running, f"{running}_load", f"{dead}_load"):
+                setup.execute(f"CREATE TABLE {table} (id int)")
+            with importing.transaction():
+                importing.execute(f"LOCK TABLE {running} IN EXCLUSIVE MODE")
+                assert loads_sweep(params) == [f"{dead}_load"]
+            # Once that import has ended, its table goes too.
+            assert loads_sweep(params) == [f"{running}_load"]
+        finally:
+            for table in (running, f"{running}_load", f"{dead}_load"):
+                setup.execute(f"DROP TABLE IF EXISTS {table}")

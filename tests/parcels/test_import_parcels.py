@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 import shapely
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import translation
@@ -16,6 +18,8 @@ from parcels.selectors import addresses_matching, parcels_matching
 from parcels.services import parcels_import
 from tests.importing.conftest import geojson_file, to_srid
 from tests.tiles.test_tiles import decode, tile_url
+
+pytestmark = pytest.mark.usefixtures("parcel_loads_swept")
 
 
 def _registry(tmp_path, area="450"):
@@ -293,3 +297,100 @@ def test_an_update_says_what_it_did(cadastre_update, language, expected):
     _before, result = cadastre_update
     with translation.override(language):
         assert result.summary == expected
+
+
+ODD_ADDRESSES = [
+    "12\tRue\\Oued\nZiz\r",  # the COPY format's own characters
+    "Bd Al\x00 Massira",  # NUL, where GDAL ends the text
+    "حي الرياض " * 40,  # past the column's 300 characters
+]
+
+
+def _in_a_row(tmp_path, properties: list[dict]):
+    """A registry of ≈ 90 m squares in a row, one per feature's
+    ``properties``, in EPSG:26191."""
+    squares = [
+        shapely.box(-6.85 + 0.002 * n, 33.95, -6.849 + 0.002 * n, 33.951)
+        for n in range(len(properties))
+    ]
+    path = tmp_path / "cadastre.geojson"
+    geojson_file(path, list(zip(to_srid(squares, 26191), properties, strict=True)))
+    return path
+
+
+def _path_chosen(agency, *, first: bool) -> None:
+    """Unless ``first``, a parcel of the agency already there: its import is
+    then an update of the partition, staged, not a bare load."""
+    if not first:
+        Parcel.objects.create(
+            agency=agency,
+            kind="TF",
+            reference="TF 9/07",
+            reference_key="TF9/7",
+            geom=MultiPolygon(Polygon.from_bbox((-6.9, 33.9, -6.899, 33.901))),
+        )
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first import", "update"])
+def test_registry_values_are_stored_as_written(agency, tmp_path, first):
+    # A file written as registries write throughout (read a batch at a time),
+    # with addresses holding what the bulk load must escape.
+    path = _in_a_row(
+        tmp_path,
+        [
+            {"NUM_TF": reference, "SUPERFICIE": area, "ADRESSE": address}
+            for reference, area, address in zip(
+                ("TF 12345/07", "R 4567/07", "TF 8/07"),
+                ("450,5", "", "1200"),
+                ODD_ADDRESSES,
+                strict=True,
+            )
+        ],
+    )
+    _path_chosen(agency, first=first)
+    result = parcels_import(agency=agency, path=path, srid=26191)
+    assert result.created == 3
+    stored = {
+        parcel.reference_key: parcel
+        for parcel in Parcel.objects.filter(agency=agency).exclude(
+            reference_key="TF9/7"
+        )
+    }
+    assert sorted(stored) == ["R4567/7", "TF12345/7", "TF8/7"]
+    title, requisition, small = (
+        stored[key] for key in ("TF12345/7", "R4567/7", "TF8/7")
+    )
+    assert (title.kind, title.reference) == ("TF", "TF 12345/07")
+    assert (requisition.kind, requisition.reference) == ("R", "R 4567/07")
+    assert (title.official_area_m2, requisition.official_area_m2) == (
+        Decimal("450.50"),
+        None,
+    )
+    assert small.official_area_m2 == 1200
+    assert title.address == ODD_ADDRESSES[0]
+    assert requisition.address == "Bd Al"
+    assert small.address == ODD_ADDRESSES[2][:300]
+    assert title.address_folded == "12\true\\oued\nziz\r"
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first import", "update"])
+def test_a_repeated_reference_keeps_its_first_parcel(agency, tmp_path, first):
+    # "TF 1/07" three times, written two ways: the first is kept, the two
+    # others left out and named in the report; whether the file is read a
+    # batch at a time or a reference at a time, loaded bare or staged.
+    references = ("TF 1/07", "TF 2/07", "TF 1/07", "T.F. 01/7")
+    path = _in_a_row(
+        tmp_path,
+        [
+            {"NUM_TF": reference, "ADRESSE": f"parcelle {n}"}
+            for n, reference in enumerate(references)
+        ],
+    )
+    _path_chosen(agency, first=first)
+    result = parcels_import(agency=agency, path=path, srid=26191)
+    assert result.created == 2
+    kept = Parcel.objects.get(agency=agency, reference_key="TF1/7")
+    assert kept.address == "parcelle 0"
+    issues = {issue["code"]: issue for issue in result.report["issues"]}
+    assert issues["duplicate_reference"]["count"] == 2
+    assert issues["duplicate_reference"]["features"] == ["2", "3"]
