@@ -135,11 +135,9 @@ def mapserver_times(directory: Path, database_url: str, entry, tiles) -> list | 
         worker.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--views", type=int, default=20)
-    args = parser.parse_args()
-
+def bench_zoning():
+    """The bench database's URL, Django set up on it, and the bench agency's
+    zoning in force (its catalogue entry)."""
     database_url = bench_url()
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
@@ -147,13 +145,23 @@ def main() -> None:
 
     django.setup()
     from ows.catalog import catalog_layers
-    from tiles.catalog import DENSE_LAYER_MIN_ZOOM
 
     entry = next(
         e
         for e in catalog_layers(agency_code="bench")
         if e.layer.name == "zonage" and not e.is_draft
     )
+    return database_url, entry
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--views", type=int, default=20)
+    args = parser.parse_args()
+
+    database_url, entry = bench_zoning()
+    from tiles.catalog import DENSE_LAYER_MIN_ZOOM
+
     tiles = session(args.views, minzoom=DENSE_LAYER_MIN_ZOOM)
     maps = {tile: "/ows?" + getmap_query(entry.name, tile) for tile in tiles}
     vectors = {(z, x, y): f"/tiles/{entry.name}/{z}/{x}/{y}.mvt" for z, x, y in tiles}

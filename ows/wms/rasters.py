@@ -52,6 +52,8 @@ class RasterLayer:
     cog: FieldFile
     # West, south, east, north in degrees.
     extent: tuple[float, float, float, float]
+    # The published BaseMapVersion's id: what the images are drawn from.
+    version: int
 
 
 def raster_layers(*, agency_code: str | None = None) -> dict[str, RasterLayer]:
@@ -65,6 +67,7 @@ def raster_layers(*, agency_code: str | None = None) -> dict[str, RasterLayer]:
             title=version.base_map.title,
             cog=version.cog,
             extent=version.extent.extent,
+            version=version.pk,
         )
         for version in versions.order_by("base_map__agency__code", "base_map__name")
     ]
