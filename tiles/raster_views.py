@@ -29,10 +29,11 @@ def raster_tile(
     if version is None:
         raise NotFound(_("There is no published base map of that name."))
     # A version's COG never changes, so the version and the tile make the
-    # ETag; the address outlives versions, so caches revalidate on each use,
-    # as the vector tiles' (``core.http_cache``: a new publication shows at
-    # once; revalidating is a 304).
-    etag = f'"basemap-{version.pk}-{z}-{x}-{y}"'
+    # ETag, with the release of the code that encodes it; the address
+    # outlives versions, so caches revalidate on each use, as the vector
+    # tiles' (``core.http_cache``: a new publication shows at once;
+    # revalidating is a 304).
+    etag = http_cache.strong_etag("basemap", version.pk, z, x, y)
     if http_cache.none_match_holds(request.headers.get("If-None-Match", ""), etag):
         return http_cache.shared_revalidated(HttpResponse(status=304), etag)
     path = stored_file_path(storage=version.cog.storage, name=version.cog.name)

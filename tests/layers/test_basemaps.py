@@ -303,17 +303,37 @@ def test_publishing_supersedes_and_an_older_version_can_come_back(
     client, agency, orthophoto
 ):
     first = base_map_version_publish(version=upload(agency, orthophoto))
+    address, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
+    first_etag = client.get(address)["ETag"]
     second = base_map_version_publish(version=upload(agency, orthophoto))
     first.refresh_from_db()
     assert (first.status, second.status) == ("superseded", "published")
-    address, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
-    assert f"basemap-{second.pk}-" in client.get(address)["ETag"]
+    second_etag = client.get(address)["ETag"]
+    assert second_etag != first_etag
 
     base_map_version_publish(version=first)
 
     second.refresh_from_db()
     assert second.status == BaseMapVersion.Status.SUPERSEDED
-    assert f"basemap-{first.pk}-" in client.get(address)["ETag"]
+    assert client.get(address)["ETag"] == first_etag
+    stale = client.get(address, headers={"If-None-Match": second_etag})
+    assert stale.status_code == 200
+
+
+def test_a_new_release_of_the_code_encodes_the_tile_again(
+    client, agency, orthophoto, release
+):
+    base_map_version_publish(version=upload(agency, orthophoto))
+    address, _right, _down = tile_address(agency, WEST + 10, NORTH - 10, 17)
+    release("2026.12.1")
+    etag = client.get(address)["ETag"]
+    release("2026.12.2")
+
+    again = client.get(address, headers={"If-None-Match": etag})
+
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+    assert again["Content-Type"] == "image/webp"
 
 
 def test_a_published_version_cannot_be_published_again(agency, orthophoto):
