@@ -7,10 +7,12 @@ the orthophotos — on the ``GLOBAL_WEBMERCATOR`` grid, filled on demand or by
 WMTS. Nothing is ever purged: each cache's name and directory carry what its
 images are drawn from — the catalogue revision (``layers_catalogue_revision``,
 the one the portal's ETags use) for vector layers, the published version for
-an orthophoto (its publishing does not move the revision) — so a publish
-gives a new configuration whose caches are new, and MapProxy reloads a
-changed configuration. ``--prune`` deletes the caches of older revisions,
-keeping those of the configuration replaced (a MapProxy not yet reloaded).
+an orthophoto (its publishing does not move the revision), and the release of
+the code that draws them (``core.http_cache.code_version``, as the ETags) — so
+a publish or a new release gives a new configuration whose caches are new,
+and MapProxy reloads a changed configuration. ``--prune`` deletes the caches
+no longer named, keeping those of the configuration replaced (a MapProxy not
+yet reloaded).
 
 What is in force also changes at midnight (documents come into force and
 expire by date): a layer then enters or leaves the list, while a layer that
@@ -26,9 +28,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
+from core.http_cache import code_version
 from layers.selectors import catalogue_revision
 from ows.catalog import catalog_layers, layer_extents
 from ows.metadata import service_metadata
@@ -56,8 +60,9 @@ class CachedLayer:
 
     name: str
     title: str
-    # What its images are drawn from: "r<catalogue revision>" for a vector
-    # layer, "v<version>" for an orthophoto; in its cache's name and folder.
+    # What its images are drawn from: "r<catalogue revision>-<release>" for
+    # a vector layer, "v<version>-<release>" for an orthophoto; in its
+    # cache's name and folder.
     stamp: str
     folder: Path
     # West, south, east, north in degrees (None: not read, or empty).
@@ -78,20 +83,28 @@ class CachedLayer:
         return f"{self.key}_wms"
 
 
+def release_stamp() -> str:
+    """The release of the code that draws the tiles (``code_version``),
+    written with letters, digits and hyphens only: a part of a cache's name
+    and folder."""
+    return re.sub(r"[^0-9A-Za-z]+", "-", code_version()).strip("-")[:40] or "0"
+
+
 def cached_layers(*, extents: bool) -> tuple[list[CachedLayer], int | None]:
     """The layers the public's WMS offers now, with their ``extents`` if
     asked (a pass over their features), and the catalogue revision."""
     # Read before the catalogue: a publish in between gives a newer revision
     # at the next run, hence new caches.
     revision = catalogue_revision()
+    release = release_stamp()
     entries = catalog_layers(user=None)
     boxes = layer_extents(entries) if extents else {}
     layers = [
         CachedLayer(
             name=entry.name,
             title=entry.title,
-            stamp=f"r{revision}",
-            folder=Path(f"r{revision}", entry.prefix, entry.local_name),
+            stamp=f"r{revision}-{release}",
+            folder=Path(f"r{revision}-{release}", entry.prefix, entry.local_name),
             extent=boxes.get(entry.version.pk),
         )
         for entry in entries
@@ -100,8 +113,10 @@ def cached_layers(*, extents: bool) -> tuple[list[CachedLayer], int | None]:
         CachedLayer(
             name=raster.name,
             title=raster.title,
-            stamp=f"v{raster.version}",
-            folder=Path("orthophotos", f"v{raster.version}", *raster.name.split(":")),
+            stamp=f"v{raster.version}-{release}",
+            folder=Path(
+                "orthophotos", f"v{raster.version}-{release}", *raster.name.split(":")
+            ),
             extent=raster.extent,
         )
         for raster in raster_layers().values()
@@ -214,11 +229,12 @@ def _json(document: dict) -> str:
 
 
 def mapproxy_caches_prune(*, cache_dir: Path, kept: list[str]) -> list[Path]:
-    """Delete the caches under ``cache_dir`` (``r<revision>`` folders, and
-    ``orthophotos/v<version>``) that none of the configurations ``kept``
-    (their texts) names; return them. Given the new configuration and the
-    one it replaces, a MapProxy not yet reloaded keeps its tiles, and the
-    caches of older revisions, which nothing asks for any more, go."""
+    """Delete the caches under ``cache_dir`` (``r<revision>-<release>``
+    folders, and ``orthophotos/v<version>-<release>``) that none of the
+    configurations ``kept`` (their texts) names; return them. Given the new
+    configuration and the one it replaces, a MapProxy not yet reloaded keeps
+    its tiles, and the caches of older revisions and releases, which nothing
+    asks for any more, go."""
     named = set()
     for text in kept:
         for cache in json.loads(text)["caches"].values():

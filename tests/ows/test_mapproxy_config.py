@@ -1,6 +1,6 @@
 """``manage.py mapproxy_config``: the public WMS layers, caches named by the
-catalogue revision, written only when it changes (MapProxy itself:
-tests/scaling/test_mapproxy.py)."""
+catalogue revision and the code's release, written only when it changes
+(MapProxy itself: tests/scaling/test_mapproxy.py)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def run(*args: str, **options) -> str:
 
 
 def test_the_configuration_offers_what_getcapabilities_lists(
-    client, ows_data, make_document, tmp_path, settings
+    client, ows_data, make_document, tmp_path, settings, release
 ):
     # Not public: a draft of the zoning, and the published zoning of a plan
     # under public inquiry.
@@ -44,6 +44,7 @@ def test_the_configuration_offers_what_getcapabilities_lists(
         version=layer_version_create(layer=layer, features=zoning_features("v1"))
     )
     settings.GEOPORTAIL_PUBLIC_URL = "https://geoportail.example.ma"
+    release("2026.12.1")
     output = tmp_path / "mapproxy.yaml"
     run(output=output, cache_dir=tmp_path / "tiles")
     config = json.loads(output.read_text())
@@ -64,9 +65,11 @@ def test_the_configuration_offers_what_getcapabilities_lists(
         if not layer["name"].startswith("aurs:"):
             continue
         (cache,) = layer["sources"]
-        assert cache.endswith(f"_r{revision}")
+        assert cache.endswith(f"_r{revision}-2026-12-1")
         directory = config["caches"][cache]["cache"]["directory"]
-        assert directory.startswith(str(tmp_path / "tiles" / f"r{revision}"))
+        assert directory.startswith(
+            str(tmp_path / "tiles" / f"r{revision}-2026-12-1") + "/"
+        )
         (source,) = config["caches"][cache]["sources"]
         request = config["sources"][source]["req"]
         assert request["url"] == "https://geoportail.example.ma/ows"
@@ -115,13 +118,23 @@ def test_written_once_and_refused_without_the_portals_address(
     assert seeds["aurs--pa-1-zonage"]["levels"] == {"from": 0, "to": 14}
 
 
+def fill(output: Path) -> None:
+    """A tile in each cache of the configuration ``output``, as MapProxy
+    would have stored."""
+    for cache in json.loads(output.read_text())["caches"].values():
+        folder = Path(cache["cache"]["directory"]) / "14"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "0.png").write_bytes(b"\x89PNG")
+
+
 def test_prune_keeps_this_configurations_caches_and_the_replaced_ones(
-    ows_data, tmp_path, settings
+    ows_data, tmp_path, settings, release
 ):
     # Three publishes, each followed by the command with --prune; MapProxy
     # filled a tile of each cache meanwhile. An orthophoto's cache of a
     # version no longer published is there too.
     settings.GEOPORTAIL_PUBLIC_URL = "http://127.0.0.1:8000"
+    release("2026.12.1")
     tiles, output = tmp_path / "tiles", tmp_path / "mapproxy.yaml"
     stale = tiles / "orthophotos" / "v999" / "aurs" / "ortho" / "14"
     stale.mkdir(parents=True)
@@ -135,14 +148,40 @@ def test_prune_keeps_this_configurations_caches_and_the_replaced_ones(
         with translation.override("fr"):
             said = run("--prune", output=output, cache_dir=tiles)
         revisions.append(catalogue_revision())
-        for cache in json.loads(output.read_text())["caches"].values():
-            folder = Path(cache["cache"]["directory"]) / "14"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "0.png").write_bytes(b"\x89PNG")
+        fill(output)
     assert len(set(revisions)) == 3
     # The current revision's caches and the one before; not the first's.
     assert {path.name for path in tiles.glob("r*")} == {
-        f"r{revision}" for revision in revisions[1:]
+        f"r{revision}-2026-12-1" for revision in revisions[1:]
     }
     assert not stale.exists()
-    assert "1 cache d'une révision antérieure supprimé" in said
+    assert "1 cache qui n'est plus servi supprimé" in said
+
+
+def test_a_new_release_of_the_code_gets_new_caches(
+    ows_data, tmp_path, settings, release
+):
+    # The same catalogue drawn by another release: new caches; the old
+    # release's go once no configuration kept names them.
+    settings.GEOPORTAIL_PUBLIC_URL = "http://127.0.0.1:8000"
+    tiles, output = tmp_path / "tiles", tmp_path / "mapproxy.yaml"
+    revision = catalogue_revision()
+    release("2026.12.1")
+    run("--prune", output=output, cache_dir=tiles)
+    fill(output)
+    release("2026.12.2")
+    with translation.override("en"):
+        said = run("--prune", output=output, cache_dir=tiles)
+    assert "written" in said
+    fill(output)
+    # The replaced configuration's caches stay (a MapProxy not yet reloaded).
+    assert {path.name for path in tiles.glob("r*")} == {
+        f"r{revision}-2026-12-1",
+        f"r{revision}-2026-12-2",
+    }
+
+    with translation.override("en"):
+        said = run("--prune", output=output, cache_dir=tiles)
+
+    assert "unchanged" in said
+    assert {path.name for path in tiles.glob("r*")} == {f"r{revision}-2026-12-2"}

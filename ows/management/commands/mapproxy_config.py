@@ -22,8 +22,8 @@ class Command(BaseCommand):
     help = (
         "Write a MapProxy configuration caching every layer of the public WMS "
         "on the GLOBAL_WEBMERCATOR grid, its caches named by the catalogue "
-        "revision. Written only when it changed: run it after each publish "
-        "and at midnight (or every minute)."
+        "revision and the code's release. Written only when it changed: run "
+        "it after each publish, each release and at midnight (or every minute)."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             "--prune",
             action="store_true",
             help="delete the caches neither this configuration nor the one it "
-            "replaces names (older revisions)",
+            "replaces names (older revisions and releases)",
         )
         parser.add_argument(
             "--seed-output",
@@ -107,8 +107,8 @@ class Command(BaseCommand):
                 kept=[text for text in (config.text, replaced) if text],
             )
             message = ngettext(
-                "%(count)d cache of an older revision deleted.",
-                "%(count)d caches of older revisions deleted.",
+                "%(count)d cache no longer served deleted.",
+                "%(count)d caches no longer served deleted.",
                 len(removed),
             )
             self.stdout.write(message % {"count": len(removed)})
