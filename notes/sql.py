@@ -44,12 +44,14 @@ _VERSIONS_IN_FORCE = f"""
     AND {in_force_sql(document="d", version="v")}
 """  # noqa: S608
 
-# The agencies whose territory holds the point ``pt``: a click knows its
-# agency from the territory (two where territories overlap), and the parcels
-# are looked for in those agencies' partitions only (parcels are partitioned
-# by agency, parcels migration 0007).
-_TERRITORIES = """territories AS (
-  SELECT a.id FROM layers_agency a, pt WHERE ST_Intersects(a.territory, pt.g)
+# The agencies with a parcel in the cell of 0.01° of the point ``pt``
+# (``ParcelCell``, a B-tree look-up): a click's parcels are looked for in
+# those agencies' partitions only (parcels are partitioned by agency, parcels
+# migration 0007) — mostly one, the agency whose territory holds the point,
+# and also the one whose parcel sticks out of its territory there.
+_REACH = """reach AS (
+  SELECT c.agency_id AS id FROM parcels_parcelcell c, pt
+  WHERE c.x = parcels_cell(ST_X(pt.g)) AND c.y = parcels_cell(ST_Y(pt.g))
 )"""
 
 # The current parcels of agency ``t.id`` holding the point ``pt``, for a
@@ -67,12 +69,12 @@ _PARCELS_OF_AGENCY_AT_POINT = """
 IDENTIFY = f"""
 WITH pt AS (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
-), {_TERRITORIES}, parcel AS (
+), {_REACH}, parcel AS (
   SELECT p.id, p.agency_id, p.reference, p.official_area_m2, p.geom,
          ST_Area(p.geom::geography) AS area,
          -- How many parcels overlap here (counted before the LIMIT).
          count(*) OVER () AS hits
-  FROM territories t
+  FROM reach t
   CROSS JOIN LATERAL ({_PARCELS_OF_AGENCY_AT_POINT}) p
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
   LIMIT 1
@@ -81,7 +83,9 @@ WITH pt AS (
   FROM layers_agency a
   WHERE a.id = coalesce(
     (SELECT agency_id FROM parcel),
-    (SELECT id FROM territories ORDER BY id LIMIT 1))
+    -- On no parcel: the agency whose territory holds the point.
+    (SELECT t.id FROM layers_agency t, pt
+     WHERE ST_Intersects(t.territory, pt.g) ORDER BY t.id LIMIT 1))
 ), subject AS (
   SELECT coalesce((SELECT geom FROM parcel), (SELECT g FROM pt)) AS g
 ), versions AS (
@@ -389,10 +393,10 @@ _PARCEL_FIELDS = tuple(
 )
 PARCELS_AT_POINT = f"""
 WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
-{_TERRITORIES}
+{_REACH}
 SELECT {", ".join(f"p.{field.column}" for field in _PARCEL_FIELDS)},
        {", ".join(f"a.{field.column}" for field in _AGENCY_FIELDS)}
-FROM territories t
+FROM reach t
 CROSS JOIN LATERAL ({_PARCELS_OF_AGENCY_AT_POINT}) p
 JOIN layers_agency a ON a.id = p.agency_id
 """  # noqa: S608
@@ -418,10 +422,10 @@ COMPOSE_AT_POINT = statement_compact(
         # execution.
         subject=f"""pt AS MATERIALIZED (
   SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
-), {_TERRITORIES}, parcel AS (
+), {_REACH}, parcel AS (
   SELECT {", ".join(f"p.{f.column} AS p_{f.column}" for f in _NOTE_PARCEL_FIELDS)},
          count(*) OVER () AS hits
-  FROM territories t
+  FROM reach t
   CROSS JOIN LATERAL ({_PARCELS_OF_AGENCY_AT_POINT}) p
   ORDER BY p.id + 0  -- "+ 0": never walk the primary key to find the point
   LIMIT 1

@@ -110,3 +110,27 @@ class ParcelsRevision(models.Model):
         "layers.Agency", on_delete=models.CASCADE, primary_key=True
     )
     revision = models.BigIntegerField(default=0)
+
+
+class ParcelCell(models.Model):
+    """A cell of a grid of 0.01° (≈ 1 km) that a parcel of the agency
+    touches (its bounding box). A click looks for parcels in the partitions
+    of the agencies whose territory holds the point (notes.sql) and of those
+    with a parcel in its cell: a parcel sticking out of its agency's
+    territory is found there too. Kept by statement triggers on the parcels
+    (migration 0009, whose ``parcels_cell(degrees)`` is the one definition
+    of a cell) and by an agency's first import (``parcels.partitions``); a
+    cell stays after its parcels are retired or deleted, which costs a click
+    there one probe of a partition and nothing else."""
+
+    x = models.IntegerField()
+    y = models.IntegerField()
+    agency = models.ForeignKey("layers.Agency", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            # Its index is the click's look-up (by x and y).
+            models.UniqueConstraint(
+                fields=["x", "y", "agency"], name="parcel_cell_unique"
+            )
+        ]

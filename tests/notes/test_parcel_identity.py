@@ -179,3 +179,64 @@ def test_search_results_name_the_parcels_agency(client, overlaps):
 
     parcels = [(r["agency"], r["reference"]) for r in results if r["kind"] == "parcel"]
     assert sorted(parcels) == [("aurs", "TF 77006/07"), ("ausl", "TF 77006/07")]
+
+
+# A parcel of aurs whose east end lies in the territory of its neighbour
+# aukt, and one whose west end lies in no agency's territory (cadastres and
+# territories are drawn apart): a click there is on aurs's parcel all the
+# same. aurs's territory spans -6.9 to -6.8 in longitude.
+EAST_OVER = box(-6.8030, 33.9500, -6.7950, 33.9560)
+WEST_OVER = box(-6.9040, 33.9500, -6.8960, 33.9560)
+IN_THE_NEIGHBOURS_TERRITORY = (-6.7970, 33.9530)
+IN_NO_TERRITORY = (-6.9020, 33.9530)
+
+
+@pytest.fixture
+def over_the_edge(site, make_agency):
+    make_agency("aukt", territory=square(-6.8, 33.9, 0.1))
+    return {
+        "east": make_parcel(site.agency, "TF 88001/07", EAST_OVER),
+        "west": make_parcel(site.agency, "TF 88002/07", WEST_OVER),
+    }
+
+
+@pytest.mark.parametrize(
+    ("point", "reference"),
+    [(IN_THE_NEIGHBOURS_TERRITORY, "TF 88001/07"), (IN_NO_TERRITORY, "TF 88002/07")],
+    ids=["neighbours-territory", "no-territory"],
+)
+def test_a_click_where_a_parcel_leaves_its_territory_is_on_that_parcel(
+    client, over_the_edge, point, reference
+):
+    lon, lat = point
+    found = client.get(f"/api/v1/identify?lon={lon}&lat={lat}").json()
+
+    assert (found["parcel"]["agency"], found["parcel"]["reference"]) == (
+        "aurs",
+        reference,
+    )
+    response = post(client, "/api/v1/notes/compose", {"lon": lon, "lat": lat})
+    assert response.status_code == 200, response.content
+    content = response.json()
+    assert content["agency"]["code"] == "aurs"
+    assert content["subject"]["reference"] == reference
+
+
+def test_a_parcel_moved_out_of_its_territory_is_found_where_it_went(
+    client, over_the_edge
+):
+    # An update (the admin's, an import's) moves the parcel over the edge.
+    parcel = make_parcel(
+        over_the_edge["east"].agency, "TF 88003/07", box(-6.86, 33.97, -6.859, 33.971)
+    )
+    lon, lat = (-6.7930, 33.9800)
+    before = client.get(f"/api/v1/identify?lon={lon}&lat={lat}").json()
+    # No parcel there yet: the agency whose territory holds the point.
+    assert (before["parcel"], before["agency"]["code"]) == (None, "aukt")
+
+    parcel.geom = box(-6.8010, 33.9790, -6.7920, 33.9810)
+    parcel.save()
+
+    found = client.get(f"/api/v1/identify?lon={lon}&lat={lat}").json()
+    assert found["parcel"]["reference"] == "TF 88003/07"
+    assert found["agency"]["code"] == "aurs"

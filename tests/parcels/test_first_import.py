@@ -5,6 +5,7 @@ transaction."""
 from __future__ import annotations
 
 import pytest
+import shapely
 from django.db import connection
 
 from core.db import own_connection, own_connection_params
@@ -13,6 +14,7 @@ from notes.sql import parcels_at_point
 from parcels.models import Parcel, ParcelsRevision
 from parcels.partitions import loads_sweep
 from parcels.services import parcels_import
+from tests.importing.conftest import geojson_file
 from tests.parcels.test_import_parcels import _registry
 
 pytestmark = pytest.mark.usefixtures("parcel_loads_swept")
@@ -135,3 +137,32 @@ def test_load_tables_left_behind_are_dropped_unless_their_import_runs(db):
         finally:
             for table in (running, f"{running}_load", f"{dead}_load"):
                 setup.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _over_the_edge(tmp_path, west: float):
+    """A cadastre of one title whose west end (from ``west``) lies outside
+    the agency's territory (its west edge is at -6.9)."""
+    return geojson_file(
+        tmp_path / "bord.geojson",
+        [(shapely.box(west, 33.95, -6.895, 33.951), {"TITRE": "T.F. 555/07"})],
+    )
+
+
+def test_a_parcel_over_the_territorys_edge_is_found_there_after_each_import(
+    agency, tmp_path
+):
+    # A first import (loaded and attached: no trigger sees its rows), then an
+    # update stretching the parcel further west: a click on the part outside
+    # the territory finds it each time.
+    parcels_import(agency=agency, path=_over_the_edge(tmp_path, -6.903), srid=4326)
+    (parcel,) = parcels_at_point(lon=-6.902, lat=33.9505)
+    assert parcel.reference == "TF 555/07"
+    assert parcels_at_point(lon=-6.912, lat=33.9505) == []
+
+    result = parcels_import(
+        agency=agency, path=_over_the_edge(tmp_path, -6.915), srid=4326
+    )
+
+    assert result.updated == 1
+    (parcel,) = parcels_at_point(lon=-6.912, lat=33.9505)
+    assert parcel.reference == "TF 555/07"

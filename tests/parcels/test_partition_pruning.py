@@ -3,8 +3,8 @@ partition of ``parcels_parcel`` (parcels migration 0007): by reference, at a
 point, a tile of parcels, the parcel page, the PDF's neighbours.
 
 The plans are read with EXPLAIN ANALYZE: a partition pruned while planning
-is absent, one pruned while running (the agency found by a sub-select or by
-the territory at a click) is "never executed" (no loop).
+is absent, one pruned while running (the agency found by a sub-select or, at
+a click, by the cell of its parcels) is "never executed" (no loop).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _partition(agency) -> set[str]:
     return {f"parcels_parcel_agency_{agency.pk}"}
 
 
-def test_a_click_reads_the_partition_of_the_agency_whose_territory_it_is_in(
+def test_a_click_reads_the_partition_of_the_agency_with_parcels_there(
     three_agencies,
 ):
     agency = three_agencies[1]
