@@ -28,6 +28,7 @@ import re
 import threading
 from collections.abc import Iterable
 
+import numpy as np
 import psycopg
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
@@ -45,21 +46,6 @@ _CONSTRAINT_DEFINITION = re.compile(
 # How many index builds run at once (each on a connection of its own).
 BUILDERS = 2
 
-# The cells the current parcels of the table {rows} touch, added to the
-# clicks' look-up (``ParcelCell``): the statement of the trigger of parcels
-# migration 0009, which an ATTACH does not fire.
-_CELLS_ADD = """
-INSERT INTO parcels_parcelcell (x, y, agency_id)
-SELECT DISTINCT x, y, agency_id
-FROM (
-  SELECT DISTINCT agency_id,
-         parcels_cell(ST_XMin(box)) AS x0, parcels_cell(ST_XMax(box)) AS x1,
-         parcels_cell(ST_YMin(box)) AS y0, parcels_cell(ST_YMax(box)) AS y1
-  FROM (SELECT agency_id, Box2D(geom) AS box FROM {rows}
-        WHERE retired_at IS NULL) AS parcels
-) AS boxes, generate_series(x0, x1) AS x, generate_series(y0, y1) AS y
-ON CONFLICT DO NOTHING
-"""
 
 _INDEX_DEFINITION = re.compile(
     r"^CREATE (?P<unique>UNIQUE )?INDEX \S+ ON (?:ONLY )?\S+ (?P<using>USING .+)$"
@@ -244,7 +230,7 @@ def partition_load(
     params = own_connection_params()
     with own_connection(params) as loader:
         try:
-            count = _load(
+            count, cells = _load(
                 loader, load=load, check=check, agency_id=agency_id, batches=batches
             )
             count -= repeats.drop(loader.cursor(), load, report)
@@ -285,14 +271,22 @@ def partition_load(
         " DO UPDATE SET revision = parcels_parcelsrevision.revision + 1",
         [agency_id],
     )
-    # Nor does it fire the trigger adding the cells the parcels touch.
-    cursor.execute(sql.SQL(_CELLS_ADD).format(rows=table))
+    # Nor does it fire the trigger adding the cells the parcels touch (the
+    # clicks' look-up, parcels migration 0009): the batches said them.
+    cells = np.unique(np.concatenate(cells), axis=0)
+    cursor.execute(
+        "INSERT INTO parcels_parcelcell (x, y, agency_id)"
+        " SELECT x, y, %s FROM unnest(%s::integer[], %s::integer[]) AS c (x, y)"
+        " ON CONFLICT DO NOTHING",
+        [agency_id, cells[:, 0].tolist(), cells[:, 1].tolist()],
+    )
     return count
 
 
-def _load(loader, *, load, check, agency_id: int, batches) -> int:
+def _load(loader, *, load, check, agency_id: int, batches) -> tuple[int, list]:
     """Make ``load`` (a table left by an import that died dropped first) and
-    COPY ``batches`` into it; returns how many parcels."""
+    COPY ``batches`` into it; returns how many parcels, and the cells each
+    batch touches."""
     # The parent's defaults (the id sequence) and generated columns (the
     # Mercator copy, the folded address, computed as COPY writes each row);
     # the agency and the creation time as defaults, so COPY sends only the
@@ -315,7 +309,7 @@ def _load(loader, *, load, check, agency_id: int, batches) -> int:
         )
     )
     columns = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
-    count = 0
+    count, cells = 0, []
     with (
         loader.cursor() as cursor,
         cursor.copy(
@@ -326,10 +320,11 @@ def _load(loader, *, load, check, agency_id: int, batches) -> int:
         for batch in batches:
             copy.write(batch.text)
             count += batch.count
+            cells.append(batch.cells)
     loader.execute(
         sql.SQL(
             "ALTER TABLE {load} ALTER COLUMN agency_id DROP DEFAULT,"
             " ALTER COLUMN created_at DROP DEFAULT"
         ).format(load=load)
     )
-    return count
+    return count, cells

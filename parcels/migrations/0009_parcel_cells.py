@@ -6,16 +6,17 @@ the cell a longitude or latitude falls in; a parcel touches the cells of
 its bounding box. Two statement triggers add the cells of the current
 parcels each statement inserts or updates (transition tables, as the
 revision's of 0006); an agency's first import, which attaches a loaded
-table and so fires no trigger, adds its own (``parcels.partitions``). The
-cells of the parcels already there are added here.
+table and so fires no trigger, adds its own (``parcels.partitions``, the
+cells reckoned by ``parcels.importing.cells_touched``). The cells of the
+parcels already there are added here.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 # The cells of the current parcels among ``{rows}``, rounded box by box before
-# they are spread (most parcels lie in one cell): 0.7 s for a million.
-# parcels.partitions runs the same over a first import's loaded table.
+# they are spread (most parcels lie in one cell): 0.7 s for a million. A
+# first import reckons its own from its batches (parcels.importing).
 CELLS_ADD = """
 INSERT INTO parcels_parcelcell (x, y, agency_id)
 SELECT DISTINCT x, y, agency_id
