@@ -67,18 +67,19 @@ COPY_COLUMNS = (
 
 class ParcelBatch(NamedTuple):
     """Parcels to load: their rows as COPY text (``COPY_COLUMNS``), how
-    many, and the cells of 0.01° they touch (``cells_touched``). A batch is
+    many, and their boxes in degrees (west, south, east, north: a first
+    import reckons the cells they touch, ``cells_touched``). A batch is
     written whole, not a row at a time: a million calls to ``write_row``
     with their tuples cost ≈ 2 s."""
 
     text: str
     count: int
-    cells: np.ndarray
+    bounds: np.ndarray
 
 
 # Cells a degree (``ParcelCell``): what parcels migration 0009's
 # ``parcels_cell`` computes in the database, which its triggers and the
-# clicks use (tests/parcels/test_cells.py holds the two together).
+# clicks use (tests/fuzz/test_parcel_cells.py holds the two together).
 CELLS_PER_DEGREE = 100
 _CELL_OFFSET = 200 * CELLS_PER_DEGREE  # more than any |x| or |y|
 _CELL_SPAN = 2 * _CELL_OFFSET
@@ -429,5 +430,5 @@ def _batch(batch, kept, geometries, ids, fields, *, repeats, report) -> ParcelBa
     return ParcelBatch(
         text="\n".join(map("\t".join, rows)) + "\n",
         count=len(kinds),
-        cells=cells_touched(shapely.bounds(geometries[kept])),
+        bounds=shapely.bounds(geometries[kept]),
     )
