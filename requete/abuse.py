@@ -4,7 +4,9 @@
 - rate limits per client address and per contact (e-mail, phone), per hour
   and per day (``GEOPORTAIL_REQUEST_LIMIT_HOUR``/``_DAY``): addresses through
   ``accounts.throttle.quota_take`` (one atomic statement), contacts by
-  counting their requests filed in the window (their keys are indexed);
+  counting their requests filed in the window (their keys are indexed) under
+  a lock on the contact held until the filing commits, so that filings sent
+  at once cannot all count the same requests;
 - confirmation links signed with the secret key, valid
   ``GEOPORTAIL_REQUEST_CONFIRM_HOURS`` hours and single-use (confirming
   moves the request out of "unconfirmed"; a second use finds it moved).
@@ -16,6 +18,7 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from accounts.throttle import quota_take
@@ -61,13 +64,18 @@ def address_quota_take(address: str) -> None:
 
 def contact_quota_check(*, email: str, phone: str, now: datetime.datetime) -> None:
     """Raise TooManyRequests when this e-mail or phone filed its limit of
-    requests in the last hour or day."""
-    for key_field, key in (
+    requests in the last hour or day.
+
+    Called inside the filing's transaction: each contact is locked until it
+    commits, so a filing of the same contact sent at the same time waits,
+    then counts this one."""
+    keys = [
         ("requester__email_key", codes.email_key(email)),
         ("requester__phone_key", codes.phone_key(phone)),
-    ):
-        if not key:
-            continue
+    ]
+    keys = [(field, key) for field, key in keys if key]
+    _contacts_lock(sorted(key for _field, key in keys))
+    for key_field, key in keys:
         for _name, limit, window in _windows():
             filed = Case.objects.filter(
                 **{key_field: key}, created_at__gt=now - window
@@ -75,6 +83,22 @@ def contact_quota_check(*, email: str, phone: str, now: datetime.datetime) -> No
             times = list(filed.values_list("created_at", flat=True)[: limit + 1])
             if len(times) >= limit:
                 raise _too_many(times[len(times) - limit] + window - now)
+
+
+def _contacts_lock(keys: list[str]) -> None:
+    """Hold each contact key until the transaction ends (in sorted order: two
+    filings naming the same two contacts cannot wait for each other)."""
+    if not keys:
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("a contact is counted inside the filing's transaction")
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('requete.contact'), "
+                "hashtext(%s))",
+                [key],
+            )
 
 
 def confirmation_token(case: Case) -> str:

@@ -4,9 +4,11 @@ contact, and the confirmation link (signed, expiring, single-use)."""
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.utils import translation
 
 from cases.models import Case, Notification
@@ -154,6 +156,38 @@ def test_a_phone_is_one_contact_however_it_is_written(kind, settings):
             address="198.51.100.9",
             requester=RequesterData(phone="+212 661-234567"),
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filings_of_one_contact_sent_at_once_keep_its_limit(kind, settings):
+    settings.GEOPORTAIL_REQUEST_LIMIT_HOUR = 2
+    start = threading.Barrier(6)
+    filed, refused, errors = [], [], []
+
+    def send(number):
+        try:
+            start.wait()
+            file(
+                kind,
+                address=f"203.0.113.{number + 1}",
+                requester=RequesterData(email="amina@example.ma"),
+            )
+            filed.append(number)
+        except TooManyRequests:
+            refused.append(number)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert (len(filed), len(refused)) == (2, 4)
+    assert Case.objects.count() == 2
 
 
 def test_confirming_makes_the_request_submitted_once(kind):
