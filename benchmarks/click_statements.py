@@ -3,6 +3,7 @@ web server prepares them, point by point in one connection.
 
     .venv/bin/python benchmarks/generate.py       # once
     .venv/bin/python benchmarks/click_statements.py --against 8120fae
+    .venv/bin/python benchmarks/click_statements.py --against 8120fae --national
 
 ``IDENTIFY``, ``COMPOSE_AT_POINT`` and ``PARCELS_AT_POINT`` of this checkout's
 ``notes/sql.py`` and of the one at ``--against`` (read with ``git show``) run
@@ -11,7 +12,9 @@ interleaved (the order reversed every other point), prepared from their first
 execution: PostgreSQL then keeps a generic plan or plans each point again,
 which the server's prepared connections live with. Prints p50 and p95 per
 statement after the first 300 clicks, and how each statement was planned
-(``pg_prepared_statements``). Nothing here asserts on time.
+(``pg_prepared_statements``). ``--national`` measures the national database
+(``generate.py --national``, 10,000,000 parcels) instead. Nothing here
+asserts on time.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ sys.path[:] = [
 ]
 sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.generate import bench_url  # noqa: E402
+from benchmarks.generate import NATIONAL_DATABASE, bench_url  # noqa: E402
 from benchmarks.notes_identify import agency_points, percentile  # noqa: E402
 
 STATEMENTS = ("IDENTIFY", "COMPOSE_AT_POINT", "PARCELS_AT_POINT")
@@ -63,9 +66,17 @@ def main() -> None:
     parser.add_argument("--against", required=True, help="a git revision")
     parser.add_argument("--points", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help=f"measure {NATIONAL_DATABASE} (generate.py --national)",
+    )
     args = parser.parse_args()
 
-    url = bench_url()
+    if args.national:
+        url = bench_url(NATIONAL_DATABASE, "NATIONAL_DATABASE_URL")
+    else:
+        url = bench_url()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
     import django
