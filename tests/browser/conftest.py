@@ -156,6 +156,23 @@ def phone(session_factory):
     )
 
 
+# Leaflet keeps the previous zoom level's tiles for a moment after the new
+# ones have loaded (they fade out under them): until they go, what a tile
+# draws is in the page once per level. Settled: no tile pending, and one
+# level of drawn tiles in each layer.
+_ONE_LEVEL = """() => Array.from(document.querySelectorAll(".leaflet-layer")).every(
+  (layer) => Array.from(layer.querySelectorAll(".leaflet-tile-container"))
+    .filter((level) => level.querySelector("canvas")).length <= 1)"""
+
+
+def tiles_settle(page) -> None:
+    """Wait until the map's tiles are loaded and one zoom level shows."""
+    page.wait_for_function(
+        "() => (document.body.dataset.tilesPending || '0') === '0'", timeout=15_000
+    )
+    page.wait_for_function(_ONE_LEVEL)
+
+
 def screenshot(page, name: str) -> None:
     """Write tests/artifacts/screenshots/<name>.png for a reviewer to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, tiles_settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,18 +15,9 @@ LABELS = """() => Array.from(document.querySelectorAll("canvas.mvt-tile"))
   .filter(Boolean)"""
 
 
-# Leaflet keeps the previous zoom level's tiles for a moment after the new
-# ones have loaded (they fade out under them): until they go, a name would be
-# counted once per level. Settled means one level of tiles in each layer.
-ONE_LEVEL = """() => Array.from(document.querySelectorAll(".leaflet-layer")).every(
-  (layer) => Array.from(layer.querySelectorAll(".leaflet-tile-container"))
-    .filter((level) => level.querySelector("canvas.mvt-tile")).length <= 1)"""
-
-
 def wait_for_tiles(page) -> None:
     page.wait_for_function("() => document.body.dataset.firstLayerDrawn !== undefined")
-    page.wait_for_function("() => document.body.dataset.tilesPending === '0'")
-    page.wait_for_function(ONE_LEVEL)
+    tiles_settle(page)
 
 
 def labels_drawn(page) -> list[str]:

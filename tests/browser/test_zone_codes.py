@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CELL, ORIGIN_LAT, ORIGIN_LON, ZONES, screenshot
+from tests.browser.conftest import (
+    CELL,
+    ORIGIN_LAT,
+    ORIGIN_LON,
+    ZONES,
+    screenshot,
+    tiles_settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +87,8 @@ def test_codes_never_overlap_and_wait_for_readable_scales(session_factory, map_d
 
     page.evaluate("window.geoportailMap.setZoom(14)")
     page.wait_for_function("() => window.geoportailMap.getZoom() === 14")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(500)  # the zoom animation, then the new tiles
+    tiles_settle(page)
 
     assert page.evaluate(WRITTEN) == []
     # The zones themselves are drawn there, with their colours only.
